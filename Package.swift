@@ -1,0 +1,65 @@
+// swift-tools-version:6.2
+// Stepline: a durable workflow engine on one LMDB log.
+// Module map and dependency direction: docs/ and shared STYLE (SteplineCLI -> SteplineServer -> Engine -> EventLog -> LMDB -> CLMDB).
+
+import PackageDescription
+
+/// One settings array for every target (STYLE: Package.swift).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "Stepline",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "stepline", targets: ["SteplineCLI"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+    ],
+    targets: []
+)
+
+// Each area adds its own targets in its own block, so parallel work on different
+// modules does not collide in this file.
+
+// MARK: JSON (pure): JSONValue, parser, serializer, JSONPath
+package.targets += [
+    .target(name: "JSON", swiftSettings: swiftSettings),
+    .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
+]
+
+// MARK: Log: CLMDB, LMDB, EventLog
+
+// MARK: States Language (pure)
+
+// MARK: Messaging (pure)
+
+// MARK: Engine
+
+// MARK: Server
+
+// MARK: CLI
+package.targets += [
+    .executableTarget(
+        name: "SteplineCLI",
+        dependencies: [
+            .product(name: "ArgumentParser", package: "swift-argument-parser")
+        ],
+        swiftSettings: swiftSettings
+    )
+]

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `stepline` command: one subcommand per file (STYLE 13).
+@main
+struct Stepline: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stepline",
+        abstract: "A durable workflow engine on one LMDB log.",
+        subcommands: []
+    )
+}
