@@ -46,6 +46,14 @@ package.targets += [
 // MARK: Log: CLMDB, LMDB, EventLog
 
 // MARK: States Language (pure)
+package.targets += [
+    .target(
+        name: "StatesLanguage",
+        dependencies: ["JSON", .product(name: "Crypto", package: "swift-crypto")],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(name: "StatesLanguageTests", dependencies: ["StatesLanguage", "JSON"], swiftSettings: swiftSettings),
+]
 
 // MARK: Messaging (pure)
 
