@@ -1,5 +1,5 @@
-public import JSON
 internal import Crypto
+public import JSON
 
 extension IntrinsicExpression {
     /// Evaluates the call, nested calls first, and returns its value.
@@ -184,7 +184,10 @@ extension IntrinsicExpression {
         while let c = characters.next() {
             switch c {
             case "\\":
-                guard let escaped = characters.next() else { result.append(c); continue }
+                guard let escaped = characters.next() else {
+                    result.append(c)
+                    continue
+                }
                 if IntrinsicParser.escapable.contains(escaped) {
                     result.append(escaped)
                 } else {

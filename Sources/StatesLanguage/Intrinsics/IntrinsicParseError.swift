@@ -15,13 +15,15 @@ public struct IntrinsicParseError: Error, Sendable, Hashable, CustomStringConver
         public static let notAFunctionCall = Reason("an intrinsic function call must look like States.Name(arguments)")
         public static let expectedOpeningParenthesis = Reason("expected '(' after the function name")
         public static let expectedArgument = Reason(
-            "expected an argument: a 'string', a number, true, false, null, a path ($…) or an intrinsic function call")
+            "expected an argument: a 'string', a number, true, false, null, a path ($…) or an intrinsic function call"
+        )
         public static let expectedCommaOrClosingParenthesis = Reason("expected ',' or ')' after an argument")
         public static let unterminatedString = Reason("a string argument is missing its closing single quote")
         public static let invalidNumber = Reason("invalid number")
         public static let trailingCharacters = Reason("unexpected characters after the closing ')'")
         public static let tooDeep = Reason(
-            "intrinsic functions can be nested at most \(IntrinsicExpression.maximumNestingDepth) deep")
+            "intrinsic functions can be nested at most \(IntrinsicExpression.maximumNestingDepth) deep"
+        )
 
         /// `States.Name` is not one of the intrinsic functions of the States Language.
         public static func unknownFunction(_ name: String) -> Reason {

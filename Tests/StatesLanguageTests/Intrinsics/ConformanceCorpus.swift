@@ -70,25 +70,28 @@ enum ConformanceCorpus {
 
     /// Every case whose file name starts with `prefix`, sorted by name.
     static func cases(prefix: String) -> [ConformanceCase] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix(prefix) && $0.hasSuffix(".json") }.sorted().compactMap { file in
-            guard let text = try? String(contentsOfFile: directory + "/" + file, encoding: .utf8), let json = try? JSONParser.parse(text) else { return nil }
-            var expected = json["expected"]?.objectValue ?? JSONObject()
-            // Non-object outputs are stored as JSON text.
-            if case .string(let raw)? = expected["output"], let parsed = try? JSONParser.parse(raw) {
-                expected["output"] = parsed
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix(prefix) && $0.hasSuffix(".json") }.sorted()
+            .compactMap { file in
+                guard let text = try? String(contentsOfFile: directory + "/" + file, encoding: .utf8), let json = try? JSONParser.parse(text) else {
+                    return nil
+                }
+                var expected = json["expected"]?.objectValue ?? JSONObject()
+                // Non-object outputs are stored as JSON text.
+                if case .string(let raw)? = expected["output"], let parsed = try? JSONParser.parse(raw) {
+                    expected["output"] = parsed
+                }
+                var wildcards: [String: String] = [:]
+                for (key, value) in json["normalise"]?["wildcards"]?.objectValue?.entries ?? JSONObject().entries {
+                    wildcards[key] = value.stringValue
+                }
+                return ConformanceCase(
+                    name: String(file.dropLast(".json".count)),
+                    definition: json["definition"] ?? .null,
+                    input: json["input"] ?? [:],
+                    expected: .object(expected),
+                    wildcards: wildcards,
+                    features: json["features"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                )
             }
-            var wildcards: [String: String] = [:]
-            for (key, value) in json["normalise"]?["wildcards"]?.objectValue?.entries ?? JSONObject().entries {
-                wildcards[key] = value.stringValue
-            }
-            return ConformanceCase(
-                name: String(file.dropLast(".json".count)),
-                definition: json["definition"] ?? .null,
-                input: json["input"] ?? [:],
-                expected: .object(expected),
-                wildcards: wildcards,
-                features: json["features"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            )
-        }
     }
 }

@@ -99,7 +99,9 @@ import Testing
         #expect(try evaluate("States.Format('{} {}', $.object, $.list)") == "{a=1} [1, 2, 2, 3]")
     }
 
-    @Test(arguments: ["States.Format('{} {}', $.name)", "States.Format('{}', 1, 2)", "States.Format('a { b', 1)", "States.Format('}')", "States.Format(1)"])
+    @Test(arguments: [
+        "States.Format('{} {}', $.name)", "States.Format('{}', 1, 2)", "States.Format('a { b', 1)", "States.Format('}')", "States.Format(1)",
+    ])
     func formatRejectsTemplatesThatDoNotFitTheArguments(text: String) {
         #expect(failure(text) == StatesError("States.Runtime", cause: "Invalid arguments in States.Format"))
     }
