@@ -41,6 +41,8 @@ let package = Package(
 package.targets += [
     .target(name: "JSON", swiftSettings: swiftSettings),
     .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
+    // `swift run -c release JSONBenchmark`: throughput against Foundation's JSONSerialization.
+    .executableTarget(name: "JSONBenchmark", dependencies: ["JSON"], swiftSettings: swiftSettings),
 ]
 
 // MARK: Log: CLMDB, LMDB, EventLog

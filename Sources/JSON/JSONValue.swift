@@ -99,12 +99,24 @@ extension JSONValue: Hashable {
     public func hash(into hasher: inout Hasher) {
         switch self {
         case .null: hasher.combine(0)
-        case .bool(let b): hasher.combine(1); hasher.combine(b)
-        case .integer(let i): hasher.combine(2); hasher.combine(Double(i))
-        case .double(let d): hasher.combine(2); hasher.combine(d)
-        case .string(let s): hasher.combine(3); hasher.combine(s)
-        case .array(let a): hasher.combine(4); hasher.combine(a)
-        case .object(let o): hasher.combine(5); hasher.combine(o)
+        case .bool(let b):
+            hasher.combine(1)
+            hasher.combine(b)
+        case .integer(let i):
+            hasher.combine(2)
+            hasher.combine(Double(i))
+        case .double(let d):
+            hasher.combine(2)
+            hasher.combine(d)
+        case .string(let s):
+            hasher.combine(3)
+            hasher.combine(s)
+        case .array(let a):
+            hasher.combine(4)
+            hasher.combine(a)
+        case .object(let o):
+            hasher.combine(5)
+            hasher.combine(o)
         }
     }
 }
