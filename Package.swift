@@ -62,13 +62,43 @@ package.targets += [
 // MARK: Engine
 
 // MARK: Server
+package.targets += [
+    .target(
+        name: "SteplineServer",
+        dependencies: [
+            "JSON",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "SteplineServerTests",
+        dependencies: [
+            "SteplineServer",
+            "JSON",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ],
+        exclude: ["Fixtures"],
+        swiftSettings: swiftSettings
+    ),
+]
 
 // MARK: CLI
 package.targets += [
     .executableTarget(
         name: "SteplineCLI",
         dependencies: [
-            .product(name: "ArgumentParser", package: "swift-argument-parser")
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "SteplineServer",
         ],
         swiftSettings: swiftSettings
     )

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import SteplineServer
+
+/// `stepline serve`: the HTTP server, until SIGTERM or SIGINT.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the Step Functions, EventBridge and SQS JSON APIs, /health and /metrics.",
+        discussion: """
+            Point boto3 or the aws CLI at it with --endpoint-url http://HOST:PORT. On start it prints \
+            'stepline: listening on http://HOST:PORT' (with the real port when --port is 0). \
+            With credentials (--credentials FILE in the ~/.aws/credentials format, or \
+            STEPLINE_ACCESS_KEY_ID and STEPLINE_SECRET_ACCESS_KEY), every request must be signed \
+            with AWS Signature V4 by one of them; without, any request is accepted, so keep the \
+            default loopback host.
+
+            Exit codes: 0 after a graceful shutdown (SIGTERM, SIGINT); 1 if the data directory, \
+            the credentials or the address cannot be used; 64 for invalid options.
+            """
+    )
+
+    @Option(help: "Address to bind (env STEPLINE_HOST).")
+    var host: String = environment("STEPLINE_HOST") ?? "127.0.0.1"
+
+    @Option(help: "Port to bind; 0 picks a free one (env STEPLINE_PORT).")
+    var port: Int = environment("STEPLINE_PORT").flatMap { Int($0) } ?? 8423
+
+    @Option(help: "Directory of the log and its indexes, created if missing (env STEPLINE_DATA_DIR).")
+    var dataDir: String = environment("STEPLINE_DATA_DIR") ?? "./.stepline"
+
+    @Option(help: "AWS shared-credentials file whose keys may sign requests (env STEPLINE_ACCESS_KEY_ID and STEPLINE_SECRET_ACCESS_KEY add one key).")
+    var credentials: String?
+
+    @Option(help: "Region reported to handlers for unsigned requests.")
+    var region: String = "us-east-1"
+
+    @Option(help: "Log level: \(ServerConfiguration.LogLevel.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else {
+            throw ValidationError("--port must be between 0 and 65535, got \(port)")
+        }
+        if let portText = Self.environment("STEPLINE_PORT"), Int(portText) == nil {
+            throw ValidationError("STEPLINE_PORT must be a port number, got '\(portText)'")
+        }
+        guard ServerConfiguration.LogLevel(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of \(ServerConfiguration.LogLevel.allCases.map(\.rawValue)), got '\(logLevel)'")
+        }
+        let keyID = Self.environment("STEPLINE_ACCESS_KEY_ID")
+        let secret = Self.environment("STEPLINE_SECRET_ACCESS_KEY")
+        if (keyID == nil) != (secret == nil) {
+            throw ValidationError("set both STEPLINE_ACCESS_KEY_ID and STEPLINE_SECRET_ACCESS_KEY, or neither")
+        }
+    }
+
+    func run() async throws {
+        do {
+            try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        } catch {
+            throw ServeError("cannot create data directory \(dataDir): \(error.localizedDescription)")
+        }
+        let configuration = ServerConfiguration(
+            host: host,
+            port: port,
+            credentials: try loadCredentials(),
+            defaultRegion: region,
+            logLevel: ServerConfiguration.LogLevel(rawValue: logLevel) ?? .info
+        )
+        let dataDir = dataDir
+        let signed = configuration.credentials.isEmpty ? "unsigned requests accepted" : "SigV4 required"
+        try await runServer(configuration: configuration) { host, port in
+            // Written unbuffered: scripts and tests wait for this line on a pipe.
+            let line = "stepline: listening on http://\(host):\(port) (data dir \(dataDir); \(signed))\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+    }
+
+    /// The keys of `--credentials` plus the one in the environment.
+    func loadCredentials() throws -> AWSCredentials {
+        var secrets: [String: String] = [:]
+        if let path = credentials {
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw ServeError("cannot read credentials file \(path): \(error.localizedDescription)")
+            }
+            do {
+                secrets = try AWSCredentials(sharedCredentialsFile: text).secrets
+            } catch {
+                throw ServeError("credentials file \(path), \(error)")
+            }
+            if secrets.isEmpty {
+                throw ServeError("credentials file \(path) defines no aws_access_key_id/aws_secret_access_key pair")
+            }
+        }
+        if let keyID = Self.environment("STEPLINE_ACCESS_KEY_ID"), let secret = Self.environment("STEPLINE_SECRET_ACCESS_KEY") {
+            secrets[keyID] = secret
+        }
+        return AWSCredentials(secrets)
+    }
+
+    static func environment(_ name: String) -> String? {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }
+        return value
+    }
+}
+
+/// A failure `serve` reports as `Error: <message>` with exit code 1.
+private struct ServeError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,40 @@
+public import Logging
+
+/// What a handler knows about the request besides its input.
+public struct AWSRequestContext: Sendable {
+    /// The id returned as `X-Amzn-RequestId`; put it in logs and error reports.
+    public var requestID: String
+    /// The service the target named.
+    public var service: AWSService
+    /// The operation the target named (`StartExecution`).
+    public var operation: String
+    /// The access key id that signed the request; `nil` when no credentials are configured.
+    public var accessKeyID: String?
+    /// The region of the signature's credential scope, or the server's configured region
+    /// for unsigned requests; ARNs a handler creates use it.
+    public var region: String
+    /// A logger whose metadata already carries the request id and target.
+    public var logger: Logger
+
+    public init(
+        requestID: String,
+        service: AWSService,
+        operation: String,
+        accessKeyID: String?,
+        region: String,
+        logger: Logger
+    ) {
+        self.requestID = requestID
+        self.service = service
+        self.operation = operation
+        self.accessKeyID = accessKeyID
+        self.region = region
+        self.logger = logger
+    }
+
+    /// `<prefix>.<operation>`, as the client sent it in `X-Amz-Target`.
+    public var target: String { "\(service.targetPrefix).\(operation)" }
+
+    /// The `UnknownOperationException` a handler throws for an operation it does not provide.
+    public func unknownOperation() -> AWSError { AWSError.unknownOperation(target: target) }
+}

@@ -1,0 +1,16 @@
+internal import Hummingbird
+
+/// The AWS JSON protocols: every service on `POST /`, told apart by `X-Amz-Target`.
+///
+/// Step Functions, EventBridge and SQS share one endpoint as AWS's SDKs expect when
+/// given one `--endpoint-url`; the per-service grouping lives in the handlers the
+/// ``AWSDispatcher`` holds, one per target prefix.
+struct AWSRoutes: Sendable {
+    let dispatcher: AWSDispatcher
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.post("/") { request, context in
+            await dispatcher.respond(to: request, logger: context.logger)
+        }
+    }
+}

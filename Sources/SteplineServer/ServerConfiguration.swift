@@ -1,0 +1,32 @@
+/// How `stepline serve` runs the server: where it listens, whom it trusts, how much it logs.
+public struct ServerConfiguration: Sendable {
+    /// How much the server logs; request lines are `debug`, start and stop `info`.
+    public enum LogLevel: String, Sendable, CaseIterable {
+        case trace, debug, info, notice, warning, error, critical
+    }
+
+    /// The address to bind; loopback by default so that nothing is exposed unless asked.
+    public var host: String
+    /// The port to bind; `0` asks the system for a free one (the real one is reported on start).
+    public var port: Int
+    /// The keys requests must be signed with; empty accepts unsigned requests.
+    public var credentials: AWSCredentials
+    /// The region handlers see for unsigned requests (signed ones carry their own).
+    public var defaultRegion: String
+    /// The log level.
+    public var logLevel: LogLevel
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8423,
+        credentials: AWSCredentials = AWSCredentials(),
+        defaultRegion: String = "us-east-1",
+        logLevel: LogLevel = .info
+    ) {
+        self.host = host
+        self.port = port
+        self.credentials = credentials
+        self.defaultRegion = defaultRegion
+        self.logLevel = logLevel
+    }
+}
