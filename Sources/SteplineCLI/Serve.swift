@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SteplineServer
+import Synchronization
 
 /// `stepline serve`: the HTTP server, until SIGTERM or SIGINT.
 struct Serve: AsyncParsableCommand {
@@ -69,10 +70,17 @@ struct Serve: AsyncParsableCommand {
         )
         let dataDir = dataDir
         let signed = configuration.credentials.isEmpty ? "unsigned requests accepted" : "SigV4 required"
-        try await runServer(configuration: configuration) { host, port in
-            // Written unbuffered: scripts and tests wait for this line on a pipe.
-            let line = "stepline: listening on http://\(host):\(port) (data dir \(dataDir); \(signed))\n"
-            FileHandle.standardOutput.write(Data(line.utf8))
+        let listening = Mutex(false)
+        do {
+            try await runServer(configuration: configuration) { host, port in
+                listening.withLock { $0 = true }
+                // Written unbuffered: scripts and tests wait for this line on a pipe.
+                let line = "stepline: listening on http://\(host):\(port) (data dir \(dataDir); \(signed))\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            }
+        } catch {
+            if listening.withLock({ $0 }) { throw ServeError("the server stopped: \(error)") }
+            throw ServeError("cannot listen on \(host):\(port): \(error)")
         }
     }
 

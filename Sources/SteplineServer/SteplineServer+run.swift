@@ -1,6 +1,6 @@
-public import ServiceLifecycle
 internal import Hummingbird
 internal import Logging
+public import ServiceLifecycle
 
 /// Runs the server until SIGTERM or SIGINT, then shuts down gracefully.
 ///

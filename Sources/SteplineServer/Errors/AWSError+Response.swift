@@ -1,5 +1,5 @@
-public import Hummingbird
 internal import HTTPTypes
+public import Hummingbird
 public import JSON
 
 extension AWSError {

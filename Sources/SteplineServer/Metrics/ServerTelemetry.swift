@@ -1,5 +1,5 @@
-public import Prometheus
 internal import CoreMetrics
+public import Prometheus
 
 /// The Prometheus registry `/metrics` prints, with the metrics that report into it.
 ///

@@ -1,6 +1,6 @@
+internal import HTTPTypes
 public import Hummingbird
 internal import JSON
-internal import HTTPTypes
 public import Logging
 
 /// Routes `POST /` requests of the AWS JSON protocols to the handler of their service.

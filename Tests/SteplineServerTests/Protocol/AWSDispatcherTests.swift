@@ -4,6 +4,7 @@ import HummingbirdTesting
 import JSON
 import Logging
 import Testing
+
 @testable import SteplineServer
 
 @Suite("AWS JSON dispatch")

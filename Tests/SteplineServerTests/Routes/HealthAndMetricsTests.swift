@@ -1,11 +1,11 @@
+import CoreMetrics
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import JSON
-import CoreMetrics
 import Logging
-import Testing
 import SteplineServer
+import Testing
 
 @Suite("Health and metrics")
 struct HealthAndMetricsTests {

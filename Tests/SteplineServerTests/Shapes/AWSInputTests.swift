@@ -1,6 +1,6 @@
 import JSON
-import Testing
 import SteplineServer
+import Testing
 
 @Suite("Reading operation inputs")
 struct AWSInputTests {

@@ -1,6 +1,6 @@
 import JSON
-import Testing
 import SteplineServer
+import Testing
 
 @Suite("Epoch-second timestamps")
 struct AWSTimestampTests {

@@ -1,5 +1,6 @@
 import JSON
 import Testing
+
 @testable import SteplineServer
 
 @Suite("Pagination tokens")

@@ -1,5 +1,5 @@
-import Testing
 import SteplineServer
+import Testing
 
 @Suite("X-Amz-Date timestamps")
 struct AMZDateTests {

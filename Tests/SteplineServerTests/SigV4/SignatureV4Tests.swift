@@ -1,5 +1,5 @@
-import Testing
 import SteplineServer
+import Testing
 
 @Suite("SigV4 against botocore's signatures")
 struct SignatureV4Tests {
