@@ -15,7 +15,7 @@ struct ConformanceCase: CustomTestStringConvertible, Sendable {
 
     var testDescription: String { name }
 
-    var usesJSONata: Bool { features.contains("JSONata") }
+    var usesJSONata: Bool { features.contains { $0.lowercased() == "jsonata" } }
 
     /// The context object of a test execution, with the names and ARNs the
     /// corpus's normalisation writes in place of real ones, so recorded outputs
