@@ -94,7 +94,7 @@ public indirect enum ChoiceCondition: Sendable, Hashable {
         case .string:
             guard case .string(let text) = value, case .string(let other) = operand else { return false }
             if op == .stringMatches { return WildcardPattern(other).matches(text) }
-            return op.accepts(ordering(Array(text.utf16), Array(other.utf16)))
+            return op.accepts(ordering(text.utf16, other.utf16))
         case .numeric:
             guard let ordering = numericOrdering(value, operand) else { return false }
             return op.accepts(ordering)
@@ -123,8 +123,8 @@ public indirect enum ChoiceCondition: Sendable, Hashable {
     /// Strings order by UTF-16 code units, as Java's `String.compareTo` does;
     /// Swift's `<` on `String` would order by Unicode scalars and treat
     /// canonically equivalent strings as equal.
-    static func ordering(_ a: [UInt16], _ b: [UInt16]) -> ChoiceOperator.Ordering {
-        if a == b { return .equal }
+    static func ordering(_ a: String.UTF16View, _ b: String.UTF16View) -> ChoiceOperator.Ordering {
+        if a.elementsEqual(b) { return .equal }
         return a.lexicographicallyPrecedes(b) ? .less : .greater
     }
 
