@@ -58,6 +58,16 @@ package.targets += [
 ]
 
 // MARK: Messaging (pure)
+package.targets += [
+    .target(
+        name: "Messaging",
+        dependencies: ["JSON"],
+        swiftSettings: swiftSettings,
+        // Rounding numbers calls libm, which nothing links on Linux unless Foundation or Glibc is imported.
+        linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
+    ),
+    .testTarget(name: "MessagingTests", dependencies: ["Messaging", "JSON"], swiftSettings: swiftSettings),
+]
 
 // MARK: Engine
 

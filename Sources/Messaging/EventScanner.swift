@@ -1,0 +1,308 @@
+import JSON
+
+/// Reads an event's JSON bytes once and reports the leaves of the fields some rule
+/// looks at, skipping everything else without decoding it.
+///
+/// It is a matcher's fast path: no ``JSON/JSONValue`` tree is built, and a skipped
+/// value costs only a scan for its end. It checks structure as it goes and
+/// reports `false` for text that is not JSON where it notices (it does not
+/// validate skipped numbers and literals letter by letter).
+struct EventScanner {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private let paths: PathTrie
+    private var position = 0
+    private var steps = ArraySteps()
+    private var nextArray: Int32 = 0
+    private var keyBuffer: [UInt8] = []
+    /// Set when an array holds an object or array: leaves may then come from different elements.
+    private(set) var hasObjectArrays = false
+
+    init(bytes: UnsafeBufferPointer<UInt8>, paths: PathTrie) {
+        self.bytes = bytes
+        self.paths = paths
+    }
+
+    /// Scans the event, calling `leaf(field, value, steps)` for each leaf of a known
+    /// field; returns whether the text was well formed.
+    mutating func scan(_ leaf: (Int, EventValue, ArraySteps) -> Void) -> Bool {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "{") else { return false }
+        guard scanObject(node: PathTrie.root, leaf) else { return false }
+        skipWhitespace()
+        return position == bytes.count
+    }
+
+    @inline(__always)
+    private mutating func skipWhitespace() {
+        while position < bytes.count {
+            let byte = bytes[position]
+            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
+            position += 1
+        }
+    }
+
+    /// At `{`; consumes through `}`.
+    private mutating func scanObject(node: Int32, _ leaf: (Int, EventValue, ArraySteps) -> Void) -> Bool {
+        position += 1
+        skipWhitespace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+            position += 1
+            return true
+        }
+        while true {
+            skipWhitespace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { return false }
+            guard let (start, end, escaped) = stringBounds() else { return false }
+            skipWhitespace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { return false }
+            position += 1
+            skipWhitespace()
+            let child: Int32?
+            if escaped {
+                keyBuffer = Array(decodeString(start, end).utf8)
+                child = keyBuffer.withUnsafeBufferPointer { paths.descend(from: node, key: $0) }
+            } else {
+                child = paths.descend(from: node, key: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+            }
+            if let child {
+                guard scanValue(node: child, leaf) else { return false }
+            } else {
+                guard skipValue() else { return false }
+            }
+            skipWhitespace()
+            guard position < bytes.count else { return false }
+            if bytes[position] == UInt8(ascii: ",") {
+                position += 1
+                continue
+            }
+            guard bytes[position] == UInt8(ascii: "}") else { return false }
+            position += 1
+            return true
+        }
+    }
+
+    private mutating func scanValue(node: Int32, _ leaf: (Int, EventValue, ArraySteps) -> Void) -> Bool {
+        guard position < bytes.count else { return false }
+        let field = paths.field(node)
+        switch bytes[position] {
+        case UInt8(ascii: "{"):
+            return paths.hasChildren(node) ? scanObject(node: node, leaf) : skipValue()
+        case UInt8(ascii: "["):
+            return scanArray(node: node, leaf)
+        case UInt8(ascii: "\""):
+            guard let (start, end, escaped) = stringBounds() else { return false }
+            if field >= 0 {
+                let text = escaped ? decodeString(start, end) : String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+                leaf(field, .string(text), steps)
+            }
+            return true
+        case UInt8(ascii: "t"):
+            guard literal("true") else { return false }
+            if field >= 0 { leaf(field, .bool(true), steps) }
+            return true
+        case UInt8(ascii: "f"):
+            guard literal("false") else { return false }
+            if field >= 0 { leaf(field, .bool(false), steps) }
+            return true
+        case UInt8(ascii: "n"):
+            guard literal("null") else { return false }
+            if field >= 0 { leaf(field, .null, steps) }
+            return true
+        default:
+            guard let number = readNumber() else { return false }
+            if field >= 0 { leaf(field, .number(number), steps) }
+            return true
+        }
+    }
+
+    private mutating func scanArray(node: Int32, _ leaf: (Int, EventValue, ArraySteps) -> Void) -> Bool {
+        position += 1
+        let array = nextArray
+        nextArray += 1
+        let saved = steps
+        defer { steps = saved }
+        skipWhitespace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+            position += 1
+            return true
+        }
+        var index: Int32 = 0
+        while true {
+            skipWhitespace()
+            guard position < bytes.count else { return false }
+            if bytes[position] == UInt8(ascii: "{") || bytes[position] == UInt8(ascii: "[") { hasObjectArrays = true }
+            steps = saved.appending(array: array, index: index)
+            guard scanValue(node: node, leaf) else { return false }
+            index += 1
+            skipWhitespace()
+            guard position < bytes.count else { return false }
+            if bytes[position] == UInt8(ascii: ",") {
+                position += 1
+                continue
+            }
+            guard bytes[position] == UInt8(ascii: "]") else { return false }
+            position += 1
+            return true
+        }
+    }
+
+    /// At `"`: moves past the closing quote; returns the content's bounds and whether it has escapes.
+    @inline(__always)
+    private mutating func stringBounds() -> (Int, Int, Bool)? {
+        position += 1
+        let start = position
+        var escaped = false
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return (start, position - 1, escaped)
+            }
+            if byte == UInt8(ascii: "\\") {
+                escaped = true
+                position += 1
+            }
+            position += 1
+        }
+        return nil
+    }
+
+    /// Decodes a string with escapes through the strict parser (rare: events seldom escape).
+    private func decodeString(_ start: Int, _ end: Int) -> String {
+        let quoted = UnsafeBufferPointer(rebasing: bytes[(start - 1)...end])
+        return (try? JSONParser.parse(bytes: quoted))?.stringValue ?? String(decoding: quoted, as: UTF8.self)
+    }
+
+    private mutating func literal(_ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard position + count <= bytes.count else { return false }
+        for offset in 0..<count where bytes[position + offset] != word.utf8Start[offset] { return false }
+        position += count
+        return true
+    }
+
+    private static let powersOfTen: [Double] = (0...22).map { exponent in
+        var value = 1.0
+        for _ in 0..<exponent { value *= 10 }
+        return value
+    }
+
+    /// Reads a JSON number. Up to 15 significant digits and 22 decimals, `digits / 10^k`
+    /// is correctly rounded; anything longer goes through the standard library's parser.
+    private mutating func readNumber() -> Double? {
+        let start = position
+        var negative = false
+        if bytes[position] == UInt8(ascii: "-") {
+            negative = true
+            position += 1
+        }
+        var mantissa: Int64 = 0
+        var digits = 0
+        var decimals = 0
+        var simple = true
+        while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") {
+            mantissa = mantissa &* 10 &+ Int64(bytes[position] &- UInt8(ascii: "0"))
+            digits += 1
+            position += 1
+        }
+        guard digits > 0 else { return nil }
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") {
+                mantissa = mantissa &* 10 &+ Int64(bytes[position] &- UInt8(ascii: "0"))
+                digits += 1
+                decimals += 1
+                position += 1
+            }
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+            simple = false
+            position += 1
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
+            while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") { position += 1 }
+        }
+        if simple, digits <= 15, decimals <= 22 {
+            let value = Double(mantissa) / Self.powersOfTen[decimals]
+            return negative ? -value : value
+        }
+        return Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self))
+    }
+
+    /// Skips one value of any kind.
+    private mutating func skipValue() -> Bool {
+        guard position < bytes.count else { return false }
+        switch bytes[position] {
+        case UInt8(ascii: "\""):
+            return stringBounds() != nil
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            var depth = 0
+            while position < bytes.count {
+                switch bytes[position] {
+                case UInt8(ascii: "\""):
+                    guard stringBounds() != nil else { return false }
+                    continue
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 {
+                        position += 1
+                        return true
+                    }
+                default: break
+                }
+                position += 1
+            }
+            return false
+        default:
+            let start = position
+            while position < bytes.count {
+                switch bytes[position] {
+                case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A, 0x0D, 0x09:
+                    return position > start
+                default: position += 1
+                }
+            }
+            return position > start
+        }
+    }
+}
+
+/// The same walk over a parsed ``JSON/JSONValue``, for callers that have one.
+struct EventWalker {
+    let paths: PathTrie
+    private var nextArray: Int32 = 0
+    private(set) var hasObjectArrays = false
+
+    init(paths: PathTrie) { self.paths = paths }
+
+    mutating func walk(_ event: JSONValue, _ leaf: (Int, EventValue, ArraySteps) -> Void) {
+        if case .object(let object) = event { walk(object, node: PathTrie.root, steps: ArraySteps(), leaf) }
+    }
+
+    private mutating func walk(_ object: JSONObject, node: Int32, steps: ArraySteps, _ leaf: (Int, EventValue, ArraySteps) -> Void) {
+        for (key, value) in object.entries {
+            guard let child = paths.descend(from: node, key: key) else { continue }
+            walk(value, node: child, steps: steps, leaf)
+        }
+    }
+
+    private mutating func walk(_ value: JSONValue, node: Int32, steps: ArraySteps, _ leaf: (Int, EventValue, ArraySteps) -> Void) {
+        let field = paths.field(node)
+        switch value {
+        case .object(let object): walk(object, node: node, steps: steps, leaf)
+        case .array(let elements):
+            let array = nextArray
+            nextArray += 1
+            for (index, element) in elements.enumerated() {
+                if case .object = element { hasObjectArrays = true }
+                if case .array = element { hasObjectArrays = true }
+                walk(element, node: node, steps: steps.appending(array: array, index: Int32(index)), leaf)
+            }
+        case .string(let text): if field >= 0 { leaf(field, .string(text), steps) }
+        case .integer(let number): if field >= 0 { leaf(field, .number(Double(number)), steps) }
+        case .double(let number): if field >= 0 { leaf(field, .number(number), steps) }
+        case .bool(let flag): if field >= 0 { leaf(field, .bool(flag), steps) }
+        case .null: if field >= 0 { leaf(field, .null, steps) }
+        }
+    }
+}
