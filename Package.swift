@@ -67,6 +67,7 @@ package.targets += [
         linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
     ),
     .testTarget(name: "MessagingTests", dependencies: ["Messaging", "JSON"], swiftSettings: swiftSettings),
+    .executableTarget(name: "PatternBenchmark", dependencies: ["Messaging", "JSON"], swiftSettings: swiftSettings),
 ]
 
 // MARK: Engine
