@@ -25,6 +25,42 @@ public struct JSONObject: Sendable {
         for (key, value) in pairs { self[key] = value }
     }
 
+    /// Builds an object from parallel arrays read from JSON text. A repeated key
+    /// keeps its first position and its last value, as Jackson does.
+    init(parsedKeys keys: [String], values: [JSONValue]) {
+        if keys.count > Self.indexThreshold {
+            var index = [String: Int](minimumCapacity: keys.count)
+            var unique = true
+            for (position, key) in keys.enumerated() where index.updateValue(position, forKey: key) != nil {
+                unique = false
+                break
+            }
+            if unique {
+                self.init(keys: keys, values: values, index: index)
+                return
+            }
+        } else if !Self.containsDuplicate(keys) {
+            self.init(keys: keys, values: values, index: nil)
+            return
+        }
+        self.init(zip(keys, values))
+    }
+
+    private init(keys: [String], values: [JSONValue], index: [String: Int]?) {
+        self.keys = keys
+        self.values = values
+        self.index = index
+    }
+
+    /// Pairwise comparison: for the few keys of a small object this beats hashing.
+    private static func containsDuplicate(_ keys: [String]) -> Bool {
+        guard keys.count > 1 else { return false }
+        for later in 1..<keys.count {
+            for earlier in 0..<later where keys[earlier] == keys[later] { return true }
+        }
+        return false
+    }
+
     public var count: Int { keys.count }
     public var isEmpty: Bool { keys.isEmpty }
 
