@@ -46,6 +46,21 @@ package.targets += [
 ]
 
 // MARK: Log: CLMDB, LMDB, EventLog
+package.targets += [
+    .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
+    .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: swiftSettings),
+    .target(
+        name: "EventLog",
+        dependencies: [
+            "LMDB",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "DequeModule", package: "swift-collections"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: swiftSettings),
+    .testTarget(name: "EventLogTests", dependencies: ["EventLog", "LMDB"], swiftSettings: swiftSettings),
+]
 
 // MARK: States Language (pure)
 package.targets += [
@@ -110,6 +125,7 @@ package.targets += [
         dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "SteplineServer",
+            "EventLog",
         ],
         swiftSettings: swiftSettings
     )
