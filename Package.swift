@@ -60,6 +60,8 @@ package.targets += [
     ),
     .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: swiftSettings),
     .testTarget(name: "EventLogTests", dependencies: ["EventLog", "LMDB"], swiftSettings: swiftSettings),
+    // Runs the built `stepline` binary (found beside the test bundle); `swift build --build-tests` builds it.
+    .testTarget(name: "SteplineCLITests", dependencies: ["EventLog", "LMDB"], swiftSettings: swiftSettings),
 ]
 
 // MARK: States Language (pure)

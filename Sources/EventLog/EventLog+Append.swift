@@ -40,6 +40,7 @@ extension EventLog {
     /// runs on the writer thread, must not block, and may run more than once
     /// (see ``AppendTransaction``).
     /// - Throws: what `body` throws, ``EventLogError`` (`closed`), or the commit's ``LMDBError``.
+    @discardableResult
     public func transact<Result: Sendable>(
         _ body: @escaping @Sendable (AppendTransaction) throws -> Result
     ) async throws -> Result {
