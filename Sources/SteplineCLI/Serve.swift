@@ -68,6 +68,12 @@ struct Serve: AsyncParsableCommand {
             defaultRegion: region,
             logLevel: ServerConfiguration.LogLevel(rawValue: logLevel) ?? .info
         )
+        if configuration.credentials.isEmpty && !["127.0.0.1", "::1", "localhost"].contains(host) {
+            // Not an error: a trusted network may want it. But nobody should get it by accident.
+            let warning =
+                "stepline: warning: serving on \(host) without credentials; anyone who can reach it can call every operation (use --credentials)\n"
+            FileHandle.standardError.write(Data(warning.utf8))
+        }
         let dataDir = dataDir
         let signed = configuration.credentials.isEmpty ? "unsigned requests accepted" : "SigV4 required"
         let listening = Mutex(false)

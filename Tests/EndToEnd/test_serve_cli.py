@@ -70,3 +70,12 @@ def test_port_in_use_exits_1(binary, server):
         code, output = run_serve(binary, "--port", str(server.port), "--data-dir", tmp)
     assert code == 1
     assert f"cannot listen on 127.0.0.1:{server.port}" in output
+
+
+def test_unsigned_server_off_loopback_warns(binary):
+    with tempfile.TemporaryDirectory(prefix="stepline-e2e-") as tmp:
+        server = Server(binary, tmp, args=["--host", "0.0.0.0"])
+        try:
+            assert "warning: serving on 0.0.0.0 without credentials" in server.output.decode()
+        finally:
+            assert server.stop() == 0
