@@ -9,7 +9,8 @@ struct Serve: AsyncParsableCommand {
         abstract: "Serve the Step Functions, EventBridge and SQS JSON APIs, /health and /metrics.",
         discussion: """
             Point boto3 or the aws CLI at it with --endpoint-url http://HOST:PORT. On start it prints \
-            'stepline: listening on http://HOST:PORT' (with the real port when --port is 0). \
+            'stepline: listening on http://HOST:PORT' (with the real port when --port is 0), or with \
+            --json one object {"listening", "host", "port", "dataDir", "signatureRequired"}. \
             With credentials (--credentials FILE in the ~/.aws/credentials format, or \
             STEPLINE_ACCESS_KEY_ID and STEPLINE_SECRET_ACCESS_KEY), every request must be signed \
             with AWS Signature V4 by one of them; without, any request is accepted, so keep the \
@@ -26,8 +27,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to bind; 0 picks a free one (env STEPLINE_PORT).")
     var port: Int = environment("STEPLINE_PORT").flatMap { Int($0) } ?? 8423
 
-    @Option(help: "Directory of the log and its indexes, created if missing (env STEPLINE_DATA_DIR).")
-    var dataDir: String = environment("STEPLINE_DATA_DIR") ?? "./.stepline"
+    @OptionGroup var options: DataDirectoryOptions
 
     @Option(help: "AWS shared-credentials file whose keys may sign requests (env STEPLINE_ACCESS_KEY_ID and STEPLINE_SECRET_ACCESS_KEY add one key).")
     var credentials: String?
@@ -56,6 +56,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let dataDir = options.dataDirectory
         do {
             try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         } catch {
@@ -70,19 +71,28 @@ struct Serve: AsyncParsableCommand {
         )
         if configuration.credentials.isEmpty && !["127.0.0.1", "::1", "localhost"].contains(host) {
             // Not an error: a trusted network may want it. But nobody should get it by accident.
-            let warning =
-                "stepline: warning: serving on \(host) without credentials; anyone who can reach it can call every operation (use --credentials)\n"
-            FileHandle.standardError.write(Data(warning.utf8))
+            printError(
+                "stepline: warning: serving on \(host) without credentials; anyone who can reach it can call every operation (use --credentials)"
+            )
         }
-        let dataDir = dataDir
-        let signed = configuration.credentials.isEmpty ? "unsigned requests accepted" : "SigV4 required"
+        let signatureRequired = !configuration.credentials.isEmpty
+        let json = options.json
         let listening = Mutex(false)
         do {
             try await runServer(configuration: configuration) { host, port in
                 listening.withLock { $0 = true }
-                // Written unbuffered: scripts and tests wait for this line on a pipe.
-                let line = "stepline: listening on http://\(host):\(port) (data dir \(dataDir); \(signed))\n"
-                FileHandle.standardOutput.write(Data(line.utf8))
+                // printLine writes unbuffered: scripts and tests wait for this line on a pipe.
+                if json {
+                    printLine(
+                        jsonText([
+                            "listening": "http://\(host):\(port)", "host": host, "port": port, "dataDir": dataDir,
+                            "signatureRequired": signatureRequired,
+                        ])
+                    )
+                } else {
+                    let signing = signatureRequired ? "SigV4 required" : "unsigned requests accepted"
+                    printLine("stepline: listening on http://\(host):\(port) (data dir \(dataDir); \(signing))")
+                }
             }
         } catch {
             if listening.withLock({ $0 }) { throw ServeError("the server stopped: \(error)") }

@@ -79,3 +79,24 @@ def test_unsigned_server_off_loopback_warns(binary):
             assert "warning: serving on 0.0.0.0 without credentials" in server.output.decode()
         finally:
             assert server.stop() == 0
+
+
+def test_json_reports_the_address_as_one_object(binary):
+    with tempfile.TemporaryDirectory(prefix="stepline-e2e-") as tmp:
+        process = subprocess.Popen(
+            [binary, "serve", "--port", "0", "--data-dir", tmp, "--json", "--log-level", "error"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            report = json.loads(process.stdout.readline())
+            assert report["host"] == "127.0.0.1"
+            assert report["listening"] == f"http://127.0.0.1:{report['port']}"
+            assert report["dataDir"] == tmp
+            assert report["signatureRequired"] is False
+            with urllib.request.urlopen(report["listening"] + "/health", timeout=10) as response:
+                assert response.status == 200
+        finally:
+            process.terminate()
+            assert process.wait(timeout=20) == 0
+            process.stdout.close()
