@@ -54,3 +54,10 @@ public enum JSONParser {
         return value
     }
 }
+
+extension JSONValue {
+    /// Parses JSON text; the same as ``JSONParser/parse(_:)``.
+    public init(parsing text: String) throws(JSONParseError) {
+        self = try JSONParser.parse(text)
+    }
+}

@@ -269,3 +269,32 @@ extension JSONValue {
         }
     }
 }
+
+extension JSONPath {
+    /// The path in Jayway's normalized form, which AWS quotes in its errors
+    /// ("Invalid path '$.a' : No results for path: $['a']"): names as `['name']`,
+    /// indexes as `[0]`, wildcards as `[*]`, descent as `..`, filters as `[?]`.
+    public var normalizedText: String {
+        var text: String
+        switch root {
+        case .input: text = "$"
+        case .context: text = "$$"
+        case .variable(let name): text = "$" + name
+        }
+        for segment in segments {
+            switch segment {
+            case .member(let name): text += "['\(name)']"
+            case .members(let names): text += "[" + names.map { "'\($0)'" }.joined(separator: ",") + "]"
+            case .index(let index): text += "[\(index)]"
+            case .indexes(let indexes): text += "[" + indexes.map(String.init).joined(separator: ",") + "]"
+            case .slice(let start, let end, let step):
+                text += "[\(start.map(String.init) ?? ""):\(end.map(String.init) ?? "")"
+                text += step == 1 ? "]" : ":\(step)]"
+            case .wildcard: text += "[*]"
+            case .recursiveDescent: text += ".."
+            case .filter: text += "[?]"
+            }
+        }
+        return text
+    }
+}

@@ -138,6 +138,7 @@ struct JSONReader {
     /// the stack, keeping its capacity. Moving instead of copying saves a retain
     /// and a release per element; `filler` (a value without references) takes the
     /// moved-out slots so that shortening the stack has nothing to release.
+    @inline(__always)
     private static func pop<Element>(_ stack: inout [Element], from base: Int, filler: Element) -> [Element] {
         let count = stack.count - base
         let popped = [Element](unsafeUninitializedCapacity: count) { target, initialized in

@@ -40,6 +40,11 @@ import Testing
         }
     }
 
+    @Test func parsingInitializerMatchesTheParser() throws {
+        #expect(try JSONValue(parsing: #"{"a":[1,2.5,"x",true,null]}"#) == ["a": [1, 2.5, "x", true, nil]])
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: "{") }
+    }
+
     @Test func nestingIsBounded() {
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         #expect(throws: JSONParseError.self) { try JSONParser.parse(deep) }

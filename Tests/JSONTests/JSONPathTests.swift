@@ -237,6 +237,17 @@ struct PathCase: CustomTestStringConvertible, Sendable {
         }
     }
 
+    @Test(arguments: [
+        ("$.NoSuchInputPath", "$['NoSuchInputPath']"),
+        ("$.a[0].b[-1]", "$['a'][0]['b'][-1]"),
+        ("$$.Execution.Input", "$$['Execution']['Input']"),
+        ("$var.x", "$var['x']"),
+        ("$..a[*][1:3][:2][::2][0,1]['x','y'][?(@.z)]", "$..['a'][*][1:3][:2][::2][0,1]['x','y'][?]"),
+    ])
+    func normalizedTextIsJaywaysForm(text: String, normalized: String) throws {
+        #expect(try JSONPath(text).normalizedText == normalized)
+    }
+
     @Test func equalPathsHaveEqualText() throws {
         #expect(try JSONPath("$.a") == JSONPath("$.a"))
         #expect(try JSONPath("$.a") != JSONPath("$['a']"))
