@@ -1,0 +1,52 @@
+public import JSON
+
+/// Something that asks an execution to move: start, a task result, a timer, a stop.
+///
+/// Every non-deterministic input arrives here — the time (`now`) and the
+/// entropy that seeds `States.UUID`, `States.MathRandom` and retry jitter — and
+/// ``ExecutionState/decide(_:)`` writes what it used into the events.
+public struct ExecutionCommand: Sendable {
+    /// The time of the command, which becomes the events' timestamp.
+    public var now: Timestamp
+    /// Seeds the randomness the resulting events need.
+    public var entropy: UInt64
+    public var kind: Kind
+
+    public init(now: Timestamp, entropy: UInt64, _ kind: Kind) {
+        self.now = now
+        self.entropy = entropy
+        self.kind = kind
+    }
+
+    public enum Kind: Sendable {
+        /// Start the execution (only in `.notStarted`).
+        case start(ExecutionStart)
+        /// A worker picked up the task (activity `GetActivityTask`); recorded as `TaskStarted`.
+        case taskStarted(taskId: Int, workerName: String?)
+        /// The task with this id (its `TaskScheduled` event id) returned `output`.
+        case taskSucceeded(taskId: Int, output: JSONValue)
+        /// The task failed with an error name and cause.
+        case taskFailed(taskId: Int, error: String, cause: String)
+        /// A timer the core armed (``ExecutionState/timers``) is due.
+        case timerFired(timerId: Int)
+        /// StopExecution: abort with an optional error and cause.
+        case stop(error: String?, cause: String?)
+    }
+}
+
+/// Why ``ExecutionState/decide(_:)`` refused a command. A rejection changes
+/// nothing; a duplicate (a result for a task already answered, a timer already
+/// fired) is a rejection, not a silent success, so callers can tell.
+public struct CommandRejection: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Reason: String, Sendable, Hashable {
+        case alreadyStarted
+        case notRunning
+        case unknownTask
+        case unknownTimer
+    }
+
+    public var reason: Reason
+    public var message: String
+
+    public var description: String { message }
+}

@@ -1,0 +1,729 @@
+import JSON
+
+/// The inputs and output of one `decide`: the command's time and randomness,
+/// and the events produced so far.
+struct Decision {
+    let now: Timestamp
+    var random: SplitMix64
+    var events: [HistoryEvent] = []
+}
+
+/// Where a frame's run continues from.
+enum Step {
+    /// Enter the named state with this raw input.
+    case enter(String, JSONValue)
+    /// Do the current state's work (again, after a retry backoff).
+    case execute
+    /// The current state produced `result`: apply ResultSelector, ResultPath,
+    /// OutputPath and Assign, then leave it.
+    case complete(JSONValue)
+    /// Leave the current state with this output and go on.
+    case exit(output: JSONValue, assigned: JSONObject?, transition: Transition?)
+    /// The current state failed; retry, catch or fail the frame.
+    case fail(StatesError)
+    /// The current state failed in evaluation: add AWS's prefix, then `fail`.
+    case runtimeFailure(StatesError)
+    /// A Wait state's timer fired.
+    case waitElapsed
+}
+
+extension ExecutionState {
+    /// What `command` causes, as events, without changing this state.
+    ///
+    /// Pure: the same state and command always give the same events. Apply them
+    /// with ``apply(_:)`` (in order) to get the new state, or use ``handle(_:)``,
+    /// which does both at once.
+    ///
+    /// - Throws: ``CommandRejection`` when the command does not fit (not started,
+    ///   already finished, unknown task or timer). Nothing changes then.
+    public func decide(_ command: ExecutionCommand) throws(CommandRejection) -> [HistoryEvent] {
+        var copy = self
+        return try copy.handle(command)
+    }
+
+    /// Decides `command` and applies the resulting events to this state in
+    /// place, returning them. Equivalent to `decide` followed by `apply` of each
+    /// event, because `decide` itself works by applying the events it emits.
+    @discardableResult
+    public mutating func handle(_ command: ExecutionCommand) throws(CommandRejection) -> [HistoryEvent] {
+        var decision = Decision(now: command.now, random: SplitMix64(seed: command.entropy))
+        switch command.kind {
+        case .start(let start):
+            guard status == .notStarted else {
+                throw CommandRejection(reason: .alreadyStarted, message: "The execution has already started.")
+            }
+            emit(0, .executionStarted(start), &decision)
+            if let timeout = definition.timeoutSeconds {
+                emit(
+                    0,
+                    .timerScheduled(
+                        timerId: nextTimerId, due: command.now.adding(seconds: Int64(timeout)), reason: .executionTimeout),
+                    &decision)
+            }
+            runAndPropagate(0, .enter(definition.startAt, start.input), &decision)
+
+        case .taskStarted(let taskId, let workerName):
+            try requireRunning()
+            guard let task = openTasks[taskId], let frame = frameOfTask(taskId) else {
+                throw CommandRejection(reason: .unknownTask, message: "No open task has id \(taskId).")
+            }
+            emit(frame, .taskStarted(taskId: taskId, resource: task.resource, workerName: workerName), &decision)
+
+        case .taskSucceeded(let taskId, let output):
+            try requireRunning()
+            guard let task = openTasks[taskId], let frame = frameOfTask(taskId) else {
+                throw CommandRejection(reason: .unknownTask, message: "No open task has id \(taskId).")
+            }
+            emit(frame, .taskSucceeded(taskId: taskId, resource: task.resource, output: output), &decision)
+            runAndPropagate(frame, .complete(output), &decision)
+
+        case .taskFailed(let taskId, let error, let cause):
+            try requireRunning()
+            guard let task = openTasks[taskId], let frame = frameOfTask(taskId) else {
+                throw CommandRejection(reason: .unknownTask, message: "No open task has id \(taskId).")
+            }
+            emit(
+                frame, .taskFailed(taskId: taskId, resource: task.resource, error: error, cause: cause.nilIfEmpty),
+                &decision)
+            runAndPropagate(frame, .fail(StatesError(error, cause: cause)), &decision)
+
+        case .timerFired(let timerId):
+            try requireRunning()
+            guard let timer = timers[timerId] else {
+                throw CommandRejection(reason: .unknownTimer, message: "No armed timer has id \(timerId).")
+            }
+            emit(timer.frame, .timerFired(timerId: timerId), &decision)
+            switch timer.reason {
+            case .executionTimeout:
+                emit(0, .executionTimedOut(error: nil, cause: nil), &decision)
+            case .wait:
+                runAndPropagate(timer.frame, .waitElapsed, &decision)
+            case .retry:
+                runAndPropagate(timer.frame, .execute, &decision)
+            case .taskTimeout(let taskId):
+                if let task = openTasks[taskId] {
+                    emit(
+                        timer.frame,
+                        .taskTimedOut(taskId: taskId, resource: task.resource, error: StatesError.Name.timeout, cause: nil),
+                        &decision)
+                    runAndPropagate(timer.frame, .fail(StatesError(StatesError.Name.timeout)), &decision)
+                }
+            }
+
+        case .stop(let error, let cause):
+            try requireRunning()
+            emit(0, .executionAborted(error: error, cause: cause), &decision)
+        }
+        return decision.events
+    }
+
+    private func requireRunning() throws(CommandRejection) {
+        guard status == .running else {
+            throw CommandRejection(
+                reason: .notRunning, message: "The execution is \(status.rawValue), not RUNNING.")
+        }
+    }
+
+    private func frameOfTask(_ taskId: Int) -> Int? {
+        for (index, frame) in frames.enumerated() {
+            if case .task(taskId)? = frame?.waiting { return index }
+        }
+        return nil
+    }
+
+    // MARK: Emitting
+
+    @discardableResult
+    mutating func emit(_ f: Int, _ details: HistoryEvent.Details, hidden: Bool = false, _ decision: inout Decision)
+        -> Int
+    {
+        let frameHidden = f < frames.count ? (frames[f]?.hidden ?? false) : false
+        let visible = details.isStepFunctionsEvent && !frameHidden && !hidden
+        let id = visible ? lastEventId + 1 : 0
+        let previous = (f < frames.count ? frames[f]?.lastEventId : nil) ?? lastEventId
+        let event = HistoryEvent(id: id, previousEventId: previous, timestamp: decision.now, frame: f, details: details)
+        apply(event)
+        decision.events.append(event)
+        return id
+    }
+
+    // MARK: Running frames
+
+    /// Runs frame `f` from `step`, then, each time a frame finishes, lets its
+    /// parent (Map or Parallel) go on, up to the top.
+    mutating func runAndPropagate(_ f: Int, _ step: Step, _ decision: inout Decision) {
+        var frame = f
+        var step = step
+        while true {
+            let parent = frames[frame]?.parent ?? -1
+            let finished = run(frame, step, &decision)
+            guard finished, status == .running, parent >= 0 else { return }
+            guard let next = advanceChildren(parent, &decision) else { return }
+            frame = parent
+            step = next
+        }
+    }
+
+    /// Runs frame `f` until it blocks (returns `false`) or ends (`true`).
+    mutating func run(_ f: Int, _ start: Step, _ decision: inout Decision) -> Bool {
+        var step = start
+        while status == .running {
+            if lastEventId >= historyEventLimit || decision.events.count >= 4 * historyEventLimit {
+                // AWS stops an execution whose history outgrows its quota; here it also
+                // ends a definition that loops without ever waiting.
+                emit(
+                    0,
+                    .executionFailed(
+                        error: StatesError.Name.runtime,
+                        cause: "The execution reached the limit of \(historyEventLimit) history events."), &decision)
+                return true
+            }
+            switch step {
+            case .enter(let name, let input):
+                guard let state = frames[f]?.scope[name] else {
+                    step = .runtimeFailure(.runtime("The state '\(name)' does not exist."))
+                    continue
+                }
+                emit(f, .stateEntered(state.type, name: name, input: input), &decision)
+                step = .execute
+
+            case .execute:
+                guard let state = currentState(of: f) else { return true }
+                if state.queryLanguage == .jsonata {
+                    step = .runtimeFailure(
+                        .runtime(
+                            "The state uses the JSONata query language, which Stepline does not support yet; use JSONPath."
+                        ))
+                    continue
+                }
+                do {
+                    guard let next = try execute(f, state, &decision) else { return false }
+                    step = next
+                } catch {
+                    step = .runtimeFailure(error)
+                }
+
+            case .waitElapsed:
+                guard let state = currentState(of: f), let frame = frames[f] else { return true }
+                do {
+                    let scope = self.scope(of: f)
+                    let effective = try DataFlow.select(state.inputPath, from: frame.stateInput, scope: scope)
+                    step = try leave(f, state, effective: effective, result: effective, outputBase: nil, &decision)
+                } catch {
+                    step = .runtimeFailure(error)
+                }
+
+            case .complete(let result):
+                guard let state = currentState(of: f), let frame = frames[f] else { return true }
+                do {
+                    let scope = self.scope(of: f)
+                    var selected = result
+                    if let selector = state.resultSelector {
+                        selected = try DataFlow.evaluate(selector, input: result, scope: scope, random: &decision.random)
+                    }
+                    let merged = try DataFlow.merge(selected, into: frame.stateInput, at: state.resultPath)
+                    step = try leave(f, state, effective: selected, result: merged, outputBase: nil, &decision)
+                } catch {
+                    step = .runtimeFailure(error)
+                }
+
+            case .exit(let output, let assigned, let transition):
+                guard let state = currentState(of: f) else { return true }
+                emit(f, .stateExited(state.type, name: state.name, output: output, assignedVariables: assigned), &decision)
+                switch transition {
+                case .next(let name)?:
+                    step = .enter(name, output)
+                case .end?, nil:
+                    endFrame(f, output: output, &decision)
+                    return true
+                }
+
+            case .runtimeFailure(let error):
+                guard let frame = frames[f] else { return true }
+                let prefixed = StatesError(
+                    error.error,
+                    cause:
+                        "An error occurred while executing the state '\(frame.stateName)' (entered at the event id #\(frame.enteredEventId)). \(error.cause)"
+                )
+                step = .fail(prefixed)
+
+            case .fail(let error):
+                guard let state = currentState(of: f), let frame = frames[f] else { return true }
+                if let retry = retryDecision(state, frame, error, &decision) {
+                    emit(f, .timerScheduled(timerId: nextTimerId, due: retry.due, reason: retry.reason), &decision)
+                    return false
+                }
+                if let catcher = state.catchers.first(where: { $0.errorEquals.matchesError(error.error) }) {
+                    var errorOutput = JSONObject()
+                    errorOutput["Error"] = .string(error.error)
+                    errorOutput["Cause"] = .string(error.cause)
+                    do {
+                        let scope = self.scope(of: f)
+                        let output = try DataFlow.merge(.object(errorOutput), into: frame.stateInput, at: catcher.resultPath)
+                        var assigned: JSONObject?
+                        if let assign = catcher.assign {
+                            assigned = try DataFlow.evaluate(
+                                assign, input: .object(errorOutput), scope: scope, random: &decision.random
+                            ).objectValue
+                        }
+                        emit(
+                            f, .stateExited(state.type, name: state.name, output: output, assignedVariables: assigned),
+                            &decision)
+                        step = .enter(catcher.next, output)
+                    } catch {
+                        failFrame(f, error, &decision)
+                        return true
+                    }
+                    continue
+                }
+                failFrame(f, error, &decision)
+                return true
+            }
+        }
+        return true
+    }
+
+    /// Applies OutputPath and Assign and returns the exit step.
+    ///
+    /// - Parameters:
+    ///   - effective: what `$` means for Assign (the result after ResultSelector,
+    ///     or the effective input for states without a result).
+    ///   - result: the state output before OutputPath.
+    private mutating func leave(
+        _ f: Int, _ state: State, effective: JSONValue, result: JSONValue, outputBase: JSONValue?,
+        _ decision: inout Decision
+    ) throws(StatesError) -> Step {
+        let scope = self.scope(of: f)
+        var assigned: JSONObject?
+        if let assign = state.assign {
+            assigned = try DataFlow.evaluate(assign, input: effective, scope: scope, random: &decision.random).objectValue
+        }
+        let output = try DataFlow.select(state.outputPath, from: result, scope: scope)
+        return .exit(output: output, assigned: assigned, transition: state.transition)
+    }
+
+    // MARK: States
+
+    /// Does a state's work. Returns the next step, or `nil` when the frame now
+    /// waits (a task, a timer, children).
+    private mutating func execute(_ f: Int, _ state: State, _ decision: inout Decision) throws(StatesError) -> Step? {
+        // The caller found `state` through this frame, so the frame exists.
+        let frame = frames[f]!
+        let scope = self.scope(of: f)
+        switch state.kind {
+        case .pass(let result):
+            let effective = try DataFlow.select(state.inputPath, from: frame.stateInput, scope: scope)
+            let value: JSONValue
+            if let result {
+                value = result
+            } else if let parameters = state.parameters {
+                value = try DataFlow.evaluate(parameters, input: effective, scope: scope, random: &decision.random)
+            } else {
+                value = effective
+            }
+            return .complete(value)
+
+        case .succeed:
+            let effective = try DataFlow.select(state.inputPath, from: frame.stateInput, scope: scope)
+            let output = try DataFlow.select(state.outputPath, from: effective, scope: scope)
+            return .exit(output: output, assigned: nil, transition: .end)
+
+        case .fail(let fail):
+            var error = fail.error ?? ""
+            var cause = fail.cause ?? ""
+            if let path = fail.errorPath {
+                let value = try DataFlow.resolve(
+                    path, field: "ErrorPath", input: frame.stateInput, scope: scope, random: &decision.random)
+                error = value.stringValue ?? value.serialized
+            }
+            if let path = fail.causePath {
+                let value = try DataFlow.resolve(
+                    path, field: "CausePath", input: frame.stateInput, scope: scope, random: &decision.random)
+                cause = value.stringValue ?? value.serialized
+            }
+            failFrame(f, StatesError(error, cause: cause), &decision)
+            return nil
+
+        case .choice(let choice):
+            let effective = try DataFlow.select(state.inputPath, from: frame.stateInput, scope: scope)
+            let resolve = { (path: JSONPath) throws(StatesError) -> JSONValue? in
+                DataFlow.read(path, input: effective, scope: scope)
+            }
+            var target: String?
+            var ruleAssign: JSONValue?
+            for rule in choice.choices where try rule.matches(resolve: resolve) {
+                target = rule.next
+                ruleAssign = rule.assign
+                break
+            }
+            if target == nil {
+                guard let fallback = choice.defaultNext else {
+                    throw StatesError(
+                        StatesError.Name.noChoiceMatched,
+                        cause: "No Matches!")
+                }
+                target = fallback
+            }
+            var assigned: JSONObject?
+            var assignTemplate = state.assign
+            if let ruleAssign {
+                var parser = DefinitionParser()
+                assignTemplate = parser.compileTemplate(ruleAssign, at: state.location)
+            }
+            if let assignTemplate {
+                assigned = try DataFlow.evaluate(assignTemplate, input: effective, scope: scope, random: &decision.random)
+                    .objectValue
+            }
+            let output = try DataFlow.select(state.outputPath, from: effective, scope: scope)
+            return .exit(output: output, assigned: assigned, transition: .next(target!))
+
+        case .wait(let wait):
+            let effective = try DataFlow.select(state.inputPath, from: frame.stateInput, scope: scope)
+            let due: Timestamp
+            switch wait {
+            case .seconds(let seconds):
+                due = decision.now.adding(seconds: Int64(seconds))
+            case .timestamp(let time, _):
+                due = time
+            case .secondsPath(let path):
+                guard let value = DataFlow.read(path.jsonPath, input: effective, scope: scope) else {
+                    throw .runtime("The SecondsPath parameter does not reference an input value: \(path.text)")
+                }
+                guard case .integer(let seconds) = value else {
+                    throw .runtime(
+                        "The SecondsPath parameter cannot be parsed as a long value: \(path.text) == \(Self.plain(value))")
+                }
+                guard seconds >= 0 else {
+                    throw .runtime(
+                        "The SecondsPath parameter references a negative value: \(path.text) == \(Self.plain(value))")
+                }
+                due = decision.now.adding(seconds: Int64(seconds))
+            case .timestampPath(let path):
+                guard let value = DataFlow.read(path.jsonPath, input: effective, scope: scope) else {
+                    throw .runtime("The TimestampPath parameter does not reference an input value: \(path.text)")
+                }
+                guard let text = value.stringValue, let time = Timestamp(iso8601: text) else {
+                    throw .runtime(
+                        "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: \(path.text) == \(Self.plain(value))"
+                    )
+                }
+                due = time
+            }
+            if due <= decision.now { return .waitElapsed }
+            emit(f, .timerScheduled(timerId: nextTimerId, due: due, reason: .wait), &decision)
+            return nil
+
+        case .task(let task):
+            let effective = try DataFlow.select(state.inputPath, from: frame.stateInput, scope: scope)
+            var parameters = effective
+            if let template = state.parameters {
+                parameters = try DataFlow.evaluate(template, input: effective, scope: scope, random: &decision.random)
+            }
+            var timeout = task.timeoutSeconds
+            if timeout == nil { timeout = try positiveSeconds(task.timeoutSecondsPath, "TimeoutSecondsPath", effective, scope) }
+            var heartbeat = task.heartbeatSeconds
+            if heartbeat == nil {
+                heartbeat = try positiveSeconds(task.heartbeatSecondsPath, "HeartbeatSecondsPath", effective, scope)
+            }
+            // The task's id is its TaskScheduled event id; inside a distributed map
+            // run events have no id, so the task gets a negative internal number.
+            let taskId = frame.hidden ? -nextTimerId : lastEventId + 1
+            let scheduled = ScheduledTask(
+                taskId: taskId, stateName: state.name, resource: task.resource, parameters: parameters,
+                timeoutSeconds: timeout, heartbeatSeconds: heartbeat, attempt: frame.retryCount,
+                enteredEventId: frame.enteredEventId, credentials: task.credentials)
+            emit(f, .taskScheduled(scheduled), &decision)
+            if let timeout {
+                emit(
+                    f,
+                    .timerScheduled(
+                        timerId: nextTimerId, due: decision.now.adding(seconds: Int64(timeout)),
+                        reason: .taskTimeout(taskId: taskId)), &decision)
+            }
+            return nil
+
+        case .parallel(let parallel):
+            let effective = try DataFlow.select(state.inputPath, from: frame.stateInput, scope: scope)
+            var input = effective
+            if let template = state.parameters {
+                input = try DataFlow.evaluate(template, input: effective, scope: scope, random: &decision.random)
+            }
+            emit(f, .parallelStateStarted(branches: parallel.branches.count, input: input), &decision)
+            return advanceChildren(f, &decision)
+
+        case .map(let map):
+            let effective = try DataFlow.select(state.inputPath, from: frame.stateInput, scope: scope)
+            let itemsValue = try DataFlow.select(map.itemsPath, from: effective, scope: scope)
+            var maxConcurrency = map.maxConcurrency
+            var tolerance = FailureTolerance(count: map.toleratedFailureCount, percentage: map.toleratedFailurePercentage)
+            var pathError: StatesError?
+            do throws(StatesError) {
+                if let path = map.maxConcurrencyPath {
+                    maxConcurrency = try integerField(path, "MaxConcurrencyPath", effective, scope)
+                }
+                if let path = map.toleratedFailureCountPath {
+                    let count = try integerField(path, "ToleratedFailureCountPath", effective, scope)
+                    if count < 0 { throw StatesError.runtime("ToleratedFailureCount cannot be negative.") }
+                    tolerance.count = count
+                }
+                if let path = map.toleratedFailurePercentagePath {
+                    guard let value = DataFlow.read(path.jsonPath, input: effective, scope: scope),
+                        let percentage = value.doubleValue ?? value.stringValue.flatMap(Double.init)
+                    else {
+                        let value = DataFlow.read(path.jsonPath, input: effective, scope: scope) ?? .null
+                        throw StatesError.runtime(
+                            "The ToleratedFailurePercentagePath field refers to value \"\(Self.plain(value))\" which is not a valid float: \(path.text)"
+                        )
+                    }
+                    if percentage < 0 || percentage > 100 {
+                        throw StatesError.runtime("ToleratedFailurePercentage must be between 0 and 100.")
+                    }
+                    tolerance.percentage = percentage
+                }
+            } catch {
+                pathError = error
+            }
+            guard case .array(let items) = itemsValue else {
+                throw .runtime("Map state input must be an array but was: \(itemsValue.serialized)")
+            }
+            emit(
+                f,
+                .mapStateStarted(
+                    length: items.count, items: items, maxConcurrency: maxConcurrency, tolerance: tolerance),
+                &decision)
+            if let pathError { throw pathError }
+            if map.mode == .distributed {
+                let start = self.start
+                let label = map.label.map { "\($0):" } ?? ""
+                let arn =
+                    "\(start?.stateMachineArn.replacingFirst(":stateMachine:", with: ":mapRun:") ?? "")/\(label)\(state.name):\(frame.enteredEventId)"
+                emit(f, .mapRunStarted(mapRunArn: arn), &decision)
+            }
+            return advanceChildren(f, &decision)
+        }
+    }
+
+    private func positiveSeconds(_ path: StatesPath?, _ field: String, _ input: JSONValue, _ scope: Scope)
+        throws(StatesError) -> Int?
+    {
+        guard let path else { return nil }
+        guard let value = DataFlow.read(path.jsonPath, input: input, scope: scope), case .integer(let seconds) = value,
+            seconds > 0
+        else {
+            throw .runtime("The \(field) field does not reference a positive integer: \(path.text)")
+        }
+        return seconds
+    }
+
+    private func integerField(_ path: StatesPath, _ field: String, _ input: JSONValue, _ scope: Scope)
+        throws(StatesError) -> Int
+    {
+        let value = DataFlow.read(path.jsonPath, input: input, scope: scope) ?? .null
+        if let number = value.integerValue { return number }
+        if let text = value.stringValue, let number = Int(text) { return number }
+        throw .runtime(
+            "The \(field) field refers to value \"\(Self.plain(value))\" which is not a valid integer: \(path.text)")
+    }
+
+    /// A value as AWS prints it inside a cause: strings bare, everything else as JSON.
+    static func plain(_ value: JSONValue) -> String {
+        if case .string(let text) = value { return text }
+        return value.serialized
+    }
+
+    // MARK: Map and Parallel
+
+    /// Starts children while the concurrency limit allows, and decides the
+    /// state's outcome once they are done. Returns `nil` while children still run.
+    mutating func advanceChildren(_ f: Int, _ decision: inout Decision) -> Step? {
+        while status == .running {
+            guard let frame = frames[f], let progress = frame.children, let state = frame.scope[frame.stateName]
+            else { return nil }
+            let distributed = progress.distributed
+            if progress.tolerance.isExceeded(failed: progress.failed, total: progress.total)
+                || (!progress.isMap && progress.failed > 0)
+            {
+                // Abort what still runs, then fail the state.
+                for (index, _) in progress.frameOfIndex.sorted(by: { $0.key < $1.key }) {
+                    if progress.isMap {
+                        emit(f, .mapIterationAborted(name: state.name, index: index), hidden: distributed, &decision)
+                    } else {
+                        emit(f, .branchAborted(index: index), &decision)
+                    }
+                }
+                var error = progress.lastFailure ?? StatesError(StatesError.Name.branchFailed)
+                if progress.isMap && (progress.tolerance.isConfigured || distributed) {
+                    error = StatesError(
+                        StatesError.Name.exceedToleratedFailureThreshold,
+                        cause: "The specified tolerated failure threshold was exceeded")
+                }
+                if progress.isMap {
+                    if distributed { emit(f, .mapRunFailed(error: error.error, cause: error.cause.nilIfEmpty), &decision) }
+                    emit(f, .mapStateFailed(error: nil, cause: nil), &decision)
+                } else {
+                    emit(f, .parallelStateFailed(error: nil, cause: nil), &decision)
+                }
+                return .fail(error)
+            }
+            if progress.isComplete {
+                let results = JSONValue.array(progress.results.map { $0 ?? .null })
+                if progress.isMap {
+                    if distributed { emit(f, .mapRunSucceeded, &decision) }
+                    emit(f, .mapStateSucceeded, &decision)
+                } else {
+                    emit(f, .parallelStateSucceeded, &decision)
+                }
+                return .complete(results)
+            }
+            guard progress.canStartMore else { return nil }
+            let index = progress.nextIndex
+            let child = nextFrameId
+            if progress.isMap {
+                guard case .map(let map) = state.kind else { return nil }
+                var input = progress.items[index]
+                if let selector = map.itemSelector {
+                    let scope = self.scope(of: f, mapItem: (index, progress.items[index]))
+                    let effective: JSONValue
+                    do {
+                        effective = try DataFlow.select(state.inputPath, from: frame.stateInput, scope: scope)
+                        input = try DataFlow.evaluate(selector, input: effective, scope: scope, random: &decision.random)
+                    } catch {
+                        return .runtimeFailure(error)
+                    }
+                }
+                emit(
+                    f, .mapIterationStarted(name: state.name, index: index, input: input, childFrame: child),
+                    hidden: distributed, &decision)
+                _ = run(child, .enter(map.processor.startAt, input), &decision)
+            } else {
+                guard case .parallel(let parallel) = state.kind else { return nil }
+                let input = progress.items.first ?? .null
+                emit(f, .branchStarted(index: index, input: input, childFrame: child), &decision)
+                _ = run(child, .enter(parallel.branches[index].startAt, input), &decision)
+            }
+        }
+        return nil
+    }
+
+    /// A frame reached an end state with `output`.
+    private mutating func endFrame(_ f: Int, output: JSONValue, _ decision: inout Decision) {
+        guard let frame = frames[f] else { return }
+        switch frame.role {
+        case .root:
+            emit(0, .executionSucceeded(output: output), &decision)
+        case .mapIteration(let index):
+            let parent = frames[frame.parent]
+            let name = parent?.stateName ?? ""
+            emit(
+                frame.parent, .mapIterationSucceeded(name: name, index: index, output: output),
+                hidden: parent?.children?.distributed ?? false, &decision)
+        case .branch(let index):
+            emit(frame.parent, .branchSucceeded(index: index, output: output), &decision)
+        }
+    }
+
+    /// A frame failed with `error` that nothing in it caught.
+    private mutating func failFrame(_ f: Int, _ error: StatesError, _ decision: inout Decision) {
+        guard let frame = frames[f] else { return }
+        let errorName = error.error.nilIfEmpty
+        let cause = error.cause.nilIfEmpty
+        switch frame.role {
+        case .root:
+            emit(0, .executionFailed(error: errorName, cause: cause), &decision)
+        case .mapIteration(let index):
+            let parent = frames[frame.parent]
+            emit(
+                frame.parent,
+                .mapIterationFailed(name: parent?.stateName ?? "", index: index, error: errorName, cause: cause),
+                hidden: parent?.children?.distributed ?? false, &decision)
+        case .branch(let index):
+            emit(frame.parent, .branchFailed(index: index, error: errorName, cause: cause), &decision)
+        }
+    }
+
+    // MARK: Retry
+
+    private func retryDecision(_ state: State, _ frame: Frame, _ error: StatesError, _ decision: inout Decision)
+        -> (due: Timestamp, reason: TimerReason)?
+    {
+        for (index, retrier) in state.retry.enumerated() where retrier.errorEquals.matchesError(error.error) {
+            let attempts = index < frame.retryAttempts.count ? frame.retryAttempts[index] : 0
+            guard attempts < retrier.maxAttempts else { return nil }
+            var delay = Double(retrier.intervalSeconds) * pow(retrier.backoffRate, attempts)
+            if let cap = retrier.maxDelaySeconds { delay = min(delay, Double(cap)) }
+            if retrier.jitter == .full {
+                delay = Double.random(in: 0...delay, using: &decision.random)
+            }
+            let milliseconds = Int64(min(delay * 1000, 1e15).rounded())
+            return (
+                decision.now.adding(milliseconds: milliseconds),
+                .retry(retrier: index, attempt: attempts + 1, error: error.error, cause: error.cause)
+            )
+        }
+        return nil
+    }
+
+    // MARK: Scope
+
+    /// What paths in frame `f` can read.
+    func scope(of f: Int, mapItem: (Int, JSONValue)? = nil) -> Scope {
+        let frames = self.frames
+        let start = self.start
+        let startTime = self.startTime
+        return Scope(
+            context: {
+                guard let frame = frames[f] else { return .null }
+                var execution = JSONObject()
+                execution["Id"] = .string(start?.executionArn ?? "")
+                execution["Input"] = start?.input ?? .null
+                execution["StartTime"] = .string(startTime.iso8601)
+                execution["Name"] = .string(start?.executionName ?? "")
+                execution["RoleArn"] = .string(start?.roleArn ?? "")
+                execution["RedriveCount"] = .integer(start?.redriveCount ?? 0)
+                var machine = JSONObject()
+                machine["Id"] = .string(start?.stateMachineArn ?? "")
+                machine["Name"] = .string(start?.stateMachineName ?? "")
+                var state = JSONObject()
+                state["Name"] = .string(frame.stateName)
+                state["EnteredTime"] = .string(frame.enteredTime.iso8601)
+                if frame.stateType == .task { state["RetryCount"] = .integer(frame.retryCount) }
+                var context = JSONObject()
+                context["Execution"] = .object(execution)
+                context["StateMachine"] = .object(machine)
+                context["State"] = .object(state)
+                if let (index, value) = mapItem {
+                    context["Map"] = ["Item": ["Index": .integer(index), "Value": value]]
+                }
+                return .object(context)
+            },
+            variable: { name in
+                var current = f
+                while current >= 0, current < frames.count, let frame = frames[current] {
+                    if let value = frame.variables[name] { return value }
+                    current = frame.parent
+                }
+                return nil
+            })
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+
+    /// The text with the first `target` replaced (no Foundation in the pure core).
+    func replacingFirst(_ target: String, with replacement: String) -> String {
+        let characters = Array(self)
+        let pattern = Array(target)
+        guard !pattern.isEmpty, characters.count >= pattern.count else { return self }
+        for start in 0...(characters.count - pattern.count) where Array(characters[start..<start + pattern.count]) == pattern {
+            return String(characters[..<start]) + replacement + String(characters[(start + pattern.count)...])
+        }
+        return self
+    }
+}
+
+private func pow(_ base: Double, _ exponent: Int) -> Double {
+    var result = 1.0
+    for _ in 0..<max(0, min(exponent, 1000)) { result *= base }
+    return result
+}

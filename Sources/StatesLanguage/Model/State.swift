@@ -1,0 +1,185 @@
+public import JSON
+
+/// The eight state types of the States Language.
+public enum StateType: String, Sendable, Hashable, CaseIterable {
+    case pass = "Pass"
+    case task = "Task"
+    case choice = "Choice"
+    case wait = "Wait"
+    case succeed = "Succeed"
+    case fail = "Fail"
+    case parallel = "Parallel"
+    case map = "Map"
+}
+
+/// Where control goes after a state: a named state, or the end of its scope.
+public enum Transition: Sendable, Hashable {
+    case next(String)
+    case end
+}
+
+/// One state of a ``StateScope``, with its common fields parsed and its
+/// type-specific fields in ``kind``.
+///
+/// Fields that a state type does not allow are rejected by the parser, so the
+/// interpreter can read them without rechecking the type.
+public struct State: Sendable {
+    public var name: String
+    public var type: StateType
+    public var comment: String?
+    /// The effective language of this state (its own field or the top-level default).
+    public var queryLanguage: QueryLanguage
+    public var inputPath: PathSelection
+    public var outputPath: PathSelection
+    /// `Parameters` (Task, Pass, Map, Parallel) — for Map, `ItemSelector` lives in ``MapState``.
+    public var parameters: PayloadTemplate?
+    public var resultSelector: PayloadTemplate?
+    public var resultPath: ResultPathSelection
+    public var assign: PayloadTemplate?
+    /// `Next`/`End`; `nil` for Choice, Succeed and Fail, which have neither.
+    public var transition: Transition?
+    public var retry: [Retrier]
+    public var catchers: [Catcher]
+    public var kind: Kind
+    /// The JSON pointer of this state (`/States/Transcode`).
+    public var location: String
+
+    /// The fields only one state type has.
+    public enum Kind: Sendable {
+        case pass(result: JSONValue?)
+        case task(TaskState)
+        case choice(ChoiceState)
+        case wait(WaitState)
+        case succeed
+        case fail(FailState)
+        case parallel(ParallelState)
+        case map(MapState)
+    }
+}
+
+/// `InputPath` / `OutputPath`: the whole document (`$`, the default), a path, or
+/// `null`, which selects an empty object.
+public enum PathSelection: Sendable {
+    case whole
+    case path(StatesPath)
+    case empty
+}
+
+/// `ResultPath`: replace the input with the result (`$`, the default), discard
+/// the result (`null`), or put the result at a reference path in the input.
+public enum ResultPathSelection: Sendable {
+    case replace
+    case discard
+    case path(StatesPath)
+}
+
+/// A value taken at run time either by a path or by an intrinsic function call,
+/// as `ErrorPath`, `CausePath` and `.$` fields allow.
+public enum DynamicValue: Sendable {
+    case path(StatesPath)
+    case intrinsic(IntrinsicExpression, text: String)
+
+    public var text: String {
+        switch self {
+        case .path(let path): path.text
+        case .intrinsic(_, let text): text
+        }
+    }
+}
+
+/// The fields of a `Task` state.
+public struct TaskState: Sendable {
+    public var resource: String
+    public var timeoutSeconds: Int?
+    public var timeoutSecondsPath: StatesPath?
+    public var heartbeatSeconds: Int?
+    public var heartbeatSecondsPath: StatesPath?
+    /// `Credentials`, passed through to the task handler unevaluated.
+    public var credentials: JSONValue?
+}
+
+/// The fields of a `Choice` state.
+public struct ChoiceState: Sendable {
+    public var choices: [ChoiceRule]
+    public var defaultNext: String?
+}
+
+/// How long a `Wait` state waits.
+public enum WaitState: Sendable {
+    case seconds(Int)
+    case timestamp(Timestamp, text: String)
+    case secondsPath(StatesPath)
+    case timestampPath(StatesPath)
+}
+
+/// The fields of a `Fail` state. Each of error and cause is a constant, a
+/// path, an intrinsic, or absent.
+public struct FailState: Sendable {
+    public var error: String?
+    public var cause: String?
+    public var errorPath: DynamicValue?
+    public var causePath: DynamicValue?
+}
+
+/// The fields of a `Parallel` state.
+public struct ParallelState: Sendable {
+    public var branches: [StateScope]
+}
+
+/// The fields of a `Map` state.
+public struct MapState: Sendable {
+    /// INLINE runs iterations inside this execution; DISTRIBUTED runs them as a
+    /// map run whose inner events do not appear in this execution's history.
+    public enum Mode: String, Sendable { case inline = "INLINE", distributed = "DISTRIBUTED" }
+
+    public var processor: StateScope
+    public var mode: Mode
+    public var itemsPath: PathSelection
+    /// `ItemSelector` (or the legacy `Parameters` of a Map with `Iterator`).
+    public var itemSelector: PayloadTemplate?
+    public var maxConcurrency: Int
+    public var maxConcurrencyPath: StatesPath?
+    public var toleratedFailurePercentage: Double?
+    public var toleratedFailurePercentagePath: StatesPath?
+    public var toleratedFailureCount: Int?
+    public var toleratedFailureCountPath: StatesPath?
+    public var label: String?
+    /// `ItemBatcher`, kept as given; batching is applied in distributed mode.
+    public var itemBatcher: JSONValue?
+}
+
+/// One entry of a state's `Retry` list.
+public struct Retrier: Sendable {
+    public enum Jitter: String, Sendable { case full = "FULL", none = "NONE" }
+    public var errorEquals: [String]
+    public var intervalSeconds: Int
+    public var maxAttempts: Int
+    public var backoffRate: Double
+    public var maxDelaySeconds: Int?
+    public var jitter: Jitter
+}
+
+/// One entry of a state's `Catch` list.
+public struct Catcher: Sendable {
+    public var errorEquals: [String]
+    public var next: String
+    public var resultPath: ResultPathSelection
+    public var assign: PayloadTemplate?
+}
+
+extension Array where Element == String {
+    /// Whether an `ErrorEquals` list matches `error`.
+    ///
+    /// `States.ALL` matches every error name except the terminal ones AWS keeps
+    /// out of its reach (`States.Runtime`, `States.DataLimitExceeded`): those can
+    /// only be retried or caught by naming them.
+    func matchesError(_ error: String) -> Bool {
+        for name in self {
+            if name == error { return true }
+            if name == StatesError.Name.all, error != StatesError.Name.runtime, error != "States.DataLimitExceeded" {
+                return true
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,149 @@
+/// A point in time with millisecond precision, counted from the Unix epoch.
+///
+/// The pure core never reads a clock: every `Timestamp` it sees arrives in a
+/// command and is written into events. Step Functions reports times with
+/// millisecond precision, so that is all this type keeps. Formatting and parsing
+/// implement the ISO-8601 subset ASL uses (`2016-03-14T01:59:00Z`,
+/// `2016-03-14T01:59:00.123+02:00`) without Foundation, so the module stays small
+/// and the results do not depend on the host's locale or time zone.
+public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Milliseconds since 1970-01-01T00:00:00Z.
+    public var millisecondsSinceEpoch: Int64
+
+    public init(millisecondsSinceEpoch: Int64) {
+        self.millisecondsSinceEpoch = millisecondsSinceEpoch
+    }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+        lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch
+    }
+
+    /// This time plus a number of seconds (saturating, so absurd waits cannot trap).
+    public func adding(seconds: Int64) -> Timestamp {
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        guard !overflow else { return Timestamp(millisecondsSinceEpoch: seconds < 0 ? .min : .max) }
+        let (sum, overflow2) = millisecondsSinceEpoch.addingReportingOverflow(product)
+        guard !overflow2 else { return Timestamp(millisecondsSinceEpoch: product < 0 ? .min : .max) }
+        return Timestamp(millisecondsSinceEpoch: sum)
+    }
+
+    /// This time plus a number of milliseconds.
+    public func adding(milliseconds: Int64) -> Timestamp {
+        Timestamp(millisecondsSinceEpoch: millisecondsSinceEpoch &+ milliseconds)
+    }
+
+    /// ISO-8601 in UTC with milliseconds, as Step Functions writes context times
+    /// (`2024-01-02T03:04:05.678Z`).
+    public var iso8601: String {
+        let millis = millisecondsSinceEpoch
+        var days = millis / 86_400_000
+        var rest = millis % 86_400_000
+        if rest < 0 {
+            rest += 86_400_000
+            days -= 1
+        }
+        let (year, month, day) = Self.civil(fromDays: days)
+        let hour = rest / 3_600_000
+        let minute = (rest / 60_000) % 60
+        let second = (rest / 1000) % 60
+        let ms = rest % 1000
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(ms, 3))Z"
+    }
+
+    public var description: String { iso8601 }
+
+    /// Parses an ISO-8601 extended date-time with a zone (`Z` or `±hh:mm`), as
+    /// the Wait state's `Timestamp` requires; fractions beyond milliseconds are
+    /// truncated. Returns `nil` for anything else, including impossible dates.
+    public init?(iso8601 text: String) {
+        let bytes = Array(text.utf8)
+        var position = 0
+        func number(_ width: Int) -> Int64? {
+            guard position + width <= bytes.count else { return nil }
+            var value: Int64 = 0
+            for offset in 0..<width {
+                let byte = bytes[position + offset]
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int64(byte - 0x30)
+            }
+            position += width
+            return value
+        }
+        func expect(_ character: Character) -> Bool {
+            guard position < bytes.count, bytes[position] == character.asciiValue! else { return false }
+            position += 1
+            return true
+        }
+        guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2),
+            expect("T"), let hour = number(2), expect(":"), let minute = number(2), expect(":"),
+            let second = number(2)
+        else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year), hour < 24,
+            minute < 60, second < 60
+        else { return nil }
+        var millis: Int64 = 0
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            var digits = 0
+            while position < bytes.count, bytes[position] >= 0x30, bytes[position] <= 0x39 {
+                if digits < 3 { millis = millis * 10 + Int64(bytes[position] - 0x30) }
+                digits += 1
+                position += 1
+            }
+            guard digits > 0 else { return nil }
+            if digits < 3 { for _ in digits..<3 { millis *= 10 } }
+        }
+        var offsetMinutes: Int64 = 0
+        guard position < bytes.count else { return nil }
+        if bytes[position] == UInt8(ascii: "Z") {
+            position += 1
+        } else if bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+            let negative = bytes[position] == UInt8(ascii: "-")
+            position += 1
+            guard let zoneHour = number(2), expect(":"), let zoneMinute = number(2), zoneHour < 24, zoneMinute < 60
+            else { return nil }
+            offsetMinutes = (zoneHour * 60 + zoneMinute) * (negative ? -1 : 1)
+        } else {
+            return nil
+        }
+        guard position == bytes.count else { return nil }
+        let days = Self.days(fromCivil: year, month, day)
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetMinutes * 60
+        self.init(millisecondsSinceEpoch: seconds * 1000 + millis)
+    }
+
+    static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    // Howard Hinnant's days_from_civil / civil_from_days: exact for the proleptic
+    // Gregorian calendar, no tables.
+    static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
