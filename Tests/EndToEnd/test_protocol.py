@@ -257,3 +257,37 @@ def test_unsigned_request_is_refused(signed_server):
 def test_health_needs_no_signature(signed_server):
     status, _, _ = raw(signed_server.endpoint, "GET", "/health")
     assert status == 200
+
+
+def test_start_sync_execution_reaches_the_server_without_host_prefix(server):
+    """botocore sends StartSyncExecution to `sync-<host>` (the model's hostPrefix), which does
+    not resolve for 127.0.0.1; `inject_host_prefix=False`, or AWS_DISABLE_HOST_PREFIX_INJECTION=true
+    for the aws CLI, keeps it on the endpoint given."""
+    sfn = boto3.client(
+        "stepfunctions",
+        endpoint_url=server.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="AKIDX",
+        aws_secret_access_key="x",
+        config=Config(retries={"max_attempts": 1}, inject_host_prefix=False),
+    )
+    arn = "arn:aws:states:us-east-1:123456789012:stateMachine:m"
+    response = error_of(lambda: sfn.start_sync_execution(stateMachineArn=arn))
+    assert "AWSStepFunctions.StartSyncExecution" in response["Error"]["Message"]
+
+    env = dict(
+        os.environ,
+        AWS_ACCESS_KEY_ID="AKIDX",
+        AWS_SECRET_ACCESS_KEY="x",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_DISABLE_HOST_PREFIX_INJECTION="true",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "awscli", "stepfunctions", "start-sync-execution", "--state-machine-arn", arn,
+         "--endpoint-url", server.endpoint],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert "AWSStepFunctions.StartSyncExecution" in result.stderr
