@@ -22,12 +22,12 @@ struct EventScanner {
         self.paths = paths
     }
 
-    /// Scans the event, calling `leaf(field, value, steps)` for each leaf of a known
-    /// field; returns whether the text was well formed.
-    mutating func scan(_ leaf: (Int, EventValue, ArraySteps) -> Void) -> Bool {
+    /// Scans the event, appending each leaf of a known field to `leaves`; returns
+    /// whether the text was well formed.
+    mutating func scan(into leaves: inout [ScannedLeaf]) -> Bool {
         skipWhitespace()
         guard position < bytes.count, bytes[position] == UInt8(ascii: "{") else { return false }
-        guard scanObject(node: PathTrie.root, leaf) else { return false }
+        guard scanObject(node: PathTrie.root, &leaves) else { return false }
         skipWhitespace()
         return position == bytes.count
     }
@@ -42,7 +42,7 @@ struct EventScanner {
     }
 
     /// At `{`; consumes through `}`.
-    private mutating func scanObject(node: Int32, _ leaf: (Int, EventValue, ArraySteps) -> Void) -> Bool {
+    private mutating func scanObject(node: Int32, _ leaves: inout [ScannedLeaf]) -> Bool {
         position += 1
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
@@ -65,7 +65,7 @@ struct EventScanner {
                 child = paths.descend(from: node, key: UnsafeBufferPointer(rebasing: bytes[start..<end]))
             }
             if let child {
-                guard scanValue(node: child, leaf) else { return false }
+                guard scanValue(node: child, &leaves) else { return false }
             } else {
                 guard skipValue() else { return false }
             }
@@ -81,41 +81,41 @@ struct EventScanner {
         }
     }
 
-    private mutating func scanValue(node: Int32, _ leaf: (Int, EventValue, ArraySteps) -> Void) -> Bool {
+    private mutating func scanValue(node: Int32, _ leaves: inout [ScannedLeaf]) -> Bool {
         guard position < bytes.count else { return false }
         let field = paths.field(node)
         switch bytes[position] {
         case UInt8(ascii: "{"):
-            return paths.hasChildren(node) ? scanObject(node: node, leaf) : skipValue()
+            return paths.hasChildren(node) ? scanObject(node: node, &leaves) : skipValue()
         case UInt8(ascii: "["):
-            return scanArray(node: node, leaf)
+            return scanArray(node: node, &leaves)
         case UInt8(ascii: "\""):
             guard let (start, end, escaped) = stringBounds() else { return false }
             if field >= 0 {
                 let text = escaped ? decodeString(start, end) : String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-                leaf(field, .string(text), steps)
+                leaves.append(ScannedLeaf(field: field, value: .string(text), steps: steps))
             }
             return true
         case UInt8(ascii: "t"):
             guard literal("true") else { return false }
-            if field >= 0 { leaf(field, .bool(true), steps) }
+            if field >= 0 { leaves.append(ScannedLeaf(field: field, value: .bool(true), steps: steps)) }
             return true
         case UInt8(ascii: "f"):
             guard literal("false") else { return false }
-            if field >= 0 { leaf(field, .bool(false), steps) }
+            if field >= 0 { leaves.append(ScannedLeaf(field: field, value: .bool(false), steps: steps)) }
             return true
         case UInt8(ascii: "n"):
             guard literal("null") else { return false }
-            if field >= 0 { leaf(field, .null, steps) }
+            if field >= 0 { leaves.append(ScannedLeaf(field: field, value: .null, steps: steps)) }
             return true
         default:
             guard let number = readNumber() else { return false }
-            if field >= 0 { leaf(field, .number(number), steps) }
+            if field >= 0 { leaves.append(ScannedLeaf(field: field, value: .number(number), steps: steps)) }
             return true
         }
     }
 
-    private mutating func scanArray(node: Int32, _ leaf: (Int, EventValue, ArraySteps) -> Void) -> Bool {
+    private mutating func scanArray(node: Int32, _ leaves: inout [ScannedLeaf]) -> Bool {
         position += 1
         let array = nextArray
         nextArray += 1
@@ -132,7 +132,7 @@ struct EventScanner {
             guard position < bytes.count else { return false }
             if bytes[position] == UInt8(ascii: "{") || bytes[position] == UInt8(ascii: "[") { hasObjectArrays = true }
             steps = saved.appending(array: array, index: index)
-            guard scanValue(node: node, leaf) else { return false }
+            guard scanValue(node: node, &leaves) else { return false }
             index += 1
             skipWhitespace()
             guard position < bytes.count else { return false }
@@ -275,34 +275,41 @@ struct EventWalker {
 
     init(paths: PathTrie) { self.paths = paths }
 
-    mutating func walk(_ event: JSONValue, _ leaf: (Int, EventValue, ArraySteps) -> Void) {
-        if case .object(let object) = event { walk(object, node: PathTrie.root, steps: ArraySteps(), leaf) }
+    mutating func walk(_ event: JSONValue, into leaves: inout [ScannedLeaf]) {
+        if case .object(let object) = event { walk(object, node: PathTrie.root, steps: ArraySteps(), &leaves) }
     }
 
-    private mutating func walk(_ object: JSONObject, node: Int32, steps: ArraySteps, _ leaf: (Int, EventValue, ArraySteps) -> Void) {
+    private mutating func walk(_ object: JSONObject, node: Int32, steps: ArraySteps, _ leaves: inout [ScannedLeaf]) {
         for (key, value) in object.entries {
             guard let child = paths.descend(from: node, key: key) else { continue }
-            walk(value, node: child, steps: steps, leaf)
+            walk(value, node: child, steps: steps, &leaves)
         }
     }
 
-    private mutating func walk(_ value: JSONValue, node: Int32, steps: ArraySteps, _ leaf: (Int, EventValue, ArraySteps) -> Void) {
+    private mutating func walk(_ value: JSONValue, node: Int32, steps: ArraySteps, _ leaves: inout [ScannedLeaf]) {
         let field = paths.field(node)
         switch value {
-        case .object(let object): walk(object, node: node, steps: steps, leaf)
+        case .object(let object): walk(object, node: node, steps: steps, &leaves)
         case .array(let elements):
             let array = nextArray
             nextArray += 1
             for (index, element) in elements.enumerated() {
                 if case .object = element { hasObjectArrays = true }
                 if case .array = element { hasObjectArrays = true }
-                walk(element, node: node, steps: steps.appending(array: array, index: Int32(index)), leaf)
+                walk(element, node: node, steps: steps.appending(array: array, index: Int32(index)), &leaves)
             }
-        case .string(let text): if field >= 0 { leaf(field, .string(text), steps) }
-        case .integer(let number): if field >= 0 { leaf(field, .number(Double(number)), steps) }
-        case .double(let number): if field >= 0 { leaf(field, .number(number), steps) }
-        case .bool(let flag): if field >= 0 { leaf(field, .bool(flag), steps) }
-        case .null: if field >= 0 { leaf(field, .null, steps) }
+        case .string(let text): if field >= 0 { leaves.append(ScannedLeaf(field: field, value: .string(text), steps: steps)) }
+        case .integer(let number): if field >= 0 { leaves.append(ScannedLeaf(field: field, value: .number(Double(number)), steps: steps)) }
+        case .double(let number): if field >= 0 { leaves.append(ScannedLeaf(field: field, value: .number(number), steps: steps)) }
+        case .bool(let flag): if field >= 0 { leaves.append(ScannedLeaf(field: field, value: .bool(flag), steps: steps)) }
+        case .null: if field >= 0 { leaves.append(ScannedLeaf(field: field, value: .null, steps: steps)) }
         }
     }
+}
+
+/// A leaf of a field some rule tests, as a scan reports it.
+struct ScannedLeaf: Sendable {
+    let field: Int
+    let value: EventValue
+    let steps: ArraySteps
 }

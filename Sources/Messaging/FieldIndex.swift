@@ -3,7 +3,16 @@
 /// Exact values and `anything-but` value sets are hash lookups, prefixes a walk
 /// down a byte trie; only the operators without such an index (numeric ranges,
 /// suffixes, wildcards, case-insensitive and CIDR matches) are tried one by one.
-struct FieldIndex: Sendable {
+///
+/// A class, so that reading it per leaf costs one reference count rather than one
+/// per table. ``RuleMatcher`` keeps value semantics by copying an index before it
+/// changes one that another matcher value shares (`isKnownUniquelyReferenced`).
+///
+/// `@unchecked Sendable`: an index is mutated only through `RuleMatcher`'s
+/// mutating methods, and only after `isKnownUniquelyReferenced` proved that no
+/// other matcher value (hence no other thread) holds it; shared instances are
+/// only read.
+final class FieldIndex: @unchecked Sendable {
     private var strings: [String: [Int]] = [:]
     private var numbers: [Int64: [Int]] = [:]
     private var largeNumbers: [Double: [Int]] = [:]
@@ -18,12 +27,39 @@ struct FieldIndex: Sendable {
     private(set) var anythingBut: [Int] = []
     private var excludedStrings: [String: [Int]] = [:]
     private var excludedNumbers: [Int64: [Int]] = [:]
+    /// Numeric ranges, tried on number leaves.
+    private var ranges: [(range: NumericRange, condition: Int)] = []
+    /// Operators that accept only strings, tried on string leaves.
+    private var stringScans: [(matcher: ValueMatcher, condition: Int)] = []
+    /// The rest (`anything-but` forms without a value index), tried on every leaf.
     private var scanned: [(matcher: ValueMatcher, condition: Int)] = []
+
+    init() {}
+
+    /// A copy that shares nothing mutable with this one.
+    func copy() -> FieldIndex {
+        let copy = FieldIndex()
+        copy.strings = strings
+        copy.numbers = numbers
+        copy.largeNumbers = largeNumbers
+        copy.trues = trues
+        copy.falses = falses
+        copy.nulls = nulls
+        copy.prefixes = prefixes
+        copy.present = present
+        copy.anythingBut = anythingBut
+        copy.excludedStrings = excludedStrings
+        copy.excludedNumbers = excludedNumbers
+        copy.ranges = ranges
+        copy.stringScans = stringScans
+        copy.scanned = scanned
+        return copy
+    }
 
     /// Whether the field has an exclusion-indexed `anything-but`.
     var hasAnythingBut: Bool { !anythingBut.isEmpty }
 
-    mutating func insert(_ matchers: [ValueMatcher], condition: Int) {
+    func insert(_ matchers: [ValueMatcher], condition: Int) {
         if matchers.count == 1, case .anythingBut(.values(let excludedText, let excludedKeys)) = matchers[0] {
             anythingBut.append(condition)
             for text in excludedText { excludedStrings[text, default: []].append(condition) }
@@ -45,12 +81,15 @@ struct FieldIndex: Sendable {
             case .prefix(let prefix): prefixes.insert(prefix, condition: condition)
             case .exists(true): present.append(condition)
             case .exists(false): break
+            case .numeric(let range): ranges.append((range, condition))
+            case .prefixIgnoringCase, .suffix, .suffixIgnoringCase, .equalsIgnoringCase, .wildcard, .cidr, .ipAddress:
+                stringScans.append((matcher, condition))
             default: scanned.append((matcher, condition))
             }
         }
     }
 
-    mutating func remove(_ matchers: [ValueMatcher], condition: Int) {
+    func remove(_ matchers: [ValueMatcher], condition: Int) {
         func drop(_ list: inout [Int]) { list.removeAll { $0 == condition } }
         func drop<Key>(_ map: inout [Key: [Int]], _ key: Key) {
             map[key]?.removeAll { $0 == condition }
@@ -73,6 +112,9 @@ struct FieldIndex: Sendable {
             case .prefix(let prefix): prefixes.remove(prefix, condition: condition)
             case .exists(true): drop(&present)
             case .exists(false): break
+            case .numeric: ranges.removeAll { $0.condition == condition }
+            case .prefixIgnoringCase, .suffix, .suffixIgnoringCase, .equalsIgnoringCase, .wildcard, .cidr, .ipAddress:
+                stringScans.removeAll { $0.condition == condition }
             default: scanned.removeAll { $0.condition == condition }
             }
         }
@@ -87,17 +129,23 @@ struct FieldIndex: Sendable {
         case .string(let text):
             if let hits = strings[text] { for condition in hits { body(condition) } }
             if !prefixes.isEmpty { prefixes.forEachPrefix(of: text, body) }
+            for entry in stringScans where entry.matcher.accepts(value) { body(entry.condition) }
         case .number(let number):
             if let key = ComparableNumber.key(number) {
                 if let hits = numbers[key] { for condition in hits { body(condition) } }
             } else if let hits = largeNumbers[number] {
                 for condition in hits { body(condition) }
             }
+            ranges.withUnsafeBufferPointer { ranges in
+                for entry in ranges where entry.range.contains(number) { body(entry.condition) }
+            }
         case .bool(true): for condition in trues { body(condition) }
         case .bool(false): for condition in falses { body(condition) }
         case .null: for condition in nulls { body(condition) }
         }
-        for entry in scanned where entry.matcher.accepts(value) { body(entry.condition) }
+        if !scanned.isEmpty {
+            for entry in scanned where entry.matcher.accepts(value) { body(entry.condition) }
+        }
     }
 
     /// Calls `body` with the `anything-but` conditions that exclude this value.

@@ -4,29 +4,43 @@
 /// key leads nowhere, so the fields no rule mentions cost only their bytes. A key
 /// with dots (`"state.status"`) walks one segment per part, so it reaches the same
 /// field as the nested keys it spells, as EventBridge's dotted paths do.
+///
+/// Stored as flat integer arrays (children as linked lists, key bytes in one
+/// buffer) so that walking it touches no reference counts.
 struct PathTrie: Sendable {
-    struct Node: Sendable {
-        var children: [(key: [UInt8], node: Int32)] = []
-        /// The field id when a rule tests this path, otherwise -1.
-        var field: Int32 = -1
-    }
-
-    private(set) var nodes: [Node] = [Node()]
+    /// Per node: its first child edge (-1: none) and its field id (-1: no rule tests this path).
+    private var firstChild: [Int32] = [-1]
+    private var fields: [Int32] = [-1]
+    /// Per edge: the next sibling edge, the key's bytes in ``keyBytes``, the node it leads to.
+    private var nextSibling: [Int32] = []
+    private var keyStart: [Int32] = []
+    private var keyLength: [Int32] = []
+    private var target: [Int32] = []
+    private var keyBytes: [UInt8] = []
 
     static let root: Int32 = 0
 
     mutating func insert(_ path: String, field: Int) {
-        var node = 0
+        var node: Int32 = Self.root
         for segment in path.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) {
-            if let next = nodes[node].children.first(where: { $0.key.elementsEqual(segment) }) {
-                node = Int(next.node)
-            } else {
-                nodes.append(Node())
-                nodes[node].children.append((Array(segment), Int32(nodes.count - 1)))
-                node = nodes.count - 1
+            let bytes = Array(segment)
+            if let next = bytes.withUnsafeBufferPointer({ child(of: node, $0) }) {
+                node = next
+                continue
             }
+            let newNode = Int32(firstChild.count)
+            firstChild.append(-1)
+            fields.append(-1)
+            let edge = Int32(target.count)
+            nextSibling.append(firstChild[Int(node)])
+            keyStart.append(Int32(keyBytes.count))
+            keyLength.append(Int32(bytes.count))
+            target.append(newNode)
+            keyBytes.append(contentsOf: bytes)
+            firstChild[Int(node)] = edge
+            node = newNode
         }
-        nodes[node].field = Int32(field)
+        fields[Int(node)] = Int32(field)
     }
 
     /// The node reached from `node` by a key (split at dots), or `nil`.
@@ -37,8 +51,7 @@ struct PathTrie: Sendable {
         var index = 0
         while true {
             if index == key.count || key[index] == UInt8(ascii: ".") {
-                let segment = UnsafeBufferPointer(rebasing: key[start..<index])
-                guard let next = child(of: current, segment) else { return nil }
+                guard let next = child(of: current, UnsafeBufferPointer(rebasing: key[start..<index])) else { return nil }
                 current = next
                 if index == key.count { return current }
                 start = index + 1
@@ -49,8 +62,23 @@ struct PathTrie: Sendable {
 
     @inline(__always)
     private func child(of node: Int32, _ segment: UnsafeBufferPointer<UInt8>) -> Int32? {
-        for child in nodes[Int(node)].children where child.key.count == segment.count {
-            if child.key.withUnsafeBufferPointer({ $0.elementsEqual(segment) }) { return child.node }
+        var edge = firstChild[Int(node)]
+        while edge >= 0 {
+            let index = Int(edge)
+            if Int(keyLength[index]) == segment.count {
+                let start = Int(keyStart[index])
+                var equal = true
+                var offset = 0
+                while offset < segment.count {
+                    if keyBytes[start + offset] != segment[offset] {
+                        equal = false
+                        break
+                    }
+                    offset += 1
+                }
+                if equal { return target[index] }
+            }
+            edge = nextSibling[index]
         }
         return nil
     }
@@ -62,8 +90,8 @@ struct PathTrie: Sendable {
     }
 
     @inline(__always)
-    func field(_ node: Int32) -> Int { Int(nodes[Int(node)].field) }
+    func field(_ node: Int32) -> Int { Int(fields[Int(node)]) }
 
     @inline(__always)
-    func hasChildren(_ node: Int32) -> Bool { !nodes[Int(node)].children.isEmpty }
+    func hasChildren(_ node: Int32) -> Bool { firstChild[Int(node)] >= 0 }
 }

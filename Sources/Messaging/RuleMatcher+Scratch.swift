@@ -1,6 +1,6 @@
 extension RuleMatcher {
     /// Per-event working memory for ``RuleMatcher``, reused across events so that
-    /// matching does not allocate.
+    /// matching allocates almost nothing.
     ///
     /// Marks are generation stamps: starting an event bumps the generation instead
     /// of clearing arrays. One scratch serves one matching call at a time; give each
@@ -14,104 +14,88 @@ extension RuleMatcher {
         private var branchCount: [Int32] = []
         private var fieldMark: [UInt32] = []
         private var ruleMark: [UInt32] = []
-        private var candidates: [Int] = []
-        private var leaves: [(field: Int, value: EventValue, steps: ArraySteps)] = []
+        private var candidates: [Int32] = []
+        var leaves: [ScannedLeaf] = []
         var hasObjectArrays = false
 
         public init() {}
 
         mutating func begin(_ matcher: RuleMatcher) {
-            func fit(_ marks: inout [UInt32], _ count: Int) {
-                if marks.count < count { marks.append(contentsOf: repeatElement(0, count: count - marks.count)) }
+            func fit<T>(_ marks: inout [T], _ count: Int, _ zero: T) {
+                if marks.count < count { marks.append(contentsOf: repeatElement(zero, count: count - marks.count)) }
             }
-            if generation == UInt32.max {
-                self = Scratch()
-            }
+            if generation == UInt32.max { self = Scratch() }
             generation += 1
-            fit(&conditionMark, matcher.conditions.count)
-            fit(&exclusionMark, matcher.conditions.count)
-            fit(&branchMark, matcher.branches.count)
-            if branchCount.count < matcher.branches.count {
-                branchCount.append(contentsOf: repeatElement(0, count: matcher.branches.count - branchCount.count))
-            }
-            fit(&fieldMark, matcher.fields.count)
-            fit(&ruleMark, matcher.rules.count)
+            fit(&conditionMark, matcher.conditionCapacity, 0)
+            fit(&exclusionMark, matcher.conditionCapacity, 0)
+            fit(&branchMark, matcher.branchCapacity, 0)
+            fit(&branchCount, matcher.branchCapacity, 0)
+            fit(&fieldMark, matcher.fields.count, 0)
+            fit(&ruleMark, matcher.ruleCapacity, 0)
             candidates.removeAll(keepingCapacity: true)
             leaves.removeAll(keepingCapacity: true)
             hasObjectArrays = false
         }
 
-        /// One leaf of a field some rule tests.
-        @inline(__always)
-        mutating func visit(field: Int, value: EventValue, steps: ArraySteps, in matcher: RuleMatcher) {
-            let index = matcher.fields[field]
-            if fieldMark[field] != generation {
-                fieldMark[field] = generation
-                for condition in index.present { satisfy(condition, in: matcher) }
+        /// Marks what the scanned leaves satisfy, then accepts the complete branches.
+        mutating func match(_ matcher: RuleMatcher) -> [String] {
+            if exclusionGeneration > UInt32.max - UInt32(leaves.count) - 1 {
+                exclusionGeneration = 0
+                for position in exclusionMark.indices { exclusionMark[position] = 0 }
             }
-            leaves.append((field, value, steps))
-            index.forEachSatisfied(by: value) { satisfy($0, in: matcher) }
-            if index.hasAnythingBut {
-                if exclusionGeneration == UInt32.max {
-                    exclusionGeneration = 0
-                    for position in exclusionMark.indices { exclusionMark[position] = 0 }
-                }
-                exclusionGeneration += 1
-                let stamp = exclusionGeneration
-                index.excluded(by: value) { exclusionMark[$0] = stamp }
-                for condition in index.anythingBut where exclusionMark[condition] != stamp { satisfy(condition, in: matcher) }
-            }
-        }
-
-        @inline(__always)
-        private mutating func satisfy(_ conditionID: Int, in matcher: RuleMatcher) {
-            guard conditionMark[conditionID] != generation else { return }
-            conditionMark[conditionID] = generation
-            guard let condition = matcher.conditions[conditionID], !condition.condition.allowsAbsence else { return }
-            for branchID in condition.branches {
-                if branchMark[branchID] != generation {
-                    branchMark[branchID] = generation
-                    branchCount[branchID] = 0
-                }
-                branchCount[branchID] += 1
-                if let branch = matcher.branches[branchID], branchCount[branchID] == branch.positiveCount {
-                    candidates.append(branchID)
+            // The marking loop runs on raw buffers: array writes through `self` would
+            // check uniqueness on every store, and this loop is the matcher's hot path.
+            var marks = Marks(generation: generation, exclusionGeneration: exclusionGeneration)
+            marks.candidates = candidates
+            conditionMark.withUnsafeMutableBufferPointer { conditionMark in
+                branchMark.withUnsafeMutableBufferPointer { branchMark in
+                    branchCount.withUnsafeMutableBufferPointer { branchCount in
+                        fieldMark.withUnsafeMutableBufferPointer { fieldMark in
+                            exclusionMark.withUnsafeMutableBufferPointer { exclusionMark in
+                                marks.condition = conditionMark
+                                marks.branch = branchMark
+                                marks.count = branchCount
+                                marks.field = fieldMark
+                                marks.exclusion = exclusionMark
+                                for leaf in leaves { marks.visit(leaf, in: matcher) }
+                            }
+                        }
+                    }
                 }
             }
-        }
-
-        /// The names of the rules with a complete branch.
-        mutating func finish(_ matcher: RuleMatcher) -> [String] {
+            exclusionGeneration = marks.exclusionGeneration
+            candidates = marks.candidates
             var names: [String] = []
-            for branchID in candidates { accept(branchID, in: matcher, into: &names) }
-            for branchID in matcher.unconditionalBranches { accept(branchID, in: matcher, into: &names) }
+            for branch in candidates { accept(Int(branch), in: matcher, into: &names) }
+            for branch in matcher.unconditionalBranches { accept(Int(branch), in: matcher, into: &names) }
             return names
         }
 
-        private mutating func accept(_ branchID: Int, in matcher: RuleMatcher, into names: inout [String]) {
-            guard let branch = matcher.branches[branchID], ruleMark[branch.rule] != generation else { return }
-            for conditionID in branch.absenceConditions {
-                guard let condition = matcher.conditions[conditionID] else { return }
-                let satisfied = conditionMark[conditionID] == generation
-                let absent = fieldMark[condition.field] != generation
+        private mutating func accept(_ branch: Int, in matcher: RuleMatcher, into names: inout [String]) {
+            let rule = Int(matcher.branchRule[branch])
+            guard rule >= 0, ruleMark[rule] != generation else { return }
+            for condition32 in matcher.branchAbsence.contents(branch) {
+                let condition = Int(condition32)
+                let satisfied = conditionMark[condition] == generation
+                let absent = fieldMark[Int(matcher.conditionField[condition])] != generation
                 guard satisfied || absent else { return }
             }
             if hasObjectArrays, !isConsistent(branch, in: matcher) { return }
-            ruleMark[branch.rule] = generation
-            if let rule = matcher.rules[branch.rule] { names.append(rule.name) }
+            ruleMark[rule] = generation
+            names.append(matcher.ruleNamesByID[rule])
         }
 
         /// Re-checks a branch leaf by leaf, keeping leaves from different elements of
         /// one array apart (needed only when the event has arrays of objects).
-        private func isConsistent(_ branch: Branch, in matcher: RuleMatcher) -> Bool {
-            let conditions = branch.conditions.compactMap { matcher.conditions[$0] }
+        private func isConsistent(_ branch: Int, in matcher: RuleMatcher) -> Bool {
+            let conditions = matcher.branchConditions(branch)
             var chosen: [ArraySteps] = []
             func satisfy(_ index: Int) -> Bool {
                 guard index < conditions.count else { return true }
-                let condition = conditions[index]
-                let candidates = leaves.filter { $0.field == condition.field }
-                if candidates.isEmpty { return condition.condition.allowsAbsence && satisfy(index + 1) }
-                for leaf in candidates where condition.condition.accepts(leaf.value) {
+                let (field, condition) = conditions[index]
+                let candidates = leaves.filter { $0.field == field }
+                if candidates.isEmpty { return condition.allowsAbsence && satisfy(index + 1) }
+                for leaf in candidates where condition.accepts(leaf.value) {
                     guard chosen.allSatisfy({ $0.isCompatible(with: leaf.steps) }) else { continue }
                     chosen.append(leaf.steps)
                     if satisfy(index + 1) { return true }
@@ -120,6 +104,56 @@ extension RuleMatcher {
                 return false
             }
             return satisfy(0)
+        }
+    }
+
+    /// The marking state of one event, on raw buffers borrowed from a ``Scratch``.
+    private struct Marks {
+        let generation: UInt32
+        var exclusionGeneration: UInt32
+        var condition = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
+        var branch = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
+        var count = UnsafeMutableBufferPointer<Int32>(start: nil, count: 0)
+        var field = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
+        var exclusion = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
+        var candidates: [Int32] = []
+
+        init(generation: UInt32, exclusionGeneration: UInt32) {
+            self.generation = generation
+            self.exclusionGeneration = exclusionGeneration
+        }
+
+        @inline(__always)
+        mutating func visit(_ leaf: ScannedLeaf, in matcher: RuleMatcher) {
+            let fieldID = leaf.field
+            let index = matcher.fields[fieldID]
+            if field[fieldID] != generation {
+                field[fieldID] = generation
+                for condition in index.present { satisfy(condition, in: matcher) }
+            }
+            index.forEachSatisfied(by: leaf.value) { satisfy($0, in: matcher) }
+            if index.hasAnythingBut {
+                exclusionGeneration += 1
+                let stamp = exclusionGeneration
+                let exclusion = self.exclusion
+                index.excluded(by: leaf.value) { exclusion[$0] = stamp }
+                for condition in index.anythingBut where exclusion[condition] != stamp { satisfy(condition, in: matcher) }
+            }
+        }
+
+        @inline(__always)
+        mutating func satisfy(_ conditionID: Int, in matcher: RuleMatcher) {
+            guard condition[conditionID] != generation else { return }
+            condition[conditionID] = generation
+            matcher.conditionCounts.forEach(in: conditionID) { branch32 in
+                let branchID = Int(branch32)
+                if branch[branchID] != generation {
+                    branch[branchID] = generation
+                    count[branchID] = 0
+                }
+                count[branchID] += 1
+                if count[branchID] == matcher.branchNeeds[branchID] { candidates.append(branch32) }
+            }
         }
     }
 }

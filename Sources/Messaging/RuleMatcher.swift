@@ -30,24 +30,14 @@ public import JSON
 /// - ``matches(eventJSON:scratch:)``
 /// - ``matches(_:scratch:)``
 public struct RuleMatcher: Sendable {
-    struct Condition: Sendable {
+    private struct Condition: Sendable {
         let field: Int
         let condition: FieldCondition
         /// Branches (by id) that contain this condition.
         var branches: [Int]
     }
 
-    struct Branch: Sendable {
-        let rule: Int
-        /// Condition ids, one per field path.
-        let conditions: [Int]
-        /// How many of them must be satisfied by a leaf (those without `exists: false`).
-        let positiveCount: Int
-        /// The conditions a missing field also satisfies.
-        let absenceConditions: [Int]
-    }
-
-    struct Rule: Sendable {
+    private struct Rule: Sendable {
         let name: String
         let pattern: EventPattern
         let branches: [Int]
@@ -58,19 +48,31 @@ public struct RuleMatcher: Sendable {
         let condition: FieldCondition
     }
 
-    private(set) var fieldIDs: [String: Int] = [:]
-    private(set) var fields: [FieldIndex] = []
-    private(set) var paths = PathTrie()
-    private(set) var conditions: [Condition?] = []
+    // Bookkeeping for add and remove.
+    private var fieldIDs: [String: Int] = [:]
+    private var conditionSlots: [Condition?] = []
     private var conditionIDs: [ConditionKey: Int] = [:]
     private var freeConditions: [Int] = []
-    private(set) var branches: [Branch?] = []
+    private var branchSlots: [[Int]?] = []
     private var freeBranches: [Int] = []
-    private(set) var rules: [Rule?] = []
+    private var ruleSlots: [Rule?] = []
     private var ruleIDs: [String: Int] = [:]
     private var freeRules: [Int] = []
-    /// Branches with no positive condition: checked for every event.
-    private(set) var unconditionalBranches: Set<Int> = []
+
+    // What matching reads, as flat arrays indexed by id (no per-leaf reference counting).
+    private(set) var paths = PathTrie()
+    private(set) var fields: [FieldIndex] = []
+    /// Per condition: its field, whether a missing field satisfies it, the branches it counts towards.
+    private(set) var conditionField: [Int32] = []
+    private(set) var conditionAllowsAbsence: [Bool] = []
+    private(set) var conditionCounts = FlatLists()
+    /// Per branch: its rule, how many counted conditions it needs, its `exists: false` conditions.
+    private(set) var branchRule: [Int32] = []
+    private(set) var branchNeeds: [Int32] = []
+    private(set) var branchAbsence = FlatLists()
+    private(set) var ruleNamesByID: [String] = []
+    /// Branches with no counted condition: checked for every event.
+    private(set) var unconditionalBranches: [Int32] = []
 
     public init() {}
 
@@ -82,76 +84,111 @@ public struct RuleMatcher: Sendable {
 
     /// The pattern a rule was added with.
     public func pattern(of rule: String) -> EventPattern? {
-        ruleIDs[rule].flatMap { rules[$0]?.pattern }
+        ruleIDs[rule].flatMap { ruleSlots[$0]?.pattern }
     }
 
     /// Adds a rule, or replaces the pattern of a rule with that name (as `PutRule` does).
+    ///
+    /// Cost: proportional to the pattern's size (its conditions are interned and indexed).
     public mutating func add(rule name: String, pattern: EventPattern) {
         remove(rule: name)
-        let ruleID = allocate(&rules, free: &freeRules)
+        let ruleID = Self.allocate(&ruleSlots, free: &freeRules)
+        Self.fit(&ruleNamesByID, ruleID + 1, "")
+        ruleNamesByID[ruleID] = name
         var branchIDs: [Int] = []
         for branch in pattern.branches {
-            let branchID = allocate(&branches, free: &freeBranches)
+            let branchID = Self.allocate(&branchSlots, free: &freeBranches)
+            Self.fit(&branchRule, branchID + 1, -1)
+            Self.fit(&branchNeeds, branchID + 1, 0)
             var conditionIDs: [Int] = []
-            var positive = 0
-            var absence: [Int] = []
+            var needs: Int32 = 0
+            var absence: [Int32] = []
             for condition in branch.conditions {
                 let id = intern(condition, branch: branchID)
                 conditionIDs.append(id)
-                if condition.allowsAbsence { absence.append(id) } else { positive += 1 }
+                if condition.allowsAbsence { absence.append(Int32(id)) } else { needs += 1 }
             }
-            branches[branchID] = Branch(rule: ruleID, conditions: conditionIDs, positiveCount: positive, absenceConditions: absence)
-            if positive == 0 { unconditionalBranches.insert(branchID) }
+            branchSlots[branchID] = conditionIDs
+            branchRule[branchID] = Int32(ruleID)
+            branchNeeds[branchID] = needs
+            branchAbsence.removeAll(from: branchID)
+            for condition in absence { branchAbsence.append(condition, to: branchID) }
+            if needs == 0 { unconditionalBranches.append(Int32(branchID)) }
             branchIDs.append(branchID)
         }
-        rules[ruleID] = Rule(name: name, pattern: pattern, branches: branchIDs)
+        ruleSlots[ruleID] = Rule(name: name, pattern: pattern, branches: branchIDs)
         ruleIDs[name] = ruleID
     }
 
     /// Removes a rule; removing an unknown name does nothing.
+    ///
+    /// Cost: proportional to the rule's size and the index lists it appears in.
     public mutating func remove(rule name: String) {
-        guard let ruleID = ruleIDs.removeValue(forKey: name), let rule = rules[ruleID] else { return }
+        guard let ruleID = ruleIDs.removeValue(forKey: name), let rule = ruleSlots[ruleID] else { return }
         for branchID in rule.branches {
-            guard let branch = branches[branchID] else { continue }
-            for conditionID in branch.conditions { release(conditionID, branch: branchID) }
-            branches[branchID] = nil
+            guard let conditionIDs = branchSlots[branchID] else { continue }
+            for conditionID in conditionIDs { release(conditionID, branch: branchID) }
+            branchSlots[branchID] = nil
+            branchRule[branchID] = -1
+            branchNeeds[branchID] = 0
+            branchAbsence.removeAll(from: branchID)
             freeBranches.append(branchID)
-            unconditionalBranches.remove(branchID)
+            unconditionalBranches.removeAll { $0 == Int32(branchID) }
         }
-        rules[ruleID] = nil
+        ruleSlots[ruleID] = nil
+        ruleNamesByID[ruleID] = ""
         freeRules.append(ruleID)
     }
 
-    private func allocate<T>(_ slots: inout [T?], free: inout [Int]) -> Int {
+    private static func allocate<T>(_ slots: inout [T?], free: inout [Int]) -> Int {
         if let id = free.popLast() { return id }
         slots.append(nil)
         return slots.count - 1
+    }
+
+    private static func fit<T>(_ array: inout [T], _ count: Int, _ filler: T) {
+        if array.count < count { array.append(contentsOf: repeatElement(filler, count: count - array.count)) }
+    }
+
+    /// The field's index, copied first if another matcher value shares it.
+    private mutating func uniqueField(_ field: Int) -> FieldIndex {
+        if !isKnownUniquelyReferenced(&fields[field]) { fields[field] = fields[field].copy() }
+        return fields[field]
     }
 
     private mutating func intern(_ condition: FieldCondition, branch: Int) -> Int {
         let field = fieldID(for: condition.path)
         let key = ConditionKey(field: field, condition: condition)
         if let id = conditionIDs[key] {
-            conditions[id]?.branches.append(branch)
+            conditionSlots[id]?.branches.append(branch)
+            if !condition.allowsAbsence { conditionCounts.append(Int32(branch), to: id) }
             return id
         }
-        let id = allocate(&conditions, free: &freeConditions)
-        conditions[id] = Condition(field: field, condition: condition, branches: [branch])
+        let id = Self.allocate(&conditionSlots, free: &freeConditions)
+        conditionSlots[id] = Condition(field: field, condition: condition, branches: [branch])
         conditionIDs[key] = id
-        fields[field].insert(condition.matchers, condition: id)
+        Self.fit(&conditionField, id + 1, -1)
+        Self.fit(&conditionAllowsAbsence, id + 1, false)
+        conditionField[id] = Int32(field)
+        conditionAllowsAbsence[id] = condition.allowsAbsence
+        conditionCounts.removeAll(from: id)
+        if !condition.allowsAbsence { conditionCounts.append(Int32(branch), to: id) }
+        uniqueField(field).insert(condition.matchers, condition: id)
         return id
     }
 
     private mutating func release(_ id: Int, branch: Int) {
-        guard var condition = conditions[id] else { return }
+        guard var condition = conditionSlots[id] else { return }
         if let position = condition.branches.firstIndex(of: branch) { condition.branches.remove(at: position) }
+        conditionCounts.remove(Int32(branch), from: id)
         if condition.branches.isEmpty {
-            fields[condition.field].remove(condition.condition.matchers, condition: id)
+            uniqueField(condition.field).remove(condition.condition.matchers, condition: id)
             conditionIDs[ConditionKey(field: condition.field, condition: condition.condition)] = nil
-            conditions[id] = nil
+            conditionSlots[id] = nil
+            conditionCounts.removeAll(from: id)
             freeConditions.append(id)
         } else {
-            conditions[id] = condition
+            conditionSlots[id] = condition
         }
     }
 
@@ -164,20 +201,31 @@ public struct RuleMatcher: Sendable {
         return id
     }
 
+    /// The conditions of a branch with their field and matchers, for the leaf-by-leaf check.
+    func branchConditions(_ branch: Int) -> [(field: Int, condition: FieldCondition)] {
+        (branchSlots[branch] ?? []).compactMap { id in conditionSlots[id].map { ($0.field, $0.condition) } }
+    }
+
+    var conditionCapacity: Int { conditionSlots.count }
+    var branchCapacity: Int { branchSlots.count }
+    var ruleCapacity: Int { ruleSlots.count }
+
     /// The names of the rules the event (JSON text) matches, in no particular order.
+    ///
+    /// Only the fields some rule tests are decoded; the rest of the text is skipped.
     ///
     /// - Throws: ``EventBridgeError`` (`ValidationException`) when the text is not JSON.
     public func matches(eventJSON text: String, scratch: inout Scratch) throws(EventBridgeError) -> [String] {
         scratch.begin(self)
         var text = text
-        let scanned = text.withUTF8 { bytes in
+        let wellFormed = text.withUTF8 { bytes in
             var scanner = EventScanner(bytes: bytes, paths: paths)
-            let wellFormed = scanner.scan { field, value, steps in scratch.visit(field: field, value: value, steps: steps, in: self) }
+            let wellFormed = scanner.scan(into: &scratch.leaves)
             scratch.hasObjectArrays = scanner.hasObjectArrays
             return wellFormed
         }
-        guard scanned else { throw .validation("Event is not valid JSON.") }
-        return scratch.finish(self)
+        guard wellFormed else { throw .validation("Event is not valid JSON.") }
+        return scratch.match(self)
     }
 
     /// ``matches(eventJSON:scratch:)`` with a fresh scratch area.
@@ -190,9 +238,9 @@ public struct RuleMatcher: Sendable {
     public func matches(_ event: JSONValue, scratch: inout Scratch) -> [String] {
         scratch.begin(self)
         var walker = EventWalker(paths: paths)
-        walker.walk(event) { field, value, steps in scratch.visit(field: field, value: value, steps: steps, in: self) }
+        walker.walk(event, into: &scratch.leaves)
         scratch.hasObjectArrays = walker.hasObjectArrays
-        return scratch.finish(self)
+        return scratch.match(self)
     }
 
     /// ``matches(_:scratch:)`` with a fresh scratch area.
