@@ -203,7 +203,9 @@ struct PatternCompiler {
         case (.values, .string), (.values, .number): return
         case (.values, _):
             throw .invalidPattern(
-                inList ? "Inside anything but list, start|null|boolean is not supported." : "Inside anything-but list, start|null|boolean is not supported."
+                inList
+                    ? "Inside anything but list, start|null|boolean is not supported."
+                    : "Inside anything-but list, start|null|boolean is not supported."
             )
         case (.prefix, .string(let text)), (.suffix, .string(let text)):
             if text.isEmpty { throw .invalidPattern("Null prefix/suffix not allowed") }

@@ -209,7 +209,9 @@ struct PatternTokenizer {
                 break
             }
             if byte < 0x20 {
-                throw failure("Illegal unquoted character ((CTRL-CHAR, code \(byte))): has to be escaped using backslash to be included in string value")
+                throw failure(
+                    "Illegal unquoted character ((CTRL-CHAR, code \(byte))): has to be escaped using backslash to be included in string value"
+                )
             }
             if byte != UInt8(ascii: "\\") {
                 position += 1

@@ -6,13 +6,14 @@
 // Without --workload it runs ../shared/conformance/gen_pattern_workload.py into a
 // temporary directory (full and --no-numeric variants; the events are the same).
 
+import JSON
+import Messaging
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import JSON
-import Messaging
 
 struct Options {
     var workload: String?

@@ -109,7 +109,8 @@ struct RuleRoutingCase: Sendable, CustomTestStringConvertible {
         .enabled(if: corpusPresent, Comment(rawValue: ConformanceCorpus.absenceNote))
     )
     func corpusPassRate() {
-        let failures = Self.patternCases.compactMap { testCase in testCase.failure().map { "\(testCase.id): \($0)" } }
+        let failures =
+            Self.patternCases.compactMap { testCase in testCase.failure().map { "\(testCase.id): \($0)" } }
             + Self.routingCases.compactMap { testCase in testCase.failure().map { "\(testCase.id): \($0)" } }
         let total = Self.patternCases.count + Self.routingCases.count
         for failure in failures { print("FAIL \(failure)") }

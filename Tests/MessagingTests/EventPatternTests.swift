@@ -34,7 +34,10 @@ import Testing
     @Test func orNeedsAnArrayOfAtLeastTwoObjectsWithoutOperatorNames() {
         #expect(refusal(#"{"$or": {"a": ["1"]}}"#) == "Event pattern is not valid. Reason: It must be an Array followed with $or.")
         #expect(refusal(#"{"$or": [{"a": ["1"]}]}"#) == "Event pattern is not valid. Reason: There must have at least 2 Objects in $or relationship.")
-        #expect(refusal(#"{"$or": [{"a": ["1"]}, "b"]}"#) == "Event pattern is not valid. Reason: Only JSON object is allowed in array of $or relationship.")
+        #expect(
+            refusal(#"{"$or": [{"a": ["1"]}, "b"]}"#)
+                == "Event pattern is not valid. Reason: Only JSON object is allowed in array of $or relationship."
+        )
         #expect(
             refusal(#"{"$or": [{"a": ["1"]}, {"prefix": ["b"]}]}"#)
                 == "Event pattern is not valid. Reason: prefix is Ruler reserved fieldName which cannot be used inside $or."
@@ -57,7 +60,10 @@ import Testing
     }
 
     @Test func numericBoundsOutsideFiveBillionAreRefused() {
-        #expect(refusal(#"{"n": [{"numeric": [">", 5000000001]}]}"#) == "Event pattern is not valid. Reason: Value must be between -5.0E9 and 5.0E9, inclusive")
+        #expect(
+            refusal(#"{"n": [{"numeric": [">", 5000000001]}]}"#)
+                == "Event pattern is not valid. Reason: Value must be between -5.0E9 and 5.0E9, inclusive"
+        )
         #expect(refusal(#"{"n": [{"numeric": ["<", "x"]}]}"#) == "Event pattern is not valid. Reason: Value of < must be numeric")
         #expect(refusal(#"{"n": [{"numeric": ["~", 1]}]}"#) == "Event pattern is not valid. Reason: Unrecognized numeric range operator: ~")
     }
@@ -108,7 +114,10 @@ import Testing
     }
 
     @Test func malformedJSONIsReportedInJacksonsWords() {
-        #expect(refusal(#"{"a": nope}"#) == "Event pattern is not valid. Reason: Unrecognized token 'nope': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')")
+        #expect(
+            refusal(#"{"a": nope}"#)
+                == "Event pattern is not valid. Reason: Unrecognized token 'nope': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+        )
         #expect(refusal(#"{"a": ["1"]"#) == "Event pattern is not valid. Reason: Unexpected end-of-input: expected close marker for Object")
     }
 
