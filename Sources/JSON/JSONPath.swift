@@ -274,14 +274,17 @@ extension JSONPath {
     /// The path in Jayway's normalized form, which AWS quotes in its errors
     /// ("Invalid path '$.a' : No results for path: $['a']"): names as `['name']`,
     /// indexes as `[0]`, wildcards as `[*]`, descent as `..`, filters as `[?]`.
-    public var normalizedText: String {
+    public var normalizedText: String { normalizedText(segmentCount: segments.count) }
+
+    /// Jayway's form of the root and the first `segmentCount` segments.
+    private func normalizedText(segmentCount: Int) -> String {
         var text: String
         switch root {
         case .input: text = "$"
         case .context: text = "$$"
         case .variable(let name): text = "$" + name
         }
-        for segment in segments {
+        for segment in segments.prefix(segmentCount) {
             switch segment {
             case .member(let name): text += "['\(name)']"
             case .members(let names): text += "[" + names.map { "'\($0)'" }.joined(separator: ",") + "]"
@@ -296,5 +299,35 @@ extension JSONPath {
             }
         }
         return text
+    }
+
+    /// Why a definite path selects nothing in `document`, in the words of
+    /// Jayway's `PathNotFoundException`, which AWS quotes after
+    /// "Invalid path '…' : ": `Missing property in path $['a']` when a member
+    /// before the last is absent, otherwise `No results for path: $['a']['b']`.
+    /// `nil` when the path selects a value or is not definite.
+    ///
+    /// Jayway words a wrong type on the way (a name applied to a string) with
+    /// Java class names; this says "No results" there too.
+    public func notFoundMessage(in document: JSONValue) -> String? {
+        guard isDefinite, evaluate(document) == nil else { return nil }
+        var current = document
+        for (position, segment) in segments.enumerated() {
+            guard case .member(let name) = segment, case .object(let object) = current else {
+                guard case .index(let index) = segment, case .array(let array) = current,
+                    let element = Self.resolve(index, count: array.count)
+                else { break }
+                current = array[element]
+                continue
+            }
+            guard let child = object[name] else {
+                if position < segments.count - 1 {
+                    return "Missing property in path \(normalizedText(segmentCount: position + 1))"
+                }
+                break
+            }
+            current = child
+        }
+        return "No results for path: \(normalizedText)"
     }
 }

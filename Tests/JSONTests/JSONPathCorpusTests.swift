@@ -85,9 +85,31 @@ import Testing
         return readsInput && onlyInputPaths
     }
 
+    /// Failures whose cause quotes Jayway ("Invalid path '$.x' : No results for
+    /// path: $['x']") in single Pass states that pass their input through.
+    static let invalidPathCases: [RecordedCase] = cases.filter { recorded in
+        guard let cause = recorded.expected["cause"]?.stringValue, cause.contains("Invalid path '"),
+            let states = recorded.definition["States"]?.objectValue, states.count == 1,
+            let state = states.values.first?.objectValue, state["Type"] == "Pass"
+        else { return false }
+        return Set(state.keys).isSubset(of: ["Type", "InputPath", "OutputPath", "End", "Comment"])
+    }
+
+    @Test(arguments: invalidPathCases.map(\.name))
+    func notFoundMessagesMatchTheRecordedCause(_ name: String) throws {
+        let recorded = try #require(Self.invalidPathCases.first { $0.name == name })
+        let cause = try #require(recorded.expected["cause"]?.stringValue)
+        let quoted = try #require(cause.range(of: "Invalid path '"))
+        let rest = cause[quoted.upperBound...]
+        let separator = try #require(rest.range(of: "' : "))
+        let path = try JSONPath(String(rest[..<separator.lowerBound]))
+        #expect(path.notFoundMessage(in: recorded.input) == String(rest[separator.upperBound...]))
+    }
+
     @Test func corpusIsPresent() {
         #expect(Self.paths.count >= 600, "expected the ASL corpus at \(Self.directory)")
         #expect(Self.passCases.count >= 15)
+        #expect(Self.invalidPathCases.count >= 2)
     }
 
     @Test(arguments: paths)

@@ -248,6 +248,23 @@ struct PathCase: CustomTestStringConvertible, Sendable {
         #expect(try JSONPath(text).normalizedText == normalized)
     }
 
+    @Test(arguments: [
+        ("$.NoSuchInputPath", #"{"int-literal":0}"#, "No results for path: $['NoSuchInputPath']"),
+        ("$.a.b.c", #"{"a":{}}"#, "Missing property in path $['a']['b']"),
+        ("$.a.b", #"{"a":{}}"#, "No results for path: $['a']['b']"),
+        ("$.a[3].b", #"{"a":[1]}"#, "No results for path: $['a'][3]['b']"),
+        ("$.a.b", #"{"a":"text"}"#, "No results for path: $['a']['b']"),
+    ])
+    func notFoundMessagesAreJaywaysWords(text: String, document: String, message: String) throws {
+        let path = try JSONPath(text)
+        #expect(path.notFoundMessage(in: try JSONParser.parse(document)) == message)
+    }
+
+    @Test func notFoundMessageIsNilWhenSomethingIsSelected() throws {
+        #expect(try JSONPath("$.a").notFoundMessage(in: ["a": nil]) == nil)
+        #expect(try JSONPath("$.a[*]").notFoundMessage(in: [:]) == nil)
+    }
+
     @Test func equalPathsHaveEqualText() throws {
         #expect(try JSONPath("$.a") == JSONPath("$.a"))
         #expect(try JSONPath("$.a") != JSONPath("$['a']"))
