@@ -51,12 +51,15 @@ public struct AWSInput: Sendable {
         return value
     }
 
-    /// An optional string member, checked against a length range (in characters) if given.
+    /// An optional string member, checked against a length range if given.
+    ///
+    /// Length is counted in UTF-16 code units, as AWS's Java services count `String.length()`,
+    /// so a name of emoji hits the limit where it would on AWS.
     public func string(_ member: String, length: ClosedRange<Int>? = nil) throws(AWSError) -> String? {
         guard let value = value(member) else { return nil }
         guard case .string(let string) = value else { throw typeMismatch(member, expected: "string", got: value) }
         if let length {
-            let count = string.count
+            let count = string.utf16.count
             if count < length.lowerBound {
                 throw AWSError.validation(
                     member: path(of: member),

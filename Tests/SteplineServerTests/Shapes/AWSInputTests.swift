@@ -63,6 +63,14 @@ struct AWSInputTests {
         #expect(large?.message.hasSuffix("Member must have value less than or equal to 2") == true)
     }
 
+    @Test("lengths count UTF-16 code units, as AWS does")
+    func lengthInUTF16() throws {
+        let emoji = try AWSInput(["name": "😀😀"])
+        #expect(try emoji.string("name", length: 1...4) == "😀😀")
+        let error = #expect(throws: AWSError.self) { try emoji.string("name", length: 1...3) }
+        #expect(error?.message.hasSuffix("Member must have length less than or equal to 3") == true)
+    }
+
     @Test("a body that is not an object is a SerializationException")
     func notAnObject() {
         let error = #expect(throws: AWSError.self) { try AWSInput([1, 2]) }
