@@ -36,6 +36,7 @@ extension StatesError {
         public static let exceedToleratedFailureThreshold = "States.ExceedToleratedFailureThreshold"
         public static let itemReaderFailed = "States.ItemReaderFailed"
         public static let resultWriterFailed = "States.ResultWriterFailed"
+        public static let dataLimitExceeded = "States.DataLimitExceeded"
     }
 
     public static func runtime(_ cause: String) -> StatesError { StatesError(Name.runtime, cause: cause) }

@@ -21,6 +21,9 @@ enum Step {
     case exit(output: JSONValue, assigned: JSONObject?, transition: Transition?)
     /// The current state failed; retry, catch or fail the frame.
     case fail(StatesError)
+    /// A Map's iterations or a Parallel's branches failed beyond tolerance:
+    /// retry, or report the state failed and then catch or fail the frame.
+    case childrenFailed(StatesError)
     /// The current state failed in evaluation: add AWS's prefix, then `fail`.
     case runtimeFailure(StatesError)
     /// A Wait state's timer fired.
@@ -215,6 +218,15 @@ extension ExecutionState {
 
             case .complete(let result):
                 guard let state = currentState(of: f), let frame = frames[f] else { return true }
+                if result.exceedsSerializedSize(Self.payloadSizeLimit) {
+                    step = .fail(
+                        StatesError(
+                            StatesError.Name.dataLimitExceeded,
+                            cause:
+                                "The state/task '\(state.name)' returned a result with a size exceeding the maximum number of bytes service limit."
+                        ))
+                    continue
+                }
                 do {
                     let scope = self.scope(of: f)
                     var selected = result
@@ -247,11 +259,22 @@ extension ExecutionState {
                 )
                 step = .fail(prefixed)
 
-            case .fail(let error):
+            case .fail(let error), .childrenFailed(let error):
                 guard let state = currentState(of: f), let frame = frames[f] else { return true }
                 if let retry = retryDecision(state, frame, error, &decision) {
                     emit(f, .timerScheduled(timerId: nextTimerId, due: retry.due, reason: retry.reason), &decision)
                     return false
+                }
+                if case .childrenFailed = step {
+                    // AWS reports a Map/Parallel failure only once no retry is left.
+                    if state.type == .map {
+                        if case .map(let map) = state.kind, map.mode == .distributed {
+                            emit(f, .mapRunFailed(error: error.error.nilIfEmpty, cause: error.cause.nilIfEmpty), &decision)
+                        }
+                        emit(f, .mapStateFailed(error: nil, cause: nil), &decision)
+                    } else {
+                        emit(f, .parallelStateFailed(error: nil, cause: nil), &decision)
+                    }
                 }
                 if let catcher = state.catchers.first(where: { $0.errorEquals.matchesError(error.error) }) {
                     var errorOutput = JSONObject()
@@ -457,10 +480,12 @@ extension ExecutionState {
             var maxConcurrency = map.maxConcurrency
             var tolerance = FailureTolerance(count: map.toleratedFailureCount, percentage: map.toleratedFailurePercentage)
             var pathError: StatesError?
+            // AWS reads MaxConcurrencyPath before it starts the state, the
+            // tolerance paths after (their failures follow MapStateStarted).
+            if let path = map.maxConcurrencyPath {
+                maxConcurrency = try integerField(path, "MaxConcurrencyPath", effective, scope)
+            }
             do throws(StatesError) {
-                if let path = map.maxConcurrencyPath {
-                    maxConcurrency = try integerField(path, "MaxConcurrencyPath", effective, scope)
-                }
                 if let path = map.toleratedFailureCountPath {
                     let count = try integerField(path, "ToleratedFailureCountPath", effective, scope)
                     if count < 0 { throw StatesError.runtime("ToleratedFailureCount cannot be negative.") }
@@ -525,6 +550,9 @@ extension ExecutionState {
             "The \(field) field refers to value \"\(Self.plain(value))\" which is not a valid integer: \(path.text)")
     }
 
+    /// Step Functions' limit on a state's input, output or result: 256 KiB of UTF-8 JSON.
+    static let payloadSizeLimit = 262_144
+
     /// A value as AWS prints it inside a cause: strings bare, everything else as JSON.
     static func plain(_ value: JSONValue) -> String {
         if case .string(let text) = value { return text }
@@ -557,13 +585,7 @@ extension ExecutionState {
                         StatesError.Name.exceedToleratedFailureThreshold,
                         cause: "The specified tolerated failure threshold was exceeded")
                 }
-                if progress.isMap {
-                    if distributed { emit(f, .mapRunFailed(error: error.error, cause: error.cause.nilIfEmpty), &decision) }
-                    emit(f, .mapStateFailed(error: nil, cause: nil), &decision)
-                } else {
-                    emit(f, .parallelStateFailed(error: nil, cause: nil), &decision)
-                }
-                return .fail(error)
+                return .childrenFailed(error)
             }
             if progress.isComplete {
                 let results = JSONValue.array(progress.results.map { $0 ?? .null })
