@@ -15,6 +15,10 @@ struct JSONPathParser {
     let text: String
     let bytes: [UInt8]
     var position = 0
+    /// Open parentheses, negations and nested filters; bounded so that a hostile
+    /// path cannot exhaust the stack.
+    private var nesting = 0
+    static let maximumNesting = 64
 
     init(text: String) {
         self.text = text
@@ -277,6 +281,9 @@ struct JSONPathParser {
     }
 
     mutating func parseUnary() throws(JSONPathError) -> JSONPath.Filter {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maximumNesting else { throw error(.tooDeep) }
         skipBlanks()
         if current == UInt8(ascii: "!"), peek(1) != UInt8(ascii: "=") {
             position += 1

@@ -34,6 +34,7 @@ public struct JSONPathError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let expectedOperand = Reason("expected a value: @-path, $-path, number, string, true, false or null")
         public static let expectedClosingParenthesis = Reason("expected ')'")
         public static let invalidRegularExpression = Reason("invalid regular expression")
+        public static let tooDeep = Reason("filter expressions nest too deeply")
 
         // Setting (ResultPath).
         public static let notAReferencePath = Reason(

@@ -62,7 +62,8 @@ extension JSONValue {
         switch self {
         case .integer(let i): i
         case .double(let d):
-            if d.rounded(.towardZero) == d, let i = Int(exactly: d) { i } else { nil }
+            // Not `Int(exactly:)`: it calls libm's `trunc`, and JSON links nothing.
+            if d >= -0x1p63 && d < 0x1p63, Double(Int(d)) == d { Int(d) } else { nil }
         default: nil
         }
     }

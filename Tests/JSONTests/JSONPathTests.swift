@@ -265,6 +265,14 @@ struct PathCase: CustomTestStringConvertible, Sendable {
         #expect(try JSONPath("$.a[*]").notFoundMessage(in: [:]) == nil)
     }
 
+    @Test func filterNestingIsBounded() {
+        let deep = "$[?(" + String(repeating: "(", count: 10_000) + "@.a" + String(repeating: ")", count: 10_000) + ")]"
+        #expect(throws: JSONPathError.self) { try JSONPath(deep) }
+        let nested = "$" + String(repeating: "[?(@", count: 10_000) + String(repeating: ")]", count: 10_000)
+        #expect(throws: JSONPathError.self) { try JSONPath(nested) }
+        #expect(throws: Never.self) { try JSONPath("$[?(((@.a == 1)) && !(!@.b))]") }
+    }
+
     @Test func equalPathsHaveEqualText() throws {
         #expect(try JSONPath("$.a") == JSONPath("$.a"))
         #expect(try JSONPath("$.a") != JSONPath("$['a']"))

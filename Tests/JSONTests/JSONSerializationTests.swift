@@ -50,6 +50,13 @@ import Testing
         #expect(try JSONParser.parse(input).serialized == output)
     }
 
+    @Test(arguments: [
+        (3.0, 3 as Int?), (-2.0, -2), (3.5, nil), (1e19, nil), (-0x1p63, Int.min), (0x1p63, nil), (.nan, nil), (.infinity, nil),
+    ])
+    func integralDoublesConvertToIntegers(value: Double, integer: Int?) {
+        #expect(JSONValue.double(value).integerValue == integer)
+    }
+
     @Test func integersStayIntegers() throws {
         #expect(try JSONParser.parse("3") == .integer(3))
         #expect(try JSONParser.parse("3").integerValue == 3)
