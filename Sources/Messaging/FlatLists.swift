@@ -49,7 +49,7 @@ struct FlatLists: Sendable {
     }
 
     mutating func removeAll(from list: Int) {
-        guard list < start.count else { return }
+        reserve(list)
         counts[list] = 0
     }
 
@@ -62,6 +62,7 @@ struct FlatLists: Sendable {
     /// Calls `body` with each value of a list, reading the pool through a raw buffer.
     @inline(__always)
     func forEach(in list: Int, _ body: (Int32) -> Void) {
+        guard list < counts.count else { return }
         let count = Int(counts[list])
         guard count > 0 else { return }
         let base = Int(start[list])

@@ -92,3 +92,15 @@ import Testing
         #expect(throws: EventBridgeError.validation("Event is not valid JSON.")) { try matcher.matches(eventJSON: #"{"a": "#) }
     }
 }
+
+@Suite struct RuleMatcherAbsenceTests {
+    @Test func aConditionThatAlsoAcceptsAbsenceCanBeSatisfiedByAValue() throws {
+        // The last condition interned has an `exists: false` alternative and is
+        // satisfied by a value: its (empty) list of counted branches must still exist.
+        var matcher = RuleMatcher()
+        matcher.add(rule: "r", pattern: try EventPattern(parsing: #"{"s": ["x"], "t": [{"anything-but": "no"}, {"exists": false}]}"#))
+        #expect(try matcher.matches(eventJSON: #"{"s": "x", "t": "yes"}"#) == ["r"])
+        #expect(try matcher.matches(eventJSON: #"{"s": "x"}"#) == ["r"])
+        #expect(try matcher.matches(eventJSON: #"{"s": "x", "t": "no"}"#).isEmpty)
+    }
+}
