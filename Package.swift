@@ -88,6 +88,26 @@ package.targets += [
 ]
 
 // MARK: Engine
+package.targets += [
+    .target(
+        name: "Engine",
+        dependencies: [
+            "EventLog", "LMDB", "StatesLanguage", "JSON",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "HeapModule", package: "swift-collections"),
+            .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "EngineTests",
+        dependencies: ["Engine", "EventLog", "StatesLanguage", "JSON"],
+        swiftSettings: swiftSettings
+    ),
+]
 
 // MARK: Server
 package.targets += [

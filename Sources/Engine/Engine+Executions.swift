@@ -1,0 +1,338 @@
+import EventLog
+import Foundation
+import HeapModule
+import JSON
+import LMDB
+public import StatesLanguage
+
+/// What ``Engine/startExecution(stateMachineArn:name:input:parentExecutionArn:)`` answers.
+public struct StartedExecution: Sendable, Hashable {
+    public var executionArn: String
+    /// Milliseconds since the Unix epoch.
+    public var startDate: Int64
+}
+
+/// One page of ``Engine/history(executionArn:reverseOrder:maxResults:nextToken:)``.
+public struct HistoryPage: Sendable {
+    /// Step Functions events (ids 1, 2, …) in the order asked for.
+    public var events: [HistoryEvent]
+    /// Pass it back to get the next page; `nil` on the last page.
+    public var nextToken: String?
+}
+
+/// One page of ``Engine/listExecutions(stateMachineArn:status:maxResults:nextToken:)``.
+public struct ExecutionPage: Sendable {
+    /// Newest first.
+    public var executions: [ExecutionDescription]
+    public var nextToken: String?
+}
+
+extension Engine {
+    // MARK: Starting
+
+    /// Starts an execution of the state machine's current revision.
+    ///
+    /// Idempotent by name, as AWS: starting a name that is running with the same
+    /// input returns that execution; a different input, or a name whose execution
+    /// has finished, is `ExecutionAlreadyExists`. The answer comes after the
+    /// start (and whatever the execution did without waiting, for example a whole
+    /// chain of Pass states) is committed.
+    /// - Parameters:
+    ///   - name: the execution name (default: a random UUID).
+    ///   - input: JSON text (default `{}`).
+    /// - Throws: ``EngineError`` `StateMachineDoesNotExist`, `InvalidName`,
+    ///   `InvalidExecutionInput`, `ExecutionAlreadyExists`, or `InternalStorageFailure`.
+    public func startExecution(
+        stateMachineArn: String,
+        name: String? = nil,
+        input: String? = nil,
+        parentExecutionArn: String? = nil
+    ) async throws -> StartedExecution {
+        let name = name ?? UUID().uuidString.lowercased()
+        try Self.validateName(name)
+        let inputValue: JSONValue
+        do { inputValue = try JSONParser.parse(input ?? "{}") } catch {
+            throw EngineError(.invalidExecutionInput, "Invalid State Machine Execution Input: '\(error)'")
+        }
+        guard let machine = try storedStateMachine(stateMachineArn) else {
+            throw EngineError(.stateMachineDoesNotExist, "State Machine Does Not Exist: '\(stateMachineArn)'")
+        }
+        let arn = executionArn(machineName: machine.name, name: name)
+        await acquire(arn)
+        defer { release(arn) }
+        if let running = open[arn] {
+            guard running.row.input == inputValue else {
+                throw EngineError(.executionAlreadyExists, "Execution Already Exists: '\(arn)'")
+            }
+            return StartedExecution(executionArn: arn, startDate: running.row.startDate)
+        }
+        if try storedExecution(arn) != nil {
+            throw EngineError(.executionAlreadyExists, "Execution Already Exists: '\(arn)'")
+        }
+        let definition = try definition(machineArn: machine.stateMachineArn, revisionId: machine.revisionId)
+        let stream = nextStream
+        nextStream += 1
+        let time = now()
+        var state = ExecutionState(definition: definition)
+        let start = ExecutionStart(
+            input: inputValue,
+            executionArn: arn,
+            executionName: name,
+            stateMachineArn: machine.stateMachineArn,
+            stateMachineName: machine.name,
+            roleArn: machine.roleArn
+        )
+        let events = try decide(&state, .start(start), at: time)
+        let row = ExecutionDescription(
+            executionArn: arn,
+            stateMachineArn: machine.stateMachineArn,
+            name: name,
+            status: .running,
+            startDate: time,
+            input: inputValue,
+            revisionId: machine.revisionId,
+            stream: stream,
+            parentExecutionArn: parentExecutionArn
+        )
+        _ = try await commit(arn, before: nil, state: state, row: row, events: events, at: time, started: true)
+        return StartedExecution(executionArn: arn, startDate: time)
+    }
+
+    /// AWS's rule for execution, state machine and activity names.
+    static func validateName(_ name: String) throws {
+        let forbidden = Set(" \t\n\r<>{}[]?*\"#%\\^|~`$&,;:/")
+        guard (1...80).contains(name.count),
+            !name.contains(where: { forbidden.contains($0) || $0.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) } })
+        else {
+            throw EngineError(.invalidName, "Invalid Name: '\(name)'")
+        }
+    }
+
+    nonisolated func executionArn(machineName: String, name: String) -> String {
+        "arn:aws:states:\(configuration.region):\(configuration.account):execution:\(machineName):\(name)"
+    }
+
+    // MARK: Deciding and committing
+
+    /// Runs `kind` through the pure core on `state`, with the time and fresh entropy.
+    func decide(_ state: inout ExecutionState, _ kind: ExecutionCommand.Kind, at time: Int64) throws -> [HistoryEvent] {
+        let command = ExecutionCommand(
+            now: Timestamp(millisecondsSinceEpoch: time),
+            entropy: UInt64.random(in: 0...UInt64.max, using: &random),
+            kind
+        )
+        do { return try state.handle(command) } catch {
+            throw EngineError(
+                error.reason == .notRunning ? .executionDoesNotExist : .taskDoesNotExist,
+                error.message
+            )
+        }
+    }
+
+    /// Decides `kind` for the open execution `arn` and commits the step.
+    /// - Throws: ``EngineError`` when the execution is not running or the command does not fit.
+    @discardableResult
+    func advance(_ arn: String, _ kind: ExecutionCommand.Kind) async throws -> ExecutionDescription {
+        await acquire(arn)
+        defer { release(arn) }
+        guard let execution = open[arn] else {
+            throw EngineError(.executionDoesNotExist, "Execution is not running: '\(arn)'")
+        }
+        var state = execution.state
+        let time = now()
+        let events = try decide(&state, kind, at: time)
+        return try await commit(arn, before: execution, state: state, row: execution.row, events: events, at: time)
+    }
+
+    /// Writes one step and, once it is committed, keeps the new state and runs the effects.
+    /// The caller holds `arn`'s lock.
+    func commit(
+        _ arn: String,
+        before: OpenExecution?,
+        state: ExecutionState,
+        row: ExecutionDescription,
+        events: [HistoryEvent],
+        at time: Int64,
+        started: Bool = false,
+        redriveCut: Int? = nil
+    ) async throws -> ExecutionDescription {
+        var row = row
+        row.update(from: state)
+        var step = ExecutionStep(row: row, started: started, redriven: redriveCut != nil, events: events)
+        step.redriveCut = redriveCut
+        let oldTasks = before?.state.openTasks ?? [:]
+        let oldTimers = before?.state.timers ?? [:]
+        var taskTokens = before?.tokens ?? [:]
+        var retired: [String] = []
+        for id in state.openTasks.keys.sorted() where oldTasks[id] == nil {
+            // Force-unwrap proven: `id` was just read from `state.openTasks`.
+            let task = state.openTasks[id]!
+            let token = Self.needsToken(task.resource, activityPrefix: activityArnPrefix) ? makeToken(stream: row.stream) : nil
+            step.tasksOpened.append(ExecutionStep.OpenTask(task: task, token: token))
+            taskTokens[id] = token
+        }
+        for id in oldTasks.keys.sorted() where state.openTasks[id] == nil {
+            step.tasksClosed.append(id)
+            if let token = taskTokens.removeValue(forKey: id) { retired.append(token) }
+        }
+        for (id, timer) in state.timers.sorted(by: { $0.key < $1.key }) where oldTimers[id] == nil {
+            step.timersArmed.append(ExecutionStep.TimerKey(due: timer.due.millisecondsSinceEpoch, timerId: id))
+        }
+        for (id, timer) in oldTimers.sorted(by: { $0.key < $1.key }) where state.timers[id] == nil {
+            step.timersCleared.append(ExecutionStep.TimerKey(due: timer.due.millisecondsSinceEpoch, timerId: id))
+        }
+        do {
+            try await log.append([
+                Record(
+                    kind: EngineRecordKind.executionStep,
+                    timestamp: time * 1000,
+                    stream: StreamID(row.stream),
+                    payload: step.payload
+                )
+            ])
+        } catch {
+            throw EngineError(.storage, "The log could not commit the step of \(arn): \(error)")
+        }
+        // Committed: from here on the step is the truth.
+        for token in retired {
+            tokens[token] = nil
+            heartbeatDeadlines[token] = nil
+        }
+        if state.isFinished {
+            open[arn] = nil
+            for waiter in completionWaiters.removeValue(forKey: arn) ?? [] { waiter.resume(returning: row) }
+        } else {
+            open[arn] = OpenExecution(state: state, row: row, tokens: taskTokens)
+        }
+        armTimers(of: arn, step.timersArmed.map { TimerKeyInfo(due: $0.due, timerId: $0.timerId) })
+        for opened in step.tasksOpened {
+            if let token = opened.token {
+                tokens[token] = TokenLocation(executionArn: arn, taskId: opened.task.taskId)
+                if let heartbeat = opened.task.heartbeatSeconds { armHeartbeat(token, arn, seconds: heartbeat) }
+            }
+            effectSink.yield(
+                .dispatch(
+                    executionArn: arn,
+                    task: opened.task,
+                    token: opened.token,
+                    key: Self.idempotencyKey(arn, opened.task, redriveCount: row.redriveCount)
+                )
+            )
+        }
+        return row
+    }
+
+    // MARK: Stopping, describing, listing
+
+    /// Stops a running execution (`ExecutionAborted`). Stopping a finished
+    /// execution changes nothing and answers its stop date.
+    /// - Throws: ``EngineError`` `ExecutionDoesNotExist`.
+    @discardableResult
+    public func stopExecution(arn: String, error: String? = nil, cause: String? = nil) async throws -> ExecutionDescription {
+        if open[arn] != nil {
+            do { return try await advance(arn, .stop(error: error, cause: cause)) } catch let failure as EngineError
+                where failure.code == .executionDoesNotExist
+            {
+                // It finished meanwhile: fall through to the stored row.
+            }
+        }
+        guard let row = try storedExecution(arn) else {
+            throw EngineError(.executionDoesNotExist, "Execution Does Not Exist: '\(arn)'")
+        }
+        return row
+    }
+
+    /// The execution as of the last commit.
+    /// - Throws: ``EngineError`` `ExecutionDoesNotExist`.
+    public func describeExecution(arn: String) throws -> ExecutionDescription {
+        if let running = open[arn] { return running.row }
+        guard let row = try storedExecution(arn) else {
+            throw EngineError(.executionDoesNotExist, "Execution Does Not Exist: '\(arn)'")
+        }
+        return row
+    }
+
+    /// Waits until the execution finishes and returns it (for `StartSyncExecution`,
+    /// `states:startExecution.sync` and tests).
+    public func awaitCompletion(executionArn arn: String) async throws -> ExecutionDescription {
+        if open[arn] == nil { return try describeExecution(arn: arn) }
+        return await withCheckedContinuation { completionWaiters[arn, default: []].append($0) }
+    }
+
+    /// Executions of a state machine, newest first, optionally only those with `status`.
+    /// - Throws: ``EngineError`` `StateMachineDoesNotExist`, `InvalidToken` for a bad `nextToken`.
+    public nonisolated func listExecutions(
+        stateMachineArn: String,
+        status: ExecutionStatus? = nil,
+        maxResults: Int = 100,
+        nextToken: String? = nil
+    ) throws -> ExecutionPage {
+        guard try readValue(Keys.text(stateMachineArn), in: .stateMachines) != nil else {
+            throw EngineError(.stateMachineDoesNotExist, "State Machine Does Not Exist: '\(stateMachineArn)'")
+        }
+        let prefix = Keys.text(stateMachineArn) + [0]
+        var start = prefix
+        if let nextToken {
+            guard let decoded = Data(base64Encoded: nextToken), decoded.starts(with: prefix) else {
+                throw EngineError(.invalidToken, "Invalid Token: '\(nextToken)'")
+            }
+            start = Array(decoded)
+        }
+        let limit = maxResults <= 0 ? 100 : min(maxResults, 1000)
+        return try log.read { transaction in
+            try transaction.withCursor(on: db(.executionsByMachine)) { cursor in
+                var page: [ExecutionDescription] = []
+                var more = try cursor.seek(atLeast: start)
+                while more {
+                    let key = try cursor.key()
+                    guard key.starts(with: prefix) else { break }
+                    if page.count == limit {
+                        return ExecutionPage(executions: page, nextToken: Data(key).base64EncodedString())
+                    }
+                    let arn = String(decoding: key[(prefix.count + 8)...], as: UTF8.self)
+                    if let bytes = try transaction.value(forKey: Keys.text(arn), in: db(.executions)) {
+                        let row = try ExecutionDescription(recordJSON: try JSONParser.parse(bytes: bytes))
+                        if status == nil || row.status == status { page.append(row) }
+                    }
+                    more = try cursor.next()
+                }
+                return ExecutionPage(executions: page, nextToken: nil)
+            }
+        }
+    }
+
+    /// The Step Functions history of an execution, as committed.
+    /// - Throws: ``EngineError`` `ExecutionDoesNotExist`, `InvalidToken`.
+    public nonisolated func history(
+        executionArn: String,
+        reverseOrder: Bool = false,
+        maxResults: Int = 100,
+        nextToken: String? = nil
+    ) throws -> HistoryPage {
+        let events = try allEvents(executionArn: executionArn).filter { $0.id > 0 }
+        let ordered = reverseOrder ? events.reversed() : events
+        var offset = 0
+        if let nextToken {
+            guard let value = Int(nextToken), value >= 0, value <= ordered.count else {
+                throw EngineError(.invalidToken, "Invalid Token: '\(nextToken)'")
+            }
+            offset = value
+        }
+        let limit = maxResults <= 0 ? 100 : min(maxResults, 1000)
+        let page = Array(ordered.dropFirst(offset).prefix(limit))
+        let next = offset + page.count < ordered.count ? String(offset + page.count) : nil
+        return HistoryPage(events: page, nextToken: next)
+    }
+
+    /// Every event of an execution, internal ones included, in order.
+    public nonisolated func allEvents(executionArn: String) throws -> [HistoryEvent] {
+        guard let row = try storedExecution(executionArn) else {
+            throw EngineError(.executionDoesNotExist, "Execution Does Not Exist: '\(executionArn)'")
+        }
+        var events: [HistoryEvent] = []
+        for entry in try log.entries(ofStream: StreamID(row.stream)) where entry.header.kind == EngineRecordKind.executionStep {
+            events += try ExecutionStep.decodeEvents(entry.payload)
+        }
+        return events
+    }
+}

@@ -1,0 +1,173 @@
+import EventLog
+import Foundation
+import HeapModule
+import JSON
+import LMDB
+import StatesLanguage
+
+/// A task handed to an activity worker by ``Engine/getActivityTask(activityArn:workerName:timeout:)``.
+public struct ActivityTaskAssignment: Sendable, Hashable {
+    /// Answer with it: `SendTaskSuccess`, `SendTaskFailure`, `SendTaskHeartbeat`.
+    public var taskToken: String
+    /// The task input as JSON text.
+    public var input: String
+    /// The idempotency key of this attempt (`<execution ARN>/<entered event id>/<attempt>`).
+    public var idempotencyKey: String
+}
+
+extension Engine {
+    // MARK: Tokens
+
+    static func needsToken(_ resource: String, activityPrefix: String) -> Bool {
+        resource.hasSuffix(".waitForTaskToken") || isActivity(resource)
+    }
+
+    static func isActivity(_ resource: String) -> Bool {
+        resource.hasPrefix("arn:aws:states:") && resource.contains(":activity:")
+    }
+
+    /// An unguessable task token: the execution's stream (so a stale token can be
+    /// told from a forged one) and 24 bytes from the system CSPRNG, base64url.
+    func makeToken(stream: UInt64) -> String {
+        var bytes = Keys.bigEndian(stream)
+        for _ in 0..<3 {
+            let word = UInt64.random(in: 0...UInt64.max, using: &random)
+            bytes += Keys.bigEndian(word)
+        }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// AWS's answer for a token that is not open: `InvalidToken` if it is not a
+    /// token at all, `TaskTimedOut` if it was issued here and its task is over
+    /// (answered, timed out, or its execution stopped), `TaskDoesNotExist` otherwise.
+    func closedTokenError(_ token: String) -> EngineError {
+        var text = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while text.count % 4 != 0 { text += "=" }
+        guard let bytes = Data(base64Encoded: text), bytes.count == 32 else {
+            return EngineError(.invalidToken, "Invalid Token: 'Invalid token'")
+        }
+        let stream = bytes.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        if stream > 0 && stream < nextStream {
+            return EngineError(.taskTimedOut, "Task Timed Out: 'Provided task does not exist anymore'")
+        }
+        return EngineError(.taskDoesNotExist, "Task Does Not Exist: 'Provided task does not exist'")
+    }
+
+    /// Completes the task of `token` with `output` (JSON text). A token is accepted once.
+    /// - Throws: ``EngineError`` `InvalidOutput`, `InvalidToken`, `TaskTimedOut`, `TaskDoesNotExist`.
+    public func sendTaskSuccess(token: String, output: String) async throws {
+        let value: JSONValue
+        do { value = try JSONParser.parse(output) } catch {
+            throw EngineError(.invalidOutput, "Invalid Output: '\(error)'")
+        }
+        try await answer(token) { .taskSucceeded(taskId: $0, output: value) }
+    }
+
+    /// Fails the task of `token`; its Retry and Catch apply.
+    /// - Throws: ``EngineError`` `InvalidToken`, `TaskTimedOut`, `TaskDoesNotExist`.
+    public func sendTaskFailure(token: String, error: String? = nil, cause: String? = nil) async throws {
+        try await answer(token) { .taskFailed(taskId: $0, error: error ?? "", cause: cause ?? "") }
+    }
+
+    private func answer(_ token: String, _ command: (Int) -> ExecutionCommand.Kind) async throws {
+        guard let location = tokens[token] else { throw closedTokenError(token) }
+        do {
+            try await advance(location.executionArn, command(location.taskId))
+        } catch let error as EngineError where error.code != .storage {
+            throw closedTokenError(token)
+        }
+    }
+
+    /// Records that the worker of `token` is alive: its heartbeat deadline restarts.
+    /// - Throws: ``EngineError`` `InvalidToken`, `TaskTimedOut`, `TaskDoesNotExist`.
+    public func sendTaskHeartbeat(token: String) throws {
+        guard let location = tokens[token] else { throw closedTokenError(token) }
+        if let task = open[location.executionArn]?.state.openTasks[location.taskId], let seconds = task.heartbeatSeconds {
+            armHeartbeat(token, location.executionArn, seconds: seconds)
+        }
+    }
+
+    // MARK: Activities
+
+    /// Creates an activity; creating an existing name again returns it.
+    /// - Throws: ``EngineError`` `InvalidName`.
+    public func createActivity(name: String) async throws -> ActivityDescription {
+        try Self.validateName(name)
+        let arn = activityArnPrefix + name
+        if let existing = try storedActivity(arn) { return existing }
+        let time = now()
+        let activity = ActivityDescription(activityArn: arn, name: name, creationDate: time)
+        try await append(EngineRecordKind.activityCreated, activity.recordJSON, stream: 0, at: time, about: arn)
+        return activity
+    }
+
+    /// Deletes an activity (succeeds if it does not exist).
+    public func deleteActivity(arn: String) async throws {
+        guard try storedActivity(arn) != nil else { return }
+        try await append(EngineRecordKind.activityDeleted, ["activityArn": .string(arn)], stream: 0, at: now(), about: arn)
+        activityQueues[arn] = nil
+    }
+
+    /// The activity, or `ActivityDoesNotExist`.
+    public nonisolated func describeActivity(arn: String) throws -> ActivityDescription {
+        guard let activity = try storedActivity(arn) else {
+            throw EngineError(.activityDoesNotExist, "Activity Does Not Exist: '\(arn)'")
+        }
+        return activity
+    }
+
+    /// Every activity, by ARN.
+    public nonisolated func listActivities() throws -> [ActivityDescription] {
+        try allValues(in: .activities) { try ActivityDescription(recordJSON: $0) }
+    }
+
+    nonisolated func storedActivity(_ arn: String) throws -> ActivityDescription? {
+        guard let bytes = try readValue(Keys.text(arn), in: .activities) else { return nil }
+        return try ActivityDescription(recordJSON: try JSONParser.parse(bytes: bytes))
+    }
+
+    /// Long-polls for a task of the activity: returns one as soon as there is one
+    /// (recording `TaskStarted` with the worker's name), or `nil` after `timeout`.
+    /// - Throws: ``EngineError`` `ActivityDoesNotExist`.
+    public func getActivityTask(
+        activityArn: String,
+        workerName: String? = nil,
+        timeout: Duration = .seconds(60)
+    ) async throws
+        -> ActivityTaskAssignment?
+    {
+        _ = try describeActivity(arn: activityArn)
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            while var queue = activityQueues[activityArn], !queue.isEmpty {
+                let task = queue.removeFirst()
+                activityQueues[activityArn] = queue
+                guard let location = tokens[task.token], let open = open[location.executionArn],
+                    let scheduled = open.state.openTasks[location.taskId]
+                else { continue }
+                do {
+                    try await advance(location.executionArn, .taskStarted(taskId: location.taskId, workerName: workerName))
+                } catch { continue }
+                return ActivityTaskAssignment(
+                    taskToken: task.token,
+                    input: task.input.serialized,
+                    idempotencyKey: Self.idempotencyKey(location.executionArn, scheduled, redriveCount: open.row.redriveCount)
+                )
+            }
+            if ContinuousClock.now >= deadline || Task.isCancelled { return nil }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    func enqueueActivity(_ resource: String, _ task: ActivityTask) {
+        activityQueues[TaskHandlerMap.baseResource(resource), default: []].append(task)
+    }
+
+    /// `<execution ARN>/<state-entered event id>/<attempt>`, plus `/redrive-<n>`
+    /// after a redrive (the re-run of a failed attempt is a new effect).
+    static func idempotencyKey(_ arn: String, _ task: ScheduledTask, redriveCount: Int) -> String {
+        let key = "\(arn)/\(task.enteredEventId)/\(task.attempt)"
+        return redriveCount == 0 ? key : "\(key)/redrive-\(redriveCount)"
+    }
+}

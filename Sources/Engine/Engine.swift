@@ -1,0 +1,303 @@
+public import EventLog
+import Foundation
+import HeapModule
+import JSON
+import LMDB
+public import Logging
+import StatesLanguage
+
+/// The durable runtime: state machines, executions, activities and task tokens,
+/// every change a record in the ``EventLog``.
+///
+/// Each command (start, task result, token answer, timer, stop, redrive) is
+/// decided and applied to a copy of the execution's state inside one isolation
+/// step, written as one ``EngineRecordKind/executionStep`` record, and only
+/// after the log committed it is the new state kept, the caller answered and
+/// the effects run (tasks dispatched, timers armed, waiters woken). Commands of
+/// one execution are serialized; commands of different executions share group
+/// commits, which is where the throughput comes from.
+///
+/// Open an engine with ``open(directory:configuration:)``, then keep ``run()``
+/// running (it dispatches tasks and fires timers); as a `Service` it goes in the
+/// server's `ServiceGroup`.
+///
+/// ## Topics
+/// ### Opening
+/// - ``open(directory:configuration:)``
+/// - ``run()``
+/// - ``close()``
+/// ### State machines
+/// - ``createStateMachine(name:definition:roleArn:type:)``
+/// - ``updateStateMachine(arn:definition:roleArn:)``
+/// - ``describeStateMachine(arn:)``
+/// - ``listStateMachines()``
+/// - ``deleteStateMachine(arn:)``
+/// ### Executions
+/// - ``startExecution(stateMachineArn:name:input:)``
+/// - ``stopExecution(arn:error:cause:)``
+/// - ``describeExecution(arn:)``
+/// - ``listExecutions(stateMachineArn:status:maxResults:nextToken:)``
+/// - ``history(executionArn:reverseOrder:maxResults:nextToken:)``
+/// - ``awaitCompletion(executionArn:)``
+/// ### Activities and task tokens
+/// - ``createActivity(name:)``
+/// - ``getActivityTask(activityArn:workerName:timeout:)``
+/// - ``sendTaskSuccess(token:output:)``
+/// - ``sendTaskFailure(token:error:cause:)``
+/// - ``sendTaskHeartbeat(token:)``
+public actor Engine {
+    /// How to run an engine.
+    public struct Configuration: Sendable {
+        public var region = "us-east-1"
+        public var account = "123456789012"
+        /// Which handler runs each Task resource.
+        public var handlers = TaskHandlerMap()
+        /// The clock for event times and timers.
+        public var clock: any EngineClock = SystemClock()
+        /// How often the timer loop looks for due timers.
+        public var timerResolution: Duration = .milliseconds(10)
+        /// How many external tasks run at once.
+        public var maxConcurrentTasks = 256
+        /// The log's configuration (the Engine adds its kinds).
+        public var log = EventLog.Configuration()
+        public var logger = Logger(label: "stepline.engine")
+
+        public init() {}
+    }
+
+    /// The log every change goes to.
+    public nonisolated let log: EventLog
+    public nonisolated let configuration: Configuration
+    nonisolated let index: IndexDatabases
+    let runner = TaskRunner()
+
+    var open: [String: OpenExecution] = [:]
+    var tokens: [String: TokenLocation] = [:]
+    var heartbeatDeadlines: [String: Int64] = [:]
+    var timers = Heap<TimerEntry>()
+    var activityQueues: [String: [ActivityTask]] = [:]
+    var completionWaiters: [String: [CheckedContinuation<ExecutionDescription, Never>]] = [:]
+    var busy: Set<String> = []
+    var lockWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+    var definitions: [String: StateMachineDefinition] = [:]
+    var nextStream: UInt64
+    let effects: AsyncStream<Effect>
+    let effectSink: AsyncStream<Effect>.Continuation
+    var random = SystemRandomNumberGenerator()
+    /// How long recovery took when the engine opened.
+    public private(set) var recoveryDuration: Duration = .zero
+    /// How many open executions recovery loaded.
+    public private(set) var recoveredExecutions = 0
+
+    struct OpenExecution {
+        var state: ExecutionState
+        var row: ExecutionDescription
+        /// Tokens of open tasks, by task id.
+        var tokens: [Int: String] = [:]
+    }
+
+    struct TokenLocation: Hashable {
+        var executionArn: String
+        var taskId: Int
+    }
+
+    /// A timer in memory: a core timer of an execution, or a heartbeat deadline.
+    struct TimerEntry: Comparable {
+        var due: Int64
+        var executionArn: String
+        var kind: Kind
+        enum Kind: Hashable {
+            case core(Int)
+            case heartbeat(token: String)
+        }
+
+        static func < (lhs: TimerEntry, rhs: TimerEntry) -> Bool {
+            if lhs.due != rhs.due { return lhs.due < rhs.due }
+            return lhs.executionArn < rhs.executionArn
+        }
+        static func == (lhs: TimerEntry, rhs: TimerEntry) -> Bool {
+            lhs.due == rhs.due && lhs.executionArn == rhs.executionArn && lhs.kind == rhs.kind
+        }
+    }
+
+    /// An activity task waiting for a worker.
+    struct ActivityTask {
+        var token: String
+        var executionArn: String
+        var taskId: Int
+        var input: JSONValue
+    }
+
+    /// Work to do after a commit, outside the actor.
+    enum Effect: Sendable {
+        case dispatch(executionArn: String, task: ScheduledTask, token: String?, key: String)
+    }
+
+    /// Opens (creating) the log in `directory` and recovers: open executions are
+    /// loaded from the `engine.openExecutions` index and their streams replayed
+    /// through `apply`, timers are re-armed, and unanswered tasks are queued for
+    /// dispatch again (with the same idempotency keys) once ``run()`` runs.
+    public static func open(directory: String, configuration: Configuration = Configuration()) async throws -> Engine {
+        var logConfiguration = configuration.log
+        logConfiguration.kinds = EngineRecordKind.all
+        let log = try EventLog(directory: directory, indexes: [EngineIndex()], configuration: logConfiguration)
+        let engine = try Engine(log: log, configuration: configuration)
+        try await engine.recover()
+        return engine
+    }
+
+    init(log: EventLog, configuration: Configuration) throws {
+        self.log = log
+        self.configuration = configuration
+        // Force-unwrap proven: EngineIndex was registered when the log was opened.
+        self.index = log.databases(ofIndex: EngineIndex().name)!
+        let streams = log.databases(ofIndex: StreamIndex().name)!
+        let last: UInt64 = try log.read { transaction in
+            try transaction.withCursor(on: streams[0]) { cursor in
+                guard try cursor.last() else { return 0 }
+                return try cursor.withCurrent { key, _ in
+                    key.withUnsafeBytes { bytes in bytes.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
+                }
+            }
+        }
+        nextStream = last + 1
+        (effects, effectSink) = AsyncStream.makeStream(of: Effect.self)
+    }
+
+    /// Commits what is queued and closes the log.
+    public func close() async {
+        effectSink.finish()
+        await log.close()
+    }
+
+    nonisolated func db(_ which: EngineIndex.DB) -> Database { index[which.rawValue] }
+
+    func now() -> Int64 { configuration.clock.now() }
+
+    // MARK: Per-execution serialization
+
+    /// Waits until no other command of `arn` is between decide and commit.
+    func acquire(_ arn: String) async {
+        if busy.insert(arn).inserted { return }
+        await withCheckedContinuation { lockWaiters[arn, default: []].append($0) }
+    }
+
+    func release(_ arn: String) {
+        if var waiters = lockWaiters[arn], !waiters.isEmpty {
+            let next = waiters.removeFirst()
+            lockWaiters[arn] = waiters.isEmpty ? nil : waiters
+            next.resume()
+        } else {
+            busy.remove(arn)
+        }
+    }
+
+    // MARK: Reading the views
+
+    nonisolated func readValue(_ key: [UInt8], in which: EngineIndex.DB) throws -> [UInt8]? {
+        try log.read { try $0.value(forKey: key, in: db(which)) }
+    }
+
+    nonisolated func storedExecution(_ arn: String) throws -> ExecutionDescription? {
+        guard let bytes = try readValue(Keys.text(arn), in: .executions) else { return nil }
+        return try ExecutionDescription(recordJSON: try JSONParser.parse(bytes: bytes))
+    }
+
+    /// The parsed definition of `revisionId` of `machineArn` (cached).
+    func definition(machineArn: String, revisionId: String) throws -> StateMachineDefinition {
+        let key = machineArn + "\u{0}" + revisionId
+        if let cached = definitions[key] { return cached }
+        guard let bytes = try readValue(Keys.revision(machineArn, revisionId), in: .revisions) else {
+            throw EngineError(.stateMachineDoesNotExist, "State Machine Does Not Exist: '\(machineArn)' (revision \(revisionId))")
+        }
+        let machine = try StateMachineDescription(recordJSON: try JSONParser.parse(bytes: bytes))
+        let result = StateMachineDefinition.parse(machine.definition)
+        guard let parsed = result.definition else {
+            throw EngineError(
+                .invalidDefinition,
+                "Invalid State Machine Definition: '\(result.diagnostics.map(\.description).joined(separator: "; "))'"
+            )
+        }
+        definitions[key] = parsed
+        return parsed
+    }
+
+    // MARK: Recovery
+
+    func recover() async throws {
+        let started = ContinuousClock.now
+        var arns: [String] = []
+        try log.read { transaction in
+            try transaction.withCursor(on: db(.openExecutions)) { cursor in
+                var more = try cursor.first()
+                while more {
+                    arns.append(String(decoding: try cursor.key(), as: UTF8.self))
+                    more = try cursor.next()
+                }
+            }
+        }
+        for arn in arns {
+            guard let row = try storedExecution(arn) else { continue }
+            let state = try replay(row, definition: try definition(machineArn: row.stateMachineArn, revisionId: row.revisionId)).state
+            var execution = OpenExecution(state: state, row: row)
+            let pending = try pendingTasks(of: arn)
+            for task in pending { if let token = task.token { execution.tokens[task.task.taskId] = token } }
+            open[arn] = execution
+            armTimers(of: arn, state.timers.values.map { TimerKeyInfo(due: $0.due.millisecondsSinceEpoch, timerId: $0.timerId) })
+            for task in pending {
+                if let token = task.token {
+                    tokens[token] = TokenLocation(executionArn: arn, taskId: task.task.taskId)
+                    if let heartbeat = task.task.heartbeatSeconds { armHeartbeat(token, arn, seconds: heartbeat) }
+                }
+                effectSink.yield(
+                    .dispatch(
+                        executionArn: arn,
+                        task: task.task,
+                        token: task.token,
+                        key: Self.idempotencyKey(arn, task.task, redriveCount: row.redriveCount)
+                    )
+                )
+            }
+        }
+        recoveredExecutions = arns.count
+        recoveryDuration = ContinuousClock.now - started
+        if !arns.isEmpty {
+            configuration.logger.info(
+                "recovered open executions",
+                metadata: ["count": "\(arns.count)", "duration": "\(recoveryDuration)"]
+            )
+        }
+    }
+
+    nonisolated func pendingTasks(of arn: String) throws -> [ExecutionStep.OpenTask] {
+        let prefix = Keys.text(arn) + [0]
+        return try log.read { transaction in
+            try transaction.withCursor(on: db(.pendingTasks)) { cursor in
+                var tasks: [ExecutionStep.OpenTask] = []
+                var more = try cursor.seek(atLeast: prefix)
+                while more {
+                    let key = try cursor.key()
+                    guard key.count == prefix.count + 8, key.starts(with: prefix) else { break }
+                    tasks.append(try ExecutionStep.OpenTask(recordJSON: try JSONParser.parse(bytes: try cursor.value())))
+                    more = try cursor.next()
+                }
+                return tasks
+            }
+        }
+    }
+
+    struct TimerKeyInfo {
+        var due: Int64
+        var timerId: Int
+    }
+
+    func armTimers(of arn: String, _ keys: [TimerKeyInfo]) {
+        for key in keys { timers.insert(TimerEntry(due: key.due, executionArn: arn, kind: .core(key.timerId))) }
+    }
+
+    func armHeartbeat(_ token: String, _ arn: String, seconds: Int) {
+        let due = now() + Int64(seconds) * 1000
+        heartbeatDeadlines[token] = due
+        timers.insert(TimerEntry(due: due, executionArn: arn, kind: .heartbeat(token: token)))
+    }
+}

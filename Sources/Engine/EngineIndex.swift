@@ -1,0 +1,156 @@
+public import EventLog
+import HeapModule
+import JSON
+public import LMDB
+import StatesLanguage
+
+/// The Engine's views of the log, maintained in the transaction that appends
+/// each record and rebuilt by `stepline verify` from the records alone.
+///
+/// | database | key | value |
+/// |---|---|---|
+/// | `engine.stateMachines` | state machine ARN | current ``StateMachineDescription`` |
+/// | `engine.revisions` | ARN, 0, revision id | that revision's description (executions keep theirs) |
+/// | `engine.activities` | activity ARN | ``ActivityDescription`` |
+/// | `engine.executions` | execution ARN | ``ExecutionDescription`` |
+/// | `engine.executionsByMachine` | machine ARN, 0, inverted start time, execution ARN | empty (newest first) |
+/// | `engine.openExecutions` | execution ARN | stream id: what recovery loads |
+/// | `engine.timers` | due time, execution ARN, 0, timer id | empty: armed, not yet fired |
+/// | `engine.pendingTasks` | execution ARN, 0, task id | the task and its token: re-dispatched after a crash |
+/// | `engine.taskTokens` | token | execution ARN and task id: open tokens only |
+/// | `engine.deadLetters` | execution ARN | failed, not redriven |
+/// | `engine.review` | execution ARN | failed again after a redrive; resolution once resolved |
+public struct EngineIndex: LogIndex {
+    public let name = "engine"
+    public let databaseNames = [
+        "engine.stateMachines", "engine.revisions", "engine.activities", "engine.executions",
+        "engine.executionsByMachine", "engine.openExecutions", "engine.timers", "engine.pendingTasks",
+        "engine.taskTokens", "engine.deadLetters", "engine.review",
+    ]
+
+    enum DB: Int {
+        case stateMachines, revisions, activities, executions, executionsByMachine, openExecutions, timers,
+            pendingTasks, taskTokens, deadLetters, review
+    }
+
+    public init() {}
+
+    public func apply(_ entry: LogEntry, to databases: IndexDatabases, in transaction: WriteTransaction) throws {
+        func db(_ which: DB) -> Database { databases[which.rawValue] }
+        switch entry.header.kind {
+        case EngineRecordKind.executionStep:
+            try applyStep(ExecutionStep.decodeSummary(entry.payload), db, transaction)
+        case EngineRecordKind.stateMachineCreated, EngineRecordKind.stateMachineUpdated:
+            let machine = try StateMachineDescription(recordJSON: try JSONParser.parse(bytes: entry.payload))
+            let value = machine.recordJSON.bytes
+            try transaction.put(value, forKey: Keys.text(machine.stateMachineArn), in: db(.stateMachines))
+            try transaction.put(
+                value,
+                forKey: Keys.revision(machine.stateMachineArn, machine.revisionId),
+                in: db(.revisions)
+            )
+        case EngineRecordKind.stateMachineDeleted:
+            let fields = try RecordFields(bytes: entry.payload, what: "state machine deletion")
+            try transaction.delete(key: Keys.text(try fields.string("stateMachineArn")), in: db(.stateMachines))
+        case EngineRecordKind.activityCreated:
+            let activity = try ActivityDescription(recordJSON: try JSONParser.parse(bytes: entry.payload))
+            try transaction.put(activity.recordJSON.bytes, forKey: Keys.text(activity.activityArn), in: db(.activities))
+        case EngineRecordKind.activityDeleted:
+            let fields = try RecordFields(bytes: entry.payload, what: "activity deletion")
+            try transaction.delete(key: Keys.text(try fields.string("activityArn")), in: db(.activities))
+        case EngineRecordKind.reviewResolved:
+            let fields = try RecordFields(bytes: entry.payload, what: "review resolution")
+            let key = Keys.text(try fields.string("executionArn"))
+            guard let current = try transaction.value(forKey: key, in: db(.review)) else { return }
+            var item = try FailedExecutionItem(recordJSON: try JSONParser.parse(bytes: current))
+            item.resolution = try fields.string("reason")
+            item.resolvedDate = Int64(try fields.integer("time"))
+            try transaction.put(item.recordJSON.bytes, forKey: key, in: db(.review))
+        default:
+            break
+        }
+    }
+
+    private func applyStep(
+        _ step: ExecutionStep,
+        _ db: (DB) -> Database,
+        _ transaction: WriteTransaction
+    ) throws {
+        let row = step.row
+        let arn = row.executionArn
+        try transaction.put(row.recordJSON.bytes, forKey: Keys.text(arn), in: db(.executions))
+        if step.started && !step.redriven {
+            try transaction.put(
+                [],
+                forKey: Keys.byMachine(row.stateMachineArn, startDate: row.startDate, arn),
+                in: db(.executionsByMachine)
+            )
+        }
+        for timer in step.timersCleared {
+            try transaction.delete(key: Keys.timer(due: timer.due, arn, timer.timerId), in: db(.timers))
+        }
+        for timer in step.timersArmed {
+            try transaction.put([], forKey: Keys.timer(due: timer.due, arn, timer.timerId), in: db(.timers))
+        }
+        for taskId in step.tasksClosed {
+            let key = Keys.task(arn, taskId)
+            if let value = try transaction.value(forKey: key, in: db(.pendingTasks)) {
+                let open = try ExecutionStep.OpenTask(recordJSON: try JSONParser.parse(bytes: value))
+                if let token = open.token { try transaction.delete(key: Keys.text(token), in: db(.taskTokens)) }
+                try transaction.delete(key: key, in: db(.pendingTasks))
+            }
+        }
+        for open in step.tasksOpened {
+            try transaction.put(open.recordJSON.bytes, forKey: Keys.task(arn, open.task.taskId), in: db(.pendingTasks))
+            if let token = open.token {
+                let value: JSONValue = ["executionArn": .string(arn), "taskId": .integer(open.task.taskId)]
+                try transaction.put(value.bytes, forKey: Keys.text(token), in: db(.taskTokens))
+            }
+        }
+        switch row.status {
+        case .running, .notStarted:
+            var stream = [UInt8]()
+            for shift in stride(from: 56, through: 0, by: -8) { stream.append(UInt8(truncatingIfNeeded: row.stream >> UInt64(shift))) }
+            try transaction.put(stream, forKey: Keys.text(arn), in: db(.openExecutions))
+            if step.redriven {
+                try transaction.delete(key: Keys.text(arn), in: db(.deadLetters))
+            }
+        case .succeeded:
+            try transaction.delete(key: Keys.text(arn), in: db(.openExecutions))
+        case .failed, .timedOut, .aborted:
+            try transaction.delete(key: Keys.text(arn), in: db(.openExecutions))
+            if row.status != .aborted {
+                let item = FailedExecutionItem(row).recordJSON.bytes
+                try transaction.put(item, forKey: Keys.text(arn), in: db(row.redriveCount == 0 ? .deadLetters : .review))
+            }
+        }
+    }
+}
+
+/// Key encodings of the ``EngineIndex`` databases.
+enum Keys {
+    static func text(_ value: String) -> [UInt8] { Array(value.utf8) }
+
+    static func bigEndian(_ value: UInt64) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * UInt64($0))) }
+    }
+
+    static func revision(_ arn: String, _ revisionId: String) -> [UInt8] {
+        text(arn) + [0] + text(revisionId)
+    }
+
+    /// Newest first: the start time is inverted.
+    static func byMachine(_ machineArn: String, startDate: Int64, _ arn: String) -> [UInt8] {
+        text(machineArn) + [0] + bigEndian(UInt64.max - UInt64(max(0, startDate))) + text(arn)
+    }
+
+    static func timer(due: Int64, _ arn: String, _ timerId: Int) -> [UInt8] {
+        bigEndian(UInt64(max(0, due))) + text(arn) + [0] + bigEndian(UInt64(bitPattern: Int64(timerId)))
+    }
+
+    /// Task ids may be negative (tasks inside a distributed map run): the sign
+    /// bit is flipped so byte order is numeric order.
+    static func task(_ arn: String, _ taskId: Int) -> [UInt8] {
+        text(arn) + [0] + bigEndian(UInt64(bitPattern: Int64(taskId)) ^ (1 << 63))
+    }
+}

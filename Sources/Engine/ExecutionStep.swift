@@ -1,0 +1,139 @@
+import EventLog
+import JSON
+import StatesLanguage
+
+/// The payload of one ``EngineRecordKind/executionStep`` record: the history
+/// events one decision produced and the changes they make to the Engine's views.
+///
+/// The view changes (the execution's new row, timers armed and cleared, tasks
+/// opened and closed, task tokens issued and retired) are a function of the
+/// events and the state they were applied to, computed once by the Engine when
+/// it decides and stored with the events, so the index applier never re-runs
+/// the interpreter and `verify` rebuilds the views from records alone.
+///
+/// Encoding (version 1): a 4-byte big-endian length, the summary as compact
+/// JSON, then the events as a JSON array. The summary comes first so an index
+/// reads it without parsing the events.
+struct ExecutionStep {
+    /// The execution after the step.
+    var row: ExecutionDescription
+    /// Whether this step started the execution (or a redrive of it).
+    var started: Bool = false
+    var redriven: Bool = false
+    /// For a redrive: how many of the execution's effective events to keep (the failure tail is cut off).
+    var redriveCut: Int?
+    var timersArmed: [TimerKey] = []
+    var timersCleared: [TimerKey] = []
+    var tasksOpened: [OpenTask] = []
+    var tasksClosed: [Int] = []
+    var events: [HistoryEvent] = []
+
+    /// A durable timer: due time and the core's timer id.
+    struct TimerKey: Hashable {
+        var due: Int64
+        var timerId: Int
+    }
+
+    /// A task waiting for its result, with what a re-dispatch after a crash needs.
+    struct OpenTask: Hashable {
+        var task: ScheduledTask
+        /// The task token, for activities and `.waitForTaskToken` (unguessable, chosen when scheduled).
+        var token: String?
+
+        var recordJSON: JSONValue {
+            var object: JSONObject = ["task": task.recordJSON]
+            if let token { object["token"] = .string(token) }
+            return .object(object)
+        }
+
+        init(task: ScheduledTask, token: String?) {
+            self.task = task
+            self.token = token
+        }
+
+        init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+            let fields = try RecordFields(json, what: "open task")
+            task = try ScheduledTask(recordJSON: try fields.value("task"))
+            token = fields.optionalString("token")
+        }
+    }
+
+    var summaryJSON: JSONValue {
+        var object: JSONObject = ["row": row.recordJSON]
+        if started { object["started"] = true }
+        if redriven { object["redriven"] = true }
+        if let redriveCut { object["cut"] = .integer(redriveCut) }
+        func timers(_ keys: [TimerKey]) -> JSONValue {
+            .array(keys.map { [.integer(Int($0.due)), .integer($0.timerId)] })
+        }
+        if !timersArmed.isEmpty { object["timers+"] = timers(timersArmed) }
+        if !timersCleared.isEmpty { object["timers-"] = timers(timersCleared) }
+        if !tasksOpened.isEmpty { object["tasks+"] = .array(tasksOpened.map(\.recordJSON)) }
+        if !tasksClosed.isEmpty {
+            object["tasks-"] = .array(tasksClosed.map { JSONValue.integer($0) })
+        }
+        return .object(object)
+    }
+
+    /// The record payload.
+    var payload: [UInt8] {
+        let summary = summaryJSON.bytes
+        let count = UInt32(summary.count)
+        var bytes: [UInt8] = [
+            UInt8(truncatingIfNeeded: count >> 24), UInt8(truncatingIfNeeded: count >> 16),
+            UInt8(truncatingIfNeeded: count >> 8), UInt8(truncatingIfNeeded: count),
+        ]
+        bytes.reserveCapacity(summary.count + 4 + events.count * 128)
+        bytes += summary
+        bytes += JSONValue.array(events.map(\.recordJSON)).bytes
+        return bytes
+    }
+
+    /// Decodes the summary only (what the index needs); `events` stays empty.
+    static func decodeSummary(_ payload: [UInt8]) throws(RecordDecodingError) -> ExecutionStep {
+        let (summary, _) = try split(payload)
+        let fields = try RecordFields(bytes: summary, what: "execution step")
+        var step = ExecutionStep(row: try ExecutionDescription(recordJSON: try fields.value("row")))
+        step.started = fields.optional("started") == .bool(true)
+        step.redriven = fields.optional("redriven") == .bool(true)
+        step.redriveCut = fields.optional("cut")?.integerValue
+        func timers(_ key: String) throws(RecordDecodingError) -> [TimerKey] {
+            var keys: [TimerKey] = []
+            for value in fields.optional(key)?.arrayValue ?? [] {
+                guard let pair = value.arrayValue, pair.count == 2, let due = pair[0].integerValue,
+                    let id = pair[1].integerValue
+                else { throw RecordDecodingError("execution step field \(key) holds a malformed timer") }
+                keys.append(TimerKey(due: Int64(due), timerId: id))
+            }
+            return keys
+        }
+        step.timersArmed = try timers("timers+")
+        step.timersCleared = try timers("timers-")
+        for value in fields.optional("tasks+")?.arrayValue ?? [] {
+            step.tasksOpened.append(try OpenTask(recordJSON: value))
+        }
+        step.tasksClosed = (fields.optional("tasks-")?.arrayValue ?? []).compactMap(\.integerValue)
+        return step
+    }
+
+    /// Decodes the events only.
+    static func decodeEvents(_ payload: [UInt8]) throws(RecordDecodingError) -> [HistoryEvent] {
+        let (_, events) = try split(payload)
+        let json: JSONValue
+        do { json = try JSONParser.parse(bytes: events) } catch {
+            throw RecordDecodingError("execution step events are not valid JSON: \(error)")
+        }
+        guard let array = json.arrayValue else { throw RecordDecodingError("execution step events are not an array") }
+        var decoded: [HistoryEvent] = []
+        decoded.reserveCapacity(array.count)
+        for event in array { decoded.append(try HistoryEvent(recordJSON: event)) }
+        return decoded
+    }
+
+    private static func split(_ payload: [UInt8]) throws(RecordDecodingError) -> (ArraySlice<UInt8>, ArraySlice<UInt8>) {
+        guard payload.count >= 4 else { throw RecordDecodingError("execution step payload is shorter than its length prefix") }
+        let count = Int(payload[0]) << 24 | Int(payload[1]) << 16 | Int(payload[2]) << 8 | Int(payload[3])
+        guard payload.count >= 4 + count else { throw RecordDecodingError("execution step summary is truncated") }
+        return (payload[4..<(4 + count)], payload[(4 + count)...])
+    }
+}

@@ -1,0 +1,129 @@
+import Engine
+import EventLog
+import JSON
+import StatesLanguage
+import Testing
+
+@Suite("Executions on the log")
+struct ExecutionTests {
+    @Test("a Pass/Choice/Succeed execution finishes, and its description and history survive a reopen")
+    func passChoiceSucceedSurvivesReopen() async throws {
+        let directory = TemporaryDirectory()
+        let path = directory.path
+        let (arn, historyTypes) = try await withEngine(path) { engine in
+            let machine = try await engine.createStateMachine(name: "chain", definition: passChain)
+            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn, name: "one", input: #"{"go": true}"#)
+            let done = try await engine.awaitCompletion(executionArn: started.executionArn)
+            #expect(done.status == .succeeded)
+            #expect(done.output == ["go": true, "p1": ["n": 1]])
+            return (started.executionArn, try engine.history(executionArn: started.executionArn).events.map(\.type))
+        }
+        #expect(historyTypes.first == "ExecutionStarted")
+        #expect(historyTypes.last == "ExecutionSucceeded")
+        #expect(historyTypes.contains("ChoiceStateExited"))
+        try await withEngine(path) { engine in
+            let row = try await engine.describeExecution(arn: arn)
+            #expect(row.status == .succeeded)
+            #expect(try engine.history(executionArn: arn).events.map(\.type) == historyTypes)
+            #expect(try engine.log.verify().isClean)
+        }
+    }
+
+    @Test("a Fail state fails the execution with its error and cause and puts it in the dead-letter view")
+    func failStateFailsExecution() async throws {
+        let directory = TemporaryDirectory()
+        try await withEngine(directory.path) { engine in
+            let machine = try await engine.createStateMachine(name: "chain", definition: passChain)
+            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn, name: "bad", input: #"{"go": false}"#)
+            let done = try await engine.awaitCompletion(executionArn: started.executionArn)
+            #expect(done.status == .failed)
+            #expect(done.error == "Custom.Bad")
+            #expect(done.cause == "go was not true")
+            #expect(try engine.deadLetters().map(\.executionArn) == [started.executionArn])
+        }
+    }
+
+    @Test("starting the same name with the same input returns the running execution; other input is ExecutionAlreadyExists")
+    func startIsIdempotentByName() async throws {
+        let directory = TemporaryDirectory()
+        let clock = ManualClock()
+        try await withEngine(directory.path, clock: clock) { engine in
+            let machine = try await engine.createStateMachine(
+                name: "waits",
+                definition: #"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 60, "End": true}}}"#
+            )
+            let first = try await engine.startExecution(stateMachineArn: machine.stateMachineArn, name: "n", input: #"{"a": 1}"#)
+            let again = try await engine.startExecution(stateMachineArn: machine.stateMachineArn, name: "n", input: #"{ "a" : 1 }"#)
+            #expect(first == again)
+            await #expect(throws: EngineError(.executionAlreadyExists, "Execution Already Exists: '\(first.executionArn)'")) {
+                try await engine.startExecution(stateMachineArn: machine.stateMachineArn, name: "n", input: #"{"a": 2}"#)
+            }
+            let listed = try engine.listExecutions(stateMachineArn: machine.stateMachineArn, status: .running)
+            #expect(listed.executions.map(\.executionArn) == [first.executionArn])
+        }
+    }
+
+    @Test("a Wait timer armed before a restart fires after it, late, exactly once")
+    func waitTimerFiresAfterRestart() async throws {
+        let directory = TemporaryDirectory()
+        let path = directory.path
+        let clock = ManualClock()
+        let arn = try await withEngine(path, clock: clock) { engine in
+            let machine = try await engine.createStateMachine(
+                name: "waits",
+                definition: #"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 60, "Next": "P"}, "P": {"Type": "Pass", "End": true}}}"#
+            )
+            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn, name: "w")
+            #expect(try await engine.describeExecution(arn: started.executionArn).status == .running)
+            return started.executionArn
+        }
+        clock.advance(milliseconds: 120_000)
+        try await withEngine(path, clock: clock) { engine in
+            #expect(await engine.recoveredExecutions == 1)
+            let done = try await engine.awaitCompletion(executionArn: arn)
+            #expect(done.status == .succeeded)
+            let types = try engine.allEvents(executionArn: arn).map(\.type)
+            #expect(types.filter { $0 == "SteplineTimerFired" }.count == 1)
+            #expect(try engine.log.verify().isClean)
+        }
+    }
+
+    @Test("a running execution keeps its definition when the state machine is updated")
+    func runningExecutionKeepsItsRevision() async throws {
+        let directory = TemporaryDirectory()
+        let clock = ManualClock()
+        try await withEngine(directory.path, clock: clock) { engine in
+            let machine = try await engine.createStateMachine(
+                name: "m",
+                definition:
+                    #"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "Next": "P"}, "P": {"Type": "Pass", "Result": "old", "End": true}}}"#
+            )
+            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn, name: "e")
+            let updated = try await engine.updateStateMachine(
+                arn: machine.stateMachineArn,
+                definition: #"{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": "new", "End": true}}}"#,
+                roleArn: nil
+            )
+            #expect(updated.revisionId != machine.revisionId)
+            clock.advance(milliseconds: 10_000)
+            let done = try await engine.awaitCompletion(executionArn: started.executionArn)
+            #expect(done.output == "old")
+            #expect(done.revisionId == machine.revisionId)
+        }
+    }
+
+    @Test("stopping a running execution aborts it")
+    func stopAbortsExecution() async throws {
+        let directory = TemporaryDirectory()
+        try await withEngine(directory.path, clock: ManualClock()) { engine in
+            let machine = try await engine.createStateMachine(
+                name: "m",
+                definition: #"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "End": true}}}"#
+            )
+            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn, name: "e")
+            let stopped = try await engine.stopExecution(arn: started.executionArn, error: "Why", cause: "because")
+            #expect(stopped.status == .aborted)
+            #expect(try engine.history(executionArn: started.executionArn, reverseOrder: true).events.first?.type == "ExecutionAborted")
+        }
+    }
+}
