@@ -17,6 +17,7 @@ public struct JSONObject: Sendable {
     /// Objects with more keys than this get a hash index for lookups.
     public static let indexThreshold = 12
 
+    /// An empty object.
     public init() {}
 
     /// Creates an object from key-value pairs; a repeated key keeps its first
@@ -61,7 +62,9 @@ public struct JSONObject: Sendable {
         return false
     }
 
+    /// The number of members.
     public var count: Int { keys.count }
+    /// Whether the object has no members.
     public var isEmpty: Bool { keys.isEmpty }
 
     /// The key-value pairs in insertion order.
@@ -113,6 +116,8 @@ public struct JSONObject: Sendable {
         }
     }
 
+    /// Removes `key` and returns its value, or `nil` if it was absent; the other
+    /// members keep their order.
     @discardableResult
     public mutating func removeValue(forKey key: String) -> JSONValue? {
         guard let position = position(of: key) else { return nil }

@@ -19,6 +19,7 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         public static let expectedCommaOrEnd = Reason("expected ',' or closing bracket")
     }
 
+    /// What went wrong.
     public let reason: Reason
     /// Byte offset from the start of the input.
     public let offset: Int

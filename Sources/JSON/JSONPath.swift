@@ -65,7 +65,9 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         case filter(Filter)
     }
 
+    /// Which document the path reads.
     public let root: Root
+    /// The steps after the root, in order.
     public let segments: [Segment]
     /// The original text.
     public let text: String

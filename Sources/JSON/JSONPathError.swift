@@ -46,12 +46,14 @@ public struct JSONPathError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let indexOutOfRange = Reason("cannot set an index: it is outside the array")
     }
 
+    /// What went wrong.
     public let reason: Reason
     /// The path text as written.
     public let path: String
     /// 0-based position, in `Character`s of ``path``, of the offending character or segment.
     public let offset: Int
 
+    /// Creates an error; `offset` counts `Character`s of `path` from 0.
     public init(reason: Reason, path: String, offset: Int) {
         self.reason = reason
         self.path = path

@@ -15,10 +15,13 @@
 public enum JSONValue: Sendable {
     case null
     case bool(Bool)
+    /// A number written without fraction or exponent that fits in `Int`.
     case integer(Int)
+    /// Any other number (also integers beyond `Int`, as the nearest double).
     case double(Double)
     case string(String)
     case array([JSONValue])
+    /// An object, keys in their original order.
     case object(JSONObject)
 }
 
@@ -35,7 +38,9 @@ extension JSONValue {
         }
     }
 
+    /// Whether this is `null`.
     public var isNull: Bool { if case .null = self { true } else { false } }
+    /// Whether this is a number of either kind.
     public var isNumber: Bool {
         switch self {
         case .integer, .double: true
@@ -43,9 +48,13 @@ extension JSONValue {
         }
     }
 
+    /// The payload when this is a boolean (never converted from numbers or strings).
     public var boolValue: Bool? { if case .bool(let b) = self { b } else { nil } }
+    /// The payload when this is a string.
     public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
+    /// The elements when this is an array.
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
+    /// The members when this is an object.
     public var objectValue: JSONObject? { if case .object(let o) = self { o } else { nil } }
 
     /// The number as a `Double`, for either number case.
