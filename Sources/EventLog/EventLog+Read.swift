@@ -102,26 +102,18 @@ extension EventLog {
         while from <= end {
             let through = SequenceNumber(min(end.rawValue, from.rawValue &+ chunk - 1))
             let last: SequenceNumber? = try environment.read { transaction in
-                try transaction.withCursor(on: logDatabase) { cursor in
-                    let startKey = from.key
-                    var positioned = try cursor.seek(atLeast: startKey.span.bytes)
-                    var last: SequenceNumber?
-                    while positioned {
-                        let done = try cursor.withCurrent { key, value in
-                            let sequence = try RecordFormat.decodeKey(key)
-                            if sequence > through { return true }
-                            let header = try RecordFormat.decodeHeader(value, at: sequence)
-                            try kinds?.check(header, at: sequence)
-                            try body(sequence, header, value.extracting(RecordFormat.headerSize...))
-                            last = sequence
-                            return false
-                        }
-                        if done { break }
-                        visited += 1
-                        positioned = try cursor.next()
-                    }
-                    return last
+                var last: SequenceNumber?
+                let startKey = from.key
+                visited += try transaction.forEach(in: logDatabase, from: startKey.span.bytes) { key, value in
+                    let sequence = try RecordFormat.decodeKey(key)
+                    if sequence > through { return false }
+                    let header = try RecordFormat.decodeHeader(value, at: sequence)
+                    if let kinds { try kinds.check(header, at: sequence) }
+                    try body(sequence, header, value.extracting(RecordFormat.headerSize...))
+                    last = sequence
+                    return true
                 }
+                return last
             }
             guard let last, last < end else { break }
             from = last.next

@@ -23,19 +23,19 @@ struct BenchLog: AsyncParsableCommand {
     var reference: String?
 
     @Option(help: "Records per cell at 100 and 1000 records per commit.")
-    var records = 1_000_000
+    var records = 200_000
 
     @Option(help: "Records per cell at 1 record per commit (each is one fsync).")
-    var singleRecords = 2_000
+    var singleRecords = 1_000
 
     @Option(help: "Concurrent submitters for the latency run.")
     var submitters = 64
 
     @Option(help: "Records appended in the latency run.")
-    var latencyRecords = 20_000
+    var latencyRecords = 10_000
 
     @Option(help: "Records appended while measuring memory (the issue's case is 10000000).")
-    var memoryRecords = 2_000_000
+    var memoryRecords = 1_000_000
 
     @Option(help: "Directory for the benchmark's logs (default: a fresh temporary directory, removed afterwards).")
     var scratch: String?
