@@ -14,6 +14,9 @@ struct EventScanner {
     private var steps = ArraySteps()
     private var nextArray: Int32 = 0
     private var keyBuffer: [UInt8] = []
+    /// The known keys read so far in each open object: the node reached and the
+    /// leaves its value produced, so that a repeated key can replace them.
+    private var seenKeys: [(node: Int32, firstLeaf: Int, endLeaf: Int)] = []
     /// Set when an array holds an object or array: leaves may then come from different elements.
     private(set) var hasObjectArrays = false
 
@@ -42,7 +45,12 @@ struct EventScanner {
     }
 
     /// At `{`; consumes through `}`.
+    ///
+    /// A key that appears twice keeps only its last value, as ``JSON/JSONParser``
+    /// (and Jackson's tree, which event-ruler flattens) does.
     private mutating func scanObject(node: Int32, _ leaves: inout [ScannedLeaf]) -> Bool {
+        let seenBase = seenKeys.count
+        defer { seenKeys.removeSubrange(seenBase...) }
         position += 1
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
@@ -65,7 +73,12 @@ struct EventScanner {
                 child = paths.descend(from: node, key: UnsafeBufferPointer(rebasing: bytes[start..<end]))
             }
             if let child {
+                for index in seenBase..<seenKeys.count where seenKeys[index].node == child {
+                    for leaf in seenKeys[index].firstLeaf..<seenKeys[index].endLeaf { leaves[leaf].field = -1 }
+                }
+                let firstLeaf = leaves.count
                 guard scanValue(node: child, &leaves) else { return false }
+                seenKeys.append((child, firstLeaf, leaves.count))
             } else {
                 guard skipValue() else { return false }
             }
@@ -309,7 +322,8 @@ struct EventWalker {
 
 /// A leaf of a field some rule tests, as a scan reports it.
 struct ScannedLeaf: Sendable {
-    let field: Int
+    /// -1 once a later duplicate key in the same object replaced the leaf.
+    var field: Int
     let value: EventValue
     let steps: ArraySteps
 }

@@ -57,7 +57,7 @@ extension RuleMatcher {
                                 marks.count = branchCount
                                 marks.field = fieldMark
                                 marks.exclusion = exclusionMark
-                                for leaf in leaves { marks.visit(leaf, in: matcher) }
+                                for leaf in leaves where leaf.field >= 0 { marks.visit(leaf, in: matcher) }
                             }
                         }
                     }

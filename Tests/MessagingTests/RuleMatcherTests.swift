@@ -104,3 +104,15 @@ import Testing
         #expect(try matcher.matches(eventJSON: #"{"s": "x", "t": "no"}"#).isEmpty)
     }
 }
+
+@Suite struct RuleMatcherDuplicateKeyTests {
+    @Test func aRepeatedKeyInTheEventKeepsOnlyItsLastValueAsTheParserDoes() throws {
+        var matcher = RuleMatcher()
+        matcher.add(rule: "first", pattern: try EventPattern(parsing: #"{"a": {"b": ["x"]}}"#))
+        matcher.add(rule: "last", pattern: try EventPattern(parsing: #"{"a": {"c": ["y"]}}"#))
+        let text = #"{"a": {"b": "x"}, "a": {"c": "y"}}"#
+        #expect(try matcher.matches(eventJSON: text) == ["last"])
+        #expect(matcher.matches(try JSONParser.parse(text)) == ["last"])
+        #expect(try EventPattern(parsing: #"{"a": {"b": ["x"]}}"#).matches(try JSONParser.parse(text)) == false)
+    }
+}
