@@ -148,6 +148,9 @@ package.targets += [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "SteplineServer",
             "EventLog",
+            "Engine",
+            "JSON",
+            "StatesLanguage",
         ],
         swiftSettings: swiftSettings
     )

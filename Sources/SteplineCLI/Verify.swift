@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import EventLog
 import Foundation
 
@@ -24,7 +25,8 @@ struct Verify: AsyncParsableCommand {
             printError("stepline verify: no log in \(options.dataDirectory) (no data.mdb); nothing to verify")
             throw ExitCode(1)
         }
-        let log = try EventLog(directory: options.dataDirectory)
+        // The Engine's views are registered so verify rebuilds and checks them too.
+        let log = try EventLog(directory: options.dataDirectory, indexes: [EngineIndex()])
         let report: VerifyReport
         do {
             report = try log.verify { progress in

@@ -1,0 +1,142 @@
+import Engine
+import EventLog
+import JSON
+import StatesLanguage
+import Testing
+
+/// A state machine whose one Task is performed by activity `worker`.
+func activityMachine(_ activityArn: String, extra: String = "") -> String {
+    #"{"StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": "\#(activityArn)"\#(extra), "End": true}}}"#
+}
+
+@Suite("Task tokens and activities")
+struct TaskTokenTests {
+    @Test("an activity worker's SendTaskSuccess completes the task once; the same token again is TaskTimedOut")
+    func successThenTokenUsedTwice() async throws {
+        let directory = TemporaryDirectory()
+        try await withEngine(directory.path, clock: ManualClock()) { engine in
+            let activity = try await engine.createActivity(name: "worker")
+            let machine = try await engine.createStateMachine(name: "m", definition: activityMachine(activity.activityArn))
+            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn, input: #"{"job": 7}"#)
+            let task = try #require(try await engine.getActivityTask(activityArn: activity.activityArn, workerName: "w1"))
+            #expect(try JSONParser.parse(task.input) == ["job": 7])
+            #expect(task.idempotencyKey.hasPrefix(started.executionArn + "/"))
+            try await engine.sendTaskSuccess(token: task.taskToken, output: #"{"done": true}"#)
+            let done = try await engine.awaitCompletion(executionArn: started.executionArn)
+            #expect(done.status == .succeeded)
+            #expect(done.output == ["done": true])
+            let error = await #expect(throws: EngineError.self) {
+                try await engine.sendTaskSuccess(token: task.taskToken, output: "{}")
+            }
+            #expect(error?.code == .taskTimedOut)
+            #expect(try engine.history(executionArn: started.executionArn).events.map(\.type).contains("TaskStarted"))
+        }
+    }
+
+    @Test("SendTaskFailure fails the task with the worker's error and cause")
+    func failure() async throws {
+        let directory = TemporaryDirectory()
+        try await withEngine(directory.path, clock: ManualClock()) { engine in
+            let activity = try await engine.createActivity(name: "worker")
+            let machine = try await engine.createStateMachine(name: "m", definition: activityMachine(activity.activityArn))
+            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn)
+            let task = try #require(try await engine.getActivityTask(activityArn: activity.activityArn))
+            try await engine.sendTaskFailure(token: task.taskToken, error: "Media.Corrupt", cause: "bad frame")
+            let done = try await engine.awaitCompletion(executionArn: started.executionArn)
+            #expect(done.status == .failed)
+            #expect(done.error == "Media.Corrupt")
+            #expect(done.cause == "bad frame")
+        }
+    }
+
+    @Test("heartbeats keep a task alive; a missed heartbeat times it out with States.HeartbeatTimeout")
+    func heartbeatAndHeartbeatTimeout() async throws {
+        let directory = TemporaryDirectory()
+        let clock = ManualClock()
+        try await withEngine(directory.path, clock: clock) { engine in
+            let activity = try await engine.createActivity(name: "worker")
+            let machine = try await engine.createStateMachine(
+                name: "m",
+                definition: activityMachine(activity.activityArn, extra: #", "HeartbeatSeconds": 10"#)
+            )
+            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn)
+            let task = try #require(try await engine.getActivityTask(activityArn: activity.activityArn))
+            clock.advance(milliseconds: 6_000)
+            try await engine.sendTaskHeartbeat(token: task.taskToken)
+            clock.advance(milliseconds: 6_000)
+            // 12 s after the start, 6 s after the heartbeat: the first deadline passed, the renewed one did not.
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(try await engine.describeExecution(arn: started.executionArn).status == .running)
+            clock.advance(milliseconds: 5_000)
+            let done = try await engine.awaitCompletion(executionArn: started.executionArn)
+            #expect(done.status == .failed)
+            #expect(done.error == StatesError.Name.heartbeatTimeout)
+            #expect(try engine.history(executionArn: started.executionArn).events.map(\.type).contains("TaskTimedOut"))
+            let error = await #expect(throws: EngineError.self) { try await engine.sendTaskHeartbeat(token: task.taskToken) }
+            #expect(error?.code == .taskTimedOut)
+        }
+    }
+
+    @Test("TimeoutSeconds times the task out with States.Timeout")
+    func taskTimeout() async throws {
+        let directory = TemporaryDirectory()
+        let clock = ManualClock()
+        try await withEngine(directory.path, clock: clock) { engine in
+            let activity = try await engine.createActivity(name: "worker")
+            let machine = try await engine.createStateMachine(
+                name: "m",
+                definition: activityMachine(activity.activityArn, extra: #", "TimeoutSeconds": 30"#)
+            )
+            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn)
+            clock.advance(milliseconds: 31_000)
+            let done = try await engine.awaitCompletion(executionArn: started.executionArn)
+            #expect(done.status == .failed)
+            #expect(done.error == StatesError.Name.timeout)
+        }
+    }
+
+    @Test("a token that is not one is InvalidToken; a well-formed unknown one is TaskDoesNotExist")
+    func unknownTokens() async throws {
+        let directory = TemporaryDirectory()
+        try await withEngine(directory.path, clock: ManualClock()) { engine in
+            let invalid = await #expect(throws: EngineError.self) { try await engine.sendTaskSuccess(token: "nope", output: "{}") }
+            #expect(invalid?.code == .invalidToken)
+            let forged = String(repeating: "_", count: 43)
+            let unknown = await #expect(throws: EngineError.self) { try await engine.sendTaskFailure(token: forged) }
+            #expect(unknown?.code == .taskDoesNotExist)
+        }
+    }
+
+    @Test("the token of a stopped execution is TaskTimedOut")
+    func tokenOfStoppedExecution() async throws {
+        let directory = TemporaryDirectory()
+        try await withEngine(directory.path, clock: ManualClock()) { engine in
+            let activity = try await engine.createActivity(name: "worker")
+            let machine = try await engine.createStateMachine(name: "m", definition: activityMachine(activity.activityArn))
+            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn)
+            let task = try #require(try await engine.getActivityTask(activityArn: activity.activityArn))
+            try await engine.stopExecution(arn: started.executionArn)
+            let error = await #expect(throws: EngineError.self) { try await engine.sendTaskSuccess(token: task.taskToken, output: "{}") }
+            #expect(error?.code == .taskTimedOut)
+            #expect(try engine.log.verify().isClean)
+        }
+    }
+
+    @Test("an open activity task is handed out again after a restart, with its token")
+    func activityTaskSurvivesRestart() async throws {
+        let directory = TemporaryDirectory()
+        let path = directory.path
+        let clock = ManualClock()
+        let (activityArn, arn) = try await withEngine(path, clock: clock) { engine in
+            let activity = try await engine.createActivity(name: "worker")
+            let machine = try await engine.createStateMachine(name: "m", definition: activityMachine(activity.activityArn))
+            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn)
+            return (activity.activityArn, started.executionArn)
+        }
+        try await withEngine(path, clock: clock) { engine in
+            let task = try #require(try await engine.getActivityTask(activityArn: activityArn))
+            try await engine.sendTaskSuccess(token: task.taskToken, output: "1")
+            #expect(try await engine.awaitCompletion(executionArn: arn).output == 1)
+        }
+    }
+}
