@@ -12,7 +12,8 @@ public struct JSONObject: Sendable {
     public private(set) var keys: [String] = []
     /// The values, parallel to ``keys``.
     public private(set) var values: [JSONValue] = []
-    private var index: [String: Int]? = nil
+    /// Key positions, built once an object grows past ``indexThreshold`` keys.
+    private(set) var index: [String: Int]? = nil
 
     /// Objects with more keys than this get a hash index for lookups.
     public static let indexThreshold = 12
@@ -47,7 +48,10 @@ public struct JSONObject: Sendable {
         self.init(zip(keys, values))
     }
 
-    private init(keys: [String], values: [JSONValue], index: [String: Int]?) {
+    /// Builds an object from keys known to be distinct and, for more than
+    /// ``indexThreshold`` keys, their index. The parser reuses both across objects
+    /// of the same shape, which copy-on-write makes safe.
+    init(keys: [String], values: [JSONValue], index: [String: Int]?) {
         self.keys = keys
         self.values = values
         self.index = index

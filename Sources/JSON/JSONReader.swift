@@ -6,6 +6,9 @@
 ///   container costs one allocation (two for an object) instead of one per growth.
 /// - Strings are copied straight out of the buffer; the buffer was validated as
 ///   UTF-8 once, so no per-string validation is needed.
+/// - Objects inside arrays share the key array (and index) of an earlier object
+///   with the same keys: records of a list repeat one shape, so most objects then
+///   cost one allocation and no duplicate-key check.
 /// - Numbers without fraction or exponent that fit are accumulated as `Int`;
 ///   decimals with at most 15 significant digits and a small exponent are built
 ///   exactly from an integer and a power of ten (Clinger's fast path); only the
@@ -17,6 +20,15 @@ struct JSONReader {
     private var valueStack: [JSONValue] = []
     /// Keys of the objects still open, innermost last.
     private var keyStack: [String] = []
+    /// Key lists (with their index) of recently closed objects. Documents repeat
+    /// a few shapes (every record of a list has the same keys), and an object of
+    /// a known shape shares its key array instead of allocating and checking one.
+    private var shapes: [(keys: [String], index: [String: Int]?)] = []
+    private var nextShapeSlot = 0
+    /// How many arrays are open: repeated shapes are elements of arrays, so
+    /// objects outside any array skip the cache (small documents pay nothing).
+    private var openArrays = 0
+    private static let shapeCacheSize = 16
 
     init(buffer: UnsafeBufferPointer<UInt8>) { self.buffer = buffer }
 
@@ -86,9 +98,18 @@ struct JSONReader {
             guard buffer[position] == UInt8(ascii: ":") else { throw error(.expectedColon) }
             position += 1
             if try pushElement(depth: depth, closing: UInt8(ascii: "}")) {
-                let keys = Self.pop(&keyStack, from: keyBase, filler: "")
                 let values = Self.pop(&valueStack, from: valueBase, filler: .null)
-                return .object(JSONObject(parsedKeys: keys, values: values))
+                guard openArrays > 0 else {
+                    return .object(JSONObject(parsedKeys: Self.pop(&keyStack, from: keyBase, filler: ""), values: values))
+                }
+                if let shape = knownShape(from: keyBase) {
+                    keyStack.removeLast(values.count)
+                    return .object(JSONObject(keys: shape.keys, values: values, index: shape.index))
+                }
+                let keys = Self.pop(&keyStack, from: keyBase, filler: "")
+                let object = JSONObject(parsedKeys: keys, values: values)
+                if object.count == keys.count { remember(shape: (object.keys, object.index)) }
+                return .object(object)
             }
         }
     }
@@ -96,10 +117,37 @@ struct JSONReader {
     mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
         if try openContainer(depth: depth, closing: UInt8(ascii: "]")) { return .array([]) }
         let base = valueStack.count
+        openArrays += 1
+        defer { openArrays -= 1 }
         while true {
             if try pushElement(depth: depth, closing: UInt8(ascii: "]")) {
                 return .array(Self.pop(&valueStack, from: base, filler: .null))
             }
+        }
+    }
+
+    /// A cached shape whose keys equal `keyStack[base...]`, in order, byte for
+    /// byte (`String.==` would also match canonically equivalent keys, such as a
+    /// precomposed and a decomposed "é", and so change the key's text).
+    private func knownShape(from base: Int) -> (keys: [String], index: [String: Int]?)? {
+        let count = keyStack.count - base
+        search: for shape in shapes where shape.keys.count == count {
+            for offset in 0..<count where !shape.keys[offset].utf8.elementsEqual(keyStack[base + offset].utf8) {
+                continue search
+            }
+            return shape
+        }
+        return nil
+    }
+
+    /// Caches a shape of distinct keys, replacing the oldest when full.
+    private mutating func remember(shape: (keys: [String], index: [String: Int]?)) {
+        if shapes.count < Self.shapeCacheSize {
+            if shapes.isEmpty { shapes.reserveCapacity(Self.shapeCacheSize) }
+            shapes.append(shape)
+        } else {
+            shapes[nextShapeSlot] = shape
+            nextShapeSlot = (nextShapeSlot + 1) % Self.shapeCacheSize
         }
     }
 

@@ -60,6 +60,29 @@ import Testing
         #expect(large.objectValue?.keys[3] == "k3")
     }
 
+    @Test func objectsOfTheSameShapeStayIndependent() throws {
+        let keys = (0..<15).map { "k\($0)" }
+        let record = { (n: Int) in "{" + keys.map { #""\#($0)":\#(n)"# }.joined(separator: ",") + "}" }
+        let value = try JSONParser.parse("[" + (0..<50).map(record).joined(separator: ",") + #",{"a":1,"b":2},{"a":3,"b":4}]"#)
+        var records = try #require(value.arrayValue)
+        #expect(records[49]["k14"] == 49)
+        #expect(records[51] == ["a": 3, "b": 4])
+        var first = try #require(records[0].objectValue)
+        first["extra"] = true
+        first.removeValue(forKey: "k0")
+        records[0] = .object(first)
+        #expect(records[0]["k0"] == nil)
+        #expect(records[1]["k0"] == 1)
+        #expect(records[1].objectValue?.keys == keys)
+    }
+
+    @Test func keysKeepTheirExactBytes() throws {
+        // Canonically equivalent, different bytes: the second must not take the first's text.
+        let value = try JSONParser.parse("[{\"\u{E9}\":1},{\"e\u{301}\":2}]")
+        let second = try #require(value[1]?.objectValue?.keys.first)
+        #expect(Array(second.utf8) == [0x65, 0xCC, 0x81])
+    }
+
     @Test func largeObjectsAreIndexedAndStillOrdered() throws {
         let keys = (0..<100).map { "key\($0)" }
         let text = "{" + keys.enumerated().map { #""\#($1)":\#($0)"# }.joined(separator: ",") + "}"
