@@ -72,6 +72,7 @@ package.targets += [
         swiftSettings: swiftSettings
     ),
     .testTarget(name: "StatesLanguageTests", dependencies: ["StatesLanguage", "JSON"], swiftSettings: swiftSettings),
+    .executableTarget(name: "ASLBenchmark", dependencies: ["StatesLanguage", "JSON"], swiftSettings: swiftSettings),
 ]
 
 // MARK: Messaging (pure)

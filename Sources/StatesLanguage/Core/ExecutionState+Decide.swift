@@ -50,6 +50,7 @@ extension ExecutionState {
     @discardableResult
     public mutating func handle(_ command: ExecutionCommand) throws(CommandRejection) -> [HistoryEvent] {
         var decision = Decision(now: command.now, random: SplitMix64(seed: command.entropy))
+        decision.events.reserveCapacity(16)
         switch command.kind {
         case .start(let start):
             guard status == .notStarted else {
@@ -128,8 +129,8 @@ extension ExecutionState {
     }
 
     private func frameOfTask(_ taskId: Int) -> Int? {
-        for (index, frame) in frames.enumerated() {
-            if case .task(taskId)? = frame?.waiting { return index }
+        for index in frames.indices {
+            if case .task(taskId)? = frames[index]?.frame.waiting { return index }
         }
         return nil
     }
@@ -140,10 +141,10 @@ extension ExecutionState {
     mutating func emit(_ f: Int, _ details: HistoryEvent.Details, hidden: Bool = false, _ decision: inout Decision)
         -> Int
     {
-        let frameHidden = f < frames.count ? (frames[f]?.hidden ?? false) : false
+        let frameHidden = f < frames.count ? (frames[f]?.frame.hidden ?? false) : false
         let visible = details.isStepFunctionsEvent && !frameHidden && !hidden
         let id = visible ? lastEventId + 1 : 0
-        let previous = (f < frames.count ? frames[f]?.lastEventId : nil) ?? lastEventId
+        let previous = (f < frames.count ? frames[f]?.frame.lastEventId : nil) ?? lastEventId
         let event = HistoryEvent(id: id, previousEventId: previous, timestamp: decision.now, frame: f, details: details)
         apply(event)
         decision.events.append(event)
@@ -158,7 +159,7 @@ extension ExecutionState {
         var frame = f
         var step = step
         while true {
-            let parent = frames[frame]?.parent ?? -1
+            let parent = frames[frame]?.frame.parent ?? -1
             let finished = run(frame, step, &decision)
             guard finished, status == .running, parent >= 0 else { return }
             guard let next = advanceChildren(parent, &decision) else { return }
@@ -183,7 +184,7 @@ extension ExecutionState {
             }
             switch step {
             case .enter(let name, let input):
-                guard let state = frames[f]?.scope[name] else {
+                guard let state = frames[f]?.frame.scope[name] else {
                     step = .runtimeFailure(.runtime("The state '\(name)' does not exist."))
                     continue
                 }
@@ -207,17 +208,17 @@ extension ExecutionState {
                 }
 
             case .waitElapsed:
-                guard let state = currentState(of: f), let frame = frames[f] else { return true }
+                guard let state = currentState(of: f), let frame = frames[f]?.frame else { return true }
                 do {
-                    let scope = self.scope(of: f)
+                    let scope = self.scope(of: f, for: state)
                     let effective = try DataFlow.select(state.inputPath, from: frame.stateInput, scope: scope)
-                    step = try leave(f, state, effective: effective, result: effective, outputBase: nil, &decision)
+                    step = try leave(state, effective: effective, result: effective, scope: scope, &decision)
                 } catch {
                     step = .runtimeFailure(error)
                 }
 
             case .complete(let result):
-                guard let state = currentState(of: f), let frame = frames[f] else { return true }
+                guard let state = currentState(of: f) else { return true }
                 if result.exceedsSerializedSize(Self.payloadSizeLimit) {
                     step = .fail(
                         StatesError(
@@ -228,13 +229,14 @@ extension ExecutionState {
                     continue
                 }
                 do {
-                    let scope = self.scope(of: f)
+                    let scope = self.scope(of: f, for: state)
                     var selected = result
                     if let selector = state.resultSelector {
                         selected = try DataFlow.evaluate(selector, input: result, scope: scope, random: &decision.random)
                     }
-                    let merged = try DataFlow.merge(selected, into: frame.stateInput, at: state.resultPath)
-                    step = try leave(f, state, effective: selected, result: merged, outputBase: nil, &decision)
+                    // `state` came from this frame, so it exists.
+                    let merged = try DataFlow.merge(selected, into: frames[f]!.frame.stateInput, at: state.resultPath)
+                    step = try leave(state, effective: selected, result: merged, scope: scope, &decision)
                 } catch {
                     step = .runtimeFailure(error)
                 }
@@ -251,7 +253,7 @@ extension ExecutionState {
                 }
 
             case .runtimeFailure(let error):
-                guard let frame = frames[f] else { return true }
+                guard let frame = frames[f]?.frame else { return true }
                 let prefixed = StatesError(
                     error.error,
                     cause:
@@ -260,7 +262,7 @@ extension ExecutionState {
                 step = .fail(prefixed)
 
             case .fail(let error), .childrenFailed(let error):
-                guard let state = currentState(of: f), let frame = frames[f] else { return true }
+                guard let state = currentState(of: f), let frame = frames[f]?.frame else { return true }
                 if let retry = retryDecision(state, frame, error, &decision) {
                     emit(f, .timerScheduled(timerId: nextTimerId, due: retry.due, reason: retry.reason), &decision)
                     return false
@@ -281,7 +283,7 @@ extension ExecutionState {
                     errorOutput["Error"] = .string(error.error)
                     errorOutput["Cause"] = .string(error.cause)
                     do {
-                        let scope = self.scope(of: f)
+                        let scope = self.scope(of: f, for: state)
                         let output = try DataFlow.merge(.object(errorOutput), into: frame.stateInput, at: catcher.resultPath)
                         var assigned: JSONObject?
                         if let assign = catcher.assign {
@@ -313,10 +315,8 @@ extension ExecutionState {
     ///     or the effective input for states without a result).
     ///   - result: the state output before OutputPath.
     private mutating func leave(
-        _ f: Int, _ state: State, effective: JSONValue, result: JSONValue, outputBase: JSONValue?,
-        _ decision: inout Decision
+        _ state: State, effective: JSONValue, result: JSONValue, scope: Scope, _ decision: inout Decision
     ) throws(StatesError) -> Step {
-        let scope = self.scope(of: f)
         var assigned: JSONObject?
         if let assign = state.assign {
             assigned = try DataFlow.evaluate(assign, input: effective, scope: scope, random: &decision.random).objectValue
@@ -330,12 +330,14 @@ extension ExecutionState {
     /// Does a state's work. Returns the next step, or `nil` when the frame now
     /// waits (a task, a timer, children).
     private mutating func execute(_ f: Int, _ state: State, _ decision: inout Decision) throws(StatesError) -> Step? {
-        // The caller found `state` through this frame, so the frame exists.
-        let frame = frames[f]!
-        let scope = self.scope(of: f)
+        // The caller found `state` through this frame, so the frame exists. Fields
+        // are read one by one: holding a copy of the frame would make the events
+        // applied below copy it again.
+        let stateInput = frames[f]!.frame.stateInput
+        let scope = self.scope(of: f, for: state)
         switch state.kind {
         case .pass(let result):
-            let effective = try DataFlow.select(state.inputPath, from: frame.stateInput, scope: scope)
+            let effective = try DataFlow.select(state.inputPath, from: stateInput, scope: scope)
             let value: JSONValue
             if let result {
                 value = result
@@ -347,7 +349,7 @@ extension ExecutionState {
             return .complete(value)
 
         case .succeed:
-            let effective = try DataFlow.select(state.inputPath, from: frame.stateInput, scope: scope)
+            let effective = try DataFlow.select(state.inputPath, from: stateInput, scope: scope)
             let output = try DataFlow.select(state.outputPath, from: effective, scope: scope)
             return .exit(output: output, assigned: nil, transition: .end)
 
@@ -356,19 +358,19 @@ extension ExecutionState {
             var cause = fail.cause ?? ""
             if let path = fail.errorPath {
                 let value = try DataFlow.resolve(
-                    path, field: "ErrorPath", input: frame.stateInput, scope: scope, random: &decision.random)
+                    path, field: "ErrorPath", input: stateInput, scope: scope, random: &decision.random)
                 error = value.stringValue ?? value.serialized
             }
             if let path = fail.causePath {
                 let value = try DataFlow.resolve(
-                    path, field: "CausePath", input: frame.stateInput, scope: scope, random: &decision.random)
+                    path, field: "CausePath", input: stateInput, scope: scope, random: &decision.random)
                 cause = value.stringValue ?? value.serialized
             }
             failFrame(f, StatesError(error, cause: cause), &decision)
             return nil
 
         case .choice(let choice):
-            let effective = try DataFlow.select(state.inputPath, from: frame.stateInput, scope: scope)
+            let effective = try DataFlow.select(state.inputPath, from: stateInput, scope: scope)
             let resolve = { (path: JSONPath) throws(StatesError) -> JSONValue? in
                 DataFlow.read(path, input: effective, scope: scope)
             }
@@ -401,7 +403,7 @@ extension ExecutionState {
             return .exit(output: output, assigned: assigned, transition: .next(target!))
 
         case .wait(let wait):
-            let effective = try DataFlow.select(state.inputPath, from: frame.stateInput, scope: scope)
+            let effective = try DataFlow.select(state.inputPath, from: stateInput, scope: scope)
             let due: Timestamp
             switch wait {
             case .seconds(let seconds):
@@ -437,7 +439,7 @@ extension ExecutionState {
             return nil
 
         case .task(let task):
-            let effective = try DataFlow.select(state.inputPath, from: frame.stateInput, scope: scope)
+            let effective = try DataFlow.select(state.inputPath, from: stateInput, scope: scope)
             var parameters = effective
             if let template = state.parameters {
                 parameters = try DataFlow.evaluate(template, input: effective, scope: scope, random: &decision.random)
@@ -450,11 +452,11 @@ extension ExecutionState {
             }
             // The task's id is its TaskScheduled event id; inside a distributed map
             // run events have no id, so the task gets a negative internal number.
-            let taskId = frame.hidden ? -nextTimerId : lastEventId + 1
+            let taskId = frames[f]!.frame.hidden ? -nextTimerId : lastEventId + 1
             let scheduled = ScheduledTask(
                 taskId: taskId, stateName: state.name, resource: task.resource, parameters: parameters,
-                timeoutSeconds: timeout, heartbeatSeconds: heartbeat, attempt: frame.retryCount,
-                enteredEventId: frame.enteredEventId, credentials: task.credentials)
+                timeoutSeconds: timeout, heartbeatSeconds: heartbeat, attempt: frames[f]!.frame.retryCount,
+                enteredEventId: frames[f]!.frame.enteredEventId, credentials: task.credentials)
             emit(f, .taskScheduled(scheduled), &decision)
             if let timeout {
                 emit(
@@ -466,7 +468,7 @@ extension ExecutionState {
             return nil
 
         case .parallel(let parallel):
-            let effective = try DataFlow.select(state.inputPath, from: frame.stateInput, scope: scope)
+            let effective = try DataFlow.select(state.inputPath, from: stateInput, scope: scope)
             var input = effective
             if let template = state.parameters {
                 input = try DataFlow.evaluate(template, input: effective, scope: scope, random: &decision.random)
@@ -475,7 +477,7 @@ extension ExecutionState {
             return advanceChildren(f, &decision)
 
         case .map(let map):
-            let effective = try DataFlow.select(state.inputPath, from: frame.stateInput, scope: scope)
+            let effective = try DataFlow.select(state.inputPath, from: stateInput, scope: scope)
             let itemsValue = try DataFlow.select(map.itemsPath, from: effective, scope: scope)
             var maxConcurrency = map.maxConcurrency
             var tolerance = FailureTolerance(count: map.toleratedFailureCount, percentage: map.toleratedFailurePercentage)
@@ -521,7 +523,7 @@ extension ExecutionState {
                 let start = self.start
                 let label = map.label.map { "\($0):" } ?? ""
                 let arn =
-                    "\(start?.stateMachineArn.replacingFirst(":stateMachine:", with: ":mapRun:") ?? "")/\(label)\(state.name):\(frame.enteredEventId)"
+                    "\(start?.stateMachineArn.replacingFirst(":stateMachine:", with: ":mapRun:") ?? "")/\(label)\(state.name):\(frames[f]!.frame.enteredEventId)"
                 emit(f, .mapRunStarted(mapRunArn: arn), &decision)
             }
             return advanceChildren(f, &decision)
@@ -564,32 +566,38 @@ extension ExecutionState {
     /// Starts children while the concurrency limit allows, and decides the
     /// state's outcome once they are done. Returns `nil` while children still run.
     mutating func advanceChildren(_ f: Int, _ decision: inout Decision) -> Step? {
+        // Only scalars and single items are read out of the progress here: a
+        // local copy of it would share its result arrays while events are
+        // applied, and copy them (quadratic for a large Map).
         while status == .running {
-            guard let frame = frames[f], let progress = frame.children, let state = frame.scope[frame.stateName]
-            else { return nil }
-            let distributed = progress.distributed
-            if progress.tolerance.isExceeded(failed: progress.failed, total: progress.total)
-                || (!progress.isMap && progress.failed > 0)
-            {
+            guard f < frames.count, frames[f]?.frame.children != nil, let state = frames[f]?.frame.current else { return nil }
+            let isMap = frames[f]!.frame.children!.isMap
+            let distributed = frames[f]!.frame.children!.distributed
+            let failed = frames[f]!.frame.children!.failed
+            let total = frames[f]!.frame.children!.total
+            let tolerance = frames[f]!.frame.children!.tolerance
+            if tolerance.isExceeded(failed: failed, total: total) || (!isMap && failed > 0) {
                 // Abort what still runs, then fail the state.
-                for (index, _) in progress.frameOfIndex.sorted(by: { $0.key < $1.key }) {
-                    if progress.isMap {
+                let running = frames[f]!.frame.children!.frameOfIndex.keys.sorted()
+                let lastFailure = frames[f]!.frame.children!.lastFailure
+                for index in running {
+                    if isMap {
                         emit(f, .mapIterationAborted(name: state.name, index: index), hidden: distributed, &decision)
                     } else {
                         emit(f, .branchAborted(index: index), &decision)
                     }
                 }
-                var error = progress.lastFailure ?? StatesError(StatesError.Name.branchFailed)
-                if progress.isMap && (progress.tolerance.isConfigured || distributed) {
+                var error = lastFailure ?? StatesError(StatesError.Name.branchFailed)
+                if isMap && (tolerance.isConfigured || distributed) {
                     error = StatesError(
                         StatesError.Name.exceedToleratedFailureThreshold,
                         cause: "The specified tolerated failure threshold was exceeded")
                 }
                 return .childrenFailed(error)
             }
-            if progress.isComplete {
-                let results = JSONValue.array(progress.results.map { $0 ?? .null })
-                if progress.isMap {
+            if frames[f]!.frame.children!.isComplete {
+                let results = JSONValue.array(frames[f]!.frame.children!.results.map { $0 ?? .null })
+                if isMap {
                     if distributed { emit(f, .mapRunSucceeded, &decision) }
                     emit(f, .mapStateSucceeded, &decision)
                 } else {
@@ -597,17 +605,17 @@ extension ExecutionState {
                 }
                 return .complete(results)
             }
-            guard progress.canStartMore else { return nil }
-            let index = progress.nextIndex
+            guard frames[f]!.frame.children!.canStartMore else { return nil }
+            let index = frames[f]!.frame.children!.nextIndex
             let child = nextFrameId
-            if progress.isMap {
+            if isMap {
                 guard case .map(let map) = state.kind else { return nil }
-                var input = progress.items[index]
+                let item = frames[f]!.frame.children!.items[index]
+                var input = item
                 if let selector = map.itemSelector {
-                    let scope = self.scope(of: f, mapItem: (index, progress.items[index]))
-                    let effective: JSONValue
+                    let scope = self.scope(of: f, mapItem: (index, item))
                     do {
-                        effective = try DataFlow.select(state.inputPath, from: frame.stateInput, scope: scope)
+                        let effective = try DataFlow.select(state.inputPath, from: frames[f]!.frame.stateInput, scope: scope)
                         input = try DataFlow.evaluate(selector, input: effective, scope: scope, random: &decision.random)
                     } catch {
                         return .runtimeFailure(error)
@@ -619,7 +627,7 @@ extension ExecutionState {
                 _ = run(child, .enter(map.processor.startAt, input), &decision)
             } else {
                 guard case .parallel(let parallel) = state.kind else { return nil }
-                let input = progress.items.first ?? .null
+                let input = frames[f]!.frame.children!.items.first ?? .null
                 emit(f, .branchStarted(index: index, input: input, childFrame: child), &decision)
                 _ = run(child, .enter(parallel.branches[index].startAt, input), &decision)
             }
@@ -629,37 +637,37 @@ extension ExecutionState {
 
     /// A frame reached an end state with `output`.
     private mutating func endFrame(_ f: Int, output: JSONValue, _ decision: inout Decision) {
-        guard let frame = frames[f] else { return }
-        switch frame.role {
+        guard f < frames.count, let role = frames[f]?.frame.role, let parent = frames[f]?.frame.parent else { return }
+        switch role {
         case .root:
             emit(0, .executionSucceeded(output: output), &decision)
         case .mapIteration(let index):
-            let parent = frames[frame.parent]
-            let name = parent?.stateName ?? ""
+            let name = frames[parent]?.frame.stateName ?? ""
+            let distributed = frames[parent]?.frame.children?.distributed ?? false
             emit(
-                frame.parent, .mapIterationSucceeded(name: name, index: index, output: output),
-                hidden: parent?.children?.distributed ?? false, &decision)
+                parent, .mapIterationSucceeded(name: name, index: index, output: output), hidden: distributed,
+                &decision)
         case .branch(let index):
-            emit(frame.parent, .branchSucceeded(index: index, output: output), &decision)
+            emit(parent, .branchSucceeded(index: index, output: output), &decision)
         }
     }
 
     /// A frame failed with `error` that nothing in it caught.
     private mutating func failFrame(_ f: Int, _ error: StatesError, _ decision: inout Decision) {
-        guard let frame = frames[f] else { return }
+        guard f < frames.count, let role = frames[f]?.frame.role, let parent = frames[f]?.frame.parent else { return }
         let errorName = error.error.nilIfEmpty
         let cause = error.cause.nilIfEmpty
-        switch frame.role {
+        switch role {
         case .root:
             emit(0, .executionFailed(error: errorName, cause: cause), &decision)
         case .mapIteration(let index):
-            let parent = frames[frame.parent]
+            let name = frames[parent]?.frame.stateName ?? ""
+            let distributed = frames[parent]?.frame.children?.distributed ?? false
             emit(
-                frame.parent,
-                .mapIterationFailed(name: parent?.stateName ?? "", index: index, error: errorName, cause: cause),
-                hidden: parent?.children?.distributed ?? false, &decision)
+                parent, .mapIterationFailed(name: name, index: index, error: errorName, cause: cause),
+                hidden: distributed, &decision)
         case .branch(let index):
-            emit(frame.parent, .branchFailed(index: index, error: errorName, cause: cause), &decision)
+            emit(parent, .branchFailed(index: index, error: errorName, cause: cause), &decision)
         }
     }
 
@@ -688,44 +696,23 @@ extension ExecutionState {
     // MARK: Scope
 
     /// What paths in frame `f` can read.
-    func scope(of f: Int, mapItem: (Int, JSONValue)? = nil) -> Scope {
-        let frames = self.frames
-        let start = self.start
-        let startTime = self.startTime
+    func scope(of f: Int, for state: State? = nil, mapItem: (Int, JSONValue)? = nil) -> Scope {
+        guard f >= 0, f < frames.count, frames[f] != nil, state?.readsScope ?? true else {
+            return Scope(
+                variables: JSONObject(), outerVariables: [], startBox: startBox, startTime: startTime, stateName: "",
+                stateType: .pass, enteredTime: startTime, retryCount: 0, mapItem: nil)
+        }
+        var outer: [JSONObject] = []
+        var current = frames[f]!.frame.parent
+        while current >= 0, current < frames.count, frames[current] != nil {
+            if !frames[current]!.frame.variables.isEmpty { outer.append(frames[current]!.frame.variables) }
+            current = frames[current]!.frame.parent
+        }
+        // Checked above: frame `f` exists.
         return Scope(
-            context: {
-                guard let frame = frames[f] else { return .null }
-                var execution = JSONObject()
-                execution["Id"] = .string(start?.executionArn ?? "")
-                execution["Input"] = start?.input ?? .null
-                execution["StartTime"] = .string(startTime.iso8601)
-                execution["Name"] = .string(start?.executionName ?? "")
-                execution["RoleArn"] = .string(start?.roleArn ?? "")
-                execution["RedriveCount"] = .integer(start?.redriveCount ?? 0)
-                var machine = JSONObject()
-                machine["Id"] = .string(start?.stateMachineArn ?? "")
-                machine["Name"] = .string(start?.stateMachineName ?? "")
-                var state = JSONObject()
-                state["Name"] = .string(frame.stateName)
-                state["EnteredTime"] = .string(frame.enteredTime.iso8601)
-                if frame.stateType == .task { state["RetryCount"] = .integer(frame.retryCount) }
-                var context = JSONObject()
-                context["Execution"] = .object(execution)
-                context["StateMachine"] = .object(machine)
-                context["State"] = .object(state)
-                if let (index, value) = mapItem {
-                    context["Map"] = ["Item": ["Index": .integer(index), "Value": value]]
-                }
-                return .object(context)
-            },
-            variable: { name in
-                var current = f
-                while current >= 0, current < frames.count, let frame = frames[current] {
-                    if let value = frame.variables[name] { return value }
-                    current = frame.parent
-                }
-                return nil
-            })
+            variables: frames[f]!.frame.variables, outerVariables: outer, startBox: startBox, startTime: startTime,
+            stateName: frames[f]!.frame.stateName, stateType: frames[f]!.frame.stateType, enteredTime: frames[f]!.frame.enteredTime,
+            retryCount: frames[f]!.frame.retryCount, mapItem: mapItem.map { (index: $0.0, value: $0.1) })
     }
 }
 

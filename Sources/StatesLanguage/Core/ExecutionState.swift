@@ -37,7 +37,9 @@ public struct ExecutionState: Sendable {
     public internal(set) var error: String?
     public internal(set) var cause: String?
     /// Start information from `ExecutionStarted`.
-    public internal(set) var start: ExecutionStart?
+    public var start: ExecutionStart? { startBox?.start }
+    /// Boxed so that the per-step path scopes share it instead of copying its strings.
+    var startBox: StartBox?
     public internal(set) var startTime: Timestamp = Timestamp(millisecondsSinceEpoch: 0)
     public internal(set) var stopTime: Timestamp?
     /// The id of the last Step Functions event (internal events do not count).
@@ -53,7 +55,7 @@ public struct ExecutionState: Sendable {
     /// Not part of replay: only ``decide(_:)`` reads it.
     public var historyEventLimit = 25_000
 
-    var frames: [Frame?] = []
+    var frames: [FrameBox?] = []
     var nextTimerId = 1
 
     /// A timer the core is waiting for.
@@ -77,6 +79,18 @@ public struct ExecutionState: Sendable {
         default: true
         }
     }
+}
+
+/// A frame behind a reference, so that reading one field of it does not copy
+/// the whole frame (a retain per field), which dominated the core's profile.
+///
+/// `@unchecked Sendable`: a box is mutated only through
+/// ``ExecutionState/mutateFrame(_:_:)``, which first replaces a box that is not
+/// uniquely referenced by a copy. A box shared between two states (or threads) is
+/// therefore never written, only read.
+final class FrameBox: @unchecked Sendable {
+    var frame: Frame
+    init(_ frame: Frame) { self.frame = frame }
 }
 
 /// One running sequence of states: the top level, a Map iteration or a
@@ -104,6 +118,8 @@ struct Frame: Sendable {
     var variables: JSONObject = JSONObject()
     var stateName: String = ""
     var stateType: StateType = .pass
+    /// The state named ``stateName``, kept so each step need not look it up.
+    var current: State?
     var stateInput: JSONValue = .null
     var enteredEventId: Int = 0
     var enteredTime: Timestamp = Timestamp(millisecondsSinceEpoch: 0)
@@ -155,15 +171,13 @@ extension ExecutionState {
     public mutating func apply(_ event: HistoryEvent) {
         if event.id > 0 { lastEventId = event.id }
         let f = event.frame
-        if f < frames.count, frames[f] != nil, event.id > 0 {
-            frames[f]!.lastEventId = event.id
-        }
+        if event.id > 0 { mutateFrame(f) { $0.lastEventId = event.id } }
         switch event.details {
         case .executionStarted(let start):
-            self.start = start
+            startBox = StartBox(start)
             status = .running
             startTime = event.timestamp
-            frames = [Frame(parent: -1, role: .root, scope: definition.scope, hidden: false, lastEventId: event.id)]
+            frames = [FrameBox(Frame(parent: -1, role: .root, scope: definition.scope, hidden: false, lastEventId: event.id))]
         case .executionSucceeded(let output):
             status = .succeeded
             self.output = output
@@ -188,6 +202,7 @@ extension ExecutionState {
             mutateFrame(f) { frame in
                 frame.stateName = name
                 frame.stateType = type
+                frame.current = frame.scope[name]
                 frame.stateInput = input
                 frame.enteredEventId = event.id
                 frame.enteredTime = event.timestamp
@@ -295,19 +310,24 @@ extension ExecutionState {
         frames = frames.isEmpty ? [] : [frames[0]]
     }
 
+    /// The one place frames change: copy-on-write for the boxed frame, so a
+    /// copied `ExecutionState` (as `decide` makes) never sees the other's changes.
     @inline(__always)
     mutating func mutateFrame(_ id: Int, _ body: (inout Frame) -> Void) {
         guard id >= 0, id < frames.count, frames[id] != nil else { return }
-        body(&frames[id]!)
+        if !isKnownUniquelyReferenced(&frames[id]!) {
+            frames[id] = FrameBox(frames[id]!.frame)
+        }
+        body(&frames[id]!.frame)
     }
 
     func currentState(of frame: Int) -> State? {
-        guard frame >= 0, frame < frames.count, let current = frames[frame] else { return nil }
-        return current.scope[current.stateName]
+        guard frame >= 0, frame < frames.count else { return nil }
+        return frames[frame]?.frame.current
     }
 
     private mutating func startChild(parent: Int, index: Int, input: JSONValue, child: Int, role: Frame.Role) {
-        guard let parentFrame = frames[parent], let state = parentFrame.scope[parentFrame.stateName] else { return }
+        guard let parentFrame = frames[parent]?.frame, let state = parentFrame.scope[parentFrame.stateName] else { return }
         let scope: StateScope
         var hidden = parentFrame.hidden
         switch state.kind {
@@ -325,7 +345,7 @@ extension ExecutionState {
         frame.data = input
         frame.stateInput = input
         frame.lastEventId = parentFrame.lastEventId
-        frames[child] = frame
+        frames[child] = FrameBox(frame)
         mutateFrame(parent) { parentFrame in
             parentFrame.children?.frameOfIndex[index] = child
             parentFrame.children?.running += 1
@@ -334,7 +354,7 @@ extension ExecutionState {
     }
 
     private mutating func endChild(parent: Int, index: Int, _ update: (inout ChildProgress) -> Void) {
-        guard parent < frames.count, let child = frames[parent]?.children?.frameOfIndex[index] else { return }
+        guard parent < frames.count, let child = frames[parent]?.frame.children?.frameOfIndex[index] else { return }
         removeFrame(child)
         mutateFrame(parent) { frame in
             guard frame.children != nil else { return }
@@ -346,7 +366,7 @@ extension ExecutionState {
 
     /// Drops a frame and everything below it, with their open tasks and timers.
     private mutating func removeFrame(_ id: Int) {
-        guard id < frames.count, let frame = frames[id] else { return }
+        guard id < frames.count, let frame = frames[id]?.frame else { return }
         if let children = frame.children {
             for child in children.frameOfIndex.values { removeFrame(child) }
         }
@@ -365,4 +385,10 @@ extension ExecutionState {
     var nextFrameId: Int {
         frames.count
     }
+}
+
+/// The start information, shared by reference (see ``ExecutionState/start``).
+final class StartBox: Sendable {
+    let start: ExecutionStart
+    init(_ start: ExecutionStart) { self.start = start }
 }

@@ -36,7 +36,7 @@ public struct HistoryEvent: Sendable, Hashable {
 
     /// What happened, with the details Step Functions reports for that type.
     public enum Details: Sendable, Hashable {
-        case executionStarted(ExecutionStart)
+        indirect case executionStarted(ExecutionStart)
         case executionSucceeded(output: JSONValue)
         case executionFailed(error: String?, cause: String?)
         case executionTimedOut(error: String?, cause: String?)
@@ -48,7 +48,7 @@ public struct HistoryEvent: Sendable, Hashable {
         /// the variables its `Assign` set (applied to the frame's scope).
         case stateExited(StateType, name: String, output: JSONValue, assignedVariables: JSONObject?)
 
-        case taskScheduled(ScheduledTask)
+        indirect case taskScheduled(ScheduledTask)
         case taskStarted(taskId: Int, resource: String, workerName: String?)
         case taskSucceeded(taskId: Int, resource: String, output: JSONValue)
         case taskFailed(taskId: Int, resource: String, error: String?, cause: String?)
@@ -56,7 +56,7 @@ public struct HistoryEvent: Sendable, Hashable {
 
         /// `MapStateStarted`; `items` is the item list the iterations read
         /// (Stepline keeps it so replay and redrive need not re-evaluate paths).
-        case mapStateStarted(length: Int, items: [JSONValue], maxConcurrency: Int, tolerance: FailureTolerance)
+        indirect case mapStateStarted(length: Int, items: [JSONValue], maxConcurrency: Int, tolerance: FailureTolerance)
         case mapStateSucceeded
         case mapStateFailed(error: String?, cause: String?)
         case mapStateAborted
@@ -78,7 +78,7 @@ public struct HistoryEvent: Sendable, Hashable {
 
         /// A `Wait` state that is not already due, a retry backoff, or an
         /// execution/task timeout. Stepline-internal.
-        case timerScheduled(timerId: Int, due: Timestamp, reason: TimerReason)
+        indirect case timerScheduled(timerId: Int, due: Timestamp, reason: TimerReason)
         /// A timer that fired (the Engine's or driver's clock reached it). Stepline-internal.
         case timerFired(timerId: Int)
         /// A Parallel branch starting in `childFrame`. Stepline-internal.

@@ -1,16 +1,59 @@
 import JSON
 
-/// What paths can read while one state runs: the document `$` refers to, the
-/// context object `$$`, and the variables in scope.
+/// What paths can read while one state runs besides `$`: the context object
+/// `$$` and the variables in scope. A snapshot, so it holds no reference to the
+/// execution's frames while they change.
 ///
-/// Errors thrown here carry AWS's cause text without the "An error occurred
+/// Errors thrown by ``DataFlow`` carry AWS's cause text without the "An error occurred
 /// while executing the state …" prefix, which the core adds because only it
 /// knows the state and its entered event id.
 struct Scope {
-    /// Builds `$$` on first use: most states never read it.
-    var context: () -> JSONValue
-    /// Looks a variable up in this frame and the frames around it.
-    var variable: (String) -> JSONValue?
+    /// The frame's own variables, then those of the frames around it, innermost first.
+    var variables: JSONObject
+    var outerVariables: [JSONObject]
+    var startBox: StartBox?
+    var startTime: Timestamp
+    var stateName: String
+    var stateType: StateType
+    var enteredTime: Timestamp
+    var retryCount: Int
+    var mapItem: (index: Int, value: JSONValue)?
+
+    /// The context object `$$`, built on demand: most states never read it.
+    func context() -> JSONValue {
+        let start = startBox?.start
+        var execution = JSONObject()
+        execution["Id"] = .string(start?.executionArn ?? "")
+        execution["Input"] = start?.input ?? .null
+        execution["StartTime"] = .string(startTime.iso8601)
+        execution["Name"] = .string(start?.executionName ?? "")
+        execution["RoleArn"] = .string(start?.roleArn ?? "")
+        execution["RedriveCount"] = .integer(start?.redriveCount ?? 0)
+        var machine = JSONObject()
+        machine["Id"] = .string(start?.stateMachineArn ?? "")
+        machine["Name"] = .string(start?.stateMachineName ?? "")
+        var state = JSONObject()
+        state["Name"] = .string(stateName)
+        state["EnteredTime"] = .string(enteredTime.iso8601)
+        if stateType == .task { state["RetryCount"] = .integer(retryCount) }
+        var context = JSONObject()
+        context["Execution"] = .object(execution)
+        context["StateMachine"] = .object(machine)
+        context["State"] = .object(state)
+        if let (index, value) = mapItem {
+            context["Map"] = ["Item": ["Index": .integer(index), "Value": value]]
+        }
+        return .object(context)
+    }
+
+    /// The variable `name` from the innermost scope that has it.
+    func variable(_ name: String) -> JSONValue? {
+        if let value = variables[name] { return value }
+        for outer in outerVariables {
+            if let value = outer[name] { return value }
+        }
+        return nil
+    }
 }
 
 enum DataFlow {

@@ -23,26 +23,60 @@ public enum Transition: Sendable, Hashable {
 ///
 /// Fields that a state type does not allow are rejected by the parser, so the
 /// interpreter can read them without rechecking the type.
-public struct State: Sendable {
-    public var name: String
-    public var type: StateType
-    public var comment: String?
+///
+/// A class, because the core looks the current state up on every step and a
+/// struct of this size would be copied (a retain per field) each time.
+///
+/// `@unchecked Sendable`: the setters are internal and only the parser uses them,
+/// while it builds the state and before the enclosing definition is returned;
+/// from then on nothing mutates a `State`, so sharing it across threads is safe.
+public final class State: @unchecked Sendable {
+    public internal(set) var name: String
+    public internal(set) var type: StateType
+    public internal(set) var comment: String?
     /// The effective language of this state (its own field or the top-level default).
-    public var queryLanguage: QueryLanguage
-    public var inputPath: PathSelection
-    public var outputPath: PathSelection
+    public internal(set) var queryLanguage: QueryLanguage
+    public internal(set) var inputPath: PathSelection
+    public internal(set) var outputPath: PathSelection
     /// `Parameters` (Task, Pass, Map, Parallel) — for Map, `ItemSelector` lives in ``MapState``.
-    public var parameters: PayloadTemplate?
-    public var resultSelector: PayloadTemplate?
-    public var resultPath: ResultPathSelection
-    public var assign: PayloadTemplate?
+    public internal(set) var parameters: PayloadTemplate?
+    public internal(set) var resultSelector: PayloadTemplate?
+    public internal(set) var resultPath: ResultPathSelection
+    public internal(set) var assign: PayloadTemplate?
     /// `Next`/`End`; `nil` for Choice, Succeed and Fail, which have neither.
-    public var transition: Transition?
-    public var retry: [Retrier]
-    public var catchers: [Catcher]
-    public var kind: Kind
+    public internal(set) var transition: Transition?
+    public internal(set) var retry: [Retrier]
+    public internal(set) var catchers: [Catcher]
+    public internal(set) var kind: Kind
     /// The JSON pointer of this state (`/States/Transcode`).
-    public var location: String
+    public internal(set) var location: String
+
+    init(name: String, type: StateType, comment: String?, queryLanguage: QueryLanguage, location: String) {
+        self.name = name
+        self.type = type
+        self.comment = comment
+        self.queryLanguage = queryLanguage
+        self.inputPath = .whole
+        self.outputPath = .whole
+        self.resultPath = .replace
+        self.retry = []
+        self.catchers = []
+        self.kind = .succeed
+        self.location = location
+    }
+
+    /// Whether running this state can read `$$` or variables (a path other than
+    /// `$`, a payload template, a path-valued field). States that cannot skip
+    /// building a ``Scope`` on the hot path.
+    var readsScope: Bool {
+        if case .whole = inputPath, case .whole = outputPath, parameters == nil, resultSelector == nil, assign == nil {
+            switch kind {
+            case .pass, .succeed: return false
+            default: return true
+            }
+        }
+        return true
+    }
 
     /// The fields only one state type has.
     public enum Kind: Sendable {

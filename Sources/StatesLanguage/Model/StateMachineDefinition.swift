@@ -43,13 +43,14 @@ public struct StateMachineDefinition: Sendable {
 /// a `Parallel` branch, or a `Map` item processor.
 ///
 /// States are stored in document order with a name index, because the core
-/// looks states up by name on every transition.
-public struct StateScope: Sendable {
-    public var startAt: String
-    public var states: [State]
+/// looks states up by name on every transition. A class, so that the frames
+/// of a running execution share it instead of copying it.
+public final class StateScope: Sendable {
+    public let startAt: String
+    public let states: [State]
     let indexByName: [String: Int]
     /// The JSON pointer of this scope in the document (`""`, `/States/Fan/Branches/0`).
-    public var location: String
+    public let location: String
 
     public init(startAt: String, states: [State], location: String) {
         self.startAt = startAt

@@ -260,10 +260,9 @@ struct DefinitionParser {
             Self.commonFields.union(language == .jsonPath ? Self.jsonPathFields[type]! : Self.jsonataFields[type]!)
         checkFields(object, allowed: allowed, at: location)
 
-        var state = State(
+        let state = State(
             name: name, type: type, comment: optionalString(object, "Comment", at: location), queryLanguage: language,
-            inputPath: .whole, outputPath: .whole, parameters: nil, resultSelector: nil, resultPath: .replace,
-            assign: nil, transition: nil, retry: [], catchers: [], kind: .succeed, location: location)
+            location: location)
 
         // Next / End
         if type != .choice && type != .succeed && type != .fail {
