@@ -115,6 +115,13 @@ extension Engine: Service {
             lookup = function
             input = task.parameters["Payload"] ?? [:]
         }
+        if let inProcess = configuration.inProcessHandlers[TaskHandlerMap.baseResource(lookup)] {
+            do { return .succeeded(try await inProcess(input)) } catch let failure as TaskFailure {
+                return .failed(error: failure.error, cause: failure.cause)
+            } catch {
+                return .failed(error: StatesError.Name.taskFailed, cause: "\(error)")
+            }
+        }
         guard let handler = configuration.handlers.handler(for: lookup) else {
             return .failed(
                 error: StatesError.Name.taskFailed,

@@ -1,7 +1,7 @@
 public import EventLog
 import Foundation
 import HeapModule
-import JSON
+public import JSON
 import LMDB
 public import Logging
 import StatesLanguage
@@ -52,6 +52,11 @@ public actor Engine {
         public var account = "123456789012"
         /// Which handler runs each Task resource.
         public var handlers = TaskHandlerMap()
+        /// Handlers that run inside this process, by resource (checked before
+        /// ``handlers``): for embedding Stepline in a Swift program and for
+        /// benchmarks. They receive the task input and return its output;
+        /// a thrown ``TaskFailure`` sets the error and cause.
+        public var inProcessHandlers: [String: @Sendable (JSONValue) async throws -> JSONValue] = [:]
         /// The clock for event times and timers.
         public var clock: any EngineClock = SystemClock()
         /// How often the timer loop looks for due timers.

@@ -19,6 +19,16 @@ struct TaskInvocation: Sendable {
     var stateName: String
 }
 
+/// The error an in-process handler throws to fail its task with a chosen error name and cause.
+public struct TaskFailure: Error, Sendable {
+    public var error: String
+    public var cause: String
+    public init(error: String, cause: String = "") {
+        self.error = error
+        self.cause = cause
+    }
+}
+
 /// How an external task ended.
 enum TaskOutcome: Sendable {
     case succeeded(JSONValue)
