@@ -156,3 +156,28 @@ package.targets += [
         swiftSettings: swiftSettings
     )
 ]
+
+// MARK: ActivityWorker: a reusable activity worker client of the HTTP API (never of Engine)
+package.targets += [
+    .target(
+        name: "ActivityWorker",
+        dependencies: [
+            "JSON",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "ActivityWorkerTests",
+        dependencies: [
+            "ActivityWorker",
+            "JSON",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        exclude: ["Fixtures"],
+        swiftSettings: swiftSettings
+    ),
+]
