@@ -18,7 +18,7 @@ extension ExecutionState {
             throw CommandRejection(reason: .notRunning, message: "The execution is \(status.rawValue), not RUNNING.")
         }
         let frame = frames.firstIndex { frame in
-            if case .task(taskId)? = frame?.waiting { return true }
+            if case .task(taskId)? = frame?.frame.waiting { return true }
             return false
         }
         guard let task = openTasks[taskId], let frame else {
