@@ -85,6 +85,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         self.segments = parsed.segments
         self.segmentOffsets = parsed.offsets
         self.text = text
+        self.isDefinite = Self.isDefinite(parsed.segments)
     }
 
     public var description: String { text }
@@ -95,7 +96,9 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     /// Whether the path selects at most one value, so ``evaluate(_:)`` returns that
     /// value rather than a list. As in Jayway, a name union as the last segment is
     /// definite (it builds one object).
-    public var isDefinite: Bool {
+    public let isDefinite: Bool
+
+    private static func isDefinite(_ segments: [Segment]) -> Bool {
         for (position, segment) in segments.enumerated() {
             switch segment {
             case .member, .index: continue
