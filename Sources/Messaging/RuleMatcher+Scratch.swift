@@ -10,8 +10,8 @@ extension RuleMatcher {
         private var conditionMark: [UInt32] = []
         private var exclusionMark: [UInt32] = []
         private var exclusionGeneration: UInt32 = 0
-        private var branchMark: [UInt32] = []
-        private var branchCount: [Int32] = []
+        /// Per branch: the generation (high 32 bits) and the conditions still missing (low 32 bits).
+        private var branchState: [UInt64] = []
         private var fieldMark: [UInt32] = []
         private var ruleMark: [UInt32] = []
         private var candidates: [Int32] = []
@@ -28,8 +28,7 @@ extension RuleMatcher {
             generation += 1
             fit(&conditionMark, matcher.conditionCapacity, 0)
             fit(&exclusionMark, matcher.conditionCapacity, 0)
-            fit(&branchMark, matcher.branchCapacity, 0)
-            fit(&branchCount, matcher.branchCapacity, 0)
+            fit(&branchState, matcher.branchCapacity, 0)
             fit(&fieldMark, matcher.fields.count, 0)
             fit(&ruleMark, matcher.ruleCapacity, 0)
             candidates.removeAll(keepingCapacity: true)
@@ -48,17 +47,14 @@ extension RuleMatcher {
             var marks = Marks(generation: generation, exclusionGeneration: exclusionGeneration)
             marks.candidates = candidates
             conditionMark.withUnsafeMutableBufferPointer { conditionMark in
-                branchMark.withUnsafeMutableBufferPointer { branchMark in
-                    branchCount.withUnsafeMutableBufferPointer { branchCount in
-                        fieldMark.withUnsafeMutableBufferPointer { fieldMark in
-                            exclusionMark.withUnsafeMutableBufferPointer { exclusionMark in
-                                marks.condition = conditionMark
-                                marks.branch = branchMark
-                                marks.count = branchCount
-                                marks.field = fieldMark
-                                marks.exclusion = exclusionMark
-                                for leaf in leaves where leaf.field >= 0 { marks.visit(leaf, in: matcher) }
-                            }
+                branchState.withUnsafeMutableBufferPointer { branchState in
+                    fieldMark.withUnsafeMutableBufferPointer { fieldMark in
+                        exclusionMark.withUnsafeMutableBufferPointer { exclusionMark in
+                            marks.condition = conditionMark
+                            marks.branch = branchState
+                            marks.field = fieldMark
+                            marks.exclusion = exclusionMark
+                            for leaf in leaves where leaf.field >= 0 { marks.visit(leaf, in: matcher) }
                         }
                     }
                 }
@@ -112,8 +108,7 @@ extension RuleMatcher {
         let generation: UInt32
         var exclusionGeneration: UInt32
         var condition = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
-        var branch = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
-        var count = UnsafeMutableBufferPointer<Int32>(start: nil, count: 0)
+        var branch = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
         var field = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
         var exclusion = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
         var candidates: [Int32] = []
@@ -147,12 +142,14 @@ extension RuleMatcher {
             condition[conditionID] = generation
             matcher.conditionCounts.forEach(in: conditionID) { branch32 in
                 let branchID = Int(branch32)
-                if branch[branchID] != generation {
-                    branch[branchID] = generation
-                    count[branchID] = 0
+                // One word per branch: a stale generation means "all conditions still missing".
+                var state = branch[branchID]
+                if UInt32(truncatingIfNeeded: state >> 32) != generation {
+                    state = UInt64(generation) << 32 | UInt64(UInt32(matcher.branchNeeds[branchID]))
                 }
-                count[branchID] += 1
-                if count[branchID] == matcher.branchNeeds[branchID] { candidates.append(branch32) }
+                state -= 1
+                branch[branchID] = state
+                if UInt32(truncatingIfNeeded: state) == 0 { candidates.append(branch32) }
             }
         }
     }
