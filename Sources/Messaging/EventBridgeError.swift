@@ -12,7 +12,9 @@
 public struct EventBridgeError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The AWS error code (`__type`); an extensible set of names.
     public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The name as AWS writes it in `__type`.
         public let rawValue: String
+        /// A code by its AWS name.
         public init(rawValue: String) { self.rawValue = rawValue }
         public var description: String { rawValue }
 
@@ -29,6 +31,7 @@ public struct EventBridgeError: Error, Sendable, Hashable, CustomStringConvertib
     /// Byte offset in the pattern text where the problem was found, when there is one.
     public let offset: Int?
 
+    /// An error with AWS's code and message; `offset` locates a problem in pattern text.
     public init(code: Code, message: String, offset: Int? = nil) {
         self.code = code
         self.message = message

@@ -74,6 +74,7 @@ public struct EventPattern: Sendable, Hashable {
         Set(branches.flatMap { $0.conditions.map(\.path) })
     }
 
+    /// Patterns are equal when they compile to the same conditions, whatever their spelling.
     public static func == (lhs: EventPattern, rhs: EventPattern) -> Bool { lhs.branches == rhs.branches }
     public func hash(into hasher: inout Hasher) { hasher.combine(branches) }
 }

@@ -30,6 +30,7 @@ public struct InputTransformer: Sendable, Hashable {
 
     /// The map's names and paths, in the order given.
     public let paths: [(name: String, path: JSONPath)]
+    /// The `InputTemplate` text.
     public let template: String
     private let pieces: [TemplatePiece]
     private let isJSONTemplate: Bool
@@ -86,6 +87,7 @@ public struct InputTransformer: Sendable, Hashable {
         return output
     }
 
+    /// Transformers are equal when their maps and templates are.
     public static func == (lhs: InputTransformer, rhs: InputTransformer) -> Bool {
         lhs.template == rhs.template && lhs.paths.map(\.name) == rhs.paths.map(\.name) && lhs.paths.map(\.path) == rhs.paths.map(\.path)
     }

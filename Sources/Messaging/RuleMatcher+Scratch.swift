@@ -18,6 +18,7 @@ extension RuleMatcher {
         var leaves: [ScannedLeaf] = []
         var hasObjectArrays = false
 
+        /// An empty scratch area; it grows to the matcher's size on first use.
         public init() {}
 
         mutating func begin(_ matcher: RuleMatcher) {

@@ -74,6 +74,7 @@ public struct RuleMatcher: Sendable {
     /// Branches with no counted condition: checked for every event.
     private(set) var unconditionalBranches: [Int32] = []
 
+    /// A matcher with no rules.
     public init() {}
 
     /// The number of rules held.

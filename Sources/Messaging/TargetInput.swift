@@ -97,6 +97,7 @@ public struct TargetInputContext: Sendable, Hashable {
     /// `<aws.events.event.ingestion-time>`: an RFC 3339 timestamp.
     public var ingestionTime: String
 
+    /// The context of one delivery.
     public init(ruleName: String, ruleArn: String, ingestionTime: String) {
         self.ruleName = ruleName
         self.ruleArn = ruleArn
