@@ -375,32 +375,24 @@ extension ExecutionState {
                 DataFlow.read(path, input: effective, scope: scope)
             }
             var target: String?
-            var ruleAssign: JSONValue?
-            for rule in choice.choices where try rule.matches(resolve: resolve) {
+            var assignTemplate = state.assign
+            for (index, rule) in choice.choices.enumerated() where try rule.matches(resolve: resolve) {
                 target = rule.next
-                ruleAssign = rule.assign
+                if index < choice.ruleAssigns.count, let ruleAssign = choice.ruleAssigns[index] {
+                    assignTemplate = ruleAssign
+                }
                 break
             }
-            if target == nil {
-                guard let fallback = choice.defaultNext else {
-                    throw StatesError(
-                        StatesError.Name.noChoiceMatched,
-                        cause: "No Matches!")
-                }
-                target = fallback
+            guard let next = target ?? choice.defaultNext else {
+                throw StatesError(StatesError.Name.noChoiceMatched, cause: "No Matches!")
             }
             var assigned: JSONObject?
-            var assignTemplate = state.assign
-            if let ruleAssign {
-                var parser = DefinitionParser()
-                assignTemplate = parser.compileTemplate(ruleAssign, at: state.location)
-            }
             if let assignTemplate {
                 assigned = try DataFlow.evaluate(assignTemplate, input: effective, scope: scope, random: &decision.random)
                     .objectValue
             }
             let output = try DataFlow.select(state.outputPath, from: effective, scope: scope)
-            return .exit(output: output, assigned: assigned, transition: .next(target!))
+            return .exit(output: output, assigned: assigned, transition: .next(next))
 
         case .wait(let wait):
             let effective = try DataFlow.select(state.inputPath, from: stateInput, scope: scope)
@@ -439,6 +431,14 @@ extension ExecutionState {
             return nil
 
         case .task(let task):
+            // Callback tasks get a token now, drawn from the command's entropy and
+            // recorded in TaskScheduled, so `$$.Task.Token` can be passed on.
+            var token: String?
+            if task.resource.hasSuffix(".waitForTaskToken") || task.resource.contains(":activity:") {
+                token = Self.taskToken(&decision.random)
+            }
+            var scope = scope
+            scope.taskToken = token
             let effective = try DataFlow.select(state.inputPath, from: stateInput, scope: scope)
             var parameters = effective
             if let template = state.parameters {
@@ -453,10 +453,11 @@ extension ExecutionState {
             // The task's id is its TaskScheduled event id; inside a distributed map
             // run events have no id, so the task gets a negative internal number.
             let taskId = frames[f]!.frame.hidden ? -nextTimerId : lastEventId + 1
-            let scheduled = ScheduledTask(
+            var scheduled = ScheduledTask(
                 taskId: taskId, stateName: state.name, resource: task.resource, parameters: parameters,
                 timeoutSeconds: timeout, heartbeatSeconds: heartbeat, attempt: frames[f]!.frame.retryCount,
                 enteredEventId: frames[f]!.frame.enteredEventId, credentials: task.credentials)
+            scheduled.taskToken = token
             emit(f, .taskScheduled(scheduled), &decision)
             if let timeout {
                 emit(
@@ -550,6 +551,20 @@ extension ExecutionState {
         if let text = value.stringValue, let number = Int(text) { return number }
         throw .runtime(
             "The \(field) field refers to value \"\(Self.plain(value))\" which is not a valid integer: \(path.text)")
+    }
+
+    /// A task token: 128 bits from the command's entropy, as lowercase hex.
+    static func taskToken(_ random: inout SplitMix64) -> String {
+        let digits = Array("0123456789abcdef")
+        var text = ""
+        for _ in 0..<2 {
+            var word = random.next()
+            for _ in 0..<16 {
+                text.append(digits[Int(word & 0xF)])
+                word >>= 4
+            }
+        }
+        return text
     }
 
     /// Step Functions' limit on a state's input, output or result: 256 KiB of UTF-8 JSON.

@@ -80,6 +80,7 @@ extension HistoryEvent.Details {
             o["attempt"] = .integer(task.attempt)
             o["enteredEventId"] = .integer(task.enteredEventId)
             if let credentials = task.credentials { o["credentials"] = credentials }
+            o.setOptional("taskToken", task.taskToken)
         case .taskStarted(let taskId, let resource, let workerName):
             o["taskId"] = .integer(taskId)
             o["resource"] = .string(resource)
@@ -189,7 +190,8 @@ extension HistoryEvent.Details {
                     resource: try r.string("resource"), parameters: try r.value("parameters"),
                     timeoutSeconds: fields["timeoutSeconds"]?.integerValue,
                     heartbeatSeconds: fields["heartbeatSeconds"]?.integerValue, attempt: try r.integer("attempt"),
-                    enteredEventId: try r.integer("enteredEventId"), credentials: fields["credentials"]))
+                    enteredEventId: try r.integer("enteredEventId"), credentials: fields["credentials"],
+                    taskToken: r.optionalString("taskToken")))
         case "TaskStarted":
             self = .taskStarted(
                 taskId: try r.integer("taskId"), resource: try r.string("resource"),

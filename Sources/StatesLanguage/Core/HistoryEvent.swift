@@ -209,11 +209,16 @@ public struct ScheduledTask: Sendable, Hashable {
     /// (execution, entered event, attempt) that outside effects carry.
     public var enteredEventId: Int
     public var credentials: JSONValue?
+    /// The task token of a callback task (`.waitForTaskToken` resource or an
+    /// activity), which `$$.Task.Token` gave the parameters; `nil` otherwise.
+    /// SendTaskSuccess/Failure/Heartbeat name the task by it.
+    public var taskToken: String?
 
     public init(
         taskId: Int, stateName: String, resource: String, parameters: JSONValue, timeoutSeconds: Int?,
-        heartbeatSeconds: Int?, attempt: Int, enteredEventId: Int, credentials: JSONValue?
+        heartbeatSeconds: Int?, attempt: Int, enteredEventId: Int, credentials: JSONValue?, taskToken: String? = nil
     ) {
+        self.taskToken = taskToken
         self.taskId = taskId
         self.stateName = stateName
         self.resource = resource

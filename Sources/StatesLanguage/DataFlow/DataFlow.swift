@@ -18,6 +18,8 @@ struct Scope {
     var enteredTime: Timestamp
     var retryCount: Int
     var mapItem: (index: Int, value: JSONValue)?
+    /// `$$.Task.Token` while a callback Task's parameters are evaluated.
+    var taskToken: String? = nil
 
     /// The context object `$$`, built on demand: most states never read it.
     func context() -> JSONValue {
@@ -43,6 +45,7 @@ struct Scope {
         if let (index, value) = mapItem {
             context["Map"] = ["Item": ["Index": .integer(index), "Value": value]]
         }
+        if let taskToken { context["Task"] = ["Token": .string(taskToken)] }
         return .object(context)
     }
 

@@ -136,6 +136,8 @@ public struct TaskState: Sendable {
 public struct ChoiceState: Sendable {
     public var choices: [ChoiceRule]
     public var defaultNext: String?
+    /// Each rule's `Assign`, compiled (parallel to ``choices``).
+    public var ruleAssigns: [PayloadTemplate?] = []
 }
 
 /// How long a `Wait` state waits.
@@ -178,7 +180,7 @@ public struct MapState: Sendable {
     public var toleratedFailureCount: Int?
     public var toleratedFailureCountPath: StatesPath?
     public var label: String?
-    /// `ItemBatcher`, kept as given; batching is applied in distributed mode.
+    /// `ItemBatcher`, kept as given: batching is not applied yet (each item is one iteration).
     public var itemBatcher: JSONValue?
 }
 

@@ -417,6 +417,7 @@ struct DefinitionParser {
                 error("A top-level choice rule must have a 'Next' field.", at: ruleLocation)
             }
             choice.choices.append(parsed)
+            choice.ruleAssigns.append(parsed.assign.flatMap { assignTemplate($0, at: "\(ruleLocation)/Assign") })
         }
         return choice
     }

@@ -219,3 +219,32 @@ import Testing
         #expect(result.state.lastEventId <= 25_001)
     }
 }
+
+@Suite struct CallbackTaskTests {
+    @Test func aCallbackTaskPassesItsRecordedTokenThroughTheContextObject() throws {
+        let machine = try #require(
+            StateMachineDefinition.parse(
+                #"""
+                {"StartAt":"Review","States":{"Review":{"Type":"Task",
+                  "Resource":"arn:aws:states:::events:putEvents.waitForTaskToken",
+                  "Parameters":{"token.$":"$$.Task.Token","item.$":"$.id"},"End":true}}}
+                """#
+            ).definition)
+        let runner = EmbeddedRunner(definition: machine) { task in
+            task.parameters["token"] == task.taskToken.map(JSONValue.string) && task.taskToken?.count == 32
+                ? .succeeded(["approved": true]) : .failed(error: "Mismatch", cause: "\(task)")
+        }
+        let result = runner.run(input: ["id": 7])
+        #expect(result.status == .succeeded)
+        let scheduled = result.events.compactMap { event -> ScheduledTask? in
+            if case .taskScheduled(let task) = event.details { return task }
+            return nil
+        }
+        let decoded = try HistoryEvent(json: try #require(result.events.first { $0.type == "TaskScheduled" }).json)
+        guard case .taskScheduled(let task) = decoded.details else {
+            Issue.record("decoded event is not TaskScheduled")
+            return
+        }
+        #expect(task.taskToken == scheduled.first?.taskToken)
+    }
+}
