@@ -10,13 +10,14 @@ struct BenchReportText {
             guard let number = value as? Double else { return "\(value ?? "-")" }
             return String(format: "%.\(decimals)f", number)
         }
-        lines.append("Durable appends (MDB_APPEND, fsync per commit); ratio = ours / C")
+        lines.append("Appends (MDB_APPEND; durable = fsync per commit); medians of alternating runs; ratio = ours / C")
         lines.append(
-            "record  per-commit   records      C rec/s   ours rec/s  ratio   C commits/s  ours commits/s"
+            "mode     record  per-commit  records      C rec/s   ours rec/s  ratio   C commits/s  ours commits/s"
         )
         for row in report["appends"] as? [[String: Any]] ?? [] {
             lines.append(
                 [
+                    "\(row["mode"] ?? "")".padding(8),
                     "\(row["recordBytes"] ?? "") B".padding(7),
                     "\(row["perCommit"] ?? "")".padding(11),
                     "\(row["records"] ?? "")".padding(11),
@@ -40,7 +41,7 @@ struct BenchReportText {
         if let replay = report["replay"] as? [String: Any] {
             lines.append("")
             lines.append(
-                "Replay scan with decoding, \(replay["records"] ?? "") records (warm): C \(format(replay["cRecordsPerSecond"])) rec/s, "
+                "Replay scan with decoding, \(replay["records"] ?? "") records of 256 B, medians of \(replay["runs"] ?? "") runs: C \(format(replay["cRecordsPerSecond"])) rec/s, "
                     + "ours \(format(replay["oursRecordsPerSecond"])) rec/s, ratio \(format(replay["ratio"], 2))"
             )
         }
@@ -52,7 +53,7 @@ struct BenchReportText {
             lines.append("Memory while appending \(memory["records"] ?? "") records of 256 B, 1000 per commit:")
             lines.append("  anonymous RSS by records appended: \(samples)")
             lines.append(
-                "  peak RSS incl. mapped pages: ours \(memory["oursPeakRssKiB"] ?? "") KiB, C \(memory["cPeakRssKiB"] ?? "") KiB"
+                "  peak RSS of the whole benchmark process, mapped log pages included: \(memory["oursPeakRssKiB"] ?? "") KiB"
             )
         }
         return lines.joined(separator: "\n")

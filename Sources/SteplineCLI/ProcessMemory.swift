@@ -19,10 +19,4 @@ struct ProcessMemory {
         return ProcessMemory(anonymousKiB: field("RssAnon"), peakKiB: field("VmHWM"))
     }
 
-    /// The largest peak resident set of any child process that has exited (`getrusage(RUSAGE_CHILDREN)`).
-    static var childrenPeakKiB: Int {
-        var usage = rusage()
-        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-        return usage.ru_maxrss
-    }
 }
