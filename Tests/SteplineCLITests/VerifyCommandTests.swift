@@ -4,6 +4,7 @@ import LMDB
 import Testing
 
 @Suite struct VerifyCommandTests {
+    /// Records of a kind no Engine record uses: verify applies the Engine's index too.
     private func makeLog(in directory: TemporaryDirectory, records: Int) async throws -> EventLog {
         var configuration = EventLog.Configuration()
         configuration.durability = .unsafeNoSync
@@ -11,7 +12,7 @@ import Testing
         let log = try EventLog(directory: directory.path, configuration: configuration)
         try await log.append(
             (1...records).map {
-                Record(kind: RecordKind(2), timestamp: Int64($0), stream: StreamID(UInt64($0 % 5)), payload: [UInt8($0 % 256)])
+                Record(kind: RecordKind(0xFFF1), timestamp: Int64($0), stream: StreamID(UInt64($0 % 5)), payload: [UInt8($0 % 256)])
             }
         )
         return log
@@ -26,7 +27,7 @@ import Testing
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         #expect(report["clean"] as? Bool == true)
         #expect(report["recordsReplayed"] as? Int == 40)
-        #expect(report["indexes"] as? [String] == ["streams"])
+        #expect((report["indexes"] as? [String])?.first == "streams")
         #expect(result.error.contains("rebuilding 40/40"))
     }
 
