@@ -169,6 +169,18 @@ package.targets += [
         ],
         swiftSettings: swiftSettings
     ),
+    // The library as a command (the Swift twin of tools/workers/activity-worker), so it can be run and tested end to end.
+    .executableTarget(
+        name: "SteplineActivityWorker",
+        dependencies: [
+            "ActivityWorker",
+            "JSON",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        swiftSettings: swiftSettings
+    ),
     .testTarget(
         name: "ActivityWorkerTests",
         dependencies: [

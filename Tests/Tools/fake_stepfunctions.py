@@ -17,7 +17,8 @@ class FakeStepFunctions:
         self.tasks = list(tasks)  # [(token, input dict)]
         self.heartbeat_error = heartbeat_error
         self.on_heartbeat = on_heartbeat
-        self.calls = []  # (operation, body)
+        self.calls = []  # (operation, body, content type, authorization)
+        self.requests = []  # (headers, raw body), to check signatures
         self.lock = threading.Lock()
         fake = self
 
@@ -26,7 +27,10 @@ class FakeStepFunctions:
                 pass
 
             def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with fake.lock:
+                    fake.requests.append((dict(self.headers.items()), raw))
+                body = json.loads(raw or b"{}")
                 target = self.headers.get("X-Amz-Target", "")
                 status, answer = fake.answer(target.rpartition(".")[2], body, self.headers)
                 payload = json.dumps(answer).encode()

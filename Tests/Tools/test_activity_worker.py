@@ -17,10 +17,10 @@ WORKER = os.path.join(ROOT, "tools", "workers", "activity-worker")
 ARN = "arn:aws:states:us-east-1:123456789012:activity:media-renditions"
 
 
-def start_worker(endpoint, handler, *extra):
+def start_worker(endpoint, handler, *extra, arn=ARN):
     env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIDTEST", AWS_SECRET_ACCESS_KEY="secret")
     return subprocess.Popen(
-        [sys.executable, WORKER, "--endpoint-url", endpoint, "--activity-arn", ARN, "--handler", *handler, *extra],
+        [sys.executable, WORKER, "--endpoint-url", endpoint, "--activity-arn", arn, "--handler", *handler, *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
@@ -111,3 +111,63 @@ def test_sigterm_while_polling_stops_the_worker_cleanly():
         process.send_signal(signal.SIGTERM)
         finish(process, timeout=30)
         assert fake.reports() == []
+
+
+# Against the real `stepline serve` (its activity API and engine), when this build has them.
+
+def load_end_to_end_support():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "endtoend_conftest", os.path.join(ROOT, "Tests", "EndToEnd", "conftest.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("language", ["python", "swift"])
+def test_the_worker_completes_an_activity_task_of_a_real_execution(tmp_path, language):
+    binary = os.environ.get("STEPLINE_BIN") or os.path.join(ROOT, ".build", "debug", "stepline")
+    if not os.access(binary, os.X_OK):
+        pytest.skip("no stepline binary (set STEPLINE_BIN or swift build)")
+    swift_worker = os.path.join(ROOT, ".build", "debug", "SteplineActivityWorker")
+    if language == "swift" and not os.access(swift_worker, os.X_OK):
+        pytest.skip("SteplineActivityWorker is not built")
+    import boto3
+    from botocore.exceptions import ClientError
+
+    support = load_end_to_end_support()
+    server = support.Server(binary, str(tmp_path / "data"))
+    worker = None
+    try:
+        client = boto3.client("stepfunctions", endpoint_url=server.endpoint, region_name="us-east-1",
+                              aws_access_key_id="AKIDTEST", aws_secret_access_key="secret")
+        try:
+            activity = client.create_activity(name="media-renditions")["activityArn"]
+        except ClientError as error:
+            pytest.skip(f"stepline serve has no activity API yet: {error}")
+        definition = {"StartAt": "Plan", "States": {"Plan": {
+            "Type": "Task", "Resource": activity, "HeartbeatSeconds": 30, "End": True}}}
+        machine = client.create_state_machine(
+            name="plan", definition=json.dumps(definition),
+            roleArn="arn:aws:iam::123456789012:role/stepline")["stateMachineArn"]
+        execution = client.start_execution(stateMachineArn=machine, input=json.dumps({"height": 1080}))["executionArn"]
+        handler = os.path.join(MEDIA, "renditions")
+        if language == "python":
+            worker = start_worker(server.endpoint, [handler], "--max-tasks", "1", arn=activity)
+        else:
+            worker = subprocess.Popen(
+                [swift_worker, "--endpoint-url", server.endpoint, "--activity-arn", activity, "--handler", handler],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while (described := client.describe_execution(executionArn=execution))["status"] == "RUNNING":
+            assert time.monotonic() < deadline, "the execution did not finish after the worker answered"
+            time.sleep(0.05)
+        assert described["status"] == "SUCCEEDED", described
+        assert [r["name"] for r in json.loads(described["output"])["renditions"]] == ["1080p", "720p", "360p"]
+    finally:
+        if worker is not None:
+            if worker.poll() is None:
+                worker.send_signal(signal.SIGTERM)
+            worker.communicate(timeout=30)
+            assert worker.returncode == 0
+        assert server.stop() == 0
