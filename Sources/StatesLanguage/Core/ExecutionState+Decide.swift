@@ -511,8 +511,15 @@ extension ExecutionState {
             } catch {
                 pathError = error
             }
-            guard case .array(let items) = itemsValue else {
+            if map.usesS3IO {
+                throw .runtime(
+                    "ItemReader and ResultWriter are not supported by Stepline yet; pass the items in the state input.")
+            }
+            guard case .array(var items) = itemsValue else {
                 throw .runtime("Map state input must be an array but was: \(itemsValue.serialized)")
+            }
+            if let batcher = map.itemBatcher {
+                items = try batches(of: items, batcher, map, state, f, effective: effective, scope: scope, &decision)
             }
             emit(
                 f,
@@ -529,6 +536,48 @@ extension ExecutionState {
             }
             return advanceChildren(f, &decision)
         }
+    }
+
+    /// Groups items (after ItemSelector) into `{"BatchInput", "Items"}` batches.
+    private func batches(
+        of items: [JSONValue], _ batcher: ItemBatcher, _ map: MapState, _ state: State, _ f: Int, effective: JSONValue,
+        scope: Scope, _ decision: inout Decision
+    ) throws(StatesError) -> [JSONValue] {
+        var maxItems = batcher.maxItemsPerBatch ?? Int.max
+        if let path = batcher.maxItemsPerBatchPath {
+            maxItems = try integerField(path, "MaxItemsPerBatchPath", effective, scope)
+            if maxItems <= 0 { throw .runtime("MaxItemsPerBatch must be a positive integer.") }
+        }
+        let maxBytes = batcher.maxInputBytesPerBatch ?? Int.max
+        var batchInput: JSONValue?
+        if let template = batcher.batchInput {
+            batchInput = try DataFlow.evaluate(template, input: effective, scope: scope, random: &decision.random)
+        }
+        var batches: [JSONValue] = []
+        var current: [JSONValue] = []
+        var currentBytes = 0
+        func close() {
+            guard !current.isEmpty else { return }
+            var batch = JSONObject()
+            if let batchInput { batch["BatchInput"] = batchInput }
+            batch["Items"] = .array(current)
+            batches.append(.object(batch))
+            current = []
+            currentBytes = 0
+        }
+        for (index, item) in items.enumerated() {
+            var selected = item
+            if let selector = map.itemSelector {
+                let itemScope = self.scope(of: f, mapItem: (index, item))
+                selected = try DataFlow.evaluate(selector, input: effective, scope: itemScope, random: &decision.random)
+            }
+            let bytes = selected.serialized.utf8.count
+            if current.count >= maxItems || (!current.isEmpty && currentBytes + bytes > maxBytes) { close() }
+            current.append(selected)
+            currentBytes += bytes
+        }
+        close()
+        return batches
     }
 
     private func positiveSeconds(_ path: StatesPath?, _ field: String, _ input: JSONValue, _ scope: Scope)
@@ -627,7 +676,8 @@ extension ExecutionState {
                 guard case .map(let map) = state.kind else { return nil }
                 let item = frames[f]!.frame.children!.items[index]
                 var input = item
-                if let selector = map.itemSelector {
+                // With an ItemBatcher the selector already ran when batches were made.
+                if let selector = map.itemSelector, map.itemBatcher == nil {
                     let scope = self.scope(of: f, mapItem: (index, item))
                     do {
                         let effective = try DataFlow.select(state.inputPath, from: frames[f]!.frame.stateInput, scope: scope)

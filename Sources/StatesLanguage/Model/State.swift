@@ -180,8 +180,20 @@ public struct MapState: Sendable {
     public var toleratedFailureCount: Int?
     public var toleratedFailureCountPath: StatesPath?
     public var label: String?
-    /// `ItemBatcher`, kept as given: batching is not applied yet (each item is one iteration).
-    public var itemBatcher: JSONValue?
+    /// `ItemBatcher`: iterations get batches of items instead of single items.
+    public var itemBatcher: ItemBatcher?
+    /// Whether the state has an `ItemReader` or `ResultWriter` (S3 sources and
+    /// sinks), which Stepline does not run yet; such a state fails at run time.
+    public var usesS3IO = false
+}
+
+/// A Map state's `ItemBatcher`: each iteration's input is
+/// `{"BatchInput": …, "Items": [ … ]}`.
+public struct ItemBatcher: Sendable {
+    public var maxItemsPerBatch: Int?
+    public var maxItemsPerBatchPath: StatesPath?
+    public var maxInputBytesPerBatch: Int?
+    public var batchInput: PayloadTemplate?
 }
 
 /// One entry of a state's `Retry` list.

@@ -516,7 +516,11 @@ struct DefinitionParser {
         var map = MapState(
             processor: processor ?? StateScope(startAt: "", states: [], location: processorLocation), mode: mode,
             itemsPath: .whole, itemSelector: nil, maxConcurrency: 0, label: optionalString(object, "Label", at: location),
-            itemBatcher: object["ItemBatcher"])
+            itemBatcher: nil)
+        map.usesS3IO = object["ItemReader"] != nil || object["ResultWriter"] != nil
+        if let value = object["ItemBatcher"], language == .jsonPath {
+            map.itemBatcher = itemBatcher(value, at: "\(location)/ItemBatcher")
+        }
         if language == .jsonPath {
             map.itemsPath = pathSelection(object, "ItemsPath", at: location)
             if let value = object["ItemSelector"] {
@@ -554,6 +558,28 @@ struct DefinitionParser {
             }
         }
         return map
+    }
+
+    mutating func itemBatcher(_ value: JSONValue, at location: String) -> ItemBatcher? {
+        guard let object = value.objectValue else {
+            error("ItemBatcher must be an object.", at: location)
+            return nil
+        }
+        checkFields(
+            object,
+            allowed: [
+                "MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath",
+                "BatchInput",
+            ], at: location)
+        var batcher = ItemBatcher()
+        batcher.maxItemsPerBatch = positiveInteger(object, "MaxItemsPerBatch", at: location)
+        batcher.maxItemsPerBatchPath = referencePathField(object, "MaxItemsPerBatchPath", at: location)
+        batcher.maxInputBytesPerBatch = positiveInteger(object, "MaxInputBytesPerBatch", at: location)
+        if let input = object["BatchInput"] { batcher.batchInput = template(input, at: "\(location)/BatchInput") }
+        if batcher.maxItemsPerBatch == nil && batcher.maxItemsPerBatchPath == nil && batcher.maxInputBytesPerBatch == nil {
+            error("ItemBatcher needs MaxItemsPerBatch, MaxItemsPerBatchPath or MaxInputBytesPerBatch.", at: location)
+        }
+        return batcher
     }
 
     // MARK: Retry and Catch

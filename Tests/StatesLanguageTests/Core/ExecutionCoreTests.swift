@@ -248,3 +248,39 @@ import Testing
         #expect(task.taskToken == scheduled.first?.taskToken)
     }
 }
+
+@Suite struct MapBatchingTests {
+    @Test func anItemBatcherGivesEachIterationABatchWithItsBatchInput() throws {
+        let machine = try #require(
+            StateMachineDefinition.parse(
+                #"""
+                {"StartAt":"M","States":{"M":{"Type":"Map","End":true,"ItemsPath":"$.items",
+                  "ItemSelector":{"v.$":"$$.Map.Item.Value"},
+                  "ItemBatcher":{"MaxItemsPerBatch":2,"BatchInput":{"job.$":"$.job"}},
+                  "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+                    "StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}}}
+                """#
+            ).definition)
+        let result = EmbeddedRunner(definition: machine).run(input: ["job": "j1", "items": [1, 2, 3]])
+        #expect(result.status == .succeeded)
+        #expect(
+            result.output == [
+                ["BatchInput": ["job": "j1"], "Items": [["v": 1], ["v": 2]]],
+                ["BatchInput": ["job": "j1"], "Items": [["v": 3]]],
+            ])
+    }
+
+    @Test func aMapWithAnItemReaderFailsAtRunTimeSayingItIsUnsupported() throws {
+        let machine = try #require(
+            StateMachineDefinition.parse(
+                #"""
+                {"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+                  "ItemReader":{"Resource":"arn:aws:states:::s3:getObject","Parameters":{"Bucket":"b","Key":"k"}},
+                  "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}}}
+                """#
+            ).definition)
+        let result = EmbeddedRunner(definition: machine).run(input: [])
+        #expect(result.status == .failed)
+        #expect(result.cause?.contains("ItemReader") == true)
+    }
+}
