@@ -196,4 +196,30 @@ struct AWSDispatcherTests {
             #expect(response.json == ["accessKeyID": nil, "region": "eu-central-1", "target": "AWSStepFunctions.Whoami"])
         }
     }
+
+    @Test("each request is logged once at debug level, with its id, target, status and error as metadata")
+    func requestLog() async throws {
+        let dispatcher = AWSDispatcher(handlers: [EchoHandler()], metrics: ServerTelemetry().requests)
+        let (logger, store) = RecordingLogHandler.logger()
+        let request = Request(
+            head: HTTPRequest(
+                method: .post,
+                scheme: "http",
+                authority: "localhost",
+                path: "/",
+                headerFields: [.amzTarget: "AWSStepFunctions.Fail"]
+            ),
+            body: RequestBody(buffer: ByteBuffer(string: "{}"))
+        )
+        let response = await dispatcher.respond(to: request, logger: logger)
+        let entries = store.recorded
+        try #require(entries.count == 1)
+        let entry = entries[0]
+        #expect(entry.level == .debug)
+        #expect(entry.metadata["aws.target"] == "AWSStepFunctions.Fail")
+        #expect(entry.metadata["aws.request_id"]?.description == response.headers[.amznRequestID])
+        #expect(entry.metadata["http.status"] == "400")
+        #expect(entry.metadata["aws.error"] == "ValidationException")
+        #expect(entry.metadata["duration_us"] != nil)
+    }
 }
