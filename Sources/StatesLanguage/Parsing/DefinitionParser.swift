@@ -63,16 +63,15 @@ extension StateMachineDefinition {
 }
 
 /// The diagnostic codes of `ValidateStateMachineDefinition` that Stepline reports.
+///
+/// As in AWS, bad paths, intrinsic calls and error names are
+/// `SCHEMA_VALIDATION_FAILED` with a message that names the field.
 public enum DiagnosticCode {
     public static let invalidJSON = "INVALID_JSON_DESCRIPTION"
     public static let schemaValidationFailed = "SCHEMA_VALIDATION_FAILED"
     public static let missingTransitionTarget = "MISSING_TRANSITION_TARGET"
     public static let unreachableState = "UNREACHABLE_STATE"
     public static let duplicateStateName = "DUPLICATE_STATE_NAME"
-    public static let invalidJSONPath = "INVALID_JSON_PATH"
-    public static let invalidReferencePath = "INVALID_REFERENCE_PATH"
-    public static let invalidIntrinsic = "INVALID_INTRINSIC_FUNCTION"
-    public static let invalidErrorName = "INVALID_ERROR_NAME"
 }
 
 /// One pass over a definition document that builds the model and collects
@@ -600,7 +599,7 @@ struct DefinitionParser {
                 continue
             }
             if name.hasPrefix("States.") && !Self.predefinedErrors.contains(name) {
-                error(code: DiagnosticCode.invalidErrorName,
+                error(
                     "'\(name)' is not a predefined error; custom error names must not begin with 'States.'.",
                     at: "\(location)/ErrorEquals/\(index)")
             }
@@ -753,16 +752,16 @@ struct DefinitionParser {
     }
 
     mutating func compilePath(_ text: String, at location: String, reference: Bool) -> StatesPath? {
+        let field = location.split(separator: "/").last.map(String.init) ?? ""
         do {
             let path = try StatesPath(text)
             if reference && !path.jsonPath.isReferencePath {
-                error(code: DiagnosticCode.invalidReferencePath, "The value '\(text)' is not a valid reference path.",
-                    at: location)
+                error("The value for the field '\(field)' must be a valid ReferencePath: '\(text)'", at: location)
                 return nil
             }
             return path
         } catch {
-            self.error(code: DiagnosticCode.invalidJSONPath, "The value '\(text)' is not a valid JSONPath: \(error)", at: location)
+            self.error("The value for the field '\(field)' must be a valid JSONPath: '\(text)' (\(error))", at: location)
             return nil
         }
     }
@@ -799,7 +798,7 @@ struct DefinitionParser {
         if case .input = path.jsonPath.root {
             return .path(path)
         }
-        error(code: DiagnosticCode.invalidReferencePath, "ResultPath must start with '$', not '\(text)'.", at: location)
+        error("The value for the field 'ResultPath' must be a valid ReferencePath starting with '$': '\(text)'", at: location)
         return .replace
     }
 
@@ -812,7 +811,8 @@ struct DefinitionParser {
             do {
                 return .intrinsic(try IntrinsicExpression.parse(text), text: text)
             } catch {
-                self.error(code: DiagnosticCode.invalidIntrinsic, "The value '\(text)' is not a valid intrinsic function call: \(error)",
+                self.error(
+                    "The value for the field '\(field)' must be a valid JSONPath or a valid intrinsic function call: \(error)",
                     at: location)
                 return nil
             }

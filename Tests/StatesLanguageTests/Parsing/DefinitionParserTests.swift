@@ -63,9 +63,9 @@ import Testing
                   "Retry":[{"ErrorEquals":["States.Made.Up"],"BackoffRate":0.5}],
                   "Catch":[{"ErrorEquals":["States.ALL","Other"],"Next":"A"}]}}}
             """#)
-        #expect(has(found, "INVALID_JSON_PATH", at: "/States/A/InputPath"))
-        #expect(has(found, "INVALID_REFERENCE_PATH", at: "/States/A/ResultPath"))
-        #expect(has(found, "INVALID_ERROR_NAME", at: "/States/T/Retry/0/ErrorEquals/0"))
+        #expect(has(found, "SCHEMA_VALIDATION_FAILED", at: "/States/A/InputPath"))
+        #expect(has(found, "SCHEMA_VALIDATION_FAILED", at: "/States/A/ResultPath"))
+        #expect(has(found, "SCHEMA_VALIDATION_FAILED", at: "/States/T/Retry/0/ErrorEquals/0"))
         #expect(has(found, "SCHEMA_VALIDATION_FAILED", at: "/States/T/Retry/0/BackoffRate"))
         #expect(has(found, "SCHEMA_VALIDATION_FAILED", at: "/States/T/Catch/0/ErrorEquals"))
     }
