@@ -3,10 +3,10 @@ extension JSONValue {
     /// stored order, no spaces, `/` and non-ASCII characters unescaped, doubles as
     /// Java prints them (``javaDoubleText(_:)``).
     public var serialized: String {
-        var output: [UInt8] = []
-        output.reserveCapacity(256)
-        write(to: &output)
-        return String(decoding: output, as: UTF8.self)
+        var sink = ByteSink()
+        defer { sink.deallocate() }
+        writeCompact(to: &sink)
+        return String(decoding: sink.bytes, as: UTF8.self)
     }
 
     /// JSON text, compact or (`pretty: true`) indented by two spaces per level with
@@ -14,14 +14,21 @@ extension JSONValue {
     /// objects stay `[]` and `{}`.
     public func serialized(pretty: Bool) -> String {
         guard pretty else { return serialized }
-        var output: [UInt8] = []
-        output.reserveCapacity(256)
-        writePretty(to: &output, indent: 0)
-        return String(decoding: output, as: UTF8.self)
+        var sink = ByteSink()
+        defer { sink.deallocate() }
+        writePretty(to: &sink, indent: 0)
+        return String(decoding: sink.bytes, as: UTF8.self)
     }
 
     /// Appends the compact JSON text of this value to `output` as UTF-8.
     public func write(to output: inout [UInt8]) {
+        var sink = ByteSink()
+        defer { sink.deallocate() }
+        writeCompact(to: &sink)
+        output.append(contentsOf: sink.bytes)
+    }
+
+    private func writeCompact(to output: inout ByteSink) {
         switch self {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let b): output.append(contentsOf: (b ? "true" : "false").utf8)
@@ -34,7 +41,7 @@ extension JSONValue {
             for element in elements {
                 if !first { output.append(UInt8(ascii: ",")) }
                 first = false
-                element.write(to: &output)
+                element.writeCompact(to: &output)
             }
             output.append(UInt8(ascii: "]"))
         case .object(let object):
@@ -45,13 +52,13 @@ extension JSONValue {
                 if position > 0 { output.append(UInt8(ascii: ",")) }
                 Self.writeString(keys[position], to: &output)
                 output.append(UInt8(ascii: ":"))
-                values[position].write(to: &output)
+                values[position].writeCompact(to: &output)
             }
             output.append(UInt8(ascii: "}"))
         }
     }
 
-    private func writePretty(to output: inout [UInt8], indent: Int) {
+    private func writePretty(to output: inout ByteSink, indent: Int) {
         func newline(_ level: Int) {
             output.append(0x0A)
             output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
@@ -78,7 +85,7 @@ extension JSONValue {
             newline(indent)
             output.append(UInt8(ascii: "}"))
         default:
-            write(to: &output)
+            writeCompact(to: &output)
         }
     }
 
@@ -129,7 +136,7 @@ extension JSONValue {
     }
 
     /// Decimal digits without going through `String`.
-    static func writeInteger(_ value: Int, to output: inout [UInt8]) {
+    static func writeInteger(_ value: Int, to output: inout ByteSink) {
         if value < 0 { output.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var divisor: UInt = 1
@@ -144,7 +151,7 @@ extension JSONValue {
     /// Escapes as Jackson does: `"`, `\` and control characters (short forms
     /// `\b \t \n \f \r`, otherwise `\u00XX` in upper case); nothing else.
     /// Runs of bytes that need no escape are copied in one step.
-    static func writeString(_ string: String, to output: inout [UInt8]) {
+    static func writeString(_ string: String, to output: inout ByteSink) {
         output.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { bytes in

@@ -74,6 +74,18 @@ import Testing
         #expect(try JSONParser.parse(text) == .string(string))
     }
 
+    @Test func writeAppendsToExistingBytesAndGrowsPastItsFirstBuffer() throws {
+        let long = String(repeating: "abc\"", count: 500)
+        let value: JSONValue = ["long": .string(long), "n": [1, 2.5, nil]]
+        var output = Array("prefix:".utf8)
+        value.write(to: &output)
+        let text = String(decoding: output, as: UTF8.self)
+        #expect(text.hasPrefix("prefix:{\"long\":\"abc\\\"abc"))
+        #expect(text.hasSuffix(#""n":[1,2.5,null]}"#))
+        #expect(try JSONParser.parse(String(text.dropFirst("prefix:".count))) == value)
+        #expect(value.serialized.utf8.count == output.count - "prefix:".utf8.count)
+    }
+
     @Test func prettyPrintingIndentsByTwoSpaces() throws {
         let value = try JSONParser.parse(#"{"a":[1,{"b":null}],"c":{},"d":[],"e":"x"}"#)
         #expect(
