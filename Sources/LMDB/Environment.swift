@@ -128,9 +128,7 @@ public final class Environment: @unchecked Sendable {
             // A process killed inside a read transaction leaves its slot taken
             // until someone checks for dead owners; without this, crashes
             // accumulate into MDB_READERS_FULL and pin old pages forever.
-            var dead: Int32 = 0
-            try lmdbCall("mdb_reader_check", mdb_reader_check(handle, &dead))
-            self.staleReadersCleared = Int(dead)
+            self.staleReadersCleared = try Self.clearStaleReaders(handle)
         } catch {
             mdb_env_close(handle)
             throw error
@@ -138,6 +136,22 @@ public final class Environment: @unchecked Sendable {
         self.handle = handle
         self.path = path
         self.configuration = configuration
+    }
+
+    /// Clears the reader slots of processes that died inside a read transaction
+    /// and returns how many it cleared. Runs at open; call it again in a
+    /// long-running process that outlives crashing readers. (The first process
+    /// to open an environment resets the whole reader table, so slots are stale
+    /// only while some other process kept the environment open.)
+    /// The corresponding C function is `mdb_reader_check`.
+    public func clearStaleReaders() throws(LMDBError) -> Int {
+        try Self.clearStaleReaders(handle)
+    }
+
+    private static func clearStaleReaders(_ handle: OpaquePointer) throws(LMDBError) -> Int {
+        var dead: Int32 = 0
+        try lmdbCall("mdb_reader_check", mdb_reader_check(handle, &dead))
+        return Int(dead)
     }
 
     deinit {

@@ -5,6 +5,6 @@ struct Debug: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Commands for tests; not a stable interface.",
         shouldDisplay: false,
-        subcommands: [DebugAppendLoad.self, DebugRunLoad.self]
+        subcommands: [DebugAppendLoad.self, DebugRunLoad.self, DebugHoldReader.self]
     )
 }

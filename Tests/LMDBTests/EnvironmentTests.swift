@@ -118,6 +118,24 @@ import Testing
         #expect(try environment.read { try $0.value(forKey: [1], in: database) } == [2])
     }
 
+    @Test func runningOutOfReaderSlotsIsReadersFull() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let environment = try Environment(path: directory.path, configuration: .init(maxReaders: 1))
+        var failure: LMDBError?
+        try environment.read { _ in
+            do {
+                // MDB_NOTLS lets one thread hold two readers; the second needs a second slot.
+                try environment.read { _ in }
+            } catch let error as LMDBError {
+                failure = error
+            }
+        }
+        #expect(failure?.code == .readersFull)
+        #expect(failure?.function == "mdb_txn_begin")
+        #expect(failure?.message.contains("MDB_READERS_FULL") == true)
+    }
+
     @Test func aNestedTransactionThatThrowsIsDiscardedAndItsParentCommits() throws {
         struct Abandon: Error {}
         let directory = try TemporaryDirectory()
