@@ -116,6 +116,8 @@ package.targets += [
         name: "SteplineServer",
         dependencies: [
             "JSON",
+            // The Step Functions handler validates definitions and shapes history events.
+            "StatesLanguage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Prometheus", package: "swift-prometheus"),

@@ -79,7 +79,7 @@ struct Serve: AsyncParsableCommand {
         let json = options.json
         let listening = Mutex(false)
         do {
-            try await runServer(configuration: configuration) { host, port in
+            try await runServer(configuration: configuration, handlers: [StepFunctionsOperations.table()]) { host, port in
                 listening.withLock { $0 = true }
                 // printLine writes unbuffered: scripts and tests wait for this line on a pipe.
                 if json {

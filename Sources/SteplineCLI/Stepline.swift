@@ -6,6 +6,6 @@ struct Stepline: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stepline",
         abstract: "A durable workflow engine on one LMDB log.",
-        subcommands: [Serve.self, Verify.self, Bench.self, Debug.self]
+        subcommands: [Serve.self, Validate.self, Run.self, Verify.self, Bench.self, Debug.self]
     )
 }

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+
+/// `stepline validate` and `stepline run`: the commands that need no server and no data directory.
+@Suite struct EmbeddedCommandTests {
+    static let chain = """
+        {"StartAt": "Greet", "States": {
+          "Greet": {"Type": "Pass", "Parameters": {"greeting.$": "States.Format('hello {}', $.who)"}, "Next": "Wait"},
+          "Wait": {"Type": "Wait", "Seconds": 3600, "Next": "Done"},
+          "Done": {"Type": "Succeed"}}}
+        """
+
+    static let broken = """
+        {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nowhere"}}}
+        """
+
+    private func write(_ text: String, named name: String, in directory: TemporaryDirectory) throws -> String {
+        let path = directory.path + "/" + name
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    private func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test func validateAcceptsAValidDefinitionAndExitsZero() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try write(Self.chain, named: "chain.json", in: directory)
+        let result = try SteplineBinary.run(["validate", file])
+        #expect(result.status == 0)
+        #expect(result.output.contains("OK (3 top-level states)"))
+    }
+
+    @Test func validateNamesTheCodeAndLocationOfAMissingTargetAndExitsOne() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try write(Self.broken, named: "broken.json", in: directory)
+        let result = try SteplineBinary.run(["validate", file])
+        #expect(result.status == 1)
+        #expect(result.output.contains("ERROR MISSING_TRANSITION_TARGET at /States/A/Next"))
+        let report = try json(try SteplineBinary.run(["validate", file, "--json"]).output)
+        #expect(report["result"] as? String == "FAIL")
+        let diagnostics = try #require(report["diagnostics"] as? [[String: Any]])
+        #expect(diagnostics.contains { $0["code"] as? String == "MISSING_TRANSITION_TARGET" && $0["severity"] as? String == "ERROR" })
+    }
+
+    @Test func validateReportsTextThatIsNotJSON() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try write("{\"StartAt\": ", named: "cut.json", in: directory)
+        let result = try SteplineBinary.run(["validate", file])
+        #expect(result.status == 1)
+        #expect(result.output.contains("INVALID_JSON_DESCRIPTION"))
+    }
+
+    @Test func validateOfAMissingFileExitsTwoAndNamesIt() throws {
+        let result = try SteplineBinary.run(["validate", "/nonexistent/definition.json"])
+        #expect(result.status == 2)
+        #expect(result.error.contains("cannot read /nonexistent/definition.json"))
+    }
+
+    @Test func runPrintsTheOutputAndATimelineOnVirtualTime() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try write(Self.chain, named: "chain.json", in: directory)
+        let result = try SteplineBinary.run(["run", file, "--input", #"{"who": "world"}"#])
+        #expect(result.status == 0)
+        #expect(result.output.hasPrefix("SUCCEEDED after 3600.000s of virtual time"))
+        #expect(result.output.contains(#"output: {"greeting":"hello world"}"#))
+        #expect(result.output.contains("WaitStateEntered"))
+        #expect(result.output.contains("+3600.000s"))
+    }
+
+    @Test func runWithJSONGivesGetExecutionHistoryShapedEvents() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try write(Self.chain, named: "chain.json", in: directory)
+        let report = try json(try SteplineBinary.run(["run", file, "--input", #"{"who": "you"}"#, "--json"]).output)
+        #expect(report["status"] as? String == "SUCCEEDED")
+        #expect((report["output"] as? [String: Any])?["greeting"] as? String == "hello you")
+        let history = try #require(report["history"] as? [[String: Any]])
+        #expect(history.map { $0["type"] as? String } == [
+            "ExecutionStarted", "PassStateEntered", "PassStateExited", "WaitStateEntered", "WaitStateExited",
+            "SucceedStateEntered", "SucceedStateExited", "ExecutionSucceeded",
+        ])
+        let started = try #require(history.first?["executionStartedEventDetails"] as? [String: Any])
+        #expect(started["input"] as? String == #"{"who":"you"}"#)
+        #expect(history.map { $0["id"] as? Int } == Array(1...8))
+    }
+
+    @Test func runOfATaskWithoutHandlersFailsNamingTheResource() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try write(
+            #"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": true}}}"#,
+            named: "task.json", in: directory)
+        let result = try SteplineBinary.run(["run", file])
+        #expect(result.status == 1)
+        #expect(result.output.contains("error: States.TaskFailed"))
+        #expect(result.output.contains("arn:aws:lambda:us-east-1:1:function:f"))
+    }
+
+    @Test func runRefusesInputThatIsNotJSONWithExitCode64() throws {
+        let result = try SteplineBinary.run(["run", "whatever.json", "--input", "{x"])
+        #expect(result.status == 64)
+        #expect(result.error.contains("--input must be JSON"))
+    }
+
+    @Test func runOfAnInvalidDefinitionExitsTwoWithItsDiagnostics() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try write(Self.broken, named: "broken.json", in: directory)
+        let result = try SteplineBinary.run(["run", file])
+        #expect(result.status == 2)
+        #expect(result.error.contains("MISSING_TRANSITION_TARGET"))
+    }
+}
