@@ -116,7 +116,8 @@ package.targets += [
         name: "SteplineServer",
         dependencies: [
             "JSON",
-            // The Step Functions handler validates definitions and shapes history events.
+            // The Step Functions handler runs on the Engine and validates definitions.
+            "Engine",
             "StatesLanguage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),

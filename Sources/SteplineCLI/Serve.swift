@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import SteplineServer
 import Synchronization
@@ -31,6 +32,9 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "AWS shared-credentials file whose keys may sign requests (env STEPLINE_ACCESS_KEY_ID and STEPLINE_SECRET_ACCESS_KEY add one key).")
     var credentials: String?
+
+    @Option(help: "Deploy the state machines (*.asl.json) and handler map (handlers.yaml) of this directory at start.")
+    var workflows: String?
 
     @Option(help: "Region reported to handlers for unsigned requests.")
     var region: String = "us-east-1"
@@ -75,11 +79,12 @@ struct Serve: AsyncParsableCommand {
                 "stepline: warning: serving on \(host) without credentials; anyone who can reach it can call every operation (use --credentials)"
             )
         }
+        let (engine, handlers) = try await openEngine(dataDir: dataDir)
         let signatureRequired = !configuration.credentials.isEmpty
         let json = options.json
         let listening = Mutex(false)
         do {
-            try await runServer(configuration: configuration, handlers: [StepFunctionsOperations.table()]) { host, port in
+            try await runServer(configuration: configuration, handlers: handlers, services: [EngineService(engine: engine)]) { host, port in
                 listening.withLock { $0 = true }
                 // printLine writes unbuffered: scripts and tests wait for this line on a pipe.
                 if json {
@@ -98,6 +103,24 @@ struct Serve: AsyncParsableCommand {
             if listening.withLock({ $0 }) { throw ServeError("the server stopped: \(error)") }
             throw ServeError("cannot listen on \(host):\(port): \(error)")
         }
+    }
+
+    /// Opens the Engine on the data directory and deploys `--workflows`.
+    func openEngine(dataDir: String) async throws -> (Engine, [any AWSServiceHandler]) {
+        var engineConfiguration = Engine.Configuration()
+        engineConfiguration.region = region
+        let directory: WorkflowDirectory?
+        do { directory = try workflows.map(WorkflowDirectory.init(path:)) } catch { throw ServeError("\(error)") }
+        if let directory { engineConfiguration.handlers = directory.handlers }
+        let engine: Engine
+        do { engine = try await Engine.open(directory: dataDir, configuration: engineConfiguration) } catch {
+            throw ServeError("cannot open the log in \(dataDir): \(error)")
+        }
+        do { try await directory?.deploy(to: engine) } catch {
+            await engine.close()
+            throw ServeError("cannot deploy --workflows \(workflows ?? ""): \(error)")
+        }
+        return (engine, [StepFunctionsOperations.table(engine: engine), SteplineOperations.table(engine: engine)])
     }
 
     /// The keys of `--credentials` plus the one in the environment.

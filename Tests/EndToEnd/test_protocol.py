@@ -1,6 +1,7 @@
 """boto3, the aws CLI and raw HTTP against `stepline serve`: the protocol layer.
 
-No engine is plugged in yet, so every operation answers UnknownOperationException;
+Operations no handler provides (EventBridge, SQS, and the Step Functions operations the
+runtime does not support, such as ListStateMachineVersions) answer UnknownOperationException;
 what is checked is that clients get AWS-shaped errors that name the operation, that
 malformed and oversized requests are refused, that SigV4 is enforced when configured,
 and that /health and /metrics answer.
@@ -25,6 +26,7 @@ from botocore.exceptions import ClientError
 from conftest import ACCESS_KEY_ID, SECRET_ACCESS_KEY
 
 NO_RETRIES = Config(retries={"max_attempts": 1, "mode": "standard"})
+MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:m"
 
 
 def client(service, endpoint, key=ACCESS_KEY_ID, secret=SECRET_ACCESS_KEY):
@@ -76,7 +78,7 @@ def signed_request(endpoint, target, body, service="states", secret=SECRET_ACCES
 @pytest.mark.parametrize(
     "service, call, target, content_type",
     [
-        ("stepfunctions", lambda c: c.list_state_machines(), "AWSStepFunctions.ListStateMachines", "application/x-amz-json-1.0"),
+        ("stepfunctions", lambda c: c.list_state_machine_versions(stateMachineArn=MACHINE), "AWSStepFunctions.ListStateMachineVersions", "application/x-amz-json-1.0"),
         ("events", lambda c: c.list_rules(), "AWSEvents.ListRules", "application/x-amz-json-1.1"),
         ("sqs", lambda c: c.list_queues(), "AmazonSQS.ListQueues", "application/x-amz-json-1.0"),
     ],
@@ -93,7 +95,8 @@ def test_unknown_operation_names_it_for_boto3(server, service, call, target, con
 def test_unknown_operation_names_it_for_the_aws_cli(server):
     env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIDX", AWS_SECRET_ACCESS_KEY="x", AWS_DEFAULT_REGION="us-east-1")
     result = subprocess.run(
-        [sys.executable, "-m", "awscli", "stepfunctions", "list-activities", "--endpoint-url", server.endpoint],
+        [sys.executable, "-m", "awscli", "stepfunctions", "list-state-machine-versions", "--state-machine-arn", MACHINE,
+         "--endpoint-url", server.endpoint],
         capture_output=True,
         text=True,
         env=env,
@@ -101,7 +104,7 @@ def test_unknown_operation_names_it_for_the_aws_cli(server):
     )
     assert result.returncode != 0
     assert "UnknownOperationException" in result.stderr
-    assert "AWSStepFunctions.ListActivities" in result.stderr
+    assert "AWSStepFunctions.ListStateMachineVersions" in result.stderr
 
 
 def test_malformed_json_is_a_serialization_exception(server):
@@ -170,7 +173,7 @@ def test_health(server):
 
 
 def test_metrics_count_requests_per_operation(server):
-    error_of(lambda: client("stepfunctions", server.endpoint).describe_execution(executionArn="arn:x"))
+    error_of(lambda: client("stepfunctions", server.endpoint).list_state_machine_versions(stateMachineArn=MACHINE))
     status, headers, body = raw(server.endpoint, "GET", "/metrics")
     text = body.decode()
     assert status == 200
@@ -194,8 +197,8 @@ def test_metrics_count_requests_per_operation(server):
 
 def test_correct_signature_passes_to_the_operation(signed_server):
     for key, secret in [(ACCESS_KEY_ID, SECRET_ACCESS_KEY), ("AKIDFROMENV", "env-secret")]:
-        response = error_of(lambda: client("stepfunctions", signed_server.endpoint, key, secret).list_state_machines())
-        assert response["Error"]["Code"] == "UnknownOperationException"
+        response = client("stepfunctions", signed_server.endpoint, key, secret).list_state_machines()
+        assert response["stateMachines"] == []
 
 
 def test_correct_signature_passes_for_the_aws_cli(signed_server):
@@ -233,7 +236,7 @@ def test_changed_body_is_refused(signed_server):
     assert status == 400
     assert json.loads(body)["__type"] == "InvalidSignatureException"
     status, _, body = raw(signed_server.endpoint, "POST", "/", b'{"maxResults": 1}', headers)
-    assert json.loads(body)["__type"] == "UnknownOperationException"
+    assert status == 200 and json.loads(body) == {"activities": []}
 
 
 def test_expired_date_is_refused(signed_server):
@@ -273,7 +276,7 @@ def test_start_sync_execution_reaches_the_server_without_host_prefix(server):
     )
     arn = "arn:aws:states:us-east-1:123456789012:stateMachine:m"
     response = error_of(lambda: sfn.start_sync_execution(stateMachineArn=arn))
-    assert "AWSStepFunctions.StartSyncExecution" in response["Error"]["Message"]
+    assert response["Error"]["Code"] == "StateMachineDoesNotExist"
 
     env = dict(
         os.environ,
@@ -290,4 +293,4 @@ def test_start_sync_execution_reaches_the_server_without_host_prefix(server):
         env=env,
         timeout=60,
     )
-    assert "AWSStepFunctions.StartSyncExecution" in result.stderr
+    assert "StateMachineDoesNotExist" in result.stderr

@@ -1,8 +1,22 @@
+public import Engine
+internal import HTTPTypes
+
 /// The Step Functions API (`AWSStepFunctions.*`, awsJson 1.0) as an ``AWSOperationTable``.
 ///
-/// Each operation reads its input with ``AWSInput`` and answers the output structure of
-/// botocore's `stepfunctions` model; an operation that is not registered answers
-/// `UnknownOperationException` naming it (the table's rule), never an empty success.
+/// Each operation reads its input with ``AWSInput``, calls the ``Engine`` and answers the
+/// output structure of botocore's `stepfunctions` model: epoch-second timestamps, JSON
+/// payloads as JSON text, `nextToken` pagination. Engine failures keep their AWS names
+/// (``EngineError/Code`` raw values) with status 400; a log that cannot commit is a 500
+/// `InternalFailure`, so SDKs retry it. Operations the runtime does not support (aliases,
+/// versions, Map runs, tags, `TestState`) are not registered, so they answer
+/// `UnknownOperationException` naming themselves, never an empty success.
+///
+/// ```swift
+/// let engine = try await Engine.open(directory: dataDir)
+/// try await runServer(configuration: configuration,
+///                     handlers: [StepFunctionsOperations.table(engine: engine)],
+///                     services: [EngineService(engine: engine)]) { _, _ in }
+/// ```
 public enum StepFunctionsOperations {
     /// The operations that need no runtime: `ValidateStateMachineDefinition`.
     public static func table() -> AWSOperationTable {
@@ -11,5 +25,72 @@ public enum StepFunctionsOperations {
             try StepFunctionsValidation.validate(input)
         }
         return table
+    }
+
+    /// Every operation the runtime supports, on `engine`.
+    ///
+    /// - Parameter tokens: signs `nextToken`s; give a codec with a stable key to keep
+    ///   tokens valid across restarts.
+    public static func table(engine: Engine, tokens: PaginationTokenCodec = PaginationTokenCodec()) -> AWSOperationTable {
+        var table = table()
+        let api = StepFunctionsAPI(engine: engine, tokens: tokens)
+        let operations: [(String, AWSOperationTable.Operation)] = [
+            ("CreateStateMachine", api.createStateMachine),
+            ("UpdateStateMachine", api.updateStateMachine),
+            ("DescribeStateMachine", api.describeStateMachine),
+            ("ListStateMachines", api.listStateMachines),
+            ("DeleteStateMachine", api.deleteStateMachine),
+            ("DescribeStateMachineForExecution", api.describeStateMachineForExecution),
+            ("StartExecution", api.startExecution),
+            ("StartSyncExecution", api.startSyncExecution),
+            ("StopExecution", api.stopExecution),
+            ("DescribeExecution", api.describeExecution),
+            ("ListExecutions", api.listExecutions),
+            ("GetExecutionHistory", api.getExecutionHistory),
+            ("RedriveExecution", api.redriveExecution),
+            ("CreateActivity", api.createActivity),
+            ("DescribeActivity", api.describeActivity),
+            ("ListActivities", api.listActivities),
+            ("DeleteActivity", api.deleteActivity),
+            ("GetActivityTask", api.getActivityTask),
+            ("SendTaskSuccess", api.sendTaskSuccess),
+            ("SendTaskFailure", api.sendTaskFailure),
+            ("SendTaskHeartbeat", api.sendTaskHeartbeat),
+        ]
+        for (name, operation) in operations { table.register(name, operation) }
+        return table
+    }
+}
+
+/// The operations' implementations; one method per operation, grouped by resource in
+/// `StepFunctionsAPI+<Resource>.swift`.
+struct StepFunctionsAPI: Sendable {
+    let engine: Engine
+    let tokens: PaginationTokenCodec
+
+    /// Runs an Engine call, turning its errors into the API's.
+    func call<Value>(_ body: () async throws -> Value) async throws(AWSError) -> Value {
+        do {
+            return try await body()
+        } catch let error as EngineError {
+            throw AWSError(engineError: error)
+        } catch let error as AWSError {
+            throw error
+        } catch {
+            throw AWSError(.internalFailure, "Stepline failed: \(error)", status: .internalServerError)
+        }
+    }
+}
+
+extension AWSError {
+    /// An Engine failure under its AWS name: 400, or 500 `InternalFailure` when the log failed.
+    init(engineError error: EngineError) {
+        if error.code == .storage {
+            self.init(.internalFailure, error.message, status: .internalServerError)
+        } else if error.code == .reviewItemDoesNotExist {
+            self.init("ResourceNotFound", error.message)
+        } else {
+            self.init(AWSError.Code(error.code.rawValue), error.message)
+        }
     }
 }

@@ -1,0 +1,38 @@
+import ArgumentParser
+import JSON
+
+/// `stepline approve TOKEN`: SendTaskSuccess for a task waiting on a person.
+struct Approve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Complete a waiting task (SendTaskSuccess) with an output.",
+        discussion: """
+            TOKEN is the task token the workflow handed out (an event's $$.Task.Token, or \
+            GetActivityTask's taskToken). The task's state continues with --output as its result.
+
+            Example: stepline approve "$TOKEN" --output '{"approved": true, "reviewer": "ana"}'
+
+            \(serverExitCodes)
+            """
+    )
+
+    @Argument(help: "The task token.")
+    var token: String
+
+    @Option(help: "The task's result, as JSON text.")
+    var output: String = "{}"
+
+    @OptionGroup var server: ServerOptions
+
+    func validate() throws {
+        do { _ = try JSONParser.parse(output) } catch {
+            throw ValidationError("--output must be JSON text (quote it for the shell): \(error)")
+        }
+    }
+
+    func run() async throws {
+        try await reportingFailures {
+            _ = try await server.client.call("SendTaskSuccess", ["taskToken": .string(token), "output": .string(output)])
+            printLine(server.json ? "{}" : "approved")
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import JSON
+
+/// `stepline dlq list|redrive`: executions that failed and have not been redriven.
+struct DLQ: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dlq",
+        abstract: "List the dead-letter queue (failed executions) and redrive them.",
+        discussion: """
+            An execution that fails, times out or is aborted is a dead letter until it is redriven. \
+            Redriving resumes it from where it failed (RedriveExecution): what succeeded is kept. An \
+            execution whose redrive fails again moves to 'stepline review'.
+            """,
+        subcommands: [List.self, Redrive.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the dead letters.", discussion: serverExitCodes)
+
+        @OptionGroup var server: ServerOptions
+
+        func run() async throws {
+            try await reportingFailures {
+                let answer = try await server.client.call("ListDeadLetters", prefix: "Stepline")
+                if server.json { return printLine(answer.serialized) }
+                FailedExecutionText.print(answer["items"]?.arrayValue ?? [], empty: "the dead-letter queue is empty")
+            }
+        }
+    }
+
+    struct Redrive: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Redrive dead letters: the executions given, or --all.", discussion: serverExitCodes)
+
+        @Argument(help: "Execution ARNs to redrive.")
+        var executionArns: [String] = []
+
+        @Flag(help: "Redrive every dead letter.")
+        var all = false
+
+        @OptionGroup var server: ServerOptions
+
+        func validate() throws {
+            if executionArns.isEmpty == !all {
+                throw ValidationError("give the execution ARNs to redrive, or --all (not both)")
+            }
+        }
+
+        func run() async throws {
+            try await reportingFailures {
+                let client = server.client
+                var arns = executionArns
+                if all {
+                    let answer = try await client.call("ListDeadLetters", prefix: "Stepline")
+                    arns = (answer["items"]?.arrayValue ?? []).compactMap { $0["executionArn"]?.stringValue }
+                }
+                var redriven: [JSONValue] = []
+                for arn in arns {
+                    let answer = try await client.call("RedriveExecution", ["executionArn": .string(arn)])
+                    redriven.append(["executionArn": .string(arn), "redriveDate": answer["redriveDate"] ?? .null])
+                    if !server.json { printLine("redriven \(arn)") }
+                }
+                if server.json { printLine(JSONValue.object(["redriven": .array(redriven)]).serialized) }
+                if !server.json && arns.isEmpty { printLine("the dead-letter queue is empty; nothing to redrive") }
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import JSON
+
+/// `stepline start MACHINE`: StartExecution on a running server.
+struct Start: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start an execution of a deployed state machine (by name or ARN).",
+        discussion: """
+            Prints the execution ARN. With --wait, waits until the execution finishes and prints its \
+            status and output (or error and cause), exiting 1 unless it succeeded.
+
+            Example: stepline start ingest-and-publish --input '{"asset_id": "clip-001"}' --wait
+
+            \(serverExitCodes)
+            """
+    )
+
+    @Argument(help: "The state machine's name or ARN.")
+    var machine: String
+
+    @Option(help: "The execution input, as JSON text.")
+    var input: String = "{}"
+
+    @Option(help: "The execution name (default: a new UUID).")
+    var name: String?
+
+    @Flag(help: "Wait until the execution finishes and print its result.")
+    var wait = false
+
+    @OptionGroup var server: ServerOptions
+
+    func validate() throws {
+        do { _ = try JSONParser.parse(input) } catch {
+            throw ValidationError("--input must be JSON text (quote it for the shell, e.g. --input '{\"x\": 1}'): \(error)")
+        }
+    }
+
+    func run() async throws {
+        try await reportingFailures {
+            let client = server.client
+            var request: JSONObject = ["stateMachineArn": .string(try await client.stateMachineArn(machine)), "input": .string(input)]
+            if let name { request["name"] = .string(name) }
+            let started = try await client.call("StartExecution", request)
+            let arn = started["executionArn"]?.stringValue ?? ""
+            guard wait else {
+                printLine(server.json ? started.serialized : arn)
+                return
+            }
+            var execution = try await client.call("DescribeExecution", ["executionArn": .string(arn)])
+            while execution["status"]?.stringValue == "RUNNING" {
+                try await Task.sleep(for: .milliseconds(100))
+                execution = try await client.call("DescribeExecution", ["executionArn": .string(arn)])
+            }
+            if server.json {
+                printLine(execution.serialized)
+            } else {
+                printLine(arn)
+                ExecutionText.print(execution, brief: true)
+            }
+            if execution["status"]?.stringValue != "SUCCEEDED" { throw ExitCode(1) }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+internal import Engine
+internal import JSON
+
+extension StepFunctionsAPI {
+    /// How long `GetActivityTask` waits for a task before answering without one, as AWS.
+    static let activityPollTimeout = Duration.seconds(60)
+    static let tokenLength = 1...2048
+
+    func createActivity(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
+        let name = try input.requiredString("name", length: 1...80)
+        let activity = try await call { try await engine.createActivity(name: name) }
+        return ["activityArn": .string(activity.activityArn), "creationDate": Self.date(activity.creationDate)]
+    }
+
+    func describeActivity(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
+        let arn = try input.requiredARN("activityArn", service: "states", resourceTypes: ["activity"])
+        let activity = try await call { try engine.describeActivity(arn: arn.description) }
+        return Self.activityJSON(activity)
+    }
+
+    func listActivities(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
+        let page = try PageRequest(input, codec: tokens, scope: "ListActivities")
+        let activities = try await call { try engine.listActivities() }
+        let (items, next) = Self.page(activities, after: page, key: \.activityArn)
+        var output: JSONObject = ["activities": .array(items.map(Self.activityJSON))]
+        if let next { output["nextToken"] = .string(next) }
+        return .object(output)
+    }
+
+    func deleteActivity(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
+        let arn = try input.requiredARN("activityArn", service: "states", resourceTypes: ["activity"])
+        try await call { try await engine.deleteActivity(arn: arn.description) }
+        return [:]
+    }
+
+    /// Long-polls for up to 60 seconds; no task is an answer without `taskToken`, as AWS gives.
+    func getActivityTask(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
+        let arn = try input.requiredARN("activityArn", service: "states", resourceTypes: ["activity"])
+        let worker = try input.string("workerName", length: 1...80)
+        let task = try await call {
+            try await engine.getActivityTask(activityArn: arn.description, workerName: worker, timeout: Self.activityPollTimeout)
+        }
+        guard let task else { return [:] }
+        return ["taskToken": .string(task.taskToken), "input": .string(task.input)]
+    }
+
+    func sendTaskSuccess(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
+        let token = try input.requiredString("taskToken", length: Self.tokenLength)
+        let output = try input.requiredString("output", length: Self.dataLength)
+        try await call { try await engine.sendTaskSuccess(token: token, output: output) }
+        return [:]
+    }
+
+    func sendTaskFailure(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
+        let token = try input.requiredString("taskToken", length: Self.tokenLength)
+        let error = try input.string("error", length: 0...256)
+        let cause = try input.string("cause", length: 0...32_768)
+        try await call { try await engine.sendTaskFailure(token: token, error: error, cause: cause) }
+        return [:]
+    }
+
+    func sendTaskHeartbeat(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
+        let token = try input.requiredString("taskToken", length: Self.tokenLength)
+        try await call { try await engine.sendTaskHeartbeat(token: token) }
+        return [:]
+    }
+
+    static func activityJSON(_ activity: ActivityDescription) -> JSONValue {
+        ["activityArn": .string(activity.activityArn), "name": .string(activity.name), "creationDate": date(activity.creationDate)]
+    }
+}

@@ -1,0 +1,161 @@
+internal import Engine
+internal import JSON
+internal import StatesLanguage
+
+extension StepFunctionsAPI {
+    /// The `SensitiveData` limit of execution inputs and outputs (256 KiB).
+    static let dataLength = 0...262_144
+    static let statuses = ["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"]
+
+    func startExecution(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
+        let (machine, name, data) = try startArguments(input)
+        let started = try await call { try await engine.startExecution(stateMachineArn: machine, name: name, input: data) }
+        return ["executionArn": .string(started.executionArn), "startDate": Self.date(started.startDate)]
+    }
+
+    /// `StartSyncExecution`: for `EXPRESS` state machines, as in AWS; it answers when the
+    /// execution has finished, with its result.
+    func startSyncExecution(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
+        let (machine, name, data) = try startArguments(input)
+        let description = try await call { try engine.describeStateMachine(arn: machine) }
+        guard description.type == "EXPRESS" else {
+            throw AWSError(
+                "StateMachineTypeNotSupported",
+                "This operation is not supported by this type of state machine: '\(machine)' is STANDARD; "
+                    + "use StartExecution, or create the state machine with type EXPRESS"
+            )
+        }
+        let finished = try await call {
+            let started = try await engine.startExecution(stateMachineArn: machine, name: name, input: data)
+            return try await engine.awaitCompletion(executionArn: started.executionArn)
+        }
+        var output = Self.executionJSON(finished)
+        output["status"] = .string(finished.status == .aborted ? "FAILED" : finished.status.rawValue)
+        output["billingDetails"] = [
+            "billedMemoryUsedInMB": 64,
+            "billedDurationInMilliseconds": .integer(Int((finished.stopDate ?? finished.startDate) - finished.startDate)),
+        ]
+        for member in ["redriveCount", "redriveDate", "redriveStatus"] { output[member] = nil }
+        return .object(output)
+    }
+
+    private func startArguments(_ input: AWSInput) throws(AWSError) -> (machine: String, name: String?, input: String?) {
+        let machine = try input.requiredARN("stateMachineArn", service: "states", resourceTypes: ["stateMachine"])
+        let name = try input.string("name", length: 1...80)
+        let data = try input.string("input", length: Self.dataLength)
+        return (machine.description, name, data)
+    }
+
+    func stopExecution(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
+        let arn = try input.requiredARN("executionArn", service: "states", resourceTypes: ["execution"])
+        let error = try input.string("error", length: 0...256)
+        let cause = try input.string("cause", length: 0...32_768)
+        let stopped = try await call { try await engine.stopExecution(arn: arn.description, error: error, cause: cause) }
+        return ["stopDate": Self.date(stopped.stopDate ?? stopped.startDate)]
+    }
+
+    func describeExecution(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
+        let arn = try input.requiredARN("executionArn", service: "states", resourceTypes: ["execution"])
+        let execution = try await call { try await engine.describeExecution(arn: arn.description) }
+        return .object(Self.executionJSON(execution))
+    }
+
+    func listExecutions(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
+        guard input.value("stateMachineArn") != nil || input.value("mapRunArn") == nil else {
+            throw AWSError(.validation, "Listing the executions of a Map Run is not supported by Stepline; give a stateMachineArn")
+        }
+        guard input.value("stateMachineArn") != nil else {
+            throw AWSError(.validation, "Must provide a StateMachine ARN or a MapRun ARN")
+        }
+        let machine = try input.requiredARN("stateMachineArn", service: "states", resourceTypes: ["stateMachine"])
+        let filter = try input.enumeration("statusFilter", allowed: Self.statuses)
+        _ = try input.enumeration("redriveFilter", allowed: ["REDRIVEN", "NOT_REDRIVEN"])
+        let page = try PageRequest(input, codec: tokens, scope: "ListExecutions \(machine) \(filter ?? "")")
+        let status = filter.flatMap(ExecutionStatus.init(rawValue:))
+        if filter != nil && status == nil {
+            // PENDING_REDRIVE: a redriven execution is RUNNING again as soon as its redrive commits.
+            return ["executions": []]
+        }
+        let result = try await call {
+            try engine.listExecutions(
+                stateMachineArn: machine.description, status: status, maxResults: page.limit, nextToken: page.position?.stringValue)
+        }
+        var output: JSONObject = [
+            "executions": .array(
+                result.executions.map { execution in
+                    var item: JSONObject = [
+                        "executionArn": .string(execution.executionArn), "stateMachineArn": .string(execution.stateMachineArn),
+                        "name": .string(execution.name), "status": .string(execution.status.rawValue),
+                        "startDate": Self.date(execution.startDate),
+                    ]
+                    if let stopDate = execution.stopDate { item["stopDate"] = Self.date(stopDate) }
+                    if execution.redriveCount > 0 { item["redriveCount"] = .integer(execution.redriveCount) }
+                    if let redriveDate = execution.redriveDate { item["redriveDate"] = Self.date(redriveDate) }
+                    return .object(item)
+                })
+        ]
+        if let next = result.nextToken { output["nextToken"] = .string(page.nextToken(after: .string(next))) }
+        return .object(output)
+    }
+
+    func getExecutionHistory(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
+        let arn = try input.requiredARN("executionArn", service: "states", resourceTypes: ["execution"])
+        let reverse = try input.bool("reverseOrder") ?? false
+        let includeData = try input.bool("includeExecutionData") ?? true
+        let page = try PageRequest(input, codec: tokens, scope: "GetExecutionHistory \(arn) \(reverse)")
+        let history = try await call {
+            try engine.history(
+                executionArn: arn.description, reverseOrder: reverse, maxResults: page.limit, nextToken: page.position?.stringValue)
+        }
+        var output: JSONObject = [
+            "events": .array(history.events.compactMap { event in
+                event.stepFunctionsJSON.map { includeData ? $0 : Self.withoutExecutionData($0) }
+            })
+        ]
+        if let next = history.nextToken { output["nextToken"] = .string(page.nextToken(after: .string(next))) }
+        return .object(output)
+    }
+
+    func redriveExecution(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
+        let arn = try input.requiredARN("executionArn", service: "states", resourceTypes: ["execution"])
+        _ = try input.string("clientToken", length: 1...64)
+        let redriven = try await call { try await engine.redriveExecution(arn: arn.description) }
+        return ["redriveDate": Self.date(redriven.redriveDate ?? redriven.startDate)]
+    }
+
+    // MARK: Shapes
+
+    /// `DescribeExecution`'s output for `execution`.
+    static func executionJSON(_ execution: ExecutionDescription) -> JSONObject {
+        var object: JSONObject = [
+            "executionArn": .string(execution.executionArn), "stateMachineArn": .string(execution.stateMachineArn),
+            "name": .string(execution.name), "status": .string(execution.status.rawValue),
+            "startDate": date(execution.startDate),
+            "input": .string(execution.input.serialized), "inputDetails": ["included": true],
+        ]
+        if let stopDate = execution.stopDate { object["stopDate"] = date(stopDate) }
+        if let output = execution.output {
+            object["output"] = .string(output.serialized)
+            object["outputDetails"] = ["included": true]
+        }
+        if let error = execution.error { object["error"] = .string(error) }
+        if let cause = execution.cause { object["cause"] = .string(cause) }
+        object["redriveCount"] = .integer(execution.redriveCount)
+        if let redriveDate = execution.redriveDate { object["redriveDate"] = date(redriveDate) }
+        object["redriveStatus"] = .string(execution.redriveStatus)
+        return object
+    }
+
+    /// A history event without inputs and outputs (`includeExecutionData: false`).
+    static func withoutExecutionData(_ event: JSONValue) -> JSONValue {
+        guard case .object(var object) = event else { return event }
+        for key in object.keys where key.hasSuffix("EventDetails") {
+            guard case .object(var details) = object[key] else { continue }
+            for member in ["input", "inputDetails", "output", "outputDetails"] {
+                details[member] = nil
+            }
+            object[key] = .object(details)
+        }
+        return .object(object)
+    }
+}

@@ -1,0 +1,87 @@
+public import Engine
+import Foundation
+
+/// The `workflows/` directory `stepline serve --workflows DIR` deploys at start.
+///
+/// - Every `*.asl.json` (or `*.json` other than the handler map) is a state machine
+///   definition; its name is the file name without those extensions
+///   (`ingest-and-publish.asl.json` → `ingest-and-publish`).
+/// - `handlers.yaml`, `handlers.yml` or `handlers.json` is the ``TaskHandlerMap`` that
+///   says which local command or HTTP endpoint runs each Task resource.
+///
+/// Deploying creates a state machine that does not exist and updates one whose
+/// definition changed (a new revision; running executions keep theirs), so restarting
+/// the server with edited files deploys the edits and nothing else.
+public struct WorkflowDirectory: Sendable {
+    /// One definition file.
+    public struct Definition: Sendable, Hashable {
+        public var name: String
+        public var path: String
+        public var text: String
+    }
+
+    public let path: String
+    public let definitions: [Definition]
+    /// The handler map, empty when the directory has none.
+    public let handlers: TaskHandlerMap
+    /// The handler map's file, if there is one.
+    public let handlerFile: String?
+
+    /// Reads the directory.
+    /// - Throws: ``WorkflowDirectoryError`` naming the file that cannot be read, or the
+    ///   ``TaskHandlerMapError`` of a handler map that is wrong.
+    public init(path: String) throws {
+        self.path = path
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: path).sorted() } catch {
+            throw WorkflowDirectoryError("cannot read the workflows directory \(path): \(error.localizedDescription)")
+        }
+        var definitions: [Definition] = []
+        var handlerFile: String?
+        for name in names {
+            let file = (path as NSString).appendingPathComponent(name)
+            if ["handlers.yaml", "handlers.yml", "handlers.json"].contains(name) {
+                handlerFile = file
+                continue
+            }
+            guard name.hasSuffix(".json") else { continue }
+            let machine = name.hasSuffix(".asl.json") ? String(name.dropLast(9)) : String(name.dropLast(5))
+            do {
+                definitions.append(Definition(name: machine, path: file, text: try String(contentsOfFile: file, encoding: .utf8)))
+            } catch {
+                throw WorkflowDirectoryError("cannot read the definition \(file): \(error.localizedDescription)")
+            }
+        }
+        self.definitions = definitions
+        self.handlerFile = handlerFile
+        self.handlers = try handlerFile.map(TaskHandlerMap.load(path:)) ?? TaskHandlerMap()
+    }
+
+    /// Creates or updates every definition's state machine; returns their ARNs by name.
+    /// - Throws: ``WorkflowDirectoryError`` naming the file whose definition the Engine refused.
+    @discardableResult
+    public func deploy(to engine: Engine, roleArn: String = "arn:aws:iam::123456789012:role/stepline") async throws -> [String: String] {
+        var deployed: [String: String] = [:]
+        for definition in definitions {
+            do {
+                let arn = "arn:aws:states:\(engine.configuration.region):\(engine.configuration.account):stateMachine:\(definition.name)"
+                let machine: StateMachineDescription
+                if (try? engine.describeStateMachine(arn: arn)) != nil {
+                    machine = try await engine.updateStateMachine(arn: arn, definition: definition.text, roleArn: nil)
+                } else {
+                    machine = try await engine.createStateMachine(name: definition.name, definition: definition.text, roleArn: roleArn)
+                }
+                deployed[definition.name] = machine.stateMachineArn
+            } catch {
+                throw WorkflowDirectoryError("\(definition.path): \(error)")
+            }
+        }
+        return deployed
+    }
+}
+
+/// A workflows directory that cannot be deployed, naming the file and what is wrong.
+public struct WorkflowDirectoryError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
