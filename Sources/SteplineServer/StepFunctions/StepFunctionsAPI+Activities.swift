@@ -1,5 +1,6 @@
 internal import Engine
 internal import JSON
+internal import ServiceLifecycle
 
 extension StepFunctionsAPI {
     /// How long `GetActivityTask` waits for a task before answering without one, as AWS.
@@ -34,11 +35,16 @@ extension StepFunctionsAPI {
     }
 
     /// Long-polls for up to 60 seconds; no task is an answer without `taskToken`, as AWS gives.
+    ///
+    /// A poll ends early, without a task, when the server shuts down gracefully: otherwise
+    /// every idle worker would hold SIGTERM up for the rest of its 60 seconds.
     func getActivityTask(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let arn = try input.requiredARN("activityArn", service: "states", resourceTypes: ["activity"])
         let worker = try input.string("workerName", length: 1...80)
         let task = try await call {
-            try await engine.getActivityTask(activityArn: arn.description, workerName: worker, timeout: Self.activityPollTimeout)
+            try await cancelWhenGracefulShutdown {
+                try await engine.getActivityTask(activityArn: arn.description, workerName: worker, timeout: Self.activityPollTimeout)
+            }
         }
         guard let task else { return [:] }
         return ["taskToken": .string(task.taskToken), "input": .string(task.input)]
