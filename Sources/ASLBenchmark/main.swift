@@ -6,13 +6,14 @@
 // A transition is one state entered (and, except for Fail, exited), i.e. one
 // `<Type>StateEntered` event.
 
+import JSON
+import StatesLanguage
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import JSON
-import StatesLanguage
 
 /// CPU time of this thread, in seconds: on a shared machine wall time also
 /// counts other processes, so the one-core figure is CPU-time based.
@@ -61,8 +62,12 @@ let workloads = [
     Workload(name: "10-Pass chain", definition: passChain(10), input: ["order": 1, "items": ["a", "b"]], executions: 20_000),
     Workload(name: "Choice-heavy loop (50 rounds)", definition: choiceHeavy, input: [:], executions: 500),
     Workload(
-        name: "Map over 10,000 items", definition: mapOverItems,
-        input: ["items": .array((0..<10_000).map { .integer($0) })], executions: 3, historyEventLimit: 100_000),
+        name: "Map over 10,000 items",
+        definition: mapOverItems,
+        input: ["items": .array((0..<10_000).map { .integer($0) })],
+        executions: 3,
+        historyEventLimit: 100_000
+    ),
 ]
 
 let clock = ContinuousClock()
@@ -73,13 +78,21 @@ for workload in workloads {
         continue
     }
     let start = ExecutionStart(
-        input: workload.input, executionArn: "arn:aws:states:us-east-1:1:execution:bench:e", executionName: "e",
-        stateMachineArn: "arn:aws:states:us-east-1:1:stateMachine:bench", stateMachineName: "bench", roleArn: "role")
+        input: workload.input,
+        executionArn: "arn:aws:states:us-east-1:1:execution:bench:e",
+        executionName: "e",
+        stateMachineArn: "arn:aws:states:us-east-1:1:stateMachine:bench",
+        stateMachineName: "bench",
+        roleArn: "role"
+    )
     func runOnce(_ execution: Int) -> [HistoryEvent] {
         var state = ExecutionState(definition: definition)
         state.historyEventLimit = workload.historyEventLimit
         let command = ExecutionCommand(
-            now: Timestamp(millisecondsSinceEpoch: 1_700_000_000_000), entropy: UInt64(execution), .start(start))
+            now: Timestamp(millisecondsSinceEpoch: 1_700_000_000_000),
+            entropy: UInt64(execution),
+            .start(start)
+        )
         guard let produced = try? state.handle(command), state.status == .succeeded else {
             fatalError("benchmark execution did not succeed: \(state.status) \(state.error ?? "") \(state.cause ?? "")")
         }

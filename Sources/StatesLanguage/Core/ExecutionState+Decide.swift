@@ -61,8 +61,12 @@ extension ExecutionState {
                 emit(
                     0,
                     .timerScheduled(
-                        timerId: nextTimerId, due: command.now.adding(seconds: Int64(timeout)), reason: .executionTimeout),
-                    &decision)
+                        timerId: nextTimerId,
+                        due: command.now.adding(seconds: Int64(timeout)),
+                        reason: .executionTimeout
+                    ),
+                    &decision
+                )
             }
             runAndPropagate(0, .enter(definition.startAt, start.input), &decision)
 
@@ -87,8 +91,10 @@ extension ExecutionState {
                 throw CommandRejection(reason: .unknownTask, message: "No open task has id \(taskId).")
             }
             emit(
-                frame, .taskFailed(taskId: taskId, resource: task.resource, error: error, cause: cause.nilIfEmpty),
-                &decision)
+                frame,
+                .taskFailed(taskId: taskId, resource: task.resource, error: error, cause: cause.nilIfEmpty),
+                &decision
+            )
             runAndPropagate(frame, .fail(StatesError(error, cause: cause)), &decision)
 
         case .timerFired(let timerId):
@@ -109,7 +115,8 @@ extension ExecutionState {
                     emit(
                         timer.frame,
                         .taskTimedOut(taskId: taskId, resource: task.resource, error: StatesError.Name.timeout, cause: nil),
-                        &decision)
+                        &decision
+                    )
                     runAndPropagate(timer.frame, .fail(StatesError(StatesError.Name.timeout)), &decision)
                 }
             }
@@ -124,7 +131,9 @@ extension ExecutionState {
     private func requireRunning() throws(CommandRejection) {
         guard status == .running else {
             throw CommandRejection(
-                reason: .notRunning, message: "The execution is \(status.rawValue), not RUNNING.")
+                reason: .notRunning,
+                message: "The execution is \(status.rawValue), not RUNNING."
+            )
         }
     }
 
@@ -138,7 +147,12 @@ extension ExecutionState {
     // MARK: Emitting
 
     @discardableResult
-    mutating func emit(_ f: Int, _ details: HistoryEvent.Details, hidden: Bool = false, _ decision: inout Decision)
+    mutating func emit(
+        _ f: Int,
+        _ details: HistoryEvent.Details,
+        hidden: Bool = false,
+        _ decision: inout Decision
+    )
         -> Int
     {
         let frameHidden = f < frames.count ? (frames[f]?.frame.hidden ?? false) : false
@@ -179,7 +193,10 @@ extension ExecutionState {
                     0,
                     .executionFailed(
                         error: StatesError.Name.runtime,
-                        cause: "The execution reached the limit of \(historyEventLimit) history events."), &decision)
+                        cause: "The execution reached the limit of \(historyEventLimit) history events."
+                    ),
+                    &decision
+                )
                 return true
             }
             switch step {
@@ -197,7 +214,8 @@ extension ExecutionState {
                     step = .runtimeFailure(
                         .runtime(
                             "The state uses the JSONata query language, which Stepline does not support yet; use JSONPath."
-                        ))
+                        )
+                    )
                     continue
                 }
                 do {
@@ -225,7 +243,8 @@ extension ExecutionState {
                             StatesError.Name.dataLimitExceeded,
                             cause:
                                 "The state/task '\(state.name)' returned a result with a size exceeding the maximum number of bytes service limit."
-                        ))
+                        )
+                    )
                     continue
                 }
                 do {
@@ -288,12 +307,17 @@ extension ExecutionState {
                         var assigned: JSONObject?
                         if let assign = catcher.assign {
                             assigned = try DataFlow.evaluate(
-                                assign, input: .object(errorOutput), scope: scope, random: &decision.random
+                                assign,
+                                input: .object(errorOutput),
+                                scope: scope,
+                                random: &decision.random
                             ).objectValue
                         }
                         emit(
-                            f, .stateExited(state.type, name: state.name, output: output, assignedVariables: assigned),
-                            &decision)
+                            f,
+                            .stateExited(state.type, name: state.name, output: output, assignedVariables: assigned),
+                            &decision
+                        )
                         step = .enter(catcher.next, output)
                     } catch {
                         failFrame(f, error, &decision)
@@ -315,7 +339,11 @@ extension ExecutionState {
     ///     or the effective input for states without a result).
     ///   - result: the state output before OutputPath.
     private mutating func leave(
-        _ state: State, effective: JSONValue, result: JSONValue, scope: Scope, _ decision: inout Decision
+        _ state: State,
+        effective: JSONValue,
+        result: JSONValue,
+        scope: Scope,
+        _ decision: inout Decision
     ) throws(StatesError) -> Step {
         var assigned: JSONObject?
         if let assign = state.assign {
@@ -358,12 +386,22 @@ extension ExecutionState {
             var cause = fail.cause ?? ""
             if let path = fail.errorPath {
                 let value = try DataFlow.resolve(
-                    path, field: "ErrorPath", input: stateInput, scope: scope, random: &decision.random)
+                    path,
+                    field: "ErrorPath",
+                    input: stateInput,
+                    scope: scope,
+                    random: &decision.random
+                )
                 error = value.stringValue ?? value.serialized
             }
             if let path = fail.causePath {
                 let value = try DataFlow.resolve(
-                    path, field: "CausePath", input: stateInput, scope: scope, random: &decision.random)
+                    path,
+                    field: "CausePath",
+                    input: stateInput,
+                    scope: scope,
+                    random: &decision.random
+                )
                 cause = value.stringValue ?? value.serialized
             }
             failFrame(f, StatesError(error, cause: cause), &decision)
@@ -408,11 +446,13 @@ extension ExecutionState {
                 }
                 guard case .integer(let seconds) = value else {
                     throw .runtime(
-                        "The SecondsPath parameter cannot be parsed as a long value: \(path.text) == \(Self.plain(value))")
+                        "The SecondsPath parameter cannot be parsed as a long value: \(path.text) == \(Self.plain(value))"
+                    )
                 }
                 guard seconds >= 0 else {
                     throw .runtime(
-                        "The SecondsPath parameter references a negative value: \(path.text) == \(Self.plain(value))")
+                        "The SecondsPath parameter references a negative value: \(path.text) == \(Self.plain(value))"
+                    )
                 }
                 due = decision.now.adding(seconds: Int64(seconds))
             case .timestampPath(let path):
@@ -454,17 +494,28 @@ extension ExecutionState {
             // run events have no id, so the task gets a negative internal number.
             let taskId = frames[f]!.frame.hidden ? -nextTimerId : lastEventId + 1
             var scheduled = ScheduledTask(
-                taskId: taskId, stateName: state.name, resource: task.resource, parameters: parameters,
-                timeoutSeconds: timeout, heartbeatSeconds: heartbeat, attempt: frames[f]!.frame.retryCount,
-                enteredEventId: frames[f]!.frame.enteredEventId, credentials: task.credentials)
+                taskId: taskId,
+                stateName: state.name,
+                resource: task.resource,
+                parameters: parameters,
+                timeoutSeconds: timeout,
+                heartbeatSeconds: heartbeat,
+                attempt: frames[f]!.frame.retryCount,
+                enteredEventId: frames[f]!.frame.enteredEventId,
+                credentials: task.credentials
+            )
             scheduled.taskToken = token
             emit(f, .taskScheduled(scheduled), &decision)
             if let timeout {
                 emit(
                     f,
                     .timerScheduled(
-                        timerId: nextTimerId, due: decision.now.adding(seconds: Int64(timeout)),
-                        reason: .taskTimeout(taskId: taskId)), &decision)
+                        timerId: nextTimerId,
+                        due: decision.now.adding(seconds: Int64(timeout)),
+                        reason: .taskTimeout(taskId: taskId)
+                    ),
+                    &decision
+                )
             }
             return nil
 
@@ -513,7 +564,8 @@ extension ExecutionState {
             }
             if map.usesS3IO {
                 throw .runtime(
-                    "ItemReader and ResultWriter are not supported by Stepline yet; pass the items in the state input.")
+                    "ItemReader and ResultWriter are not supported by Stepline yet; pass the items in the state input."
+                )
             }
             guard case .array(var items) = itemsValue else {
                 throw .runtime("Map state input must be an array but was: \(itemsValue.serialized)")
@@ -524,8 +576,13 @@ extension ExecutionState {
             emit(
                 f,
                 .mapStateStarted(
-                    length: items.count, items: items, maxConcurrency: maxConcurrency, tolerance: tolerance),
-                &decision)
+                    length: items.count,
+                    items: items,
+                    maxConcurrency: maxConcurrency,
+                    tolerance: tolerance
+                ),
+                &decision
+            )
             if let pathError { throw pathError }
             if map.mode == .distributed {
                 let start = self.start
@@ -540,8 +597,14 @@ extension ExecutionState {
 
     /// Groups items (after ItemSelector) into `{"BatchInput", "Items"}` batches.
     private func batches(
-        of items: [JSONValue], _ batcher: ItemBatcher, _ map: MapState, _ state: State, _ f: Int, effective: JSONValue,
-        scope: Scope, _ decision: inout Decision
+        of items: [JSONValue],
+        _ batcher: ItemBatcher,
+        _ map: MapState,
+        _ state: State,
+        _ f: Int,
+        effective: JSONValue,
+        scope: Scope,
+        _ decision: inout Decision
     ) throws(StatesError) -> [JSONValue] {
         var maxItems = batcher.maxItemsPerBatch ?? Int.max
         if let path = batcher.maxItemsPerBatchPath {
@@ -580,7 +643,12 @@ extension ExecutionState {
         return batches
     }
 
-    private func positiveSeconds(_ path: StatesPath?, _ field: String, _ input: JSONValue, _ scope: Scope)
+    private func positiveSeconds(
+        _ path: StatesPath?,
+        _ field: String,
+        _ input: JSONValue,
+        _ scope: Scope
+    )
         throws(StatesError) -> Int?
     {
         guard let path else { return nil }
@@ -592,14 +660,20 @@ extension ExecutionState {
         return seconds
     }
 
-    private func integerField(_ path: StatesPath, _ field: String, _ input: JSONValue, _ scope: Scope)
+    private func integerField(
+        _ path: StatesPath,
+        _ field: String,
+        _ input: JSONValue,
+        _ scope: Scope
+    )
         throws(StatesError) -> Int
     {
         let value = DataFlow.read(path.jsonPath, input: input, scope: scope) ?? .null
         if let number = value.integerValue { return number }
         if let text = value.stringValue, let number = Int(text) { return number }
         throw .runtime(
-            "The \(field) field refers to value \"\(Self.plain(value))\" which is not a valid integer: \(path.text)")
+            "The \(field) field refers to value \"\(Self.plain(value))\" which is not a valid integer: \(path.text)"
+        )
     }
 
     /// A task token: 128 bits from the command's entropy, as lowercase hex.
@@ -655,7 +729,8 @@ extension ExecutionState {
                 if isMap && (tolerance.isConfigured || distributed) {
                     error = StatesError(
                         StatesError.Name.exceedToleratedFailureThreshold,
-                        cause: "The specified tolerated failure threshold was exceeded")
+                        cause: "The specified tolerated failure threshold was exceeded"
+                    )
                 }
                 return .childrenFailed(error)
             }
@@ -687,8 +762,11 @@ extension ExecutionState {
                     }
                 }
                 emit(
-                    f, .mapIterationStarted(name: state.name, index: index, input: input, childFrame: child),
-                    hidden: distributed, &decision)
+                    f,
+                    .mapIterationStarted(name: state.name, index: index, input: input, childFrame: child),
+                    hidden: distributed,
+                    &decision
+                )
                 _ = run(child, .enter(map.processor.startAt, input), &decision)
             } else {
                 guard case .parallel(let parallel) = state.kind else { return nil }
@@ -710,8 +788,11 @@ extension ExecutionState {
             let name = frames[parent]?.frame.stateName ?? ""
             let distributed = frames[parent]?.frame.children?.distributed ?? false
             emit(
-                parent, .mapIterationSucceeded(name: name, index: index, output: output), hidden: distributed,
-                &decision)
+                parent,
+                .mapIterationSucceeded(name: name, index: index, output: output),
+                hidden: distributed,
+                &decision
+            )
         case .branch(let index):
             emit(parent, .branchSucceeded(index: index, output: output), &decision)
         }
@@ -729,8 +810,11 @@ extension ExecutionState {
             let name = frames[parent]?.frame.stateName ?? ""
             let distributed = frames[parent]?.frame.children?.distributed ?? false
             emit(
-                parent, .mapIterationFailed(name: name, index: index, error: errorName, cause: cause),
-                hidden: distributed, &decision)
+                parent,
+                .mapIterationFailed(name: name, index: index, error: errorName, cause: cause),
+                hidden: distributed,
+                &decision
+            )
         case .branch(let index):
             emit(parent, .branchFailed(index: index, error: errorName, cause: cause), &decision)
         }
@@ -738,7 +822,12 @@ extension ExecutionState {
 
     // MARK: Retry
 
-    private func retryDecision(_ state: State, _ frame: Frame, _ error: StatesError, _ decision: inout Decision)
+    private func retryDecision(
+        _ state: State,
+        _ frame: Frame,
+        _ error: StatesError,
+        _ decision: inout Decision
+    )
         -> (due: Timestamp, reason: TimerReason)?
     {
         for (index, retrier) in state.retry.enumerated() where retrier.errorEquals.matchesError(error.error) {
@@ -764,8 +853,16 @@ extension ExecutionState {
     func scope(of f: Int, for state: State? = nil, mapItem: (Int, JSONValue)? = nil) -> Scope {
         guard f >= 0, f < frames.count, frames[f] != nil, state?.readsScope ?? true else {
             return Scope(
-                variables: JSONObject(), outerVariables: [], startBox: startBox, startTime: startTime, stateName: "",
-                stateType: .pass, enteredTime: startTime, retryCount: 0, mapItem: nil)
+                variables: JSONObject(),
+                outerVariables: [],
+                startBox: startBox,
+                startTime: startTime,
+                stateName: "",
+                stateType: .pass,
+                enteredTime: startTime,
+                retryCount: 0,
+                mapItem: nil
+            )
         }
         var outer: [JSONObject] = []
         var current = frames[f]!.frame.parent
@@ -775,9 +872,16 @@ extension ExecutionState {
         }
         // Checked above: frame `f` exists.
         return Scope(
-            variables: frames[f]!.frame.variables, outerVariables: outer, startBox: startBox, startTime: startTime,
-            stateName: frames[f]!.frame.stateName, stateType: frames[f]!.frame.stateType, enteredTime: frames[f]!.frame.enteredTime,
-            retryCount: frames[f]!.frame.retryCount, mapItem: mapItem.map { (index: $0.0, value: $0.1) })
+            variables: frames[f]!.frame.variables,
+            outerVariables: outer,
+            startBox: startBox,
+            startTime: startTime,
+            stateName: frames[f]!.frame.stateName,
+            stateType: frames[f]!.frame.stateType,
+            enteredTime: frames[f]!.frame.enteredTime,
+            retryCount: frames[f]!.frame.retryCount,
+            mapItem: mapItem.map { (index: $0.0, value: $0.1) }
+        )
     }
 }
 

@@ -234,21 +234,34 @@ extension ExecutionState {
 
         case .mapStateStarted(let length, let items, let maxConcurrency, let tolerance):
             let distributed: Bool
-            if case .map(let map)? = currentState(of: f)?.kind { distributed = map.mode == .distributed } else {
+            if case .map(let map)? = currentState(of: f)?.kind {
+                distributed = map.mode == .distributed
+            } else {
                 distributed = false
             }
             mutateFrame(f) { frame in
                 frame.children = ChildProgress(
-                    isMap: true, distributed: distributed, total: length, items: items,
-                    results: Array(repeating: nil, count: length), maxConcurrency: maxConcurrency,
-                    tolerance: tolerance)
+                    isMap: true,
+                    distributed: distributed,
+                    total: length,
+                    items: items,
+                    results: Array(repeating: nil, count: length),
+                    maxConcurrency: maxConcurrency,
+                    tolerance: tolerance
+                )
                 frame.waiting = .children
             }
         case .parallelStateStarted(let branches, let input):
             mutateFrame(f) { frame in
                 frame.children = ChildProgress(
-                    isMap: false, distributed: false, total: branches, items: [input],
-                    results: Array(repeating: nil, count: branches), maxConcurrency: 0, tolerance: FailureTolerance())
+                    isMap: false,
+                    distributed: false,
+                    total: branches,
+                    items: [input],
+                    results: Array(repeating: nil, count: branches),
+                    maxConcurrency: 0,
+                    tolerance: FailureTolerance()
+                )
                 frame.waiting = .children
             }
         case .mapIterationStarted(_, let index, let input, let child):

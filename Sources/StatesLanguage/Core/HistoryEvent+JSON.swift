@@ -35,10 +35,12 @@ extension HistoryEvent {
             throw HistoryEventDecodingError(message: "event encoding version \(version) is not supported")
         }
         self.init(
-            id: try reader.integer("id"), previousEventId: try reader.integer("prev"),
+            id: try reader.integer("id"),
+            previousEventId: try reader.integer("prev"),
             timestamp: Timestamp(millisecondsSinceEpoch: Int64(try reader.integer("ts"))),
             frame: try reader.integer("frame"),
-            details: try Details(type: try reader.string("type"), fields: try reader.object("details")))
+            details: try Details(type: try reader.string("type"), fields: try reader.object("details"))
+        )
     }
 }
 
@@ -173,10 +175,15 @@ extension HistoryEvent.Details {
         case "ExecutionStarted":
             self = .executionStarted(
                 ExecutionStart(
-                    input: try r.value("input"), executionArn: try r.string("executionArn"),
-                    executionName: try r.string("executionName"), stateMachineArn: try r.string("stateMachineArn"),
-                    stateMachineName: try r.string("stateMachineName"), roleArn: try r.string("roleArn"),
-                    redriveCount: try r.integer("redriveCount")))
+                    input: try r.value("input"),
+                    executionArn: try r.string("executionArn"),
+                    executionName: try r.string("executionName"),
+                    stateMachineArn: try r.string("stateMachineArn"),
+                    stateMachineName: try r.string("stateMachineName"),
+                    roleArn: try r.string("roleArn"),
+                    redriveCount: try r.integer("redriveCount")
+                )
+            )
         case "ExecutionSucceeded": self = .executionSucceeded(output: try r.value("output"))
         case "ExecutionFailed": self = .executionFailed(error: r.optionalString("error"), cause: r.optionalString("cause"))
         case "ExecutionTimedOut":
@@ -186,48 +193,77 @@ extension HistoryEvent.Details {
         case "TaskScheduled":
             self = .taskScheduled(
                 ScheduledTask(
-                    taskId: try r.integer("taskId"), stateName: try r.string("stateName"),
-                    resource: try r.string("resource"), parameters: try r.value("parameters"),
+                    taskId: try r.integer("taskId"),
+                    stateName: try r.string("stateName"),
+                    resource: try r.string("resource"),
+                    parameters: try r.value("parameters"),
                     timeoutSeconds: fields["timeoutSeconds"]?.integerValue,
-                    heartbeatSeconds: fields["heartbeatSeconds"]?.integerValue, attempt: try r.integer("attempt"),
-                    enteredEventId: try r.integer("enteredEventId"), credentials: fields["credentials"],
-                    taskToken: r.optionalString("taskToken")))
+                    heartbeatSeconds: fields["heartbeatSeconds"]?.integerValue,
+                    attempt: try r.integer("attempt"),
+                    enteredEventId: try r.integer("enteredEventId"),
+                    credentials: fields["credentials"],
+                    taskToken: r.optionalString("taskToken")
+                )
+            )
         case "TaskStarted":
             self = .taskStarted(
-                taskId: try r.integer("taskId"), resource: try r.string("resource"),
-                workerName: r.optionalString("workerName"))
+                taskId: try r.integer("taskId"),
+                resource: try r.string("resource"),
+                workerName: r.optionalString("workerName")
+            )
         case "TaskSucceeded":
             self = .taskSucceeded(
-                taskId: try r.integer("taskId"), resource: try r.string("resource"), output: try r.value("output"))
+                taskId: try r.integer("taskId"),
+                resource: try r.string("resource"),
+                output: try r.value("output")
+            )
         case "TaskFailed":
             self = .taskFailed(
-                taskId: try r.integer("taskId"), resource: try r.string("resource"), error: r.optionalString("error"),
-                cause: r.optionalString("cause"))
+                taskId: try r.integer("taskId"),
+                resource: try r.string("resource"),
+                error: r.optionalString("error"),
+                cause: r.optionalString("cause")
+            )
         case "TaskTimedOut":
             self = .taskTimedOut(
-                taskId: try r.integer("taskId"), resource: try r.string("resource"), error: r.optionalString("error"),
-                cause: r.optionalString("cause"))
+                taskId: try r.integer("taskId"),
+                resource: try r.string("resource"),
+                error: r.optionalString("error"),
+                cause: r.optionalString("cause")
+            )
         case "MapStateStarted":
             self = .mapStateStarted(
-                length: try r.integer("length"), items: try r.value("items").arrayValue ?? [],
+                length: try r.integer("length"),
+                items: try r.value("items").arrayValue ?? [],
                 maxConcurrency: try r.integer("maxConcurrency"),
                 tolerance: FailureTolerance(
                     count: fields["toleratedFailureCount"]?.integerValue,
-                    percentage: fields["toleratedFailurePercentage"]?.doubleValue))
+                    percentage: fields["toleratedFailurePercentage"]?.doubleValue
+                )
+            )
         case "MapStateSucceeded": self = .mapStateSucceeded
         case "MapStateFailed": self = .mapStateFailed(error: r.optionalString("error"), cause: r.optionalString("cause"))
         case "MapStateAborted": self = .mapStateAborted
         case "MapIterationStarted":
             self = .mapIterationStarted(
-                name: try r.string("name"), index: try r.integer("index"), input: try r.value("input"),
-                childFrame: try r.integer("childFrame"))
+                name: try r.string("name"),
+                index: try r.integer("index"),
+                input: try r.value("input"),
+                childFrame: try r.integer("childFrame")
+            )
         case "MapIterationSucceeded":
             self = .mapIterationSucceeded(
-                name: try r.string("name"), index: try r.integer("index"), output: try r.value("output"))
+                name: try r.string("name"),
+                index: try r.integer("index"),
+                output: try r.value("output")
+            )
         case "MapIterationFailed":
             self = .mapIterationFailed(
-                name: try r.string("name"), index: try r.integer("index"), error: r.optionalString("error"),
-                cause: r.optionalString("cause"))
+                name: try r.string("name"),
+                index: try r.integer("index"),
+                error: r.optionalString("error"),
+                cause: r.optionalString("cause")
+            )
         case "MapIterationAborted": self = .mapIterationAborted(name: try r.string("name"), index: try r.integer("index"))
         case "MapRunStarted": self = .mapRunStarted(mapRunArn: try r.string("mapRunArn"))
         case "MapRunSucceeded": self = .mapRunSucceeded
@@ -246,29 +282,43 @@ extension HistoryEvent.Details {
             case "taskTimeout": reason = .taskTimeout(taskId: try r.integer("taskId"))
             case "retry":
                 reason = .retry(
-                    retrier: try r.integer("retrier"), attempt: try r.integer("attempt"), error: try r.string("error"),
-                    cause: try r.string("cause"))
+                    retrier: try r.integer("retrier"),
+                    attempt: try r.integer("attempt"),
+                    error: try r.string("error"),
+                    cause: try r.string("cause")
+                )
             case let other: throw HistoryEventDecodingError(message: "\(type): unknown timer reason '\(other)'")
             }
             self = .timerScheduled(
-                timerId: try r.integer("timerId"), due: Timestamp(millisecondsSinceEpoch: Int64(try r.integer("due"))),
-                reason: reason)
+                timerId: try r.integer("timerId"),
+                due: Timestamp(millisecondsSinceEpoch: Int64(try r.integer("due"))),
+                reason: reason
+            )
         case "SteplineTimerFired": self = .timerFired(timerId: try r.integer("timerId"))
         case "SteplineBranchStarted":
             self = .branchStarted(
-                index: try r.integer("index"), input: try r.value("input"), childFrame: try r.integer("childFrame"))
+                index: try r.integer("index"),
+                input: try r.value("input"),
+                childFrame: try r.integer("childFrame")
+            )
         case "SteplineBranchSucceeded": self = .branchSucceeded(index: try r.integer("index"), output: try r.value("output"))
         case "SteplineBranchFailed":
             self = .branchFailed(
-                index: try r.integer("index"), error: r.optionalString("error"), cause: r.optionalString("cause"))
+                index: try r.integer("index"),
+                error: r.optionalString("error"),
+                cause: r.optionalString("cause")
+            )
         case "SteplineBranchAborted": self = .branchAborted(index: try r.integer("index"))
         default:
             if type.hasSuffix("StateEntered") {
                 self = .stateEntered(try stateType(), name: try r.string("name"), input: try r.value("input"))
             } else if type.hasSuffix("StateExited") {
                 self = .stateExited(
-                    try stateType(), name: try r.string("name"), output: try r.value("output"),
-                    assignedVariables: fields["assignedVariables"]?.objectValue)
+                    try stateType(),
+                    name: try r.string("name"),
+                    output: try r.value("output"),
+                    assignedVariables: fields["assignedVariables"]?.objectValue
+                )
             } else {
                 throw HistoryEventDecodingError(message: "unknown event type '\(type)'")
             }

@@ -178,8 +178,13 @@ public struct ExecutionStart: Sendable, Hashable {
     public var redriveCount: Int
 
     public init(
-        input: JSONValue, executionArn: String, executionName: String, stateMachineArn: String,
-        stateMachineName: String, roleArn: String, redriveCount: Int = 0
+        input: JSONValue,
+        executionArn: String,
+        executionName: String,
+        stateMachineArn: String,
+        stateMachineName: String,
+        roleArn: String,
+        redriveCount: Int = 0
     ) {
         self.input = input
         self.executionArn = executionArn
@@ -215,8 +220,16 @@ public struct ScheduledTask: Sendable, Hashable {
     public var taskToken: String?
 
     public init(
-        taskId: Int, stateName: String, resource: String, parameters: JSONValue, timeoutSeconds: Int?,
-        heartbeatSeconds: Int?, attempt: Int, enteredEventId: Int, credentials: JSONValue?, taskToken: String? = nil
+        taskId: Int,
+        stateName: String,
+        resource: String,
+        parameters: JSONValue,
+        timeoutSeconds: Int?,
+        heartbeatSeconds: Int?,
+        attempt: Int,
+        enteredEventId: Int,
+        credentials: JSONValue?,
+        taskToken: String? = nil
     ) {
         self.taskToken = taskToken
         self.taskId = taskId

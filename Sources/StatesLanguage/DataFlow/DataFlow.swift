@@ -86,7 +86,11 @@ enum DataFlow {
     }
 
     /// `ResultPath`: combines the raw state input with the result.
-    static func merge(_ result: JSONValue, into input: JSONValue, at selection: ResultPathSelection)
+    static func merge(
+        _ result: JSONValue,
+        into input: JSONValue,
+        at selection: ResultPathSelection
+    )
         throws(StatesError) -> JSONValue
     {
         switch selection {
@@ -98,14 +102,18 @@ enum DataFlow {
             } catch {
                 throw StatesError(
                     StatesError.Name.resultPathMatchFailure,
-                    cause: "Unable to apply ResultPath '\(path.text)' to input '\(input.serialized)'")
+                    cause: "Unable to apply ResultPath '\(path.text)' to input '\(input.serialized)'"
+                )
             }
         }
     }
 
     /// Evaluates a payload template (`Parameters`, `ResultSelector`, `ItemSelector`, `Assign`).
     static func evaluate(
-        _ template: PayloadTemplate, input: JSONValue, scope: Scope, random: inout SplitMix64
+        _ template: PayloadTemplate,
+        input: JSONValue,
+        scope: Scope,
+        random: inout SplitMix64
     ) throws(StatesError) -> JSONValue {
         switch template {
         case .constant(let value):
@@ -133,7 +141,11 @@ enum DataFlow {
 
     /// A `.$` value, `ErrorPath` or `CausePath`: a path (must exist) or an intrinsic call.
     static func resolve(
-        _ dynamic: DynamicValue, field: String, input: JSONValue, scope: Scope, random: inout SplitMix64
+        _ dynamic: DynamicValue,
+        field: String,
+        input: JSONValue,
+        scope: Scope,
+        random: inout SplitMix64
     ) throws(StatesError) -> JSONValue {
         switch dynamic {
         case .path(let path):
@@ -142,11 +154,18 @@ enum DataFlow {
             return try expression.evaluate(
                 resolve: { (path: JSONPath) throws(StatesError) -> JSONValue in
                     try require(path, field: field, input: input, scope: scope)
-                }, random: &random)
+                },
+                random: &random
+            )
         }
     }
 
-    static func require(_ path: JSONPath, field: String, input: JSONValue, scope: Scope) throws(StatesError)
+    static func require(
+        _ path: JSONPath,
+        field: String,
+        input: JSONValue,
+        scope: Scope
+    ) throws(StatesError)
         -> JSONValue
     {
         guard let value = read(path, input: input, scope: scope) else {

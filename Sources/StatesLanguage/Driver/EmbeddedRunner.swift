@@ -77,8 +77,11 @@ public struct EmbeddedRunner: Sendable {
         let start = ExecutionStart(
             input: input,
             executionArn: "arn:aws:states:\(region):\(account):execution:\(stateMachineName):\(executionName)",
-            executionName: executionName, stateMachineArn: stateMachineArn, stateMachineName: stateMachineName,
-            roleArn: roleArn)
+            executionName: executionName,
+            stateMachineArn: stateMachineArn,
+            stateMachineName: stateMachineName,
+            roleArn: roleArn
+        )
         func send(_ kind: ExecutionCommand.Kind) {
             // Commands built here always fit the state they are sent to; a rejection
             // would mean a bug in the loop below, and is surfaced as a stuck run.
@@ -111,7 +114,13 @@ public struct EmbeddedRunner: Sendable {
             send(.timerFired(timerId: timer.timerId))
         }
         return Result(
-            status: state.status, output: state.output, error: state.error, cause: state.cause, events: events,
-            state: state, endTime: now)
+            status: state.status,
+            output: state.output,
+            error: state.error,
+            cause: state.cause,
+            events: events,
+            state: state,
+            endTime: now
+        )
     }
 }

@@ -166,7 +166,10 @@ public struct ParallelState: Sendable {
 public struct MapState: Sendable {
     /// INLINE runs iterations inside this execution; DISTRIBUTED runs them as a
     /// map run whose inner events do not appear in this execution's history.
-    public enum Mode: String, Sendable { case inline = "INLINE", distributed = "DISTRIBUTED" }
+    public enum Mode: String, Sendable {
+        case inline = "INLINE"
+        case distributed = "DISTRIBUTED"
+    }
 
     public var processor: StateScope
     public var mode: Mode
@@ -198,7 +201,10 @@ public struct ItemBatcher: Sendable {
 
 /// One entry of a state's `Retry` list.
 public struct Retrier: Sendable {
-    public enum Jitter: String, Sendable { case full = "FULL", none = "NONE" }
+    public enum Jitter: String, Sendable {
+        case full = "FULL"
+        case none = "NONE"
+    }
     public var errorEquals: [String]
     public var intervalSeconds: Int
     public var maxAttempts: Int

@@ -3,7 +3,10 @@ public import JSON
 /// The outcome of validating a definition, shaped like the response of
 /// `ValidateStateMachineDefinition`: `OK` with no errors, `FAIL` otherwise.
 public struct ValidationResult: Sendable {
-    public enum Result: String, Sendable { case ok = "OK", fail = "FAIL" }
+    public enum Result: String, Sendable {
+        case ok = "OK"
+        case fail = "FAIL"
+    }
 
     public var result: Result
     /// Every problem found, errors and warnings, in document order.
@@ -21,7 +24,8 @@ public struct ValidationResult: Sendable {
                     "severity": .string(diagnostic.severity.rawValue), "code": .string(diagnostic.code),
                     "message": .string(diagnostic.message), "location": .string(diagnostic.location),
                 ]
-            })
+            }
+        )
         object["truncated"] = false
         return .object(object)
     }
@@ -39,7 +43,10 @@ extension StateMachineDefinition {
             json = try JSONParser.parse(text)
         } catch {
             let diagnostic = Diagnostic(
-                code: DiagnosticCode.invalidJSON, message: "The definition is not valid JSON: \(error)", location: "")
+                code: DiagnosticCode.invalidJSON,
+                message: "The definition is not valid JSON: \(error)",
+                location: ""
+            )
             return ValidationResult(result: .fail, diagnostics: [diagnostic], definition: nil)
         }
         return parse(json: json)
@@ -52,7 +59,10 @@ extension StateMachineDefinition {
         let definition = parser.parseDefinition(json)
         let failed = parser.diagnostics.contains { $0.severity == .error }
         return ValidationResult(
-            result: failed ? .fail : .ok, diagnostics: parser.diagnostics, definition: failed ? nil : definition)
+            result: failed ? .fail : .ok,
+            diagnostics: parser.diagnostics,
+            definition: failed ? nil : definition
+        )
     }
 
     /// `(definition?, diagnostics)` for callers that only want the pair.
@@ -101,8 +111,10 @@ struct DefinitionParser {
             return nil
         }
         checkFields(
-            object, allowed: ["Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage"],
-            at: "")
+            object,
+            allowed: ["Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage"],
+            at: ""
+        )
         let comment = optionalString(object, "Comment", at: "")
         _ = optionalString(object, "Version", at: "")
         if let language = parseQueryLanguage(object, at: "") { defaultLanguage = language }
@@ -116,13 +128,21 @@ struct DefinitionParser {
         }
         guard let scope = parseScope(object, at: "", language: defaultLanguage, extraFields: nil) else { return nil }
         return StateMachineDefinition(
-            comment: comment, scope: scope, timeoutSeconds: timeout, queryLanguage: defaultLanguage, source: json)
+            comment: comment,
+            scope: scope,
+            timeoutSeconds: timeout,
+            queryLanguage: defaultLanguage,
+            source: json
+        )
     }
 
     /// Parses `StartAt` + `States` of a scope; checks targets and reachability in it.
     /// `extraFields` nil means the caller has already checked the object's fields.
     mutating func parseScope(
-        _ object: JSONObject, at location: String, language: QueryLanguage, extraFields: Set<String>?
+        _ object: JSONObject,
+        at location: String,
+        language: QueryLanguage,
+        extraFields: Set<String>?
     ) -> StateScope? {
         if let extraFields {
             checkFields(object, allowed: extraFields.union(["StartAt", "States", "Comment"]), at: location)
@@ -149,9 +169,11 @@ struct DefinitionParser {
                 error("State names must be 1 to 80 characters long.", at: stateLocation)
             }
             if let other = seenStateNames[name] {
-                error(code: DiagnosticCode.duplicateStateName,
+                error(
+                    code: DiagnosticCode.duplicateStateName,
                     "State names must be unique in the whole state machine; '\(name)' is also at \(other).",
-                    at: stateLocation)
+                    at: stateLocation
+                )
             } else {
                 seenStateNames[name] = stateLocation
             }
@@ -164,14 +186,20 @@ struct DefinitionParser {
         // Targets and reachability.
         for (name, stateEdges) in edges {
             for edge in stateEdges where statesObject[edge.target] == nil {
-                error(code: DiagnosticCode.missingTransitionTarget,
-                    "Missing 'Next' target: \(edge.target) (from state '\(name)').", at: edge.location)
+                error(
+                    code: DiagnosticCode.missingTransitionTarget,
+                    "Missing 'Next' target: \(edge.target) (from state '\(name)').",
+                    at: edge.location
+                )
             }
         }
         if let startAt {
             if statesObject[startAt] == nil {
-                error(code: DiagnosticCode.missingTransitionTarget,
-                    "Missing 'StartAt' target: \(startAt) is not a state in this scope.", at: "\(location)/StartAt")
+                error(
+                    code: DiagnosticCode.missingTransitionTarget,
+                    "Missing 'StartAt' target: \(startAt) is not a state in this scope.",
+                    at: "\(location)/StartAt"
+                )
             } else {
                 var reached: Set<String> = [startAt]
                 var stack = [startAt]
@@ -182,8 +210,11 @@ struct DefinitionParser {
                     }
                 }
                 for name in statesObject.keys where !reached.contains(name) {
-                    error(code: DiagnosticCode.unreachableState, "State \"\(name)\" is not reachable.",
-                        at: "\(location)/States/\(name)")
+                    error(
+                        code: DiagnosticCode.unreachableState,
+                        "State \"\(name)\" is not reachable.",
+                        at: "\(location)/States/\(name)"
+                    )
                 }
             }
         }
@@ -234,7 +265,10 @@ struct DefinitionParser {
     ]
 
     mutating func parseState(
-        name: String, _ value: JSONValue, at location: String, language inherited: QueryLanguage,
+        name: String,
+        _ value: JSONValue,
+        at location: String,
+        language inherited: QueryLanguage,
         edges: inout [(target: String, location: String)]
     ) -> State? {
         guard let object = value.objectValue else {
@@ -260,8 +294,12 @@ struct DefinitionParser {
         checkFields(object, allowed: allowed, at: location)
 
         let state = State(
-            name: name, type: type, comment: optionalString(object, "Comment", at: location), queryLanguage: language,
-            location: location)
+            name: name,
+            type: type,
+            comment: optionalString(object, "Comment", at: location),
+            queryLanguage: language,
+            location: location
+        )
 
         // Next / End
         if type != .choice && type != .succeed && type != .fail {
@@ -334,8 +372,11 @@ struct DefinitionParser {
                             continue
                         }
                         if let scope = parseScope(
-                            branchObject, at: branchLocation, language: language, extraFields: ["QueryLanguage"])
-                        {
+                            branchObject,
+                            at: branchLocation,
+                            language: language,
+                            extraFields: ["QueryLanguage"]
+                        ) {
                             branches.append(scope)
                         }
                     }
@@ -382,7 +423,9 @@ struct DefinitionParser {
     }
 
     mutating func choiceState(
-        _ object: JSONObject, at location: String, language: QueryLanguage,
+        _ object: JSONObject,
+        at location: String,
+        language: QueryLanguage,
         edges: inout [(target: String, location: String)]
     ) -> ChoiceState {
         var choice = ChoiceState(choices: [], defaultNext: nil)
@@ -503,19 +546,28 @@ struct DefinitionParser {
                 if let type = configObject["ExecutionType"], type != "STANDARD", type != "EXPRESS" {
                     error(
                         "ExecutionType must be STANDARD or EXPRESS.",
-                        at: "\(processorLocation)/ProcessorConfig/ExecutionType")
+                        at: "\(processorLocation)/ProcessorConfig/ExecutionType"
+                    )
                 }
             } else {
                 error("ProcessorConfig must be an object.", at: "\(processorLocation)/ProcessorConfig")
             }
         }
         let processor = parseScope(
-            processorObject, at: processorLocation, language: language,
-            extraFields: legacy ? ["ProcessorConfig", "QueryLanguage"] : ["ProcessorConfig", "QueryLanguage"])
+            processorObject,
+            at: processorLocation,
+            language: language,
+            extraFields: legacy ? ["ProcessorConfig", "QueryLanguage"] : ["ProcessorConfig", "QueryLanguage"]
+        )
         var map = MapState(
-            processor: processor ?? StateScope(startAt: "", states: [], location: processorLocation), mode: mode,
-            itemsPath: .whole, itemSelector: nil, maxConcurrency: 0, label: optionalString(object, "Label", at: location),
-            itemBatcher: nil)
+            processor: processor ?? StateScope(startAt: "", states: [], location: processorLocation),
+            mode: mode,
+            itemsPath: .whole,
+            itemSelector: nil,
+            maxConcurrency: 0,
+            label: optionalString(object, "Label", at: location),
+            itemBatcher: nil
+        )
         map.usesS3IO = object["ItemReader"] != nil || object["ResultWriter"] != nil
         if let value = object["ItemBatcher"], language == .jsonPath {
             map.itemBatcher = itemBatcher(value, at: "\(location)/ItemBatcher")
@@ -531,7 +583,10 @@ struct DefinitionParser {
             map.maxConcurrencyPath = referencePathField(object, "MaxConcurrencyPath", at: location)
             map.toleratedFailureCountPath = referencePathField(object, "ToleratedFailureCountPath", at: location)
             map.toleratedFailurePercentagePath = referencePathField(
-                object, "ToleratedFailurePercentagePath", at: location)
+                object,
+                "ToleratedFailurePercentagePath",
+                at: location
+            )
         }
         if let value = object["MaxConcurrency"] {
             if case .integer(let count) = value, count >= 0 {
@@ -553,7 +608,8 @@ struct DefinitionParser {
             } else if language == .jsonPath {
                 error(
                     "ToleratedFailurePercentage must be a number from 0 to 100.",
-                    at: "\(location)/ToleratedFailurePercentage")
+                    at: "\(location)/ToleratedFailurePercentage"
+                )
             }
         }
         return map
@@ -569,7 +625,9 @@ struct DefinitionParser {
             allowed: [
                 "MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath",
                 "BatchInput",
-            ], at: location)
+            ],
+            at: location
+        )
         var batcher = ItemBatcher()
         batcher.maxItemsPerBatch = positiveInteger(object, "MaxItemsPerBatch", at: location)
         batcher.maxItemsPerBatchPath = referencePathField(object, "MaxItemsPerBatchPath", at: location)
@@ -601,7 +659,8 @@ struct DefinitionParser {
             if name.hasPrefix("States.") && !Self.predefinedErrors.contains(name) {
                 error(
                     "'\(name)' is not a predefined error; custom error names must not begin with 'States.'.",
-                    at: "\(location)/ErrorEquals/\(index)")
+                    at: "\(location)/ErrorEquals/\(index)"
+                )
             }
             names.append(name)
         }
@@ -628,10 +687,17 @@ struct DefinitionParser {
                 allowed: [
                     "ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds",
                     "JitterStrategy", "Comment",
-                ], at: here)
+                ],
+                at: here
+            )
             var retrier = Retrier(
-                errorEquals: errorEquals(object, at: here), intervalSeconds: 1, maxAttempts: 3, backoffRate: 2.0,
-                maxDelaySeconds: nil, jitter: .none)
+                errorEquals: errorEquals(object, at: here),
+                intervalSeconds: 1,
+                maxAttempts: 3,
+                backoffRate: 2.0,
+                maxDelaySeconds: nil,
+                jitter: .none
+            )
             if retrier.errorEquals.contains(StatesError.Name.all) && index != array.count - 1 {
                 error("A retrier with States.ALL must be the last one.", at: "\(here)/ErrorEquals")
             }
@@ -676,7 +742,9 @@ struct DefinitionParser {
     }
 
     mutating func catchers(
-        _ value: JSONValue, at location: String, language: QueryLanguage,
+        _ value: JSONValue,
+        at location: String,
+        language: QueryLanguage,
         edges: inout [(target: String, location: String)]
     ) -> [Catcher] {
         guard let array = value.arrayValue else {
@@ -813,7 +881,8 @@ struct DefinitionParser {
             } catch {
                 self.error(
                     "The value for the field '\(field)' must be a valid JSONPath or a valid intrinsic function call: \(error)",
-                    at: location)
+                    at: location
+                )
                 return nil
             }
         }

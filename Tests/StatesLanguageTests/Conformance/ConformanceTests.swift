@@ -63,7 +63,8 @@ import Testing
                 report += "- `\(name)`: \(reason.replacingOccurrences(of: "\n", with: " "))\n"
             }
             let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
-                "KNOWN_FAILURES.md")
+                "KNOWN_FAILURES.md"
+            )
             try report.write(to: url, atomically: true, encoding: .utf8)
         }
         #expect(jsonPathPassed >= Self.jsonPathFloor, "the JSONPath conformance score fell below its floor")
@@ -198,7 +199,8 @@ struct Normaliser {
                 jsonInputCount += 1
                 text.replaceSubrange(
                     text.index(after: start.lowerBound)..<text.index(before: end.upperBound),
-                    with: "<json-input:\(jsonInputCount)>")
+                    with: "<json-input:\(jsonInputCount)>"
+                )
             }
         }
         return .string(Self.substitute(text))

@@ -1,6 +1,6 @@
-import Synchronization
 import JSON
 import StatesLanguage
+import Synchronization
 import Testing
 
 @Suite struct ExecutionCoreTests {
@@ -13,12 +13,19 @@ import Testing
 
     func start(_ input: JSONValue) -> ExecutionCommand {
         ExecutionCommand(
-            now: Self.t0, entropy: 1,
+            now: Self.t0,
+            entropy: 1,
             .start(
                 ExecutionStart(
-                    input: input, executionArn: "arn:aws:states:us-east-1:1:execution:sm:e", executionName: "e",
-                    stateMachineArn: "arn:aws:states:us-east-1:1:stateMachine:sm", stateMachineName: "sm",
-                    roleArn: "role")))
+                    input: input,
+                    executionArn: "arn:aws:states:us-east-1:1:execution:sm:e",
+                    executionName: "e",
+                    stateMachineArn: "arn:aws:states:us-east-1:1:stateMachine:sm",
+                    stateMachineName: "sm",
+                    roleArn: "role"
+                )
+            )
+        )
     }
 
     @Test func aTaskIsScheduledWithResolvedParametersAndWaitsForItsResult() throws {
@@ -26,7 +33,8 @@ import Testing
             #"""
             {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
               "Parameters":{"id.$":"$.id","fixed":1},"ResultPath":"$.result","TimeoutSeconds":30,"End":true}}}
-            """#)
+            """#
+        )
         var state = ExecutionState(definition: machine)
         let events = try state.handle(start(["id": "a1"]))
         #expect(events.filter { $0.id > 0 }.map(\.type) == ["ExecutionStarted", "TaskStateEntered", "TaskScheduled"])
@@ -61,7 +69,8 @@ import Testing
                    "Retry":[{"ErrorEquals":["Boom"],"IntervalSeconds":2,"BackoffRate":3,"MaxAttempts":2}],
                    "Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.error","Next":"Handled"}]},
               "Handled":{"Type":"Pass","End":true}}}
-            """#)
+            """#
+        )
         var state = ExecutionState(definition: machine)
         try state.handle(start(["n": 1]))
         var now = Self.t0
@@ -70,7 +79,8 @@ import Testing
             let task = try #require(state.openTasks.values.first)
             #expect(task.attempt == attempt)
             try state.handle(
-                ExecutionCommand(now: now, entropy: 7, .taskFailed(taskId: task.taskId, error: "Boom", cause: "bad")))
+                ExecutionCommand(now: now, entropy: 7, .taskFailed(taskId: task.taskId, error: "Boom", cause: "bad"))
+            )
             guard let timer = state.timers.values.first else { break }
             dues.append((timer.due.millisecondsSinceEpoch - now.millisecondsSinceEpoch) / 1000)
             now = timer.due
@@ -86,13 +96,15 @@ import Testing
             #"""
             {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"r","End":true,
               "Retry":[{"ErrorEquals":["States.ALL"],"IntervalSeconds":10,"JitterStrategy":"FULL"}]}}}
-            """#)
+            """#
+        )
         func firstRetryDue(entropy: UInt64) throws -> Timestamp {
             var state = ExecutionState(definition: machine)
             try state.handle(start([:]))
             let taskId = try #require(state.openTasks.keys.first)
             let events = try state.handle(
-                ExecutionCommand(now: Self.t0, entropy: entropy, .taskFailed(taskId: taskId, error: "E", cause: "")))
+                ExecutionCommand(now: Self.t0, entropy: entropy, .taskFailed(taskId: taskId, error: "E", cause: ""))
+            )
             let dues = events.compactMap { event -> Timestamp? in
                 if case .timerScheduled(_, let due, .retry) = event.details { return due }
                 return nil
@@ -106,7 +118,8 @@ import Testing
 
     @Test func theExecutionTimeoutFiresBeforeALongWait() throws {
         let machine = try definition(
-            #"{"TimeoutSeconds":5,"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":60,"End":true}}}"#)
+            #"{"TimeoutSeconds":5,"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":60,"End":true}}}"#
+        )
         let result = EmbeddedRunner(definition: machine).run(input: [:])
         #expect(result.status == .timedOut)
         #expect(result.endTime == EmbeddedRunner(definition: machine).startTime.adding(seconds: 5))
@@ -115,7 +128,8 @@ import Testing
 
     @Test func aTaskTimeoutFailsTheStateWithStatesTimeout() throws {
         let machine = try definition(
-            #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"r","TimeoutSeconds":3,"End":true}}}"#)
+            #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"r","TimeoutSeconds":3,"End":true}}}"#
+        )
         let result = EmbeddedRunner(definition: machine) { _ in .noResponse }.run(input: [:])
         #expect(result.status == .failed)
         #expect(result.error == "States.Timeout")
@@ -140,7 +154,8 @@ import Testing
             {"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
               {"StartAt":"A","States":{"A":{"Type":"Task","Resource":"a","End":true}}},
               {"StartAt":"B","States":{"B":{"Type":"Task","Resource":"b","End":true}}}]}}}
-            """#)
+            """#
+        )
         var state = ExecutionState(definition: machine)
         try state.handle(start([:]))
         let tasks = state.openTasks.values.sorted { $0.taskId < $1.taskId }
@@ -156,14 +171,16 @@ import Testing
             #"""
             {"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":2,"End":true,
               "ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"r","End":true}}}}}}
-            """#)
+            """#
+        )
         var state = ExecutionState(definition: machine)
         try state.handle(start([1, 2, 3, 4, 5]))
         var answered = 0
         while let task = state.openTasks.values.min(by: { $0.taskId < $1.taskId }) {
             #expect(state.openTasks.count <= 2)
             try state.handle(
-                ExecutionCommand(now: Self.t0, entropy: 9, .taskSucceeded(taskId: task.taskId, output: task.parameters)))
+                ExecutionCommand(now: Self.t0, entropy: 9, .taskSucceeded(taskId: task.taskId, output: task.parameters))
+            )
             answered += 1
         }
         #expect(answered == 5)
@@ -182,7 +199,8 @@ import Testing
                 {"StartAt":"X","States":{"X":{"Type":"Pass","Result":"x","End":true}}},
                 {"StartAt":"Y","States":{"Y":{"Type":"Pass","Parameters":{"id.$":"States.UUID()"},"End":true}}}]},
               "Nap":{"Type":"Wait","Seconds":30,"End":true}}}
-            """#)
+            """#
+        )
         let flaky = Mutex(Set<Int>())
         let runner = EmbeddedRunner(definition: machine) { task in
             let first = flaky.withLock { $0.insert(task.enteredEventId).inserted }
@@ -205,7 +223,8 @@ import Testing
 
     @Test func aJSONataStateFailsAtRunTimeWithAClearError() throws {
         let machine = try definition(
-            #"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% 1 %}","End":true}}}"#)
+            #"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% 1 %}","End":true}}}"#
+        )
         let result = EmbeddedRunner(definition: machine).run(input: [:])
         #expect(result.status == .failed)
         #expect(result.error == "States.Runtime")
@@ -229,7 +248,8 @@ import Testing
                   "Resource":"arn:aws:states:::events:putEvents.waitForTaskToken",
                   "Parameters":{"token.$":"$$.Task.Token","item.$":"$.id"},"End":true}}}
                 """#
-            ).definition)
+            ).definition
+        )
         let runner = EmbeddedRunner(definition: machine) { task in
             task.parameters["token"] == task.taskToken.map(JSONValue.string) && task.taskToken?.count == 32
                 ? .succeeded(["approved": true]) : .failed(error: "Mismatch", cause: "\(task)")
@@ -260,14 +280,16 @@ import Testing
                   "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
                     "StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}}}
                 """#
-            ).definition)
+            ).definition
+        )
         let result = EmbeddedRunner(definition: machine).run(input: ["job": "j1", "items": [1, 2, 3]])
         #expect(result.status == .succeeded)
         #expect(
             result.output == [
                 ["BatchInput": ["job": "j1"], "Items": [["v": 1], ["v": 2]]],
                 ["BatchInput": ["job": "j1"], "Items": [["v": 3]]],
-            ])
+            ]
+        )
     }
 
     @Test func aMapWithAnItemReaderFailsAtRunTimeSayingItIsUnsupported() throws {
@@ -278,7 +300,8 @@ import Testing
                   "ItemReader":{"Resource":"arn:aws:states:::s3:getObject","Parameters":{"Bucket":"b","Key":"k"}},
                   "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}}}
                 """#
-            ).definition)
+            ).definition
+        )
         let result = EmbeddedRunner(definition: machine).run(input: [])
         #expect(result.status == .failed)
         #expect(result.cause?.contains("ItemReader") == true)

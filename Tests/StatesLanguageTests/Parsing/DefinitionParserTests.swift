@@ -13,7 +13,8 @@ import Testing
 
     @Test func aValidDefinitionIsOKWithNoDiagnostics() {
         let result = StateMachineDefinition.parse(
-            #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Succeed"}}}"#)
+            #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Succeed"}}}"#
+        )
         #expect(result.result == .ok)
         #expect(result.diagnostics.isEmpty)
         #expect(result.definition?.scope["A"]?.transition == .next("B"))
@@ -36,7 +37,8 @@ import Testing
               "M":{"Type":"Map","End":true},
               "P":{"Type":"Parallel","End":true}
             }}
-            """#)
+            """#
+        )
         #expect(has(found, "SCHEMA_VALIDATION_FAILED", at: "/Bogus"))
         #expect(has(found, "SCHEMA_VALIDATION_FAILED", at: "/States/A/Extra"))
         #expect(has(found, "MISSING_TRANSITION_TARGET", at: "/States/A/Next"))
@@ -51,7 +53,8 @@ import Testing
             #"""
             {"StartAt":"A","States":{"A":{"Type":"Parallel","End":true,"Branches":[
               {"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}]}}}
-            """#)
+            """#
+        )
         #expect(has(found, "DUPLICATE_STATE_NAME", at: "/States/A/Branches/0/States/A"))
     }
 
@@ -62,7 +65,8 @@ import Testing
              "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,
                   "Retry":[{"ErrorEquals":["States.Made.Up"],"BackoffRate":0.5}],
                   "Catch":[{"ErrorEquals":["States.ALL","Other"],"Next":"A"}]}}}
-            """#)
+            """#
+        )
         #expect(has(found, "SCHEMA_VALIDATION_FAILED", at: "/States/A/InputPath"))
         #expect(has(found, "SCHEMA_VALIDATION_FAILED", at: "/States/A/ResultPath"))
         #expect(has(found, "SCHEMA_VALIDATION_FAILED", at: "/States/T/Retry/0/ErrorEquals/0"))
@@ -72,14 +76,16 @@ import Testing
 
     @Test func nextAndEndAreMutuallyExclusiveAndOneIsRequired() {
         let found = diagnostics(
-            #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B","End":true},"B":{"Type":"Wait","Seconds":1}}}"#)
+            #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B","End":true},"B":{"Type":"Wait","Seconds":1}}}"#
+        )
         #expect(has(found, "SCHEMA_VALIDATION_FAILED", at: "/States/A"))
         #expect(has(found, "SCHEMA_VALIDATION_FAILED", at: "/States/B"))
     }
 
     @Test func jsonataStatesParseAndKeepTheirLanguage() {
         let result = StateMachineDefinition.parse(
-            #"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% 1 %}","End":true}}}"#)
+            #"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% 1 %}","End":true}}}"#
+        )
         #expect(result.result == .ok)
         #expect(result.definition?.scope["A"]?.queryLanguage == .jsonata)
     }
