@@ -195,4 +195,6 @@ package.targets += [
         exclude: ["Fixtures"],
         swiftSettings: swiftSettings
     ),
+    // The media workflows run by the pure core's EmbeddedRunner on the real tools/media handlers and ffmpeg.
+    .testTarget(name: "MediaWorkflowTests", dependencies: ["StatesLanguage", "JSON"], swiftSettings: swiftSettings),
 ]
