@@ -127,3 +127,27 @@ struct ExecutionTests {
         }
     }
 }
+
+@Suite("History shapes")
+struct HistoryShapeTests {
+    @Test("history events render as GetExecutionHistory shapes, with or without execution data")
+    func awsShapes() async throws {
+        let directory = TemporaryDirectory()
+        try await withEngine(directory.path) { engine in
+            let machine = try await engine.createStateMachine(name: "chain", definition: passChain)
+            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn, input: #"{"go": true}"#)
+            let events = try engine.history(executionArn: started.executionArn).events
+            let first = events[0].awsJSON()
+            #expect(first["type"] == "ExecutionStarted")
+            #expect(first["id"] == 1)
+            #expect(first["executionStartedEventDetails"]?["input"] == #"{"go":true}"#)
+            let entered = events[1].awsJSON(includeExecutionData: false)
+            #expect(entered["stateEnteredEventDetails"] == ["name": "P1"])
+            let page = try engine.history(executionArn: started.executionArn, reverseOrder: true, maxResults: 2)
+            #expect(page.events.map(\.id) == [events.count, events.count - 1])
+            let rest = try engine.history(executionArn: started.executionArn, reverseOrder: true, maxResults: 100, nextToken: page.nextToken)
+            #expect(rest.events.count == events.count - 2)
+            #expect(rest.nextToken == nil)
+        }
+    }
+}
