@@ -167,7 +167,10 @@ extension Engine {
         for id in state.openTasks.keys.sorted() where oldTasks[id] == nil {
             // Force-unwrap proven: `id` was just read from `state.openTasks`.
             let task = state.openTasks[id]!
-            let token = Self.needsToken(task.resource, activityPrefix: activityArnPrefix) ? makeToken(stream: row.stream) : nil
+            // The core's token (recorded in TaskScheduled) is the one `$$.Task.Token`
+            // hands to the definition, so it must be the one registered here.
+            let token = Self.needsToken(task.resource, activityPrefix: activityArnPrefix)
+                ? (task.taskToken ?? makeToken(stream: row.stream)) : nil
             step.tasksOpened.append(ExecutionStep.OpenTask(task: task, token: token))
             taskTokens[id] = token
         }

@@ -42,6 +42,12 @@ extension Engine {
     /// token at all, `TaskTimedOut` if it was issued here and its task is over
     /// (answered, timed out, or its execution stopped), `TaskDoesNotExist` otherwise.
     func closedTokenError(_ token: String) -> EngineError {
+        // Tokens chosen by the core (`$$.Task.Token`) are 32 lowercase hex digits.
+        // The token index keeps only open tokens, so a well-formed one that is not
+        // open is answered as a task that is over.
+        if token.utf8.count == 32, token.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) {
+            return EngineError(.taskTimedOut, "Task Timed Out: 'Provided task does not exist anymore'")
+        }
         var text = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while text.count % 4 != 0 { text += "=" }
         guard let bytes = Data(base64Encoded: text), bytes.count == 32 else {

@@ -33,6 +33,30 @@ struct TaskTokenTests {
         }
     }
 
+    @Test("$$.Task.Token passed in Parameters is the token the engine accepts, once")
+    func contextTokenIsTheRegisteredToken() async throws {
+        let directory = TemporaryDirectory()
+        try await withEngine(directory.path, clock: ManualClock()) { engine in
+            let activity = try await engine.createActivity(name: "reviewer")
+            let machine = try await engine.createStateMachine(
+                name: "m",
+                definition: activityMachine(activity.activityArn, extra: #", "Parameters": {"token.$": "$$.Task.Token"}"#)
+            )
+            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn)
+            let task = try #require(try await engine.getActivityTask(activityArn: activity.activityArn))
+            let token = try #require(try JSONParser.parse(task.input)["token"]?.stringValue)
+            #expect(token == task.taskToken)
+            try await engine.sendTaskSuccess(token: token, output: #"{"approved": true}"#)
+            let done = try await engine.awaitCompletion(executionArn: started.executionArn)
+            #expect(done.status == .succeeded)
+            #expect(done.output == ["approved": true])
+            let error = await #expect(throws: EngineError.self) {
+                try await engine.sendTaskSuccess(token: token, output: "{}")
+            }
+            #expect(error?.code == .taskTimedOut)
+        }
+    }
+
     @Test("SendTaskFailure fails the task with the worker's error and cause")
     func failure() async throws {
         let directory = TemporaryDirectory()
