@@ -93,7 +93,7 @@ package.targets += [
     .target(
         name: "Engine",
         dependencies: [
-            "EventLog", "LMDB", "StatesLanguage", "JSON",
+            "EventLog", "LMDB", "StatesLanguage", "JSON", "Messaging",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "Subprocess", package: "swift-subprocess"),

@@ -145,7 +145,8 @@ public actor Engine {
     public static func open(directory: String, configuration: Configuration = Configuration()) async throws -> Engine {
         var logConfiguration = configuration.log
         logConfiguration.kinds = EngineRecordKind.all
-        let log = try EventLog(directory: directory, indexes: [EngineIndex()], configuration: logConfiguration)
+        QueueRecordKind.register(in: &logConfiguration.kinds!)
+        let log = try EventLog(directory: directory, indexes: [EngineIndex(), QueueIndex()], configuration: logConfiguration)
         let engine = try Engine(log: log, configuration: configuration)
         try await engine.recover()
         return engine

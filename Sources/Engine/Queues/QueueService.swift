@@ -1,0 +1,253 @@
+public import EventLog
+import Foundation
+import JSON
+import LMDB
+public import Messaging
+import Synchronization
+
+/// Durable queues with SQS semantics, every change a ``QueueRecordKind`` record.
+///
+/// Each operation decides inside ``EventLog/transact(_:)``: it reads the queue's
+/// current contents from ``QueueIndex`` in the writer's transaction, appends the
+/// record its decision causes, and returns only after the commit. Two receivers
+/// can therefore never get the same message, and a send is accepted only when it
+/// is on disk. Visibility timeouts and delays are times written into the records
+/// (`visible`), compared with the clock when receiving: no timer records.
+///
+/// Other parts of the Engine deliver to a queue exactly once by calling
+/// ``send(in:queueArn:messages:time:)`` inside their own transaction.
+public final class QueueService: Sendable {
+    public struct Configuration: Sendable {
+        public var region = "us-east-1"
+        public var account = "123456789012"
+        public var clock: any EngineClock = SystemClock()
+        public init() {}
+    }
+
+    public let log: EventLog
+    public let configuration: Configuration
+    let databases: IndexDatabases
+    /// Long-polling receivers, woken after every commit that may make a message visible.
+    private let waiters = Mutex<[UInt64: Waiter]>([:])
+
+    enum Waiter {
+        case waiting(CheckedContinuation<Void, Never>)
+        /// Woken or timed out before the receiver registered: it returns at once.
+        case done
+    }
+    private let nextWaiter = Atomic<UInt64>(0)
+
+    /// Serves the queues of `log`, which must have been opened with a ``QueueIndex``
+    /// (``Engine/open(directory:configuration:)`` registers it).
+    public init(log: EventLog, configuration: Configuration = Configuration()) throws(QueueError) {
+        guard let databases = log.databases(ofIndex: QueueIndex().name) else {
+            throw QueueError(.storage, "the log was opened without the queues index")
+        }
+        self.log = log
+        self.configuration = configuration
+        self.databases = databases
+    }
+
+    func db(_ which: QueueIndex.DB) -> Database { databases[which.rawValue] }
+    func now() -> Int64 { configuration.clock.now() }
+
+    /// `arn:aws:sqs:REGION:ACCOUNT:NAME`.
+    public func arn(ofQueue name: String) -> String { "arn:aws:sqs:\(configuration.region):\(configuration.account):\(name)" }
+
+    // MARK: Queues
+
+    /// A queue as stored.
+    public struct Queue: Sendable, Hashable {
+        public var arn: String
+        public var name: String
+        public var attributes: QueueAttributes
+        public var created: Int64
+        public var modified: Int64
+
+        init(row: JSONValue) throws {
+            arn = row["arn"]?.stringValue ?? ""
+            name = row["name"]?.stringValue ?? ""
+            var values: [String: String] = [:]
+            for (key, value) in row["attributes"]?.objectValue?.entries ?? JSONObject().entries { values[key] = value.stringValue }
+            attributes = QueueAttributes()
+            try attributes.merge(values)
+            created = Int64(row["created"]?.integerValue ?? 0)
+            modified = Int64(row["modified"]?.integerValue ?? 0)
+        }
+    }
+
+    static func validateName(_ name: String) throws(QueueError) {
+        let base = name.hasSuffix(".fifo") ? String(name.dropLast(5)) : name
+        let allowed = base.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+        }
+        guard allowed, (1...80).contains(name.utf8.count), !base.isEmpty else {
+            throw QueueError(.invalidParameterValue, "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
+        }
+    }
+
+    func queue(_ arn: String, in transaction: ReadTransaction) throws -> Queue? {
+        guard let bytes = try transaction.value(forKey: QueueKeys.text(arn), in: db(.queues)) else { return nil }
+        return try Queue(row: try JSONParser.parse(bytes: bytes))
+    }
+
+    func requireQueue(_ arn: String, in transaction: ReadTransaction) throws -> Queue {
+        guard let queue = try queue(arn, in: transaction) else {
+            throw QueueError(.queueDoesNotExist, "The specified queue does not exist.")
+        }
+        return queue
+    }
+
+    /// The queue `arn`, or `nil`.
+    public func queue(arn: String) throws -> Queue? { try log.read { try queue(arn, in: $0) } }
+
+    /// Runs `body` in the writer's transaction, mapping storage failures to ``QueueError``.
+    func transact<Result: Sendable>(_ body: @escaping @Sendable (AppendTransaction) throws -> Result) async throws -> Result {
+        do {
+            return try await log.transact(body)
+        } catch let error as QueueError {
+            throw error
+        } catch let error as RecordDecodingError {
+            throw QueueError(.storage, "a queue record could not be read: \(error)")
+        } catch {
+            throw QueueError(.storage, "the log could not commit the queue change: \(error)")
+        }
+    }
+
+    func appendRecord(_ kind: RecordKind, _ payload: JSONValue, time: Int64, in append: AppendTransaction) throws {
+        try append.append(Record(kind: kind, timestamp: time * 1000, payload: payload.bytes))
+    }
+
+    /// Creates queue `name`, or returns the existing one if its attributes are the same.
+    /// - Throws: ``QueueError`` `QueueNameExists` when they differ; attribute errors.
+    @discardableResult
+    public func createQueue(name: String, attributes given: [String: String]) async throws -> Queue {
+        try Self.validateName(name)
+        let attributes = try QueueAttributes(given, queueName: name)
+        let arn = arn(ofQueue: name)
+        let time = now()
+        return try await transact { append in
+            if let existing = try self.queue(arn, in: append.transaction) {
+                guard existing.attributes.withDefaults == attributes.withDefaults else {
+                    throw QueueError(.queueNameExists, "A queue already exists with the same name and a different value for attribute(s) \(Self.differing(existing.attributes, attributes).joined(separator: ", "))")
+                }
+                return existing
+            }
+            var object = JSONObject()
+            for (key, value) in attributes.values.sorted(by: { $0.key < $1.key }) { object[key] = .string(value) }
+            try self.appendRecord(
+                QueueRecordKind.created, ["arn": .string(arn), "name": .string(name), "attributes": .object(object), "time": .integer(Int(time))],
+                time: time, in: append)
+            return try self.requireQueue(arn, in: append.transaction)
+        }
+    }
+
+    static func differing(_ lhs: QueueAttributes, _ rhs: QueueAttributes) -> [String] {
+        let left = lhs.withDefaults, right = rhs.withDefaults
+        return Set(left.keys).union(right.keys).filter { left[$0] != right[$0] }.sorted()
+    }
+
+    /// The queues whose names start with `prefix`, by name.
+    public func listQueues(prefix: String = "") throws -> [Queue] {
+        try log.read { transaction in
+            var queues: [Queue] = []
+            try transaction.withCursor(on: db(.queues)) { cursor in
+                var more = try cursor.first()
+                while more {
+                    let queue = try Queue(row: try JSONParser.parse(bytes: try cursor.value()))
+                    if queue.name.hasPrefix(prefix) { queues.append(queue) }
+                    more = try cursor.next()
+                }
+            }
+            return queues.sorted { $0.name < $1.name }
+        }
+    }
+
+    /// Sets attributes (`FifoQueue` cannot change).
+    public func setAttributes(arn: String, _ given: [String: String]) async throws {
+        let time = now()
+        try await transact { append in
+            var attributes = try self.requireQueue(arn, in: append.transaction).attributes
+            let wasFifo = attributes.isFifo
+            try attributes.merge(given)
+            guard attributes.isFifo == wasFifo else {
+                throw QueueError(.invalidAttributeName, "Unknown Attribute FifoQueue.")
+            }
+            var object = JSONObject()
+            for (key, value) in given.sorted(by: { $0.key < $1.key }) { object[key] = .string(value) }
+            try self.appendRecord(
+                QueueRecordKind.attributesSet, ["arn": .string(arn), "attributes": .object(object), "time": .integer(Int(time))],
+                time: time, in: append)
+        }
+        wakeReceivers()
+    }
+
+    /// Deletes the queue and its messages.
+    public func deleteQueue(arn: String) async throws {
+        let time = now()
+        try await transact { append in
+            _ = try self.requireQueue(arn, in: append.transaction)
+            try self.appendRecord(QueueRecordKind.deleted, ["arn": .string(arn), "time": .integer(Int(time))], time: time, in: append)
+        }
+    }
+
+    /// Removes every message of the queue.
+    public func purgeQueue(arn: String) async throws {
+        let time = now()
+        try await transact { append in
+            _ = try self.requireQueue(arn, in: append.transaction)
+            try self.appendRecord(QueueRecordKind.purged, ["arn": .string(arn), "time": .integer(Int(time))], time: time, in: append)
+        }
+    }
+
+    /// The source queues whose `RedrivePolicy` names `arn` as their dead-letter queue.
+    public func deadLetterSourceQueues(of arn: String) throws -> [Queue] {
+        _ = try log.read { try requireQueue(arn, in: $0) }
+        return try listQueues().filter { $0.attributes.redrivePolicy?.deadLetterTargetArn == arn }
+    }
+
+    // MARK: Waiting
+
+    /// Wakes every long-polling receiver to look again.
+    func wakeReceivers() {
+        let woken = waiters.withLock { waiters in
+            var continuations: [CheckedContinuation<Void, Never>] = []
+            for (id, waiter) in waiters {
+                if case .waiting(let continuation) = waiter { continuations.append(continuation) }
+                waiters[id] = .done
+            }
+            return continuations
+        }
+        for continuation in woken { continuation.resume() }
+    }
+
+    /// Waits until a commit wakes receivers or `duration` passes.
+    func waitForChange(atMost duration: Duration) async {
+        let id = nextWaiter.add(1, ordering: .relaxed).newValue
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let resumeNow = self.waiters.withLock { waiters in
+                        if case .done = waiters[id] { return true }
+                        waiters[id] = .waiting(continuation)
+                        return false
+                    }
+                    if resumeNow { continuation.resume() }
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: duration)
+                let waiter = self.waiters.withLock { waiters in
+                    let current = waiters[id]
+                    waiters[id] = .done
+                    return current
+                }
+                if case .waiting(let continuation) = waiter { continuation.resume() }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+        _ = waiters.withLock { $0.removeValue(forKey: id) }
+    }
+}
