@@ -146,7 +146,11 @@ public actor Engine {
         var logConfiguration = configuration.log
         logConfiguration.kinds = EngineRecordKind.all
         QueueRecordKind.register(in: &logConfiguration.kinds!)
-        let log = try EventLog(directory: directory, indexes: [EngineIndex(), QueueIndex()], configuration: logConfiguration)
+        let log = try EventLog(
+            directory: directory,
+            indexes: [EngineIndex(), QueueIndex(), EventsIndex()],
+            configuration: logConfiguration
+        )
         let engine = try Engine(log: log, configuration: configuration)
         try await engine.recover()
         return engine

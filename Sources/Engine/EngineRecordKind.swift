@@ -31,6 +31,7 @@ public enum EngineRecordKind {
         kinds.register(activityDeleted, name: "activity.deleted", versions: 1...1)
         kinds.register(executionStep, name: "execution.step", versions: 1...1)
         kinds.register(reviewResolved, name: "review.resolved", versions: 1...1)
+        EventsRecordKind.register(into: &kinds)
         return kinds
     }
 }

@@ -1,0 +1,210 @@
+import EventLog
+import Foundation
+import JSON
+import Logging
+public import ServiceLifecycle
+import StatesLanguage
+
+extension EventBuses: Service {
+    /// Runs due deliveries until cancelled (graceful shutdown).
+    ///
+    /// Every ``Engine/Configuration/timerResolution`` it takes the deliveries
+    /// whose time has come (new events, retries whose backoff elapsed,
+    /// redrives, and after a restart everything still pending), at most
+    /// ``Engine/Configuration/maxConcurrentTasks`` at once, and records each
+    /// outcome. A delivery interrupted by a crash is still pending in the log
+    /// and runs again after recovery: internal targets are keyed so that a
+    /// second run has no second effect, external ones get the same idempotency key.
+    public nonisolated func run() async throws {
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                for delivery in await takeDue() {
+                    group.addTask { await self.attempt(delivery) }
+                }
+                try? await Task.sleep(for: engine.configuration.timerResolution)
+            }
+        }
+    }
+
+    func takeDue() -> [EventDelivery] {
+        let time = now()
+        var due: [EventDelivery] = []
+        while inFlight.count < engine.configuration.maxConcurrentTasks, let first = dueQueue.min, first.due <= time {
+            dueQueue.removeMin()
+            // Stale heap entries (a delivery that was retried or finished) are skipped.
+            guard let delivery = pending[first.deliveryId], delivery.due == first.due,
+                inFlight.insert(first.deliveryId).inserted
+            else { continue }
+            due.append(delivery)
+        }
+        return due
+    }
+
+    nonisolated func attempt(_ delivery: EventDelivery) async {
+        let failure = await send(delivery)
+        await finish(delivery, failure: failure)
+    }
+
+    /// The outcome of one attempt: `nil` for success.
+    struct DeliveryFailure: Error {
+        var code: String
+        var message: String
+    }
+
+    /// Sends `delivery` to its target once.
+    nonisolated func send(_ delivery: EventDelivery) async -> DeliveryFailure? {
+        let arn = delivery.targetArn
+        if arn.hasPrefix("arn:aws:states:"), arn.contains(":stateMachine:") {
+            let input = (try? JSONParser.parse(delivery.body)) != nil ? delivery.body : JSONValue.string(delivery.body).serialized
+            do {
+                _ = try await engine.startExecution(stateMachineArn: arn, name: Self.executionName(delivery), input: input)
+                return nil
+            } catch let error as EngineError where error.code == .executionAlreadyExists {
+                return nil  // started by an earlier attempt whose success was not recorded
+            } catch let error as EngineError {
+                let code = error.code == .stateMachineDoesNotExist ? "RESOURCE_NOT_FOUND" : "SDK_CLIENT_ERROR"
+                return DeliveryFailure(code: code, message: error.message)
+            } catch {
+                return DeliveryFailure(code: "SDK_CLIENT_ERROR", message: "\(error)")
+            }
+        }
+        let input = (try? JSONParser.parse(delivery.body)) ?? .string(delivery.body)
+        let configuration = engine.configuration
+        if let inProcess = configuration.inProcessHandlers[arn] {
+            do {
+                _ = try await inProcess(input)
+                return nil
+            } catch let failure as TaskFailure {
+                return DeliveryFailure(code: failure.error, message: failure.cause)
+            } catch {
+                return DeliveryFailure(code: "SDK_CLIENT_ERROR", message: "\(error)")
+            }
+        }
+        let handler: TaskHandlerMap.Handler
+        if arn.hasPrefix("http://") || arn.hasPrefix("https://") {
+            handler = .http(url: arn, method: "POST", headers: [:])
+        } else if let configured = configuration.handlers.handler(for: arn) {
+            handler = configured
+        } else {
+            return DeliveryFailure(
+                code: "RESOURCE_NOT_FOUND",
+                message: "No handler is configured for the target \(arn); add it to workflows/handlers.yaml."
+            )
+        }
+        let invocation = TaskInvocation(
+            resource: arn,
+            input: input,
+            idempotencyKey: delivery.eventId,
+            token: nil,
+            executionArn: delivery.ruleArn,
+            stateName: delivery.targetId
+        )
+        switch await engine.runner.run(handler, invocation) {
+        case .succeeded: return nil
+        case .failed(let error, let cause):
+            return DeliveryFailure(code: error == StatesError.Name.taskFailed ? "SDK_CLIENT_ERROR" : error, message: cause)
+        }
+    }
+
+    /// Records the outcome of an attempt: success, a retry after a backoff, or a
+    /// dead letter once `MaximumRetryAttempts` retries were made or the event is
+    /// older than `MaximumEventAgeInSeconds`.
+    func finish(_ delivery: EventDelivery, failure: DeliveryFailure?) async {
+        defer { inFlight.remove(delivery.deliveryId) }
+        let time = now()
+        let id = JSONValue.string(delivery.deliveryId)
+        var next = delivery
+        let record: (RecordKind, JSONValue)
+        if let failure {
+            let attempts = delivery.attempt + 1
+            let due = time + Self.backoff(afterAttempt: attempts)
+            let tooOld = due - delivery.eventTime > Int64(delivery.maximumEventAgeSeconds) * 1000
+            if attempts > delivery.maximumRetryAttempts || tooOld {
+                record = (
+                    EventsRecordKind.deliveryDeadLettered,
+                    [
+                        "deliveryId": id, "error": .string(failure.code), "message": .string(failure.message),
+                        "time": .integer(Int(time)),
+                    ]
+                )
+            } else {
+                next.attempt = attempts
+                next.due = due
+                next.lastError = failure.code
+                next.lastMessage = failure.message
+                record = (
+                    EventsRecordKind.deliveryRetried,
+                    [
+                        "deliveryId": id, "attempt": .integer(attempts), "due": .integer(Int(due)),
+                        "error": .string(failure.code), "message": .string(failure.message),
+                    ]
+                )
+            }
+        } else {
+            record = (EventsRecordKind.deliverySucceeded, ["deliveryId": id, "time": .integer(Int(time))])
+        }
+        do {
+            try await append([record], about: delivery.deliveryId)
+        } catch {
+            // Still pending in the log: try again later rather than lose it.
+            engine.configuration.logger.info(
+                "event delivery outcome not recorded",
+                metadata: ["delivery": "\(delivery.deliveryId)", "error": "\(error)"]
+            )
+            next = delivery
+            next.due = time + 1000
+            queue(next)
+            return
+        }
+        if record.0 == EventsRecordKind.deliveryRetried {
+            queue(next)
+        } else {
+            pending[delivery.deliveryId] = nil
+        }
+    }
+
+    /// Exponential backoff: 1 s after the first failure, doubling, at most 5 minutes.
+    static func backoff(afterAttempt attempts: Int) -> Int64 {
+        Int64(1000) << Int64(min(max(attempts - 1, 0), 8)) > 300_000 ? 300_000 : Int64(1000) << Int64(min(max(attempts - 1, 0), 8))
+    }
+
+    /// The execution name of a state machine delivery: the event id and a hash
+    /// of the delivery, so each (event, bus, rule, target) starts one execution
+    /// and a re-run after a crash finds it already started.
+    static func executionName(_ delivery: EventDelivery) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in delivery.deliveryId.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return "\(delivery.eventId)-\(String(repeating: "0", count: 16 - hex.count))\(hex)"
+    }
+
+    // MARK: Views
+
+    /// Deliveries not yet done, oldest first by due time.
+    public nonisolated func pendingDeliveries() throws -> [EventDelivery] {
+        try values(in: .pending).map { try EventDelivery(recordJSON: $0) }.sorted { $0.due < $1.due }
+    }
+
+    /// Deliveries that exhausted their retries and were not redriven.
+    public nonisolated func deadLetters() throws -> [DeadLetter] {
+        try values(in: .deadLetters).map { try DeadLetter(recordJSON: $0) }
+    }
+
+    /// Sends a dead letter again: it becomes pending with fresh attempts.
+    /// - Throws: ``EngineError`` `ResourceNotFoundException` when it is not a dead letter.
+    public func redrive(deliveryId: String) async throws {
+        guard try stored(EventKeys.text(deliveryId), in: .deadLetters) != nil else {
+            throw EngineError(.resourceNotFound, "Dead letter \(deliveryId) does not exist.")
+        }
+        try await append(
+            [(EventsRecordKind.deliveryRedriven, ["deliveryId": .string(deliveryId), "due": .integer(Int(now()))])],
+            about: deliveryId
+        )
+        if let value = try stored(EventKeys.text(deliveryId), in: .pending) {
+            queue(try EventDelivery(recordJSON: value))
+        }
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+public import JSON
+import Messaging
+
+/// One `PutEvents` entry, as the request gives it.
+public struct EventEntry: Sendable {
+    public var source: String?
+    public var detailType: String?
+    /// JSON text of an object.
+    public var detail: String?
+    public var resources: [String]
+    /// The event's time in milliseconds since the epoch; `nil` means now.
+    public var time: Int64?
+    /// The bus name or ARN; `nil` means `default`.
+    public var eventBusName: String?
+
+    public init(
+        source: String?, detailType: String?, detail: String?, resources: [String] = [], time: Int64? = nil,
+        eventBusName: String? = nil
+    ) {
+        self.source = source
+        self.detailType = detailType
+        self.detail = detail
+        self.resources = resources
+        self.time = time
+        self.eventBusName = eventBusName
+    }
+
+    /// The size AWS counts against the 256 KiB request limit: 14 bytes for the
+    /// time plus the UTF-8 lengths of source, detail type, detail and resources.
+    public var size: Int {
+        14 + (source?.utf8.count ?? 0) + (detailType?.utf8.count ?? 0) + (detail?.utf8.count ?? 0)
+            + resources.reduce(0) { $0 + $1.utf8.count }
+    }
+}
+
+/// The answer for one `PutEvents` entry: an event id, or an error code and message.
+public struct PutEventsResultEntry: Sendable, Hashable {
+    public var eventId: String?
+    public var errorCode: String?
+    public var errorMessage: String?
+}
+
+extension EventBuses {
+    /// Accepts events: each valid entry becomes one ``EventsRecordKind/eventAccepted``
+    /// record carrying the deliveries its bus's enabled rules cause, all entries
+    /// of the request in one transaction. The answer comes after the commit.
+    ///
+    /// Entries are checked one by one, as AWS does: an invalid entry gets an
+    /// error code and message and the others are still accepted.
+    /// - Throws: ``EngineError`` `ValidationException` for more than 10 entries or
+    ///   more than 256 KiB; `InternalStorageFailure` when the log cannot commit.
+    public func putEvents(_ entries: [EventEntry]) async throws -> [PutEventsResultEntry] {
+        guard (1...Self.maximumEntries).contains(entries.count) else {
+            throw EngineError(
+                .validation,
+                "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to \(Self.maximumEntries)"
+            )
+        }
+        guard entries.reduce(0, { $0 + $1.size }) <= Self.maximumRequestBytes else {
+            throw EngineError(.validation, "Total size of the entries in the request is over the limit.")
+        }
+        let time = now()
+        var results: [PutEventsResultEntry] = []
+        var records: [(RecordKind, JSONValue)] = []
+        var deliveries: [EventDelivery] = []
+        for entry in entries {
+            let bus = busName(entry.eventBusName)
+            let detail: JSONValue
+            do {
+                detail = try Self.validated(entry)
+            } catch let error as EntryError {
+                results.append(PutEventsResultEntry(errorCode: error.code, errorMessage: error.message))
+                continue
+            }
+            guard routes[bus] != nil else {
+                results.append(
+                    PutEventsResultEntry(errorCode: "ResourceNotFoundException", errorMessage: "Event bus \(bus) does not exist.")
+                )
+                continue
+            }
+            let id = UUID().uuidString.lowercased()
+            let event: JSONValue = [
+                "version": "0", "id": .string(id), "detail-type": .string(entry.detailType ?? ""),
+                "source": .string(entry.source ?? ""), "account": .string(account),
+                "time": .string(Self.isoTime(entry.time ?? time)), "region": .string(region),
+                "resources": .array(entry.resources.map { .string($0) }), "detail": detail,
+            ]
+            route(event, on: bus, at: time, hops: 0, records: &records, deliveries: &deliveries)
+            results.append(PutEventsResultEntry(eventId: id))
+        }
+        if !records.isEmpty {
+            try await append(records, about: "event bus")
+            for delivery in deliveries { queue(delivery) }
+        }
+        return results
+    }
+
+    /// Matches `event` against `bus`'s enabled rules and adds its record and its
+    /// deliveries. A target that is another bus is not a delivery: the event is
+    /// accepted on that bus in the same transaction (exactly once), up to
+    /// ``maximumHops`` buses deep.
+    func route(
+        _ event: JSONValue,
+        on bus: String,
+        at time: Int64,
+        hops: Int,
+        records: inout [(RecordKind, JSONValue)],
+        deliveries: inout [EventDelivery]
+    ) {
+        guard let routes = routes[bus] else { return }
+        let eventId = event["id"]?.stringValue ?? ""
+        var own: [EventDelivery] = []
+        var forwards: [String] = []
+        for ruleName in routes.matcher.matches(event).sorted() {
+            guard let rule = routes.rules[ruleName], rule.enabled else { continue }
+            let context = TargetInputContext(ruleName: ruleName, ruleArn: rule.arn, ingestionTime: Self.isoTime(time))
+            for target in rule.targets.values.sorted(by: { $0.id < $1.id }) {
+                if let range = target.arn.range(of: ":event-bus/"), target.arn.hasPrefix("arn:aws:events:") {
+                    forwards.append(String(target.arn[range.upperBound...]))
+                    continue
+                }
+                // AWS delivers nothing when the input path selects nothing.
+                guard let body = target.input.body(for: event, context: context) else { continue }
+                own.append(
+                    EventDelivery(
+                        deliveryId: "\(eventId)/\(bus)/\(ruleName)/\(target.id)",
+                        eventId: eventId,
+                        busName: bus,
+                        ruleName: ruleName,
+                        ruleArn: rule.arn,
+                        targetId: target.id,
+                        targetArn: target.arn,
+                        body: body,
+                        eventTime: time,
+                        due: time,
+                        maximumRetryAttempts: target.maximumRetryAttempts,
+                        maximumEventAgeSeconds: target.maximumEventAgeSeconds,
+                        deadLetterArn: target.deadLetterArn
+                    )
+                )
+            }
+        }
+        records.append(
+            (
+                EventsRecordKind.eventAccepted,
+                [
+                    "bus": .string(bus), "id": .string(eventId), "event": event, "time": .integer(Int(time)),
+                    "deliveries": .array(own.map(\.recordJSON)),
+                ]
+            )
+        )
+        deliveries += own
+        if hops + 1 < Self.maximumHops {
+            for next in forwards where next != bus {
+                route(event, on: next, at: time, hops: hops + 1, records: &records, deliveries: &deliveries)
+            }
+        }
+    }
+
+    struct EntryError: Error {
+        var code: String
+        var message: String
+    }
+
+    /// AWS's per-entry checks; returns the parsed detail.
+    static func validated(_ entry: EventEntry) throws -> JSONValue {
+        func missing(_ member: String) -> EntryError {
+            EntryError(code: "InvalidArgument", message: "Parameter \(member) is not valid. Reason: \(member) is a required argument.")
+        }
+        guard let source = entry.source, !source.isEmpty else { throw missing("Source") }
+        guard let detailType = entry.detailType, !detailType.isEmpty else { throw missing("DetailType") }
+        guard let detail = entry.detail, !detail.isEmpty else { throw missing("Detail") }
+        guard let parsed = try? JSONParser.parse(detail), case .object = parsed else {
+            throw EntryError(code: "MalformedDetail", message: "Detail is malformed.")
+        }
+        return parsed
+    }
+
+    /// `2026-11-25T15:51:00Z`: AWS's event time format, from milliseconds since the epoch.
+    static func isoTime(_ milliseconds: Int64) -> String {
+        let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))Z"
+    }
+}

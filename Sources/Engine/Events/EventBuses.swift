@@ -1,0 +1,263 @@
+public import EventLog
+import Foundation
+import HeapModule
+public import JSON
+import LMDB
+import Messaging
+
+/// Event buses, rules and targets run durably on the Engine's log: EventBridge's
+/// semantics (from `Messaging`) made records, views and deliveries.
+///
+/// Every change is a record (``EventsRecordKind``) and every view an
+/// ``EventsIndex`` database written in the same transaction. `PutEvents` matches
+/// each event against the bus's rules and writes, in the record that accepts the
+/// event, the deliveries it causes (``EventDelivery``): an event forwarded to
+/// another bus is accepted there in the same transaction (exactly once), a state
+/// machine is started with a name derived from the delivery (so a re-run after a
+/// crash finds it started), and HTTP endpoints and local handlers are called at
+/// least once with the event id as idempotency key. A failed delivery is retried
+/// on a durable timer by its target's `RetryPolicy`, and then becomes a
+/// ``DeadLetter`` that ``redrive(deliveryId:)`` sends again.
+///
+/// Open it on an opened ``Engine`` with ``open(engine:)``, and keep ``run()``
+/// running beside the engine's.
+///
+/// ## Topics
+/// ### Buses
+/// - ``createEventBus(name:description:)``
+/// - ``describeEventBus(name:)``
+/// - ``listEventBuses(namePrefix:)``
+/// - ``deleteEventBus(name:)``
+/// - ``putEvents(_:)``
+/// ### Rules and targets
+/// - ``putRule(_:)``
+/// - ``setRuleState(bus:name:enabled:)``
+/// - ``describeRule(bus:name:)``
+/// - ``listRules(bus:namePrefix:)``
+/// - ``deleteRule(bus:name:)``
+/// - ``putTargets(bus:rule:targets:)``
+/// - ``removeTargets(bus:rule:ids:)``
+/// - ``listTargets(bus:rule:)``
+/// ### Deliveries
+/// - ``run()``
+/// - ``pendingDeliveries()``
+/// - ``deadLetters()``
+/// - ``redrive(deliveryId:)``
+public actor EventBuses {
+    /// The bus every account has, which cannot be deleted.
+    public static let defaultBusName = "default"
+    /// AWS's limits on one `PutEvents` request.
+    public static let maximumEntries = 10
+    public static let maximumRequestBytes = 256 * 1024
+    /// How many buses an event may be forwarded through, so a cycle of bus
+    /// targets ends (AWS refuses deeper chains too).
+    static let maximumHops = 5
+
+    public nonisolated let engine: Engine
+    nonisolated let index: IndexDatabases
+    nonisolated var log: EventLog { engine.log }
+
+    /// Routing state of each bus, loaded from the views at open and changed
+    /// only after the record that changes it committed.
+    var routes: [String: BusRoutes] = [:]
+    var pending: [String: EventDelivery] = [:]
+    var dueQueue = Heap<DueDelivery>()
+    var inFlight: Set<String> = []
+
+    struct BusRoutes {
+        var matcher = RuleMatcher()
+        var rules: [String: RuleRoute] = [:]
+    }
+
+    struct RuleRoute {
+        var arn: String
+        var enabled: Bool
+        var pattern: EventPattern?
+        var targets: [String: TargetRoute] = [:]
+    }
+
+    struct TargetRoute {
+        var id: String
+        var arn: String
+        var input: TargetInput
+        var maximumRetryAttempts: Int
+        var maximumEventAgeSeconds: Int
+        var deadLetterArn: String?
+    }
+
+    struct DueDelivery: Comparable {
+        var due: Int64
+        var deliveryId: String
+        static func < (lhs: DueDelivery, rhs: DueDelivery) -> Bool {
+            (lhs.due, lhs.deliveryId) < (rhs.due, rhs.deliveryId)
+        }
+    }
+
+    /// Opens the buses of `engine`'s log: loads rules and targets into matchers,
+    /// re-queues every pending delivery (recovery), and creates the `default`
+    /// bus the first time.
+    /// - Throws: ``EngineError`` when the views cannot be read or the default bus not written.
+    public static func open(engine: Engine) async throws -> EventBuses {
+        guard let index = engine.log.databases(ofIndex: EventsIndex().name) else {
+            throw EngineError(.storage, "The log was opened without the events index; open it with Engine.open.")
+        }
+        let buses = EventBuses(engine: engine, index: index)
+        try await buses.load()
+        if try buses.storedBus(defaultBusName) == nil {
+            _ = try await buses.createEventBus(name: defaultBusName, description: nil)
+        }
+        return buses
+    }
+
+    init(engine: Engine, index: IndexDatabases) {
+        self.engine = engine
+        self.index = index
+    }
+
+    nonisolated func db(_ which: EventsIndex.DB) -> Database { index[which.rawValue] }
+    nonisolated func now() -> Int64 { engine.configuration.clock.now() }
+    nonisolated var region: String { engine.configuration.region }
+    nonisolated var account: String { engine.configuration.account }
+
+    private func load() throws {
+        for bus in try values(in: .buses) {
+            routes[bus["Name"]?.stringValue ?? ""] = BusRoutes()
+        }
+        for rule in try values(in: .rules) {
+            let bus = rule["EventBusName"]?.stringValue ?? ""
+            let name = rule["Name"]?.stringValue ?? ""
+            install(rule: rule, bus: bus, name: name)
+        }
+        for target in try values(in: .targets) {
+            let bus = target["EventBusName"]?.stringValue ?? ""
+            let rule = target["RuleName"]?.stringValue ?? ""
+            if let route = try? Self.targetRoute(target) { routes[bus]?.rules[rule]?.targets[route.id] = route }
+        }
+        for value in try values(in: .pending) {
+            let delivery = try EventDelivery(recordJSON: value)
+            queue(delivery)
+        }
+    }
+
+    nonisolated func values(in which: EventsIndex.DB, prefix: [UInt8] = []) throws -> [JSONValue] {
+        try log.read { transaction in
+            try transaction.withCursor(on: db(which)) { cursor in
+                var values: [JSONValue] = []
+                var more = try cursor.seek(atLeast: prefix)
+                while more {
+                    guard try cursor.key().starts(with: prefix) else { break }
+                    values.append(try JSONParser.parse(bytes: try cursor.value()))
+                    more = try cursor.next()
+                }
+                return values
+            }
+        }
+    }
+
+    nonisolated func stored(_ key: [UInt8], in which: EventsIndex.DB) throws -> JSONValue? {
+        guard let bytes = try log.read({ try $0.value(forKey: key, in: db(which)) }) else { return nil }
+        return try JSONParser.parse(bytes: bytes)
+    }
+
+    nonisolated func storedBus(_ name: String) throws -> JSONValue? { try stored(EventKeys.bus(name), in: .buses) }
+
+    /// Appends JSON records in one transaction and waits for the commit.
+    func append(_ records: [(RecordKind, JSONValue)], about subject: String) async throws {
+        let time = now()
+        let batch = records.map { Record(kind: $0.0, timestamp: time * 1000, stream: .none, payload: $0.1.bytes) }
+        do { try await log.append(batch) } catch {
+            throw EngineError(.storage, "The log could not commit the change to \(subject): \(error)")
+        }
+    }
+
+    func queue(_ delivery: EventDelivery) {
+        pending[delivery.deliveryId] = delivery
+        dueQueue.insert(DueDelivery(due: delivery.due, deliveryId: delivery.deliveryId))
+    }
+
+    // MARK: Names and ARNs
+
+    /// The bus name of `nameOrArn` (an `EventBusName` may be either); `nil` means `default`.
+    public nonisolated func busName(_ nameOrArn: String?) -> String {
+        guard let text = nameOrArn, !text.isEmpty else { return Self.defaultBusName }
+        if text.hasPrefix("arn:"), let range = text.range(of: ":event-bus/") { return String(text[range.upperBound...]) }
+        return text
+    }
+
+    nonisolated func busArn(_ name: String) -> String { "arn:aws:events:\(region):\(account):event-bus/\(name)" }
+
+    nonisolated func ruleArn(bus: String, name: String) -> String {
+        bus == Self.defaultBusName
+            ? "arn:aws:events:\(region):\(account):rule/\(name)"
+            : "arn:aws:events:\(region):\(account):rule/\(bus)/\(name)"
+    }
+
+    nonisolated func requireBus(_ name: String) throws -> JSONValue {
+        guard let bus = try storedBus(name) else {
+            throw EngineError(.resourceNotFound, "Event bus \(name) does not exist.")
+        }
+        return bus
+    }
+
+    static func validateName(_ name: String, member: String) throws {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")
+        guard (1...64).contains(name.count), name.allSatisfy({ allowed.contains($0) }) else {
+            throw EngineError(
+                .validation,
+                "1 validation error detected: Value '\(name)' at '\(member)' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+"
+            )
+        }
+    }
+
+    // MARK: Buses
+
+    /// Creates a bus and returns its ARN.
+    /// - Throws: ``EngineError`` `ResourceAlreadyExistsException`, `ValidationException`.
+    public func createEventBus(name: String, description: String?) async throws -> String {
+        try Self.validateName(name, member: "name")
+        if try storedBus(name) != nil || routes[name] != nil {
+            throw EngineError(.resourceAlreadyExists, "Event bus \(name) already exists.")
+        }
+        let arn = busArn(name)
+        var record: JSONObject = ["name": .string(name), "arn": .string(arn), "time": .integer(Int(now()))]
+        if let description { record["description"] = .string(description) }
+        routes[name] = BusRoutes()
+        do { try await append([(EventsRecordKind.busCreated, .object(record))], about: arn) } catch {
+            routes[name] = nil
+            throw error
+        }
+        return arn
+    }
+
+    /// The bus as `DescribeEventBus` answers (`Name`, `Arn`, `Description`, `CreationTime` in ms).
+    public nonisolated func describeEventBus(name: String) throws -> JSONValue { try requireBus(busName(name)) }
+
+    /// Every bus whose name starts with `namePrefix`, by name.
+    public nonisolated func listEventBuses(namePrefix: String?) throws -> [JSONValue] {
+        try values(in: .buses, prefix: EventKeys.text(namePrefix ?? ""))
+    }
+
+    /// Deletes a bus with its rules and targets; deleting one that does not
+    /// exist succeeds, as on AWS, and the default bus cannot be deleted.
+    public func deleteEventBus(name: String) async throws {
+        let name = busName(name)
+        guard name != Self.defaultBusName else {
+            throw EngineError(.validation, "Cannot delete event bus default.")
+        }
+        guard try storedBus(name) != nil else { return }
+        try await append(
+            [(EventsRecordKind.busDeleted, ["name": .string(name), "time": .integer(Int(now()))])],
+            about: busArn(name)
+        )
+        routes[name] = nil
+    }
+}
+
+extension EngineError.Code {
+    /// EventBridge: the bus, rule or target does not exist.
+    public static let resourceNotFound = Self(rawValue: "ResourceNotFoundException")
+    /// EventBridge: a bus of that name exists.
+    public static let resourceAlreadyExists = Self(rawValue: "ResourceAlreadyExistsException")
+    /// EventBridge: the event pattern is not valid.
+    public static let invalidEventPattern = Self(rawValue: "InvalidEventPatternException")
+}

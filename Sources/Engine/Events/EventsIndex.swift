@@ -1,0 +1,131 @@
+public import EventLog
+import JSON
+public import LMDB
+
+/// The event buses' views of the log, maintained in the transaction that
+/// appends each record and rebuilt by `stepline verify` from the records alone.
+///
+/// | database | key | value |
+/// |---|---|---|
+/// | `events.buses` | bus name | the bus (`Name`, `Arn`, `Description`, `CreationTime`) |
+/// | `events.rules` | bus, 0, rule name | the rule as `DescribeRule` shows it |
+/// | `events.targets` | bus, 0, rule, 0, target id | the target as `PutTargets` gave it |
+/// | `events.pending` | delivery id | an ``EventDelivery`` not yet done: what recovery re-runs |
+/// | `events.deadLetters` | delivery id | a delivery that exhausted its retries, with AWS's error attributes |
+///
+/// Every value is a function of the records: times come from the records, and
+/// the deliveries of an event were decided when it was accepted.
+public struct EventsIndex: LogIndex {
+    public let name = "events"
+    public let databaseNames = ["events.buses", "events.rules", "events.targets", "events.pending", "events.deadLetters"]
+
+    enum DB: Int {
+        case buses, rules, targets, pending, deadLetters
+    }
+
+    public init() {}
+
+    public func apply(_ entry: LogEntry, to databases: IndexDatabases, in transaction: WriteTransaction) throws {
+        func db(_ which: DB) -> Database { databases[which.rawValue] }
+        let kind = entry.header.kind
+        guard (EventsRecordKind.busCreated...EventsRecordKind.deliveryRedriven).contains(kind) else { return }
+        let fields = try RecordFields(bytes: entry.payload, what: "events record at \(entry.sequence)")
+        switch kind {
+        case EventsRecordKind.busCreated:
+            let bus: JSONValue = [
+                "Name": try fields.value("name"), "Arn": try fields.value("arn"),
+                "Description": fields.optional("description") ?? .null,
+                "CreationTime": try fields.value("time"),
+            ]
+            try transaction.put(bus.bytes, forKey: EventKeys.bus(try fields.string("name")), in: db(.buses))
+        case EventsRecordKind.busDeleted:
+            let name = try fields.string("name")
+            try transaction.delete(key: EventKeys.bus(name), in: db(.buses))
+            for which in [DB.rules, .targets] {
+                try deleteAll(prefix: EventKeys.bus(name) + [0], in: db(which), transaction)
+            }
+        case EventsRecordKind.rulePut:
+            let rule = try fields.value("rule")
+            let bus = rule["EventBusName"]?.stringValue ?? ""
+            let name = rule["Name"]?.stringValue ?? ""
+            try transaction.put(rule.bytes, forKey: EventKeys.rule(bus, name), in: db(.rules))
+        case EventsRecordKind.ruleDeleted:
+            let (bus, name) = (try fields.string("bus"), try fields.string("name"))
+            try transaction.delete(key: EventKeys.rule(bus, name), in: db(.rules))
+            try deleteAll(prefix: EventKeys.rule(bus, name) + [0], in: db(.targets), transaction)
+        case EventsRecordKind.targetsPut:
+            let (bus, rule) = (try fields.string("bus"), try fields.string("rule"))
+            for target in try fields.value("targets").arrayValue ?? [] {
+                let id = target["Id"]?.stringValue ?? ""
+                try transaction.put(target.bytes, forKey: EventKeys.target(bus, rule, id), in: db(.targets))
+            }
+        case EventsRecordKind.targetsRemoved:
+            let (bus, rule) = (try fields.string("bus"), try fields.string("rule"))
+            for id in try fields.value("ids").arrayValue ?? [] {
+                try transaction.delete(key: EventKeys.target(bus, rule, id.stringValue ?? ""), in: db(.targets))
+            }
+        case EventsRecordKind.eventAccepted:
+            for delivery in try fields.value("deliveries").arrayValue ?? [] {
+                let id = delivery["deliveryId"]?.stringValue ?? ""
+                try transaction.put(delivery.bytes, forKey: EventKeys.text(id), in: db(.pending))
+            }
+        case EventsRecordKind.deliverySucceeded:
+            try transaction.delete(key: EventKeys.text(try fields.string("deliveryId")), in: db(.pending))
+        case EventsRecordKind.deliveryRetried:
+            let key = EventKeys.text(try fields.string("deliveryId"))
+            guard let bytes = try transaction.value(forKey: key, in: db(.pending)) else { return }
+            var delivery = try EventDelivery(recordJSON: try JSONParser.parse(bytes: bytes))
+            delivery.attempt = try fields.integer("attempt")
+            delivery.due = Int64(try fields.integer("due"))
+            delivery.lastError = try fields.string("error")
+            delivery.lastMessage = try fields.string("message")
+            try transaction.put(delivery.recordJSON.bytes, forKey: key, in: db(.pending))
+        case EventsRecordKind.deliveryDeadLettered:
+            let key = EventKeys.text(try fields.string("deliveryId"))
+            guard let bytes = try transaction.value(forKey: key, in: db(.pending)) else { return }
+            let delivery = try EventDelivery(recordJSON: try JSONParser.parse(bytes: bytes))
+            let letter = DeadLetter(
+                delivery: delivery,
+                errorCode: try fields.string("error"),
+                errorMessage: try fields.string("message"),
+                time: Int64(try fields.integer("time"))
+            )
+            try transaction.delete(key: key, in: db(.pending))
+            try transaction.put(letter.recordJSON.bytes, forKey: key, in: db(.deadLetters))
+        case EventsRecordKind.deliveryRedriven:
+            let key = EventKeys.text(try fields.string("deliveryId"))
+            guard let bytes = try transaction.value(forKey: key, in: db(.deadLetters)) else { return }
+            var delivery = try DeadLetter(recordJSON: try JSONParser.parse(bytes: bytes)).delivery
+            delivery.attempt = 0
+            delivery.due = Int64(try fields.integer("due"))
+            delivery.redriveCount += 1
+            try transaction.delete(key: key, in: db(.deadLetters))
+            try transaction.put(delivery.recordJSON.bytes, forKey: key, in: db(.pending))
+        default:
+            break
+        }
+    }
+
+    private func deleteAll(prefix: [UInt8], in database: Database, _ transaction: WriteTransaction) throws {
+        var keys: [[UInt8]] = []
+        try transaction.withCursor(on: database) { cursor in
+            var more = try cursor.seek(atLeast: prefix)
+            while more {
+                let key = try cursor.key()
+                guard key.starts(with: prefix) else { break }
+                keys.append(Array(key))
+                more = try cursor.next()
+            }
+        }
+        for key in keys { try transaction.delete(key: key, in: database) }
+    }
+}
+
+/// Key encodings of the ``EventsIndex`` databases: names joined by a 0 byte,
+/// which no bus, rule or target name may contain, so a bus's keys are one range.
+enum EventKeys {
+    static func text(_ value: String) -> [UInt8] { Array(value.utf8) }
+    static func bus(_ name: String) -> [UInt8] { text(name) }
+    static func rule(_ bus: String, _ name: String) -> [UInt8] { text(bus) + [0] + text(name) }
+    static func target(_ bus: String, _ rule: String, _ id: String) -> [UInt8] { self.rule(bus, rule) + [0] + text(id) }
+}

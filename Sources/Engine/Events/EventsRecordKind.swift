@@ -1,0 +1,50 @@
+public import EventLog
+
+/// The record kinds of event buses, rules, targets and deliveries, with their
+/// schema versions.
+///
+/// They live beside ``EngineRecordKind`` (the numbers 20…29 are reserved for
+/// them) and are registered with it, so one log holds workflows and events and
+/// `stepline verify` rebuilds ``EventsIndex`` from the same records. Payloads are
+/// JSON objects; numbers are frozen once shipped.
+public enum EventsRecordKind {
+    /// A bus was created: `{name, arn, description?, time}`.
+    public static let busCreated = RecordKind(20)
+    /// A bus was deleted (with its rules and targets): `{name, time}`.
+    public static let busDeleted = RecordKind(21)
+    /// A rule was created or changed (including enable and disable): the whole rule.
+    public static let rulePut = RecordKind(22)
+    /// A rule was deleted: `{bus, name}`.
+    public static let ruleDeleted = RecordKind(23)
+    /// Targets were added or replaced: `{bus, rule, targets: [target]}`.
+    public static let targetsPut = RecordKind(24)
+    /// Targets were removed: `{bus, rule, ids}`.
+    public static let targetsRemoved = RecordKind(25)
+    /// An event was accepted on a bus, with the deliveries its matching rules
+    /// cause (``EventDelivery``): routing is decided when the event is appended.
+    public static let eventAccepted = RecordKind(26)
+    /// A delivery succeeded: `{deliveryId, time}`.
+    public static let deliverySucceeded = RecordKind(27)
+    /// A delivery attempt failed and another is due: `{deliveryId, attempt, due, error, message}`.
+    public static let deliveryRetried = RecordKind(28)
+    /// A delivery exhausted its retry policy and became a dead letter:
+    /// `{deliveryId, error, message, time}`.
+    public static let deliveryDeadLettered = RecordKind(29)
+    /// A dead letter was redriven: its delivery is pending again, `{deliveryId, due}`.
+    public static let deliveryRedriven = RecordKind(30)
+
+    /// Adds every events kind to `kinds` (``EngineRecordKind/all`` calls it).
+    public static func register(into kinds: inout RecordKinds) {
+        kinds.register(busCreated, name: "events.bus.created", versions: 1...1)
+        kinds.register(busDeleted, name: "events.bus.deleted", versions: 1...1)
+        kinds.register(rulePut, name: "events.rule.put", versions: 1...1)
+        kinds.register(ruleDeleted, name: "events.rule.deleted", versions: 1...1)
+        kinds.register(targetsPut, name: "events.targets.put", versions: 1...1)
+        kinds.register(targetsRemoved, name: "events.targets.removed", versions: 1...1)
+        kinds.register(eventAccepted, name: "events.event.accepted", versions: 1...1)
+        kinds.register(deliverySucceeded, name: "events.delivery.succeeded", versions: 1...1)
+        kinds.register(deliveryRetried, name: "events.delivery.retried", versions: 1...1)
+        kinds.register(deliveryDeadLettered, name: "events.delivery.deadLettered", versions: 1...1)
+        kinds.register(deliveryRedriven, name: "events.delivery.redriven", versions: 1...1)
+    }
+}

@@ -1,0 +1,189 @@
+public import Engine
+import HTTPTypes
+import JSON
+import Messaging
+
+/// The EventBridge JSON API (`AWSEvents.*`, awsJson 1.1) over ``EventBuses``.
+///
+/// Each operation reads its input as AWS's model names it, calls the buses and
+/// shapes the output; engine errors keep their AWS code (`ResourceNotFoundException`,
+/// `InvalidEventPatternException`, `ValidationException`) and message.
+///
+/// ```swift
+/// let handler = EventBridgeOperations.table(buses: try await EventBuses.open(engine: engine))
+/// ```
+public enum EventBridgeOperations {
+    /// The operation table to register with the server.
+    public static func table(buses: EventBuses, tokens: PaginationTokenCodec = PaginationTokenCodec()) -> AWSOperationTable {
+        var table = AWSOperationTable(service: .events)
+        table.register("CreateEventBus") { input, _ async throws(AWSError) in
+            let name = try input.requiredString("Name", length: 1...256)
+            let description = try input.string("Description", length: 0...512)
+            let arn = try await call { try await buses.createEventBus(name: name, description: description) }
+            return ["EventBusArn": .string(arn)]
+        }
+        table.register("DescribeEventBus") { input, _ async throws(AWSError) in
+            let name = try input.string("Name", length: 1...1600)
+            return presented(try await call { try buses.describeEventBus(name: buses.busName(name)) })
+        }
+        table.register("DeleteEventBus") { input, _ async throws(AWSError) in
+            let name = try input.requiredString("Name", length: 1...256)
+            try await call { try await buses.deleteEventBus(name: name) }
+            return [:]
+        }
+        table.register("ListEventBuses") { input, _ async throws(AWSError) in
+            let prefix = try input.string("NamePrefix", length: 1...256)
+            let page = try PageRequest(
+                input, sizeMember: "Limit", tokenMember: "NextToken", defaultLimit: 100, maximumLimit: 100,
+                codec: tokens, scope: "ListEventBuses \(prefix ?? "")"
+            )
+            let all = try await call { try buses.listEventBuses(namePrefix: prefix) }
+            return paged(all.map(presented), key: "EventBuses", by: "Name", page)
+        }
+        table.register("PutRule") { input, _ async throws(AWSError) in
+            let definition = RuleDefinition(
+                name: try input.requiredString("Name", length: 1...64),
+                eventBusName: try input.string("EventBusName", length: 1...1600),
+                eventPattern: try input.string("EventPattern", length: 0...4096),
+                scheduleExpression: try input.string("ScheduleExpression", length: 0...256),
+                state: try input.string("State"),
+                description: try input.string("Description", length: 0...512),
+                roleArn: try input.string("RoleArn", length: 1...1600)
+            )
+            let arn = try await call { try await buses.putRule(definition) }
+            return ["RuleArn": .string(arn)]
+        }
+        for (operation, enabled) in [("EnableRule", true), ("DisableRule", false)] {
+            table.register(operation) { input, _ async throws(AWSError) in
+                let name = try input.requiredString("Name", length: 1...64)
+                let bus = try input.string("EventBusName", length: 1...1600)
+                try await call { try await buses.setRuleState(bus: bus, name: name, enabled: enabled) }
+                return [:]
+            }
+        }
+        table.register("DescribeRule") { input, _ async throws(AWSError) in
+            let name = try input.requiredString("Name", length: 1...64)
+            let bus = try input.string("EventBusName", length: 1...1600)
+            return try await call { try buses.describeRule(bus: bus, name: name) }
+        }
+        table.register("ListRules") { input, _ async throws(AWSError) in
+            let prefix = try input.string("NamePrefix", length: 1...64)
+            let bus = try input.string("EventBusName", length: 1...1600)
+            let page = try PageRequest(
+                input, sizeMember: "Limit", tokenMember: "NextToken", defaultLimit: 100, maximumLimit: 100,
+                codec: tokens, scope: "ListRules \(buses.busName(bus)) \(prefix ?? "")"
+            )
+            let all = try await call { try buses.listRules(bus: bus, namePrefix: prefix) }
+            return paged(all, key: "Rules", by: "Name", page)
+        }
+        table.register("DeleteRule") { input, _ async throws(AWSError) in
+            let name = try input.requiredString("Name", length: 1...64)
+            let bus = try input.string("EventBusName", length: 1...1600)
+            try await call { try await buses.deleteRule(bus: bus, name: name) }
+            return [:]
+        }
+        table.register("PutTargets") { input, _ async throws(AWSError) in
+            let rule = try input.requiredString("Rule", length: 1...64)
+            let bus = try input.string("EventBusName", length: 1...1600)
+            let targets = try input.list("Targets", count: 1...100) ?? []
+            let failed = try await call { try await buses.putTargets(bus: bus, rule: rule, targets: targets) }
+            return [
+                "FailedEntryCount": .integer(failed.count),
+                "FailedEntries": .array(
+                    failed.map {
+                        ["TargetId": .string($0.targetId), "ErrorCode": .string($0.errorCode), "ErrorMessage": .string($0.errorMessage)]
+                    }
+                ),
+            ]
+        }
+        table.register("RemoveTargets") { input, _ async throws(AWSError) in
+            let rule = try input.requiredString("Rule", length: 1...64)
+            let bus = try input.string("EventBusName", length: 1...1600)
+            let ids = (try input.list("Ids", count: 1...100) ?? []).compactMap(\.stringValue)
+            try await call { try await buses.removeTargets(bus: bus, rule: rule, ids: ids) }
+            return ["FailedEntryCount": 0, "FailedEntries": []]
+        }
+        table.register("ListTargetsByRule") { input, _ async throws(AWSError) in
+            let rule = try input.requiredString("Rule", length: 1...64)
+            let bus = try input.string("EventBusName", length: 1...1600)
+            let page = try PageRequest(
+                input, sizeMember: "Limit", tokenMember: "NextToken", defaultLimit: 100, maximumLimit: 100,
+                codec: tokens, scope: "ListTargetsByRule \(buses.busName(bus)) \(rule)"
+            )
+            let all = try await call { try buses.listTargets(bus: bus, rule: rule) }
+            return paged(all, key: "Targets", by: "Id", page)
+        }
+        table.register("PutEvents") { input, _ async throws(AWSError) in
+            let entries = try input.structures("Entries", count: 1...EventBuses.maximumEntries) ?? []
+            var events: [EventEntry] = []
+            for entry in entries {
+                events.append(
+                    EventEntry(
+                        source: try entry.string("Source"),
+                        detailType: try entry.string("DetailType"),
+                        detail: try entry.string("Detail"),
+                        resources: (try entry.list("Resources") ?? []).compactMap(\.stringValue),
+                        time: try entry.timestamp("Time")?.millisecondsSinceEpoch,
+                        eventBusName: try entry.string("EventBusName")
+                    )
+                )
+            }
+            let results = try await call { try await buses.putEvents(events) }
+            return [
+                "FailedEntryCount": .integer(results.filter { $0.eventId == nil }.count),
+                "Entries": .array(
+                    results.map { result in
+                        if let id = result.eventId { return ["EventId": .string(id)] }
+                        return ["ErrorCode": .string(result.errorCode ?? ""), "ErrorMessage": .string(result.errorMessage ?? "")]
+                    }
+                ),
+            ]
+        }
+        table.register("TestEventPattern") { input, _ async throws(AWSError) in
+            let pattern = try input.requiredString("EventPattern", length: 0...4096)
+            let event = try input.requiredString("Event")
+            do {
+                return ["Result": .bool(try TestEventPattern.evaluate(event: event, pattern: pattern))]
+            } catch {
+                throw AWSError(AWSError.Code(error.code.rawValue), error.message)
+            }
+        }
+        return table
+    }
+
+    /// Runs a bus operation, turning its ``EngineError`` into the ``AWSError`` AWS would send.
+    static func call<Result>(_ body: () async throws -> Result) async throws(AWSError) -> Result {
+        do { return try await body() } catch let error as EngineError {
+            throw AWSError(
+                AWSError.Code(error.code.rawValue),
+                error.message,
+                status: error.code == .storage ? .internalServerError : .badRequest
+            )
+        } catch {
+            throw AWSError(.internalFailure, "\(error)", status: .internalServerError)
+        }
+    }
+
+    /// A bus as the API shows it: `CreationTime` in seconds.
+    static func presented(_ bus: JSONValue) -> JSONValue {
+        guard case .object(var object) = bus else { return bus }
+        if let milliseconds = object["CreationTime"]?.integerValue { object["CreationTime"] = .double(Double(milliseconds) / 1000) }
+        if object["Description"] == .null { object["Description"] = nil }
+        return .object(object)
+    }
+
+    /// One page of `items` (sorted by `field`), continuing after the token's position.
+    static func paged(_ items: [JSONValue], key: String, by field: String, _ page: PageRequest) -> JSONValue {
+        let rest: [JSONValue]
+        if let after = page.position?.stringValue {
+            rest = items.filter { ($0[field]?.stringValue ?? "") > after }
+        } else {
+            rest = items
+        }
+        var output: JSONObject = [key: .array(Array(rest.prefix(page.limit)))]
+        if rest.count > page.limit, let last = rest[page.limit - 1][field] {
+            output["NextToken"] = .string(page.nextToken(after: last))
+        }
+        return .object(output)
+    }
+}

@@ -1,0 +1,178 @@
+import Engine
+import EventLog
+import Foundation
+import JSON
+import Testing
+
+/// Opens an engine and its event buses on `directory`, runs both while `body` runs.
+func withBuses<Result: Sendable>(
+    _ directory: String,
+    clock: any EngineClock = SystemClock(),
+    _ body: @Sendable (Engine, EventBuses) async throws -> Result
+) async throws -> Result {
+    try await withEngine(directory, clock: clock) { engine in
+        let buses = try await EventBuses.open(engine: engine)
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask {
+                try await buses.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await body(engine, buses)
+        }
+    }
+}
+
+let uploadPattern = #"{"source": ["partner.uploads"], "detail": {"kind": ["video"]}}"#
+
+func upload(_ key: String, kind: String = "video", bus: String? = nil) -> EventEntry {
+    EventEntry(
+        source: "partner.uploads",
+        detailType: "Object Created",
+        detail: #"{"key": "\#(key)", "kind": "\#(kind)"}"#,
+        eventBusName: bus
+    )
+}
+
+@Suite struct EventBusTests {
+    @Test func aMatchingEventStartsExactlyOneExecutionWithTheTransformedInput() async throws {
+        let directory = TemporaryDirectory()
+        let machineArn = try await withBuses(directory.path) { engine, buses in
+            let machine = try await engine.createStateMachine(
+                name: "ingest",
+                definition: #"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#
+            )
+            _ = try await buses.putRule(RuleDefinition(name: "uploads", eventPattern: uploadPattern))
+            let failed = try await buses.putTargets(
+                bus: nil,
+                rule: "uploads",
+                targets: [
+                    [
+                        "Id": "ingest", "Arn": .string(machine.stateMachineArn),
+                        "InputTransformer": [
+                            "InputPathsMap": ["key": "$.detail.key"], "InputTemplate": #"{"object": <key>, "rule": <aws.events.rule-name>}"#,
+                        ],
+                    ]
+                ]
+            )
+            #expect(failed.isEmpty)
+            let results = try await buses.putEvents([upload("a.mp4"), upload("b.jpg", kind: "image")])
+            #expect(results.allSatisfy { $0.eventId != nil })
+            #expect(try await eventually { try buses.pendingDeliveries().isEmpty })
+            let executions = try engine.listExecutions(stateMachineArn: machine.stateMachineArn).executions
+            #expect(executions.count == 1)
+            #expect(executions.first?.input == ["object": "a.mp4", "rule": "uploads"])
+            #expect(try engine.log.verify().isClean)
+            return machine.stateMachineArn
+        }
+        // Reopening (recovery) finds nothing pending and starts nothing again.
+        try await withBuses(directory.path) { engine, buses in
+            #expect(try buses.pendingDeliveries().isEmpty)
+            #expect(try engine.listExecutions(stateMachineArn: machineArn).executions.count == 1)
+            #expect(try buses.listRules(bus: nil, namePrefix: "up").count == 1)
+            #expect(try buses.listTargets(bus: nil, rule: "uploads").count == 1)
+        }
+    }
+
+    @Test func aFailingHTTPTargetIsRetriedThenDeadLetteredAndRedriven() async throws {
+        let directory = TemporaryDirectory()
+        let clock = ManualClock()
+        try await withBuses(directory.path, clock: clock) { engine, buses in
+            _ = try await buses.putRule(RuleDefinition(name: "uploads", eventPattern: uploadPattern))
+            _ = try await buses.putTargets(
+                bus: nil,
+                rule: "uploads",
+                targets: [
+                    [
+                        // Port 9 (discard) is closed on a test machine: every attempt fails to connect.
+                        "Id": "webhook", "Arn": "http://127.0.0.1:9/hook",
+                        "RetryPolicy": ["MaximumRetryAttempts": 2],
+                        "DeadLetterConfig": ["Arn": "arn:aws:sqs:us-east-1:123456789012:uploads-dlq"],
+                    ]
+                ]
+            )
+            _ = try await buses.putEvents([upload("a.mp4")])
+            let deadLettered = try await eventually {
+                clock.advance(milliseconds: 60_000)
+                return try buses.deadLetters().count == 1
+            }
+            #expect(deadLettered)
+            let letter = try #require(try buses.deadLetters().first)
+            #expect(letter.delivery.attempt == 2)
+            #expect(letter.attributes["ERROR_CODE"] == "SDK_CLIENT_ERROR")
+            #expect(letter.attributes["RULE_ARN"] == "arn:aws:events:us-east-1:123456789012:rule/uploads")
+            #expect(letter.attributes["TARGET_ARN"] == "http://127.0.0.1:9/hook")
+            #expect(letter.delivery.deadLetterArn == "arn:aws:sqs:us-east-1:123456789012:uploads-dlq")
+            #expect(try buses.pendingDeliveries().isEmpty)
+            try await buses.redrive(deliveryId: letter.delivery.deliveryId)
+            #expect(try buses.deadLetters().isEmpty)
+            #expect(try await eventually {
+                clock.advance(milliseconds: 60_000)
+                return try buses.deadLetters().first?.delivery.redriveCount == 1
+            })
+            #expect(try engine.log.verify().isClean)
+        }
+    }
+
+    @Test func anEventForwardedToAnotherBusIsAcceptedThereOnce() async throws {
+        let directory = TemporaryDirectory()
+        try await withBuses(directory.path) { engine, buses in
+            let machine = try await engine.createStateMachine(
+                name: "archive",
+                definition: #"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#
+            )
+            let partnerArn = try await buses.createEventBus(name: "partner", description: "partner events")
+            _ = try await buses.putRule(RuleDefinition(name: "forward", eventPattern: uploadPattern))
+            _ = try await buses.putTargets(bus: nil, rule: "forward", targets: [["Id": "bus", "Arn": .string(partnerArn)]])
+            _ = try await buses.putRule(RuleDefinition(name: "archive", eventBusName: "partner", eventPattern: uploadPattern))
+            _ = try await buses.putTargets(
+                bus: "partner",
+                rule: "archive",
+                targets: [["Id": "sm", "Arn": .string(machine.stateMachineArn), "InputPath": "$.detail"]]
+            )
+            _ = try await buses.putEvents([upload("c.mp4")])
+            #expect(try await eventually { try buses.pendingDeliveries().isEmpty })
+            let executions = try engine.listExecutions(stateMachineArn: machine.stateMachineArn).executions
+            #expect(executions.map(\.input) == [["key": "c.mp4", "kind": "video"]])
+        }
+    }
+
+    @Test func invalidRequestsAreRefusedWithAWSErrors() async throws {
+        let directory = TemporaryDirectory()
+        try await withBuses(directory.path) { _, buses in
+            await #expect(throws: EngineError.self) { try await buses.putRule(RuleDefinition(name: "bad", eventPattern: #"{"source": "x"}"#)) }
+            do {
+                _ = try await buses.putRule(RuleDefinition(name: "bad", eventPattern: #"{"source": "x"}"#))
+            } catch let error as EngineError {
+                #expect(error.code == .invalidEventPattern)
+            }
+            do {
+                _ = try buses.describeEventBus(name: "nope")
+                Issue.record("an unknown bus was described")
+            } catch let error as EngineError {
+                #expect(error.code == .resourceNotFound)
+            }
+            do {
+                _ = try await buses.putEvents(Array(repeating: upload("x"), count: 11))
+                Issue.record("11 entries were accepted")
+            } catch let error as EngineError {
+                #expect(error.code == .validation)
+            }
+            let results = try await buses.putEvents([
+                EventEntry(source: "s", detailType: "t", detail: "[1]"), upload("y", bus: "missing"), upload("z"),
+            ])
+            #expect(results.map(\.errorCode) == ["MalformedDetail", "ResourceNotFoundException", nil])
+            _ = try await buses.putRule(RuleDefinition(name: "keep", eventPattern: uploadPattern))
+            _ = try await buses.putTargets(bus: nil, rule: "keep", targets: [["Id": "h", "Arn": "http://127.0.0.1:9/"]])
+            do {
+                try await buses.deleteRule(bus: nil, name: "keep")
+                Issue.record("a rule with targets was deleted")
+            } catch let error as EngineError {
+                #expect(error.message == "Rule can't be deleted since it has targets.")
+            }
+            try await buses.removeTargets(bus: nil, rule: "keep", ids: ["h"])
+            try await buses.deleteRule(bus: nil, name: "keep")
+            #expect(try buses.listRules(bus: nil, namePrefix: nil).isEmpty)
+        }
+    }
+}
