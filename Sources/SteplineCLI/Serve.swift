@@ -80,11 +80,17 @@ struct Serve: AsyncParsableCommand {
             )
         }
         let (engine, handlers) = try await openEngine(dataDir: dataDir)
+        let buses: EventBuses
+        do { buses = try await EventBuses.open(engine: engine) } catch { throw ServeError("cannot open the event buses in \(dataDir): \(error)") }
         let signatureRequired = !configuration.credentials.isEmpty
         let json = options.json
         let listening = Mutex(false)
         do {
-            try await runServer(configuration: configuration, handlers: handlers, services: [EngineService(engine: engine)]) { host, port in
+            try await runServer(
+                configuration: configuration,
+                handlers: handlers + [EventBridgeOperations.table(buses: buses)],
+                services: [EngineService(engine: engine), buses]
+            ) { host, port in
                 listening.withLock { $0 = true }
                 // printLine writes unbuffered: scripts and tests wait for this line on a pipe.
                 if json {

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import HeapModule
 import JSON
 import Logging
 public import ServiceLifecycle
@@ -16,12 +17,15 @@ extension EventBuses: Service {
     /// and runs again after recovery: internal targets are keyed so that a
     /// second run has no second effect, external ones get the same idempotency key.
     public nonisolated func run() async throws {
-        await withDiscardingTaskGroup { group in
-            while !Task.isCancelled {
-                for delivery in await takeDue() {
-                    group.addTask { await self.attempt(delivery) }
+        // At graceful shutdown the loop ends; what is pending stays pending in the log.
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                while !Task.isCancelled {
+                    for delivery in await self.takeDue() {
+                        group.addTask { await self.attempt(delivery) }
+                    }
+                    try? await Task.sleep(for: self.engine.configuration.timerResolution)
                 }
-                try? await Task.sleep(for: engine.configuration.timerResolution)
             }
         }
     }

@@ -1,5 +1,6 @@
+import EventLog
 import Foundation
-public import JSON
+import JSON
 import Messaging
 
 /// One `PutEvents` entry, as the request gives it.
@@ -15,7 +16,11 @@ public struct EventEntry: Sendable {
     public var eventBusName: String?
 
     public init(
-        source: String?, detailType: String?, detail: String?, resources: [String] = [], time: Int64? = nil,
+        source: String?,
+        detailType: String?,
+        detail: String?,
+        resources: [String] = [],
+        time: Int64? = nil,
         eventBusName: String? = nil
     ) {
         self.source = source

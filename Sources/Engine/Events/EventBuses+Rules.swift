@@ -14,8 +14,13 @@ public struct RuleDefinition: Sendable {
     public var roleArn: String?
 
     public init(
-        name: String, eventBusName: String? = nil, eventPattern: String? = nil, scheduleExpression: String? = nil,
-        state: String? = nil, description: String? = nil, roleArn: String? = nil
+        name: String,
+        eventBusName: String? = nil,
+        eventPattern: String? = nil,
+        scheduleExpression: String? = nil,
+        state: String? = nil,
+        description: String? = nil,
+        roleArn: String? = nil
     ) {
         self.name = name
         self.eventBusName = eventBusName
@@ -136,6 +141,14 @@ extension EventBuses {
         routes[bus]?.rules[name] = nil
     }
 
+    /// `TestEventPattern`: whether `event` (a whole envelope, as JSON text) matches `pattern`.
+    /// - Throws: ``EngineError`` `ValidationException` (event), `InvalidEventPatternException` (pattern).
+    public nonisolated func testEventPattern(event: String, pattern: String) throws -> Bool {
+        do { return try TestEventPattern.evaluate(event: event, pattern: pattern) } catch {
+            throw EngineError(EngineError.Code(rawValue: error.code.rawValue), error.message)
+        }
+    }
+
     // MARK: Targets
 
     /// Adds or replaces targets of a rule (AWS's `Targets` structures). Targets
@@ -148,7 +161,10 @@ extension EventBuses {
         var accepted: [JSONValue] = []
         var installed: [TargetRoute] = []
         var failed: [FailedTargetEntry] = []
-        for var target in targets {
+        for value in targets {
+            guard case .object(var target) = value else {
+                throw EngineError(.validation, "Each of Targets must be a structure.")
+            }
             let id = target["Id"]?.stringValue ?? ""
             let arn = target["Arn"]?.stringValue ?? ""
             if arn.hasPrefix("arn:aws:sqs:") {
@@ -163,8 +179,8 @@ extension EventBuses {
             }
             target["EventBusName"] = .string(bus)
             target["RuleName"] = .string(rule)
-            installed.append(try Self.targetRoute(target))
-            accepted.append(target)
+            installed.append(try Self.targetRoute(.object(target)))
+            accepted.append(.object(target))
         }
         if !accepted.isEmpty {
             try await append(

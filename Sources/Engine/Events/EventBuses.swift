@@ -1,4 +1,4 @@
-public import EventLog
+import EventLog
 import Foundation
 import HeapModule
 public import JSON
@@ -143,7 +143,8 @@ public actor EventBuses {
         try log.read { transaction in
             try transaction.withCursor(on: db(which)) { cursor in
                 var values: [JSONValue] = []
-                var more = try cursor.seek(atLeast: prefix)
+                // LMDB refuses an empty key (MDB_BAD_VALSIZE): no prefix means from the first.
+                var more = prefix.isEmpty ? try cursor.first() : try cursor.seek(atLeast: prefix)
                 while more {
                     guard try cursor.key().starts(with: prefix) else { break }
                     values.append(try JSONParser.parse(bytes: try cursor.value()))

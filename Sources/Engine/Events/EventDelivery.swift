@@ -1,4 +1,4 @@
-public import JSON
+import JSON
 
 /// One event's delivery to one target of one rule, decided when the event was
 /// accepted and kept in `events.pending` until it succeeds or dead-letters.
@@ -51,9 +51,19 @@ public struct EventDelivery: Sendable, Hashable {
     }
 
     init(
-        deliveryId: String, eventId: String, busName: String, ruleName: String, ruleArn: String, targetId: String,
-        targetArn: String, body: String, eventTime: Int64, due: Int64, maximumRetryAttempts: Int,
-        maximumEventAgeSeconds: Int, deadLetterArn: String?
+        deliveryId: String,
+        eventId: String,
+        busName: String,
+        ruleName: String,
+        ruleArn: String,
+        targetId: String,
+        targetArn: String,
+        body: String,
+        eventTime: Int64,
+        due: Int64,
+        maximumRetryAttempts: Int,
+        maximumEventAgeSeconds: Int,
+        deadLetterArn: String?
     ) {
         self.deliveryId = deliveryId
         self.eventId = eventId

@@ -1,7 +1,6 @@
 public import Engine
 import HTTPTypes
 import JSON
-import Messaging
 
 /// The EventBridge JSON API (`AWSEvents.*`, awsJson 1.1) over ``EventBuses``.
 ///
@@ -34,8 +33,13 @@ public enum EventBridgeOperations {
         table.register("ListEventBuses") { input, _ async throws(AWSError) in
             let prefix = try input.string("NamePrefix", length: 1...256)
             let page = try PageRequest(
-                input, sizeMember: "Limit", tokenMember: "NextToken", defaultLimit: 100, maximumLimit: 100,
-                codec: tokens, scope: "ListEventBuses \(prefix ?? "")"
+                input,
+                sizeMember: "Limit",
+                tokenMember: "NextToken",
+                defaultLimit: 100,
+                maximumLimit: 100,
+                codec: tokens,
+                scope: "ListEventBuses \(prefix ?? "")"
             )
             let all = try await call { try buses.listEventBuses(namePrefix: prefix) }
             return paged(all.map(presented), key: "EventBuses", by: "Name", page)
@@ -70,8 +74,13 @@ public enum EventBridgeOperations {
             let prefix = try input.string("NamePrefix", length: 1...64)
             let bus = try input.string("EventBusName", length: 1...1600)
             let page = try PageRequest(
-                input, sizeMember: "Limit", tokenMember: "NextToken", defaultLimit: 100, maximumLimit: 100,
-                codec: tokens, scope: "ListRules \(buses.busName(bus)) \(prefix ?? "")"
+                input,
+                sizeMember: "Limit",
+                tokenMember: "NextToken",
+                defaultLimit: 100,
+                maximumLimit: 100,
+                codec: tokens,
+                scope: "ListRules \(buses.busName(bus)) \(prefix ?? "")"
             )
             let all = try await call { try buses.listRules(bus: bus, namePrefix: prefix) }
             return paged(all, key: "Rules", by: "Name", page)
@@ -107,8 +116,13 @@ public enum EventBridgeOperations {
             let rule = try input.requiredString("Rule", length: 1...64)
             let bus = try input.string("EventBusName", length: 1...1600)
             let page = try PageRequest(
-                input, sizeMember: "Limit", tokenMember: "NextToken", defaultLimit: 100, maximumLimit: 100,
-                codec: tokens, scope: "ListTargetsByRule \(buses.busName(bus)) \(rule)"
+                input,
+                sizeMember: "Limit",
+                tokenMember: "NextToken",
+                defaultLimit: 100,
+                maximumLimit: 100,
+                codec: tokens,
+                scope: "ListTargetsByRule \(buses.busName(bus)) \(rule)"
             )
             let all = try await call { try buses.listTargets(bus: bus, rule: rule) }
             return paged(all, key: "Targets", by: "Id", page)
@@ -142,11 +156,7 @@ public enum EventBridgeOperations {
         table.register("TestEventPattern") { input, _ async throws(AWSError) in
             let pattern = try input.requiredString("EventPattern", length: 0...4096)
             let event = try input.requiredString("Event")
-            do {
-                return ["Result": .bool(try TestEventPattern.evaluate(event: event, pattern: pattern))]
-            } catch {
-                throw AWSError(AWSError.Code(error.code.rawValue), error.message)
-            }
+            return ["Result": .bool(try await call { try buses.testEventPattern(event: event, pattern: pattern) })]
         }
         return table
     }

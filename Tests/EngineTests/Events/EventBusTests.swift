@@ -8,9 +8,10 @@ import Testing
 func withBuses<Result: Sendable>(
     _ directory: String,
     clock: any EngineClock = SystemClock(),
+    handlers: TaskHandlerMap = TaskHandlerMap(),
     _ body: @Sendable (Engine, EventBuses) async throws -> Result
 ) async throws -> Result {
-    try await withEngine(directory, clock: clock) { engine in
+    try await withEngine(directory, clock: clock, handlers: handlers) { engine in
         let buses = try await EventBuses.open(engine: engine)
         return try await withThrowingTaskGroup(of: Result?.self) { group in
             group.addTask {
@@ -37,7 +38,7 @@ func upload(_ key: String, kind: String = "video", bus: String? = nil) -> EventE
 @Suite struct EventBusTests {
     @Test func aMatchingEventStartsExactlyOneExecutionWithTheTransformedInput() async throws {
         let directory = TemporaryDirectory()
-        let machineArn = try await withBuses(directory.path) { engine, buses in
+        let machineArn = try await withBuses(directory.path) { (engine: Engine, buses: EventBuses) async throws in
             let machine = try await engine.createStateMachine(
                 name: "ingest",
                 definition: #"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#
@@ -66,7 +67,7 @@ func upload(_ key: String, kind: String = "video", bus: String? = nil) -> EventE
             return machine.stateMachineArn
         }
         // Reopening (recovery) finds nothing pending and starts nothing again.
-        try await withBuses(directory.path) { engine, buses in
+        try await withBuses(directory.path) { (engine: Engine, buses: EventBuses) async throws in
             #expect(try buses.pendingDeliveries().isEmpty)
             #expect(try engine.listExecutions(stateMachineArn: machineArn).executions.count == 1)
             #expect(try buses.listRules(bus: nil, namePrefix: "up").count == 1)
@@ -74,18 +75,29 @@ func upload(_ key: String, kind: String = "video", bus: String? = nil) -> EventE
         }
     }
 
-    @Test func aFailingHTTPTargetIsRetriedThenDeadLetteredAndRedriven() async throws {
+    @Test func aFailingHandlerTargetIsRetriedThenDeadLetteredAndRedriven() async throws {
         let directory = TemporaryDirectory()
         let clock = ManualClock()
-        try await withBuses(directory.path, clock: clock) { engine, buses in
+        // A local handler command that always fails (an unreachable HTTP endpoint
+        // takes AsyncHTTPClient's whole connect timeout per attempt).
+        let handlers = TaskHandlerMap([
+            (
+                pattern: "arn:stepline:handler:publish",
+                handler: .command(
+                    arguments: ["/bin/sh", "-c", "cat >/dev/null; echo publish failed >&2; exit 1"],
+                    workingDirectory: nil,
+                    timeoutSeconds: 5
+                )
+            )
+        ])
+        try await withBuses(directory.path, clock: clock, handlers: handlers) { (engine: Engine, buses: EventBuses) async throws in
             _ = try await buses.putRule(RuleDefinition(name: "uploads", eventPattern: uploadPattern))
             _ = try await buses.putTargets(
                 bus: nil,
                 rule: "uploads",
                 targets: [
                     [
-                        // Port 9 (discard) is closed on a test machine: every attempt fails to connect.
-                        "Id": "webhook", "Arn": "http://127.0.0.1:9/hook",
+                        "Id": "publish", "Arn": "arn:stepline:handler:publish",
                         "RetryPolicy": ["MaximumRetryAttempts": 2],
                         "DeadLetterConfig": ["Arn": "arn:aws:sqs:us-east-1:123456789012:uploads-dlq"],
                     ]
@@ -96,27 +108,30 @@ func upload(_ key: String, kind: String = "video", bus: String? = nil) -> EventE
                 clock.advance(milliseconds: 60_000)
                 return try buses.deadLetters().count == 1
             }
-            #expect(deadLettered)
+            let stillPending = try buses.pendingDeliveries().map { "\($0.attempt) \($0.lastMessage ?? "")" }
+            #expect(deadLettered, "pending: \(stillPending)")
             let letter = try #require(try buses.deadLetters().first)
             #expect(letter.delivery.attempt == 2)
             #expect(letter.attributes["ERROR_CODE"] == "SDK_CLIENT_ERROR")
             #expect(letter.attributes["RULE_ARN"] == "arn:aws:events:us-east-1:123456789012:rule/uploads")
-            #expect(letter.attributes["TARGET_ARN"] == "http://127.0.0.1:9/hook")
+            #expect(letter.attributes["TARGET_ARN"] == "arn:stepline:handler:publish")
             #expect(letter.delivery.deadLetterArn == "arn:aws:sqs:us-east-1:123456789012:uploads-dlq")
             #expect(try buses.pendingDeliveries().isEmpty)
             try await buses.redrive(deliveryId: letter.delivery.deliveryId)
             #expect(try buses.deadLetters().isEmpty)
-            #expect(try await eventually {
-                clock.advance(milliseconds: 60_000)
-                return try buses.deadLetters().first?.delivery.redriveCount == 1
-            })
+            #expect(
+                try await eventually {
+                    clock.advance(milliseconds: 60_000)
+                    return try buses.deadLetters().first?.delivery.redriveCount == 1
+                }
+            )
             #expect(try engine.log.verify().isClean)
         }
     }
 
     @Test func anEventForwardedToAnotherBusIsAcceptedThereOnce() async throws {
         let directory = TemporaryDirectory()
-        try await withBuses(directory.path) { engine, buses in
+        try await withBuses(directory.path) { (engine: Engine, buses: EventBuses) async throws in
             let machine = try await engine.createStateMachine(
                 name: "archive",
                 definition: #"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#
@@ -139,7 +154,7 @@ func upload(_ key: String, kind: String = "video", bus: String? = nil) -> EventE
 
     @Test func invalidRequestsAreRefusedWithAWSErrors() async throws {
         let directory = TemporaryDirectory()
-        try await withBuses(directory.path) { _, buses in
+        try await withBuses(directory.path) { (_: Engine, buses: EventBuses) async throws in
             await #expect(throws: EngineError.self) { try await buses.putRule(RuleDefinition(name: "bad", eventPattern: #"{"source": "x"}"#)) }
             do {
                 _ = try await buses.putRule(RuleDefinition(name: "bad", eventPattern: #"{"source": "x"}"#))
