@@ -126,7 +126,16 @@ struct Serve: AsyncParsableCommand {
             await engine.close()
             throw ServeError("cannot deploy --workflows \(workflows ?? ""): \(error)")
         }
-        return (engine, [StepFunctionsOperations.table(engine: engine), SteplineOperations.table(engine: engine)])
+        var queueConfiguration = QueueService.Configuration()
+        queueConfiguration.region = region
+        let queues: QueueService
+        do { queues = try QueueService(log: engine.log, configuration: queueConfiguration) } catch {
+            await engine.close()
+            throw ServeError("cannot open the queues: \(error)")
+        }
+        let (host, port) = (host, port)
+        let sqs = SQSHandler.make(queues: queues, baseURL: { "http://\(host):\(port)" })
+        return (engine, [StepFunctionsOperations.table(engine: engine), SteplineOperations.table(engine: engine), sqs])
     }
 
     /// The keys of `--credentials` plus the one in the environment.

@@ -1,0 +1,65 @@
+public import Engine
+import JSON
+import Messaging
+import HTTPTypes
+
+/// The `AmazonSQS` service (awsJson 1.0, as boto3 ≥ 1.34 speaks it) over a ``QueueService``.
+///
+/// Queue URLs are `BASE/ACCOUNT/NAME`, where `BASE` is how clients reach this
+/// server (`http://HOST:PORT`); a request may name a queue by any URL whose last
+/// path component is the name. Errors carry the query-protocol code in
+/// ``AWSError/queryErrorCode`` so botocore raises the modeled exception
+/// (`sqs.exceptions.QueueDoesNotExist`).
+public enum SQSHandler {
+    /// The operation table for `queues`; `baseURL` is read per request, so a
+    /// server bound to port 0 can supply its real address once listening.
+    public static func make(queues: QueueService, baseURL: @escaping @Sendable () -> String) -> AWSOperationTable {
+        let operations = SQSOperations(queues: queues, baseURL: baseURL)
+        var table = AWSOperationTable(service: .sqs)
+        let all: [(String, @Sendable (SQSOperations, AWSInput) async throws -> JSONValue)] = [
+            ("CreateQueue", { try await $0.createQueue($1) }),
+            ("GetQueueUrl", { try await $0.getQueueUrl($1) }),
+            ("ListQueues", { try await $0.listQueues($1) }),
+            ("GetQueueAttributes", { try await $0.getQueueAttributes($1) }),
+            ("SetQueueAttributes", { try await $0.setQueueAttributes($1) }),
+            ("DeleteQueue", { try await $0.deleteQueue($1) }),
+            ("PurgeQueue", { try await $0.purgeQueue($1) }),
+            ("SendMessage", { try await $0.sendMessage($1) }),
+            ("SendMessageBatch", { try await $0.sendMessageBatch($1) }),
+            ("ReceiveMessage", { try await $0.receiveMessage($1) }),
+            ("DeleteMessage", { try await $0.deleteMessage($1) }),
+            ("DeleteMessageBatch", { try await $0.deleteMessageBatch($1) }),
+            ("ChangeMessageVisibility", { try await $0.changeMessageVisibility($1) }),
+            ("ChangeMessageVisibilityBatch", { try await $0.changeMessageVisibilityBatch($1) }),
+            ("ListDeadLetterSourceQueues", { try await $0.listDeadLetterSourceQueues($1) }),
+            ("StartMessageMoveTask", { try await $0.startMessageMoveTask($1) }),
+            ("ListMessageMoveTasks", { try await $0.listMessageMoveTasks($1) }),
+            ("CancelMessageMoveTask", { try await $0.cancelMessageMoveTask($1) }),
+        ]
+        for (name, body) in all {
+            table.register(name) { input, _ async throws(AWSError) -> JSONValue in
+                do {
+                    return try await body(operations, input)
+                } catch let error as AWSError {
+                    throw error
+                } catch let error as QueueError {
+                    throw AWSError(error)
+                } catch {
+                    throw AWSError(.internalFailure, "\(error)", status: .internalServerError)
+                }
+            }
+        }
+        return table
+    }
+}
+
+extension AWSError {
+    /// The awsJson form of a queue failure, with its query-protocol code.
+    init(_ error: QueueError) {
+        if error.code == .storage {
+            self.init(.internalFailure, error.message, status: .internalServerError)
+        } else {
+            self.init(Code(error.code.rawValue), error.message, queryErrorCode: error.code.queryCode)
+        }
+    }
+}
