@@ -32,15 +32,7 @@ public enum EventBridgeOperations {
         }
         table.register("ListEventBuses") { input, _ async throws(AWSError) in
             let prefix = try input.string("NamePrefix", length: 1...256)
-            let page = try PageRequest(
-                input,
-                sizeMember: "Limit",
-                tokenMember: "NextToken",
-                defaultLimit: 100,
-                maximumLimit: 100,
-                codec: tokens,
-                scope: "ListEventBuses \(prefix ?? "")"
-            )
+            let page = try limitPage(input, tokens, scope: "ListEventBuses \(prefix ?? "")")
             let all = try await call { try buses.listEventBuses(namePrefix: prefix) }
             return paged(all.map(presented), key: "EventBuses", by: "Name", page)
         }
@@ -66,34 +58,23 @@ public enum EventBridgeOperations {
             }
         }
         table.register("DescribeRule") { input, _ async throws(AWSError) in
-            let name = try input.requiredString("Name", length: 1...64)
-            let bus = try input.string("EventBusName", length: 1...1600)
+            let (name, bus) = try ruleReference(input, member: "Name")
             return try await call { try buses.describeRule(bus: bus, name: name) }
         }
         table.register("ListRules") { input, _ async throws(AWSError) in
             let prefix = try input.string("NamePrefix", length: 1...64)
             let bus = try input.string("EventBusName", length: 1...1600)
-            let page = try PageRequest(
-                input,
-                sizeMember: "Limit",
-                tokenMember: "NextToken",
-                defaultLimit: 100,
-                maximumLimit: 100,
-                codec: tokens,
-                scope: "ListRules \(buses.busName(bus)) \(prefix ?? "")"
-            )
+            let page = try limitPage(input, tokens, scope: "ListRules \(buses.busName(bus)) \(prefix ?? "")")
             let all = try await call { try buses.listRules(bus: bus, namePrefix: prefix) }
             return paged(all, key: "Rules", by: "Name", page)
         }
         table.register("DeleteRule") { input, _ async throws(AWSError) in
-            let name = try input.requiredString("Name", length: 1...64)
-            let bus = try input.string("EventBusName", length: 1...1600)
+            let (name, bus) = try ruleReference(input, member: "Name")
             try await call { try await buses.deleteRule(bus: bus, name: name) }
             return [:]
         }
         table.register("PutTargets") { input, _ async throws(AWSError) in
-            let rule = try input.requiredString("Rule", length: 1...64)
-            let bus = try input.string("EventBusName", length: 1...1600)
+            let (rule, bus) = try ruleReference(input, member: "Rule")
             let targets = try input.list("Targets", count: 1...100) ?? []
             let failed = try await call { try await buses.putTargets(bus: bus, rule: rule, targets: targets) }
             return [
@@ -106,24 +87,14 @@ public enum EventBridgeOperations {
             ]
         }
         table.register("RemoveTargets") { input, _ async throws(AWSError) in
-            let rule = try input.requiredString("Rule", length: 1...64)
-            let bus = try input.string("EventBusName", length: 1...1600)
+            let (rule, bus) = try ruleReference(input, member: "Rule")
             let ids = (try input.list("Ids", count: 1...100) ?? []).compactMap(\.stringValue)
             try await call { try await buses.removeTargets(bus: bus, rule: rule, ids: ids) }
             return ["FailedEntryCount": 0, "FailedEntries": []]
         }
         table.register("ListTargetsByRule") { input, _ async throws(AWSError) in
-            let rule = try input.requiredString("Rule", length: 1...64)
-            let bus = try input.string("EventBusName", length: 1...1600)
-            let page = try PageRequest(
-                input,
-                sizeMember: "Limit",
-                tokenMember: "NextToken",
-                defaultLimit: 100,
-                maximumLimit: 100,
-                codec: tokens,
-                scope: "ListTargetsByRule \(buses.busName(bus)) \(rule)"
-            )
+            let (rule, bus) = try ruleReference(input, member: "Rule")
+            let page = try limitPage(input, tokens, scope: "ListTargetsByRule \(buses.busName(bus)) \(rule)")
             let all = try await call { try buses.listTargets(bus: bus, rule: rule) }
             return paged(all, key: "Targets", by: "Id", page)
         }
@@ -162,6 +133,24 @@ public enum EventBridgeOperations {
     }
 
     /// Runs a bus operation, turning its ``EngineError`` into the ``AWSError`` AWS would send.
+    /// The `Limit`/`NextToken` page of a listing: every EventBridge List operation pages alike.
+    static func limitPage(_ input: AWSInput, _ tokens: PaginationTokenCodec, scope: String) throws(AWSError) -> PageRequest {
+        try PageRequest(
+            input,
+            sizeMember: "Limit",
+            tokenMember: "NextToken",
+            defaultLimit: 100,
+            maximumLimit: 100,
+            codec: tokens,
+            scope: scope
+        )
+    }
+
+    /// A rule named by `member`, on the bus of `EventBusName` (the default bus when absent).
+    static func ruleReference(_ input: AWSInput, member: String) throws(AWSError) -> (String, String?) {
+        (try input.requiredString(member, length: 1...64), try input.string("EventBusName", length: 1...1600))
+    }
+
     static func call<Result>(_ body: () async throws -> Result) async throws(AWSError) -> Result {
         do { return try await body() } catch let error as EngineError {
             throw AWSError(
