@@ -46,7 +46,7 @@ private struct TimelessEvent: Hashable {
 
 @Suite("Crash recovery")
 struct CrashRecoveryTests {
-    static let executions = 16
+    static let executions = 32
 
     @Test(
         "executions killed with SIGKILL at random moments finish after restarts with an uninterrupted run's output and history, each effect applied once",
@@ -60,7 +60,7 @@ struct CrashRecoveryTests {
         var kills = 0
         for _ in 0..<4 {
             let (process, _) = try launchLoad(data: data, effects: effects, executions: Self.executions)
-            try await Task.sleep(for: .milliseconds(Int.random(in: 150...700, using: &generator)))
+            try await Task.sleep(for: .milliseconds(Int.random(in: 30...300, using: &generator)))
             guard process.isRunning else { break }
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()

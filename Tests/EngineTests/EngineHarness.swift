@@ -49,7 +49,7 @@ func withEngine<Result: Sendable>(
 
 /// Polls `condition` (engine state, not time) until it holds, up to a generous bound.
 func eventually(_ condition: @Sendable () async throws -> Bool) async throws -> Bool {
-    for _ in 0..<2_000 {
+    for _ in 0..<6_000 {
         if try await condition() { return true }
         try await Task.sleep(for: .milliseconds(5))
     }
