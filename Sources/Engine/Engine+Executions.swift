@@ -171,7 +171,10 @@ extension Engine {
             // hands to the definition, so it must be the one registered here.
             let token = Self.needsToken(task.resource, activityPrefix: activityArnPrefix)
                 ? (task.taskToken ?? makeToken(stream: row.stream)) : nil
-            step.tasksOpened.append(ExecutionStep.OpenTask(task: task, token: token))
+            // A heartbeat deadline is durable: it is in the step, and each heartbeat
+            // is a record that moves it, so recovery re-arms it where it was.
+            let heartbeatDue = token == nil ? nil : task.heartbeatSeconds.map { time + Int64($0) * 1000 }
+            step.tasksOpened.append(ExecutionStep.OpenTask(task: task, token: token, heartbeatDue: heartbeatDue))
             taskTokens[id] = token
         }
         for id in oldTasks.keys.sorted() where state.openTasks[id] == nil {
@@ -211,7 +214,7 @@ extension Engine {
         for opened in step.tasksOpened {
             if let token = opened.token {
                 tokens[token] = TokenLocation(executionArn: arn, taskId: opened.task.taskId)
-                if let heartbeat = opened.task.heartbeatSeconds { armHeartbeat(token, arn, seconds: heartbeat) }
+                if let due = opened.heartbeatDue { armHeartbeat(token, arn, due: due) }
             }
             effectSink.yield(
                 .dispatch(

@@ -86,12 +86,29 @@ extension Engine {
     }
 
     /// Records that the worker of `token` is alive: its heartbeat deadline restarts.
-    /// - Throws: ``EngineError`` `InvalidToken`, `TaskTimedOut`, `TaskDoesNotExist`.
-    public func sendTaskHeartbeat(token: String) throws {
+    ///
+    /// The new deadline is a ``EngineRecordKind/taskHeartbeat`` record, committed
+    /// before this returns, so a worker that stops heartbeating while the process
+    /// is down still gets its task timed out after the restart (late, once).
+    /// - Throws: ``EngineError`` `InvalidToken`, `TaskTimedOut`, `TaskDoesNotExist`, `InternalStorageFailure`.
+    public func sendTaskHeartbeat(token: String) async throws {
         guard let location = tokens[token] else { throw closedTokenError(token) }
-        if let task = open[location.executionArn]?.state.openTasks[location.taskId], let seconds = task.heartbeatSeconds {
-            armHeartbeat(token, location.executionArn, seconds: seconds)
-        }
+        let arn = location.executionArn
+        await acquire(arn)
+        defer { release(arn) }
+        // The task may have closed while this waited for the lock.
+        guard tokens[token] != nil, let execution = open[arn] else { throw closedTokenError(token) }
+        guard let seconds = execution.state.openTasks[location.taskId]?.heartbeatSeconds else { return }
+        let time = now()
+        let due = time + Int64(seconds) * 1000
+        try await append(
+            EngineRecordKind.taskHeartbeat,
+            ["executionArn": .string(arn), "taskId": .integer(location.taskId), "due": .integer(Int(due))],
+            stream: execution.row.stream,
+            at: time,
+            about: arn
+        )
+        armHeartbeat(token, arn, due: due)
     }
 
     // MARK: Activities

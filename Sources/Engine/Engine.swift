@@ -257,7 +257,8 @@ public actor Engine {
             for task in pending {
                 if let token = task.token {
                     tokens[token] = TokenLocation(executionArn: arn, taskId: task.task.taskId)
-                    if let heartbeat = task.task.heartbeatSeconds { armHeartbeat(token, arn, seconds: heartbeat) }
+                    // A deadline that lapsed while the process was down fires at the first timer check.
+                    if let due = task.heartbeatDue { armHeartbeat(token, arn, due: due) }
                 }
                 effectSink.yield(
                     .dispatch(
@@ -305,8 +306,7 @@ public actor Engine {
         for key in keys { timers.insert(TimerEntry(due: key.due, executionArn: arn, kind: .core(key.timerId))) }
     }
 
-    func armHeartbeat(_ token: String, _ arn: String, seconds: Int) {
-        let due = now() + Int64(seconds) * 1000
+    func armHeartbeat(_ token: String, _ arn: String, due: Int64) {
         heartbeatDeadlines[token] = due
         timers.insert(TimerEntry(due: due, executionArn: arn, kind: .heartbeat(token: token)))
     }

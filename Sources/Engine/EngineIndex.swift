@@ -16,7 +16,7 @@ import StatesLanguage
 /// | `engine.executionsByMachine` | machine ARN, 0, inverted start time, execution ARN | empty (newest first) |
 /// | `engine.openExecutions` | execution ARN | stream id: what recovery loads |
 /// | `engine.timers` | due time, execution ARN, 0, timer id | empty: armed, not yet fired |
-/// | `engine.pendingTasks` | execution ARN, 0, task id | the task and its token: re-dispatched after a crash |
+/// | `engine.pendingTasks` | execution ARN, 0, task id | the task, its token and heartbeat deadline: re-dispatched after a crash |
 /// | `engine.taskTokens` | token | execution ARN and task id: open tokens only |
 /// | `engine.deadLetters` | execution ARN | failed, not redriven |
 /// | `engine.review` | execution ARN | failed again after a redrive; resolution once resolved |
@@ -58,6 +58,14 @@ public struct EngineIndex: LogIndex {
         case EngineRecordKind.activityDeleted:
             let fields = try RecordFields(bytes: entry.payload, what: "activity deletion")
             try transaction.delete(key: Keys.text(try fields.string("activityArn")), in: db(.activities))
+        case EngineRecordKind.taskHeartbeat:
+            // A heartbeat for a task that closed meanwhile changes nothing.
+            let fields = try RecordFields(bytes: entry.payload, what: "task heartbeat")
+            let key = Keys.task(try fields.string("executionArn"), try fields.integer("taskId"))
+            guard let current = try transaction.value(forKey: key, in: db(.pendingTasks)) else { return }
+            var open = try ExecutionStep.OpenTask(recordJSON: try JSONParser.parse(bytes: current))
+            open.heartbeatDue = Int64(try fields.integer("due"))
+            try transaction.put(open.recordJSON.bytes, forKey: key, in: db(.pendingTasks))
         case EngineRecordKind.reviewResolved:
             let fields = try RecordFields(bytes: entry.payload, what: "review resolution")
             let key = Keys.text(try fields.string("executionArn"))

@@ -20,6 +20,10 @@ public enum EngineRecordKind {
     public static let executionStep = RecordKind(10)
     /// A manual-review item was resolved with a reason.
     public static let reviewResolved = RecordKind(11)
+    /// A worker's `SendTaskHeartbeat`: `{executionArn, taskId, due}`, the task's
+    /// new heartbeat deadline. A record (not a history event, as in AWS) so that
+    /// a deadline that lapses while the process is down still fires after a restart.
+    public static let taskHeartbeat = RecordKind(12)
 
     /// Every kind, for ``EventLog/Configuration/kinds``.
     public static var all: RecordKinds {
@@ -31,6 +35,7 @@ public enum EngineRecordKind {
         kinds.register(activityDeleted, name: "activity.deleted", versions: 1...1)
         kinds.register(executionStep, name: "execution.step", versions: 1...1)
         kinds.register(reviewResolved, name: "review.resolved", versions: 1...1)
+        kinds.register(taskHeartbeat, name: "task.heartbeat", versions: 1...1)
         EventsRecordKind.register(into: &kinds)
         return kinds
     }

@@ -39,22 +39,29 @@ struct ExecutionStep {
         var task: ScheduledTask
         /// The task token, for activities and `.waitForTaskToken` (unguessable, chosen when scheduled).
         var token: String?
+        /// When the task times out with `States.HeartbeatTimeout` unless a heartbeat
+        /// comes first (milliseconds since the epoch); moved by each
+        /// ``EngineRecordKind/taskHeartbeat`` record, so recovery re-arms it where it was.
+        var heartbeatDue: Int64?
 
         var recordJSON: JSONValue {
             var object: JSONObject = ["task": task.recordJSON]
             if let token { object["token"] = .string(token) }
+            if let heartbeatDue { object["heartbeatDue"] = .integer(Int(heartbeatDue)) }
             return .object(object)
         }
 
-        init(task: ScheduledTask, token: String?) {
+        init(task: ScheduledTask, token: String?, heartbeatDue: Int64? = nil) {
             self.task = task
             self.token = token
+            self.heartbeatDue = heartbeatDue
         }
 
         init(recordJSON json: JSONValue) throws(RecordDecodingError) {
             let fields = try RecordFields(json, what: "open task")
             task = try ScheduledTask(recordJSON: try fields.value("task"))
             token = fields.optionalString("token")
+            heartbeatDue = fields.optional("heartbeatDue")?.integerValue.map(Int64.init)
         }
     }
 

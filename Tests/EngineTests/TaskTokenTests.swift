@@ -9,6 +9,19 @@ func activityMachine(_ activityArn: String, extra: String = "") -> String {
     #"{"StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": "\#(activityArn)"\#(extra), "End": true}}}"#
 }
 
+/// Starts a machine whose one Task is activity `worker` with `HeartbeatSeconds: 10`
+/// and picks its task up: the execution's ARN and the task token.
+func startHeartbeatTask(_ engine: Engine) async throws -> (String, String) {
+    let activity = try await engine.createActivity(name: "worker")
+    let machine = try await engine.createStateMachine(
+        name: "m",
+        definition: activityMachine(activity.activityArn, extra: #", "HeartbeatSeconds": 10"#)
+    )
+    let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn)
+    let task = try #require(try await engine.getActivityTask(activityArn: activity.activityArn))
+    return (started.executionArn, task.taskToken)
+}
+
 @Suite("Task tokens and activities")
 struct TaskTokenTests {
     @Test("an activity worker's SendTaskSuccess completes the task once; the same token again is TaskTimedOut")
@@ -78,25 +91,19 @@ struct TaskTokenTests {
         let directory = TemporaryDirectory()
         let clock = ManualClock()
         try await withEngine(directory.path, clock: clock) { engine in
-            let activity = try await engine.createActivity(name: "worker")
-            let machine = try await engine.createStateMachine(
-                name: "m",
-                definition: activityMachine(activity.activityArn, extra: #", "HeartbeatSeconds": 10"#)
-            )
-            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn)
-            let task = try #require(try await engine.getActivityTask(activityArn: activity.activityArn))
+            let (arn, token) = try await startHeartbeatTask(engine)
             clock.advance(milliseconds: 6_000)
-            try await engine.sendTaskHeartbeat(token: task.taskToken)
+            try await engine.sendTaskHeartbeat(token: token)
             clock.advance(milliseconds: 6_000)
             // 12 s after the start, 6 s after the heartbeat: the first deadline passed, the renewed one did not.
             try await Task.sleep(for: .milliseconds(50))
-            #expect(try await engine.describeExecution(arn: started.executionArn).status == .running)
+            #expect(try await engine.describeExecution(arn: arn).status == .running)
             clock.advance(milliseconds: 5_000)
-            let done = try await engine.awaitCompletion(executionArn: started.executionArn)
+            let done = try await engine.awaitCompletion(executionArn: arn)
             #expect(done.status == .failed)
             #expect(done.error == StatesError.Name.heartbeatTimeout)
-            #expect(try engine.history(executionArn: started.executionArn).events.map(\.type).contains("TaskTimedOut"))
-            let error = await #expect(throws: EngineError.self) { try await engine.sendTaskHeartbeat(token: task.taskToken) }
+            #expect(try engine.history(executionArn: arn).events.map(\.type).contains("TaskTimedOut"))
+            let error = await #expect(throws: EngineError.self) { try await engine.sendTaskHeartbeat(token: token) }
             #expect(error?.code == .taskTimedOut)
         }
     }
@@ -142,6 +149,43 @@ struct TaskTokenTests {
             try await engine.stopExecution(arn: started.executionArn)
             let error = await #expect(throws: EngineError.self) { try await engine.sendTaskSuccess(token: task.taskToken, output: "{}") }
             #expect(error?.code == .taskTimedOut)
+            #expect(try engine.log.verify().isClean)
+        }
+    }
+
+    @Test("a heartbeat deadline that lapses while the engine is down times the task out after the restart, once")
+    func heartbeatDeadlineSurvivesRestart() async throws {
+        let directory = TemporaryDirectory()
+        let path = directory.path
+        let clock = ManualClock()
+        let (arn, token) = try await withEngine(path, clock: clock) { engine in
+            let (arn, token) = try await startHeartbeatTask(engine)
+            clock.advance(milliseconds: 6_000)
+            try await engine.sendTaskHeartbeat(token: token)
+            return (arn, token)
+        }
+        // Down from 6 s to 12 s: the deadline (16 s, from the heartbeat) has not passed;
+        // one re-armed from the restart's time would be 22 s.
+        clock.advance(milliseconds: 6_000)
+        try await withEngine(path, clock: clock) { engine in
+            #expect(try await engine.describeExecution(arn: arn).status == .running)
+            clock.advance(milliseconds: 1_000)
+            try await engine.sendTaskHeartbeat(token: token)  // new deadline: 23 s
+        }
+        // Down from 13 s to 40 s: the deadline lapses while nothing runs.
+        clock.advance(milliseconds: 27_000)
+        try await withEngine(path, clock: clock) { engine in
+            let done = try await engine.awaitCompletion(executionArn: arn)
+            #expect(done.status == .failed)
+            #expect(done.error == StatesError.Name.heartbeatTimeout)
+            let error = await #expect(throws: EngineError.self) { try await engine.sendTaskHeartbeat(token: token) }
+            #expect(error?.code == .taskTimedOut)
+        }
+        clock.advance(milliseconds: 60_000)
+        try await withEngine(path, clock: clock) { engine in
+            let types = try engine.history(executionArn: arn).events.map(\.type)
+            #expect(types.filter { $0 == "TaskTimedOut" }.count == 1)
+            #expect(try await engine.describeExecution(arn: arn).status == .failed)
             #expect(try engine.log.verify().isClean)
         }
     }
