@@ -79,7 +79,8 @@ struct Serve: AsyncParsableCommand {
                 "stepline: warning: serving on \(host) without credentials; anyone who can reach it can call every operation (use --credentials)"
             )
         }
-        let (engine, handlers) = try await openEngine(dataDir: dataDir)
+        let boundPort = BoundPort(port)
+        let (engine, handlers, queues) = try await openEngine(dataDir: dataDir, boundPort: boundPort)
         let buses: EventBuses
         do { buses = try await EventBuses.open(engine: engine) } catch { throw ServeError("cannot open the event buses in \(dataDir): \(error)") }
         let signatureRequired = !configuration.credentials.isEmpty
@@ -89,8 +90,9 @@ struct Serve: AsyncParsableCommand {
             try await runServer(
                 configuration: configuration,
                 handlers: handlers + [EventBridgeOperations.table(buses: buses)],
-                services: [EngineService(engine: engine), buses]
+                services: [EngineService(engine: engine), buses, queues]
             ) { host, port in
+                boundPort.value.store(port, ordering: .relaxed)
                 listening.withLock { $0 = true }
                 // printLine writes unbuffered: scripts and tests wait for this line on a pipe.
                 if json {
@@ -112,7 +114,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// Opens the Engine on the data directory and deploys `--workflows`.
-    func openEngine(dataDir: String) async throws -> (Engine, [any AWSServiceHandler]) {
+    func openEngine(dataDir: String, boundPort: BoundPort) async throws -> (Engine, [any AWSServiceHandler], QueueService) {
         var engineConfiguration = Engine.Configuration()
         engineConfiguration.region = region
         let directory: WorkflowDirectory?
@@ -133,9 +135,9 @@ struct Serve: AsyncParsableCommand {
             await engine.close()
             throw ServeError("cannot open the queues: \(error)")
         }
-        let (host, port) = (host, port)
-        let sqs = SQSHandler.make(queues: queues, baseURL: { "http://\(host):\(port)" })
-        return (engine, [StepFunctionsOperations.table(engine: engine), SteplineOperations.table(engine: engine), sqs])
+        let host = host
+        let sqs = SQSHandler.make(queues: queues, baseURL: { "http://\(host):\(boundPort.value.load(ordering: .relaxed))" })
+        return (engine, [StepFunctionsOperations.table(engine: engine), SteplineOperations.table(engine: engine), sqs], queues)
     }
 
     /// The keys of `--credentials` plus the one in the environment.
@@ -167,6 +169,13 @@ struct Serve: AsyncParsableCommand {
         guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }
         return value
     }
+}
+
+/// The port the server listens on: `--port` until bound, then the real one
+/// (which differs when `--port 0` picks a free port), so queue URLs name it.
+final class BoundPort: Sendable {
+    let value: Atomic<Int>
+    init(_ port: Int) { value = Atomic(port) }
 }
 
 /// A failure `serve` reports as `Error: <message>` with exit code 1.

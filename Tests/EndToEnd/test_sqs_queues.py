@@ -17,7 +17,8 @@ def sqs(server):
 
 def test_queue_lifecycle_send_receive_delete(sqs):
     url = sqs.create_queue(QueueName="e2e-jobs", Attributes={"VisibilityTimeout": "30"})["QueueUrl"]
-    assert url.endswith("/123456789012/e2e-jobs")
+    # serve runs with --port 0: the URL names the port it really listens on.
+    assert url == sqs.meta.endpoint_url + "/123456789012/e2e-jobs"
     assert sqs.create_queue(QueueName="e2e-jobs", Attributes={"VisibilityTimeout": "30"})["QueueUrl"] == url
     assert sqs.get_queue_url(QueueName="e2e-jobs")["QueueUrl"] == url
     assert url in sqs.list_queues(QueueNamePrefix="e2e-")["QueueUrls"]
@@ -60,7 +61,9 @@ def test_fifo_dead_letter_and_move_task(sqs):
     assert sqs.list_dead_letter_source_queues(QueueUrl=dlq)["queueUrls"] == [src]
     handle = sqs.start_message_move_task(SourceArn=dlq_arn)["TaskHandle"]
     assert sqs.list_message_move_tasks(SourceArn=dlq_arn)["Results"][0]["TaskHandle"] == handle
-    assert sqs.receive_message(QueueUrl=src)["Messages"][0]["Body"] == "poison"
+    # The server's move loop runs once a second; a long poll wakes when it moves the message.
+    assert sqs.receive_message(QueueUrl=src, WaitTimeSeconds=5)["Messages"][0]["Body"] == "poison"
+    assert sqs.list_message_move_tasks(SourceArn=dlq_arn)["Results"][0]["Status"] == "COMPLETED"
     fifo = sqs.create_queue(QueueName="e2e.fifo", Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"})["QueueUrl"]
     first = sqs.send_message(QueueUrl=fifo, MessageBody="x", MessageGroupId="g")
     assert sqs.send_message(QueueUrl=fifo, MessageBody="x", MessageGroupId="g")["MessageId"] == first["MessageId"]
@@ -83,3 +86,49 @@ def test_errors(sqs):
     assert oversized.value.response["Error"]["Code"] == "InvalidParameterValue"
     with pytest.raises(sqs.exceptions.ReceiptHandleIsInvalid):
         sqs.change_message_visibility(QueueUrl=url, ReceiptHandle="garbage", VisibilityTimeout=1)
+
+
+def test_move_task_rate_and_cancel(sqs):
+    dlq = sqs.create_queue(QueueName="e2e-rate-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    src = sqs.create_queue(QueueName="e2e-rate-src", Attributes={
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 1}), "VisibilityTimeout": "0"})["QueueUrl"]
+    sqs.send_message_batch(QueueUrl=src, Entries=[{"Id": f"m{i}", "MessageBody": f"b{i}"} for i in range(10)])
+    assert len(sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=10)["Messages"]) == 10
+    assert "Messages" not in sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=10)
+    with pytest.raises(botocore.exceptions.ClientError) as rate:
+        sqs.start_message_move_task(SourceArn=dlq_arn, MaxNumberOfMessagesPerSecond=501)
+    assert rate.value.response["Error"]["Code"] == "InvalidParameterValue"
+    handle = sqs.start_message_move_task(SourceArn=dlq_arn, MaxNumberOfMessagesPerSecond=1)["TaskHandle"]
+    task = sqs.list_message_move_tasks(SourceArn=dlq_arn)["Results"][0]
+    assert task["Status"] == "RUNNING" and task["MaxNumberOfMessagesPerSecond"] == 1
+    assert task["ApproximateNumberOfMessagesToMove"] == 10
+    first = sqs.receive_message(QueueUrl=src, WaitTimeSeconds=5)["Messages"]
+    assert len(first) == 1
+    moved = sqs.cancel_message_move_task(TaskHandle=handle)["ApproximateNumberOfMessagesMoved"]
+    # One a second: far fewer than ten in the second or two the test took.
+    assert 1 <= moved < 10
+    task = sqs.list_message_move_tasks(SourceArn=dlq_arn)["Results"][0]
+    assert task["Status"] == "CANCELLED" and task["ApproximateNumberOfMessagesMoved"] == moved
+    left = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
+    assert left["ApproximateNumberOfMessages"] == str(10 - moved)
+    with pytest.raises(botocore.exceptions.ClientError) as again:
+        sqs.cancel_message_move_task(TaskHandle=handle)
+    assert again.value.response["Error"]["Code"] == "AWS.SimpleQueueService.UnsupportedOperation"
+
+
+def test_receipt_handles_are_opaque_and_stale_ones_delete_nothing(sqs):
+    url = sqs.create_queue(QueueName="e2e-handles", Attributes={"VisibilityTimeout": "0"})["QueueUrl"]
+    message_id = sqs.send_message(QueueUrl=url, MessageBody="x")["MessageId"]
+    first = sqs.receive_message(QueueUrl=url)["Messages"][0]
+    second = sqs.receive_message(QueueUrl=url)["Messages"][0]
+    assert first["MessageId"] == second["MessageId"] == message_id
+    assert first["ReceiptHandle"] != second["ReceiptHandle"]
+    assert message_id not in first["ReceiptHandle"]
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=first["ReceiptHandle"])
+    third = sqs.receive_message(QueueUrl=url, AttributeNames=["ApproximateReceiveCount"])["Messages"][0]
+    assert third["Attributes"]["ApproximateReceiveCount"] == "3"
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=third["ReceiptHandle"])
+    assert "Messages" not in sqs.receive_message(QueueUrl=url)
+    with pytest.raises(sqs.exceptions.ReceiptHandleIsInvalid):
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=message_id)

@@ -22,8 +22,14 @@ public enum QueueRecordKind {
     public static let messagesDeleted = RecordKind(46)
     /// `{arn, time, changes: [{s, i, visible}]}`.
     public static let visibilityChanged = RecordKind(47)
-    /// `{time, task, moves: [{from, s, i, to}]}`: a message move task and the messages it moved.
+    /// `{time, task, moves: [{from, s, i, to}], upTo?}`: a message move task as it
+    /// now is and the messages this step moved. A task is started (`RUNNING`,
+    /// with `upTo`, the last log sequence whose messages it moves), advanced
+    /// step by step, and ends `COMPLETED` or `CANCELLED`, each one such record.
     public static let moveTask = RecordKind(48)
+
+    /// Every queue kind, for the index's filter.
+    static let all: Set<RecordKind> = [created, attributesSet, deleted, purged, sent, received, messagesDeleted, visibilityChanged, moveTask]
 
     /// Registers the queue kinds in `kinds`.
     public static func register(in kinds: inout RecordKinds) {

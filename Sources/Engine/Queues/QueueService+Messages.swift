@@ -165,14 +165,15 @@ extension QueueService {
         var count: Int { row["count"]?.integerValue ?? 0 }
     }
 
-    func messages(of arn: String, in transaction: ReadTransaction) throws -> [StoredMessage] {
+    /// The messages of `arn` in arrival order: at most `limit`, put there by records up to `upTo`.
+    func messages(of arn: String, in transaction: ReadTransaction, limit: Int = .max, upTo: Int = .max) throws -> [StoredMessage] {
         let prefix = QueueKeys.queuePrefix(arn)
         return try transaction.withCursor(on: db(.messages)) { cursor in
             var found: [StoredMessage] = []
             var more = try cursor.seek(atLeast: prefix)
-            while more {
+            while more, found.count < limit {
                 let key = try cursor.key()
-                guard key.starts(with: prefix), key.count == prefix.count + 16 else { break }
+                guard key.starts(with: prefix), key.count == prefix.count + 16, QueueKeys.location(key).sequence <= upTo else { break }
                 found.append(StoredMessage(key: key, row: try JSONParser.parse(bytes: try cursor.value())))
                 more = try cursor.next()
             }
@@ -203,100 +204,124 @@ extension QueueService {
         }
     }
 
+    /// One receive decision, in the writer's transaction.
+    ///
+    /// It walks the queue's `visible` order up to `time`, so it reads the
+    /// messages it returns, the expired ones it drops and the poison ones it
+    /// moves, not the whole queue. In a FIFO queue a message stands for its
+    /// group: the group is read from its head in arrival order and delivers its
+    /// leading visible messages; a group whose head is in flight delivers
+    /// nothing (its later messages are skipped once each).
     func receiveOnce(
         in append: AppendTransaction, _ arn: String, _ maxMessages: Int, _ visibilityTimeout: Int?, time: Int64
     ) throws -> ([ReceivedMessage], Bool) {
         let queue = try requireQueue(arn, in: append.transaction)
-        let stored = try messages(of: arn, in: append.transaction)
-        let retention = Int64(queue.attributes.retentionPeriod) * 1000
-        var busyGroups = Set<String>()
-        if queue.attributes.isFifo {
-            for message in stored where message.visible > time {
-                if let group = message.row["group"]?.stringValue { busyGroups.insert(group) }
-            }
-        }
         let policy = queue.attributes.redrivePolicy
         let deadLetterExists = try policy.map { try self.queue($0.deadLetterTargetArn, in: append.transaction) != nil } ?? false
-        let timeout = Int64(visibilityTimeout ?? queue.attributes.visibilityTimeout) * 1000
-        var received: [ReceivedMessage] = []
-        var receivedRecords: [JSONValue] = []
-        var moved: [JSONValue] = []
-        var expired: [JSONValue] = []
-        for message in stored where received.count < maxMessages {
-            guard message.visible <= time else { continue }
-            let sent = Int64(message.row["sent"]?.integerValue ?? 0)
-            if time - sent >= retention {
-                expired.append(.object(message.location))
-                continue
+        var decision = ReceiveDecision(
+            time: time, maxMessages: maxMessages, account: configuration.account,
+            retention: Int64(queue.attributes.retentionPeriod) * 1000,
+            timeout: Int64(visibilityTimeout ?? queue.attributes.visibilityTimeout) * 1000,
+            redrive: deadLetterExists ? policy : nil)
+        var visitedGroups = Set<String>()
+        let bound = QueueKeys.visibleBound(arn, after: Int(time))
+        var from = QueueKeys.queuePrefix(arn)
+        while decision.wantsMore {
+            // Read a page of due keys first and decide after: the decision reads other databases.
+            let page = try dueKeys(from: from, below: bound, limit: maxMessages * 2 + 8, append.transaction)
+            guard let last = page.last else { break }
+            from = last + [0]
+            for visibleKey in page where decision.wantsMore {
+                let location = QueueKeys.location(visibleKey)
+                let key = QueueKeys.message(arn, sequence: location.sequence, position: location.position)
+                guard let row = try storedRow(key, append.transaction) else { continue }
+                guard queue.attributes.isFifo, let group = MessageStore.fifoGroup(row) else {
+                    decision.take(StoredMessage(key: key, row: .object(row)), handle: newHandle)
+                    continue
+                }
+                guard visitedGroups.insert(group).inserted else { continue }
+                for (groupKey, groupRow) in try groupHead(arn, group, append.transaction) {
+                    let message = StoredMessage(key: groupKey, row: .object(groupRow))
+                    guard decision.wantsMore, message.visible <= time else { break }
+                    // A moved or expired head leaves the group for the next receive, keeping order.
+                    guard decision.take(message, handle: newHandle) == .received else { break }
+                }
             }
-            if let group = message.row["group"]?.stringValue, busyGroups.contains(group) { continue }
-            if let policy, deadLetterExists, message.count >= policy.maxReceiveCount {
-                var move = message.location
-                move["to"] = .string(policy.deadLetterTargetArn)
-                moved.append(.object(move))
-                if let group = message.row["group"]?.stringValue, queue.attributes.isFifo { busyGroups.insert(group) }
-                continue
-            }
-            let count = message.count + 1
-            let handle = Self.receiptHandle(arn: arn, key: message.key, count: count)
-            var record = message.location
-            record["count"] = .integer(count)
-            record["visible"] = .integer(Int(time + timeout))
-            record["handle"] = .string(handle)
-            receivedRecords.append(.object(record))
-            var system: [String: String] = [
-                "SentTimestamp": String(sent), "ApproximateReceiveCount": String(count),
-                "ApproximateFirstReceiveTimestamp": String(message.row["first"]?.integerValue ?? Int(time)),
-                "SenderId": configuration.account,
-            ]
-            if let group = message.row["group"]?.stringValue { system["MessageGroupId"] = group }
-            if let dedup = message.row["dedup"]?.stringValue { system["MessageDeduplicationId"] = dedup }
-            if let number = message.row["seqno"]?.stringValue { system["SequenceNumber"] = number }
-            if let source = message.row["source"]?.stringValue { system["DeadLetterQueueSourceArn"] = source }
-            received.append(
-                ReceivedMessage(
-                    messageId: message.row["id"]?.stringValue ?? "", receiptHandle: handle,
-                    body: message.row["body"]?.stringValue ?? "", md5OfBody: message.row["md5"]?.stringValue ?? "",
-                    md5OfAttributes: message.row["md5a"]?.stringValue, attributes: message.row["attrs"]?.objectValue ?? JSONObject(),
-                    systemAttributes: system))
         }
-        if !receivedRecords.isEmpty || !moved.isEmpty {
+        if !decision.receivedRecords.isEmpty || !decision.moved.isEmpty {
             try appendRecord(
                 QueueRecordKind.received,
-                ["arn": .string(arn), "time": .integer(Int(time)), "received": .array(receivedRecords), "moved": .array(moved)],
+                [
+                    "arn": .string(arn), "time": .integer(Int(time)), "received": .array(decision.receivedRecords),
+                    "moved": .array(decision.moved),
+                ],
                 time: time, in: append)
         }
-        if !expired.isEmpty {
+        if !decision.expired.isEmpty {
             try appendRecord(
-                QueueRecordKind.messagesDeleted, ["arn": .string(arn), "time": .integer(Int(time)), "messages": .array(expired)],
+                QueueRecordKind.messagesDeleted, ["arn": .string(arn), "time": .integer(Int(time)), "messages": .array(decision.expired)],
                 time: time, in: append)
         }
-        return (received, !moved.isEmpty)
+        return (decision.received, !decision.moved.isEmpty)
     }
 
-    // MARK: Receipt handles
-
-    /// An opaque handle naming the queue, the message and the receive it came from.
-    static func receiptHandle(arn: String, key: [UInt8], count: Int) -> String {
-        let (sequence, position) = QueueKeys.location(key)
-        return Data("\(arn)\n\(sequence)\n\(position)\n\(count)".utf8).base64EncodedString()
-    }
-
-    /// The message key and receive count a handle names, checked against `arn`.
-    static func parseHandle(_ handle: String, arn: String) throws(QueueError) -> (key: [UInt8], count: Int) {
-        let invalid = QueueError(.receiptHandleIsInvalid, "The input receipt handle \"\(handle)\" is not a valid receipt handle.")
-        guard let data = Data(base64Encoded: handle) else { throw invalid }
-        let parts = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0] == arn, let sequence = Int(parts[1]), let position = Int(parts[2]), let count = Int(parts[3]) else {
-            throw invalid
+    /// Up to `limit` keys of the `visible` order from `from` (inclusive) below `bound`.
+    func dueKeys(from: [UInt8], below bound: [UInt8], limit: Int, _ transaction: ReadTransaction) throws -> [[UInt8]] {
+        try transaction.withCursor(on: db(.visible)) { cursor in
+            var found: [[UInt8]] = []
+            var more = try cursor.seek(atLeast: from)
+            while more, found.count < limit {
+                let key = try cursor.key()
+                guard key.lexicographicallyPrecedes(bound) else { break }
+                found.append(key)
+                more = try cursor.next()
+            }
+            return found
         }
-        return (QueueKeys.message(arn, sequence: sequence, position: position), count)
+    }
+
+    func storedRow(_ key: [UInt8], _ transaction: ReadTransaction) throws -> JSONObject? {
+        guard let bytes = try transaction.value(forKey: key, in: db(.messages)) else { return nil }
+        return try QueueKeys.object(bytes)
+    }
+
+    /// The first messages of a FIFO group in arrival order: a receive returns at
+    /// most 10, so the first 10 decide it.
+    func groupHead(_ arn: String, _ group: String, _ transaction: ReadTransaction) throws -> [([UInt8], JSONObject)] {
+        let prefix = QueueKeys.groupPrefix(arn, group)
+        let locations: [(sequence: Int, position: Int)] = try transaction.withCursor(on: db(.groups)) { cursor in
+            var found: [(sequence: Int, position: Int)] = []
+            var more = try cursor.seek(atLeast: prefix)
+            while more, found.count < 10 {
+                let key = try cursor.key()
+                guard key.starts(with: prefix) else { break }
+                found.append(QueueKeys.location(key))
+                more = try cursor.next()
+            }
+            return found
+        }
+        return try locations.compactMap { location in
+            let key = QueueKeys.message(arn, sequence: location.sequence, position: location.position)
+            return try storedRow(key, transaction).map { (key, $0) }
+        }
+    }
+
+    /// A fresh, unguessable receipt handle for the `count`th receive of the message at `key`.
+    func newHandle(key: [UInt8], count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let location = QueueKeys.location(key)
+        return ReceiptHandle(sequence: location.sequence, position: location.position, count: count, nonce: generator.next()).text
     }
 
     // MARK: Deleting and visibility
 
+    static func messageKey(_ arn: String, _ handle: ReceiptHandle) -> [UInt8] {
+        QueueKeys.message(arn, sequence: handle.sequence, position: handle.position)
+    }
+
     /// Deletes the messages named by `handles`; each entry succeeds or fails alone.
-    /// A handle of a message already deleted succeeds, as in SQS.
+    /// A handle of a message already deleted succeeds, as in SQS, and so does a
+    /// stale one (from a receive before the message's latest), without deleting.
     public func delete(queueArn: String, handles: [String]) async throws -> [Result<Void, QueueError>] {
         let time = now()
         return try await transact { append in
@@ -305,8 +330,8 @@ extension QueueService {
             var locations: [JSONValue] = []
             for handle in handles {
                 do {
-                    let (key, _) = try Self.parseHandle(handle, arn: queueArn)
-                    if try append.transaction.value(forKey: key, in: self.db(.messages)) != nil {
+                    let key = try Self.messageKey(queueArn, ReceiptHandle(parsing: handle))
+                    if let row = try self.storedRow(key, append.transaction), row["handle"]?.stringValue == handle {
                         locations.append(.object(StoredMessage(key: key, row: .null).location))
                     }
                     results.append(.success(()))
@@ -336,12 +361,12 @@ extension QueueService {
                     guard (0...43_200).contains(timeout) else {
                         throw QueueError(.invalidParameterValue, "Value \(timeout) for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200.")
                     }
-                    let (key, count) = try Self.parseHandle(handle, arn: queueArn)
-                    guard let bytes = try append.transaction.value(forKey: key, in: self.db(.messages)) else {
+                    let key = try Self.messageKey(queueArn, ReceiptHandle(parsing: handle))
+                    guard let row = try self.storedRow(key, append.transaction) else {
                         throw QueueError(.receiptHandleIsInvalid, "The input receipt handle \"\(handle)\" is not a valid receipt handle.")
                     }
-                    let message = StoredMessage(key: key, row: try JSONParser.parse(bytes: bytes))
-                    guard message.count == count, message.visible > time else {
+                    let message = StoredMessage(key: key, row: .object(row))
+                    guard row["handle"]?.stringValue == handle, message.visible > time else {
                         throw QueueError(.messageNotInflight, "Message does not exist or is not available for visibility timeout change.")
                     }
                     var record = message.location

@@ -4,53 +4,136 @@ public import JSON
 import LMDB
 import Messaging
 
+/// The internal fields of a stored move task, which `ListMessageMoveTasks` does not show.
+enum MoveTaskRow {
+    /// The last log sequence whose messages the task moves: messages that reach
+    /// the dead-letter queue after the task started stay there, as in SQS.
+    static let upToKey = "SteplineUpToSequence"
+    /// SQS's default and highest `MaxNumberOfMessagesPerSecond`.
+    static let maximumRate = 500
+
+    static func shown(_ task: JSONValue) -> JSONValue {
+        guard case .object(var object) = task else { return task }
+        object[upToKey] = nil
+        return .object(object)
+    }
+}
+
 extension QueueService {
-    /// `StartMessageMoveTask`: moves every message now in the dead-letter queue
-    /// `sourceArn` to `destinationArn`, or each back to the queue it came from.
+    /// `StartMessageMoveTask`: starts moving the messages now in the dead-letter
+    /// queue `sourceArn` to `destinationArn`, or each back to the queue it came
+    /// from, at most `maxPerSecond` messages a second (500 when `nil`).
     ///
-    /// The moves and the task (status `COMPLETED`) are one record, so a task is
-    /// never half done; Stepline moves the messages at once rather than at
-    /// `MaxNumberOfMessagesPerSecond`. Moved messages start again with a receive
-    /// count of 0. Returns the task handle.
+    /// Starting is one record (the task, `RUNNING`); ``advanceMoveTasks()``,
+    /// which ``run()`` calls once a second, moves the next messages in one record
+    /// per step, so a restart resumes the task where its last step committed.
+    /// Moved messages start again with a receive count of 0. Returns the handle.
     /// - Throws: ``QueueError`` `ResourceNotFoundException` for an unknown queue,
-    ///   `InvalidParameterValue` when the source is no queue's dead-letter queue.
-    public func startMessageMoveTask(sourceArn: String, destinationArn: String?) async throws -> String {
+    ///   `InvalidParameterValue` when the source is no queue's dead-letter queue or
+    ///   the rate is outside 1…500, `UnsupportedOperation` while another task of
+    ///   the source runs.
+    public func startMessageMoveTask(sourceArn: String, destinationArn: String?, maxPerSecond: Int? = nil) async throws -> String {
         let time = now()
         let handle = Data("\(sourceArn)\n\(UUID().uuidString.lowercased())".utf8).base64EncodedString()
-        let sources = try listQueues().filter { $0.attributes.redrivePolicy?.deadLetterTargetArn == sourceArn }.map(\.arn)
         let notFound = QueueError(.resourceNotFound, "The resource that you specified for the SourceArn parameter doesn't exist.")
         guard try queue(arn: sourceArn) != nil else { throw notFound }
         if let destinationArn, try queue(arn: destinationArn) == nil {
             throw QueueError(.resourceNotFound, "The resource that you specified for the DestinationArn parameter doesn't exist.")
         }
-        guard !sources.isEmpty else {
+        guard try !deadLetterSources(of: sourceArn).isEmpty else {
             throw QueueError(.invalidParameterValue, "Source queue must be configured as a Dead Letter Queue.")
         }
+        if let maxPerSecond, !(1...MoveTaskRow.maximumRate).contains(maxPerSecond) {
+            throw QueueError(
+                .invalidParameterValue,
+                "Value \(maxPerSecond) for parameter MaxNumberOfMessagesPerSecond is invalid. Reason: must be between 1 and \(MoveTaskRow.maximumRate).")
+        }
         try await transact { append in
-            var moves: [JSONValue] = []
-            for message in try self.messages(of: sourceArn, in: append.transaction) {
-                guard let target = destinationArn ?? message.row["source"]?.stringValue ?? sources.first,
-                    try self.queue(target, in: append.transaction) != nil
-                else { continue }
-                var move = message.location
-                move["from"] = .string(sourceArn)
-                move["to"] = .string(target)
-                move["toSource"] = .bool(destinationArn == nil)
-                move["reset"] = true
-                moves.append(.object(move))
+            if try self.moveTasks(in: append.transaction).contains(where: { $0["SourceArn"]?.stringValue == sourceArn && $0["Status"] == "RUNNING" }) {
+                throw QueueError(
+                    .unsupportedOperation, "There is already a task running. Only one active task is allowed for a source queue arn at a given time.")
             }
+            let count = try self.messages(of: sourceArn, in: append.transaction).count
             var task: JSONObject = [
-                "TaskHandle": .string(handle), "Status": "COMPLETED", "SourceArn": .string(sourceArn),
-                "ApproximateNumberOfMessagesMoved": .integer(moves.count),
-                "ApproximateNumberOfMessagesToMove": .integer(moves.count), "StartedTimestamp": .integer(Int(time)),
+                "TaskHandle": .string(handle), "Status": "RUNNING", "SourceArn": .string(sourceArn),
+                "ApproximateNumberOfMessagesMoved": 0, "ApproximateNumberOfMessagesToMove": .integer(count),
+                "StartedTimestamp": .integer(Int(time)),
             ]
             if let destinationArn { task["DestinationArn"] = .string(destinationArn) }
+            if let maxPerSecond { task["MaxNumberOfMessagesPerSecond"] = .integer(maxPerSecond) }
+            let upTo = Int(append.nextSequence.rawValue) - 1
             try self.appendRecord(
-                QueueRecordKind.moveTask, ["time": .integer(Int(time)), "task": .object(task), "moves": .array(moves)],
+                QueueRecordKind.moveTask,
+                ["time": .integer(Int(time)), "task": .object(task), "moves": [], "upTo": .integer(upTo)],
                 time: time, in: append)
         }
-        wakeReceivers()
         return handle
+    }
+
+    /// The queues whose `RedrivePolicy` names `arn`, by name.
+    func deadLetterSources(of arn: String) throws -> [String] {
+        try listQueues().filter { $0.attributes.redrivePolicy?.deadLetterTargetArn == arn }.map(\.arn)
+    }
+
+    func moveTasks(in transaction: ReadTransaction) throws -> [JSONValue] {
+        try transaction.withCursor(on: db(.moveTasks)) { cursor in
+            var found: [JSONValue] = []
+            var more = try cursor.first()
+            while more {
+                found.append(try JSONParser.parse(bytes: try cursor.value()))
+                more = try cursor.next()
+            }
+            return found
+        }
+    }
+
+    /// One second's worth of every running move task: each moves up to its
+    /// `MaxNumberOfMessagesPerSecond` messages in one record, and is `COMPLETED`
+    /// in that record when none of its messages remain. Returns how many moved.
+    @discardableResult
+    public func advanceMoveTasks() async throws -> Int {
+        let running = try log.read { try moveTasks(in: $0) }.filter { $0["Status"] == "RUNNING" }
+        var total = 0
+        for task in running {
+            guard let handle = task["TaskHandle"]?.stringValue, let source = task["SourceArn"]?.stringValue else { continue }
+            let sources = try deadLetterSources(of: source)
+            let time = now()
+            total += try await transact { append in
+                guard let bytes = try append.transaction.value(forKey: QueueKeys.text(handle), in: self.db(.moveTasks)) else { return 0 }
+                var task = try QueueKeys.object(bytes)
+                guard task["Status"] == "RUNNING" else { return 0 }
+                let rate = task["MaxNumberOfMessagesPerSecond"]?.integerValue ?? MoveTaskRow.maximumRate
+                let upTo = task[MoveTaskRow.upToKey]?.integerValue ?? Int.max
+                let destination = task["DestinationArn"]?.stringValue
+                var moves: [JSONValue] = []
+                var remaining = false
+                for message in try self.messages(of: source, in: append.transaction, limit: rate + 1, upTo: upTo) {
+                    guard moves.count < rate else {
+                        remaining = true
+                        break
+                    }
+                    guard let target = destination ?? message.row["source"]?.stringValue ?? sources.first,
+                        try self.queue(target, in: append.transaction) != nil
+                    else { continue }
+                    var move = message.location
+                    move["from"] = .string(source)
+                    move["to"] = .string(target)
+                    move["toSource"] = .bool(destination == nil)
+                    move["reset"] = true
+                    moves.append(.object(move))
+                }
+                task[MoveTaskRow.upToKey] = nil
+                task["ApproximateNumberOfMessagesMoved"] = .integer((task["ApproximateNumberOfMessagesMoved"]?.integerValue ?? 0) + moves.count)
+                if !remaining { task["Status"] = "COMPLETED" }
+                try self.appendRecord(
+                    QueueRecordKind.moveTask,
+                    ["time": .integer(Int(time)), "task": .object(task), "moves": .array(moves), "upTo": .integer(upTo)],
+                    time: time, in: append)
+                return moves.count
+            }
+        }
+        if total > 0 { wakeReceivers() }
+        return total
     }
 
     /// `ListMessageMoveTasks`: the tasks of `sourceArn`, newest first, in SQS's result shape.
@@ -58,28 +141,33 @@ extension QueueService {
         guard try queue(arn: sourceArn) != nil else {
             throw QueueError(.resourceNotFound, "The resource that you specified for the SourceArn parameter doesn't exist.")
         }
-        let tasks: [JSONValue] = try log.read { transaction in
-            var found: [JSONValue] = []
-            try transaction.withCursor(on: db(.moveTasks)) { cursor in
-                var more = try cursor.first()
-                while more {
-                    let task = try JSONParser.parse(bytes: try cursor.value())
-                    if task["SourceArn"]?.stringValue == sourceArn { found.append(task) }
-                    more = try cursor.next()
-                }
-            }
-            return found
-        }
-        return Array(tasks.sorted { ($0["StartedTimestamp"]?.integerValue ?? 0) > ($1["StartedTimestamp"]?.integerValue ?? 0) }.prefix(maxResults))
+        let tasks = try log.read { try moveTasks(in: $0) }.filter { $0["SourceArn"]?.stringValue == sourceArn }
+        let newest = tasks.sorted { ($0["StartedTimestamp"]?.integerValue ?? 0) > ($1["StartedTimestamp"]?.integerValue ?? 0) }
+        return newest.prefix(maxResults).map(MoveTaskRow.shown)
     }
 
-    /// `CancelMessageMoveTask`: Stepline's tasks complete when they start, so
-    /// there is never a running one to cancel; the error says which it is.
-    public func cancelMessageMoveTask(handle: String) throws -> Int {
-        let stored = try log.read { try $0.value(forKey: QueueKeys.text(handle), in: db(.moveTasks)) }
-        guard stored != nil else {
-            throw QueueError(.resourceNotFound, "The resource that you specified for the TaskHandle parameter doesn't exist.")
+    /// `CancelMessageMoveTask`: stops a running task between two steps (one
+    /// record, status `CANCELLED`); what it moved stays moved. Returns how many
+    /// messages it moved.
+    /// - Throws: ``QueueError`` `ResourceNotFoundException` (no such task),
+    ///   `UnsupportedOperation` (the task is no longer running).
+    public func cancelMessageMoveTask(handle: String) async throws -> Int {
+        let time = now()
+        return try await transact { append in
+            guard let bytes = try append.transaction.value(forKey: QueueKeys.text(handle), in: self.db(.moveTasks)) else {
+                throw QueueError(.resourceNotFound, "The resource that you specified for the TaskHandle parameter doesn't exist.")
+            }
+            var task = try QueueKeys.object(bytes)
+            guard task["Status"] == "RUNNING" else {
+                throw QueueError(.unsupportedOperation, "Only active tasks can be cancelled; task \(handle) is \(task["Status"]?.stringValue ?? "unknown").")
+            }
+            let upTo = task[MoveTaskRow.upToKey] ?? .null
+            task[MoveTaskRow.upToKey] = nil
+            task["Status"] = "CANCELLED"
+            try self.appendRecord(
+                QueueRecordKind.moveTask, ["time": .integer(Int(time)), "task": .object(task), "moves": [], "upTo": upTo],
+                time: time, in: append)
+            return task["ApproximateNumberOfMessagesMoved"]?.integerValue ?? 0
         }
-        throw QueueError(.unsupportedOperation, "Only active tasks can be cancelled; task \(handle) has completed.")
     }
 }

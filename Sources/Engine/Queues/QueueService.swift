@@ -21,6 +21,10 @@ public final class QueueService: Sendable {
         public var region = "us-east-1"
         public var account = "123456789012"
         public var clock: any EngineClock = SystemClock()
+        /// How often ``run()`` advances running message move tasks; each step
+        /// moves up to a task's `MaxNumberOfMessagesPerSecond`, so this is the
+        /// second that rate is per.
+        public var moveTaskInterval: Duration = .seconds(1)
         public init() {}
     }
 

@@ -259,7 +259,8 @@ struct SQSOperations: Sendable {
 
     func startMessageMoveTask(_ input: AWSInput) async throws -> JSONValue {
         let handle = try await queues.startMessageMoveTask(
-            sourceArn: try input.requiredString("SourceArn"), destinationArn: try input.string("DestinationArn"))
+            sourceArn: try input.requiredString("SourceArn"), destinationArn: try input.string("DestinationArn"),
+            maxPerSecond: try input.integer("MaxNumberOfMessagesPerSecond"))
         return ["TaskHandle": .string(handle)]
     }
 
@@ -270,7 +271,7 @@ struct SQSOperations: Sendable {
     }
 
     func cancelMessageMoveTask(_ input: AWSInput) async throws -> JSONValue {
-        let moved = try queues.cancelMessageMoveTask(handle: try input.requiredString("TaskHandle"))
+        let moved = try await queues.cancelMessageMoveTask(handle: try input.requiredString("TaskHandle"))
         return ["ApproximateNumberOfMessagesMoved": .integer(moved)]
     }
 }

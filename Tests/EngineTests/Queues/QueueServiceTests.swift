@@ -133,6 +133,8 @@ extension Result {
             #expect(try queues.deadLetterSourceQueues(of: dlq.arn).map(\.arn) == [source.arn])
             let task = try await queues.startMessageMoveTask(sourceArn: dlq.arn, destinationArn: nil)
             #expect(try queues.listMessageMoveTasks(sourceArn: dlq.arn).first?["TaskHandle"]?.stringValue == task)
+            #expect(try await queues.advanceMoveTasks() == 1)
+            #expect(try queues.listMessageMoveTasks(sourceArn: dlq.arn).first?["Status"] == "COMPLETED")
             #expect(try queues.attributes(queueArn: dlq.arn)["ApproximateNumberOfMessages"] == "0")
             #expect(try await queues.receive(queueArn: source.arn, waitSeconds: 0).map(\.body) == ["poison"])
         }
