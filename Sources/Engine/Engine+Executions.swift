@@ -187,18 +187,12 @@ extension Engine {
         for (id, timer) in oldTimers.sorted(by: { $0.key < $1.key }) where state.timers[id] == nil {
             step.timersCleared.append(ExecutionStep.TimerKey(due: timer.due.millisecondsSinceEpoch, timerId: id))
         }
-        do {
-            try await log.append([
-                Record(
-                    kind: EngineRecordKind.executionStep,
-                    timestamp: time * 1000,
-                    stream: StreamID(row.stream),
-                    payload: step.payload
-                )
-            ])
-        } catch {
+        // Service integrations happen in the step's own transaction (Engine+Integrations).
+        let integrated: IntegratedStep
+        do { integrated = try await appendStep(step, arn: arn, stream: row.stream, at: time) } catch {
             throw EngineError(.storage, "The log could not commit the step of \(arn): \(error)")
         }
+        step = integrated.step
         // Committed: from here on the step is the truth.
         for token in retired {
             tokens[token] = nil
@@ -211,6 +205,7 @@ extension Engine {
             open[arn] = OpenExecution(state: state, row: row, tokens: taskTokens)
         }
         armTimers(of: arn, step.timersArmed.map { TimerKeyInfo(due: $0.due, timerId: $0.timerId) })
+        await integrated.committed()
         for opened in step.tasksOpened {
             if let token = opened.token {
                 tokens[token] = TokenLocation(executionArn: arn, taskId: opened.task.taskId)

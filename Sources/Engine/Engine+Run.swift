@@ -93,6 +93,9 @@ extension Engine: Service {
                 )
                 return
             }
+            if ServiceIntegrations.Kind(resource: task.resource) != nil, await deliverIntegrationOutcome(arn, task) {
+                return  // put or sent when its step committed (Engine+Integrations)
+            }
             let base = TaskHandlerMap.baseResource(task.resource)
             if base == "arn:aws:states:::states:startExecution" {
                 await runChildExecution(arn, task, key: key)

@@ -89,6 +89,8 @@ public actor Engine {
     let effects: AsyncStream<Effect>
     let effectSink: AsyncStream<Effect>.Continuation
     var random = SystemRandomNumberGenerator()
+    /// The buses and queues Task states reach through `events:putEvents` and `sqs:sendMessage`.
+    var integrations = ServiceIntegrations()
     /// How long recovery took when the engine opened.
     public private(set) var recoveryDuration: Duration = .zero
     /// How many open executions recovery loaded.

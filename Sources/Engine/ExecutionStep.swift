@@ -43,11 +43,16 @@ struct ExecutionStep {
         /// comes first (milliseconds since the epoch); moved by each
         /// ``EngineRecordKind/taskHeartbeat`` record, so recovery re-arms it where it was.
         var heartbeatDue: Int64?
+        /// What a Stepline service integration (`events:putEvents`, `sqs:sendMessage`)
+        /// did in the transaction of this step (see `Engine+Integrations.swift`), so a re-dispatch
+        /// after a crash delivers it instead of doing it again.
+        var outcome: JSONValue?
 
         var recordJSON: JSONValue {
             var object: JSONObject = ["task": task.recordJSON]
             if let token { object["token"] = .string(token) }
             if let heartbeatDue { object["heartbeatDue"] = .integer(Int(heartbeatDue)) }
+            if let outcome { object["outcome"] = outcome }
             return .object(object)
         }
 
@@ -62,6 +67,7 @@ struct ExecutionStep {
             task = try ScheduledTask(recordJSON: try fields.value("task"))
             token = fields.optionalString("token")
             heartbeatDue = fields.optional("heartbeatDue")?.integerValue.map(Int64.init)
+            outcome = fields.optional("outcome")
         }
     }
 

@@ -83,6 +83,7 @@ struct Serve: AsyncParsableCommand {
         let (engine, handlers, queues) = try await openEngine(dataDir: dataDir, boundPort: boundPort)
         let buses: EventBuses
         do { buses = try await EventBuses.open(engine: engine) } catch { throw ServeError("cannot open the event buses in \(dataDir): \(error)") }
+        await engine.connect(buses: buses)
         let signatureRequired = !configuration.credentials.isEmpty
         let json = options.json
         let listening = Mutex(false)
@@ -135,6 +136,7 @@ struct Serve: AsyncParsableCommand {
             await engine.close()
             throw ServeError("cannot open the queues: \(error)")
         }
+        await engine.connect(queues: queues)
         let host = host
         let sqs = SQSHandler.make(queues: queues, baseURL: { "http://\(host):\(boundPort.value.load(ordering: .relaxed))" })
         return (engine, [StepFunctionsOperations.table(engine: engine), SteplineOperations.table(engine: engine), sqs], queues)

@@ -65,21 +65,38 @@ extension EventBuses {
         guard entries.reduce(0, { $0 + $1.size }) <= Self.maximumRequestBytes else {
             throw EngineError(.validation, "Total size of the entries in the request is over the limit.")
         }
-        let time = now()
+        let accepted = accept(entries, at: now())
+        if !accepted.records.isEmpty {
+            try await append(accepted.records, about: "event bus")
+            for delivery in accepted.deliveries { queue(delivery) }
+        }
+        return accepted.results
+    }
+
+    /// What accepting some entries decides: the answer per entry, the records to
+    /// append and the deliveries to queue once they committed.
+    struct Acceptance {
         var results: [PutEventsResultEntry] = []
         var records: [(RecordKind, JSONValue)] = []
         var deliveries: [EventDelivery] = []
+    }
+
+    /// Checks and routes `entries` at `time` without writing anything, so a caller
+    /// can commit the records in its own transaction (`PutEvents`, or a Task
+    /// state's `events:putEvents` in the step that schedules it).
+    func accept(_ entries: [EventEntry], at time: Int64) -> Acceptance {
+        var accepted = Acceptance()
         for entry in entries {
             let bus = busName(entry.eventBusName)
             let detail: JSONValue
             do {
                 detail = try Self.validated(entry)
-            } catch let error as EntryError {
-                results.append(PutEventsResultEntry(errorCode: error.code, errorMessage: error.message))
+            } catch {
+                accepted.results.append(PutEventsResultEntry(errorCode: error.code, errorMessage: error.message))
                 continue
             }
             guard routes[bus] != nil else {
-                results.append(
+                accepted.results.append(
                     PutEventsResultEntry(errorCode: "ResourceNotFoundException", errorMessage: "Event bus \(bus) does not exist.")
                 )
                 continue
@@ -91,14 +108,10 @@ extension EventBuses {
                 "time": .string(Self.isoTime(entry.time ?? time)), "region": .string(region),
                 "resources": .array(entry.resources.map { .string($0) }), "detail": detail,
             ]
-            route(event, on: bus, at: time, hops: 0, records: &records, deliveries: &deliveries)
-            results.append(PutEventsResultEntry(eventId: id))
+            route(event, on: bus, at: time, hops: 0, records: &accepted.records, deliveries: &accepted.deliveries)
+            accepted.results.append(PutEventsResultEntry(eventId: id))
         }
-        if !records.isEmpty {
-            try await append(records, about: "event bus")
-            for delivery in deliveries { queue(delivery) }
-        }
-        return results
+        return accepted
     }
 
     /// Matches `event` against `bus`'s enabled rules and adds its record and its
@@ -169,7 +182,7 @@ extension EventBuses {
     }
 
     /// AWS's per-entry checks; returns the parsed detail.
-    static func validated(_ entry: EventEntry) throws -> JSONValue {
+    static func validated(_ entry: EventEntry) throws(EntryError) -> JSONValue {
         func missing(_ member: String) -> EntryError {
             EntryError(code: "InvalidArgument", message: "Parameter \(member) is not valid. Reason: \(member) is a required argument.")
         }
