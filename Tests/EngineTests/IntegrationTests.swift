@@ -36,6 +36,13 @@ let reviewEntries = """
                   "Detail": {"asset.$": "$.asset", "TaskToken.$": "$$.Task.Token"}}]}
     """
 
+/// Runs `integrationMachine(resource, parameters)` once on `input` and returns the finished execution.
+func runIntegration(_ engine: Engine, _ resource: String, _ parameters: String, input: String = "{}") async throws -> ExecutionDescription {
+    let machine = try await engine.createStateMachine(name: "integration", definition: integrationMachine(resource, parameters))
+    let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn, input: input)
+    return try await engine.awaitCompletion(executionArn: started.executionArn)
+}
+
 /// Creates the `media-review` bus with a rule sending every review event to a
 /// recording state machine, and returns that machine's ARN.
 func reviewBusRecordingInto(_ engine: Engine, _ buses: EventBuses) async throws -> String {
@@ -94,15 +101,11 @@ struct IntegrationTests {
     func putEventsToUnknownBusFails() async throws {
         let directory = TemporaryDirectory()
         try await withIntegrations(directory.path) { engine, _, _ in
-            let machine = try await engine.createStateMachine(
-                name: "notify",
-                definition: integrationMachine(
-                    "arn:aws:states:::events:putEvents",
-                    #"{"Entries": [{"EventBusName": "nowhere", "Source": "s", "DetailType": "t", "Detail": {}}]}"#
-                )
+            let done = try await runIntegration(
+                engine,
+                "arn:aws:states:::events:putEvents",
+                #"{"Entries": [{"EventBusName": "nowhere", "Source": "s", "DetailType": "t", "Detail": {}}]}"#
             )
-            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn)
-            let done = try await engine.awaitCompletion(executionArn: started.executionArn)
             let error = try #require(done.output?["error"])
             #expect(error["Error"] == "EventBridge.FailedEntry")
             let cause = try JSONParser.parse(try #require(error["Cause"]?.stringValue))
@@ -172,15 +175,12 @@ struct IntegrationTests {
         let directory = TemporaryDirectory()
         try await withIntegrations(directory.path) { engine, _, queues in
             let queue = try await queues.createQueue(name: "transcode-jobs", attributes: [:])
-            let machine = try await engine.createStateMachine(
-                name: "enqueue",
-                definition: integrationMachine(
-                    "arn:aws:states:::sqs:sendMessage",
-                    #"{"QueueUrl": "http://127.0.0.1:8423/123456789012/transcode-jobs", "MessageBody": {"asset.$": "$.asset"}}"#
-                )
+            let done = try await runIntegration(
+                engine,
+                "arn:aws:states:::sqs:sendMessage",
+                #"{"QueueUrl": "http://127.0.0.1:8423/123456789012/transcode-jobs", "MessageBody": {"asset.$": "$.asset"}}"#,
+                input: #"{"asset": "clip-3"}"#
             )
-            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn, input: #"{"asset": "clip-3"}"#)
-            let done = try await engine.awaitCompletion(executionArn: started.executionArn)
             let result = try #require(done.output?["result"])
             let messages = try await queues.receive(queueArn: queue.arn, maxMessages: 10, waitSeconds: 0)
             #expect(messages.count == 1)
@@ -195,15 +195,11 @@ struct IntegrationTests {
     func sendMessageToUnknownQueueFails() async throws {
         let directory = TemporaryDirectory()
         try await withIntegrations(directory.path) { engine, _, _ in
-            let machine = try await engine.createStateMachine(
-                name: "enqueue",
-                definition: integrationMachine(
-                    "arn:aws:states:::sqs:sendMessage",
-                    #"{"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/missing", "MessageBody": "x"}"#
-                )
+            let done = try await runIntegration(
+                engine,
+                "arn:aws:states:::sqs:sendMessage",
+                #"{"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/missing", "MessageBody": "x"}"#
             )
-            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn)
-            let done = try await engine.awaitCompletion(executionArn: started.executionArn)
             #expect(done.output?["error"]?["Error"] == "SQS.QueueDoesNotExistException")
             #expect(done.output?["error"]?["Cause"]?.stringValue?.contains("AWS.SimpleQueueService.NonExistentQueue") == true)
         }
