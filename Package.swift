@@ -133,6 +133,9 @@ package.targets += [
         dependencies: [
             "SteplineServer",
             "JSON",
+            // The console's routes are tested on a real Engine in a temporary directory.
+            "Engine",
+            "StatesLanguage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),

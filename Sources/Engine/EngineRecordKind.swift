@@ -36,6 +36,7 @@ public enum EngineRecordKind {
         kinds.register(executionStep, name: "execution.step", versions: 1...1)
         kinds.register(reviewResolved, name: "review.resolved", versions: 1...1)
         kinds.register(taskHeartbeat, name: "task.heartbeat", versions: 1...1)
+        kinds.register(taskDecided, name: "console.task.decided", versions: 1...1)
         EventsRecordKind.register(into: &kinds)
         return kinds
     }

@@ -7,7 +7,7 @@ import Synchronization
 /// `stepline serve`: the HTTP server, until SIGTERM or SIGINT.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve the Step Functions, EventBridge and SQS JSON APIs, /health and /metrics.",
+        abstract: "Serve the Step Functions, EventBridge and SQS JSON APIs, /health, /metrics and the web console (/console/).",
         discussion: """
             Point boto3 or the aws CLI at it with --endpoint-url http://HOST:PORT. On start it prints \
             'stepline: listening on http://HOST:PORT' (with the real port when --port is 0), or with \
@@ -91,7 +91,8 @@ struct Serve: AsyncParsableCommand {
             try await runServer(
                 configuration: configuration,
                 handlers: handlers + [EventBridgeOperations.table(buses: buses)],
-                services: [EngineService(engine: engine), buses, queues]
+                services: [EngineService(engine: engine), buses, queues],
+                console: ConsoleConfiguration(engine: engine, buses: buses, dataDirectory: dataDir)
             ) { host, port in
                 boundPort.value.store(port, ordering: .relaxed)
                 listening.withLock { $0 = true }

@@ -13,6 +13,7 @@ public import ServiceLifecycle
 ///   - configuration: host, port, credentials, default region.
 ///   - handlers: one ``AWSServiceHandler`` per target prefix.
 ///   - services: long-running services that share the application's lifetime.
+///   - console: what the web console under `/console/` shows (`nil`: no console).
 ///   - telemetry: the registry `/metrics` prints and the request metrics.
 ///   - clock: the time SigV4 dates are checked against.
 ///   - logger: the application's logger.
@@ -21,6 +22,7 @@ public func buildApplication(
     configuration: ServerConfiguration,
     handlers: [any AWSServiceHandler] = [],
     services: [any Service] = [],
+    console: ConsoleConfiguration? = nil,
     telemetry: ServerTelemetry,
     clock: @escaping @Sendable () -> AMZDate = WallClock.now,
     logger: Logger,
@@ -37,6 +39,9 @@ public func buildApplication(
     AWSRoutes(dispatcher: dispatcher).add(to: router)
     HealthRoutes(registeredPrefixes: dispatcher.registeredPrefixes).add(to: router)
     MetricsRoutes(registry: telemetry.registry).add(to: router)
+    if let console {
+        ConsoleRoutes(console: console, credentials: configuration.credentials, host: configuration.host).add(to: router)
+    }
     return Application(
         router: router,
         configuration: ApplicationConfiguration(

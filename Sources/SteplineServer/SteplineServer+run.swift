@@ -11,12 +11,14 @@ public import ServiceLifecycle
 /// - Parameters:
 ///   - handlers: one per target prefix (the engine's Step Functions, EventBridge and SQS handlers).
 ///   - services: services that live as long as the server (the engine).
+///   - console: what the web console under `/console/` shows (`nil`: no console).
 ///   - onListening: called once bound, with host and actual port, to report them.
 /// - Precondition: called at most once per process (metrics bootstrap).
 public func runServer(
     configuration: ServerConfiguration,
     handlers: [any AWSServiceHandler] = [],
     services: [any Service] = [],
+    console: ConsoleConfiguration? = nil,
     telemetry: ServerTelemetry = .bootstrapProcessWide(),
     onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void
 ) async throws {
@@ -26,6 +28,7 @@ public func runServer(
         configuration: configuration,
         handlers: handlers,
         services: services,
+        console: console,
         telemetry: telemetry,
         logger: logger,
         onListening: { port in await onListening(configuration.host, port) }

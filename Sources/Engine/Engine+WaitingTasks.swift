@@ -1,0 +1,199 @@
+public import EventLog
+import Foundation
+public import JSON
+import LMDB
+import StatesLanguage
+
+/// A task whose result a person or an activity worker is to send by token:
+/// one row of the review queue.
+public struct WaitingTask: Sendable, Hashable {
+    /// The token `SendTaskSuccess`/`SendTaskFailure` name the task by.
+    public var token: String
+    public var executionArn: String
+    public var stateMachineArn: String
+    /// The Task state's name.
+    public var stateName: String
+    /// The Task resource (`….waitForTaskToken` or an activity ARN).
+    public var resource: String
+    /// What the task was given: the resolved `Parameters` (or the effective input).
+    public var payload: JSONValue
+    /// When the task was scheduled, milliseconds since the Unix epoch.
+    public var scheduledDate: Int64
+    /// When the task times out (`TimeoutSeconds` after it was scheduled), if it can.
+    public var timeoutDate: Int64?
+    /// When it times out unless a heartbeat comes first (`HeartbeatSeconds`), if it can.
+    public var heartbeatDeadline: Int64?
+}
+
+/// A person's answer to a waiting task, recorded on the log with who gave it.
+public struct TaskDecision: Sendable, Hashable {
+    /// Approve with the task's output, or reject with an error and a cause.
+    public enum Outcome: Sendable, Hashable {
+        /// `SendTaskSuccess` with `output` (JSON text).
+        case approve(output: String)
+        /// `SendTaskFailure`; the Task state's `Retry` and `Catch` apply.
+        case reject(error: String?, cause: String?)
+    }
+
+    public var outcome: Outcome
+    /// Who decided: the access key id a console session signed in with, or `local`.
+    public var decidedBy: String
+
+    public init(outcome: Outcome, decidedBy: String) {
+        self.outcome = outcome
+        self.decidedBy = decidedBy
+    }
+}
+
+/// A ``TaskDecision`` as the log holds it (``EngineRecordKind/taskDecided``).
+public struct RecordedTaskDecision: Sendable, Hashable {
+    public var executionArn: String
+    public var stateName: String
+    /// `approve` or `reject`.
+    public var outcome: String
+    public var decidedBy: String
+    public var output: JSONValue?
+    public var error: String?
+    public var cause: String?
+    /// Milliseconds since the Unix epoch.
+    public var time: Int64
+
+    var recordJSON: JSONValue {
+        var object: JSONObject = [
+            "executionArn": .string(executionArn), "stateName": .string(stateName), "outcome": .string(outcome),
+            "decidedBy": .string(decidedBy), "time": .integer(Int(time)),
+        ]
+        if let output { object["output"] = output }
+        if let error { object["error"] = .string(error) }
+        if let cause { object["cause"] = .string(cause) }
+        return .object(object)
+    }
+
+    init(
+        executionArn: String,
+        stateName: String,
+        decision: TaskDecision,
+        output: JSONValue?,
+        time: Int64
+    ) {
+        self.executionArn = executionArn
+        self.stateName = stateName
+        self.decidedBy = decision.decidedBy
+        self.time = time
+        self.output = output
+        switch decision.outcome {
+        case .approve:
+            outcome = "approve"
+        case .reject(let error, let cause):
+            outcome = "reject"
+            self.error = error
+            self.cause = cause
+        }
+    }
+
+    init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+        let fields = try RecordFields(json, what: "task decision")
+        executionArn = try fields.string("executionArn")
+        stateName = try fields.string("stateName")
+        outcome = try fields.string("outcome")
+        decidedBy = try fields.string("decidedBy")
+        time = Int64(try fields.integer("time"))
+        output = fields.optional("output")
+        error = fields.optionalString("error")
+        cause = fields.optionalString("cause")
+    }
+}
+
+extension EngineRecordKind {
+    /// A person approved or rejected a waiting task (``RecordedTaskDecision``), written on
+    /// the execution's stream after the answer itself committed. Console range: 80–89.
+    public static let taskDecided = RecordKind(80)
+}
+
+extension Engine {
+    /// The open task tokens (activities and `.waitForTaskToken` tasks), newest first.
+    ///
+    /// Read from the open executions the engine holds (what `engine.pendingTasks` held at
+    /// recovery, kept current since); the scheduled time comes from each execution's
+    /// `TaskScheduled` event, so the cost grows with the histories of the executions that
+    /// wait (fine for a review page, not for a hot path).
+    public func waitingTasks() throws -> [WaitingTask] {
+        var tasks: [WaitingTask] = []
+        for (arn, execution) in open where !execution.tokens.isEmpty {
+            var scheduledAt: [Int: Int64] = [:]
+            for event in try allEvents(executionArn: arn) {
+                if case .taskScheduled(let task) = event.details {
+                    scheduledAt[task.taskId] = event.timestamp.millisecondsSinceEpoch
+                }
+            }
+            for (taskId, token) in execution.tokens {
+                guard let task = execution.state.openTasks[taskId] else { continue }
+                let scheduled = scheduledAt[taskId] ?? execution.row.startDate
+                tasks.append(
+                    WaitingTask(
+                        token: token,
+                        executionArn: arn,
+                        stateMachineArn: execution.row.stateMachineArn,
+                        stateName: task.stateName,
+                        resource: task.resource,
+                        payload: task.parameters,
+                        scheduledDate: scheduled,
+                        timeoutDate: task.timeoutSeconds.map { scheduled + Int64($0) * 1000 },
+                        heartbeatDeadline: heartbeatDeadlines[token]
+                    )
+                )
+            }
+        }
+        return tasks.sorted { ($0.scheduledDate, $0.token) > ($1.scheduledDate, $1.token) }
+    }
+
+    /// Answers a waiting task for a person: the same code as `SendTaskSuccess` and
+    /// `SendTaskFailure`, then a ``EngineRecordKind/taskDecided`` record saying who decided.
+    ///
+    /// The decision record follows the answer's commit, so the log never claims a
+    /// decision that did not take effect; a crash between the two keeps the answer
+    /// and loses only the attribution.
+    /// - Throws: ``EngineError`` as ``sendTaskSuccess(token:output:)`` and
+    ///   ``sendTaskFailure(token:error:cause:)`` do.
+    public func decideTask(token: String, _ decision: TaskDecision) async throws {
+        guard let location = tokens[token], let execution = open[location.executionArn],
+            let task = execution.state.openTasks[location.taskId]
+        else { throw closedTokenError(token) }
+        var output: JSONValue?
+        switch decision.outcome {
+        case .approve(let text):
+            try await sendTaskSuccess(token: token, output: text)
+            output = try? JSONParser.parse(text)
+        case .reject(let error, let cause):
+            try await sendTaskFailure(token: token, error: error, cause: cause)
+        }
+        let time = now()
+        let record = RecordedTaskDecision(
+            executionArn: location.executionArn,
+            stateName: task.stateName,
+            decision: decision,
+            output: output,
+            time: time
+        )
+        try await append(
+            EngineRecordKind.taskDecided,
+            record.recordJSON,
+            stream: execution.row.stream,
+            at: time,
+            about: location.executionArn
+        )
+    }
+
+    /// The decisions people made on an execution's tasks, oldest first.
+    /// - Throws: ``EngineError`` `ExecutionDoesNotExist`.
+    public nonisolated func taskDecisions(executionArn: String) throws -> [RecordedTaskDecision] {
+        guard let row = try storedExecution(executionArn) else {
+            throw EngineError(.executionDoesNotExist, "Execution Does Not Exist: '\(executionArn)'")
+        }
+        var decisions: [RecordedTaskDecision] = []
+        for entry in try log.entries(ofStream: StreamID(row.stream)) where entry.header.kind == EngineRecordKind.taskDecided {
+            decisions.append(try RecordedTaskDecision(recordJSON: try JSONParser.parse(bytes: entry.payload)))
+        }
+        return decisions
+    }
+}
