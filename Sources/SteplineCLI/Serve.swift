@@ -82,7 +82,7 @@ struct Serve: AsyncParsableCommand {
         let boundPort = BoundPort(port)
         let (engine, handlers, queues) = try await openEngine(dataDir: dataDir, boundPort: boundPort)
         let buses: EventBuses
-        do { buses = try await EventBuses.open(engine: engine) } catch { throw ServeError("cannot open the event buses in \(dataDir): \(error)") }
+        do { buses = try await EventBuses.open(engine: engine, queues: queues) } catch { throw ServeError("cannot open the event buses in \(dataDir): \(error)") }
         await engine.connect(buses: buses)
         let signatureRequired = !configuration.credentials.isEmpty
         let json = options.json
@@ -90,7 +90,7 @@ struct Serve: AsyncParsableCommand {
         do {
             try await runServer(
                 configuration: configuration,
-                handlers: handlers + [EventBridgeOperations.table(buses: buses)],
+                handlers: handlers + [EventBridgeOperations.table(buses: buses), EventDeliveryOperations.table(buses: buses)],
                 services: [EngineService(engine: engine), buses, queues],
                 console: ConsoleConfiguration(engine: engine, buses: buses, dataDirectory: dataDir)
             ) { host, port in

@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import HeapModule
 import JSON
+import Messaging
 import Logging
 public import ServiceLifecycle
 import StatesLanguage
@@ -45,8 +46,67 @@ extension EventBuses: Service {
     }
 
     nonisolated func attempt(_ delivery: EventDelivery) async {
+        if delivery.isQueueDelivery {
+            // The send and its success record commit together; a failure leaves nothing.
+            let time = now()
+            do {
+                try await transact(about: delivery.deliveryId) { append in
+                    if let failure = try self.deliverToQueue(delivery, in: append, time: time) { throw failure }
+                }
+                queues.wakeReceivers()
+                await delivered(delivery)
+            } catch let failure as DeliveryFailure {
+                await finish(delivery, failure: failure)
+            } catch {
+                await finish(delivery, failure: DeliveryFailure(code: "SDK_CLIENT_ERROR", message: "\(error)"))
+            }
+            return
+        }
         let failure = await send(delivery)
         await finish(delivery, failure: failure)
+    }
+
+    /// Forgets a delivery whose success record committed with its effect.
+    func delivered(_ delivery: EventDelivery) {
+        inFlight.remove(delivery.deliveryId)
+        pending[delivery.deliveryId] = nil
+    }
+
+    /// Sends a queue delivery inside `append` and, when the queue accepted it,
+    /// appends its ``EventsRecordKind/deliverySucceeded`` record there too, so
+    /// the message exists exactly when the delivery is done. FIFO queues get
+    /// the target's `MessageGroupId` and the event id as deduplication id, as
+    /// EventBridge sends them. Returns the failure, having written nothing.
+    nonisolated func deliverToQueue(_ delivery: EventDelivery, in append: AppendTransaction, time: Int64) throws -> DeliveryFailure? {
+        let isFifo = delivery.targetArn.hasSuffix(".fifo")
+        let message = OutgoingMessage(
+            body: delivery.body,
+            groupId: delivery.messageGroupId,
+            deduplicationId: isFifo ? delivery.eventId : nil
+        )
+        let result: Result<SentMessage, QueueError>
+        do {
+            guard let first = try queues.send(in: append, queueArn: delivery.targetArn, messages: [message], time: time).first else {
+                return DeliveryFailure(code: "SDK_CLIENT_ERROR", message: "The queue answered nothing.")
+            }
+            result = first
+        } catch let error as QueueError {
+            result = .failure(error)
+        }
+        switch result {
+        case .success:
+            try append.append(
+                Self.record(
+                    EventsRecordKind.deliverySucceeded,
+                    ["deliveryId": .string(delivery.deliveryId), "time": .integer(Int(time))],
+                    time: time
+                )
+            )
+            return nil
+        case .failure(let error):
+            let code = error.code == .queueDoesNotExist ? "RESOURCE_NOT_FOUND" : "SDK_CLIENT_ERROR"
+            return DeliveryFailure(code: code, message: error.message)
+        }
     }
 
     /// The outcome of one attempt: `nil` for success.
@@ -111,25 +171,38 @@ extension EventBuses: Service {
     }
 
     /// Records the outcome of an attempt: success, a retry after a backoff, or a
-    /// dead letter once `MaximumRetryAttempts` retries were made or the event is
-    /// older than `MaximumEventAgeInSeconds`.
+    /// dead letter once `MaximumRetryAttempts` retries were made, the event is
+    /// older than `MaximumEventAgeInSeconds`, or the target does not exist
+    /// (`RESOURCE_NOT_FOUND`, which AWS does not retry). A dead letter whose
+    /// target has a `DeadLetterConfig` queue is sent there, with AWS's error
+    /// attributes, in the transaction of its record.
     func finish(_ delivery: EventDelivery, failure: DeliveryFailure?) async {
         defer { inFlight.remove(delivery.deliveryId) }
         let time = now()
         let id = JSONValue.string(delivery.deliveryId)
         var next = delivery
         let record: (RecordKind, JSONValue)
+        var deadLetter: DeadLetter?
         if let failure {
             let attempts = delivery.attempt + 1
             let due = time + Self.backoff(afterAttempt: attempts)
             let tooOld = due - delivery.eventTime > Int64(delivery.maximumEventAgeSeconds) * 1000
-            if attempts > delivery.maximumRetryAttempts || tooOld {
-                record = (
-                    EventsRecordKind.deliveryDeadLettered,
-                    [
-                        "deliveryId": id, "error": .string(failure.code), "message": .string(failure.message),
-                        "time": .integer(Int(time)),
-                    ]
+            let notFound = failure.code == "RESOURCE_NOT_FOUND"
+            if attempts > delivery.maximumRetryAttempts || tooOld || notFound {
+                let condition =
+                    notFound ? nil : attempts > delivery.maximumRetryAttempts ? "MaximumRetryAttempts" : "MaximumEventAgeInSeconds"
+                var payload: JSONObject = [
+                    "deliveryId": id, "error": .string(failure.code), "message": .string(failure.message),
+                    "time": .integer(Int(time)),
+                ]
+                if let condition { payload["condition"] = .string(condition) }
+                record = (EventsRecordKind.deliveryDeadLettered, .object(payload))
+                deadLetter = DeadLetter(
+                    delivery: delivery,
+                    errorCode: failure.code,
+                    errorMessage: failure.message,
+                    time: time,
+                    exhaustedRetryCondition: condition
                 )
             } else {
                 next.attempt = attempts
@@ -148,7 +221,17 @@ extension EventBuses: Service {
             record = (EventsRecordKind.deliverySucceeded, ["deliveryId": id, "time": .integer(Int(time))])
         }
         do {
-            try await append([record], about: delivery.deliveryId)
+            let sentToQueue = try await transact(about: delivery.deliveryId) { [record, deadLetter] append in
+                try append.append(Self.record(record.0, record.1, time: time))
+                guard let deadLetter, let queueArn = deadLetter.delivery.deadLetterArn, queueArn.hasPrefix("arn:aws:sqs:") else {
+                    return false
+                }
+                // AWS drops what its dead-letter queue refuses (InvocationsFailedToBeSentToDLQ);
+                // the dead letter itself stays in Stepline's view either way.
+                let sent = try? self.queues.send(in: append, queueArn: queueArn, messages: [deadLetter.deadLetterMessage], time: time)
+                return sent != nil
+            }
+            if sentToQueue { queues.wakeReceivers() }
         } catch {
             // Still pending in the log: try again later rather than lose it.
             engine.configuration.logger.info(

@@ -65,10 +65,19 @@ extension EventBuses {
         guard entries.reduce(0, { $0 + $1.size }) <= Self.maximumRequestBytes else {
             throw EngineError(.validation, "Total size of the entries in the request is over the limit.")
         }
-        let accepted = accept(entries, at: now())
+        let time = now()
+        let accepted = accept(entries, at: time)
         if !accepted.records.isEmpty {
-            try await append(accepted.records, about: "event bus")
-            for delivery in accepted.deliveries { queue(delivery) }
+            let (records, deliveries) = (accepted.records, accepted.deliveries)
+            let queueDeliveries = deliveries.filter(\.isQueueDelivery)
+            let delivered = try await transact(about: "event bus") { append in
+                for (kind, payload) in records { try append.append(Self.record(kind, payload, time: time)) }
+                // Queue targets are Stepline's own: delivered in this transaction, exactly once.
+                return try queueDeliveries.filter { try self.deliverToQueue($0, in: append, time: time) == nil }.map(\.deliveryId)
+            }
+            let done = Set(delivered)
+            for delivery in deliveries where !done.contains(delivery.deliveryId) { queue(delivery) }
+            if !done.isEmpty { queues.wakeReceivers() }
         }
         return accepted.results
     }
@@ -154,7 +163,9 @@ extension EventBuses {
                         due: time,
                         maximumRetryAttempts: target.maximumRetryAttempts,
                         maximumEventAgeSeconds: target.maximumEventAgeSeconds,
-                        deadLetterArn: target.deadLetterArn
+                        deadLetterArn: target.deadLetterArn,
+                        messageGroupId: target.messageGroupId,
+                        event: target.deadLetterArn == nil ? nil : event.serialized
                     )
                 )
             }

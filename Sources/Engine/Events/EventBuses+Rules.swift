@@ -167,12 +167,15 @@ extension EventBuses {
             }
             let id = target["Id"]?.stringValue ?? ""
             let arn = target["Arn"]?.stringValue ?? ""
-            if arn.hasPrefix("arn:aws:sqs:") {
+            if arn.hasPrefix("arn:aws:sqs:"), arn.hasSuffix(".fifo"), target["SqsParameters"]?["MessageGroupId"]?.stringValue == nil {
+                throw EngineError(.validation, "Parameter(s) SqsParameters must be specified for target: \(id).")
+            }
+            if let deadLetterArn = target["DeadLetterConfig"]?["Arn"]?.stringValue, !deadLetterArn.hasPrefix("arn:aws:sqs:") {
                 failed.append(
                     FailedTargetEntry(
                         targetId: id,
                         errorCode: "ValidationException",
-                        errorMessage: "SQS queue targets are not supported yet by Stepline."
+                        errorMessage: "DeadLetterConfig.Arn must be the ARN of an SQS queue, got \(deadLetterArn)."
                     )
                 )
                 continue
@@ -246,7 +249,8 @@ extension EventBuses {
             input: input,
             maximumRetryAttempts: target["RetryPolicy"]?["MaximumRetryAttempts"]?.integerValue ?? 185,
             maximumEventAgeSeconds: target["RetryPolicy"]?["MaximumEventAgeInSeconds"]?.integerValue ?? 86_400,
-            deadLetterArn: target["DeadLetterConfig"]?["Arn"]?.stringValue
+            deadLetterArn: target["DeadLetterConfig"]?["Arn"]?.stringValue,
+            messageGroupId: target["SqsParameters"]?["MessageGroupId"]?.stringValue
         )
     }
 }

@@ -54,6 +54,9 @@ public actor EventBuses {
     static let maximumHops = 5
 
     public nonisolated let engine: Engine
+    /// The queues that SQS targets and dead-letter queues deliver to, in the
+    /// transaction of the record that causes the delivery.
+    public nonisolated let queues: QueueService
     nonisolated let index: IndexDatabases
     nonisolated var log: EventLog { engine.log }
 
@@ -83,6 +86,8 @@ public actor EventBuses {
         var maximumRetryAttempts: Int
         var maximumEventAgeSeconds: Int
         var deadLetterArn: String?
+        /// `SqsParameters.MessageGroupId`, for FIFO queue targets.
+        var messageGroupId: String?
     }
 
     struct DueDelivery: Comparable {
@@ -96,12 +101,28 @@ public actor EventBuses {
     /// Opens the buses of `engine`'s log: loads rules and targets into matchers,
     /// re-queues every pending delivery (recovery), and creates the `default`
     /// bus the first time.
+    ///
+    /// Pass the ``QueueService`` the server uses, so that receivers long-polling
+    /// a queue wake up when a rule delivers to it; without one, the buses make
+    /// their own (fine when nothing long-polls in the same process).
     /// - Throws: ``EngineError`` when the views cannot be read or the default bus not written.
-    public static func open(engine: Engine) async throws -> EventBuses {
+    public static func open(engine: Engine, queues: QueueService? = nil) async throws -> EventBuses {
         guard let index = engine.log.databases(ofIndex: EventsIndex().name) else {
             throw EngineError(.storage, "The log was opened without the events index; open it with Engine.open.")
         }
-        let buses = EventBuses(engine: engine, index: index)
+        let queueService: QueueService
+        if let queues {
+            queueService = queues
+        } else {
+            var configuration = QueueService.Configuration()
+            configuration.region = engine.configuration.region
+            configuration.account = engine.configuration.account
+            configuration.clock = engine.configuration.clock
+            do { queueService = try QueueService(log: engine.log, configuration: configuration) } catch {
+                throw EngineError(.storage, "The queues of the log could not be opened: \(error)")
+            }
+        }
+        let buses = EventBuses(engine: engine, queues: queueService, index: index)
         try await buses.load()
         if try buses.storedBus(defaultBusName) == nil {
             _ = try await buses.createEventBus(name: defaultBusName, description: nil)
@@ -109,8 +130,9 @@ public actor EventBuses {
         return buses
     }
 
-    init(engine: Engine, index: IndexDatabases) {
+    init(engine: Engine, queues: QueueService, index: IndexDatabases) {
         self.engine = engine
+        self.queues = queues
         self.index = index
     }
 
@@ -165,10 +187,30 @@ public actor EventBuses {
     /// Appends JSON records in one transaction and waits for the commit.
     func append(_ records: [(RecordKind, JSONValue)], about subject: String) async throws {
         let time = now()
-        let batch = records.map { Record(kind: $0.0, timestamp: time * 1000, stream: .none, payload: $0.1.bytes) }
+        let batch = records.map { Self.record($0.0, $0.1, time: time) }
         do { try await log.append(batch) } catch {
             throw EngineError(.storage, "The log could not commit the change to \(subject): \(error)")
         }
+    }
+
+    /// Runs `body` in the writer's transaction (records plus queue sends that
+    /// must commit together) and waits for the commit.
+    nonisolated func transact<Result: Sendable>(
+        about subject: String,
+        _ body: @escaping @Sendable (AppendTransaction) throws -> Result
+    ) async throws -> Result {
+        do { return try await log.transact(body) } catch let error as EngineError {
+            throw error
+        } catch let failure as DeliveryFailure {
+            throw failure
+        } catch {
+            throw EngineError(.storage, "The log could not commit the change to \(subject): \(error)")
+        }
+    }
+
+    /// An events record stamped with `time` (milliseconds; headers hold microseconds).
+    static func record(_ kind: RecordKind, _ payload: JSONValue, time: Int64) -> Record {
+        Record(kind: kind, timestamp: time * 1000, stream: .none, payload: payload.bytes)
     }
 
     func queue(_ delivery: EventDelivery) {

@@ -34,6 +34,14 @@ public struct EventDelivery: Sendable, Hashable {
     public var lastMessage: String?
     /// How many times this delivery was redriven from the dead letters.
     public var redriveCount: Int = 0
+    /// `SqsParameters.MessageGroupId` of a FIFO queue target.
+    public var messageGroupId: String?
+    /// The original event (JSON text), kept only when the target has a
+    /// dead-letter queue: AWS sends the event, not the target's input, there.
+    public var event: String?
+    /// Sequence numbers of the records that concern this delivery, oldest
+    /// first: its whole history, kept by ``EventsIndex`` (never in records).
+    public var history: [Int] = []
 
     var recordJSON: JSONValue {
         var object: JSONObject = [
@@ -47,6 +55,9 @@ public struct EventDelivery: Sendable, Hashable {
         if let deadLetterArn { object["deadLetterArn"] = .string(deadLetterArn) }
         if let lastError { object["lastError"] = .string(lastError) }
         if let lastMessage { object["lastMessage"] = .string(lastMessage) }
+        if let messageGroupId { object["messageGroupId"] = .string(messageGroupId) }
+        if let event { object["event"] = .string(event) }
+        if !history.isEmpty { object["log"] = .array(history.map { .integer($0) }) }
         return .object(object)
     }
 
@@ -63,7 +74,9 @@ public struct EventDelivery: Sendable, Hashable {
         due: Int64,
         maximumRetryAttempts: Int,
         maximumEventAgeSeconds: Int,
-        deadLetterArn: String?
+        deadLetterArn: String?,
+        messageGroupId: String? = nil,
+        event: String? = nil
     ) {
         self.deliveryId = deliveryId
         self.eventId = eventId
@@ -79,6 +92,21 @@ public struct EventDelivery: Sendable, Hashable {
         self.maximumRetryAttempts = maximumRetryAttempts
         self.maximumEventAgeSeconds = maximumEventAgeSeconds
         self.deadLetterArn = deadLetterArn
+        self.messageGroupId = messageGroupId
+        self.event = event
+    }
+
+    /// Whether the target is an SQS queue: Stepline's own resource, delivered
+    /// in the transaction that records the delivery's success.
+    public var isQueueDelivery: Bool { targetArn.hasPrefix("arn:aws:sqs:") }
+
+    /// Starts the delivery over after a redrive or a retry from review: fresh
+    /// attempts, due at `due`, one more redrive, `record` added to its history.
+    mutating func restart(due: Int64, record: Int) {
+        attempt = 0
+        self.due = due
+        redriveCount += 1
+        history.append(record)
     }
 
     init(recordJSON json: JSONValue) throws(RecordDecodingError) {
@@ -100,10 +128,14 @@ public struct EventDelivery: Sendable, Hashable {
         lastError = fields.optionalString("lastError")
         lastMessage = fields.optionalString("lastMessage")
         redriveCount = fields.optional("redriveCount")?.integerValue ?? 0
+        messageGroupId = fields.optionalString("messageGroupId")
+        event = fields.optionalString("event")
+        history = fields.optional("log")?.arrayValue?.compactMap(\.integerValue) ?? []
     }
 }
 
-/// A delivery that exhausted its retry policy: the `events.deadLetters` view.
+/// A delivery that exhausted its retry policy: the `events.deadLetters` view,
+/// and, once a redriven delivery failed again, the `events.review` view.
 ///
 /// ``attributes`` are the message attributes AWS adds when it sends such an
 /// event to a target's dead-letter queue.
@@ -113,27 +145,47 @@ public struct DeadLetter: Sendable, Hashable {
     public var errorMessage: String
     /// When it was dead-lettered, in milliseconds since the epoch.
     public var time: Int64
+    /// `MaximumRetryAttempts` or `MaximumEventAgeInSeconds`: the limit that
+    /// ended the retries; `nil` when the error was not retryable.
+    public var exhaustedRetryCondition: String?
 
-    /// `ERROR_CODE`, `ERROR_MESSAGE`, `RULE_ARN`, `TARGET_ARN`, as AWS names them.
+    /// `ERROR_CODE`, `ERROR_MESSAGE`, `RULE_ARN`, `TARGET_ARN`, `RETRY_ATTEMPTS`
+    /// and `EXHAUSTED_RETRY_CONDITION`, as AWS names them.
     public var attributes: [String: String] {
-        [
+        var attributes = [
             "ERROR_CODE": errorCode, "ERROR_MESSAGE": errorMessage, "RULE_ARN": delivery.ruleArn,
-            "TARGET_ARN": delivery.targetArn,
+            "TARGET_ARN": delivery.targetArn, "RETRY_ATTEMPTS": String(delivery.attempt),
         ]
+        if let exhaustedRetryCondition { attributes["EXHAUSTED_RETRY_CONDITION"] = exhaustedRetryCondition }
+        return attributes
+    }
+
+    /// The SQS message AWS puts on the target's dead-letter queue: the original
+    /// event with ``attributes`` as string (and number) message attributes.
+    var deadLetterMessage: OutgoingMessage {
+        var messageAttributes = JSONObject()
+        for (name, value) in attributes.sorted(by: { $0.key < $1.key }) {
+            let type = name == "RETRY_ATTEMPTS" ? "Number" : "String"
+            messageAttributes[name] = ["DataType": .string(type), "StringValue": .string(value)]
+        }
+        return OutgoingMessage(body: delivery.event ?? delivery.body, attributes: messageAttributes)
     }
 
     var recordJSON: JSONValue {
-        [
+        var object: JSONObject = [
             "delivery": delivery.recordJSON, "errorCode": .string(errorCode), "errorMessage": .string(errorMessage),
             "time": .integer(Int(time)),
         ]
+        if let exhaustedRetryCondition { object["condition"] = .string(exhaustedRetryCondition) }
+        return .object(object)
     }
 
-    init(delivery: EventDelivery, errorCode: String, errorMessage: String, time: Int64) {
+    init(delivery: EventDelivery, errorCode: String, errorMessage: String, time: Int64, exhaustedRetryCondition: String?) {
         self.delivery = delivery
         self.errorCode = errorCode
         self.errorMessage = errorMessage
         self.time = time
+        self.exhaustedRetryCondition = exhaustedRetryCondition
     }
 
     init(recordJSON json: JSONValue) throws(RecordDecodingError) {
@@ -142,5 +194,6 @@ public struct DeadLetter: Sendable, Hashable {
         errorCode = try fields.string("errorCode")
         errorMessage = try fields.string("errorMessage")
         time = Int64(try fields.integer("time"))
+        exhaustedRetryCondition = fields.optionalString("condition")
     }
 }

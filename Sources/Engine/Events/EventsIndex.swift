@@ -12,15 +12,24 @@ public import LMDB
 /// | `events.targets` | bus, 0, rule, 0, target id | the target as `PutTargets` gave it |
 /// | `events.pending` | delivery id | an ``EventDelivery`` not yet done: what recovery re-runs |
 /// | `events.deadLetters` | delivery id | a delivery that exhausted its retries, with AWS's error attributes |
+/// | `events.review` | delivery id | a redriven delivery that failed again: ``DeliveryReviewItem`` |
+/// | `events.connections` | connection name | the connection, secrets included |
+/// | `events.apiDestinations` | destination name | the API destination |
+/// | `events.idempotency` | key | the event id accepted with that idempotency key (webhooks) |
 ///
 /// Every value is a function of the records: times come from the records, and
-/// the deliveries of an event were decided when it was accepted.
+/// the deliveries of an event were decided when it was accepted. Deliveries
+/// also carry `log`, the sequence numbers of the records that concern them, so
+/// a review item shows its whole history without scanning the log.
 public struct EventsIndex: LogIndex {
     public let name = "events"
-    public let databaseNames = ["events.buses", "events.rules", "events.targets", "events.pending", "events.deadLetters"]
+    public let databaseNames = [
+        "events.buses", "events.rules", "events.targets", "events.pending", "events.deadLetters", "events.review",
+        "events.connections", "events.apiDestinations", "events.idempotency",
+    ]
 
     enum DB: Int {
-        case buses, rules, targets, pending, deadLetters
+        case buses, rules, targets, pending, deadLetters, review, connections, apiDestinations, idempotency
     }
 
     public init() {}
@@ -28,7 +37,8 @@ public struct EventsIndex: LogIndex {
     public func apply(_ entry: LogEntry, to databases: IndexDatabases, in transaction: WriteTransaction) throws {
         func db(_ which: DB) -> Database { databases[which.rawValue] }
         let kind = entry.header.kind
-        guard (EventsRecordKind.busCreated...EventsRecordKind.deliveryRedriven).contains(kind) else { return }
+        guard EventsRecordKind.range.contains(kind) else { return }
+        let sequence = Int(entry.sequence.rawValue)
         let fields = try RecordFields(bytes: entry.payload, what: "events record at \(entry.sequence)")
         switch kind {
         case EventsRecordKind.busCreated:
@@ -66,44 +76,85 @@ public struct EventsIndex: LogIndex {
             }
         case EventsRecordKind.eventAccepted:
             for delivery in try fields.value("deliveries").arrayValue ?? [] {
-                let id = delivery["deliveryId"]?.stringValue ?? ""
-                try transaction.put(delivery.bytes, forKey: EventKeys.text(id), in: db(.pending))
+                guard case .object(var object) = delivery else { continue }
+                object["log"] = [.integer(sequence)]
+                let id = object["deliveryId"]?.stringValue ?? ""
+                try transaction.put(JSONValue.object(object).bytes, forKey: EventKeys.text(id), in: db(.pending))
+            }
+            if let key = fields.optionalString("idempotencyKey") {
+                try transaction.put(try fields.value("id").bytes, forKey: EventKeys.text(key), in: db(.idempotency))
             }
         case EventsRecordKind.deliverySucceeded:
             try transaction.delete(key: EventKeys.text(try fields.string("deliveryId")), in: db(.pending))
         case EventsRecordKind.deliveryRetried:
             let key = EventKeys.text(try fields.string("deliveryId"))
-            guard let bytes = try transaction.value(forKey: key, in: db(.pending)) else { return }
-            var delivery = try EventDelivery(recordJSON: try JSONParser.parse(bytes: bytes))
+            guard var delivery = try delivery(key, in: db(.pending), transaction) else { return }
             delivery.attempt = try fields.integer("attempt")
             delivery.due = Int64(try fields.integer("due"))
             delivery.lastError = try fields.string("error")
             delivery.lastMessage = try fields.string("message")
+            delivery.history.append(sequence)
             try transaction.put(delivery.recordJSON.bytes, forKey: key, in: db(.pending))
         case EventsRecordKind.deliveryDeadLettered:
             let key = EventKeys.text(try fields.string("deliveryId"))
-            guard let bytes = try transaction.value(forKey: key, in: db(.pending)) else { return }
-            let delivery = try EventDelivery(recordJSON: try JSONParser.parse(bytes: bytes))
+            guard var delivery = try delivery(key, in: db(.pending), transaction) else { return }
+            delivery.history.append(sequence)
             let letter = DeadLetter(
                 delivery: delivery,
                 errorCode: try fields.string("error"),
                 errorMessage: try fields.string("message"),
-                time: Int64(try fields.integer("time"))
+                time: Int64(try fields.integer("time")),
+                exhaustedRetryCondition: fields.optionalString("condition")
             )
             try transaction.delete(key: key, in: db(.pending))
-            try transaction.put(letter.recordJSON.bytes, forKey: key, in: db(.deadLetters))
+            // A delivery that fails again after a redrive waits for a person instead.
+            if delivery.redriveCount > 0 {
+                try transaction.put(DeliveryReviewItem(letter: letter).recordJSON.bytes, forKey: key, in: db(.review))
+            } else {
+                try transaction.put(letter.recordJSON.bytes, forKey: key, in: db(.deadLetters))
+            }
         case EventsRecordKind.deliveryRedriven:
             let key = EventKeys.text(try fields.string("deliveryId"))
             guard let bytes = try transaction.value(forKey: key, in: db(.deadLetters)) else { return }
             var delivery = try DeadLetter(recordJSON: try JSONParser.parse(bytes: bytes)).delivery
-            delivery.attempt = 0
-            delivery.due = Int64(try fields.integer("due"))
-            delivery.redriveCount += 1
+            delivery.restart(due: Int64(try fields.integer("due")), record: sequence)
             try transaction.delete(key: key, in: db(.deadLetters))
             try transaction.put(delivery.recordJSON.bytes, forKey: key, in: db(.pending))
+        case EventsRecordKind.reviewRetried:
+            let key = EventKeys.text(try fields.string("deliveryId"))
+            guard let bytes = try transaction.value(forKey: key, in: db(.review)) else { return }
+            var delivery = try DeliveryReviewItem(recordJSON: try JSONParser.parse(bytes: bytes)).letter.delivery
+            delivery.restart(due: Int64(try fields.integer("due")), record: sequence)
+            try transaction.delete(key: key, in: db(.review))
+            try transaction.put(delivery.recordJSON.bytes, forKey: key, in: db(.pending))
+        case EventsRecordKind.reviewResolved:
+            let key = EventKeys.text(try fields.string("deliveryId"))
+            guard let bytes = try transaction.value(forKey: key, in: db(.review)) else { return }
+            var item = try DeliveryReviewItem(recordJSON: try JSONParser.parse(bytes: bytes))
+            item.resolution = try fields.string("reason")
+            item.resolvedTime = Int64(try fields.integer("time"))
+            item.letter.delivery.history.append(sequence)
+            try transaction.put(item.recordJSON.bytes, forKey: key, in: db(.review))
+        case EventsRecordKind.connectionPut:
+            let connection = try fields.value("connection")
+            let name = connection["Name"]?.stringValue ?? ""
+            try transaction.put(connection.bytes, forKey: EventKeys.text(name), in: db(.connections))
+        case EventsRecordKind.connectionDeleted:
+            try transaction.delete(key: EventKeys.text(try fields.string("name")), in: db(.connections))
+        case EventsRecordKind.apiDestinationPut:
+            let destination = try fields.value("destination")
+            let name = destination["Name"]?.stringValue ?? ""
+            try transaction.put(destination.bytes, forKey: EventKeys.text(name), in: db(.apiDestinations))
+        case EventsRecordKind.apiDestinationDeleted:
+            try transaction.delete(key: EventKeys.text(try fields.string("name")), in: db(.apiDestinations))
         default:
             break
         }
+    }
+
+    private func delivery(_ key: [UInt8], in database: Database, _ transaction: WriteTransaction) throws -> EventDelivery? {
+        guard let bytes = try transaction.value(forKey: key, in: database) else { return nil }
+        return try EventDelivery(recordJSON: try JSONParser.parse(bytes: bytes))
     }
 
     private func deleteAll(prefix: [UInt8], in database: Database, _ transaction: WriteTransaction) throws {

@@ -3,7 +3,7 @@ public import EventLog
 /// The record kinds of event buses, rules, targets and deliveries, with their
 /// schema versions.
 ///
-/// They live beside ``EngineRecordKind`` (the numbers 20…29 are reserved for
+/// They live beside ``EngineRecordKind`` (the numbers 20…39 are reserved for
 /// them) and are registered with it, so one log holds workflows and events and
 /// `stepline verify` rebuilds ``EventsIndex`` from the same records. Payloads are
 /// JSON objects; numbers are frozen once shipped.
@@ -32,6 +32,23 @@ public enum EventsRecordKind {
     public static let deliveryDeadLettered = RecordKind(29)
     /// A dead letter was redriven: its delivery is pending again, `{deliveryId, due}`.
     public static let deliveryRedriven = RecordKind(30)
+    /// A person retried a delivery waiting for review: it is pending again with
+    /// fresh attempts, `{deliveryId, due, time}`.
+    public static let reviewRetried = RecordKind(31)
+    /// A person resolved a delivery waiting for review: `{deliveryId, reason, time}`.
+    public static let reviewResolved = RecordKind(32)
+    /// A connection was created or changed: the whole connection, secrets included
+    /// (`{connection}`).
+    public static let connectionPut = RecordKind(33)
+    /// A connection was deleted: `{name, time}`.
+    public static let connectionDeleted = RecordKind(34)
+    /// An API destination was created or changed: `{destination}`.
+    public static let apiDestinationPut = RecordKind(35)
+    /// An API destination was deleted: `{name, time}`.
+    public static let apiDestinationDeleted = RecordKind(36)
+
+    /// Every kind of this range, for the index's quick filter.
+    static let range = RecordKind(20)...RecordKind(39)
 
     /// Adds every events kind to `kinds` (``EngineRecordKind/all`` calls it).
     public static func register(into kinds: inout RecordKinds) {
@@ -46,5 +63,11 @@ public enum EventsRecordKind {
         kinds.register(deliveryRetried, name: "events.delivery.retried", versions: 1...1)
         kinds.register(deliveryDeadLettered, name: "events.delivery.deadLettered", versions: 1...1)
         kinds.register(deliveryRedriven, name: "events.delivery.redriven", versions: 1...1)
+        kinds.register(reviewRetried, name: "events.review.retried", versions: 1...1)
+        kinds.register(reviewResolved, name: "events.review.resolved", versions: 1...1)
+        kinds.register(connectionPut, name: "events.connection.put", versions: 1...1)
+        kinds.register(connectionDeleted, name: "events.connection.deleted", versions: 1...1)
+        kinds.register(apiDestinationPut, name: "events.apiDestination.put", versions: 1...1)
+        kinds.register(apiDestinationDeleted, name: "events.apiDestination.deleted", versions: 1...1)
     }
 }

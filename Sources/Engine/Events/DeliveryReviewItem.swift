@@ -1,0 +1,49 @@
+public import JSON
+
+/// A bus delivery waiting for a person: it was dead-lettered, redriven, and
+/// failed again. The `events.review` view, derived from the log.
+///
+/// A person retries it (``EventBuses/retryReviewItem(deliveryId:)``, the
+/// delivery is pending again with fresh attempts) or resolves it with a reason
+/// (``EventBuses/resolveReviewItem(deliveryId:reason:)``); a resolved item stays
+/// in the view with its resolution, so what was decided can be read later.
+public struct DeliveryReviewItem: Sendable, Hashable {
+    /// The last failure: the delivery (with ``EventDelivery/history``) and its error.
+    public var letter: DeadLetter
+    /// Why it was resolved; `nil` while it waits.
+    public var resolution: String?
+    /// When it was resolved, in milliseconds since the epoch.
+    public var resolvedTime: Int64?
+
+    public var isResolved: Bool { resolution != nil }
+
+    var recordJSON: JSONValue {
+        var object: JSONObject = ["letter": letter.recordJSON]
+        if let resolution { object["resolution"] = .string(resolution) }
+        if let resolvedTime { object["resolvedTime"] = .integer(Int(resolvedTime)) }
+        return .object(object)
+    }
+
+    init(letter: DeadLetter) {
+        self.letter = letter
+    }
+
+    init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+        let fields = try RecordFields(json, what: "delivery review item")
+        letter = try DeadLetter(recordJSON: try fields.value("letter"))
+        resolution = fields.optionalString("resolution")
+        resolvedTime = fields.optional("resolvedTime")?.integerValue.map(Int64.init)
+    }
+}
+
+/// One record of a delivery's history, as a review item's inspection shows it.
+public struct DeliveryHistoryEntry: Sendable, Hashable {
+    /// The record's sequence number in the log.
+    public var sequence: Int
+    /// The record kind's registered name (`events.delivery.retried`, …).
+    public var type: String
+    /// When the record was appended, in milliseconds since the epoch.
+    public var time: Int64
+    /// What the record says about this delivery (for an accepted event, the event).
+    public var detail: JSONValue
+}
