@@ -23,6 +23,8 @@ public struct WaitingTask: Sendable, Hashable {
     public var timeoutDate: Int64?
     /// When it times out unless a heartbeat comes first (`HeartbeatSeconds`), if it can.
     public var heartbeatDeadline: Int64?
+    /// For an activity a worker has taken (`TaskStarted`): the worker's name, or `""` if it gave none.
+    public var workerName: String?
 }
 
 /// A person's answer to a waiting task, recorded on the log with who gave it.
@@ -121,9 +123,12 @@ extension Engine {
         var tasks: [WaitingTask] = []
         for (arn, execution) in open where !execution.tokens.isEmpty {
             var scheduledAt: [Int: Int64] = [:]
+            var workers: [Int: String] = [:]
             for event in try allEvents(executionArn: arn) {
-                if case .taskScheduled(let task) = event.details {
-                    scheduledAt[task.taskId] = event.timestamp.millisecondsSinceEpoch
+                switch event.details {
+                case .taskScheduled(let task): scheduledAt[task.taskId] = event.timestamp.millisecondsSinceEpoch
+                case .taskStarted(let taskId, _, let workerName): workers[taskId] = workerName ?? ""
+                default: continue
                 }
             }
             for (taskId, token) in execution.tokens {
@@ -139,7 +144,8 @@ extension Engine {
                         payload: task.parameters,
                         scheduledDate: scheduled,
                         timeoutDate: task.timeoutSeconds.map { scheduled + Int64($0) * 1000 },
-                        heartbeatDeadline: heartbeatDeadlines[token]
+                        heartbeatDeadline: heartbeatDeadlines[token],
+                        workerName: workers[taskId]
                     )
                 )
             }

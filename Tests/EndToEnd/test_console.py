@@ -181,7 +181,8 @@ def test_a_form_posted_without_its_csrf_token_is_refused(server):
     task = sfn.get_activity_task(activityArn=activity, workerName="peek")
     jar = urllib.request.HTTPCookieProcessor()
     opener = urllib.request.build_opener(jar)
-    opener.open(server.endpoint + "/console/review").read()
+    page = opener.open(server.endpoint + "/console/review").read().decode()
+    assert "taken by peek" in page
     assert any(cookie.name == "stepline_console" for cookie in jar.cookiejar)
     form = urllib.parse.urlencode({"token": task["taskToken"], "output": "{}"}).encode()
     with pytest.raises(urllib.error.HTTPError) as refused:

@@ -60,7 +60,9 @@ struct BusesPage: Sendable {
                 continue
             }
             html.raw("<table class=\"rules\"><thead><tr><th>Rule</th><th>State</th><th>Pattern or schedule</th><th class=\"num\">Matches</th>")
-            html.raw("<th>Target</th><th class=\"num\">Invocations</th><th class=\"num\">Failures</th><th class=\"num\">Pending</th><th class=\"num\">Dead-lettered</th></tr></thead><tbody>")
+            html.raw(
+                "<th>Target</th><th class=\"num\">Invocations</th><th class=\"num\">Failures</th><th class=\"num\">Pending</th><th class=\"num\">Dead-lettered</th></tr></thead><tbody>"
+            )
             for rule in rules {
                 let span = max(1, rule.targets.count)
                 let name = rule.definition["Name"]?.stringValue ?? ""
@@ -70,7 +72,9 @@ struct BusesPage: Sendable {
                 html.text(rule.definition["State"]?.stringValue ?? "")
                 html.raw("</td><td rowspan=\"\(span)\"><pre class=\"json\">")
                 let pattern = rule.definition["EventPattern"]?.stringValue
-                html.text(pattern.flatMap { try? ConsoleFormat.pretty(JSONParser.parse($0)) } ?? rule.definition["ScheduleExpression"]?.stringValue ?? "")
+                html.text(
+                    pattern.flatMap { try? ConsoleFormat.pretty(JSONParser.parse($0)) } ?? rule.definition["ScheduleExpression"]?.stringValue ?? ""
+                )
                 html.raw("</pre></td><td rowspan=\"\(span)\" class=\"num matches\">\(rule.activity.matches)</td>")
                 if rule.targets.isEmpty { html.raw("<td class=\"muted\">no target</td><td></td><td></td><td></td><td></td></tr>") }
                 for (index, target) in rule.targets.enumerated() {

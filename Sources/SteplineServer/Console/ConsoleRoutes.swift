@@ -1,5 +1,5 @@
-import Foundation
 internal import Engine
+import Foundation
 internal import HTTPTypes
 internal import Hummingbird
 internal import JSON
@@ -214,7 +214,9 @@ struct ConsoleRoutes: Sendable {
     }
 
     func login(_ request: Request) async -> Response {
-        guard let session = verifiedSession(request) else { return Self.plain(.forbidden, "missing or expired console session: reload the login page") }
+        guard let session = verifiedSession(request) else {
+            return Self.plain(.forbidden, "missing or expired console session: reload the login page")
+        }
         let form: ConsoleForm
         do { form = try await ConsoleForm(request) } catch { return Self.plain(.badRequest, "\(error)") }
         guard sessions.checkCSRF(form["csrf"], for: session) else { return Self.plain(.forbidden, "missing or wrong CSRF token") }

@@ -16,30 +16,56 @@ struct DeadLettersPage: Sendable {
             html.raw("<p class=\"empty\" id=\"dead-letters-empty\">No failed execution is waiting for a redrive.</p>")
         } else {
             html.raw("<p>")
-            html.append(HTML.postButton(action: "/console/dead-letters/redrive-all", label: "Redrive all (\(deadLetters.count))", csrf: csrf, style: "primary", id: "redrive-all"))
+            html.append(
+                HTML.postButton(
+                    action: "/console/dead-letters/redrive-all",
+                    label: "Redrive all (\(deadLetters.count))",
+                    csrf: csrf,
+                    style: "primary",
+                    id: "redrive-all"
+                )
+            )
             html.raw("</p>")
-            html.append(table(deadLetters, id: "dead-letters") { item in
-                HTML.postButton(action: "/console/executions/redrive", label: "Redrive", csrf: csrf, fields: [("arn", item.executionArn), ("back", "/console/dead-letters")])
-            })
+            html.append(
+                table(deadLetters, id: "dead-letters") { item in
+                    HTML.postButton(
+                        action: "/console/executions/redrive",
+                        label: "Redrive",
+                        csrf: csrf,
+                        fields: [("arn", item.executionArn), ("back", "/console/dead-letters")]
+                    )
+                }
+            )
         }
-        html.raw("<h2>Manual review</h2><p class=\"muted\">Executions whose redrive failed again. Retry redrives once more; Resolve records why no retry is needed.</p>")
+        html.raw(
+            "<h2>Manual review</h2><p class=\"muted\">Executions whose redrive failed again. Retry redrives once more; Resolve records why no retry is needed.</p>"
+        )
         if reviewItems.isEmpty {
             html.raw("<p class=\"empty\">Nothing needs manual review.</p>")
         } else {
-            html.append(table(reviewItems, id: "review-items") { item in
-                if let resolution = item.resolution {
-                    var done = HTML(raw: "<span class=\"muted\">Resolved")
-                    if let date = item.resolvedDate { done.text(" " + ConsoleFormat.time(date)) }
-                    done.raw(":</span> ")
-                    done.text(resolution)
-                    return done
+            html.append(
+                table(reviewItems, id: "review-items") { item in
+                    if let resolution = item.resolution {
+                        var done = HTML(raw: "<span class=\"muted\">Resolved")
+                        if let date = item.resolvedDate { done.text(" " + ConsoleFormat.time(date)) }
+                        done.raw(":</span> ")
+                        done.text(resolution)
+                        return done
+                    }
+                    var actions = HTML.postButton(
+                        action: "/console/executions/redrive",
+                        label: "Retry",
+                        csrf: csrf,
+                        fields: [("arn", item.executionArn), ("back", "/console/dead-letters")]
+                    )
+                    actions.raw("<form method=\"post\" action=\"/console/review-items/resolve\" class=\"resolve\">")
+                    actions.raw(HTML.hidden("csrf", csrf) + HTML.hidden("arn", item.executionArn))
+                    actions.raw(
+                        "<input type=\"text\" name=\"reason\" required placeholder=\"Reason\"><button type=\"submit\">Resolve</button></form>"
+                    )
+                    return actions
                 }
-                var actions = HTML.postButton(action: "/console/executions/redrive", label: "Retry", csrf: csrf, fields: [("arn", item.executionArn), ("back", "/console/dead-letters")])
-                actions.raw("<form method=\"post\" action=\"/console/review-items/resolve\" class=\"resolve\">")
-                actions.raw(HTML.hidden("csrf", csrf) + HTML.hidden("arn", item.executionArn))
-                actions.raw("<input type=\"text\" name=\"reason\" required placeholder=\"Reason\"><button type=\"submit\">Resolve</button></form>")
-                return actions
-            })
+            )
         }
         if let deliveries {
             html.raw("<h2>Bus deliveries</h2>")
@@ -47,8 +73,17 @@ struct DeadLettersPage: Sendable {
                 html.raw("<p class=\"empty\">No event delivery is dead-lettered.</p>")
             } else {
                 html.raw("<p>")
-                html.append(HTML.postButton(action: "/console/deliveries/redrive-all", label: "Redrive all deliveries (\(deliveries.count))", csrf: csrf, style: "primary"))
-                html.raw("</p><table id=\"delivery-dead-letters\"><thead><tr><th>Bus / rule / target</th><th>Error</th><th>Dead-lettered</th><th>Event</th><th></th></tr></thead><tbody>")
+                html.append(
+                    HTML.postButton(
+                        action: "/console/deliveries/redrive-all",
+                        label: "Redrive all deliveries (\(deliveries.count))",
+                        csrf: csrf,
+                        style: "primary"
+                    )
+                )
+                html.raw(
+                    "</p><table id=\"delivery-dead-letters\"><thead><tr><th>Bus / rule / target</th><th>Error</th><th>Dead-lettered</th><th>Event</th><th></th></tr></thead><tbody>"
+                )
                 for letter in deliveries {
                     html.raw("<tr><td>")
                     html.text("\(letter.delivery.busName) / \(letter.delivery.ruleName) / \(letter.delivery.targetId)")
@@ -63,7 +98,14 @@ struct DeadLettersPage: Sendable {
                     html.raw("</td><td><pre class=\"json\">")
                     html.text(letter.delivery.body)
                     html.raw("</pre></td><td>")
-                    html.append(HTML.postButton(action: "/console/deliveries/redrive", label: "Redrive", csrf: csrf, fields: [("id", letter.delivery.deliveryId)]))
+                    html.append(
+                        HTML.postButton(
+                            action: "/console/deliveries/redrive",
+                            label: "Redrive",
+                            csrf: csrf,
+                            fields: [("id", letter.delivery.deliveryId)]
+                        )
+                    )
                     html.raw("</td></tr>")
                 }
                 html.raw("</tbody></table>")
@@ -73,7 +115,10 @@ struct DeadLettersPage: Sendable {
     }
 
     private func table(_ items: [FailedExecutionItem], id: String, actions: (FailedExecutionItem) -> HTML) -> HTML {
-        var html = HTML(raw: "<table id=\"\(id)\"><thead><tr><th>Execution</th><th>Status</th><th>Error</th><th>Stopped</th><th>Redrives</th><th></th></tr></thead><tbody>")
+        var html = HTML(
+            raw:
+                "<table id=\"\(id)\"><thead><tr><th>Execution</th><th>Status</th><th>Error</th><th>Stopped</th><th>Redrives</th><th></th></tr></thead><tbody>"
+        )
         for item in items {
             html.raw("<tr class=\"failed-execution\" data-execution=\"\(HTML.escape(ConsoleLinks.executionName(item.executionArn)))\"><td>")
             html.append(ConsoleLinks.execution(item.executionArn))

@@ -101,7 +101,9 @@ struct ExecutionPage: Sendable {
         html.raw(StateMachineGraph(definition: definition).svg(visited: path.visited, current: path.current, failed: path.failed))
         html.raw("</div>")
         if !decisions.isEmpty {
-            html.raw("<h2>Decisions</h2><table id=\"decisions\"><thead><tr><th>Time</th><th>State</th><th>Decision</th><th>By</th><th>Details</th></tr></thead><tbody>")
+            html.raw(
+                "<h2>Decisions</h2><table id=\"decisions\"><thead><tr><th>Time</th><th>State</th><th>Decision</th><th>By</th><th>Details</th></tr></thead><tbody>"
+            )
             for decision in decisions {
                 html.raw("<tr><td>")
                 html.text(ConsoleFormat.time(decision.time))
@@ -114,12 +116,17 @@ struct ExecutionPage: Sendable {
                 html.raw("</td><td>")
                 if let output = decision.output { html.append(HTML.json(output)) }
                 if let error = decision.error { html.text(error) }
-                if let cause = decision.cause { html.raw(" — "); html.text(cause) }
+                if let cause = decision.cause {
+                    html.raw(" — ")
+                    html.text(cause)
+                }
                 html.raw("</td></tr>")
             }
             html.raw("</tbody></table>")
         }
-        html.raw("<h2>History</h2><table class=\"timeline\" id=\"history\"><thead><tr><th>#</th><th>Type</th><th>Time</th><th>Details</th></tr></thead><tbody>")
+        html.raw(
+            "<h2>History</h2><table class=\"timeline\" id=\"history\"><thead><tr><th>#</th><th>Type</th><th>Time</th><th>Details</th></tr></thead><tbody>"
+        )
         for event in events {
             let json = event.awsJSON()
             html.raw("<tr><td class=\"num\">\(event.id)</td><td>")

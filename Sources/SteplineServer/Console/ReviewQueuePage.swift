@@ -12,8 +12,12 @@ struct ReviewQueuePage: Sendable {
     var csrf: String
 
     func render() -> HTML {
-        var html = HTML(raw: "<p class=\"muted\">Tasks waiting for a person or an activity worker (<code>.waitForTaskToken</code> and activities), newest first. ")
-        html.raw("Approve sends the output to the task as <code>SendTaskSuccess</code> does; Reject fails it as <code>SendTaskFailure</code> does, so its Retry and Catch apply.</p>")
+        var html = HTML(
+            raw: "<p class=\"muted\">Tasks waiting for a person or an activity worker (<code>.waitForTaskToken</code> and activities), newest first. "
+        )
+        html.raw(
+            "Approve sends the output to the task as <code>SendTaskSuccess</code> does; Reject fails it as <code>SendTaskFailure</code> does, so its Retry and Catch apply.</p>"
+        )
         guard !tasks.isEmpty else {
             html.raw("<p class=\"empty\" id=\"review-empty\">No task is waiting.</p>")
             return html
@@ -30,7 +34,13 @@ struct ReviewQueuePage: Sendable {
             html.text(task.stateName)
             html.raw("<div class=\"muted mono\">")
             html.text(task.resource)
-            html.raw("</div></td><td>")
+            html.raw("</div>")
+            if let worker = task.workerName {
+                html.raw("<div class=\"muted worker\">taken by ")
+                html.text(worker.isEmpty ? "a worker" : worker)
+                html.raw("</div>")
+            }
+            html.raw("</td><td>")
             html.append(HTML.json(task.payload))
             let thumbnails = images(task.payload)
             if !thumbnails.isEmpty {

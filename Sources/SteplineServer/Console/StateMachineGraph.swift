@@ -20,7 +20,11 @@ struct StateMachineGraph: Sendable {
 
     /// A transition between two states.
     struct Edge: Sendable, Hashable {
-        enum Kind: String, Sendable { case next, choice, otherwise = "default", error = "catch" }
+        enum Kind: String, Sendable {
+            case next, choice
+            case otherwise = "default"
+            case error = "catch"
+        }
         var from: String
         var to: String
         var kind: Kind

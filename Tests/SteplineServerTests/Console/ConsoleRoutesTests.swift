@@ -79,7 +79,12 @@ struct ConsoleRoutesTests {
             return response
         }
 
-        mutating func post(_ client: some TestClientProtocol, _ uri: String, _ fields: [String: String], csrf: Bool = true) async throws -> TestResponse {
+        mutating func post(
+            _ client: some TestClientProtocol,
+            _ uri: String,
+            _ fields: [String: String],
+            csrf: Bool = true
+        ) async throws -> TestResponse {
             var fields = fields
             if csrf, let token = self.csrf { fields["csrf"] = token }
             let body = fields.map { "\(HTML.queryEscape($0.key))=\(HTML.queryEscape($0.value))" }.joined(separator: "&")
@@ -97,7 +102,9 @@ struct ConsoleRoutesTests {
         }
 
         mutating func remember(_ response: TestResponse) {
-            if let setCookie = response.headers[.setCookie], let value = setCookie.split(separator: ";").first?.split(separator: "=", maxSplits: 1).last {
+            if let setCookie = response.headers[.setCookie],
+                let value = setCookie.split(separator: ";").first?.split(separator: "=", maxSplits: 1).last
+            {
                 cookie = String(value)
             }
             let body = String(buffer: response.body)
