@@ -4,6 +4,7 @@ An editor approves a waiting task and an operator redrives a dead letter through
 pages of a real `stepline serve`; the results are checked through boto3. A screenshot
 of each page is written under test-artifacts/console/ (or $STEPLINE_TEST_ARTIFACTS).
 """
+import base64
 import json
 import os
 import shutil
@@ -60,12 +61,13 @@ def browser():
 
 
 def screenshot(driver, name):
-    """The whole page (the window grown to the document's height), as ARTIFACTS/name.png."""
-    height = driver.execute_script("return Math.max(document.body.scrollHeight, 600)")
-    driver.set_window_size(1400, min(height + 40, 4000))
+    """The whole page, beyond the window (Chromium's DevTools capture), as ARTIFACTS/name.png."""
+    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    clip = {"x": 0, "y": 0, "width": max(size["width"], 1400), "height": min(size["height"], 8000), "scale": 1}
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip})
     path = os.path.join(ARTIFACTS, name + ".png")
-    driver.save_screenshot(path)
-    driver.set_window_size(1400, 1000)
+    with open(path, "wb") as f:
+        f.write(base64.b64decode(shot["data"]))
     return path
 
 
@@ -207,3 +209,51 @@ def test_sign_in_with_an_access_key_when_credentials_are_configured(signed_serve
     assert ACCESS_KEY_ID in browser.find_element(By.CSS_SELECTOR, "header .who").text
     cookie = browser.get_cookie("stepline_console")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+
+
+def wait_for(condition, what, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_operator_redrives_a_dead_delivery_and_resolves_it_in_review(server, browser):
+    events = client("events", server.endpoint)
+    events.create_event_bus(Name="webhooks")
+    events.put_rule(Name="notify", EventBusName="webhooks", EventPattern=json.dumps({"source": ["partner.notify"]}))
+    # No handler is configured for this function: every attempt fails at once (RESOURCE_NOT_FOUND, not retried).
+    events.put_targets(
+        Rule="notify",
+        EventBusName="webhooks",
+        Targets=[{"Id": "hook", "Arn": "arn:aws:lambda:us-east-1:123456789012:function:retired-hook"}],
+    )
+    events.put_events(Entries=[{"Source": "partner.notify", "DetailType": "ping", "Detail": "{}", "EventBusName": "webhooks"}])
+
+    def dead_row():
+        browser.get(server.endpoint + "/console/dead-letters")
+        return browser.find_elements(By.CSS_SELECTOR, '#delivery-dead-letters tr.failed-delivery[data-rule="notify"]')
+
+    rows = wait_for(dead_row, "the delivery to be dead-lettered")
+    rows[0].find_element(By.XPATH, ".//button[text()='Redrive']").click()
+    assert notice(browser).text == "Delivery redriven."
+
+    def review_row():
+        browser.get(server.endpoint + "/console/dead-letters")
+        return browser.find_elements(By.CSS_SELECTOR, '#delivery-review tr.failed-delivery[data-rule="notify"]')
+
+    row = wait_for(review_row, "the redriven delivery to fail into manual review")[0]
+    screenshot(browser, "dead-letters-deliveries")
+    row.find_element(By.NAME, "reason").send_keys("partner endpoint retired")
+    row.find_element(By.XPATH, ".//button[text()='Resolve']").click()
+    assert notice(browser).text == "Delivery resolved."
+    resolved = browser.find_element(By.CSS_SELECTOR, '#delivery-review tr.failed-delivery[data-rule="notify"]').text
+    assert "partner endpoint retired" in resolved
+    browser.get(server.endpoint + "/console/buses")
+    rule = browser.find_element(By.CSS_SELECTOR, 'tr[data-rule="notify"]')
+    cells = [cell.text for cell in rule.find_elements(By.CSS_SELECTOR, "td.num")]
+    # matches, invocations, failures, pending, dead-lettered
+    assert cells == ["1", "2", "2", "0", "0"]

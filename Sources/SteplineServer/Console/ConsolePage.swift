@@ -58,7 +58,7 @@ struct ConsolePage: Sendable {
         main{padding:16px 24px;max-width:1400px}h1{font-size:20px;margin:8px 0 16px}h2{font-size:16px;margin:24px 0 8px}
         table{border-collapse:collapse;width:100%;background:#fff;border:1px solid var(--line)}th,td{text-align:left;padding:8px;border-bottom:1px solid var(--line);vertical-align:top}
         th{background:#eef1f6;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
-        pre.json{margin:0;max-height:220px;overflow:auto;background:#f3f5f9;padding:6px;border-radius:4px;font-size:12px}
+        pre.json{margin:0;min-width:260px;max-height:220px;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere;background:#f3f5f9;padding:6px;border-radius:4px;font-size:12px}
         .muted{color:var(--muted)}.mono{font-family:ui-monospace,Menlo,monospace;font-size:12px;word-break:break-all}
         .status{font-weight:600}.SUCCEEDED{color:var(--ok)}.FAILED,.TIMED_OUT{color:var(--bad)}.ABORTED{color:var(--warn)}.RUNNING{color:var(--accent)}
         form.inline{display:inline}button{font:inherit;padding:4px 10px;border:1px solid var(--line);border-radius:4px;background:#fff;cursor:pointer}

@@ -101,6 +101,7 @@ struct ConsoleRoutes: Sendable {
                     deadLetters: try engine.deadLetters(),
                     reviewItems: try engine.reviewItems(includeResolved: true),
                     deliveries: try console.buses?.deadLetters(),
+                    deliveryReviews: try console.buses?.reviewItems(includeResolved: true),
                     csrf: gate.csrf
                 ).render()
             }
@@ -129,17 +130,31 @@ struct ConsoleRoutes: Sendable {
         }
         router.post("/console/deliveries/redrive") { request, _ in
             await action(request) { _, form in
-                guard let buses = console.buses else { throw ConsoleError.notFound("this server has no event buses") }
+                let buses = try requireBuses()
                 try await buses.redrive(deliveryId: try form.required("id"))
                 return .back("/console/dead-letters", ok: "Delivery redriven.")
             }
         }
         router.post("/console/deliveries/redrive-all") { request, _ in
             await action(request) { _, _ in
-                guard let buses = console.buses else { throw ConsoleError.notFound("this server has no event buses") }
+                let buses = try requireBuses()
                 let letters = try buses.deadLetters()
                 for letter in letters { try await buses.redrive(deliveryId: letter.delivery.deliveryId) }
                 return .back("/console/dead-letters", ok: "Redrove \(letters.count) deliveries.")
+            }
+        }
+        router.post("/console/delivery-reviews/retry") { request, _ in
+            await action(request) { _, form in
+                let buses = try requireBuses()
+                try await buses.retryReviewItem(deliveryId: try form.required("id"))
+                return .back("/console/dead-letters", ok: "Delivery retried.")
+            }
+        }
+        router.post("/console/delivery-reviews/resolve") { request, _ in
+            await action(request) { _, form in
+                let buses = try requireBuses()
+                try await buses.resolveReviewItem(deliveryId: try form.required("id"), reason: try form.required("reason"))
+                return .back("/console/dead-letters", ok: "Delivery resolved.")
             }
         }
         router.get("/console/buses") { request, _ in
@@ -152,6 +167,12 @@ struct ConsoleRoutes: Sendable {
     }
 
     // MARK: Pages
+
+    /// The event buses, or a 404 notice on a server that has none.
+    func requireBuses() throws -> EventBuses {
+        guard let buses = console.buses else { throw ConsoleError.notFound("this server has no event buses") }
+        return buses
+    }
 
     func executionList(_ request: Request) throws -> HTML {
         let parameters = request.uri.queryParameters

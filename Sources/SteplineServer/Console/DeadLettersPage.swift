@@ -1,4 +1,5 @@
 internal import Engine
+internal import JSON
 
 /// The dead-letter and manual-review views: failed executions (redrive one or all),
 /// executions that failed again after a redrive (retry, or resolve with a reason),
@@ -8,6 +9,8 @@ struct DeadLettersPage: Sendable {
     var reviewItems: [FailedExecutionItem]
     /// `nil` when the server runs without event buses.
     var deliveries: [DeadLetter]?
+    /// Deliveries that failed again after a redrive, resolved ones included (`nil`: no buses).
+    var deliveryReviews: [DeliveryReviewItem]?
     var csrf: String
 
     func render() -> HTML {
@@ -58,11 +61,7 @@ struct DeadLettersPage: Sendable {
                         csrf: csrf,
                         fields: [("arn", item.executionArn), ("back", "/console/dead-letters")]
                     )
-                    actions.raw("<form method=\"post\" action=\"/console/review-items/resolve\" class=\"resolve\">")
-                    actions.raw(HTML.hidden("csrf", csrf) + HTML.hidden("arn", item.executionArn))
-                    actions.raw(
-                        "<input type=\"text\" name=\"reason\" required placeholder=\"Reason\"><button type=\"submit\">Resolve</button></form>"
-                    )
+                    actions.append(resolveForm(action: "/console/review-items/resolve", field: ("arn", item.executionArn)))
                     return actions
                 }
             )
@@ -81,36 +80,80 @@ struct DeadLettersPage: Sendable {
                         style: "primary"
                     )
                 )
-                html.raw(
-                    "</p><table id=\"delivery-dead-letters\"><thead><tr><th>Bus / rule / target</th><th>Error</th><th>Dead-lettered</th><th>Event</th><th></th></tr></thead><tbody>"
-                )
-                for letter in deliveries {
-                    html.raw("<tr><td>")
-                    html.text("\(letter.delivery.busName) / \(letter.delivery.ruleName) / \(letter.delivery.targetId)")
-                    html.raw("<div class=\"muted mono\">")
-                    html.text(letter.delivery.targetArn)
-                    html.raw("</div></td><td>")
-                    html.text(letter.errorCode)
-                    html.raw("<div class=\"muted\">")
-                    html.text(letter.errorMessage)
-                    html.raw("</div></td><td>")
-                    html.text(ConsoleFormat.time(letter.time))
-                    html.raw("</td><td><pre class=\"json\">")
-                    html.text(letter.delivery.body)
-                    html.raw("</pre></td><td>")
-                    html.append(
+                html.raw("</p>")
+                html.append(
+                    deliveryTable(deliveries, id: "delivery-dead-letters") { letter in
                         HTML.postButton(
                             action: "/console/deliveries/redrive",
                             label: "Redrive",
                             csrf: csrf,
                             fields: [("id", letter.delivery.deliveryId)]
                         )
-                    )
-                    html.raw("</td></tr>")
-                }
-                html.raw("</tbody></table>")
+                    }
+                )
             }
         }
+        if let deliveryReviews, !deliveryReviews.isEmpty {
+            html.raw("<h2>Bus deliveries in manual review</h2>")
+            html.raw("<p class=\"muted\">Deliveries that failed again after a redrive.</p>")
+            let resolutions = Dictionary(
+                deliveryReviews.map { ($0.letter.delivery.deliveryId, $0) },
+                uniquingKeysWith: { first, _ in first }
+            )
+            html.append(
+                deliveryTable(deliveryReviews.map(\.letter), id: "delivery-review") { letter in
+                    let id = letter.delivery.deliveryId
+                    if let item = resolutions[id], let resolution = item.resolution {
+                        var done = HTML(raw: "<span class=\"muted\">Resolved")
+                        if let time = item.resolvedTime { done.text(" " + ConsoleFormat.time(time)) }
+                        done.raw(":</span> ")
+                        done.text(resolution)
+                        return done
+                    }
+                    var actions = HTML.postButton(action: "/console/delivery-reviews/retry", label: "Retry", csrf: csrf, fields: [("id", id)])
+                    actions.append(resolveForm(action: "/console/delivery-reviews/resolve", field: ("id", id)))
+                    return actions
+                }
+            )
+        }
+        return html
+    }
+
+    /// A form that resolves a review item with the reason a person types.
+    private func resolveForm(action: String, field: (String, String)) -> HTML {
+        var html = HTML(raw: "<form method=\"post\" action=\"\(HTML.escape(action))\" class=\"resolve\">")
+        html.raw(HTML.hidden("csrf", csrf) + HTML.hidden(field.0, field.1))
+        html.raw("<input type=\"text\" name=\"reason\" required placeholder=\"Reason\"><button type=\"submit\">Resolve</button></form>")
+        return html
+    }
+
+    private func deliveryTable(_ letters: [DeadLetter], id: String, actions: (DeadLetter) -> HTML) -> HTML {
+        var html = HTML(raw: "<table id=\"\(id)\"><thead><tr><th>Bus / rule / target</th><th>Error</th>")
+        html.raw("<th>Dead-lettered</th><th>Event</th><th></th></tr></thead><tbody>")
+        for letter in letters {
+            html.raw("<tr class=\"failed-delivery\" data-rule=\"\(HTML.escape(letter.delivery.ruleName))\"><td>")
+            html.text("\(letter.delivery.busName) / \(letter.delivery.ruleName) / \(letter.delivery.targetId)")
+            html.raw("<div class=\"muted mono\">")
+            html.text(letter.delivery.targetArn)
+            html.raw("</div></td><td>")
+            html.text(letter.errorCode)
+            html.raw("<div class=\"muted\">")
+            html.text(letter.errorMessage)
+            html.raw("</div></td><td>")
+            html.text(ConsoleFormat.time(letter.time))
+            html.raw("</td><td>")
+            if let event = try? JSONParser.parse(letter.delivery.body) {
+                html.append(HTML.json(event))
+            } else {
+                html.raw("<pre class=\"json\">")
+                html.text(letter.delivery.body)
+                html.raw("</pre>")
+            }
+            html.raw("</td><td>")
+            html.append(actions(letter))
+            html.raw("</td></tr>")
+        }
+        html.raw("</tbody></table>")
         return html
     }
 
