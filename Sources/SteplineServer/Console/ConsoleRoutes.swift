@@ -95,6 +95,14 @@ struct ConsoleRoutes: Sendable {
                 return .back(back, ok: "Redriven \(ConsoleLinks.executionName(arn)).")
             }
         }
+        router.post("/console/executions/stop") { request, _ in
+            await action(request) { gate, form in
+                let arn = try form.required("arn")
+                let cause = form["cause"].flatMap { $0.isEmpty ? nil : $0 }
+                try await engine.stopExecution(arn: arn, error: "Console.Stopped", cause: cause ?? "Stopped by \(gate.decidedBy)")
+                return .back("/console/executions/view?arn=" + HTML.queryEscape(arn), ok: "Stopped \(ConsoleLinks.executionName(arn)).")
+            }
+        }
         router.get("/console/dead-letters") { request, _ in
             await page(request, title: "Dead letters and manual review", path: "/console/dead-letters") { gate in
                 DeadLettersPage(

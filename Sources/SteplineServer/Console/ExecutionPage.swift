@@ -95,6 +95,11 @@ struct ExecutionPage: Sendable {
                 )
             )
             html.raw("</p>")
+        } else if execution.status == .running {
+            html.raw("<form method=\"post\" action=\"/console/executions/stop\" class=\"stop\">")
+            html.raw(HTML.hidden("csrf", csrf) + HTML.hidden("arn", execution.executionArn))
+            html.raw("<input type=\"text\" name=\"cause\" placeholder=\"Why stop it (optional)\"> ")
+            html.raw("<button type=\"submit\" class=\"danger\" id=\"stop\">Stop execution</button></form>")
         }
         let path = Self.path(of: events, status: execution.status)
         html.raw("<h2>State machine</h2><div class=\"graph\" id=\"graph\">")

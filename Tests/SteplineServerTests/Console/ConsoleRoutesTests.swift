@@ -247,6 +247,22 @@ struct ConsoleRoutesTests {
         await harness.close()
     }
 
+    @Test("Stop on the execution page aborts a running execution with the cause given")
+    func stopFromExecutionPage() async throws {
+        let harness = try await Harness()
+        try await harness.app().test(.router) { client in
+            var browser = Browser()
+            let page = Self.body(try await browser.get(client, "/console/executions/view?arn=" + HTML.queryEscape(harness.executionArn)))
+            #expect(page.contains(#"id="stop""#))
+            let response = try await browser.post(client, "/console/executions/stop", ["arn": harness.executionArn, "cause": "duplicate upload"])
+            #expect(response.headers[.location]?.contains("ok=Stopped%20clip-1.") == true)
+        }
+        let execution = try await harness.engine.describeExecution(arn: harness.executionArn)
+        #expect(execution.status == .aborted)
+        #expect(execution.cause == "duplicate upload")
+        await harness.close()
+    }
+
     @Test("with credentials, the console asks for them and records decisions under the key id")
     func credentialsRequireSignIn() async throws {
         let harness = try await Harness()
