@@ -40,13 +40,19 @@ extension Engine {
     /// - Parameters:
     ///   - name: the execution name (default: a random UUID).
     ///   - input: JSON text (default `{}`).
+    ///   - revisionId: the revision to run (a version's); default the machine's current one.
+    ///   - versionArn: the version started (``StateMachineVersions/resolve(_:)``), kept with the execution.
+    ///   - aliasArn: the alias started through, kept with the execution.
     /// - Throws: ``EngineError`` `StateMachineDoesNotExist`, `InvalidName`,
     ///   `InvalidExecutionInput`, `ExecutionAlreadyExists`, or `InternalStorageFailure`.
     public func startExecution(
         stateMachineArn: String,
         name: String? = nil,
         input: String? = nil,
-        parentExecutionArn: String? = nil
+        parentExecutionArn: String? = nil,
+        revisionId: String? = nil,
+        versionArn: String? = nil,
+        aliasArn: String? = nil
     ) async throws -> StartedExecution {
         let name = name ?? UUID().uuidString.lowercased()
         try Self.validateName(name)
@@ -69,7 +75,8 @@ extension Engine {
         if try storedExecution(arn) != nil {
             throw EngineError(.executionAlreadyExists, "Execution Already Exists: '\(arn)'")
         }
-        let definition = try definition(machineArn: machine.stateMachineArn, revisionId: machine.revisionId)
+        let revisionId = revisionId ?? machine.revisionId
+        let definition = try definition(machineArn: machine.stateMachineArn, revisionId: revisionId)
         let stream = nextStream
         nextStream += 1
         let time = now()
@@ -83,17 +90,19 @@ extension Engine {
             roleArn: machine.roleArn
         )
         let events = try decide(&state, .start(start), at: time)
-        let row = ExecutionDescription(
+        var row = ExecutionDescription(
             executionArn: arn,
             stateMachineArn: machine.stateMachineArn,
             name: name,
             status: .running,
             startDate: time,
             input: inputValue,
-            revisionId: machine.revisionId,
+            revisionId: revisionId,
             stream: stream,
             parentExecutionArn: parentExecutionArn
         )
+        row.stateMachineVersionArn = versionArn
+        row.stateMachineAliasArn = aliasArn
         _ = try await commit(arn, before: nil, state: state, row: row, events: events, at: time, started: true)
         return StartedExecution(executionArn: arn, startDate: time)
     }

@@ -148,9 +148,10 @@ public actor Engine {
         var logConfiguration = configuration.log
         logConfiguration.kinds = EngineRecordKind.all
         QueueRecordKind.register(in: &logConfiguration.kinds!)
+        VersionsRecordKind.register(in: &logConfiguration.kinds!)
         let log = try EventLog(
             directory: directory,
-            indexes: [EngineIndex(), QueueIndex(), EventsIndex()],
+            indexes: [EngineIndex(), QueueIndex(), EventsIndex(), VersionsIndex()],
             configuration: logConfiguration
         )
         let engine = try Engine(log: log, configuration: configuration)

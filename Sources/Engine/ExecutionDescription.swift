@@ -24,6 +24,10 @@ public struct ExecutionDescription: Sendable, Hashable {
     public var parentExecutionArn: String?
     /// The log stream holding the execution's records.
     public var stream: UInt64
+    /// The version the execution runs, when started with a version or alias ARN.
+    public var stateMachineVersionArn: String?
+    /// The alias the execution was started through, if any.
+    public var stateMachineAliasArn: String?
 
     /// `REDRIVABLE` or `NOT_REDRIVABLE`, as `DescribeExecution` reports it.
     public var redriveStatus: String {
@@ -45,6 +49,8 @@ public struct ExecutionDescription: Sendable, Hashable {
         if let cause { object["cause"] = .string(cause) }
         if let redriveDate { object["redriveDate"] = .integer(Int(redriveDate)) }
         if let parentExecutionArn { object["parent"] = .string(parentExecutionArn) }
+        if let stateMachineVersionArn { object["version"] = .string(stateMachineVersionArn) }
+        if let stateMachineAliasArn { object["alias"] = .string(stateMachineAliasArn) }
         return .object(object)
     }
 
@@ -90,6 +96,8 @@ public struct ExecutionDescription: Sendable, Hashable {
         redriveCount = fields.optional("redriveCount")?.integerValue ?? 0
         redriveDate = fields.optional("redriveDate")?.integerValue.map(Int64.init)
         parentExecutionArn = fields.optionalString("parent")
+        stateMachineVersionArn = fields.optionalString("version")
+        stateMachineAliasArn = fields.optionalString("alias")
         stream = UInt64(try fields.integer("stream"))
     }
 

@@ -1,7 +1,7 @@
 """boto3, the aws CLI and raw HTTP against `stepline serve`: the protocol layer.
 
 Operations no handler provides (EventBridge, SQS, and the Step Functions operations the
-runtime does not support, such as ListStateMachineVersions) answer UnknownOperationException;
+runtime does not support, such as ListMapRuns) answer UnknownOperationException;
 what is checked is that clients get AWS-shaped errors that name the operation, that
 malformed and oversized requests are refused, that SigV4 is enforced when configured,
 and that /health and /metrics answer.
@@ -26,7 +26,7 @@ from botocore.exceptions import ClientError
 from conftest import ACCESS_KEY_ID, SECRET_ACCESS_KEY
 
 NO_RETRIES = Config(retries={"max_attempts": 1, "mode": "standard"})
-MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:m"
+EXECUTION = "arn:aws:states:us-east-1:123456789012:execution:m:e"
 
 
 def client(service, endpoint, key=ACCESS_KEY_ID, secret=SECRET_ACCESS_KEY):
@@ -78,7 +78,7 @@ def signed_request(endpoint, target, body, service="states", secret=SECRET_ACCES
 @pytest.mark.parametrize(
     "service, call, target, content_type",
     [
-        ("stepfunctions", lambda c: c.list_state_machine_versions(stateMachineArn=MACHINE), "AWSStepFunctions.ListStateMachineVersions", "application/x-amz-json-1.0"),
+        ("stepfunctions", lambda c: c.list_map_runs(executionArn=EXECUTION), "AWSStepFunctions.ListMapRuns", "application/x-amz-json-1.0"),
         ("events", lambda c: c.list_archives(), "AWSEvents.ListArchives", "application/x-amz-json-1.1"),
         (
             "sqs",
@@ -100,7 +100,7 @@ def test_unknown_operation_names_it_for_boto3(server, service, call, target, con
 def test_unknown_operation_names_it_for_the_aws_cli(server):
     env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIDX", AWS_SECRET_ACCESS_KEY="x", AWS_DEFAULT_REGION="us-east-1")
     result = subprocess.run(
-        [sys.executable, "-m", "awscli", "stepfunctions", "list-state-machine-versions", "--state-machine-arn", MACHINE,
+        [sys.executable, "-m", "awscli", "stepfunctions", "list-map-runs", "--execution-arn", EXECUTION,
          "--endpoint-url", server.endpoint],
         capture_output=True,
         text=True,
@@ -109,7 +109,7 @@ def test_unknown_operation_names_it_for_the_aws_cli(server):
     )
     assert result.returncode != 0
     assert "UnknownOperationException" in result.stderr
-    assert "AWSStepFunctions.ListStateMachineVersions" in result.stderr
+    assert "AWSStepFunctions.ListMapRuns" in result.stderr
 
 
 def test_malformed_json_is_a_serialization_exception(server):
@@ -178,7 +178,7 @@ def test_health(server):
 
 
 def test_metrics_count_requests_per_operation(server):
-    error_of(lambda: client("stepfunctions", server.endpoint).list_state_machine_versions(stateMachineArn=MACHINE))
+    error_of(lambda: client("stepfunctions", server.endpoint).list_map_runs(executionArn=EXECUTION))
     status, headers, body = raw(server.endpoint, "GET", "/metrics")
     text = body.decode()
     assert status == 200

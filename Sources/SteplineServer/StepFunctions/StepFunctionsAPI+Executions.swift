@@ -9,7 +9,7 @@ extension StepFunctionsAPI {
 
     func startExecution(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let (machine, name, data) = try startArguments(input)
-        let started = try await call { try await engine.startExecution(stateMachineArn: machine, name: name, input: data) }
+        let started = try await call { try await start(machine, name: name, input: data) }
         return ["executionArn": .string(started.executionArn), "startDate": Self.date(started.startDate)]
     }
 
@@ -17,7 +17,7 @@ extension StepFunctionsAPI {
     /// execution has finished, with its result.
     func startSyncExecution(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let (machine, name, data) = try startArguments(input)
-        let description = try await call { try engine.describeStateMachine(arn: machine) }
+        let description = try await call { try engine.describeStateMachine(arn: try await versions.resolve(machine).stateMachineArn) }
         guard description.type == "EXPRESS" else {
             throw AWSError(
                 "StateMachineTypeNotSupported",
@@ -26,7 +26,7 @@ extension StepFunctionsAPI {
             )
         }
         let finished = try await call {
-            let started = try await engine.startExecution(stateMachineArn: machine, name: name, input: data)
+            let started = try await start(machine, name: name, input: data)
             return try await engine.awaitCompletion(executionArn: started.executionArn)
         }
         var output = Self.executionJSON(finished)
@@ -37,6 +37,19 @@ extension StepFunctionsAPI {
         ]
         for member in ["redriveCount", "redriveDate", "redriveStatus"] { output[member] = nil }
         return .object(output)
+    }
+
+    /// Starts `machine`, which may be a state machine, version or alias ARN.
+    private func start(_ machine: String, name: String?, input: String?) async throws -> StartedExecution {
+        let target = try await versions.resolve(machine)
+        return try await engine.startExecution(
+            stateMachineArn: target.stateMachineArn,
+            name: name,
+            input: input,
+            revisionId: target.revisionId,
+            versionArn: target.versionArn,
+            aliasArn: target.aliasArn
+        )
     }
 
     private func startArguments(_ input: AWSInput) throws(AWSError) -> (machine: String, name: String?, input: String?) {
@@ -76,10 +89,7 @@ extension StepFunctionsAPI {
             // PENDING_REDRIVE: a redriven execution is RUNNING again as soon as its redrive commits.
             return ["executions": []]
         }
-        let result = try await call {
-            try engine.listExecutions(
-                stateMachineArn: machine.description, status: status, maxResults: page.limit, nextToken: page.position?.stringValue)
-        }
+        let result = try await call { try executionsPage(machine, status: status, page: page) }
         var output: JSONObject = [
             "executions": .array(
                 result.executions.map { execution in
@@ -91,11 +101,41 @@ extension StepFunctionsAPI {
                     if let stopDate = execution.stopDate { item["stopDate"] = Self.date(stopDate) }
                     if execution.redriveCount > 0 { item["redriveCount"] = .integer(execution.redriveCount) }
                     if let redriveDate = execution.redriveDate { item["redriveDate"] = Self.date(redriveDate) }
+                    if let version = execution.stateMachineVersionArn { item["stateMachineVersionArn"] = .string(version) }
+                    if let alias = execution.stateMachineAliasArn { item["stateMachineAliasArn"] = .string(alias) }
                     return .object(item)
                 })
         ]
         if let next = result.nextToken { output["nextToken"] = .string(page.nextToken(after: .string(next))) }
         return .object(output)
+    }
+
+    /// One page of a machine's executions; a version or alias ARN keeps those started with it,
+    /// reading the machine's pages until this one is full or they run out.
+    private func executionsPage(_ machine: AWSARN, status: ExecutionStatus?, page: PageRequest) throws
+        -> (executions: [ExecutionDescription], nextToken: String?)
+    {
+        let parts = machine.resourceParts
+        guard parts.count == 3 else {
+            let result = try engine.listExecutions(
+                stateMachineArn: machine.description, status: status, maxResults: page.limit, nextToken: page.position?.stringValue)
+            return (result.executions, result.nextToken)
+        }
+        let base = parts[0..<2].joined(separator: ":")
+        let machineArn = AWSARN(partition: machine.partition, service: machine.service, region: machine.region, accountID: machine.accountID, resource: base)
+        let qualified = machine.description
+        let isVersion = Int(parts[2]) != nil
+        var kept: [ExecutionDescription] = []
+        var token = page.position?.stringValue
+        repeat {
+            let chunk = try engine.listExecutions(
+                stateMachineArn: machineArn.description, status: status, maxResults: page.limit - kept.count, nextToken: token)
+            kept += chunk.executions.filter {
+                (isVersion ? $0.stateMachineVersionArn : $0.stateMachineAliasArn) == qualified
+            }
+            token = chunk.nextToken
+        } while token != nil && kept.count < page.limit
+        return (kept, token)
     }
 
     func getExecutionHistory(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
@@ -143,6 +183,8 @@ extension StepFunctionsAPI {
         object["redriveCount"] = .integer(execution.redriveCount)
         if let redriveDate = execution.redriveDate { object["redriveDate"] = date(redriveDate) }
         object["redriveStatus"] = .string(execution.redriveStatus)
+        if let version = execution.stateMachineVersionArn { object["stateMachineVersionArn"] = .string(version) }
+        if let alias = execution.stateMachineAliasArn { object["stateMachineAliasArn"] = .string(alias) }
         return object
     }
 

@@ -10,32 +10,85 @@ extension StepFunctionsAPI {
         let definition = try input.requiredString("definition", length: Self.definitionLength)
         let roleArn = try input.requiredString("roleArn", length: Self.arnLength)
         let type = try input.enumeration("type", allowed: ["STANDARD", "EXPRESS"]) ?? "STANDARD"
-        let machine = try await call { try await engine.createStateMachine(name: name, definition: definition, roleArn: roleArn, type: type) }
-        return ["stateMachineArn": .string(machine.stateMachineArn), "creationDate": Self.date(machine.creationDate)]
+        let tags = try Self.tags(input, "tags", required: false)
+        let (publish, versionDescription) = try publishMembers(input)
+        let (machine, version) = try await call {
+            let machine = try await engine.createStateMachine(name: name, definition: definition, roleArn: roleArn, type: type)
+            if !tags.isEmpty { try await versions.tag(resourceArn: machine.stateMachineArn, tags: tags) }
+            let version = publish
+                ? try await versions.publish(stateMachineArn: machine.stateMachineArn, description: versionDescription) : nil
+            return (machine, version)
+        }
+        var output: JSONObject = ["stateMachineArn": .string(machine.stateMachineArn), "creationDate": Self.date(machine.creationDate)]
+        if let version { output["stateMachineVersionArn"] = .string(version.versionArn) }
+        return .object(output)
     }
 
     func updateStateMachine(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
-        let arn = try input.requiredARN("stateMachineArn", service: "states", resourceTypes: ["stateMachine"])
+        let arn = try unqualifiedMachineArn(input, "stateMachineArn")
         let definition = try input.string("definition", length: Self.definitionLength)
         let roleArn = try input.string("roleArn", length: Self.arnLength)
+        let (publish, versionDescription) = try publishMembers(input)
         guard definition != nil || roleArn != nil else {
             throw AWSError(
                 "MissingRequiredParameter",
                 "Either the definition, the roleArn, the loggingConfiguration or the tracingConfiguration must be specified"
             )
         }
-        let machine = try await call { try await engine.updateStateMachine(arn: arn.description, definition: definition, roleArn: roleArn) }
-        return ["updateDate": Self.date(machine.updateDate ?? machine.creationDate), "revisionId": .string(machine.revisionId)]
+        let (machine, version) = try await call {
+            let machine = try await engine.updateStateMachine(arn: arn, definition: definition, roleArn: roleArn)
+            let version = publish ? try await versions.publish(stateMachineArn: arn, description: versionDescription) : nil
+            return (machine, version)
+        }
+        var output: JSONObject = [
+            "updateDate": Self.date(machine.updateDate ?? machine.creationDate), "revisionId": .string(machine.revisionId),
+        ]
+        if let version { output["stateMachineVersionArn"] = .string(version.versionArn) }
+        return .object(output)
     }
 
+    /// `DescribeStateMachine` of a machine, or of a version (its revision, under the version's ARN).
     func describeStateMachine(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let arn = try input.requiredARN("stateMachineArn", service: "states", resourceTypes: ["stateMachine"])
-        let machine = try await call { try engine.describeStateMachine(arn: arn.description) }
+        guard arn.resourceParts.count == 3 else {
+            let machine = try await call { try engine.describeStateMachine(arn: arn.description) }
+            return .object(Self.describeJSON(machine))
+        }
+        guard Int(arn.resourceParts[2]) != nil else {
+            throw AWSError("InvalidArn", "Invalid Arn: '\(arn)' is an alias; use DescribeStateMachineAlias, or give a state machine or version ARN")
+        }
+        let (version, revision) = try await call {
+            guard let version = try versions.version(arn: arn.description) else {
+                throw EngineError(.stateMachineDoesNotExist, "State Machine Does Not Exist: '\(arn)'")
+            }
+            let current = try engine.describeStateMachine(arn: version.stateMachineArn)
+            var revision = try engine.describeStateMachine(arn: version.stateMachineArn, revisionId: version.revisionId)
+            revision.type = current.type
+            return (version, revision)
+        }
+        var output = Self.describeJSON(revision)
+        output["stateMachineArn"] = .string(version.versionArn)
+        output["creationDate"] = Self.date(version.creationDate)
+        if let description = version.description { output["description"] = .string(description) }
+        return .object(output)
+    }
+
+    static func describeJSON(_ machine: StateMachineDescription) -> JSONObject {
         var output = Self.machineJSON(machine)
         output["status"] = "ACTIVE"
         output["type"] = .string(machine.type)
         output["creationDate"] = Self.date(machine.creationDate)
-        return .object(output)
+        return output
+    }
+
+    /// `publish` and `versionDescription` of Create/UpdateStateMachine; a description needs `publish`.
+    func publishMembers(_ input: AWSInput) throws(AWSError) -> (Bool, String?) {
+        let publish = try input.bool("publish") ?? false
+        let description = try input.string("versionDescription", length: Self.versionDescriptionLength)
+        if description != nil && !publish {
+            throw AWSError(.validation, "Version description can only be set when publish is true")
+        }
+        return (publish, description)
     }
 
     func describeStateMachineForExecution(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
@@ -68,6 +121,9 @@ extension StepFunctionsAPI {
 
     func deleteStateMachine(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let arn = try input.requiredARN("stateMachineArn", service: "states", resourceTypes: ["stateMachine"])
+        guard arn.resourceParts.count == 2 else {
+            throw AWSError(.validation, "Invalid Arn: '\(arn)' names a version or alias; use DeleteStateMachineVersion or DeleteStateMachineAlias")
+        }
         try await call { try await engine.deleteStateMachine(arn: arn.description) }
         return [:]
     }

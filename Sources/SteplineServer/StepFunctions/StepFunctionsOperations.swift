@@ -7,9 +7,9 @@ internal import HTTPTypes
 /// output structure of botocore's `stepfunctions` model: epoch-second timestamps, JSON
 /// payloads as JSON text, `nextToken` pagination. Engine failures keep their AWS names
 /// (``EngineError/Code`` raw values) with status 400; a log that cannot commit is a 500
-/// `InternalFailure`, so SDKs retry it. Operations the runtime does not support (aliases,
-/// versions, Map runs, tags, `TestState`) are not registered, so they answer
-/// `UnknownOperationException` naming themselves, never an empty success.
+/// `InternalFailure`, so SDKs retry it. Operations the runtime does not support (Map runs,
+/// `TestState`) are not registered, so they answer `UnknownOperationException` naming
+/// themselves, never an empty success.
 ///
 /// ```swift
 /// let engine = try await Engine.open(directory: dataDir)
@@ -33,7 +33,7 @@ public enum StepFunctionsOperations {
     ///   tokens valid across restarts.
     public static func table(engine: Engine, tokens: PaginationTokenCodec = PaginationTokenCodec()) -> AWSOperationTable {
         var table = table()
-        let api = StepFunctionsAPI(engine: engine, tokens: tokens)
+        let api = StepFunctionsAPI(engine: engine, versions: StateMachineVersions(engine: engine), tokens: tokens)
         let operations: [(String, AWSOperationTable.Operation)] = [
             ("CreateStateMachine", api.createStateMachine),
             ("UpdateStateMachine", api.updateStateMachine),
@@ -56,6 +56,17 @@ public enum StepFunctionsOperations {
             ("SendTaskSuccess", api.sendTaskSuccess),
             ("SendTaskFailure", api.sendTaskFailure),
             ("SendTaskHeartbeat", api.sendTaskHeartbeat),
+            ("PublishStateMachineVersion", api.publishStateMachineVersion),
+            ("ListStateMachineVersions", api.listStateMachineVersions),
+            ("DeleteStateMachineVersion", api.deleteStateMachineVersion),
+            ("CreateStateMachineAlias", api.createStateMachineAlias),
+            ("DescribeStateMachineAlias", api.describeStateMachineAlias),
+            ("UpdateStateMachineAlias", api.updateStateMachineAlias),
+            ("DeleteStateMachineAlias", api.deleteStateMachineAlias),
+            ("ListStateMachineAliases", api.listStateMachineAliases),
+            ("TagResource", api.tagResource),
+            ("UntagResource", api.untagResource),
+            ("ListTagsForResource", api.listTagsForResource),
         ]
         for (name, operation) in operations { table.register(name, operation) }
         return table
@@ -66,6 +77,7 @@ public enum StepFunctionsOperations {
 /// `StepFunctionsAPI+<Resource>.swift`.
 struct StepFunctionsAPI: Sendable {
     let engine: Engine
+    let versions: StateMachineVersions
     let tokens: PaginationTokenCodec
 
     /// Runs an Engine call, turning its errors into the API's.

@@ -21,7 +21,7 @@ extension AWSService {
 public enum SteplineOperations {
     public static func table(engine: Engine) -> AWSOperationTable {
         var table = AWSOperationTable(service: .stepline)
-        let api = StepFunctionsAPI(engine: engine, tokens: PaginationTokenCodec())
+        let api = StepFunctionsAPI(engine: engine, versions: StateMachineVersions(engine: engine), tokens: PaginationTokenCodec())
         table.register("ListDeadLetters") { _, _ async throws(AWSError) in
             let items = try await api.call { try engine.deadLetters() }
             return ["items": .array(items.map(itemJSON))]
