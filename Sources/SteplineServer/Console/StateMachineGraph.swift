@@ -46,7 +46,7 @@ struct StateMachineGraph: Sendable {
         startAt = definition["StartAt"]?.stringValue
         var types: [String: String] = [:]
         for (name, state) in states.entries {
-            types[name] = state["Type"]?.stringValue ?? "?"
+            types[name] = Self.typeLabel(state)
             func add(_ target: JSONValue?, _ kind: Edge.Kind) {
                 if let target = target?.stringValue, states[target] != nil {
                     edges.append(Edge(from: name, to: target, kind: kind))
@@ -83,6 +83,19 @@ struct StateMachineGraph: Sendable {
             nodes.append(Node(name: name, type: types[name] ?? "?", layer: layer, column: columns[layer, default: 0]))
             columns[layer, default: 0] += 1
         }
+    }
+
+    /// The type, and for the states that hold others how many: `Parallel · 2 branches`,
+    /// `Map · 3 states` (their inner states are not drawn; the timeline shows them).
+    static func typeLabel(_ state: JSONValue) -> String {
+        let type = state["Type"]?.stringValue ?? "?"
+        if let branches = state["Branches"]?.arrayValue {
+            return "\(type) · \(branches.count) branch\(branches.count == 1 ? "" : "es")"
+        }
+        if let inner = (state["ItemProcessor"] ?? state["Iterator"])?["States"]?.objectValue {
+            return "\(type) · \(inner.keys.count) state\(inner.keys.count == 1 ? "" : "s")"
+        }
+        return type
     }
 
     /// The SVG, with `visited` states marked as on the path taken, `current` as where
@@ -124,8 +137,14 @@ struct StateMachineGraph: Sendable {
                 let (x2, y2) = (to.x + Self.nodeWidth / 2, to.y)
                 let middle = (y1 + y2) / 2
                 path = "M\(x1),\(y1) C\(x1),\(middle) \(x2),\(middle) \(x2),\(y2)"
+            } else if to.y == from.y {
+                // Sideways: dip under the row, from bottom to bottom, so no node of the row is crossed.
+                let bottom = from.y + Self.nodeHeight
+                let (x1, x2) = (from.x + Self.nodeWidth / 2, to.x + Self.nodeWidth / 2)
+                let dip = bottom + Self.layerGap * 3 / 5
+                path = "M\(x1),\(bottom) C\(x1),\(dip) \(x2),\(dip) \(x2),\(bottom)"
             } else {
-                // Back or sideways: leave and enter on the right, bowing out past both.
+                // Back up: leave and enter on the right, bowing out past both.
                 let (x1, y1) = (from.x + Self.nodeWidth, from.y + Self.nodeHeight / 2)
                 let (x2, y2) = (to.x + Self.nodeWidth, to.y + Self.nodeHeight / 2)
                 let bow = max(x1, x2) + 40

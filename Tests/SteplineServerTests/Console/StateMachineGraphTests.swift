@@ -52,6 +52,20 @@ struct StateMachineGraphTests {
         #expect(!hostile.svg(visited: [], current: nil, failed: nil).contains("<b>"))
     }
 
+    @Test("Parallel and Map nodes say how many branches or inner states they hold")
+    func containerLabels() {
+        let graph = StateMachineGraph(
+            definition: [
+                "StartAt": "Fan",
+                "States": [
+                    "Fan": ["Type": "Parallel", "Branches": [[:], [:]], "Next": "Each"],
+                    "Each": ["Type": "Map", "ItemProcessor": ["StartAt": "A", "States": ["A": [:], "B": [:], "C": [:]]], "End": true],
+                ],
+            ]
+        )
+        #expect(graph.nodes.map(\.type) == ["Parallel · 2 branches", "Map · 3 states"])
+    }
+
     @Test("a definition without States draws an empty graph")
     func emptyDefinition() {
         #expect(StateMachineGraph(definition: ["StartAt": "A"]).nodes.isEmpty)
