@@ -145,7 +145,16 @@ extension EventBuses: Service {
             }
         }
         let handler: TaskHandlerMap.Handler
-        if arn.hasPrefix("http://") || arn.hasPrefix("https://") {
+        if arn.hasPrefix("arn:aws:events:"), arn.contains(":api-destination/") {
+            do {
+                let request = try apiDestinationRequest(arn)
+                handler = .http(url: request.url, method: request.method, headers: request.headers)
+            } catch let error as EngineError {
+                return DeliveryFailure(code: "RESOURCE_NOT_FOUND", message: error.message)
+            } catch {
+                return DeliveryFailure(code: "SDK_CLIENT_ERROR", message: "\(error)")
+            }
+        } else if arn.hasPrefix("http://") || arn.hasPrefix("https://") {
             handler = .http(url: arn, method: "POST", headers: [:])
         } else if let configured = configuration.handlers.handler(for: arn) {
             handler = configured

@@ -129,6 +129,7 @@ public enum EventBridgeOperations {
             let event = try input.requiredString("Event")
             return ["Result": .bool(try await call { try buses.testEventPattern(event: event, pattern: pattern) })]
         }
+        registerConnections(in: &table, buses: buses, tokens: tokens)
         return table
     }
 
