@@ -115,42 +115,66 @@ extension EngineRecordKind {
 extension Engine {
     /// The open task tokens (activities and `.waitForTaskToken` tasks), newest first.
     ///
-    /// Read from the open executions the engine holds (what `engine.pendingTasks` held at
-    /// recovery, kept current since); the scheduled time comes from each execution's
-    /// `TaskScheduled` event, so the cost grows with the histories of the executions that
-    /// wait (fine for a review page, not for a hot path).
-    public func waitingTasks() throws -> [WaitingTask] {
+    /// The open tasks are taken from the executions the engine holds (what
+    /// `engine.pendingTasks` held at recovery, kept current since) in one isolation step;
+    /// the time each was scheduled and the worker that took it are then read from the
+    /// execution's history outside the actor, so a long queue does not hold up commands.
+    /// The cost grows with the histories of the executions that wait: fine for a review
+    /// page, not for a hot path.
+    public nonisolated func waitingTasks() async throws -> [WaitingTask] {
         var tasks: [WaitingTask] = []
-        for (arn, execution) in open where !execution.tokens.isEmpty {
+        for waiting in await openTokenSnapshot() {
             var scheduledAt: [Int: Int64] = [:]
             var workers: [Int: String] = [:]
-            for event in try allEvents(executionArn: arn) {
+            for event in try allEvents(executionArn: waiting.executionArn) {
                 switch event.details {
                 case .taskScheduled(let task): scheduledAt[task.taskId] = event.timestamp.millisecondsSinceEpoch
                 case .taskStarted(let taskId, _, let workerName): workers[taskId] = workerName ?? ""
                 default: continue
                 }
             }
-            for (taskId, token) in execution.tokens {
-                guard let task = execution.state.openTasks[taskId] else { continue }
-                let scheduled = scheduledAt[taskId] ?? execution.row.startDate
+            for (token, task, heartbeat) in waiting.tasks {
+                let scheduled = scheduledAt[task.taskId] ?? waiting.startDate
                 tasks.append(
                     WaitingTask(
                         token: token,
-                        executionArn: arn,
-                        stateMachineArn: execution.row.stateMachineArn,
+                        executionArn: waiting.executionArn,
+                        stateMachineArn: waiting.stateMachineArn,
                         stateName: task.stateName,
                         resource: task.resource,
                         payload: task.parameters,
                         scheduledDate: scheduled,
                         timeoutDate: task.timeoutSeconds.map { scheduled + Int64($0) * 1000 },
-                        heartbeatDeadline: heartbeatDeadlines[token],
-                        workerName: workers[taskId]
+                        heartbeatDeadline: heartbeat,
+                        workerName: workers[task.taskId]
                     )
                 )
             }
         }
         return tasks.sorted { ($0.scheduledDate, $0.token) > ($1.scheduledDate, $1.token) }
+    }
+
+    /// The open executions that have tokens, with their open tasks, as of now.
+    struct OpenTokens: Sendable {
+        var executionArn: String
+        var stateMachineArn: String
+        var startDate: Int64
+        var tasks: [(token: String, task: ScheduledTask, heartbeat: Int64?)]
+    }
+
+    func openTokenSnapshot() -> [OpenTokens] {
+        open.compactMap { arn, execution in
+            let tasks = execution.tokens.compactMap { taskId, token in
+                execution.state.openTasks[taskId].map { (token: token, task: $0, heartbeat: heartbeatDeadlines[token]) }
+            }
+            guard !tasks.isEmpty else { return nil }
+            return OpenTokens(
+                executionArn: arn,
+                stateMachineArn: execution.row.stateMachineArn,
+                startDate: execution.row.startDate,
+                tasks: tasks
+            )
+        }
     }
 
     /// Answers a waiting task for a person: the same code as `SendTaskSuccess` and

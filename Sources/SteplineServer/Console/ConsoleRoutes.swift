@@ -78,10 +78,12 @@ struct ConsoleRoutes: Sendable {
                 let arn = request.uri.queryParameters.get("arn") ?? ""
                 let execution = try await engine.describeExecution(arn: arn)
                 let machine = try engine.describeStateMachine(arn: execution.stateMachineArn, revisionId: execution.revisionId)
+                let history = try engine.history(executionArn: arn, maxResults: ExecutionPage.maximumEvents)
                 return ExecutionPage(
                     execution: execution,
                     definition: (try? JSONParser.parse(machine.definition)) ?? .null,
-                    events: try engine.history(executionArn: arn, maxResults: 1000).events,
+                    events: history.events,
+                    moreEvents: history.nextToken != nil,
                     decisions: try engine.taskDecisions(executionArn: arn),
                     csrf: gate.csrf
                 ).render()

@@ -9,8 +9,13 @@ struct ExecutionPage: Sendable {
     var execution: ExecutionDescription
     /// The definition of the revision the execution runs.
     var definition: JSONValue
-    /// Its Step Functions history events, in order.
+    /// How many history events the page shows: a page, not a dump of a 100,000-item Map.
+    static let maximumEvents = 1000
+
+    /// Its Step Functions history events, in order (the first ``maximumEvents``).
     var events: [HistoryEvent]
+    /// Whether the history goes on past ``events``.
+    var moreEvents = false
     var decisions: [RecordedTaskDecision]
     var csrf: String
 
@@ -145,6 +150,10 @@ struct ExecutionPage: Sendable {
             html.raw("</td></tr>")
         }
         html.raw("</tbody></table>")
+        if moreEvents {
+            html.raw("<p class=\"muted\" id=\"history-truncated\">The first \(Self.maximumEvents) events are shown; ")
+            html.raw("<code>aws stepfunctions get-execution-history</code> pages through all of them.</p>")
+        }
         return html
     }
 }

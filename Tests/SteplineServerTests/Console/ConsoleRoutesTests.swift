@@ -247,6 +247,39 @@ struct ConsoleRoutesTests {
         await harness.close()
     }
 
+    @Test("executions are listed newest first, 25 to a page, across state machines")
+    func executionsArePaged() async throws {
+        let harness = try await Harness()
+        let machine = try await harness.engine.createStateMachine(
+            name: "quick",
+            definition: #"{"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": true}}}"#,
+            roleArn: "arn:aws:iam::123456789012:role/r",
+            type: "STANDARD"
+        )
+        for index in 1...30 {
+            harness.clock.advance(milliseconds: 1000)
+            _ = try await harness.engine.startExecution(stateMachineArn: machine.stateMachineArn, name: "run-\(index)")
+        }
+        try await harness.app().test(.router) { client in
+            var browser = Browser()
+            let first = Self.body(try await browser.get(client, "/console/executions"))
+            #expect(first.components(separatedBy: "class=\"execution-link\"").count - 1 == 25)
+            let newest = try #require(first.range(of: ">run-30</a>"))
+            let next = try #require(first.range(of: ">run-29</a>"))
+            #expect(newest.lowerBound < next.lowerBound)
+            #expect(first.contains(#"id="next-page" href="/console/executions?offset=25""#))
+            let second = Self.body(try await browser.get(client, "/console/executions?offset=25"))
+            #expect(second.components(separatedBy: "class=\"execution-link\"").count - 1 == 6)
+            #expect(second.contains(">clip-1</a>"))
+            #expect(!second.contains("id=\"next-page\""))
+            let onlyQuick = Self.body(
+                try await browser.get(client, "/console/executions?machine=" + HTML.queryEscape(machine.stateMachineArn) + "&offset=25")
+            )
+            #expect(onlyQuick.components(separatedBy: "class=\"execution-link\"").count - 1 == 5)
+        }
+        await harness.close()
+    }
+
     @Test("Stop on the execution page aborts a running execution with the cause given")
     func stopFromExecutionPage() async throws {
         let harness = try await Harness()
