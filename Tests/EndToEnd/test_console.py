@@ -154,6 +154,7 @@ def test_editor_approves_and_operator_redrives_through_the_pages(server, browser
     decisions = browser.find_element(By.ID, "decisions").text
     assert "approve" in decisions and "local" in decisions
     screenshot(browser, "execution")
+    graph.screenshot(os.path.join(ARTIFACTS, "execution-graph.png"))
 
     # Dead letters: redrive the failed execution; it waits for its check again.
     browser.get(server.endpoint + "/console/dead-letters")

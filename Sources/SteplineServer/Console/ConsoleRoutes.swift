@@ -255,9 +255,7 @@ struct ConsoleRoutes: Sendable {
         guard let expected = credentials.secret(for: keyID),
             SignatureV4Verifier.constantTimeEqual(expected, form["secretAccessKey"] ?? "")
         else {
-            var response = Self.redirect("/console/login?error=" + HTML.queryEscape("Unknown access key id or wrong secret."))
-            response.status = .seeOther
-            return response
+            return Self.redirect(location("/console/login", kind: "error", text: "Unknown access key id or wrong secret."))
         }
         let (_, cookie) = sessions.issue(identity: keyID, now: now(), nonce: Self.nonce())
         return Self.redirect("/console/review", cookie: cookie)
@@ -335,12 +333,18 @@ struct ConsoleRoutes: Sendable {
 
     /// Where an action sends the browser next.
     enum Outcome {
+        /// Back to a console page with a notice.
+        case back(String, kind: String, text: String)
         case redirect(String, cookie: String?)
-        static func back(_ path: String, ok: String) -> Outcome { .redirect(Self.join(path, "ok", ok), cookie: nil) }
-        static func back(_ path: String, error: String) -> Outcome { .redirect(Self.join(path, "error", error), cookie: nil) }
-        static func join(_ path: String, _ name: String, _ text: String) -> String {
-            path + (path.contains("?") ? "&" : "?") + name + "=" + HTML.queryEscape(text)
-        }
+        static func back(_ path: String, ok: String) -> Outcome { .back(path, kind: "ok", text: ok) }
+        static func back(_ path: String, error: String) -> Outcome { .back(path, kind: "error", text: error) }
+    }
+
+    /// `path` with a notice the next page shows: the text travels in the query string,
+    /// signed, so a link made elsewhere cannot put its own words on a console page.
+    func location(_ path: String, kind: String, text: String) -> String {
+        path + (path.contains("?") ? "&" : "?") + kind + "=" + HTML.queryEscape(text) + "&n="
+            + sessions.noticeSignature(kind: kind, text: text)
     }
 
     /// An action: the gate, the CSRF check, then `perform`; its error comes back as a notice.
@@ -356,9 +360,10 @@ struct ConsoleRoutes: Sendable {
             do {
                 switch try await perform(gate, form) {
                 case .redirect(let location, let cookie): return Self.redirect(location, cookie: cookie)
+                case .back(let path, let kind, let text): return Self.redirect(location(path, kind: kind, text: text))
                 }
             } catch {
-                return Self.redirect(Outcome.join(Self.referringPage(request), "error", Self.message(error)))
+                return Self.redirect(location(Self.referringPage(request), kind: "error", text: Self.message(error)))
             }
         }
     }
@@ -369,14 +374,18 @@ struct ConsoleRoutes: Sendable {
         guard let referer = request.headers[.referer], let components = URLComponents(string: referer),
             components.path.hasPrefix("/console/")
         else { return "/console/review" }
-        let items = (components.queryItems ?? []).filter { $0.name != "ok" && $0.name != "error" }
+        let items = (components.queryItems ?? []).filter { !["ok", "error", "n"].contains($0.name) }
         if items.isEmpty { return components.path }
         return components.path + "?" + items.map { $0.name + "=" + HTML.queryEscape($0.value ?? "") }.joined(separator: "&")
     }
 
+    /// The notice a redirect carried, if its signature holds.
     func notice(_ request: Request) -> (kind: String, text: String)? {
-        if let error = request.uri.queryParameters.get("error") { return ("error", error) }
-        if let ok = request.uri.queryParameters.get("ok") { return ("ok", ok) }
+        let query = request.uri.queryParameters
+        let signature = query.get("n") ?? ""
+        for kind in ["error", "ok"] {
+            if let text = query.get(kind), sessions.checkNotice(signature, kind: kind, text: text) { return (kind, text) }
+        }
         return nil
     }
 

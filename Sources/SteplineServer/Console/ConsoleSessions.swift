@@ -70,6 +70,16 @@ struct ConsoleSessions: Sendable {
         return SignatureV4Verifier.constantTimeEqual(csrfToken(for: session), token)
     }
 
+    /// The signature of a notice a redirect carries to the next page.
+    func noticeSignature(kind: String, text: String) -> String {
+        sign("notice\u{0}" + kind + "\u{0}" + text)
+    }
+
+    /// Whether `signature` is the server's for this notice (constant time).
+    func checkNotice(_ signature: String, kind: String, text: String) -> Bool {
+        SignatureV4Verifier.constantTimeEqual(noticeSignature(kind: kind, text: text), signature)
+    }
+
     private func sign(_ text: String) -> String {
         Array(HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: SymmetricKey(data: key))).hexEncoded
     }

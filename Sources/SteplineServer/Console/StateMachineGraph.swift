@@ -115,8 +115,13 @@ struct StateMachineGraph: Sendable {
         }
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"state-graph\" width=\"\(width)\" height=\"\(height)\" "
         svg += "viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"state machine graph\">"
-        svg += "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" "
-        svg += "orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#8a94a6\"/></marker></defs>"
+        svg += "<defs>"
+        for (id, color) in [("arrow", "#8a94a6"), ("arrow-taken", "#11794a"), ("arrow-catch", "#c4320a")] {
+            // userSpaceOnUse: arrowheads keep one size whatever the edge's stroke width.
+            svg += "<marker id=\"\(id)\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"9\" markerHeight=\"9\" "
+            svg += "markerUnits=\"userSpaceOnUse\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"\(color)\"/></marker>"
+        }
+        svg += "</defs>"
         svg += "<style>.edge{fill:none;stroke:#8a94a6;stroke-width:1.5}.edge.catch{stroke-dasharray:5 4;stroke:#c4320a}"
         svg += ".edge.taken{stroke:#11794a;stroke-width:2.5}.node rect{fill:#fff;stroke:#98a2b3;stroke-width:1.5;rx:6}"
         svg += ".node.visited rect{fill:#e7f6ee;stroke:#11794a}.node.current rect{fill:#e8efff;stroke:#2457d6;stroke-width:3}"
@@ -150,7 +155,8 @@ struct StateMachineGraph: Sendable {
                 let bow = max(x1, x2) + 40
                 path = "M\(x1),\(y1) C\(bow),\(y1) \(bow),\(y2) \(x2),\(y2)"
             }
-            svg += "<path class=\"\(classes)\" d=\"\(path)\" marker-end=\"url(#arrow)\"/>"
+            let marker = taken ? "arrow-taken" : edge.kind == .error ? "arrow-catch" : "arrow"
+            svg += "<path class=\"\(classes)\" d=\"\(path)\" marker-end=\"url(#\(marker))\"/>"
         }
         for node in nodes {
             guard let position = positions[node.name] else { continue }

@@ -168,7 +168,7 @@ struct ConsoleRoutesTests {
             _ = try await browser.get(client, "/console/review")
             let response = try await browser.post(client, "/console/review/approve", ["token": token, "output": #"{"approved": true}"#])
             #expect(response.status == .seeOther)
-            #expect(response.headers[.location] == "/console/review?ok=Approved.")
+            #expect(response.headers[.location]?.hasPrefix("/console/review?ok=Approved.&n=") == true)
             let page = Self.body(try await browser.get(client, "/console/executions/view?arn=" + HTML.queryEscape(harness.executionArn)))
             #expect(page.contains(#"id="decisions""#))
             #expect(page.contains("<td>approve</td><td>local</td>"))
@@ -319,9 +319,26 @@ struct ConsoleRoutesTests {
             #expect(browser.csrf != anonymousCSRF)
             #expect(Self.body(queue).contains("AKIDEDITOR"))
             let approved = try await browser.post(client, "/console/review/approve", ["token": token])
-            #expect(approved.headers[.location] == "/console/review?ok=Approved.")
+            #expect(approved.headers[.location]?.hasPrefix("/console/review?ok=Approved.&n=") == true)
         }
         #expect(try harness.engine.taskDecisions(executionArn: harness.executionArn).map(\.decidedBy) == ["AKIDEDITOR"])
+        await harness.close()
+    }
+
+    @Test("a notice shows only when the server signed it, so a link cannot put words on a page")
+    func noticesMustBeSigned() async throws {
+        let harness = try await Harness()
+        let token = try #require(try await harness.engine.waitingTasks().first?.token)
+        try await harness.app().test(.router) { client in
+            var browser = Browser()
+            let forged = Self.body(try await browser.get(client, "/console/review?error=Call%20555-0100%20to%20unlock"))
+            #expect(!forged.contains("555-0100"))
+            let response = try await browser.post(client, "/console/review/approve", ["token": token])
+            let location = try #require(response.headers[.location])
+            #expect(Self.body(try await browser.get(client, location)).contains(#"<p class="notice ok" id="notice">Approved.</p>"#))
+            let tampered = location.replacingOccurrences(of: "Approved.", with: "Denied.")
+            #expect(!Self.body(try await browser.get(client, tampered)).contains("Denied."))
+        }
         await harness.close()
     }
 
