@@ -256,9 +256,10 @@ extension Engine {
     /// - Throws: ``EngineError`` `ExecutionDoesNotExist`.
     public func describeExecution(arn: String) throws -> ExecutionDescription {
         if let running = open[arn] { return running.row }
-        guard let row = try storedExecution(arn) else {
+        guard var row = try storedExecution(arn) else {
             throw EngineError(.executionDoesNotExist, "Execution Does Not Exist: '\(arn)'")
         }
+        row.checkRedrivablePeriod(now: now())
         return row
     }
 

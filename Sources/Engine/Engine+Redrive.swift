@@ -30,18 +30,25 @@ extension Engine {
         var lastEventId: Int
     }
 
-    /// Where a failed run can resume: the index of the event that caused the
-    /// failure (a task's failure or time-out, the stop, the execution time-out),
-    /// found by skipping the events that only propagate it upward.
-    static func redriveCut(_ events: [HistoryEvent]) -> Int? {
+    /// Where a failed run resumes: the index of the event that caused the failure
+    /// (found by skipping the events that only propagate it upward: Map
+    /// iterations, Parallel branches, the Map or Parallel state) and, when that
+    /// event is a state's entry (a Fail state, a data-flow error, a Choice with
+    /// no match), that state to enter again.
+    ///
+    /// A task's failure, time-out or result that its state could not use cuts at
+    /// that event, so the task is open again and runs again; an execution
+    /// time-out cuts at its timer, so what was running then runs again; a stop
+    /// cuts at the stop.
+    static func redrivePoint(_ events: [HistoryEvent]) -> RedrivePoint? {
         var index = events.count - 1
         guard index >= 0 else { return nil }
         switch events[index].details {
-        case .executionAborted: return index
+        case .executionAborted: return RedrivePoint(cut: index)
         case .executionTimedOut:
             while index > 0 {
                 index -= 1
-                if case .timerFired = events[index].details { return index }
+                if case .timerFired = events[index].details { return RedrivePoint(cut: index) }
             }
             return nil
         case .executionFailed: break
@@ -49,63 +56,93 @@ extension Engine {
         }
         while index > 0 {
             index -= 1
-            switch events[index].details {
+            let event = events[index]
+            switch event.details {
             case .mapIterationFailed, .mapIterationAborted, .branchFailed, .branchAborted, .mapStateFailed,
                 .parallelStateFailed, .mapRunFailed, .mapStateAborted, .parallelStateAborted:
                 continue
-            case .taskFailed, .taskTimedOut:
-                return index
+            case .taskFailed, .taskTimedOut, .taskSucceeded, .timerFired:
+                return RedrivePoint(cut: index)
             default:
+                // The state of this event's frame failed after it: enter that state again.
+                for entry in stride(from: index, through: 0, by: -1) where events[entry].frame == event.frame {
+                    if case .stateEntered(_, let name, let input) = events[entry].details {
+                        return RedrivePoint(
+                            cut: entry,
+                            reenter: ExecutionState.Reentry(frame: event.frame, name: name, input: input)
+                        )
+                    }
+                }
                 return nil
             }
         }
         return nil
     }
 
-    /// Resumes a failed, timed-out or aborted execution from where it failed,
-    /// keeping what succeeded (finished Map iterations and Parallel branches,
-    /// earlier states): the failed tasks run again with fresh idempotency keys,
-    /// tasks that were cut short are dispatched again, waits are re-armed.
+    /// Where ``redriveExecution(arn:)`` cuts the failed run, and what it enters again.
+    struct RedrivePoint {
+        /// How many of the effective events to keep.
+        var cut: Int
+        var reenter: ExecutionState.Reentry?
+    }
+
+    /// Resumes a failed, timed-out or aborted execution from where it failed
+    /// (AWS's RedriveExecution), keeping what succeeded: earlier states,
+    /// finished Map iterations and Parallel branches. Failed tasks run again with
+    /// fresh idempotency keys, tasks that were cut short are dispatched again,
+    /// waits are re-armed, and a state that failed in evaluation (a Fail state,
+    /// `States.Runtime`, a Choice with no match) is entered again. The history
+    /// gets `ExecutionRedriven` with the new `redriveCount`, and the
+    /// execution-wide timeout starts again.
     ///
     /// The execution leaves the dead-letter view; if it fails again it appears
     /// in the manual-review view.
-    /// - Throws: ``EngineError`` `ExecutionDoesNotExist`, `ExecutionNotRedrivable`.
+    /// - Throws: ``EngineError`` `ExecutionDoesNotExist`, `ExecutionNotRedrivable`
+    ///   (running or succeeded, 14 days after it stopped, or a history at AWS's limit).
     @discardableResult
     public func redriveExecution(arn: String) async throws -> ExecutionDescription {
         await acquire(arn)
         defer { release(arn) }
-        guard open[arn] == nil, var row = try storedExecution(arn) else {
-            if open[arn] != nil {
-                throw EngineError(.executionNotRedrivable, "Execution is RUNNING and cannot be redriven: '\(arn)'")
-            }
+        if open[arn] != nil {
+            throw EngineError(.executionNotRedrivable, "Execution is RUNNING and cannot be redriven: '\(arn)'")
+        }
+        guard var row = try storedExecution(arn) else {
             throw EngineError(.executionDoesNotExist, "Execution Does Not Exist: '\(arn)'")
         }
-        guard [.failed, .timedOut, .aborted].contains(row.status) else {
-            throw EngineError(.executionNotRedrivable, "Execution is \(row.status.rawValue) and cannot be redriven: '\(arn)'")
+        let time = now()
+        row.checkRedrivablePeriod(now: time)
+        if let reason = row.redriveStatusReason {
+            throw EngineError(.executionNotRedrivable, "\(reason.dropLast()): '\(arn)'")
         }
         let definition = try definition(machineArn: row.stateMachineArn, revisionId: row.revisionId)
         let replayed = try replay(row, definition: definition)
-        guard let cut = Self.redriveCut(replayed.effective) else {
-            throw EngineError(
-                .executionNotRedrivable,
-                "Execution cannot be redriven: it failed outside a Task, Map or Parallel state (\(row.error ?? "no error")): '\(arn)'"
-            )
+        guard let point = Self.redrivePoint(replayed.effective) else {
+            throw EngineError(.executionNotRedrivable, "Execution has no failed state to resume from: '\(arn)'")
         }
         var state = ExecutionState(definition: definition)
-        for event in replayed.effective[..<cut] { state.apply(event) }
+        for event in replayed.effective[..<point.cut] { state.apply(event) }
         state.prepareForRedrive(lastHistoryEventId: replayed.lastEventId)
-        guard state.status == .running, !state.openTasks.isEmpty || !state.timers.isEmpty else {
-            throw EngineError(.executionNotRedrivable, "Execution has nothing to resume: '\(arn)'")
-        }
-        let time = now()
         row.redriveCount += 1
         row.redriveDate = time
-        return try await commit(arn, before: nil, state: state, row: row, events: [], at: time, redriveCut: cut)
+        let events: [HistoryEvent]
+        do {
+            events = try state.redrive(
+                ExecutionState.Redrive(
+                    redriveCount: row.redriveCount,
+                    reenter: point.reenter,
+                    now: Timestamp(millisecondsSinceEpoch: time),
+                    entropy: UInt64.random(in: 0...UInt64.max, using: &random)
+                )
+            )
+        } catch {
+            throw EngineError(.executionNotRedrivable, "Execution has nothing to resume: '\(arn)'")
+        }
+        return try await commit(arn, before: nil, state: state, row: row, events: events, at: time, redriveCut: point.cut)
     }
 
     // MARK: Dead letters and review
 
-    /// Executions that failed or timed out and have not been redriven, oldest first by ARN.
+    /// Executions that failed, timed out or were aborted and have not been redriven, by ARN.
     public nonisolated func deadLetters() throws -> [FailedExecutionItem] {
         try items(in: .deadLetters)
     }

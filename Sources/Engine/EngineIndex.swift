@@ -18,7 +18,7 @@ import StatesLanguage
 /// | `engine.timers` | due time, execution ARN, 0, timer id | empty: armed, not yet fired |
 /// | `engine.pendingTasks` | execution ARN, 0, task id | the task, its token and heartbeat deadline: re-dispatched after a crash |
 /// | `engine.taskTokens` | token | execution ARN and task id: open tokens only |
-/// | `engine.deadLetters` | execution ARN | failed, not redriven |
+/// | `engine.deadLetters` | execution ARN | failed, timed out or aborted, not redriven |
 /// | `engine.review` | execution ARN | failed again after a redrive; resolution once resolved |
 public struct EngineIndex: LogIndex {
     public let name = "engine"
@@ -115,22 +115,21 @@ public struct EngineIndex: LogIndex {
                 try transaction.put(value.bytes, forKey: Keys.text(token), in: db(.taskTokens))
             }
         }
+        if step.redriven {
+            // Redriven: the item is being processed again, whichever view held it.
+            try transaction.delete(key: Keys.text(arn), in: db(.deadLetters))
+            try transaction.delete(key: Keys.text(arn), in: db(.review))
+        }
         switch row.status {
         case .running, .notStarted:
-            var stream = [UInt8]()
-            for shift in stride(from: 56, through: 0, by: -8) { stream.append(UInt8(truncatingIfNeeded: row.stream >> UInt64(shift))) }
-            try transaction.put(stream, forKey: Keys.text(arn), in: db(.openExecutions))
-            if step.redriven {
-                try transaction.delete(key: Keys.text(arn), in: db(.deadLetters))
-            }
+            try transaction.put(Keys.bigEndian(row.stream), forKey: Keys.text(arn), in: db(.openExecutions))
         case .succeeded:
             try transaction.delete(key: Keys.text(arn), in: db(.openExecutions))
         case .failed, .timedOut, .aborted:
+            // Aborted executions are redrivable too (AWS), so they are dead letters as well.
             try transaction.delete(key: Keys.text(arn), in: db(.openExecutions))
-            if row.status != .aborted {
-                let item = FailedExecutionItem(row).recordJSON.bytes
-                try transaction.put(item, forKey: Keys.text(arn), in: db(row.redriveCount == 0 ? .deadLetters : .review))
-            }
+            let item = FailedExecutionItem(row).recordJSON.bytes
+            try transaction.put(item, forKey: Keys.text(arn), in: db(row.redriveCount == 0 ? .deadLetters : .review))
         }
     }
 }

@@ -29,11 +29,34 @@ public struct ExecutionDescription: Sendable, Hashable {
     /// The alias the execution was started through, if any.
     public var stateMachineAliasArn: String?
 
-    /// `REDRIVABLE` or `NOT_REDRIVABLE`, as `DescribeExecution` reports it.
-    public var redriveStatus: String {
+    /// Why a finished, unsuccessful execution cannot be redriven whatever the
+    /// time (its history reached AWS's limit), or that its redrivable period is
+    /// over (set by ``Engine/describeExecution(arn:)``); `nil` otherwise.
+    var notRedrivableReason: String?
+
+    /// AWS's redrivable period: 14 days after the execution stopped.
+    static let redrivablePeriod: Int64 = 14 * 24 * 3600 * 1000
+
+    /// AWS's limit for a redrive: the history must have fewer events than this.
+    static let redriveHistoryLimit = 24_999
+
+    /// `REDRIVABLE` or `NOT_REDRIVABLE`, as `DescribeExecution` reports it:
+    /// whether ``Engine/redriveExecution(arn:)`` would accept it now.
+    public var redriveStatus: String { redriveStatusReason == nil ? "REDRIVABLE" : "NOT_REDRIVABLE" }
+
+    /// AWS's `redriveStatusReason` when ``redriveStatus`` is `NOT_REDRIVABLE`.
+    public var redriveStatusReason: String? {
         switch status {
-        case .failed, .timedOut, .aborted: "REDRIVABLE"
-        default: "NOT_REDRIVABLE"
+        case .notStarted, .running: "Execution is RUNNING and cannot be redriven."
+        case .succeeded: "Execution is SUCCEEDED and cannot be redriven."
+        case .failed, .timedOut, .aborted: notRedrivableReason
+        }
+    }
+
+    /// Marks the execution not redrivable if its redrivable period is over at `now`.
+    mutating func checkRedrivablePeriod(now: Int64) {
+        if notRedrivableReason == nil, let stopDate, now - stopDate > Self.redrivablePeriod {
+            notRedrivableReason = "Execution redrivable period exceeded."
         }
     }
 
@@ -51,6 +74,7 @@ public struct ExecutionDescription: Sendable, Hashable {
         if let parentExecutionArn { object["parent"] = .string(parentExecutionArn) }
         if let stateMachineVersionArn { object["version"] = .string(stateMachineVersionArn) }
         if let stateMachineAliasArn { object["alias"] = .string(stateMachineAliasArn) }
+        if let notRedrivableReason { object["notRedrivable"] = .string(notRedrivableReason) }
         return .object(object)
     }
 
@@ -98,6 +122,7 @@ public struct ExecutionDescription: Sendable, Hashable {
         parentExecutionArn = fields.optionalString("parent")
         stateMachineVersionArn = fields.optionalString("version")
         stateMachineAliasArn = fields.optionalString("alias")
+        notRedrivableReason = fields.optionalString("notRedrivable")
         stream = UInt64(try fields.integer("stream"))
     }
 
@@ -108,6 +133,10 @@ public struct ExecutionDescription: Sendable, Hashable {
         error = state.error
         cause = state.cause
         stopDate = state.stopTime.map(\.millisecondsSinceEpoch)
+        notRedrivableReason = nil
+        if state.isFinished, state.status != .succeeded, state.lastEventId >= Self.redriveHistoryLimit {
+            notRedrivableReason = "Execution history event limit exceeded."
+        }
         if !state.isFinished {
             output = nil
             error = nil

@@ -32,6 +32,9 @@ extension HistoryEvent {
             key = "executionStartedEventDetails"
             data("input", start.input)
             details["roleArn"] = .string(start.roleArn)
+        case .executionRedriven(let redriveCount):
+            key = "executionRedrivenEventDetails"
+            details["redriveCount"] = .integer(redriveCount)
         case .executionSucceeded(let output):
             key = "executionSucceededEventDetails"
             data("output", output)

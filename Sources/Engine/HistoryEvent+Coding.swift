@@ -24,6 +24,8 @@ extension HistoryEvent {
             set("start", start.recordJSON)
         case .executionSucceeded(let output):
             set("output", output)
+        case .executionRedriven(let redriveCount):
+            set("redriveCount", .integer(redriveCount))
         case .executionFailed(let error, let cause), .executionTimedOut(let error, let cause),
             .executionAborted(let error, let cause), .mapStateFailed(let error, let cause),
             .mapRunFailed(let error, let cause), .parallelStateFailed(let error, let cause):
@@ -118,6 +120,7 @@ extension HistoryEvent {
         switch kind {
         case "ExecutionStarted": details = .executionStarted(try ExecutionStart(recordJSON: try fields.value("start")))
         case "ExecutionSucceeded": details = .executionSucceeded(output: fields.optional("output") ?? .null)
+        case "ExecutionRedriven": details = .executionRedriven(redriveCount: try fields.integer("redriveCount"))
         case "ExecutionFailed": details = .executionFailed(error: error(), cause: cause())
         case "ExecutionTimedOut": details = .executionTimedOut(error: error(), cause: cause())
         case "ExecutionAborted": details = .executionAborted(error: error(), cause: cause())

@@ -131,4 +131,141 @@ struct RedriveTests {
             #expect(error?.code == .executionNotRedrivable)
         }
     }
+
+    @Test("a Choice with no match in a Parallel branch is redrivable: the branch enters it again and sees $$.Execution.RedriveCount")
+    func redriveChoiceWithoutMatchInBranch() async throws {
+        let directory = TemporaryDirectory()
+        try await withEngine(directory.path, clock: ManualClock()) { engine in
+            let definition = """
+                {"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "End": true, "Branches": [
+                  {"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": "a", "End": true}}},
+                  {"StartAt": "Again", "States": {
+                    "Again": {"Type": "Choice", "Choices": [{"Variable": "$$.Execution.RedriveCount", "NumericGreaterThan": 0, "Next": "B"}]},
+                    "B": {"Type": "Pass", "Result": "b", "End": true}}}]}}}
+                """
+            let machine = try await engine.createStateMachine(name: "choice", definition: definition)
+            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn)
+            let failed = try await engine.awaitCompletion(executionArn: started.executionArn)
+            #expect(failed.status == .failed)
+            #expect(failed.error == StatesError.Name.noChoiceMatched)
+            #expect(failed.redriveStatus == "REDRIVABLE")
+            try await engine.redriveExecution(arn: started.executionArn)
+            let done = try await engine.awaitCompletion(executionArn: started.executionArn)
+            #expect(done.status == .succeeded)
+            #expect(done.output == ["a", "b"])
+            let history = try engine.history(executionArn: started.executionArn).events
+            let redriven = try #require(history.first { $0.type == "ExecutionRedriven" })
+            #expect(redriven.awsJSON()["executionRedrivenEventDetails"] == ["redriveCount": 1])
+            #expect(history.filter { $0.type == "ChoiceStateEntered" }.count == 2)
+            #expect(history.filter { $0.type == "PassStateEntered" }.count == 2)  // A once, B once
+            #expect(zip(history, history.dropFirst()).allSatisfy { $0.id + 1 == $1.id })
+        }
+    }
+
+    @Test("a Fail state reached in a Map iteration is redrivable: only that iteration enters it again, and fails again into review")
+    func redriveFailStateInMapIteration() async throws {
+        let directory = TemporaryDirectory()
+        try await withEngine(directory.path, clock: ManualClock()) { engine in
+            let activity = try await engine.createActivity(name: "check")
+            let definition = """
+                {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 1,
+                  "ItemProcessor": {"StartAt": "Check", "States": {
+                    "Check": {"Type": "Task", "Resource": "\(activity.activityArn)", "Next": "Ok?"},
+                    "Ok?": {"Type": "Choice", "Choices": [{"Variable": "$.ok", "BooleanEquals": true, "Next": "Fine"}], "Default": "Bad"},
+                    "Bad": {"Type": "Fail", "Error": "Item.Bad", "Cause": "not ok"},
+                    "Fine": {"Type": "Succeed"}}},
+                  "End": true}}}
+                """
+            let machine = try await engine.createStateMachine(name: "map", definition: definition)
+            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn, input: #"{"items": [1, 2]}"#)
+            let checked = try await work(engine, activity.activityArn, count: 2) { .success(["ok": .bool($0 == 1)]) }
+            #expect(checked == [1, 2])
+            #expect(try await engine.awaitCompletion(executionArn: started.executionArn).error == "Item.Bad")
+            #expect(try engine.deadLetters().map(\.executionArn) == [started.executionArn])
+
+            try await engine.redriveExecution(arn: started.executionArn)
+            let again = try await engine.awaitCompletion(executionArn: started.executionArn)
+            #expect(again.status == .failed)
+            #expect(again.error == "Item.Bad")
+            // No task ran again: the failed iteration resumed at its Fail state.
+            #expect(try await engine.getActivityTask(activityArn: activity.activityArn, timeout: .zero) == nil)
+            let types = try engine.history(executionArn: started.executionArn).events.map(\.type)
+            #expect(types.filter { $0 == "FailStateEntered" }.count == 2)
+            #expect(types.filter { $0 == "MapIterationStarted" }.count == 2)
+            #expect(types.filter { $0 == "ExecutionRedriven" }.count == 1)
+            #expect(try engine.deadLetters().isEmpty)
+            #expect(try engine.reviewItems().map(\.executionArn) == [started.executionArn])
+            #expect(try engine.log.verify().isClean)
+        }
+    }
+
+    @Test("an execution that timed out is redrivable: what was running runs again under a fresh execution timeout")
+    func redriveTimedOutExecution() async throws {
+        let directory = TemporaryDirectory()
+        let clock = ManualClock()
+        try await withEngine(directory.path, clock: clock) { engine in
+            let activity = try await engine.createActivity(name: "slow")
+            let definition = #"{"TimeoutSeconds": 30, "StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": "\#(activity.activityArn)", "End": true}}}"#
+            let machine = try await engine.createStateMachine(name: "slow", definition: definition)
+            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn)
+            clock.advance(milliseconds: 31_000)
+            let timedOut = try await engine.awaitCompletion(executionArn: started.executionArn)
+            #expect(timedOut.status == .timedOut)
+            #expect(try engine.deadLetters().map(\.status) == ["TIMED_OUT"])
+
+            try await engine.redriveExecution(arn: started.executionArn)
+            let task = try #require(try await engine.getActivityTask(activityArn: activity.activityArn))
+            clock.advance(milliseconds: 20_000)  // 51 s after the start, 20 s after the redrive
+            try await engine.sendTaskSuccess(token: task.taskToken, output: #""late but fine""#)
+            let done = try await engine.awaitCompletion(executionArn: started.executionArn)
+            #expect(done.status == .succeeded)
+            #expect(done.output == "late but fine")
+        }
+    }
+
+    @Test("an aborted execution is a dead letter with its status, and a redrive dispatches its task again")
+    func redriveAbortedExecution() async throws {
+        let directory = TemporaryDirectory()
+        try await withEngine(directory.path, clock: ManualClock()) { engine in
+            let activity = try await engine.createActivity(name: "worker")
+            let machine = try await engine.createStateMachine(name: "m", definition: activityMachine(activity.activityArn))
+            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn)
+            try await engine.stopExecution(arn: started.executionArn, error: "Operator.Stop", cause: "paused for maintenance")
+            #expect(try engine.deadLetters().map(\.status) == ["ABORTED"])
+            try await engine.redriveExecution(arn: started.executionArn)
+            #expect(try engine.deadLetters().isEmpty)
+            let task = try #require(try await engine.getActivityTask(activityArn: activity.activityArn))
+            try await engine.sendTaskSuccess(token: task.taskToken, output: "{}")
+            #expect(try await engine.awaitCompletion(executionArn: started.executionArn).status == .succeeded)
+        }
+    }
+
+    @Test("redriveStatus and its reason follow AWS: running and succeeded are not redrivable, nor a failure older than 14 days")
+    func redriveStatusAndReason() async throws {
+        let directory = TemporaryDirectory()
+        let clock = ManualClock()
+        try await withEngine(directory.path, clock: clock) { engine in
+            let activity = try await engine.createActivity(name: "worker")
+            let machine = try await engine.createStateMachine(name: "m", definition: activityMachine(activity.activityArn))
+            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn)
+            let running = try await engine.describeExecution(arn: started.executionArn)
+            #expect(running.redriveStatus == "NOT_REDRIVABLE")
+            #expect(running.redriveStatusReason == "Execution is RUNNING and cannot be redriven.")
+            _ = try await work(engine, activity.activityArn, count: 1) { _ in .failure(TestFailure(error: "Broken")) }
+            let failed = try await engine.awaitCompletion(executionArn: started.executionArn)
+            #expect(failed.redriveStatus == "REDRIVABLE")
+            #expect(failed.redriveStatusReason == nil)
+            clock.advance(milliseconds: 15 * 24 * 3600 * 1000)
+            let old = try await engine.describeExecution(arn: started.executionArn)
+            #expect(old.redriveStatus == "NOT_REDRIVABLE")
+            #expect(old.redriveStatusReason == "Execution redrivable period exceeded.")
+            let error = await #expect(throws: EngineError.self) { try await engine.redriveExecution(arn: started.executionArn) }
+            #expect(error?.code == .executionNotRedrivable)
+
+            let chain = try await engine.createStateMachine(name: "chain", definition: passChain)
+            let succeeded = try await engine.startExecution(stateMachineArn: chain.stateMachineArn, input: #"{"go": true}"#)
+            let described = try await engine.describeExecution(arn: succeeded.executionArn)
+            #expect(described.redriveStatusReason == "Execution is SUCCEEDED and cannot be redriven.")
+        }
+    }
 }

@@ -404,8 +404,9 @@ extension ExecutionState {
                 )
                 cause = value.stringValue ?? value.serialized
             }
-            failFrame(f, StatesError(error, cause: cause), &decision)
-            return nil
+            // Through `.fail` (a Fail state has no Retry or Catch), so that a Fail
+            // state ending a Map iteration or Parallel branch lets its parent go on.
+            return .fail(StatesError(error, cause: cause))
 
         case .choice(let choice):
             let effective = try DataFlow.select(state.inputPath, from: stateInput, scope: scope)

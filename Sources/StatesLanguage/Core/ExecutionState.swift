@@ -197,6 +197,13 @@ extension ExecutionState {
             self.error = error
             self.cause = cause
             finish(at: event.timestamp)
+        case .executionRedriven(let redriveCount):
+            // The state it resumes from was rebuilt from the events before the failure,
+            // so it is already running; only `$$.Execution.RedriveCount` changes.
+            if var start = startBox?.start {
+                start.redriveCount = redriveCount
+                startBox = StartBox(start)
+            }
 
         case .stateEntered(let type, let name, let input):
             mutateFrame(f) { frame in

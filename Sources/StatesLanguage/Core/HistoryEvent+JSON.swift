@@ -58,6 +58,8 @@ extension HistoryEvent.Details {
             o["redriveCount"] = .integer(start.redriveCount)
         case .executionSucceeded(let output):
             o["output"] = output
+        case .executionRedriven(let redriveCount):
+            o["redriveCount"] = .integer(redriveCount)
         case .executionFailed(let error, let cause), .executionTimedOut(let error, let cause),
             .executionAborted(let error, let cause), .mapStateFailed(let error, let cause),
             .parallelStateFailed(let error, let cause), .mapRunFailed(let error, let cause):
@@ -190,6 +192,7 @@ extension HistoryEvent.Details {
             self = .executionTimedOut(error: r.optionalString("error"), cause: r.optionalString("cause"))
         case "ExecutionAborted":
             self = .executionAborted(error: r.optionalString("error"), cause: r.optionalString("cause"))
+        case "ExecutionRedriven": self = .executionRedriven(redriveCount: try r.integer("redriveCount"))
         case "TaskScheduled":
             self = .taskScheduled(
                 ScheduledTask(

@@ -75,6 +75,10 @@ extension HistoryEvent {
         case .executionFailed(let error, let cause): return ("executionFailedEventDetails", errorCause(error, cause))
         case .executionTimedOut(let error, let cause): return ("executionTimedOutEventDetails", errorCause(error, cause))
         case .executionAborted(let error, let cause): return ("executionAbortedEventDetails", errorCause(error, cause))
+        case .executionRedriven(let redriveCount):
+            var o = JSONObject()
+            o["redriveCount"] = .integer(redriveCount)
+            return ("executionRedrivenEventDetails", o)
         case .stateEntered(_, let name, let input):
             var o = JSONObject()
             o["name"] = .string(name)

@@ -41,6 +41,9 @@ public struct HistoryEvent: Sendable, Hashable {
         case executionFailed(error: String?, cause: String?)
         case executionTimedOut(error: String?, cause: String?)
         case executionAborted(error: String?, cause: String?)
+        /// `ExecutionRedriven`: RedriveExecution resumed the execution; `redriveCount`
+        /// is how many times it has been redriven, this one included.
+        case executionRedriven(redriveCount: Int)
 
         /// `<Type>StateEntered`: `input` is the raw state input.
         case stateEntered(StateType, name: String, input: JSONValue)
@@ -95,6 +98,7 @@ public struct HistoryEvent: Sendable, Hashable {
             case .executionFailed: "ExecutionFailed"
             case .executionTimedOut: "ExecutionTimedOut"
             case .executionAborted: "ExecutionAborted"
+            case .executionRedriven: "ExecutionRedriven"
             case .stateEntered(let type, _, _): type.enteredEventType
             case .stateExited(let type, _, _, _): type.exitedEventType
             case .taskScheduled: "TaskScheduled"

@@ -35,7 +35,7 @@ extension StepFunctionsAPI {
             "billedMemoryUsedInMB": 64,
             "billedDurationInMilliseconds": .integer(Int((finished.stopDate ?? finished.startDate) - finished.startDate)),
         ]
-        for member in ["redriveCount", "redriveDate", "redriveStatus"] { output[member] = nil }
+        for member in ["redriveCount", "redriveDate", "redriveStatus", "redriveStatusReason"] { output[member] = nil }
         return .object(output)
     }
 
@@ -185,6 +185,7 @@ extension StepFunctionsAPI {
         object["redriveStatus"] = .string(execution.redriveStatus)
         if let version = execution.stateMachineVersionArn { object["stateMachineVersionArn"] = .string(version) }
         if let alias = execution.stateMachineAliasArn { object["stateMachineAliasArn"] = .string(alias) }
+        if let reason = execution.redriveStatusReason { object["redriveStatusReason"] = .string(reason) }
         return object
     }
 
