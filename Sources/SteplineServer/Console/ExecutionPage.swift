@@ -23,6 +23,8 @@ struct ExecutionPage: Sendable {
     /// (running) and the one it failed in.
     struct Path: Sendable, Hashable {
         var visited: Set<String> = []
+        /// States entered inside Map iterations and Parallel branches.
+        var visitedInside: Set<String> = []
         var current: String?
         var failed: String?
     }
@@ -32,7 +34,11 @@ struct ExecutionPage: Sendable {
     static func path(of events: [HistoryEvent], status: ExecutionStatus) -> Path {
         var path = Path()
         var open: String?
-        for event in events where event.frame == 0 {
+        for event in events {
+            guard event.frame == 0 else {
+                if case .stateEntered(_, let name, _) = event.details { path.visitedInside.insert(name) }
+                continue
+            }
             switch event.details {
             case .stateEntered(_, let name, _):
                 path.visited.insert(name)
@@ -110,6 +116,13 @@ struct ExecutionPage: Sendable {
         html.raw("<h2>State machine</h2><div class=\"graph\" id=\"graph\">")
         html.raw(StateMachineGraph(definition: definition).svg(visited: path.visited, current: path.current, failed: path.failed))
         html.raw("</div>")
+        for scope in StateMachineGraph.innerScopes(of: definition) {
+            html.raw("<h3 class=\"inner-scope\">")
+            html.text(scope.title)
+            html.raw("</h3><div class=\"graph inner\">")
+            html.raw(StateMachineGraph(definition: scope.definition).svg(visited: path.visitedInside, current: nil, failed: nil))
+            html.raw("</div>")
+        }
         if !decisions.isEmpty {
             html.raw(
                 "<h2>Decisions</h2><table id=\"decisions\"><thead><tr><th>Time</th><th>State</th><th>Decision</th><th>By</th><th>Details</th></tr></thead><tbody>"

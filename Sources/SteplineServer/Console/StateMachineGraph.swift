@@ -85,6 +85,27 @@ struct StateMachineGraph: Sendable {
         }
     }
 
+    /// The scopes nested in `definition`, depth first: each Parallel branch and each Map's
+    /// item processor, titled by the state that holds it (`Preview, branch 2 of 2`).
+    static func innerScopes(of definition: JSONValue) -> [(title: String, definition: JSONValue)] {
+        var scopes: [(title: String, definition: JSONValue)] = []
+        for (name, state) in definition["States"]?.objectValue?.entries.map({ ($0.0, $0.1) }) ?? [] {
+            var inner: [(String, JSONValue)] = []
+            if let branches = state["Branches"]?.arrayValue {
+                for (index, branch) in branches.enumerated() {
+                    inner.append(("\(name), branch \(index + 1) of \(branches.count)", branch))
+                }
+            } else if let processor = state["ItemProcessor"] ?? state["Iterator"] {
+                inner.append(("\(name), each item", processor))
+            }
+            for (title, scope) in inner {
+                scopes.append((title, scope))
+                scopes += innerScopes(of: scope)
+            }
+        }
+        return scopes
+    }
+
     /// The type, and for the states that hold others how many: `Parallel · 2 branches`,
     /// `Map · 3 states` (their inner states are not drawn; the timeline shows them).
     static func typeLabel(_ state: JSONValue) -> String {

@@ -66,6 +66,33 @@ struct StateMachineGraphTests {
         #expect(graph.nodes.map(\.type) == ["Parallel · 2 branches", "Map · 3 states"])
     }
 
+    @Test("Parallel branches and Map item processors are found depth first, titled by their state")
+    func innerScopesAreFound() {
+        let definition: JSONValue = [
+            "StartAt": "Fan",
+            "States": [
+                "Fan": [
+                    "Type": "Parallel", "End": true,
+                    "Branches": [
+                        ["StartAt": "A", "States": ["A": ["Type": "Pass", "End": true]]],
+                        [
+                            "StartAt": "Each",
+                            "States": [
+                                "Each": [
+                                    "Type": "Map", "End": true,
+                                    "ItemProcessor": ["StartAt": "B", "States": ["B": ["Type": "Pass", "End": true]]],
+                                ]
+                            ],
+                        ],
+                    ],
+                ]
+            ],
+        ]
+        let scopes = StateMachineGraph.innerScopes(of: definition)
+        #expect(scopes.map(\.title) == ["Fan, branch 1 of 2", "Fan, branch 2 of 2", "Each, each item"])
+        #expect(StateMachineGraph(definition: scopes[2].definition).nodes.map(\.name) == ["B"])
+    }
+
     @Test("a definition without States draws an empty graph")
     func emptyDefinition() {
         #expect(StateMachineGraph(definition: ["StartAt": "A"]).nodes.isEmpty)
