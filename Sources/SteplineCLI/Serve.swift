@@ -17,6 +17,9 @@ struct Serve: AsyncParsableCommand {
             with AWS Signature V4 by one of them; without, any request is accepted, so keep the \
             default loopback host.
 
+            The web console is at http://HOST:PORT/console/: without credentials it is served \
+            only on a loopback host; with them it asks for an access key id and its secret.
+
             Exit codes: 0 after a graceful shutdown (SIGTERM, SIGINT); 1 if the data directory, \
             the credentials or the address cannot be used; 64 for invalid options.
             """
