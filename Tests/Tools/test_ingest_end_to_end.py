@@ -6,37 +6,20 @@ tools/run sets it up: a rule sends every ASSET_FLAGGED_FOR_REVIEW event to the
 media-review-inbox handler, which files it as <work_dir>/review-request.json. The clip is
 conftest's generated 2-second 1280x720 H.264/AAC one, so the renditions are 720p and 360p.
 """
-import importlib.util
 import json
 import os
 import shutil
 import subprocess
-import time
 
-import boto3
-import botocore.config
 import pytest
 
 from conftest import ROOT, ffprobe_video
-
-_spec = importlib.util.spec_from_file_location("endtoend_conftest", os.path.join(ROOT, "Tests", "EndToEnd", "conftest.py"))
-endtoend = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(endtoend)
+from serve import Server, client, eventually, finished, stepline_binary
 
 REVIEW_BUS = "media-review"
 INBOX = "arn:aws:lambda:us-east-1:123456789012:function:media-review-inbox"
 INGEST = "arn:aws:states:us-east-1:123456789012:stateMachine:ingest-and-publish"
 RENDITIONS = {"720p": 720, "360p": 360}
-# Generous: ffmpeg shares 2 cores with the rest of the suite.
-DEADLINE = 240
-
-
-def client(service, endpoint):
-    return boto3.client(
-        service, endpoint_url=endpoint, region_name="us-east-1",
-        aws_access_key_id="test", aws_secret_access_key="test",
-        config=botocore.config.Config(retries={"max_attempts": 0}, read_timeout=90),
-    )
 
 
 class Media:
@@ -54,7 +37,7 @@ class Media:
 
     def start(self):
         env = dict(self.env, STEPLINE_X264_PRESET=self.env.get("STEPLINE_X264_PRESET", "ultrafast"))
-        self.server = endtoend.Server(self.binary, self.data_dir, args=["--workflows", self.workflows], env=env)
+        self.server = Server(self.binary, self.data_dir, args=["--workflows", self.workflows], env=env)
         self.sfn = client("stepfunctions", self.server.endpoint)
 
     def kill(self):
@@ -87,18 +70,7 @@ class Media:
                 return events
 
     def finished(self, arn):
-        described = eventually(lambda: (d := self.describe(arn))["status"] != "RUNNING" and d, what=f"{arn} to finish")
-        return described
-
-
-def eventually(probe, what, timeout=DEADLINE):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = probe()
-        if value:
-            return value
-        time.sleep(0.05)
-    pytest.fail(f"timed out waiting for {what}")
+        return finished(self.sfn, arn)
 
 
 def review_request(document):
@@ -133,7 +105,7 @@ def assert_published(document):
 
 @pytest.fixture(scope="module")
 def binary():
-    return endtoend.stepline_binary()
+    return stepline_binary()
 
 
 @pytest.fixture(scope="module")
