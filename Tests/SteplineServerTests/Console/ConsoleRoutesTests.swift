@@ -183,6 +183,23 @@ struct ConsoleRoutesTests {
         await harness.close()
     }
 
+    @Test("Approve with output that is not JSON comes back as an error notice and the task keeps waiting")
+    func approveWithInvalidOutput() async throws {
+        let harness = try await Harness()
+        let token = try #require(try await harness.engine.waitingTasks().first?.token)
+        try await harness.app().test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.get(client, "/console/review")
+            let response = try await browser.post(client, "/console/review/approve", ["token": token, "output": "{approved"])
+            let location = try #require(response.headers[.location])
+            #expect(location.hasPrefix("/console/review?error=Invalid%20Output"))
+            #expect(Self.body(try await browser.get(client, location)).contains(#"<p class="notice error" id="notice">Invalid Output"#))
+        }
+        #expect(try await harness.engine.waitingTasks().map(\.token) == [token])
+        #expect(try harness.engine.taskDecisions(executionArn: harness.executionArn).isEmpty)
+        await harness.close()
+    }
+
     @Test("Reject fails the task with the error and cause, and the state's Catch applies")
     func rejectFailsTheTask() async throws {
         let harness = try await Harness()
@@ -338,6 +355,22 @@ struct ConsoleRoutesTests {
             #expect(Self.body(try await browser.get(client, location)).contains(#"<p class="notice ok" id="notice">Approved.</p>"#))
             let tampered = location.replacingOccurrences(of: "Approved.", with: "Denied.")
             #expect(!Self.body(try await browser.get(client, tampered)).contains("Denied."))
+        }
+        await harness.close()
+    }
+
+    @Test("a signed-in session ends after 12 hours and the console asks again")
+    func sessionsExpire() async throws {
+        let harness = try await Harness()
+        try await harness.app(credentials: AWSCredentials(["AKIDEDITOR": "editor-secret"])).test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.get(client, "/console/login")
+            _ = try await browser.post(client, "/console/login", ["accessKeyId": "AKIDEDITOR", "secretAccessKey": "editor-secret"])
+            #expect(try await browser.get(client, "/console/review").status == .ok)
+            harness.clock.advance(milliseconds: ConsoleSessions.lifetime)
+            let expired = try await browser.get(client, "/console/review")
+            #expect(expired.status == .seeOther)
+            #expect(expired.headers[.location] == "/console/login")
         }
         await harness.close()
     }
