@@ -110,14 +110,7 @@ extension Engine: Service {
     }
 
     nonisolated func runExternal(_ arn: String, _ task: ScheduledTask, token: String?, key: String) async -> TaskOutcome {
-        let base = TaskHandlerMap.baseResource(task.resource)
-        var input = task.parameters
-        var lookup = task.resource
-        let lambdaInvoke = base == "arn:aws:states:::lambda:invoke"
-        if lambdaInvoke, let function = task.parameters["FunctionName"]?.stringValue {
-            lookup = function
-            input = task.parameters["Payload"] ?? [:]
-        }
+        let (lookup, input, _) = TaskHandlerMap.target(of: task)
         if let inProcess = configuration.inProcessHandlers[TaskHandlerMap.baseResource(lookup)] {
             do { return .succeeded(try await inProcess(input)) } catch let failure as TaskFailure {
                 return .failed(error: failure.error, cause: failure.cause)
@@ -125,25 +118,10 @@ extension Engine: Service {
                 return .failed(error: StatesError.Name.taskFailed, cause: "\(error)")
             }
         }
-        guard let handler = configuration.handlers.handler(for: lookup) else {
-            return .failed(
-                error: StatesError.Name.taskFailed,
-                cause: "No handler is configured for the resource \(lookup); add it to workflows/handlers.yaml."
-            )
+        switch await configuration.handlers.run(task, executionArn: arn, idempotencyKey: key, token: token) {
+        case .success(let output): return .succeeded(output)
+        case .failure(let failure): return .failed(error: failure.error, cause: failure.cause)
         }
-        let invocation = TaskInvocation(
-            resource: lookup,
-            input: input,
-            idempotencyKey: key,
-            token: token,
-            executionArn: arn,
-            stateName: task.stateName
-        )
-        let outcome = await runner.run(handler, invocation)
-        if lambdaInvoke, case .succeeded(let payload) = outcome {
-            return .succeeded(["ExecutedVersion": "$LATEST", "Payload": payload, "StatusCode": 200])
-        }
-        return outcome
     }
 
     /// Sends a task's result to its execution; a second result for the same task is refused by the core and dropped.

@@ -69,58 +69,98 @@ public struct EmbeddedRunner: Sendable {
 
     /// Runs one execution with `input` until it finishes or nothing more can happen.
     public func run(input: JSONValue) -> Result {
-        var state = ExecutionState(definition: definition)
-        var random = SplitMix64(seed: seed)
-        var now = startTime
-        var events: [HistoryEvent] = []
-        let stateMachineArn = "arn:aws:states:\(region):\(account):stateMachine:\(stateMachineName)"
-        let start = ExecutionStart(
-            input: input,
-            executionArn: "arn:aws:states:\(region):\(account):execution:\(stateMachineName):\(executionName)",
-            executionName: executionName,
-            stateMachineArn: stateMachineArn,
-            stateMachineName: stateMachineName,
-            roleArn: roleArn
-        )
-        func send(_ kind: ExecutionCommand.Kind) {
+        var session = Session(self, input: input)
+        while let task = session.nextTask() {
+            session.answer(task, with: taskHandler(task))
+        }
+        return session.result
+    }
+
+    /// Runs one execution, handing each task to `handler`, which may suspend (a local
+    /// command, an HTTP call); the clock stays virtual meanwhile.
+    public func run(input: JSONValue, handlingTasksWith handler: (ScheduledTask) async -> TaskOutcome) async -> Result {
+        var session = Session(self, input: input)
+        while let task = session.nextTask() {
+            session.answer(task, with: await handler(task))
+        }
+        return session.result
+    }
+
+    /// One run in progress: the loop of ``run(input:)`` as steps, so that tasks can be
+    /// answered synchronously or after a suspension.
+    struct Session {
+        private var state: ExecutionState
+        private var random: SplitMix64
+        private var now: Timestamp
+        private var events: [HistoryEvent] = []
+        private var dispatched: Set<Int> = []
+        private var commands = 0
+        private let maximumCommands: Int
+
+        init(_ runner: EmbeddedRunner, input: JSONValue) {
+            state = ExecutionState(definition: runner.definition)
+            random = SplitMix64(seed: runner.seed)
+            now = runner.startTime
+            maximumCommands = runner.maximumCommands
+            let stateMachineName = runner.stateMachineName
+            let start = ExecutionStart(
+                input: input,
+                executionArn: "arn:aws:states:\(runner.region):\(runner.account):execution:\(stateMachineName):\(runner.executionName)",
+                executionName: runner.executionName,
+                stateMachineArn: "arn:aws:states:\(runner.region):\(runner.account):stateMachine:\(stateMachineName)",
+                stateMachineName: stateMachineName,
+                roleArn: runner.roleArn
+            )
+            send(.start(start))
+        }
+
+        private mutating func send(_ kind: ExecutionCommand.Kind) {
             // Commands built here always fit the state they are sent to; a rejection
-            // would mean a bug in the loop below, and is surfaced as a stuck run.
+            // would mean a bug in the loop, and is surfaced as a stuck run.
             if let produced = try? state.handle(ExecutionCommand(now: now, entropy: random.next(), kind)) {
                 events.append(contentsOf: produced)
             }
         }
-        send(.start(start))
-        var dispatched: Set<Int> = []
-        var commands = 0
-        while state.status == .running, commands < maximumCommands {
-            commands += 1
-            if let task = state.openTasks.values.filter({ !dispatched.contains($0.taskId) }).min(by: {
-                $0.taskId < $1.taskId
-            }) {
-                dispatched.insert(task.taskId)
-                switch taskHandler(task) {
-                case .succeeded(let output): send(.taskSucceeded(taskId: task.taskId, output: output))
-                case .failed(let error, let cause): send(.taskFailed(taskId: task.taskId, error: error, cause: cause))
-                case .noResponse: break
+
+        /// Fires due timers until a task waits for an answer (returned) or the run cannot go on (`nil`).
+        mutating func nextTask() -> ScheduledTask? {
+            while state.status == .running, commands < maximumCommands {
+                commands += 1
+                if let task = state.openTasks.values.filter({ !dispatched.contains($0.taskId) }).min(by: {
+                    $0.taskId < $1.taskId
+                }) {
+                    dispatched.insert(task.taskId)
+                    return task
                 }
-                continue
+                guard
+                    let timer = state.timers.values.min(by: {
+                        ($0.due, $0.timerId) < ($1.due, $1.timerId)
+                    })
+                else { return nil }
+                if timer.due > now { now = timer.due }
+                send(.timerFired(timerId: timer.timerId))
             }
-            guard
-                let timer = state.timers.values.min(by: {
-                    ($0.due, $0.timerId) < ($1.due, $1.timerId)
-                })
-            else { break }
-            if timer.due > now { now = timer.due }
-            send(.timerFired(timerId: timer.timerId))
+            return nil
         }
-        return Result(
-            status: state.status,
-            output: state.output,
-            error: state.error,
-            cause: state.cause,
-            events: events,
-            state: state,
-            endTime: now
-        )
+
+        mutating func answer(_ task: ScheduledTask, with outcome: TaskOutcome) {
+            switch outcome {
+            case .succeeded(let output): send(.taskSucceeded(taskId: task.taskId, output: output))
+            case .failed(let error, let cause): send(.taskFailed(taskId: task.taskId, error: error, cause: cause))
+            case .noResponse: break
+            }
+        }
+
+        var result: Result {
+            Result(
+                status: state.status,
+                output: state.output,
+                error: state.error,
+                cause: state.cause,
+                events: events,
+                state: state,
+                endTime: now
+            )
+        }
     }
 }

@@ -7,8 +7,8 @@ internal import HTTPTypes
 /// output structure of botocore's `stepfunctions` model: epoch-second timestamps, JSON
 /// payloads as JSON text, `nextToken` pagination. Engine failures keep their AWS names
 /// (``EngineError/Code`` raw values) with status 400; a log that cannot commit is a 500
-/// `InternalFailure`, so SDKs retry it. Operations the runtime does not support (Map runs,
-/// `TestState`) are not registered, so they answer `UnknownOperationException` naming
+/// `InternalFailure`, so SDKs retry it. Operations the runtime does not support (Map runs)
+/// are not registered, so they answer `UnknownOperationException` naming
 /// themselves, never an empty success.
 ///
 /// ```swift
@@ -67,6 +67,7 @@ public enum StepFunctionsOperations {
             ("TagResource", api.tagResource),
             ("UntagResource", api.untagResource),
             ("ListTagsForResource", api.listTagsForResource),
+            ("TestState", api.testState),
         ]
         for (name, operation) in operations { table.register(name, operation) }
         return table

@@ -71,9 +71,9 @@ struct AWSDispatcherTests {
     @Test("an operation the handler does not provide is an UnknownOperationException naming it")
     func operationWithoutImplementation() async throws {
         try await Self.app().test(.router) { client in
-            let response = try await Self.post(client, target: "AWSStepFunctions.TestState", body: "{}")
+            let response = try await Self.post(client, target: "AWSStepFunctions.ListMapRuns", body: "{}")
             #expect(response.status == .badRequest)
-            #expect(response.json["message"] == "Operation AWSStepFunctions.TestState is not supported by Stepline")
+            #expect(response.json["message"] == "Operation AWSStepFunctions.ListMapRuns is not supported by Stepline")
         }
     }
 
