@@ -9,6 +9,8 @@ import json
 import os
 import shutil
 import struct
+import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -18,7 +20,7 @@ import zlib
 import boto3
 import pytest
 
-from conftest import ACCESS_KEY_ID, ROOT, SECRET_ACCESS_KEY
+from conftest import ACCESS_KEY_ID, ROOT, SECRET_ACCESS_KEY, Server
 
 selenium = pytest.importorskip("selenium", reason="pip install selenium (tools/test installs it)")
 from selenium import webdriver  # noqa: E402
@@ -60,10 +62,14 @@ def browser():
     driver.quit()
 
 
-def screenshot(driver, name):
-    """The whole page, beyond the window (Chromium's DevTools capture), as ARTIFACTS/name.png."""
-    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
-    clip = {"x": 0, "y": 0, "width": max(size["width"], 1400), "height": min(size["height"], 8000), "scale": 1}
+def screenshot(driver, name, element=None):
+    """The whole page (or one element), beyond the window (Chromium's DevTools capture), as ARTIFACTS/name.png."""
+    if element is None:
+        size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+        clip = {"x": 0, "y": 0, "width": max(size["width"], 1400), "height": min(size["height"], 8000), "scale": 1}
+    else:
+        rect = element.rect
+        clip = {"x": rect["x"], "y": rect["y"], "width": rect["width"], "height": rect["height"], "scale": 1}
     shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip})
     path = os.path.join(ARTIFACTS, name + ".png")
     with open(path, "wb") as f:
@@ -154,7 +160,7 @@ def test_editor_approves_and_operator_redrives_through_the_pages(server, browser
     decisions = browser.find_element(By.ID, "decisions").text
     assert "approve" in decisions and "local" in decisions
     screenshot(browser, "execution")
-    graph.screenshot(os.path.join(ARTIFACTS, "execution-graph.png"))
+    screenshot(browser, "execution-graph", element=graph)
 
     # Dead letters: redrive the failed execution; it waits for its check again.
     browser.get(server.endpoint + "/console/dead-letters")
@@ -258,3 +264,58 @@ def test_operator_redrives_a_dead_delivery_and_resolves_it_in_review(server, bro
     cells = [cell.text for cell in rule.find_elements(By.CSS_SELECTOR, "td.num")]
     # matches, invocations, failures, pending, dead-lettered
     assert cells == ["1", "2", "2", "0", "0"]
+
+
+@pytest.fixture(scope="module")
+def media_server(binary):
+    """`stepline serve --workflows workflows` with the media-review bus, as tools/run sets it up."""
+    if shutil.which("ffmpeg") is None:
+        pytest.fail("ffmpeg is not installed (tools/test installs it)")
+    with tempfile.TemporaryDirectory(prefix="stepline-console-media-") as tmp:
+        running = Server(binary, os.path.join(tmp, "data"), args=["--workflows", os.path.join(ROOT, "workflows")],
+                         env={"STEPLINE_X264_PRESET": "ultrafast"})
+        events = client("events", running.endpoint)
+        events.create_event_bus(Name="media-review")
+        events.put_rule(Name="review-inbox", EventBusName="media-review",
+                        EventPattern=json.dumps({"detail-type": ["ASSET_FLAGGED_FOR_REVIEW"]}))
+        events.put_targets(Rule="review-inbox", EventBusName="media-review", Targets=[
+            {"Id": "inbox", "Arn": "arn:aws:lambda:us-east-1:123456789012:function:media-review-inbox"}])
+        running.clip = os.path.join(tmp, "clip.mp4")
+        subprocess.run(
+            ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=640x360:rate=25",
+             "-f", "lavfi", "-i", "sine=frequency=440", "-t", "2", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+             "-c:a", "aac", running.clip],
+            check=True, timeout=120,
+        )
+        yield running
+        assert running.stop() == 0, "stepline serve did not shut down gracefully on SIGTERM"
+
+
+def test_an_editor_reviews_the_media_workflow_by_its_thumbnails_and_approves_it(media_server, browser):
+    """ingest-and-publish with its work_dir under the data directory: the review queue shows the
+    thumbnails and contact sheet it made, and approving from the page publishes the asset."""
+    sfn = client("stepfunctions", media_server.endpoint)
+    work = os.path.join(media_server.data_dir, "media")
+    document = {"asset_id": "clip-001", "source": media_server.clip, "work_dir": os.path.join(work, "work", "clip-001"),
+                "publish_dir": os.path.join(work, "published")}
+    machine = "arn:aws:states:us-east-1:123456789012:stateMachine:ingest-and-publish"
+    arn = sfn.start_execution(stateMachineArn=machine, name="clip-001", input=json.dumps(document))["executionArn"]
+
+    def waiting_row():
+        assert sfn.describe_execution(executionArn=arn)["status"] == "RUNNING"
+        browser.get(media_server.endpoint + "/console/review")
+        return browser.find_elements(By.CSS_SELECTOR, 'tr.waiting-task[data-execution="clip-001"][data-state="RequestReview"]')
+
+    row = wait_for(waiting_row, "clip-001 to wait in RequestReview", timeout=120)[0]
+    images = row.find_elements(By.CSS_SELECTOR, ".thumbs img")
+    assert len(images) == 5  # four thumbnails and the contact sheet
+    assert all(browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", image) for image in images)
+    screenshot(browser, "review-queue-media")
+    row.find_element(By.CSS_SELECTOR, "form.approve textarea").send_keys('{"approved": true}')
+    row.find_element(By.CSS_SELECTOR, "form.approve button").click()
+    assert notice(browser).text == "Approved."
+    assert wait_status(sfn, arn, "SUCCEEDED")["status"] == "SUCCEEDED"
+    assert os.path.isfile(os.path.join(document["publish_dir"], "clip-001", "manifest.json"))
+    browser.get(media_server.endpoint + "/console/executions/view?arn=" + urllib.parse.quote(arn))
+    assert browser.find_element(By.CSS_SELECTOR, '#graph g.node.visited[data-state="Published"]')
+    screenshot(browser, "execution-media-graph", element=browser.find_element(By.ID, "graph"))

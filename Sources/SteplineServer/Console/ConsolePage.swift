@@ -72,6 +72,6 @@ struct ConsolePage: Sendable {
         .filters{display:flex;gap:8px;align-items:end;margin-bottom:12px}.filters label{display:flex;flex-direction:column;font-size:12px;color:var(--muted)}
         h3.inner-scope{font-size:14px;margin:16px 0 6px;color:var(--muted)}.graph{display:inline-block;max-width:100%;background:#fff;border:1px solid var(--line);overflow:auto;padding:8px}.timeline td{font-size:13px}
         .login{max-width:360px;background:#fff;border:1px solid var(--line);padding:16px;border-radius:6px;display:flex;flex-direction:column;gap:8px}
-        form.stop{display:flex;gap:8px;max-width:560px;margin:12px 0}.pager{margin-top:8px;display:flex;gap:12px}.empty{padding:16px;background:#fff;border:1px solid var(--line);color:var(--muted)}
+        form.stop{display:flex;gap:8px;max-width:560px;margin:12px 0}form.stop button{white-space:nowrap}.pager{margin-top:8px;display:flex;gap:12px}.empty{padding:16px;background:#fff;border:1px solid var(--line);color:var(--muted)}
         """
 }
