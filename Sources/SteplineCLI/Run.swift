@@ -1,11 +1,12 @@
 import ArgumentParser
+import Engine
 import Foundation
 import JSON
 import StatesLanguage
 import SteplineServer
 
 /// `stepline run FILE --input JSON`: one execution in memory, no server and no log.
-struct Run: ParsableCommand {
+struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a state machine definition to completion in memory and print its output and history.",
         discussion: """
@@ -15,8 +16,11 @@ struct Run: ParsableCommand {
             it prints one object {"status", "output", "error", "cause", "history"} whose history \
             events have the GetExecutionHistory shape.
 
-            Task states fail with States.TaskFailed naming their resource: the embedded run has no \
-            task handlers (deploy the workflow with 'stepline serve --workflows DIR' to run them).
+            Task states run on the handler map (a local command or an HTTP endpoint, as \
+            'stepline serve' runs them): --handlers FILE, else handlers.yaml (or handlers.json) \
+            beside the definition if there is one. A task no handler maps fails with \
+            States.TaskFailed naming its resource. Activities and .waitForTaskToken tasks wait \
+            for an answer no one can give in memory, so the run stops there (exit 1).
 
             Exit codes: 0 when the execution succeeds; 1 when it fails, times out, is aborted or \
             cannot finish (waits for a task token); 2 when the file cannot be read or the definition \
@@ -33,6 +37,9 @@ struct Run: ParsableCommand {
     @Option(help: "Read the execution input from this file instead of --input.")
     var inputFile: String?
 
+    @Option(help: "The handler map for Task states (default: handlers.yaml or handlers.json beside FILE, if any).")
+    var handlers: String?
+
     @Option(help: "The execution name ($$.Execution.Name).")
     var name: String = "run"
 
@@ -47,7 +54,7 @@ struct Run: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let definitionText: String
         let inputValue: JSONValue
         do {
@@ -64,16 +71,17 @@ struct Run: ParsableCommand {
             throw CommandFailure("\(file) is not a valid state machine definition; see 'stepline validate \(file)'", exitCode: 2)
                 .exit()
         }
-        var runner = EmbeddedRunner(definition: definition) { task in
-            .failed(
-                error: StatesError.Name.taskFailed,
-                cause: "stepline run has no handler for the resource '\(task.resource)' of Task state '\(task.stateName)'; "
-                    + "run the workflow on a server with 'stepline serve --workflows DIR' and a handler map"
-            )
+        let map: TaskHandlerMap
+        do { map = try handlerMap() } catch let failure as CommandFailure {
+            throw failure.exit()
         }
+        var runner = EmbeddedRunner(definition: definition)
         runner.executionName = name
         runner.stateMachineName = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-        let result = runner.run(input: inputValue)
+        let executionArn = "arn:aws:states:\(runner.region):\(runner.account):execution:\(runner.stateMachineName):\(name)"
+        let result = await runner.run(input: inputValue) { task in
+            await Self.answer(task, with: map, executionArn: executionArn)
+        }
         let history = result.history.compactMap(\.stepFunctionsJSON)
 
         if json {
@@ -96,6 +104,33 @@ struct Run: ParsableCommand {
             printError("stepline: the execution cannot finish in memory: it waits for a task token or an activity worker")
         }
         if result.status != .succeeded { throw ExitCode(1) }
+    }
+
+    /// Runs one task on the handler map, as the server would (one attempt; the core retries).
+    static func answer(_ task: ScheduledTask, with map: TaskHandlerMap, executionArn: String) async -> EmbeddedRunner.TaskOutcome {
+        let isActivity = task.resource.hasPrefix("arn:aws:states:") && task.resource.contains(":activity:")
+        if isActivity || task.resource.hasSuffix(".waitForTaskToken") {
+            return .noResponse
+        }
+        let key = "\(executionArn)/\(task.stateName)/\(task.taskId)"
+        switch await map.run(task, executionArn: executionArn, idempotencyKey: key) {
+        case .success(let output): return .succeeded(output)
+        case .failure(let failure): return .failed(error: failure.error, cause: failure.cause)
+        }
+    }
+
+    /// `--handlers`, else the map beside the definition, else none.
+    private func handlerMap() throws -> TaskHandlerMap {
+        var path = handlers
+        if path == nil, file != "-" {
+            let directory = URL(fileURLWithPath: file).deletingLastPathComponent()
+            path = ["handlers.yaml", "handlers.json"].map { directory.appendingPathComponent($0).path }
+                .first { FileManager.default.fileExists(atPath: $0) }
+        }
+        guard let path else { return TaskHandlerMap() }
+        do { return try TaskHandlerMap.load(path: path) } catch {
+            throw CommandFailure("cannot use the handler map \(path): \(error)", exitCode: 2)
+        }
     }
 
     private func readInput() throws -> JSONValue {

@@ -116,4 +116,42 @@ import Testing
         #expect(result.status == 2)
         #expect(result.error.contains("MISSING_TRANSITION_TARGET"))
     }
+
+    static let echoTask = """
+        {"StartAt": "Echo", "States": {"Echo": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:echo",
+          "Parameters": {"v.$": "$.x"}, "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 1, "IntervalSeconds": 60}],
+          "End": true}}}
+        """
+
+    @Test func runRunsTasksOnTheHandlerMapBesideTheDefinition() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try write(Self.echoTask, named: "echo.asl.json", in: directory)
+        _ = try write(#"handlers: {"arn:aws:lambda:*:*:function:echo": {command: [/bin/cat]}}"#, named: "handlers.yaml", in: directory)
+        let result = try SteplineBinary.run(["run", file, "--input", #"{"x": 7}"#, "--json"])
+        #expect(result.status == 0)
+        let report = try json(result.output)
+        #expect(report["status"] as? String == "SUCCEEDED")
+        #expect((report["output"] as? [String: Any])?["v"] as? Int == 7)
+    }
+
+    @Test func runUsesTheHandlersOptionAndRetriesAFailingHandlerOnVirtualTime() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try write(Self.echoTask, named: "echo.asl.json", in: directory)
+        let map = try write(#"handlers: {"arn:aws:lambda:*:*:function:echo": {command: [/bin/false]}}"#, named: "failing.yaml", in: directory)
+        let result = try SteplineBinary.run(["run", file, "--handlers", map, "--input", #"{"x": 1}"#])
+        #expect(result.status == 1)
+        #expect(result.output.contains("FAILED after 60.000s of virtual time"))
+        #expect(result.output.contains("TaskFailed"))
+    }
+
+    @Test func runOfAnUnreadableHandlerMapExitsTwoAndNamesIt() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try write(Self.echoTask, named: "echo.asl.json", in: directory)
+        let result = try SteplineBinary.run(["run", file, "--handlers", directory.path + "/missing.yaml"])
+        #expect(result.status == 2)
+        #expect(result.error.contains("missing.yaml"))
+    }
 }
