@@ -9,7 +9,9 @@ import StatesLanguage
 public struct WaitingTask: Sendable, Hashable {
     /// The token `SendTaskSuccess`/`SendTaskFailure` name the task by.
     public var token: String
+    /// The execution that waits.
     public var executionArn: String
+    /// Its state machine.
     public var stateMachineArn: String
     /// The Task state's name.
     public var stateName: String
@@ -37,10 +39,12 @@ public struct TaskDecision: Sendable, Hashable {
         case reject(error: String?, cause: String?)
     }
 
+    /// What was decided.
     public var outcome: Outcome
     /// Who decided: the access key id a console session signed in with, or `local`.
     public var decidedBy: String
 
+    /// A decision by `decidedBy`.
     public init(outcome: Outcome, decidedBy: String) {
         self.outcome = outcome
         self.decidedBy = decidedBy
@@ -49,12 +53,17 @@ public struct TaskDecision: Sendable, Hashable {
 
 /// A ``TaskDecision`` as the log holds it (``EngineRecordKind/taskDecided``).
 public struct RecordedTaskDecision: Sendable, Hashable {
+    /// The execution whose task was answered.
     public var executionArn: String
+    /// The Task state that waited.
     public var stateName: String
     /// `approve` or `reject`.
     public var outcome: String
+    /// The access key id of the console session, or `local`.
     public var decidedBy: String
+    /// The output an approval sent.
     public var output: JSONValue?
+    /// The error and cause a rejection sent.
     public var error: String?
     public var cause: String?
     /// Milliseconds since the Unix epoch.

@@ -15,6 +15,7 @@ public struct ConsoleConfiguration: Sendable {
     /// The data directory: images under it that payloads name are shown as thumbnails.
     public var dataDirectory: String
 
+    /// The console of `engine` (and `buses`), showing images under `dataDirectory`.
     public init(engine: Engine, buses: EventBuses? = nil, dataDirectory: String) {
         self.engine = engine
         self.buses = buses

@@ -203,18 +203,15 @@ struct ConsoleRoutes: Sendable {
             status: status,
             offset: offset
         )
-        var next: String?
-        if hasMore {
-            next = "offset=\(offset + ExecutionPaging.pageSize)"
-            if let machineFilter { next! += "&machine=" + HTML.queryEscape(machineFilter) }
-            if let statusFilter { next! += "&status=" + HTML.queryEscape(statusFilter) }
-        }
+        var next = "offset=\(offset + ExecutionPaging.pageSize)"
+        if let machineFilter { next += "&machine=" + HTML.queryEscape(machineFilter) }
+        if let statusFilter { next += "&status=" + HTML.queryEscape(statusFilter) }
         return ExecutionListPage(
             machines: machines,
             executions: executions,
             machineFilter: machineFilter,
             statusFilter: statusFilter,
-            nextPageQuery: next,
+            nextPageQuery: hasMore ? next : nil,
             isLaterPage: offset > 0
         ).render()
     }
