@@ -165,6 +165,43 @@ extension Engine {
         started: Bool = false,
         redriveCut: Int? = nil
     ) async throws -> ExecutionDescription {
+        let prepared = prepareStep(
+            arn, before: before, state: state, row: row, events: events, at: time, started: started, redriveCut: redriveCut)
+        // Service integrations happen in the step's own transaction (Engine+Integrations).
+        let integrated: IntegratedStep
+        do { integrated = try await appendStep(prepared.step, arn: arn, stream: prepared.row.stream, at: time) } catch {
+            throw EngineError(.storage, "The log could not commit the step of \(arn): \(error)")
+        }
+        await finishStep(prepared, integrated)
+        return prepared.row
+    }
+
+    /// A step decided and encoded, not yet committed: what ``finishStep(_:_:)``
+    /// needs to make memory follow the log once it is.
+    struct PreparedStep {
+        var arn: String
+        var step: ExecutionStep
+        var state: ExecutionState
+        var row: ExecutionDescription
+        /// The open tasks' tokens after the step, by task id.
+        var taskTokens: [Int: String]
+        /// Tokens of the tasks the step closes.
+        var retired: [String]
+    }
+
+    /// Computes the step record of a decision: the execution's new row and the
+    /// view changes (tasks opened and closed with their tokens and heartbeat
+    /// deadlines, timers armed and cleared) from the states before and after.
+    func prepareStep(
+        _ arn: String,
+        before: OpenExecution?,
+        state: ExecutionState,
+        row: ExecutionDescription,
+        events: [HistoryEvent],
+        at time: Int64,
+        started: Bool = false,
+        redriveCut: Int? = nil
+    ) -> PreparedStep {
         var row = row
         row.update(from: state)
         var step = ExecutionStep(row: row, started: started, redriven: redriveCut != nil, events: events)
@@ -196,14 +233,15 @@ extension Engine {
         for (id, timer) in oldTimers.sorted(by: { $0.key < $1.key }) where state.timers[id] == nil {
             step.timersCleared.append(ExecutionStep.TimerKey(due: timer.due.millisecondsSinceEpoch, timerId: id))
         }
-        // Service integrations happen in the step's own transaction (Engine+Integrations).
-        let integrated: IntegratedStep
-        do { integrated = try await appendStep(step, arn: arn, stream: row.stream, at: time) } catch {
-            throw EngineError(.storage, "The log could not commit the step of \(arn): \(error)")
-        }
-        step = integrated.step
-        // Committed: from here on the step is the truth.
-        for token in retired {
+        return PreparedStep(arn: arn, step: step, state: state, row: row, taskTokens: taskTokens, retired: retired)
+    }
+
+    /// Makes memory follow a committed step: keeps the new state, retires and
+    /// registers tokens, arms timers, wakes waiters and dispatches the opened tasks.
+    func finishStep(_ prepared: PreparedStep, _ integrated: IntegratedStep) async {
+        let (arn, state, row) = (prepared.arn, prepared.state, prepared.row)
+        let step = integrated.step
+        for token in prepared.retired {
             tokens[token] = nil
             heartbeatDeadlines[token] = nil
         }
@@ -211,7 +249,7 @@ extension Engine {
             open[arn] = nil
             for waiter in completionWaiters.removeValue(forKey: arn) ?? [] { waiter.resume(returning: row) }
         } else {
-            open[arn] = OpenExecution(state: state, row: row, tokens: taskTokens)
+            open[arn] = OpenExecution(state: state, row: row, tokens: prepared.taskTokens)
         }
         armTimers(of: arn, step.timersArmed.map { TimerKeyInfo(due: $0.due, timerId: $0.timerId) })
         await integrated.committed()
@@ -229,7 +267,6 @@ extension Engine {
                 )
             )
         }
-        return row
     }
 
     // MARK: Stopping, describing, listing
@@ -240,7 +277,7 @@ extension Engine {
     @discardableResult
     public func stopExecution(arn: String, error: String? = nil, cause: String? = nil) async throws -> ExecutionDescription {
         if open[arn] != nil {
-            do { return try await advance(arn, .stop(error: error, cause: cause)) } catch let failure as EngineError
+            do { return try await stopWithChildren(arn, error: error, cause: cause) } catch let failure as EngineError
                 where failure.code == .executionDoesNotExist
             {
                 // It finished meanwhile: fall through to the stored row.

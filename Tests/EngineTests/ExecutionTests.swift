@@ -126,6 +126,50 @@ struct ExecutionTests {
             #expect(try engine.history(executionArn: started.executionArn, reverseOrder: true).events.first?.type == "ExecutionAborted")
         }
     }
+
+    @Test("stopping a parent stops the children it waits for with .sync and .sync:2, not fire-and-forget ones")
+    func stopParentStopsSyncChildren() async throws {
+        let directory = TemporaryDirectory()
+        let path = directory.path
+        let (parentArn, children) = try await withEngine(path, clock: ManualClock()) { engine in
+            let wait = #"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": true}}}"#
+            let child = try await engine.createStateMachine(name: "child", definition: wait)
+            func start(_ suffix: String, _ name: String) -> String {
+                #"{"StartAt": "\#(name)", "States": {"\#(name)": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution\#(suffix)", "Parameters": {"StateMachineArn": "\#(child.stateMachineArn)", "Name": "\#(name)"}, "End": true}}}"#
+            }
+            let parent = try await engine.createStateMachine(
+                name: "parent",
+                definition: """
+                    {"StartAt": "All", "States": {"All": {"Type": "Parallel", "End": true, "Branches": [
+                      \(start(".sync", "synced")), \(start(".sync:2", "synced2")), \(start("", "free"))]}}}
+                    """
+            )
+            let started = try await engine.startExecution(stateMachineArn: parent.stateMachineArn, name: "p")
+            let children = ["synced", "synced2", "free"].map { "arn:aws:states:us-east-1:123456789012:execution:child:\($0)" }
+            #expect(try await eventually { try engine.listExecutions(stateMachineArn: child.stateMachineArn).executions.count == 3 })
+            let stopped = try await engine.stopExecution(arn: started.executionArn, error: "Operator", cause: "cancelled")
+            #expect(stopped.status == .aborted)
+            return (started.executionArn, children)
+        }
+        // After a restart (the stops are on the log): the synced children are aborted, the free one runs on.
+        try await withEngine(path, clock: ManualClock()) { engine in
+            #expect(try await engine.describeExecution(arn: parentArn).status == .aborted)
+            let statuses = try await children.asyncMap { try await engine.describeExecution(arn: $0).status }
+            #expect(statuses == [.aborted, .aborted, .running])
+            let aborted = try #require(try engine.history(executionArn: children[0], reverseOrder: true).events.first)
+            #expect(aborted.awsJSON()["executionAbortedEventDetails"]?["cause"]?.stringValue?.contains(parentArn) == true)
+            #expect(try engine.log.verify().isClean)
+        }
+    }
+}
+
+extension Array where Element: Sendable {
+    /// `map` with an async transform, in order.
+    func asyncMap<Mapped>(_ transform: (Element) async throws -> Mapped) async rethrows -> [Mapped] {
+        var mapped: [Mapped] = []
+        for element in self { mapped.append(try await transform(element)) }
+        return mapped
+    }
 }
 
 @Suite("History shapes")
