@@ -22,17 +22,46 @@ public struct TargetActivity: Sendable, Hashable {
     public init() {}
 }
 
+/// Rule and target activity counted from the log up to a point, so that a later count
+/// reads only the records appended since (``EventBuses/updateRuleActivity(_:)``).
+public struct RuleActivityTally: Sendable {
+    /// Per bus and rule (`"bus\u{0}rule"`).
+    public internal(set) var rules: [String: RuleActivity] = [:]
+    /// The last record read.
+    public internal(set) var scannedThrough: UInt64 = 0
+    /// The rule and target of each delivery that may still have attempts: a success
+    /// forgets it, so memory follows pending and dead-lettered deliveries, not all of them.
+    var routes: [String: Route] = [:]
+
+    struct Route: Sendable, Hashable {
+        var rule: String
+        var target: String
+    }
+
+    public init() {}
+}
+
 extension EventBuses {
     /// Matches, invocations and failures per bus and rule (`"bus\u{0}rule"`), counted
     /// by reading every events record of the log.
     ///
     /// The log is the only place these counts are kept (they are not part of any
-    /// index), so this reads all of it: fine for the console's page, not for a hot path.
+    /// index); keep a ``RuleActivityTally`` and call ``updateRuleActivity(_:)`` to read
+    /// only what was appended since the last count.
     /// - Throws: what reading the log throws.
     public nonisolated func ruleActivity() throws -> [String: RuleActivity] {
-        var routes: [String: (rule: String, target: String)] = [:]
-        var activity: [String: RuleActivity] = [:]
-        try engine.log.scan { _, header, payload in
+        var tally = RuleActivityTally()
+        try updateRuleActivity(&tally)
+        return tally.rules
+    }
+
+    /// Brings `tally` up to the last committed record, reading only the records after
+    /// ``RuleActivityTally/scannedThrough``.
+    /// - Throws: what reading the log throws; `tally` is then unchanged.
+    public nonisolated func updateRuleActivity(_ tally: inout RuleActivityTally) throws {
+        var next = tally
+        try engine.log.scan(from: SequenceNumber(tally.scannedThrough + 1)) { sequence, header, payload in
+            next.scannedThrough = sequence.rawValue
             switch header.kind {
             case EventsRecordKind.eventAccepted:
                 let fields = try RecordFields(bytes: payload.copiedBytes(), what: "accepted event")
@@ -40,21 +69,24 @@ extension EventBuses {
                 for delivery in fields.optional("deliveries")?.arrayValue ?? [] {
                     let rule = (delivery["bus"]?.stringValue ?? "") + "\u{0}" + (delivery["ruleName"]?.stringValue ?? "")
                     let target = delivery["targetId"]?.stringValue ?? ""
-                    routes[delivery["deliveryId"]?.stringValue ?? ""] = (rule, target)
+                    next.routes[delivery["deliveryId"]?.stringValue ?? ""] = RuleActivityTally.Route(rule: rule, target: target)
                     matched.insert(rule)
                 }
-                for rule in matched { activity[rule, default: RuleActivity()].matches += 1 }
+                for rule in matched { next.rules[rule, default: RuleActivity()].matches += 1 }
             case EventsRecordKind.deliverySucceeded, EventsRecordKind.deliveryRetried, EventsRecordKind.deliveryDeadLettered:
                 let fields = try RecordFields(bytes: payload.copiedBytes(), what: "delivery outcome")
-                guard let route = routes[try fields.string("deliveryId")] else { return }
-                activity[route.rule, default: RuleActivity()].targets[route.target, default: TargetActivity()].invocations += 1
-                if header.kind != EventsRecordKind.deliverySucceeded {
-                    activity[route.rule, default: RuleActivity()].targets[route.target, default: TargetActivity()].failures += 1
+                let id = try fields.string("deliveryId")
+                guard let route = next.routes[id] else { return }
+                next.rules[route.rule, default: RuleActivity()].targets[route.target, default: TargetActivity()].invocations += 1
+                if header.kind == EventsRecordKind.deliverySucceeded {
+                    next.routes[id] = nil
+                } else {
+                    next.rules[route.rule, default: RuleActivity()].targets[route.target, default: TargetActivity()].failures += 1
                 }
             default:
                 return
             }
         }
-        return activity
+        tally = next
     }
 }

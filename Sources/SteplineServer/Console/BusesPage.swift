@@ -19,9 +19,8 @@ struct BusesPage: Sendable {
         self.buses = buses
     }
 
-    /// Reads every bus, rule, target and count from `source`.
-    init(buses source: EventBuses) throws {
-        let activity = try source.ruleActivity()
+    /// Reads every bus, rule and target from `source`, with `activity` (per `"bus\u{0}rule"`).
+    init(buses source: EventBuses, activity: [String: RuleActivity]) throws {
         func tally(_ deliveries: [EventDelivery]) -> [String: [String: Int]] {
             var counts: [String: [String: Int]] = [:]
             for delivery in deliveries { counts[delivery.busName + "\u{0}" + delivery.ruleName, default: [:]][delivery.targetId, default: 0] += 1 }

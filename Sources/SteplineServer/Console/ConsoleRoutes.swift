@@ -20,6 +20,8 @@ struct ConsoleRoutes: Sendable {
     let loopbackOnly: Bool
     let sessions: ConsoleSessions
     let files: DataDirectoryFiles
+    /// The buses page's counts, read from the log incrementally.
+    let ruleActivity = RuleActivityCache()
 
     init(console: ConsoleConfiguration, credentials: AWSCredentials, host: String, sessions: ConsoleSessions = .random()) {
         self.console = console
@@ -170,7 +172,7 @@ struct ConsoleRoutes: Sendable {
         router.get("/console/buses") { request, _ in
             await page(request, title: "Buses and rules", path: "/console/buses") { _ in
                 guard let buses = console.buses else { return HTML(raw: "<p class=\"empty\">This server has no event buses.</p>") }
-                return try BusesPage(buses: buses).render()
+                return try BusesPage(buses: buses, activity: try ruleActivity.current(buses)).render()
             }
         }
         router.get("/console/files") { request, _ in await file(request) }
