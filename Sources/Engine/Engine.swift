@@ -149,9 +149,10 @@ public actor Engine {
         logConfiguration.kinds = EngineRecordKind.all
         QueueRecordKind.register(in: &logConfiguration.kinds!)
         VersionsRecordKind.register(in: &logConfiguration.kinds!)
+        TopicRecordKind.register(in: &logConfiguration.kinds!)
         let log = try EventLog(
             directory: directory,
-            indexes: [EngineIndex(), QueueIndex(), EventsIndex(), VersionsIndex()],
+            indexes: [EngineIndex(), QueueIndex(), EventsIndex(), VersionsIndex(), TopicIndex()],
             configuration: logConfiguration
         )
         let engine = try Engine(log: log, configuration: configuration)

@@ -87,14 +87,17 @@ struct Serve: AsyncParsableCommand {
         let buses: EventBuses
         do { buses = try await EventBuses.open(engine: engine, queues: queues) } catch { throw ServeError("cannot open the event buses in \(dataDir): \(error)") }
         await engine.connect(buses: buses)
+        let topics = try openTopics(engine: engine, queues: queues, boundPort: boundPort)
         let signatureRequired = !configuration.credentials.isEmpty
         let json = options.json
         let listening = Mutex(false)
         do {
             try await runServer(
                 configuration: configuration,
-                handlers: handlers + [EventBridgeOperations.table(buses: buses), EventDeliveryOperations.table(buses: buses)],
-                services: [EngineService(engine: engine), buses, queues],
+                handlers: handlers + [
+                    EventBridgeOperations.table(buses: buses), EventDeliveryOperations.table(buses: buses), SNSHandler(topics: topics),
+                ],
+                services: [EngineService(engine: engine), buses, queues, topics],
                 console: ConsoleConfiguration(engine: engine, buses: buses, dataDirectory: dataDir)
             ) { host, port in
                 boundPort.value.store(port, ordering: .relaxed)
@@ -144,6 +147,16 @@ struct Serve: AsyncParsableCommand {
         let host = host
         let sqs = SQSHandler.make(queues: queues, baseURL: { "http://\(host):\(boundPort.value.load(ordering: .relaxed))" })
         return (engine, [StepFunctionsOperations.table(engine: engine), SteplineOperations.table(engine: engine), sqs], queues)
+    }
+
+    /// The SNS topics over the engine's queues; envelope URLs use the port once bound.
+    func openTopics(engine: Engine, queues: QueueService, boundPort: BoundPort) throws -> TopicService {
+        var configuration = TopicService.Configuration()
+        let host = host
+        configuration.baseURL = { "http://\(host):\(boundPort.value.load(ordering: .relaxed))" }
+        do { return try TopicService.open(engine: engine, queues: queues, configuration: configuration) } catch {
+            throw ServeError("cannot open the topics: \(error)")
+        }
     }
 
     /// The keys of `--credentials` plus the one in the environment.

@@ -64,6 +64,7 @@ public struct AWSDispatcher: Sendable {
 
     /// Answers one request; never throws, since every failure is an AWS-shaped response.
     public func respond(to request: Request, logger: Logger) async -> Response {
+        if Self.isQueryRequest(request) { return await respondQuery(to: request, logger: logger) }
         let started = ContinuousClock.now
         let requestID = RequestID.make()
         var logger = logger
@@ -167,7 +168,7 @@ public struct AWSDispatcher: Sendable {
     }
 
     /// Reads the body, refusing it as soon as it is known to exceed the service's limit.
-    private func collectBody(_ request: Request, service: AWSService) async throws(AWSError) -> [UInt8] {
+    func collectBody(_ request: Request, service: AWSService) async throws(AWSError) -> [UInt8] {
         let limit = service.maximumRequestBodySize
         func tooLarge(_ size: String) -> AWSError {
             AWSError(
@@ -193,7 +194,7 @@ public struct AWSDispatcher: Sendable {
         return bytes
     }
 
-    private func signedRequest(_ request: Request, body: [UInt8]) -> SignatureV4Verifier.SignedRequest {
+    func signedRequest(_ request: Request, body: [UInt8]) -> SignatureV4Verifier.SignedRequest {
         var headers: [SignatureV4.Header] = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
         if let authority = request.head.authority, !headers.contains(where: { $0.name == "host" }) {
             headers.append((name: "host", value: authority))

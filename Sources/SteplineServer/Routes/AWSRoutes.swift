@@ -12,5 +12,9 @@ struct AWSRoutes: Sendable {
         router.post("/") { request, context in
             await dispatcher.respond(to: request, logger: context.logger)
         }
+        // SNS's SubscribeURL and UnsubscribeURL are plain GETs of `/?Action=…`.
+        router.get("/") { request, context in
+            await dispatcher.respondQuery(to: request, logger: context.logger)
+        }
     }
 }
