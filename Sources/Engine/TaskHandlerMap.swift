@@ -144,7 +144,7 @@ public struct TaskHandlerMap: Sendable {
         return map
     }
 
-    private static func jsonValue(fromYAML value: Any) throws -> JSONValue {
+    static func jsonValue(fromYAML value: Any) throws -> JSONValue {
         switch value {
         case let text as String: return .string(text)
         case let flag as Bool: return .bool(flag)

@@ -88,6 +88,7 @@ struct Serve: AsyncParsableCommand {
         do { buses = try await EventBuses.open(engine: engine, queues: queues) } catch { throw ServeError("cannot open the event buses in \(dataDir): \(error)") }
         await engine.connect(buses: buses)
         let topics = try openTopics(engine: engine, queues: queues, boundPort: boundPort)
+        let webhooks = try loadWebhooks(buses: buses)
         let signatureRequired = !configuration.credentials.isEmpty
         let json = options.json
         let listening = Mutex(false)
@@ -98,7 +99,8 @@ struct Serve: AsyncParsableCommand {
                     EventBridgeOperations.table(buses: buses), EventDeliveryOperations.table(buses: buses), SNSHandler(topics: topics),
                 ],
                 services: [EngineService(engine: engine), buses, queues, topics],
-                console: ConsoleConfiguration(engine: engine, buses: buses, dataDirectory: dataDir)
+                console: ConsoleConfiguration(engine: engine, buses: buses, dataDirectory: dataDir),
+                webhooks: webhooks
             ) { host, port in
                 boundPort.value.store(port, ordering: .relaxed)
                 listening.withLock { $0 = true }
@@ -157,6 +159,20 @@ struct Serve: AsyncParsableCommand {
         do { return try TopicService.open(engine: engine, queues: queues, configuration: configuration) } catch {
             throw ServeError("cannot open the topics: \(error)")
         }
+    }
+
+    /// The partner webhooks of `--workflows` (`webhooks.yaml`, `.yml` or `.json`), if any.
+    func loadWebhooks(buses: EventBuses) throws -> WebhookRoutes? {
+        guard let workflows else { return nil }
+        for name in ["webhooks.yaml", "webhooks.yml", "webhooks.json"] {
+            let path = (workflows as NSString).appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            do {
+                let webhooks = try WebhookConfiguration.load(path: path, environment: ProcessInfo.processInfo.environment)
+                return WebhookRoutes(webhooks: webhooks, buses: buses)
+            } catch { throw ServeError("cannot use --workflows \(workflows): \(error)") }
+        }
+        return nil
     }
 
     /// The keys of `--credentials` plus the one in the environment.

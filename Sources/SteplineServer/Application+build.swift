@@ -14,6 +14,7 @@ public import ServiceLifecycle
 ///   - handlers: one ``AWSServiceHandler`` per target prefix.
 ///   - services: long-running services that share the application's lifetime.
 ///   - console: what the web console under `/console/` shows (`nil`: no console).
+///   - webhooks: the partner webhooks under `POST /webhooks/NAME` (`nil`: none).
 ///   - telemetry: the registry `/metrics` prints and the request metrics.
 ///   - clock: the time SigV4 dates are checked against.
 ///   - logger: the application's logger.
@@ -23,6 +24,7 @@ public func buildApplication(
     handlers: [any AWSServiceHandler] = [],
     services: [any Service] = [],
     console: ConsoleConfiguration? = nil,
+    webhooks: WebhookRoutes? = nil,
     telemetry: ServerTelemetry,
     clock: @escaping @Sendable () -> AMZDate = WallClock.now,
     logger: Logger,
@@ -39,6 +41,7 @@ public func buildApplication(
     AWSRoutes(dispatcher: dispatcher).add(to: router)
     HealthRoutes(registeredPrefixes: dispatcher.registeredPrefixes).add(to: router)
     MetricsRoutes(registry: telemetry.registry).add(to: router)
+    webhooks?.add(to: router)
     if let console {
         ConsoleRoutes(console: console, credentials: configuration.credentials, host: configuration.host).add(to: router)
     }

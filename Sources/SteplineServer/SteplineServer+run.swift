@@ -12,6 +12,7 @@ public import ServiceLifecycle
 ///   - handlers: one per target prefix (the engine's Step Functions, EventBridge and SQS handlers).
 ///   - services: services that live as long as the server (the engine).
 ///   - console: what the web console under `/console/` shows (`nil`: no console).
+///   - webhooks: the partner webhooks under `POST /webhooks/NAME` (`nil`: none).
 ///   - onListening: called once bound, with host and actual port, to report them.
 /// - Precondition: called at most once per process (metrics bootstrap).
 public func runServer(
@@ -19,6 +20,7 @@ public func runServer(
     handlers: [any AWSServiceHandler] = [],
     services: [any Service] = [],
     console: ConsoleConfiguration? = nil,
+    webhooks: WebhookRoutes? = nil,
     telemetry: ServerTelemetry = .bootstrapProcessWide(),
     onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void
 ) async throws {
@@ -29,6 +31,7 @@ public func runServer(
         handlers: handlers,
         services: services,
         console: console,
+        webhooks: webhooks,
         telemetry: telemetry,
         logger: logger,
         onListening: { port in await onListening(configuration.host, port) }

@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import JSON
+import LMDB
 import Messaging
 
 /// One `PutEvents` entry, as the request gives it.
@@ -67,19 +68,33 @@ extension EventBuses {
         }
         let time = now()
         let accepted = accept(entries, at: time)
-        if !accepted.records.isEmpty {
-            let (records, deliveries) = (accepted.records, accepted.deliveries)
-            let queueDeliveries = deliveries.filter(\.isQueueDelivery)
-            let delivered = try await transact(about: "event bus") { append in
-                for (kind, payload) in records { try append.append(Self.record(kind, payload, time: time)) }
-                // Queue targets are Stepline's own: delivered in this transaction, exactly once.
-                return try queueDeliveries.filter { try self.deliverToQueue($0, in: append, time: time) == nil }.map(\.deliveryId)
-            }
-            let done = Set(delivered)
-            for delivery in deliveries where !done.contains(delivery.deliveryId) { queue(delivery) }
-            if !done.isEmpty { queues.wakeReceivers() }
-        }
+        if !accepted.records.isEmpty { _ = try await commit(accepted, at: time) }
         return accepted.results
+    }
+
+    /// Appends an acceptance's records in one transaction, delivers its queue
+    /// targets in that same transaction (Stepline's own resources: exactly
+    /// once), and queues its other deliveries once committed.
+    ///
+    /// With an `idempotencyKey` already in `events.idempotency` (checked in the
+    /// writer's transaction), nothing is written and the earlier event id is
+    /// returned; otherwise `nil`.
+    func commit(_ accepted: Acceptance, at time: Int64, idempotencyKey: String? = nil) async throws -> String? {
+        let (records, deliveries) = (accepted.records, accepted.deliveries)
+        let queueDeliveries = deliveries.filter(\.isQueueDelivery)
+        let database = db(.idempotency)
+        let (earlier, delivered): (String?, [String]) = try await transact(about: "event bus") { append in
+            if let key = idempotencyKey, let bytes = try append.transaction.value(forKey: EventKeys.text(key), in: database) {
+                return (try JSONParser.parse(bytes: bytes).stringValue, [])
+            }
+            for (kind, payload) in records { try append.append(Self.record(kind, payload, time: time)) }
+            return (nil, try queueDeliveries.filter { try self.deliverToQueue($0, in: append, time: time) == nil }.map(\.deliveryId))
+        }
+        if let earlier { return earlier }
+        let done = Set(delivered)
+        for delivery in deliveries where !done.contains(delivery.deliveryId) { queue(delivery) }
+        if !done.isEmpty { queues.wakeReceivers() }
+        return nil
     }
 
     /// What accepting some entries decides: the answer per entry, the records to

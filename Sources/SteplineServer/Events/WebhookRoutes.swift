@@ -1,0 +1,142 @@
+import Crypto
+public import Engine
+import Foundation
+import HTTPTypes
+internal import Hummingbird
+import JSON
+
+/// `POST /webhooks/NAME`: a partner's signed HTTP call becomes one event on a bus.
+///
+/// In order, and each with its own 4xx so a partner can tell what to fix:
+/// an unknown name is 404; a body over the webhook's limit is 413; missing
+/// headers or a timestamp that is not a number are 400; a timestamp further
+/// than the tolerance from now is 400 (a replayed or badly delayed call); a
+/// signature that is not HMAC-SHA256(secret, `TIMESTAMP.BODY`) is 401,
+/// compared in constant time; a body that is not a JSON object is 400. A good
+/// call answers 200 `{"eventId", "duplicate"}` once the event is durable; a
+/// retry with the same delivery id answers the same event id with
+/// `"duplicate": true` and writes nothing.
+///
+/// Signatures are checked before the body is parsed, so an unsigned caller
+/// learns nothing about the body format.
+public struct WebhookRoutes: Sendable {
+    let webhooks: [String: Webhook]
+    let buses: EventBuses
+    /// Seconds since the epoch; the timestamp window is checked against it.
+    let now: @Sendable () -> Double
+
+    /// - Parameter now: seconds since the epoch (`nil`: the system clock); tests pass a fixed time.
+    public init(webhooks: [Webhook], buses: EventBuses, now: (@Sendable () -> Double)? = nil) {
+        self.webhooks = Dictionary(webhooks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.buses = buses
+        self.now = now ?? { Date().timeIntervalSince1970 }
+    }
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.post("/webhooks/:name") { request, context in
+            let name = context.parameters.get("name") ?? ""
+            do {
+                let accepted = try await handle(name: name, request: request)
+                return Self.json(.ok, ["eventId": .string(accepted.eventId), "duplicate": .bool(accepted.duplicate)])
+            } catch let refusal as WebhookRefusal {
+                return Self.json(refusal.status, ["error": .string(refusal.code), "message": .string(refusal.message)])
+            }
+        }
+    }
+
+    /// A refused webhook call: the HTTP status, a stable code and what to fix.
+    struct WebhookRefusal: Error {
+        var status: HTTPResponse.Status
+        var code: String
+        var message: String
+    }
+
+    func handle(name: String, request: Request) async throws(WebhookRefusal) -> WebhookAcceptance {
+        guard let webhook = webhooks[name] else {
+            throw WebhookRefusal(status: .notFound, code: "UnknownWebhook", message: "No webhook named '\(name)' is configured (workflows/webhooks.yaml).")
+        }
+        let tooLarge = WebhookRefusal(
+            status: .contentTooLarge, code: "BodyTooLarge",
+            message: "The body is larger than the \(webhook.maximumBodyBytes) bytes webhook \(name) accepts."
+        )
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > webhook.maximumBodyBytes { throw tooLarge }
+        let body: [UInt8]
+        do { body = Array(buffer: try await request.body.collect(upTo: webhook.maximumBodyBytes)) } catch { throw tooLarge }
+        func header(_ field: String) throws(WebhookRefusal) -> String {
+            guard let name = HTTPField.Name(field), let value = request.headers[name], !value.isEmpty else {
+                throw WebhookRefusal(status: .badRequest, code: "MissingHeader", message: "The \(field) header is required.")
+            }
+            return value
+        }
+        let timestampText = try header(webhook.timestampHeader)
+        let signatureText = try header(webhook.signatureHeader)
+        let deliveryId = try header(webhook.deliveryIdHeader)
+        guard let timestamp = Int(timestampText) else {
+            throw WebhookRefusal(
+                status: .badRequest, code: "InvalidTimestamp",
+                message: "\(webhook.timestampHeader) must be whole seconds since the epoch, got '\(timestampText)'."
+            )
+        }
+        guard abs(now() - Double(timestamp)) <= Double(webhook.toleranceSeconds) else {
+            throw WebhookRefusal(
+                status: .badRequest, code: "StaleTimestamp",
+                message: "\(webhook.timestampHeader) is more than \(webhook.toleranceSeconds) seconds from now; sign the call again with the current time."
+            )
+        }
+        let hex = signatureText.hasPrefix("sha256=") ? String(signatureText.dropFirst(7)) : signatureText
+        let key = SymmetricKey(data: Array(webhook.secret.utf8))
+        guard let signature = Self.bytes(hex: hex),
+            HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: Array(timestampText.utf8) + [UInt8(ascii: ".")] + body, using: key)
+        else {
+            throw WebhookRefusal(
+                status: .unauthorized, code: "InvalidSignature",
+                message: "\(webhook.signatureHeader) is not the HMAC-SHA256 of '\(webhook.timestampHeader).body' with webhook \(name)'s secret."
+            )
+        }
+        let text = String(decoding: body, as: UTF8.self)
+        guard case .object? = try? JSONParser.parse(text) else {
+            throw WebhookRefusal(status: .badRequest, code: "MalformedBody", message: "The body must be a JSON object (it becomes the event's detail).")
+        }
+        let entry = EventEntry(source: webhook.source, detailType: webhook.detailType, detail: text, eventBusName: webhook.bus)
+        do {
+            return try await buses.acceptWebhook(entry, idempotencyKey: "webhook/\(name)/\(deliveryId)")
+        } catch let error as EngineError where error.code == .storage {
+            throw WebhookRefusal(status: .internalServerError, code: "StorageFailure", message: error.message)
+        } catch let error as EngineError {
+            throw WebhookRefusal(status: .badRequest, code: error.code.rawValue, message: error.message)
+        } catch {
+            throw WebhookRefusal(status: .internalServerError, code: "InternalFailure", message: "\(error)")
+        }
+    }
+
+    static func bytes(hex: String) -> [UInt8]? {
+        let digits = Array(hex.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(digits.count / 2)
+        var index = 0
+        while index < digits.count {
+            guard let high = Self.nibble(digits[index]), let low = Self.nibble(digits[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        return bytes
+    }
+
+    static func nibble(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ body: JSONValue) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: body.serialized))
+        )
+    }
+}
