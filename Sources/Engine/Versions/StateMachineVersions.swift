@@ -37,7 +37,6 @@ public actor StateMachineVersions {
 
     public nonisolated let engine: Engine
     nonisolated let index: IndexDatabases
-    private var random = SystemRandomNumberGenerator()
 
     /// Opens the views of an opened ``Engine`` (whose log registered ``VersionsIndex``).
     public init(engine: Engine) {
@@ -259,8 +258,9 @@ public actor StateMachineVersions {
 
     /// Resolves a state machine, version or alias ARN; an alias picks one of its
     /// versions at random by weight (the choice is recorded with the execution).
+    /// Nonisolated (reads only), so a start does not queue behind version changes.
     /// - Throws: ``EngineError`` `StateMachineDoesNotExist` for a version or alias that does not exist.
-    public func resolve(_ arn: String) throws -> ExecutionTarget {
+    public nonisolated func resolve(_ arn: String) throws -> ExecutionTarget {
         switch QualifiedArn(arn) {
         case .unqualified:
             return ExecutionTarget(stateMachineArn: arn)
@@ -273,6 +273,7 @@ public actor StateMachineVersions {
             guard let alias = try alias(arn: arn) else {
                 throw EngineError(.stateMachineDoesNotExist, "State Machine Does Not Exist: '\(arn)'")
             }
+            var random = SystemRandomNumberGenerator()
             var draw = Int.random(in: 0..<100, using: &random)
             let route = alias.routing.first { route in
                 defer { draw -= route.weight }

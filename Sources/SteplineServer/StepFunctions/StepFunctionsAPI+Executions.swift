@@ -17,7 +17,7 @@ extension StepFunctionsAPI {
     /// execution has finished, with its result.
     func startSyncExecution(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let (machine, name, data) = try startArguments(input)
-        let description = try await call { try engine.describeStateMachine(arn: try await versions.resolve(machine).stateMachineArn) }
+        let description = try await call { try engine.describeStateMachine(arn: try versions.resolve(machine).stateMachineArn) }
         guard description.type == "EXPRESS" else {
             throw AWSError(
                 "StateMachineTypeNotSupported",
@@ -41,7 +41,7 @@ extension StepFunctionsAPI {
 
     /// Starts `machine`, which may be a state machine, version or alias ARN.
     private func start(_ machine: String, name: String?, input: String?) async throws -> StartedExecution {
-        let target = try await versions.resolve(machine)
+        let target = try versions.resolve(machine)
         return try await engine.startExecution(
             stateMachineArn: target.stateMachineArn,
             name: name,

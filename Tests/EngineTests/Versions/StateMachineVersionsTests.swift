@@ -34,7 +34,7 @@ private func pass(_ result: String) -> String {
             let machine = try await engine.createStateMachine(name: "pinned", definition: pass("old"))
             let version = try await versions.publish(stateMachineArn: machine.stateMachineArn)
             _ = try await engine.updateStateMachine(arn: machine.stateMachineArn, definition: pass("new"), roleArn: nil)
-            let target = try await versions.resolve(version.versionArn)
+            let target = try versions.resolve(version.versionArn)
             let started = try await engine.startExecution(
                 stateMachineArn: target.stateMachineArn,
                 revisionId: target.revisionId,
@@ -60,7 +60,7 @@ private func pass(_ result: String) -> String {
                 routing: [.init(versionArn: one.versionArn, weight: 0), .init(versionArn: two.versionArn, weight: 100)]
             )
             for _ in 0..<20 {
-                let target = try await versions.resolve(alias.aliasArn)
+                let target = try versions.resolve(alias.aliasArn)
                 #expect(target.versionArn == two.versionArn)
                 #expect(target.aliasArn == alias.aliasArn)
             }
