@@ -304,3 +304,24 @@ def test_enrich_of_a_delivery_whose_file_is_missing_is_file_not_found(tmp_path):
 def test_enrich_refuses_asset_ids_that_could_escape_the_media_root(clip):
     event = {"detail": {"partner": "acme", "assets": [{"id": "../etc", "uri": clip}]}}
     expect_error(run_handler("enrich", event), "Media.InvalidInput")
+
+
+def test_review_inbox_files_the_request_with_the_token_and_the_preview(tmp_path):
+    work_dir = tmp_path / "work" / "clip-001"
+    event = {"id": "e-1", "detail-type": "ASSET_FLAGGED_FOR_REVIEW", "detail": {
+        "TaskToken": "t0k3n", "ExecutionArn": "arn:aws:states:us-east-1:123456789012:execution:ingest-and-publish:clip-001",
+        "asset_id": "clip-001", "work_dir": str(work_dir), "thumbnails": ["/a/thumb-01.jpg"], "contact_sheet": "/a/sheet.jpg"}}
+    first = run_handler("review-inbox", event, key="e-1")
+    again = run_handler("review-inbox", event, key="e-1")
+    assert (first.returncode, again.returncode) == (0, 0), first
+    assert first.json == again.json == {"request": str(work_dir / "review-request.json"), "asset_id": "clip-001"}
+    request = json.loads((work_dir / "review-request.json").read_text())
+    assert (request["task_token"], request["thumbnails"], request["event_id"]) == ("t0k3n", ["/a/thumb-01.jpg"], "e-1")
+    assert request["approve"] == "stepline approve t0k3n"
+    assert [name for name in os.listdir(work_dir)] == ["review-request.json"]
+
+
+@pytest.mark.parametrize("detail", [{}, {"TaskToken": "t"}, {"TaskToken": "t", "work_dir": "relative/dir"}])
+def test_review_inbox_refuses_an_event_without_token_or_absolute_work_dir(detail):
+    result = run_handler("review-inbox", {"detail": detail})
+    assert (result.returncode, result.json["error"]) == (1, "Media.InvalidInput"), result
