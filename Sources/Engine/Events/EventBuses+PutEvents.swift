@@ -80,14 +80,16 @@ extension EventBuses {
     /// writer's transaction), nothing is written and the earlier event id is
     /// returned; otherwise `nil`.
     func commit(_ accepted: Acceptance, at time: Int64, idempotencyKey: String? = nil) async throws -> String? {
-        let (records, deliveries) = (accepted.records, accepted.deliveries)
+        // Serialized here, not in the writer's transaction: the writer is the one thread every commit waits on.
+        let records = accepted.records.map { Self.record($0.0, $0.1, time: time) }
+        let deliveries = accepted.deliveries
         let queueDeliveries = deliveries.filter(\.isQueueDelivery)
         let database = db(.idempotency)
         let (earlier, delivered): (String?, [String]) = try await transact(about: "event bus") { append in
             if let key = idempotencyKey, let bytes = try append.transaction.value(forKey: EventKeys.text(key), in: database) {
                 return (try JSONParser.parse(bytes: bytes).stringValue, [])
             }
-            for (kind, payload) in records { try append.append(Self.record(kind, payload, time: time)) }
+            for record in records { try append.append(record) }
             return (nil, try queueDeliveries.filter { try self.deliverToQueue($0, in: append, time: time) == nil }.map(\.deliveryId))
         }
         if let earlier { return earlier }

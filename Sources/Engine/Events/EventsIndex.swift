@@ -38,6 +38,13 @@ public struct EventsIndex: LogIndex {
         func db(_ which: DB) -> Database { databases[which.rawValue] }
         let kind = entry.header.kind
         guard EventsRecordKind.range.contains(kind) else { return }
+        // Most accepted events cause no delivery and carry no idempotency key: nothing to
+        // index, and finding that out by bytes is much cheaper than parsing the event.
+        if kind == EventsRecordKind.eventAccepted, !Self.contains(entry.payload, Self.deliveryIdMarker),
+            !Self.contains(entry.payload, Self.idempotencyKeyMarker)
+        {
+            return
+        }
         let sequence = Int(entry.sequence.rawValue)
         let fields = try RecordFields(bytes: entry.payload, what: "events record at \(entry.sequence)")
         switch kind {
@@ -150,6 +157,25 @@ public struct EventsIndex: LogIndex {
         default:
             break
         }
+    }
+
+    static let deliveryIdMarker = Array(#""deliveryId""#.utf8)
+    static let idempotencyKeyMarker = Array(#""idempotencyKey""#.utf8)
+
+    /// Whether `needle` occurs in `haystack` (a false positive only costs a parse).
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, haystack.count >= needle.count else { return false }
+        var index = 0
+        let last = haystack.count - needle.count
+        while index <= last {
+            if haystack[index] == first {
+                var matched = 1
+                while matched < needle.count, haystack[index + matched] == needle[matched] { matched += 1 }
+                if matched == needle.count { return true }
+            }
+            index += 1
+        }
+        return false
     }
 
     private func delivery(_ key: [UInt8], in database: Database, _ transaction: WriteTransaction) throws -> EventDelivery? {
