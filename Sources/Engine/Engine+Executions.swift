@@ -130,6 +130,7 @@ extension Engine {
             entropy: UInt64.random(in: 0...UInt64.max, using: &random),
             kind
         )
+        state.resourceUnavailable = resourceCheck
         do { return try state.handle(command) } catch {
             throw EngineError(
                 error.reason == .notRunning ? .executionDoesNotExist : .taskDoesNotExist,
@@ -247,7 +248,7 @@ extension Engine {
         }
         if state.isFinished {
             open[arn] = nil
-            for waiter in completionWaiters.removeValue(forKey: arn) ?? [] { waiter.resume(returning: row) }
+            completionWaiters.finish(arn, with: row)
         } else {
             open[arn] = OpenExecution(state: state, row: row, tokens: prepared.taskTokens)
         }
@@ -302,9 +303,13 @@ extension Engine {
 
     /// Waits until the execution finishes and returns it (for `StartSyncExecution`,
     /// `states:startExecution.sync` and tests).
+    /// - Throws: ``EngineError`` `ExecutionDoesNotExist`; `CancellationError` when
+    ///   the caller is cancelled first (graceful shutdown), so no wait outlives it.
     public func awaitCompletion(executionArn arn: String) async throws -> ExecutionDescription {
         if open[arn] == nil { return try describeExecution(arn: arn) }
-        return await withCheckedContinuation { completionWaiters[arn, default: []].append($0) }
+        let waiter = completionWaiters.register(for: arn)
+        guard let row = await completionWaiters.wait(waiter, for: arn) else { throw CancellationError() }
+        return row
     }
 
     /// Executions of a state machine, newest first, optionally only those with `status`.

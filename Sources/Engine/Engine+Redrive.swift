@@ -125,6 +125,7 @@ extension Engine {
         row.redriveCount += 1
         row.redriveDate = time
         let events: [HistoryEvent]
+        state.resourceUnavailable = resourceCheck
         do {
             events = try state.redrive(
                 ExecutionState.Redrive(

@@ -67,6 +67,7 @@ extension Engine: Service {
             guard let execution = open[arn] else { return }
             var state = execution.state
             let time = now()
+            state.resourceUnavailable = resourceCheck
             do {
                 let events = try state.handleTaskTimeout(
                     taskId: location.taskId,
@@ -183,6 +184,11 @@ extension Engine: Service {
                     "StartDate": .string(Timestamp(millisecondsSinceEpoch: started.startDate).iso8601),
                 ])
             )
+            return
+        }
+        // A parent stopped before its child started did not see the child: stop it now.
+        if await open[arn]?.state.openTasks[task.taskId] == nil {
+            _ = try? await stopExecution(arn: started.executionArn, cause: "The parent execution \(arn) was stopped.")
             return
         }
         guard let child = try? await awaitCompletion(executionArn: started.executionArn) else { return }

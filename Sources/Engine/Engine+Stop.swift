@@ -28,8 +28,8 @@ extension Engine {
             for child in syncChildren(of: next.arn, next.execution) {
                 await acquire(child)
                 locked.append(child)
-                // The child may have finished while this waited for its lock.
-                guard let execution = open[child] else { continue }
+                // The child may have finished while this waited for its lock, or be another's.
+                guard let execution = open[child], execution.row.parentExecutionArn == next.arn else { continue }
                 pending.append((child, execution, next.error, "The parent execution \(next.arn) was stopped."))
             }
         }
@@ -46,20 +46,22 @@ extension Engine {
         return prepared.first!.row
     }
 
-    /// The running children `arn` waits for: those its open `states:startExecution.sync`
-    /// (or `.sync:2`) tasks started, found by the name each task gives its child.
+    /// The children `arn` waits for: those its open `states:startExecution.sync`
+    /// (or `.sync:2`) tasks start, by the ARN each task gives its child. A child
+    /// may still be starting; the caller takes its lock, which waits for that.
     func syncChildren(of arn: String, _ execution: OpenExecution) -> [String] {
-        var names: Set<String> = []
+        var children: Set<String> = []
         for task in execution.state.openTasks.values
         where TaskHandlerMap.baseResource(task.resource) == "arn:aws:states:::states:startExecution"
             && (task.resource.hasSuffix(".sync") || task.resource.hasSuffix(".sync:2"))
         {
+            // arn:aws:states:REGION:ACCOUNT:stateMachine:NAME[:VERSION or ALIAS]
+            let parts = (task.parameters["StateMachineArn"]?.stringValue ?? "").split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count >= 7 else { continue }
             let key = Self.idempotencyKey(arn, task, redriveCount: execution.row.redriveCount)
-            names.insert(task.parameters["Name"]?.stringValue ?? Self.childName(key))
+            let name = task.parameters["Name"]?.stringValue ?? Self.childName(key)
+            children.insert(executionArn(machineName: String(parts[6]), name: name))
         }
-        guard !names.isEmpty else { return [] }
-        return open.compactMap { child, candidate in
-            candidate.row.parentExecutionArn == arn && names.contains(candidate.row.name) ? child : nil
-        }.sorted()
+        return children.sorted()
     }
 }

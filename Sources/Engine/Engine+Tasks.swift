@@ -130,6 +130,7 @@ extension Engine {
         guard try storedActivity(arn) != nil else { return }
         try await append(EngineRecordKind.activityDeleted, ["activityArn": .string(arn)], stream: 0, at: now(), about: arn)
         activityQueues[arn] = nil
+        pollers.wakeAll(of: arn)
     }
 
     /// The activity, or `ActivityDoesNotExist`.
@@ -178,13 +179,48 @@ extension Engine {
                     idempotencyKey: Self.idempotencyKey(location.executionArn, scheduled, redriveCount: open.row.redriveCount)
                 )
             }
-            if ContinuousClock.now >= deadline || Task.isCancelled { return nil }
-            try? await Task.sleep(for: .milliseconds(20))
+            if ContinuousClock.now >= deadline || Task.isCancelled || (try? storedActivity(activityArn)) == nil {
+                return nil
+            }
+            await waitForActivityTask(activityArn, until: deadline)
         }
     }
 
+    /// Waits until a task of `activityArn` is enqueued, the deadline passes, or
+    /// the caller is cancelled (graceful shutdown), whichever comes first.
+    private func waitForActivityTask(_ activityArn: String, until deadline: ContinuousClock.Instant) async {
+        let id = pollers.register(on: activityArn)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.park(id, on: activityArn) }
+            group.addTask { try? await Task.sleep(until: deadline, clock: .continuous) }
+            await group.next()
+            group.cancelAll()
+            wakePoll(id, of: activityArn)
+        }
+    }
+
+    private func park(_ id: Int, on activityArn: String) async {
+        await withCheckedContinuation { pollers.park(id, on: activityArn, $0) }
+    }
+
+    private func wakePoll(_ id: Int, of activityArn: String) {
+        pollers.wake(id, of: activityArn)
+    }
+
     func enqueueActivity(_ resource: String, _ task: ActivityTask) {
-        activityQueues[TaskHandlerMap.baseResource(resource), default: []].append(task)
+        let activityArn = TaskHandlerMap.baseResource(resource)
+        activityQueues[activityArn, default: []].append(task)
+        pollers.wakeFirst(of: activityArn)
+    }
+
+    /// The core's check of Task resources: an activity that does not exist (any
+    /// more) fails its Task state with `States.Runtime`, as in AWS.
+    nonisolated var resourceCheck: @Sendable (String) -> String? {
+        { [self] resource in
+            guard Self.isActivity(resource) else { return nil }
+            let activityArn = TaskHandlerMap.baseResource(resource)
+            return (try? storedActivity(activityArn)) == nil ? "The activity \(activityArn) does not exist." : nil
+        }
     }
 
     /// `<execution ARN>/<state-entered event id>/<attempt>`, plus `/redrive-<n>`

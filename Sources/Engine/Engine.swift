@@ -81,7 +81,8 @@ public actor Engine {
     var heartbeatDeadlines: [String: Int64] = [:]
     var timers = Heap<TimerEntry>()
     var activityQueues: [String: [ActivityTask]] = [:]
-    var completionWaiters: [String: [CheckedContinuation<ExecutionDescription, Never>]] = [:]
+    var pollers = ActivityPollers()
+    let completionWaiters = CompletionWaiters()
     var busy: Set<String> = []
     var lockWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
     var definitions: [String: StateMachineDefinition] = [:]

@@ -207,4 +207,49 @@ struct TaskTokenTests {
             #expect(try await engine.awaitCompletion(executionArn: arn).output == 1)
         }
     }
+
+    @Test("a worker already waiting in GetActivityTask is handed the task when it is scheduled")
+    func waitingPollerGetsTheTask() async throws {
+        let directory = TemporaryDirectory()
+        try await withEngine(directory.path, clock: ManualClock()) { engine in
+            let activity = try await engine.createActivity(name: "worker")
+            let machine = try await engine.createStateMachine(name: "m", definition: activityMachine(activity.activityArn))
+            async let polled = engine.getActivityTask(activityArn: activity.activityArn, workerName: "early", timeout: .seconds(60))
+            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn, input: #"{"n": 1}"#)
+            let task = try #require(try await polled)
+            #expect(try JSONParser.parse(task.input) == ["n": 1])
+            try await engine.sendTaskSuccess(token: task.taskToken, output: "2")
+            #expect(try await engine.awaitCompletion(executionArn: started.executionArn).output == 2)
+        }
+    }
+
+    @Test("GetActivityTask answers no task once its long poll ends, and at once when the activity is deleted")
+    func pollEndsEmpty() async throws {
+        let directory = TemporaryDirectory()
+        try await withEngine(directory.path, clock: ManualClock()) { engine in
+            let activity = try await engine.createActivity(name: "idle")
+            #expect(try await engine.getActivityTask(activityArn: activity.activityArn, timeout: .milliseconds(20)) == nil)
+            async let polled = engine.getActivityTask(activityArn: activity.activityArn, timeout: .seconds(600))
+            try await Task.sleep(for: .milliseconds(20))
+            try await engine.deleteActivity(arn: activity.activityArn)
+            #expect(try await polled == nil)
+        }
+    }
+
+    @Test("a Task of an activity that was deleted fails with States.Runtime before it is scheduled")
+    func deletedActivityFailsTheTask() async throws {
+        let directory = TemporaryDirectory()
+        try await withEngine(directory.path, clock: ManualClock()) { engine in
+            let activity = try await engine.createActivity(name: "gone")
+            try await engine.deleteActivity(arn: activity.activityArn)
+            let machine = try await engine.createStateMachine(name: "m", definition: activityMachine(activity.activityArn))
+            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn)
+            let done = try await engine.awaitCompletion(executionArn: started.executionArn)
+            #expect(done.status == .failed)
+            #expect(done.error == StatesError.Name.runtime)
+            #expect(done.cause?.hasSuffix("The activity \(activity.activityArn) does not exist.") == true)
+            let types = try engine.history(executionArn: started.executionArn).events.map(\.type)
+            #expect(types == ["ExecutionStarted", "TaskStateEntered", "ExecutionFailed"])
+        }
+    }
 }

@@ -472,6 +472,7 @@ extension ExecutionState {
             return nil
 
         case .task(let task):
+            if let reason = resourceUnavailable?(task.resource) { throw .runtime(reason) }
             // Callback tasks get a token now, drawn from the command's entropy and
             // recorded in TaskScheduled, so `$$.Task.Token` can be passed on.
             var token: String?
