@@ -42,6 +42,9 @@ struct ActivityPollers {
         for poll in waiting.removeValue(forKey: activityArn) ?? [] { poll.continuation?.resume() }
     }
 
+    /// How many polls of `activityArn` wait (for tests that must know a worker is waiting).
+    func count(of activityArn: String) -> Int { waiting[activityArn]?.count ?? 0 }
+
     /// Wakes poll `id` (its deadline passed or it was cancelled), if it still waits.
     mutating func wake(_ id: Int, of activityArn: String) {
         guard var polls = waiting[activityArn], let index = polls.firstIndex(where: { $0.id == id }) else { return }

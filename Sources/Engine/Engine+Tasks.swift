@@ -199,6 +199,9 @@ extension Engine {
         }
     }
 
+    /// How many workers wait in `getActivityTask` for `activityArn`.
+    func waitingPolls(of activityArn: String) -> Int { pollers.count(of: activityArn) }
+
     private func park(_ id: Int, on activityArn: String) async {
         await withCheckedContinuation { pollers.park(id, on: activityArn, $0) }
     }

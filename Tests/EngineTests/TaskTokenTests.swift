@@ -1,4 +1,4 @@
-import Engine
+@testable import Engine
 import EventLog
 import JSON
 import StatesLanguage
@@ -230,7 +230,7 @@ struct TaskTokenTests {
             let activity = try await engine.createActivity(name: "idle")
             #expect(try await engine.getActivityTask(activityArn: activity.activityArn, timeout: .milliseconds(20)) == nil)
             async let polled = engine.getActivityTask(activityArn: activity.activityArn, timeout: .seconds(600))
-            try await Task.sleep(for: .milliseconds(20))
+            #expect(try await eventually { await engine.waitingPolls(of: activity.activityArn) == 1 })
             try await engine.deleteActivity(arn: activity.activityArn)
             #expect(try await polled == nil)
         }
