@@ -75,6 +75,9 @@ struct Run: AsyncParsableCommand {
         do { map = try handlerMap() } catch let failure as CommandFailure {
             throw failure.exit()
         }
+        // A handler that exits without reading its input would otherwise kill this process
+        // with SIGPIPE when the task input is written to it (the server ignores it too).
+        signal(SIGPIPE, SIG_IGN)
         var runner = EmbeddedRunner(definition: definition)
         runner.executionName = name
         runner.stateMachineName = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent

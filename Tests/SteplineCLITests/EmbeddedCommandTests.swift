@@ -139,7 +139,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let file = try write(Self.echoTask, named: "echo.asl.json", in: directory)
-        let map = try write(#"handlers: {"arn:aws:lambda:*:*:function:echo": {command: [/bin/false]}}"#, named: "failing.yaml", in: directory)
+        let map = try write(#"handlers: {"arn:aws:lambda:*:*:function:echo": {command: [/bin/sh, -c, "cat > /dev/null; exit 1"]}}"#, named: "failing.yaml", in: directory)
         let result = try SteplineBinary.run(["run", file, "--handlers", map, "--input", #"{"x": 1}"#])
         #expect(result.status == 1)
         #expect(result.output.contains("FAILED after 60.000s of virtual time"))
@@ -153,5 +153,25 @@ import Testing
         let result = try SteplineBinary.run(["run", file, "--handlers", directory.path + "/missing.yaml"])
         #expect(result.status == 2)
         #expect(result.error.contains("missing.yaml"))
+    }
+
+    @Test func validateAndRunAcceptAYAMLDefinition() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let yaml = """
+            StartAt: Greet
+            States:
+              Greet:
+                Type: Pass
+                Parameters:
+                  greeting.$: States.Format('hello {}', $.who)
+                End: true
+            """
+        let file = try write(yaml, named: "greet.asl.yaml", in: directory)
+        #expect(try SteplineBinary.run(["validate", file]).status == 0)
+        let report = try json(try SteplineBinary.run(["run", file, "--input", #"{"who": "yaml"}"#, "--json"]).output)
+        #expect((report["output"] as? [String: Any])?["greeting"] as? String == "hello yaml")
+        let broken = try write("StartAt: [unclosed", named: "broken.yml", in: directory)
+        #expect(try SteplineBinary.run(["validate", broken]).status == 2)
     }
 }
