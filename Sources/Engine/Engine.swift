@@ -151,9 +151,10 @@ public actor Engine {
         QueueRecordKind.register(in: &logConfiguration.kinds!)
         VersionsRecordKind.register(in: &logConfiguration.kinds!)
         TopicRecordKind.register(in: &logConfiguration.kinds!)
+        EventArchiveRecordKind.register(in: &logConfiguration.kinds!)
         let log = try EventLog(
             directory: directory,
-            indexes: [EngineIndex(), QueueIndex(), EventsIndex(), VersionsIndex(), TopicIndex()],
+            indexes: [EngineIndex(), QueueIndex(), EventsIndex(), VersionsIndex(), TopicIndex(), EventArchiveIndex()],
             configuration: logConfiguration
         )
         let engine = try Engine(log: log, configuration: configuration)

@@ -98,7 +98,7 @@ struct Serve: AsyncParsableCommand {
                 handlers: handlers + [
                     EventBridgeOperations.table(buses: buses), EventDeliveryOperations.table(buses: buses), SNSHandler(topics: topics),
                 ],
-                services: [EngineService(engine: engine), buses, queues, topics],
+                services: [EngineService(engine: engine), buses, EventBusClock(buses: buses), queues, topics],
                 console: ConsoleConfiguration(engine: engine, buses: buses, dataDirectory: dataDir),
                 webhooks: webhooks
             ) { host, port in

@@ -26,7 +26,9 @@ struct Verify: AsyncParsableCommand {
             throw ExitCode(1)
         }
         // The Engine's views are registered so verify rebuilds and checks them too.
-        let log = try EventLog(directory: options.dataDirectory, indexes: [EngineIndex(), QueueIndex(), EventsIndex(), VersionsIndex(), TopicIndex()])
+        let log = try EventLog(
+            directory: options.dataDirectory,
+            indexes: [EngineIndex(), QueueIndex(), EventsIndex(), VersionsIndex(), TopicIndex(), EventArchiveIndex()])
         let report: VerifyReport
         do {
             report = try log.verify { progress in

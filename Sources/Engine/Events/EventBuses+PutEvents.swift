@@ -143,20 +143,23 @@ extension EventBuses {
     /// Matches `event` against `bus`'s enabled rules and adds its record and its
     /// deliveries. A target that is another bus is not a delivery: the event is
     /// accepted on that bus in the same transaction (exactly once), up to
-    /// ``maximumHops`` buses deep.
+    /// ``maximumHops`` buses deep. `ruleNames`, when given, replaces the
+    /// matching rules of `bus` (a schedule fires its own rule; a replay may
+    /// narrow its rules).
     func route(
         _ event: JSONValue,
         on bus: String,
         at time: Int64,
         hops: Int,
         records: inout [(RecordKind, JSONValue)],
-        deliveries: inout [EventDelivery]
+        deliveries: inout [EventDelivery],
+        ruleNames: [String]? = nil
     ) {
         guard let routes = routes[bus] else { return }
         let eventId = event["id"]?.stringValue ?? ""
         var own: [EventDelivery] = []
         var forwards: [String] = []
-        for ruleName in routes.matcher.matches(event).sorted() {
+        for ruleName in ruleNames ?? routes.matcher.matches(event).sorted() {
             guard let rule = routes.rules[ruleName], rule.enabled else { continue }
             let context = TargetInputContext(ruleName: ruleName, ruleArn: rule.arn, ingestionTime: Self.isoTime(time))
             for target in rule.targets.values.sorted(by: { $0.id < $1.id }) {
@@ -228,16 +231,8 @@ extension EventBuses {
         let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let date = CivilDate(daysSinceEpoch: days)
+        let (year, month, day) = (Int64(date.year), Int64(date.month), Int64(date.day))
         func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
         return "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))Z"
     }

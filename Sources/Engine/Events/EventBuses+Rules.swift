@@ -46,24 +46,13 @@ extension EventBuses {
     /// when it is replaced.
     /// - Throws: ``EngineError`` `ResourceNotFoundException` (bus),
     ///   `InvalidEventPatternException` with AWS's message, `ValidationException`
-    ///   (neither pattern nor schedule; schedules, which are not supported yet).
+    ///   (neither pattern nor schedule; a schedule not on the default bus or not
+    ///   valid, with the reason).
     public func putRule(_ definition: RuleDefinition) async throws -> String {
         let bus = busName(definition.eventBusName)
         try Self.validateName(definition.name, member: "name")
         _ = try requireBus(bus)
-        if definition.scheduleExpression != nil {
-            throw EngineError(
-                .validation,
-                "ScheduleExpression is not supported yet by Stepline; use an EventPattern (scheduled rules are planned)."
-            )
-        }
-        guard let patternText = definition.eventPattern else {
-            throw EngineError(.validation, "Parameter(s) EventPattern or ScheduleExpression must be specified.")
-        }
-        let pattern: EventPattern
-        do { pattern = try EventPattern(parsing: patternText) } catch {
-            throw EngineError(EngineError.Code(rawValue: error.code.rawValue), error.message)
-        }
+        let (patternText, pattern) = try Self.patternOrSchedule(definition, bus: bus)
         let state = definition.state ?? "ENABLED"
         guard ["ENABLED", "DISABLED"].contains(state) else {
             throw EngineError(
@@ -74,8 +63,10 @@ extension EventBuses {
         let arn = ruleArn(bus: bus, name: definition.name)
         var rule: JSONObject = [
             "Name": .string(definition.name), "Arn": .string(arn), "EventBusName": .string(bus),
-            "EventPattern": .string(patternText), "State": .string(state),
+            "State": .string(state),
         ]
+        if let patternText { rule["EventPattern"] = .string(patternText) }
+        if let schedule = definition.scheduleExpression { rule["ScheduleExpression"] = .string(schedule) }
         if let description = definition.description { rule["Description"] = .string(description) }
         if let role = definition.roleArn { rule["RoleArn"] = .string(role) }
         try await append([(EventsRecordKind.rulePut, ["rule": .object(rule)])], about: arn)

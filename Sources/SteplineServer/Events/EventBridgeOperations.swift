@@ -130,6 +130,7 @@ public enum EventBridgeOperations {
             return ["Result": .bool(try await call { try buses.testEventPattern(event: event, pattern: pattern) })]
         }
         registerConnections(in: &table, buses: buses, tokens: tokens)
+        registerArchives(in: &table, buses: buses, tokens: tokens)
         return table
     }
 

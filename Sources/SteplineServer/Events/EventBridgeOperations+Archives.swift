@@ -1,0 +1,93 @@
+import Engine
+import JSON
+
+extension EventBridgeOperations {
+    /// Registers the archive and replay operations (`CreateArchive` … `CancelReplay`).
+    static func registerArchives(in table: inout AWSOperationTable, buses: EventBuses, tokens: PaginationTokenCodec) {
+        table.register("CreateArchive") { input, _ async throws(AWSError) in
+            let definition = ArchiveDefinition(
+                name: try input.requiredString("ArchiveName", length: 1...48),
+                eventSourceArn: try input.requiredString("EventSourceArn", length: 1...1600),
+                description: try input.string("Description", length: 0...512),
+                eventPattern: try input.string("EventPattern", length: 0...4096),
+                retentionDays: try input.integer("RetentionDays", range: 0...Int(Int32.max)))
+            return stateShape(times(try await call { try await buses.createArchive(definition) }), arn: "ArchiveArn")
+        }
+        table.register("UpdateArchive") { input, _ async throws(AWSError) in
+            let definition = ArchiveDefinition(
+                name: try input.requiredString("ArchiveName", length: 1...48),
+                description: try input.string("Description", length: 0...512),
+                eventPattern: try input.string("EventPattern", length: 0...4096),
+                retentionDays: try input.integer("RetentionDays", range: 0...Int(Int32.max)))
+            return stateShape(times(try await call { try await buses.updateArchive(definition) }), arn: "ArchiveArn")
+        }
+        table.register("DescribeArchive") { input, _ async throws(AWSError) in
+            let name = try input.requiredString("ArchiveName", length: 1...48)
+            return times(try await call { try buses.describeArchive(name: name) })
+        }
+        table.register("DeleteArchive") { input, _ async throws(AWSError) in
+            let name = try input.requiredString("ArchiveName", length: 1...48)
+            try await call { try await buses.deleteArchive(name: name) }
+            return [:]
+        }
+        table.register("ListArchives") { input, _ async throws(AWSError) in
+            let prefix = try input.string("NamePrefix", length: 1...48)
+            let source = try input.string("EventSourceArn", length: 1...1600)
+            let state = try input.string("State")
+            let page = try limitPage(input, tokens, scope: "ListArchives \(prefix ?? "") \(source ?? "") \(state ?? "")")
+            let all = try await call { try buses.listArchives(namePrefix: prefix, eventSourceArn: source, state: state) }
+            return paged(all.map(times), key: "Archives", by: "ArchiveName", page)
+        }
+        table.register("StartReplay") { input, _ async throws(AWSError) in
+            let destination = try input.requiredStructure("Destination")
+            let definition = ReplayDefinition(
+                name: try input.requiredString("ReplayName", length: 1...64),
+                description: try input.string("Description", length: 0...512),
+                eventSourceArn: try input.requiredString("EventSourceArn", length: 1...1600),
+                eventStartTime: try requiredTime(input, "EventStartTime"),
+                eventEndTime: try requiredTime(input, "EventEndTime"),
+                destinationArn: try destination.requiredString("Arn", length: 1...1600),
+                filterArns: (try destination.list("FilterArns") ?? []).compactMap(\.stringValue))
+            let replay = times(try await call { try await buses.startReplay(definition) })
+            return ["ReplayArn": replay["ReplayArn"] ?? .null, "State": replay["State"] ?? .null, "ReplayStartTime": replay["ReplayStartTime"] ?? .null]
+        }
+        table.register("DescribeReplay") { input, _ async throws(AWSError) in
+            let name = try input.requiredString("ReplayName", length: 1...64)
+            return times(try await call { try buses.describeReplay(name: name) })
+        }
+        table.register("ListReplays") { input, _ async throws(AWSError) in
+            let prefix = try input.string("NamePrefix", length: 1...64)
+            let state = try input.string("State")
+            let source = try input.string("EventSourceArn", length: 1...1600)
+            let page = try limitPage(input, tokens, scope: "ListReplays \(prefix ?? "") \(state ?? "") \(source ?? "")")
+            let all = try await call { try buses.listReplays(namePrefix: prefix, state: state, eventSourceArn: source) }
+            return paged(all.map(times), key: "Replays", by: "ReplayName", page)
+        }
+        table.register("CancelReplay") { input, _ async throws(AWSError) in
+            let name = try input.requiredString("ReplayName", length: 1...64)
+            let replay = try await call { try await buses.cancelReplay(name: name) }
+            return ["ReplayArn": replay["ReplayArn"] ?? .null, "State": replay["State"] ?? .null]
+        }
+    }
+
+    static func requiredTime(_ input: AWSInput, _ member: String) throws(AWSError) -> Int64 {
+        guard let time = try input.timestamp(member) else {
+            throw AWSError.validation(member: member, constraint: "Member must not be null", value: "null")
+        }
+        return time.millisecondsSinceEpoch
+    }
+
+    /// An archive or replay with its times (stored in milliseconds) in epoch seconds, as the API sends timestamps.
+    static func times(_ value: JSONValue) -> JSONValue {
+        guard case .object(var object) = value else { return value }
+        for key in ["CreationTime", "EventStartTime", "EventEndTime", "EventLastReplayedTime", "ReplayStartTime", "ReplayEndTime"] {
+            if let milliseconds = object[key]?.integerValue { object[key] = .double(Double(milliseconds) / 1000) }
+        }
+        return .object(object)
+    }
+
+    /// `CreateArchive` and `UpdateArchive`'s answer: the ARN, state and creation time.
+    static func stateShape(_ value: JSONValue, arn: String) -> JSONValue {
+        ["ArchiveArn": value[arn] ?? .null, "State": value["State"] ?? .null, "CreationTime": value["CreationTime"] ?? .null]
+    }
+}
