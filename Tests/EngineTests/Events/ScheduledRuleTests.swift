@@ -60,7 +60,7 @@ func deliveredInputs(_ engine: Engine, _ buses: EventBuses, _ machine: String) a
             #expect(try await buses.fireDueSchedules() == 0)
             clock.advance(milliseconds: 3_600_000)
             #expect(try await buses.fireDueSchedules() == 1)
-            let times = try await deliveredInputs(engine, buses, machine).map { $0["time"] }
+            let times = try await deliveredInputs(engine, buses, machine).compactMap { $0["time"]?.stringValue }.sorted()
             #expect(times == ["2023-11-15T01:13:20Z", "2023-11-15T06:13:20Z", "2023-11-15T07:13:20Z"])
             #expect(try engine.log.verify().isClean)
         }
