@@ -275,7 +275,9 @@ extension Engine {
     /// answer comes with the token. A task that is no longer pending was answered.
     /// Returns `false` when the task has no recorded outcome (a log older than integrations).
     nonisolated func deliverIntegrationOutcome(_ arn: String, _ task: ScheduledTask) async -> Bool {
-        guard let pending = try? pendingTasks(of: arn).first(where: { $0.task.taskId == task.taskId }) else { return true }
+        guard let bytes = try? readValue(Keys.task(arn, task.taskId), in: .pendingTasks),
+            let pending = try? ExecutionStep.OpenTask(recordJSON: try JSONParser.parse(bytes: bytes))
+        else { return true }
         guard let recorded = pending.outcome, let outcome = TaskOutcome(recordJSON: recorded) else { return false }
         if case .succeeded = outcome, task.resource.hasSuffix(".waitForTaskToken") { return true }
         await deliver(arn, task.taskId, outcome)
