@@ -128,6 +128,7 @@ extension Engine {
         let command = ExecutionCommand(
             now: Timestamp(millisecondsSinceEpoch: time),
             entropy: UInt64.random(in: 0...UInt64.max, using: &random),
+            tokenSecret: tokenSecret(),
             kind
         )
         state.resourceUnavailable = resourceCheck

@@ -132,7 +132,8 @@ extension Engine {
                     redriveCount: row.redriveCount,
                     reenter: point.reenter,
                     now: Timestamp(millisecondsSinceEpoch: time),
-                    entropy: UInt64.random(in: 0...UInt64.max, using: &random)
+                    entropy: UInt64.random(in: 0...UInt64.max, using: &random),
+                    tokenSecret: tokenSecret()
                 )
             )
         } catch {

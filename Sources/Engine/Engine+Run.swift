@@ -73,7 +73,8 @@ extension Engine: Service {
                     taskId: location.taskId,
                     error: StatesError.Name.heartbeatTimeout,
                     now: Timestamp(millisecondsSinceEpoch: time),
-                    entropy: UInt64.random(in: 0...UInt64.max, using: &random)
+                    entropy: UInt64.random(in: 0...UInt64.max, using: &random),
+                    tokenSecret: tokenSecret()
                 )
                 _ = try await commit(arn, before: execution, state: state, row: execution.row, events: events, at: time)
             } catch {

@@ -26,6 +26,15 @@ extension Engine {
         resource.hasPrefix("arn:aws:states:") && resource.contains(":activity:")
     }
 
+    /// 256 bits from the system CSPRNG (`SystemRandomNumberGenerator`: getrandom on
+    /// Linux) for the core to derive the decision's task tokens from.
+    func tokenSecret() -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        for _ in 0..<4 { bytes += Keys.bigEndian(UInt64.random(in: 0...UInt64.max, using: &random)) }
+        return bytes
+    }
+
     /// An unguessable task token: the execution's stream (so a stale token can be
     /// told from a forged one) and 24 bytes from the system CSPRNG, base64url.
     func makeToken(stream: UInt64) -> String {

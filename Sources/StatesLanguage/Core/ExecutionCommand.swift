@@ -10,11 +10,18 @@ public struct ExecutionCommand: Sendable {
     public var now: Timestamp
     /// Seeds the randomness the resulting events need.
     public var entropy: UInt64
+    /// Secret bytes (at least 16, from a CSPRNG) that task tokens are derived
+    /// from, so that `$$.Task.Token` cannot be guessed from other tokens or from
+    /// ``entropy``. The tokens are written into `TaskScheduled`, so replay never
+    /// needs the secret. Without one (embedded runs, tests) tokens come from
+    /// ``entropy`` and are reproducible, not secret.
+    public var tokenSecret: [UInt8]?
     public var kind: Kind
 
-    public init(now: Timestamp, entropy: UInt64, _ kind: Kind) {
+    public init(now: Timestamp, entropy: UInt64, tokenSecret: [UInt8]? = nil, _ kind: Kind) {
         self.now = now
         self.entropy = entropy
+        self.tokenSecret = tokenSecret
         self.kind = kind
     }
 

@@ -1,3 +1,4 @@
+internal import Crypto
 import JSON
 
 /// The inputs and output of one `decide`: the command's time and randomness,
@@ -6,6 +7,10 @@ struct Decision {
     let now: Timestamp
     var random: SplitMix64
     var events: [HistoryEvent] = []
+    /// See ``ExecutionCommand/tokenSecret``.
+    var tokenSecret: [UInt8]? = nil
+    /// How many tokens this decision made (each token hashes a distinct counter).
+    var tokensMade: UInt64 = 0
 }
 
 /// Where a frame's run continues from.
@@ -49,7 +54,7 @@ extension ExecutionState {
     /// event, because `decide` itself works by applying the events it emits.
     @discardableResult
     public mutating func handle(_ command: ExecutionCommand) throws(CommandRejection) -> [HistoryEvent] {
-        var decision = Decision(now: command.now, random: SplitMix64(seed: command.entropy))
+        var decision = Decision(now: command.now, random: SplitMix64(seed: command.entropy), tokenSecret: command.tokenSecret)
         decision.events.reserveCapacity(16)
         switch command.kind {
         case .start(let start):
@@ -477,7 +482,7 @@ extension ExecutionState {
             // recorded in TaskScheduled, so `$$.Task.Token` can be passed on.
             var token: String?
             if task.resource.hasSuffix(".waitForTaskToken") || task.resource.contains(":activity:") {
-                token = Self.taskToken(&decision.random)
+                token = Self.taskToken(&decision)
             }
             var scope = scope
             scope.taskToken = token
@@ -678,15 +683,32 @@ extension ExecutionState {
         )
     }
 
-    /// A task token: 128 bits from the command's entropy, as lowercase hex.
-    static func taskToken(_ random: inout SplitMix64) -> String {
+    /// A task token, 32 lowercase hex digits: the first 128 bits of
+    /// SHA-256(secret ‖ counter) when the command carries a secret, so tokens are
+    /// unguessable and unrelated to each other; otherwise from the command's
+    /// entropy (reproducible embedded runs).
+    static func taskToken(_ decision: inout Decision) -> String {
         let digits = Array("0123456789abcdef")
         var text = ""
+        func append(_ bytes: some Sequence<UInt8>) {
+            for byte in bytes {
+                text.append(digits[Int(byte >> 4)])
+                text.append(digits[Int(byte & 0xF)])
+            }
+        }
+        if let secret = decision.tokenSecret {
+            var hasher = SHA256()
+            hasher.update(data: secret)
+            withUnsafeBytes(of: decision.tokensMade.bigEndian) { hasher.update(bufferPointer: $0) }
+            decision.tokensMade += 1
+            append(hasher.finalize().prefix(16))
+            return text
+        }
         for _ in 0..<2 {
-            var word = random.next()
-            for _ in 0..<16 {
-                text.append(digits[Int(word & 0xF)])
-                word >>= 4
+            var word = decision.random.next()
+            for _ in 0..<8 {
+                append([UInt8(truncatingIfNeeded: word)])
+                word >>= 8
             }
         }
         return text

@@ -25,12 +25,15 @@ extension ExecutionState {
         public var reenter: Reentry?
         public var now: Timestamp
         public var entropy: UInt64
+        /// See ``ExecutionCommand/tokenSecret``.
+        public var tokenSecret: [UInt8]?
 
-        public init(redriveCount: Int, reenter: Reentry? = nil, now: Timestamp, entropy: UInt64) {
+        public init(redriveCount: Int, reenter: Reentry? = nil, now: Timestamp, entropy: UInt64, tokenSecret: [UInt8]? = nil) {
             self.redriveCount = redriveCount
             self.reenter = reenter
             self.now = now
             self.entropy = entropy
+            self.tokenSecret = tokenSecret
         }
     }
 
@@ -58,7 +61,7 @@ extension ExecutionState {
         guard status == .running else {
             throw CommandRejection(reason: .notRunning, message: "The execution is \(status.rawValue), not RUNNING.")
         }
-        var decision = Decision(now: redrive.now, random: SplitMix64(seed: redrive.entropy))
+        var decision = Decision(now: redrive.now, random: SplitMix64(seed: redrive.entropy), tokenSecret: redrive.tokenSecret)
         emit(0, .executionRedriven(redriveCount: redrive.redriveCount), &decision)
         if let timeout = definition.timeoutSeconds {
             emit(

@@ -10,7 +10,8 @@ extension ExecutionState {
         taskId: Int,
         error: String,
         now: Timestamp,
-        entropy: UInt64
+        entropy: UInt64,
+        tokenSecret: [UInt8]? = nil
     )
         throws(CommandRejection) -> [HistoryEvent]
     {
@@ -24,7 +25,7 @@ extension ExecutionState {
         guard let task = openTasks[taskId], let frame else {
             throw CommandRejection(reason: .unknownTask, message: "No open task has id \(taskId).")
         }
-        var decision = Decision(now: now, random: SplitMix64(seed: entropy))
+        var decision = Decision(now: now, random: SplitMix64(seed: entropy), tokenSecret: tokenSecret)
         emit(frame, .taskTimedOut(taskId: taskId, resource: task.resource, error: error, cause: nil), &decision)
         runAndPropagate(frame, .fail(StatesError(error)), &decision)
         return decision.events
