@@ -140,10 +140,12 @@ extension Engine {
         }
     }
 
-    /// Decides `kind` for the open execution `arn` and commits the step.
+    /// Decides `kind` for the open execution `arn` and commits the step, with
+    /// `companions` (records about the step, such as who decided a task) in the
+    /// same transaction.
     /// - Throws: ``EngineError`` when the execution is not running or the command does not fit.
     @discardableResult
-    func advance(_ arn: String, _ kind: ExecutionCommand.Kind) async throws -> ExecutionDescription {
+    func advance(_ arn: String, _ kind: ExecutionCommand.Kind, companions: [Record] = []) async throws -> ExecutionDescription {
         await acquire(arn)
         defer { release(arn) }
         guard let execution = open[arn] else {
@@ -152,7 +154,8 @@ extension Engine {
         var state = execution.state
         let time = now()
         let events = try decide(&state, kind, at: time)
-        return try await commit(arn, before: execution, state: state, row: execution.row, events: events, at: time)
+        return try await commit(
+            arn, before: execution, state: state, row: execution.row, events: events, at: time, companions: companions)
     }
 
     /// Writes one step and, once it is committed, keeps the new state and runs the effects.
@@ -165,13 +168,17 @@ extension Engine {
         events: [HistoryEvent],
         at time: Int64,
         started: Bool = false,
-        redriveCut: Int? = nil
+        redriveCut: Int? = nil,
+        companions: [Record] = []
     ) async throws -> ExecutionDescription {
         let prepared = prepareStep(
             arn, before: before, state: state, row: row, events: events, at: time, started: started, redriveCut: redriveCut)
         // Service integrations happen in the step's own transaction (Engine+Integrations).
         let integrated: IntegratedStep
-        do { integrated = try await appendStep(prepared.step, arn: arn, stream: prepared.row.stream, at: time) } catch {
+        do {
+            integrated = try await appendStep(
+                prepared.step, arn: arn, stream: prepared.row.stream, at: time, companions: companions)
+        } catch {
             throw EngineError(.storage, "The log could not commit the step of \(arn): \(error)")
         }
         await finishStep(prepared, integrated)

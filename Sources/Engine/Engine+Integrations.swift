@@ -78,10 +78,16 @@ extension Engine {
     public func connect(queues: QueueService) { integrations.queues = queues }
 
     /// Appends the step record, with the effects of the integration tasks it opens
-    /// in the same transaction, and returns the step with their outcomes.
-    func appendStep(_ step: ExecutionStep, arn: String, stream: UInt64, at time: Int64) async throws -> IntegratedStep {
+    /// and `companions` in the same transaction, and returns the step with their outcomes.
+    func appendStep(
+        _ step: ExecutionStep,
+        arn: String,
+        stream: UInt64,
+        at time: Int64,
+        companions: [Record] = []
+    ) async throws -> IntegratedStep {
         var result = IntegratedStep(step: step)
-        var extra: [Record] = []
+        var extra: [Record] = companions
         var sends: [(index: Int, queueArn: String, message: OutgoingMessage)] = []
         for (index, opened) in step.tasksOpened.enumerated() {
             switch ServiceIntegrations.Kind(resource: opened.task.resource) {

@@ -85,10 +85,11 @@ extension Engine {
         try await answer(token) { .taskFailed(taskId: $0, error: error ?? "", cause: cause ?? "") }
     }
 
-    private func answer(_ token: String, _ command: (Int) -> ExecutionCommand.Kind) async throws {
+    /// Answers the task of `token` with `command`, committing `companions` with the step.
+    func answer(_ token: String, companions: [Record] = [], _ command: (Int) -> ExecutionCommand.Kind) async throws {
         guard let location = tokens[token] else { throw closedTokenError(token) }
         do {
-            try await advance(location.executionArn, command(location.taskId))
+            try await advance(location.executionArn, command(location.taskId), companions: companions)
         } catch let error as EngineError where error.code != .storage {
             throw closedTokenError(token)
         }

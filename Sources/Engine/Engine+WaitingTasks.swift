@@ -187,24 +187,26 @@ extension Engine {
     }
 
     /// Answers a waiting task for a person: the same code as `SendTaskSuccess` and
-    /// `SendTaskFailure`, then a ``EngineRecordKind/taskDecided`` record saying who decided.
-    ///
-    /// The decision record follows the answer's commit, so the log never claims a
-    /// decision that did not take effect; a crash between the two keeps the answer
-    /// and loses only the attribution.
+    /// `SendTaskFailure`, with a ``EngineRecordKind/taskDecided`` record saying who
+    /// decided, committed in the answer's own transaction: the log holds both or neither.
     /// - Throws: ``EngineError`` as ``sendTaskSuccess(token:output:)`` and
     ///   ``sendTaskFailure(token:error:cause:)`` do.
     public func decideTask(token: String, _ decision: TaskDecision) async throws {
         guard let location = tokens[token], let execution = open[location.executionArn],
             let task = execution.state.openTasks[location.taskId]
         else { throw closedTokenError(token) }
+        let command: (Int) -> ExecutionCommand.Kind
         var output: JSONValue?
         switch decision.outcome {
         case .approve(let text):
-            try await sendTaskSuccess(token: token, output: text)
-            output = try? JSONParser.parse(text)
+            let value: JSONValue
+            do { value = try JSONParser.parse(text) } catch {
+                throw EngineError(.invalidOutput, "Invalid Output: '\(error)'")
+            }
+            output = value
+            command = { .taskSucceeded(taskId: $0, output: value) }
         case .reject(let error, let cause):
-            try await sendTaskFailure(token: token, error: error, cause: cause)
+            command = { .taskFailed(taskId: $0, error: error ?? "", cause: cause ?? "") }
         }
         let time = now()
         let record = RecordedTaskDecision(
@@ -214,13 +216,13 @@ extension Engine {
             output: output,
             time: time
         )
-        try await append(
-            EngineRecordKind.taskDecided,
-            record.recordJSON,
-            stream: execution.row.stream,
-            at: time,
-            about: location.executionArn
+        let companion = Record(
+            kind: EngineRecordKind.taskDecided,
+            timestamp: time * 1000,
+            stream: StreamID(execution.row.stream),
+            payload: record.recordJSON.bytes
         )
+        try await answer(token, companions: [companion], command)
     }
 
     /// The decisions people made on an execution's tasks, oldest first.

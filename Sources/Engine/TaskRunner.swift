@@ -71,7 +71,7 @@ struct TaskRunner: Sendable {
                 arguments: Arguments(Array(arguments.dropFirst())),
                 environment: .inherit.updating(environment),
                 workingDirectory: directory.map { FilePath($0) },
-                input: .string(invocation.input.serialized),
+                input: .fileDescriptor(try Self.inputFile(invocation.input), closeAfterSpawningProcess: true),
                 output: .string(limit: 16 << 20),
                 error: .string(limit: 1 << 20)
             )
@@ -91,6 +91,28 @@ struct TaskRunner: Sendable {
             }
         } catch {
             return .failed(error: StatesError.Name.taskFailed, cause: "The handler \(arguments[0]) could not run: \(error)")
+        }
+    }
+
+    /// The handler's standard input: an unlinked temporary file holding `input`.
+    ///
+    /// Not a pipe: a handler that exits without reading its input would make the
+    /// write into a pipe fail with SIGPIPE (killing the whole process: the server,
+    /// or `stepline run`) or, with SIGPIPE ignored, crash swift-subprocess, which
+    /// traps on a descriptor left open by a failed write.
+    static func inputFile(_ input: JSONValue) throws -> SystemPackage.FileDescriptor {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("stepline-input-\(UInt64.random(in: 0...UInt64.max))").path
+        let file = try SystemPackage.FileDescriptor.open(
+            FilePath(path), .readWrite, options: [.create, .exclusiveCreate], permissions: .ownerReadWrite)
+        do {
+            _ = unlink(path)
+            _ = try file.writeAll(input.bytes)
+            _ = try file.seek(offset: 0, from: .start)
+            return file
+        } catch {
+            try? file.close()
+            throw error
         }
     }
 

@@ -41,6 +41,24 @@ struct TaskHandlerTests {
         }
     }
 
+    @Test("a command that exits without reading a large input fails its task instead of killing the process with SIGPIPE")
+    func commandThatIgnoresItsInput() async throws {
+        let directory = TemporaryDirectory()
+        let command: JSONValue = ["command": ["/bin/false"]]
+        let handlers = try TaskHandlerMap.parse(["handlers": .object(JSONObject([(Self.resource, command)]))], baseDirectory: "/")
+        try await withEngine(directory.path + "/data", handlers: handlers) { engine in
+            let definition = """
+                {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "\(Self.resource)", "End": true}}}
+                """
+            let machine = try await engine.createStateMachine(name: "deaf", definition: definition)
+            // Far more than a pipe's buffer, so the write meets the closed pipe.
+            let input = JSONValue.object(["padding": .string(String(repeating: "x", count: 4 << 20))]).serialized
+            let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn, name: "e", input: input)
+            let done = try await engine.awaitCompletion(executionArn: started.executionArn)
+            #expect(done.status == .failed)
+        }
+    }
+
     @Test("a command that exits non-zero fails the task with the error and cause it printed; a retry gets a new attempt key")
     func commandFailureAndRetry() async throws {
         let directory = TemporaryDirectory()
