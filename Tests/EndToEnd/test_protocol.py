@@ -79,7 +79,7 @@ def signed_request(endpoint, target, body, service="states", secret=SECRET_ACCES
     "service, call, target, content_type",
     [
         ("stepfunctions", lambda c: c.list_map_runs(executionArn=EXECUTION), "AWSStepFunctions.ListMapRuns", "application/x-amz-json-1.0"),
-        ("events", lambda c: c.list_archives(), "AWSEvents.ListArchives", "application/x-amz-json-1.1"),
+        ("events", lambda c: c.list_endpoints(), "AWSEvents.ListEndpoints", "application/x-amz-json-1.1"),
         (
             "sqs",
             lambda c: c.list_queue_tags(QueueUrl="http://127.0.0.1:1/123456789012/q"),
