@@ -33,21 +33,26 @@ public struct ServiceIntegrations: Sendable {
     public var buses: EventBuses?
     /// Where `sqs:sendMessage` sends messages.
     public var queues: QueueService?
+    /// Where `sns:publish` publishes (``Engine/connect(topics:)``).
+    public var topics: TopicService?
 
-    public init(buses: EventBuses? = nil, queues: QueueService? = nil) {
+    public init(buses: EventBuses? = nil, queues: QueueService? = nil, topics: TopicService? = nil) {
         self.buses = buses
         self.queues = queues
+        self.topics = topics
     }
 
     /// The integrations Stepline runs itself, by base resource.
     enum Kind {
         case putEvents
         case sendMessage
+        case publish
 
         init?(resource: String) {
             switch TaskHandlerMap.baseResource(resource) {
             case "arn:aws:states:::events:putEvents": self = .putEvents
             case "arn:aws:states:::sqs:sendMessage": self = .sendMessage
+            case "arn:aws:states:::sns:publish": self = .publish
             default: return nil
             }
         }
@@ -89,6 +94,7 @@ extension Engine {
         var result = IntegratedStep(step: step)
         var extra: [Record] = companions
         var sends: [(index: Int, queueArn: String, message: OutgoingMessage)] = []
+        var publishes: [(index: Int, topicArn: String, entry: PublishEntry)] = []
         for (index, opened) in step.tasksOpened.enumerated() {
             switch ServiceIntegrations.Kind(resource: opened.task.resource) {
             case nil:
@@ -106,28 +112,42 @@ extension Engine {
                 case .send(let queueArn, let message): sends.append((index, queueArn, message))
                 case .refused(let failure): result.step.tasksOpened[index].outcome = failure.recordJSON
                 }
+            case .publish:
+                switch publishRequest(opened.task) {
+                case .publish(let topicArn, let entry): publishes.append((index, topicArn, entry))
+                case .refused(let failure): result.step.tasksOpened[index].outcome = failure.recordJSON
+                }
             }
         }
         @Sendable func record(_ step: ExecutionStep) -> Record {
             Record(kind: EngineRecordKind.executionStep, timestamp: time * 1000, stream: StreamID(stream), payload: step.payload)
         }
-        guard !sends.isEmpty, let queues = integrations.queues else {
+        let queues = integrations.queues
+        let topics = integrations.topics
+        guard (!sends.isEmpty && queues != nil) || (!publishes.isEmpty && topics != nil) else {
             try await log.append([record(result.step)] + extra)
             return result
         }
         // Sending reads the queue as of this transaction (FIFO deduplication), so
         // the outcome is known only inside it; the step record follows the sends.
-        let (pending, companions, messages) = (result.step, extra, sends)
+        let (pending, companions, messages, published) = (result.step, extra, sends, publishes)
         result.step = try await log.transact { append in
             var step = pending
-            for send in messages {
-                step.tasksOpened[send.index].outcome = try Self.send(send.message, to: send.queueArn, queues, append, at: time).recordJSON
+            if let queues {
+                for send in messages {
+                    step.tasksOpened[send.index].outcome = try Self.send(send.message, to: send.queueArn, queues, append, at: time).recordJSON
+                }
+            }
+            if let topics {
+                for publish in published {
+                    step.tasksOpened[publish.index].outcome = try Self.publish(publish.entry, to: publish.topicArn, topics, append, at: time).recordJSON
+                }
             }
             try append.append(record(step))
             for companion in companions { try append.append(companion) }
             return step
         }
-        result.queues = queues
+        result.queues = queues ?? topics?.queues
         return result
     }
 

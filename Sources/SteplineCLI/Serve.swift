@@ -88,6 +88,8 @@ struct Serve: AsyncParsableCommand {
         do { buses = try await EventBuses.open(engine: engine, queues: queues) } catch { throw ServeError("cannot open the event buses in \(dataDir): \(error)") }
         await engine.connect(buses: buses)
         let topics = try openTopics(engine: engine, queues: queues, boundPort: boundPort)
+        await engine.connect(topics: topics)
+        buses.connect(topics: topics)
         let webhooks = try loadWebhooks(buses: buses)
         let signatureRequired = !configuration.credentials.isEmpty
         let json = options.json

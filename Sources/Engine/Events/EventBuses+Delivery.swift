@@ -78,6 +78,7 @@ extension EventBuses: Service {
     /// the target's `MessageGroupId` and the event id as deduplication id, as
     /// EventBridge sends them. Returns the failure, having written nothing.
     nonisolated func deliverToQueue(_ delivery: EventDelivery, in append: AppendTransaction, time: Int64) throws -> DeliveryFailure? {
+        if delivery.targetArn.hasPrefix("arn:aws:sns:") { return try deliverToTopic(delivery, in: append, time: time) }
         let isFifo = delivery.targetArn.hasSuffix(".fifo")
         let message = OutgoingMessage(
             body: delivery.body,

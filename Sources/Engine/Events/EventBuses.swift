@@ -4,6 +4,7 @@ import HeapModule
 public import JSON
 import LMDB
 import Messaging
+import Synchronization
 
 /// Event buses, rules and targets run durably on the Engine's log: EventBridge's
 /// semantics (from `Messaging`) made records, views and deliveries.
@@ -57,6 +58,8 @@ public actor EventBuses {
     /// The queues that SQS targets and dead-letter queues deliver to, in the
     /// transaction of the record that causes the delivery.
     public nonisolated let queues: QueueService
+    /// The topics that SNS targets publish to, in the same way (``connect(topics:)``).
+    nonisolated let connectedTopics = Mutex<TopicService?>(nil)
     nonisolated let index: IndexDatabases
     nonisolated var log: EventLog { engine.log }
 

@@ -96,9 +96,9 @@ public struct EventDelivery: Sendable, Hashable {
         self.event = event
     }
 
-    /// Whether the target is an SQS queue: Stepline's own resource, delivered
-    /// in the transaction that records the delivery's success.
-    public var isQueueDelivery: Bool { targetArn.hasPrefix("arn:aws:sqs:") }
+    /// Whether the target is an SQS queue or an SNS topic: Stepline's own resource,
+    /// delivered in the transaction that records the delivery's success.
+    public var isQueueDelivery: Bool { targetArn.hasPrefix("arn:aws:sqs:") || targetArn.hasPrefix("arn:aws:sns:") }
 
     /// Starts the delivery over after a redrive or a retry from review: fresh
     /// attempts, due at `due`, one more redrive, `record` added to its history.

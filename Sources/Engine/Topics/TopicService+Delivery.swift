@@ -18,7 +18,14 @@ extension TopicService: Service {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
+                var lastReload = ContinuousClock.now
                 while !Task.isCancelled {
+                    // Publishes made in other services' transactions (rule targets, Task states)
+                    // record their deliveries without scheduling them: pick them up from the view.
+                    if ContinuousClock.now - lastReload > .seconds(1) {
+                        lastReload = ContinuousClock.now
+                        self.reloadPending()
+                    }
                     for delivery in self.takeDue() {
                         group.addTask { await self.attempt(delivery) }
                     }
@@ -34,6 +41,22 @@ extension TopicService: Service {
             state.pending[delivery.deliveryId] = delivery
             state.due.insert(DueDelivery(due: delivery.due, deliveryId: delivery.deliveryId))
         }
+    }
+
+    /// Schedules every delivery of the `topics.pending` view not already known here.
+    func reloadPending() {
+        guard let stored = try? values(in: .pending) else { return }
+        let known = state.withLock { Set($0.pending.keys) }
+        for value in stored {
+            guard let id = value["deliveryId"]?.stringValue, !known.contains(id), let delivery = try? TopicDelivery(recordJSON: value) else { continue }
+            state.withLock { state in
+                // A delivery finished since the read would be scheduled again: only add what is still unknown.
+                guard state.pending[id] == nil, !state.finished.contains(id) else { return }
+                state.pending[id] = delivery
+                state.due.insert(DueDelivery(due: delivery.due, deliveryId: id))
+            }
+        }
+        state.withLock { $0.finished.removeAll() }
     }
 
     func takeDue() -> [TopicDelivery] {
@@ -175,6 +198,7 @@ extension TopicService: Service {
                 state.due.insert(DueDelivery(due: next.due, deliveryId: next.deliveryId))
             } else {
                 state.pending[delivery.deliveryId] = nil
+                state.finished.insert(delivery.deliveryId)
             }
         }
     }

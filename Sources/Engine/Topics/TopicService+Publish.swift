@@ -1,4 +1,4 @@
-import EventLog
+public import EventLog
 import Foundation
 import JSON
 import LMDB
@@ -60,6 +60,18 @@ extension TopicService {
         for delivery in deliveries { schedule(delivery) }
         queues.wakeReceivers()
         return results
+    }
+
+    /// Publishes inside `append`, a caller's transaction (an EventBridge rule whose target
+    /// is a topic, a Task state's `sns:publish`): queue subscribers get the messages exactly
+    /// when the caller's records commit. Deliveries to HTTP/S endpoints and handlers are
+    /// recorded and picked up by ``run()`` after the commit.
+    /// - Throws: ``TopicError`` `NotFound` for an unknown topic.
+    public func publish(
+        in append: AppendTransaction, topicArn: String, entries: [PublishEntry], time: Int64
+    ) throws -> [Result<PublishedMessage, TopicError>] {
+        let ids = entries.map { _ in UUID().uuidString.lowercased() }
+        return try decidePublish(topicArn: topicArn, entries: entries, ids: ids, time: time, baseURL: configuration.baseURL(), append: append).0
     }
 
     struct QueueItem {

@@ -63,6 +63,8 @@ public final class TopicService: Sendable {
         var pending: [String: TopicDelivery] = [:]
         var due = Heap<DueDelivery>()
         var inFlight: Set<String> = []
+        /// Deliveries finished since the last reload of the pending view, which may still list them.
+        var finished: Set<String> = []
     }
 
     struct DueDelivery: Comparable {
