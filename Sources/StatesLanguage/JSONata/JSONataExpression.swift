@@ -1,0 +1,53 @@
+public import JSON
+
+/// A JSONata expression, parsed once and evaluated many times.
+///
+/// The evaluator is pure: `$now()` and `$millis()` return the `now` given to
+/// ``evaluate(input:variables:now:random:)``, and `$random()`, `$uuid()` and
+/// `$shuffle()` draw from the `random` generator, so that the same command
+/// always produces the same events (the core's determinism rule).
+///
+/// ```swift
+/// let expression = try JSONataExpression("$sum(items.price)")
+/// let total = try expression.evaluate(input: order, now: time, random: &random)
+/// ```
+///
+/// `@unchecked Sendable`: the parsed tree is immutable after `init`, and its
+/// only reference types are compiled regexes (immutable); environments and
+/// function values exist only during one evaluation.
+public struct JSONataExpression: @unchecked Sendable, CustomStringConvertible {
+    /// The expression as written.
+    public let text: String
+    let root: JSONataNode
+
+    /// Parses `text`.
+    ///
+    /// - Throws: ``JSONataError`` with an `S0…` code on a syntax error.
+    public init(_ text: String) throws(JSONataError) {
+        self.text = text
+        self.root = try JSONataParser.parse(text)
+    }
+
+    public var description: String { text }
+
+    /// Evaluates the expression against `input`, with `variables` bound as
+    /// `$name`. Returns `nil` when the result is JSONata's `undefined`.
+    ///
+    /// - Throws: ``JSONataError`` with JSONata's `T…`/`D…` code on a type or
+    ///   dynamic error.
+    public func evaluate(
+        input: JSONValue?,
+        variables: [String: JSONValue] = [:],
+        now: Timestamp,
+        random: inout SplitMix64
+    ) throws(JSONataError) -> JSONValue? {
+        let evaluator = JSONataEvaluator(now: now, random: random)
+        defer { random = evaluator.random }
+        let environment = JSONataEnvironment(parent: nil)
+        for (name, builtin) in JSONataBuiltin.library { environment.bind(name, .function(.builtin(builtin))) }
+        for (name, value) in variables { environment.bind(name, JSONataValue(value)) }
+        let value = input.map(JSONataValue.init)
+        environment.bind("$", value)
+        return try evaluator.evaluate(root, value, environment)?.json
+    }
+}

@@ -1,0 +1,159 @@
+import JSON
+
+/// A value while a JSONata expression runs. Absent values (JSONata's
+/// `undefined`) are Swift's `nil`, never a case here.
+///
+/// Numbers are doubles, as in JavaScript, because JSONata's arithmetic and its
+/// `$string` formatting are defined on IEEE doubles. Arrays carry the flags the
+/// reference implementation hangs on its arrays: whether the array is a result
+/// *sequence* (collapsed to its single item, flattened into paths) or a value
+/// built by an array constructor (kept whole inside paths).
+indirect enum JSONataValue {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array(JSONataArray)
+    case object(JSONataObject)
+    case function(JSONataFunction)
+
+    static func sequence(_ items: [JSONataValue] = []) -> JSONataValue {
+        .array(JSONataArray(items, isSequence: true))
+    }
+
+    static func plainArray(_ items: [JSONataValue]) -> JSONataValue { .array(JSONataArray(items)) }
+
+    var arrayItems: [JSONataValue]? { if case .array(let a) = self { a.items } else { nil } }
+    var isArray: Bool { if case .array = self { true } else { false } }
+    var isSequence: Bool { if case .array(let a) = self { a.isSequence } else { false } }
+    var number: Double? { if case .number(let n) = self { n } else { nil } }
+    var string: String? { if case .string(let s) = self { s } else { nil } }
+    var function: JSONataFunction? { if case .function(let f) = self { f } else { nil } }
+
+    /// JSONata's type names, as `$type` returns them.
+    var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .number: "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        case .function: "function"
+        }
+    }
+
+    init(_ json: JSONValue) {
+        switch json {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .integer(let i): self = .number(Double(i))
+        case .double(let d): self = .number(d)
+        case .string(let s): self = .string(s)
+        case .array(let items): self = .array(JSONataArray(items.map(JSONataValue.init)))
+        case .object(let object):
+            var result = JSONataObject()
+            for (key, value) in object.entries { result[key] = JSONataValue(value) }
+            self = .object(result)
+        }
+    }
+
+    /// The JSON form: integral numbers become integers, functions become `""`
+    /// (as JSON.stringify drops them, Step Functions shows nothing useful).
+    var json: JSONValue {
+        switch self {
+        case .null: return .null
+        case .bool(let b): return .bool(b)
+        case .number(let n): return JSONataValue.json(number: n)
+        case .string(let s): return .string(s)
+        case .array(let a): return .array(a.items.map(\.json))
+        case .object(let o):
+            var object = JSONObject()
+            for key in o.keys { object[key] = o[key]!.json }  // `keys` lists exactly the stored keys.
+            return .object(object)
+        case .function: return .string("")
+        }
+    }
+
+    static func json(number n: Double) -> JSONValue {
+        if n == n.rounded(), abs(n) < 9.007_199_254_740_992e15 { return .integer(Int(n)) }
+        return .double(n)
+    }
+}
+
+/// An array with JSONata's bookkeeping flags.
+struct JSONataArray {
+    var items: [JSONataValue]
+    /// A result sequence: a single item stands for itself, and paths flatten it.
+    var isSequence: Bool
+    /// `[]` was written after the path: keep a one-item result as an array.
+    var keepSingleton: Bool = false
+    /// Built by an array constructor inside a path: paths do not flatten it.
+    var isConstructed: Bool = false
+
+    init(_ items: [JSONataValue], isSequence: Bool = false) {
+        self.items = items
+        self.isSequence = isSequence
+    }
+}
+
+/// An object whose keys keep their insertion order, as JavaScript objects do.
+struct JSONataObject {
+    private(set) var keys: [String] = []
+    private var storage: [String: JSONataValue] = [:]
+
+    subscript(key: String) -> JSONataValue? {
+        get { storage[key] }
+        set {
+            if let newValue {
+                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
+            } else if storage.removeValue(forKey: key) != nil {
+                keys.removeAll { $0 == key }
+            }
+        }
+    }
+
+    var count: Int { keys.count }
+}
+
+/// Something callable: a lambda with its closure, a built-in, or a regex.
+indirect enum JSONataFunction {
+    case lambda(parameters: [String], body: JSONataNode, closure: JSONataEnvironment, input: JSONataValue?)
+    case builtin(JSONataBuiltin)
+    case regex(JSONataRegex)
+    /// `f(?, x)`: a partial application waiting for the `nil` arguments.
+    case partial(JSONataFunction, [JSONataValue?])
+
+    /// How many arguments the function wants, so higher-order functions pass
+    /// only those (`$map(a, function($v){…})` gets no index).
+    var arity: Int {
+        switch self {
+        case .lambda(let parameters, _, _, _): parameters.count
+        case .builtin(let builtin): builtin.maxArguments
+        case .regex: 1
+        case .partial(_, let arguments): arguments.filter { $0 == nil }.count
+        }
+    }
+}
+
+/// Variables in scope: a frame per block or lambda call, linked to its parent.
+/// A class because lambdas capture the frame they were made in, and `:=`
+/// later in the same block must be visible to them.
+final class JSONataEnvironment {
+    private var bindings: [String: JSONataValue?] = [:]
+    let parent: JSONataEnvironment?
+
+    init(parent: JSONataEnvironment?) { self.parent = parent }
+
+    func bind(_ name: String, _ value: JSONataValue?) { bindings[name] = .some(value) }
+
+    /// The innermost binding of `name`; `nil` when unbound or bound to nothing.
+    func lookup(_ name: String) -> JSONataValue? {
+        var frame: JSONataEnvironment? = self
+        while let current = frame {
+            if let bound = current.bindings[name] { return bound }
+            frame = current.parent
+        }
+        return nil
+    }
+}
