@@ -7,6 +7,7 @@ import http.server
 import json
 import threading
 import time
+import urllib.request
 
 import boto3
 import botocore.exceptions
@@ -299,4 +300,31 @@ def test_http_subscriber_confirms_then_retries_into_the_dead_letter_queue(sns, s
         assert len(attempts) == 3  # the first attempt and two retries
     finally:
         Receiver.failing = False
+        receiver.shutdown()
+
+
+def test_following_the_subscribe_and_unsubscribe_urls_confirms_and_removes(sns):
+    receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    endpoint = f"http://127.0.0.1:{receiver.server_address[1]}/urls"
+    try:
+        topic = sns.create_topic(Name="e2e-urls")["TopicArn"]
+        arn = sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=endpoint, ReturnSubscriptionArn=True)["SubscriptionArn"]
+        assert sns.get_subscription_attributes(SubscriptionArn=arn)["Attributes"]["PendingConfirmation"] == "true"
+        assert wait_for(lambda: any(json.loads(b).get("TopicArn") == topic for h, b in Receiver.received
+                                    if h["x-amz-sns-message-type"] == "SubscriptionConfirmation"))
+        confirmation = next(json.loads(b) for h, b in Receiver.received
+                            if h["x-amz-sns-message-type"] == "SubscriptionConfirmation" and json.loads(b)["TopicArn"] == topic)
+        with urllib.request.urlopen(confirmation["SubscribeURL"]) as response:
+            assert response.status == 200 and f"<SubscriptionArn>{arn}</SubscriptionArn>" in response.read().decode()
+        assert sns.get_subscription_attributes(SubscriptionArn=arn)["Attributes"]["PendingConfirmation"] == "false"
+        Receiver.received.clear()
+        message_id = sns.publish(TopicArn=topic, Message="to urls")["MessageId"]
+        assert wait_for(lambda: any(h["x-amz-sns-message-id"] == message_id for h, _ in Receiver.received))
+        envelope = json.loads(next(b for h, b in Receiver.received if h["x-amz-sns-message-id"] == message_id))
+        with urllib.request.urlopen(envelope["UnsubscribeURL"]) as response:
+            assert response.status == 200
+        with pytest.raises(sns.exceptions.NotFoundException):
+            sns.get_subscription_attributes(SubscriptionArn=arn)
+    finally:
         receiver.shutdown()
