@@ -64,7 +64,23 @@ extension EventBuses {
             ]
             var deliveries: [EventDelivery] = []
             route(event, on: bus, at: time, hops: 0, records: &records, deliveries: &deliveries, ruleNames: [name])
-            try await append(records, about: arn)
+            // The last fire is checked again in the writer's transaction, so two
+            // callers that both saw this fire due cannot both commit it.
+            let database = index[EventArchiveIndex.DB.schedules.rawValue]
+            let batch = records.map { Record(kind: $0.0, timestamp: time * 1000, payload: $0.1.bytes) }
+            let committed: Bool
+            do {
+                committed = try await log.transact { append in
+                    guard let bytes = try append.transaction.value(forKey: key, in: database),
+                        try JSONParser.parse(bytes: bytes)["last"]?.integerValue == Int(last)
+                    else { return false }
+                    for record in batch { try append.append(record) }
+                    return true
+                }
+            } catch {
+                throw EngineError(.storage, "The log could not commit the fire of \(arn): \(error)")
+            }
+            guard committed else { continue }
             for delivery in deliveries { queue(delivery) }
             fired += 1
         }

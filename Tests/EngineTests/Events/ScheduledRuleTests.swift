@@ -66,6 +66,20 @@ func deliveredInputs(_ engine: Engine, _ buses: EventBuses, _ machine: String) a
         }
     }
 
+    @Test func twoConcurrentCallersFireADueScheduleOnce() async throws {
+        let directory = TemporaryDirectory()
+        let clock = ManualClock()
+        try await withBuses(directory.path, clock: clock) { (engine: Engine, buses: EventBuses) async throws in
+            _ = try await buses.putRule(RuleDefinition(name: "minute", scheduleExpression: "rate(1 minute)"))
+            let machine = try await recordingTarget(engine, buses, rule: "minute")
+            clock.advance(milliseconds: 60_000)
+            async let first = buses.fireDueSchedules()
+            async let second = buses.fireDueSchedules()
+            #expect(try await first + second == 1)
+            #expect(try await deliveredInputs(engine, buses, machine).count == 1)
+        }
+    }
+
     @Test func aCronRuleFiresAtItsMinuteAndADisabledRuleDoesNot() async throws {
         let directory = TemporaryDirectory()
         let clock = ManualClock()
