@@ -34,14 +34,20 @@ extension EventBuses: Service {
     func takeDue() -> [EventDelivery] {
         let time = now()
         var due: [EventDelivery] = []
+        // Due again while its previous attempt is still recording its outcome (a
+        // redrive of a dead letter whose record just committed): taken next time.
+        var busy: [DueDelivery] = []
         while inFlight.count < engine.configuration.maxConcurrentTasks, let first = dueQueue.min, first.due <= time {
             dueQueue.removeMin()
             // Stale heap entries (a delivery that was retried or finished) are skipped.
-            guard let delivery = pending[first.deliveryId], delivery.due == first.due,
-                inFlight.insert(first.deliveryId).inserted
-            else { continue }
+            guard let delivery = pending[first.deliveryId], delivery.due == first.due else { continue }
+            guard inFlight.insert(first.deliveryId).inserted else {
+                busy.append(first)
+                continue
+            }
             due.append(delivery)
         }
+        for entry in busy { dueQueue.insert(entry) }
         return due
     }
 
@@ -255,7 +261,8 @@ extension EventBuses: Service {
         }
         if record.0 == EventsRecordKind.deliveryRetried {
             queue(next)
-        } else {
+        } else if pending[delivery.deliveryId]?.redriveCount == delivery.redriveCount {
+            // Not if a redrive queued it again while this outcome was being recorded.
             pending[delivery.deliveryId] = nil
         }
     }
