@@ -215,14 +215,6 @@ extension ExecutionState {
 
             case .execute:
                 guard let state = currentState(of: f) else { return true }
-                if state.queryLanguage == .jsonata {
-                    step = .runtimeFailure(
-                        .runtime(
-                            "The state uses the JSONata query language, which Stepline does not support yet; use JSONPath."
-                        )
-                    )
-                    continue
-                }
                 do {
                     guard let next = try execute(f, state, &decision) else { return false }
                     step = next
@@ -235,7 +227,7 @@ extension ExecutionState {
                 do {
                     let scope = self.scope(of: f, for: state)
                     let effective = try DataFlow.select(state.inputPath, from: frame.stateInput, scope: scope)
-                    step = try leave(state, effective: effective, result: effective, scope: scope, &decision)
+                    step = try leave(f, state, effective: effective, result: effective, scope: scope, &decision)
                 } catch {
                     step = .runtimeFailure(error)
                 }
@@ -260,7 +252,7 @@ extension ExecutionState {
                     }
                     // `state` came from this frame, so it exists.
                     let merged = try DataFlow.merge(selected, into: frames[f]!.frame.stateInput, at: state.resultPath)
-                    step = try leave(state, effective: selected, result: merged, scope: scope, &decision)
+                    step = try leave(f, state, effective: selected, result: merged, scope: scope, &decision)
                 } catch {
                     step = .runtimeFailure(error)
                 }
@@ -344,12 +336,23 @@ extension ExecutionState {
     ///     or the effective input for states without a result).
     ///   - result: the state output before OutputPath.
     private mutating func leave(
+        _ f: Int,
         _ state: State,
         effective: JSONValue,
         result: JSONValue,
         scope: Scope,
         _ decision: inout Decision
     ) throws(StatesError) -> Step {
+        if state.queryLanguage == .jsonata {
+            // `$states.result` exists for states that produce one (Task, Map, Parallel).
+            let hasResult = state.type == .task || state.type == .map || state.type == .parallel
+            let bindings = JSONataBindings(
+                scope: scope,
+                input: frames[f]?.frame.stateInput ?? effective,
+                result: hasResult ? result : nil
+            )
+            return try jsonataExit(state, bindings, defaultOutput: result, transition: state.transition, &decision)
+        }
         var assigned: JSONObject?
         if let assign = state.assign {
             assigned = try DataFlow.evaluate(assign, input: effective, scope: scope, random: &decision.random).objectValue
@@ -368,6 +371,8 @@ extension ExecutionState {
         // applied below copy it again.
         let stateInput = frames[f]!.frame.stateInput
         let scope = self.scope(of: f, for: state)
+        let isJSONata = state.queryLanguage == .jsonata
+        let bindings = isJSONata ? JSONataBindings(scope: scope, input: stateInput) : nil
         switch state.kind {
         case .pass(let result):
             let effective = try DataFlow.select(state.inputPath, from: stateInput, scope: scope)
@@ -382,11 +387,19 @@ extension ExecutionState {
             return .complete(value)
 
         case .succeed:
+            if let bindings {
+                return try jsonataExit(state, bindings, defaultOutput: stateInput, assign: .some(nil), transition: .end, &decision)
+            }
             let effective = try DataFlow.select(state.inputPath, from: stateInput, scope: scope)
             let output = try DataFlow.select(state.outputPath, from: effective, scope: scope)
             return .exit(output: output, assigned: nil, transition: .end)
 
         case .fail(let fail):
+            if let bindings {
+                let error = try jsonataValue(state.jsonata.error, field: "Error", bindings, &decision)
+                let cause = try jsonataValue(state.jsonata.cause, field: "Cause", bindings, &decision)
+                return .fail(StatesError(error.map(Self.plain) ?? "", cause: cause.map(Self.plain) ?? ""))
+            }
             var error = fail.error ?? ""
             var cause = fail.cause ?? ""
             if let path = fail.errorPath {
@@ -414,6 +427,31 @@ extension ExecutionState {
             return .fail(StatesError(error, cause: cause))
 
         case .choice(let choice):
+            if let bindings {
+                for rule in state.jsonata.choices {
+                    let matched = try rule.condition.evaluate(
+                        field: "Condition",
+                        expecting: "boolean",
+                        bindings,
+                        now: decision.now,
+                        random: &decision.random
+                    )
+                    guard matched == .bool(true) else { continue }
+                    return try jsonataExit(
+                        state,
+                        bindings,
+                        defaultOutput: stateInput,
+                        assign: .some(rule.assign ?? state.jsonata.assign),
+                        output: .some(rule.output ?? state.jsonata.output),
+                        transition: .next(rule.next),
+                        &decision
+                    )
+                }
+                guard let next = choice.defaultNext else {
+                    throw StatesError(StatesError.Name.noChoiceMatched, cause: "No Matches!")
+                }
+                return try jsonataExit(state, bindings, defaultOutput: stateInput, transition: .next(next), &decision)
+            }
             let effective = try DataFlow.select(state.inputPath, from: stateInput, scope: scope)
             let resolve = { (path: JSONPath) throws(StatesError) -> JSONValue? in
                 DataFlow.read(path, input: effective, scope: scope)
@@ -440,7 +478,33 @@ extension ExecutionState {
 
         case .wait(let wait):
             let effective = try DataFlow.select(state.inputPath, from: stateInput, scope: scope)
-            let due: Timestamp
+            var due: Timestamp
+            var wait = wait
+            if let bindings, let template = state.jsonata.seconds {
+                let seconds = try template.integer(field: "Seconds", bindings, now: decision.now, random: &decision.random)
+                guard seconds >= 0 else {
+                    throw StatesError(
+                        StatesError.Name.queryEvaluationError,
+                        cause: "The JSONata expression '\(template.quotedText)' specified for the field 'Seconds' returned a negative value: \(seconds)"
+                    )
+                }
+                wait = .seconds(seconds)
+            } else if let bindings, let template = state.jsonata.timestamp {
+                let value = try template.evaluate(
+                    field: "Timestamp",
+                    expecting: "string",
+                    bindings,
+                    now: decision.now,
+                    random: &decision.random
+                )
+                guard let text = value.stringValue, let time = Timestamp(iso8601: text) else {
+                    throw StatesError(
+                        StatesError.Name.queryEvaluationError,
+                        cause: "The JSONata expression '\(template.quotedText)' specified for the field 'Timestamp' returned an invalid timestamp: \(value.serialized)"
+                    )
+                }
+                wait = .timestamp(time, text: text)
+            }
             switch wait {
             case .seconds(let seconds):
                 due = decision.now.adding(seconds: Int64(seconds))
@@ -492,8 +556,23 @@ extension ExecutionState {
                 parameters = try DataFlow.evaluate(template, input: effective, scope: scope, random: &decision.random)
             }
             var timeout = task.timeoutSeconds
-            if timeout == nil { timeout = try positiveSeconds(task.timeoutSecondsPath, "TimeoutSecondsPath", effective, scope) }
             var heartbeat = task.heartbeatSeconds
+            if isJSONata {
+                let bindings = JSONataBindings(scope: scope, input: stateInput)
+                parameters = try jsonataValue(state.jsonata.arguments, field: "Arguments", bindings, &decision) ?? stateInput
+                if let template = state.jsonata.timeoutSeconds {
+                    timeout = try template.integer(field: "TimeoutSeconds", bindings, now: decision.now, random: &decision.random)
+                }
+                if let template = state.jsonata.heartbeatSeconds {
+                    heartbeat = try template.integer(
+                        field: "HeartbeatSeconds",
+                        bindings,
+                        now: decision.now,
+                        random: &decision.random
+                    )
+                }
+            }
+            if timeout == nil { timeout = try positiveSeconds(task.timeoutSecondsPath, "TimeoutSecondsPath", effective, scope) }
             if heartbeat == nil {
                 heartbeat = try positiveSeconds(task.heartbeatSecondsPath, "HeartbeatSecondsPath", effective, scope)
             }
@@ -532,14 +611,44 @@ extension ExecutionState {
             if let template = state.parameters {
                 input = try DataFlow.evaluate(template, input: effective, scope: scope, random: &decision.random)
             }
+            if let bindings {
+                input = try jsonataValue(state.jsonata.arguments, field: "Arguments", bindings, &decision) ?? stateInput
+            }
             emit(f, .parallelStateStarted(branches: parallel.branches.count, input: input), &decision)
             return advanceChildren(f, &decision)
 
         case .map(let map):
             let effective = try DataFlow.select(state.inputPath, from: stateInput, scope: scope)
-            let itemsValue = try DataFlow.select(map.itemsPath, from: effective, scope: scope)
+            var itemsValue = try DataFlow.select(map.itemsPath, from: effective, scope: scope)
             var maxConcurrency = map.maxConcurrency
             var tolerance = FailureTolerance(count: map.toleratedFailureCount, percentage: map.toleratedFailurePercentage)
+            if let bindings {
+                let now = decision.now
+                if let template = state.jsonata.items {
+                    itemsValue = try template.evaluate(field: "Items", expecting: "array", bindings, now: now, random: &decision.random)
+                }
+                if let template = state.jsonata.maxConcurrency {
+                    maxConcurrency = try template.integer(field: "MaxConcurrency", bindings, now: now, random: &decision.random)
+                }
+                if let template = state.jsonata.toleratedFailureCount {
+                    tolerance.count = try template.integer(
+                        field: "ToleratedFailureCount",
+                        bindings,
+                        now: now,
+                        random: &decision.random
+                    )
+                }
+                if let template = state.jsonata.toleratedFailurePercentage {
+                    let value = try template.evaluate(
+                        field: "ToleratedFailurePercentage",
+                        expecting: "number",
+                        bindings,
+                        now: now,
+                        random: &decision.random
+                    )
+                    tolerance.percentage = value.doubleValue
+                }
+            }
             var pathError: StatesError?
             // AWS reads MaxConcurrencyPath before it starts the state, the
             // tolerance paths after (their failures follow MapStateStarted).
@@ -776,7 +885,15 @@ extension ExecutionState {
                 let item = frames[f]!.frame.children!.items[index]
                 var input = item
                 // With an ItemBatcher the selector already ran when batches were made.
-                if let selector = map.itemSelector, map.itemBatcher == nil {
+                if state.queryLanguage == .jsonata, let selector = state.jsonata.itemSelector {
+                    let scope = self.scope(of: f, mapItem: (index, item))
+                    let bindings = JSONataBindings(scope: scope, input: frames[f]!.frame.stateInput)
+                    do {
+                        input = try selector.evaluate(field: "ItemSelector", bindings, now: decision.now, random: &decision.random)
+                    } catch {
+                        return .runtimeFailure(error)
+                    }
+                } else if let selector = map.itemSelector, map.itemBatcher == nil {
                     let scope = self.scope(of: f, mapItem: (index, item))
                     do {
                         let effective = try DataFlow.select(state.inputPath, from: frames[f]!.frame.stateInput, scope: scope)

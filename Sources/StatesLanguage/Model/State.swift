@@ -48,6 +48,8 @@ public final class State: @unchecked Sendable {
     public internal(set) var retry: [Retrier]
     public internal(set) var catchers: [Catcher]
     public internal(set) var kind: Kind
+    /// The compiled `{% … %}` fields when ``queryLanguage`` is JSONata.
+    public internal(set) var jsonata = JSONataFields()
     /// The JSON pointer of this state (`/States/Transcode`).
     public internal(set) var location: String
 
@@ -69,7 +71,9 @@ public final class State: @unchecked Sendable {
     /// `$`, a payload template, a path-valued field). States that cannot skip
     /// building a ``Scope`` on the hot path.
     var readsScope: Bool {
-        if case .whole = inputPath, case .whole = outputPath, parameters == nil, resultSelector == nil, assign == nil {
+        if queryLanguage == .jsonPath, case .whole = inputPath, case .whole = outputPath, parameters == nil,
+            resultSelector == nil, assign == nil
+        {
             switch kind {
             case .pass, .succeed: return false
             default: return true

@@ -338,6 +338,9 @@ struct DefinitionParser {
                 state.resultPath = resultPath(value, at: "\(location)/ResultPath")
             }
         }
+        if language == .jsonata {
+            state.jsonata = jsonataFields(object, type: type, at: location)
+        }
         if let value = object["Assign"] {
             if language == .jsonPath {
                 state.assign = assignTemplate(value, at: "\(location)/Assign")

@@ -221,16 +221,6 @@ import Testing
         #expect(result.history.allSatisfy { $0.stepFunctionsJSON != nil })
     }
 
-    @Test func aJSONataStateFailsAtRunTimeWithAClearError() throws {
-        let machine = try definition(
-            #"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% 1 %}","End":true}}}"#
-        )
-        let result = EmbeddedRunner(definition: machine).run(input: [:])
-        #expect(result.status == .failed)
-        #expect(result.error == "States.Runtime")
-        #expect(result.cause?.contains("JSONata") == true)
-    }
-
     @Test func aMachineThatLoopsWithoutWaitingStopsAtTheHistoryLimit() throws {
         let machine = try definition(#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"A"}}}"#)
         let result = EmbeddedRunner(definition: machine).run(input: [:])
