@@ -98,7 +98,7 @@ struct Serve: AsyncParsableCommand {
             try await runServer(
                 configuration: configuration,
                 handlers: handlers + [
-                    EventBridgeOperations.table(buses: buses), EventDeliveryOperations.table(buses: buses), SNSHandler(topics: topics),
+                    EventBridgeOperations.table(buses: buses), EventDeliveryOperations.table(buses: buses), SNSHandler(topics: topics, tokens: try storedTokens(dataDir: dataDir)),
                 ],
                 services: [EngineService(engine: engine), buses, EventBusClock(buses: buses), queues, topics],
                 console: ConsoleConfiguration(engine: engine, buses: buses, dataDirectory: dataDir),
@@ -123,6 +123,11 @@ struct Serve: AsyncParsableCommand {
             if listening.withLock({ $0 }) { throw ServeError("the server stopped: \(error)") }
             throw ServeError("cannot listen on \(host):\(port): \(error)")
         }
+    }
+
+    /// The pagination token codec whose key is kept in the data directory.
+    func storedTokens(dataDir: String) throws -> PaginationTokenCodec {
+        do { return try PaginationTokenCodec.stored(inDirectory: dataDir) } catch { throw ServeError("\(error)") }
     }
 
     /// Opens the Engine on the data directory and deploys `--workflows`.

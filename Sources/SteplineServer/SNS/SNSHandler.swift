@@ -18,9 +18,12 @@ public struct SNSHandler: AWSQueryServiceHandler {
     let operations: SNSOperations
     let actions: [String: Action]
 
-    /// The handler for `topics`.
-    public init(topics: TopicService) {
-        operations = SNSOperations(topics: topics)
+    /// The handler for `topics`, signing list tokens with `tokens`.
+    ///
+    /// Pass ``PaginationTokenCodec/stored(inDirectory:)`` for tokens that survive a
+    /// restart; the default key is made per process.
+    public init(topics: TopicService, tokens: PaginationTokenCodec = PaginationTokenCodec()) {
+        operations = SNSOperations(topics: topics, tokens: tokens)
         actions = [
             "CreateTopic": { try await $0.createTopic($1) },
             "DeleteTopic": { try await $0.deleteTopic($1) },

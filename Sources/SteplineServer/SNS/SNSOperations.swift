@@ -6,7 +6,7 @@ import Messaging
 /// and builds the `<ActionResult>` children botocore's `sns/2010-03-31` model expects.
 public struct SNSOperations: Sendable {
     let topics: TopicService
-    let tokens = PaginationTokenCodec()
+    let tokens: PaginationTokenCodec
     /// AWS's page size for `ListTopics` and `ListSubscriptions`.
     static let pageSize = 100
 
