@@ -36,7 +36,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "AWS shared-credentials file whose keys may sign requests (env STEPLINE_ACCESS_KEY_ID and STEPLINE_SECRET_ACCESS_KEY add one key).")
     var credentials: String?
 
-    @Option(help: "Deploy the state machines (*.asl.json) and handler map (handlers.yaml) of this directory at start.")
+    @Option(help: "Deploy the state machines (*.asl.json), handler map (handlers.yaml), queues, buses and rules (events.yaml) of this directory at start.")
     var workflows: String?
 
     @Option(help: "Region reported to handlers for unsigned requests.")
@@ -90,6 +90,7 @@ struct Serve: AsyncParsableCommand {
         let topics = try openTopics(engine: engine, queues: queues, boundPort: boundPort)
         await engine.connect(topics: topics)
         buses.connect(topics: topics)
+        try await deployEventResources(buses: buses, queues: queues, engine: engine)
         let webhooks = try loadWebhooks(buses: buses)
         let signatureRequired = !configuration.credentials.isEmpty
         let json = options.json
@@ -165,6 +166,24 @@ struct Serve: AsyncParsableCommand {
         configuration.baseURL = { "http://\(host):\(boundPort.value.load(ordering: .relaxed))" }
         do { return try TopicService.open(engine: engine, queues: queues, configuration: configuration) } catch {
             throw ServeError("cannot open the topics: \(error)")
+        }
+    }
+
+    /// Creates or updates the queues, buses, rules and targets `--workflows` declares
+    /// (`events.yaml`, `.yml` or `.json`); an unchanged file writes nothing.
+    func deployEventResources(buses: EventBuses, queues: QueueService, engine: Engine) async throws {
+        guard let workflows else { return }
+        for name in EventResources.fileNames {
+            let path = (workflows as NSString).appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            do {
+                let resources = try EventResources.load(path: path, region: engine.configuration.region, account: engine.configuration.account)
+                try await resources.apply(to: buses, queues: queues, source: path)
+            } catch {
+                await engine.close()
+                throw ServeError("cannot deploy --workflows \(workflows): \(error)")
+            }
+            return
         }
     }
 
