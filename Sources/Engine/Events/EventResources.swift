@@ -20,7 +20,7 @@ import Yams
 ///     state: ENABLED                    # optional
 ///     targets:
 ///       - id: review-queue
-///         queue: media-review           # or stateMachine: NAME, bus: NAME, arn: ARN
+///         queue: media-review           # or stateMachine:, bus:, function: (a handler) NAME, or arn: ARN
 ///         inputPath: $.detail           # or input: '{…}', or inputTransformer:
 ///         retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 600 }
 ///         deadLetterQueue: media-review-dlq   # a queue name or ARN
@@ -276,18 +276,19 @@ private struct Reader {
     func target(_ entry: JSONValue, at: String) throws -> JSONValue {
         try checkKeys(
             entry,
-            ["id", "queue", "stateMachine", "bus", "arn", "input", "inputPath", "inputTransformer", "retryPolicy", "deadLetterQueue", "messageGroupId"],
+            ["id", "queue", "stateMachine", "bus", "function", "arn", "input", "inputPath", "inputTransformer", "retryPolicy", "deadLetterQueue", "messageGroupId"],
             at: at
         )
         var target: JSONObject = ["Id": .string(try string(entry, "id", at: at))]
-        let kinds = ["queue", "stateMachine", "bus", "arn"].filter { entry[$0] != nil }
+        let kinds = ["queue", "stateMachine", "bus", "function", "arn"].filter { entry[$0] != nil }
         guard kinds.count == 1, let kind = kinds.first else {
-            throw error(at, "needs exactly one of queue, stateMachine, bus and arn, got \(kinds.isEmpty ? "none" : kinds.joined(separator: ", "))")
+            throw error(at, "needs exactly one of queue, stateMachine, bus, function and arn, got \(kinds.isEmpty ? "none" : kinds.joined(separator: ", "))")
         }
         let name = try string(entry, kind, at: at)
         switch kind {
         case "queue": target["Arn"] = .string(queueArn(name))
         case "stateMachine": target["Arn"] = .string(name.hasPrefix("arn:") ? name : "arn:aws:states:\(region):\(account):stateMachine:\(name)")
+        case "function": target["Arn"] = .string(name.hasPrefix("arn:") ? name : "arn:aws:lambda:\(region):\(account):function:\(name)")
         case "bus": target["Arn"] = .string(name.hasPrefix("arn:") ? name : "arn:aws:events:\(region):\(account):event-bus/\(name)")
         default: target["Arn"] = .string(name)
         }

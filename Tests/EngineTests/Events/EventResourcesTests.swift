@@ -61,7 +61,7 @@ import Testing
 
     @Test(arguments: [
         ("rules: [{name: r, targets: []}]", "events.yaml: /rules/0 needs exactly one of eventPattern and schedule"),
-        ("rules: [{name: r, schedule: rate(1 minute), targets: [{id: t}]}]", "events.yaml: /rules/0/targets/0 needs exactly one of queue, stateMachine, bus and arn, got none"),
+        ("rules: [{name: r, schedule: rate(1 minute), targets: [{id: t}]}]", "events.yaml: /rules/0/targets/0 needs exactly one of queue, stateMachine, bus, function and arn, got none"),
         ("rules: [{name: r, schedule: rate(1 minute), targets: [{id: t, queue: q, colour: red}]}]", "events.yaml: /rules/0/targets/0/colour is not a known field"),
         ("queues: [{attributes: {}}]", "events.yaml: /queues/0/name is required (a non-empty string)"),
         ("topics: []", "events.yaml: /topics is not a known section (queues, buses, rules)"),
