@@ -268,18 +268,12 @@ def test_operator_redrives_a_dead_delivery_and_resolves_it_in_review(server, bro
 
 @pytest.fixture(scope="module")
 def media_server(binary):
-    """`stepline serve --workflows workflows` with the media-review bus, as tools/run sets it up."""
+    """`stepline serve --workflows workflows`, which deploys the media-review bus of workflows/events.yaml."""
     if shutil.which("ffmpeg") is None:
         pytest.fail("ffmpeg is not installed (tools/test installs it)")
     with tempfile.TemporaryDirectory(prefix="stepline-console-media-") as tmp:
         running = Server(binary, os.path.join(tmp, "data"), args=["--workflows", os.path.join(ROOT, "workflows")],
                          env={"STEPLINE_X264_PRESET": "ultrafast"})
-        events = client("events", running.endpoint)
-        events.create_event_bus(Name="media-review")
-        events.put_rule(Name="review-inbox", EventBusName="media-review",
-                        EventPattern=json.dumps({"detail-type": ["ASSET_FLAGGED_FOR_REVIEW"]}))
-        events.put_targets(Rule="review-inbox", EventBusName="media-review", Targets=[
-            {"Id": "inbox", "Arn": "arn:aws:lambda:us-east-1:123456789012:function:media-review-inbox"}])
         running.clip = os.path.join(tmp, "clip.mp4")
         subprocess.run(
             ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=640x360:rate=25",
