@@ -98,6 +98,10 @@ extension HistoryEvent {
         case .mapRunFailed(let error, let cause):
             key = "mapRunFailedEventDetails"
             failure(error, cause)
+        case .evaluationFailed(let state, let error, let cause):
+            key = "evaluationFailedEventDetails"
+            failure(error, cause)
+            details["state"] = .string(state)
         default:
             key = nil
         }

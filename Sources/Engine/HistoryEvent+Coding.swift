@@ -31,6 +31,10 @@ extension HistoryEvent {
             .mapRunFailed(let error, let cause), .parallelStateFailed(let error, let cause):
             set("error", text(error))
             set("cause", text(cause))
+        case .evaluationFailed(let state, let error, let cause):
+            set("name", .string(state))
+            set("error", text(error))
+            set("cause", text(cause))
         case .stateEntered(let type, let name, let input):
             set("type", .string(type.rawValue))
             set("name", .string(name))
@@ -163,6 +167,8 @@ extension HistoryEvent {
             )
         case "MapStateSucceeded": details = .mapStateSucceeded
         case "MapStateFailed": details = .mapStateFailed(error: error(), cause: cause())
+        case "EvaluationFailed":
+            details = .evaluationFailed(state: try fields.string("name"), error: error(), cause: cause())
         case "MapStateAborted": details = .mapStateAborted
         case "MapIterationStarted":
             details = .mapIterationStarted(

@@ -275,6 +275,14 @@ extension ExecutionState {
                     cause:
                         "An error occurred while executing the state '\(frame.stateName)' (entered at the event id #\(frame.enteredEventId)). \(error.cause)"
                 )
+                if error.error == StatesError.Name.queryEvaluationError {
+                    emit(
+                        f,
+                        .evaluationFailed(state: frame.stateName, error: prefixed.error, cause: prefixed.cause),
+                        &decision
+                    )
+                    if frame.stateType == .map { emit(f, .mapStateFailed(error: nil, cause: nil), &decision) }
+                }
                 step = .fail(prefixed)
 
             case .fail(let error), .childrenFailed(let error):
@@ -684,7 +692,8 @@ extension ExecutionState {
                 )
             }
             guard case .array(var items) = itemsValue else {
-                throw .runtime("Map state input must be an array but was: \(itemsValue.serialized)")
+                let cause = "Map state input must be an array but was: \(itemsValue.serialized)"
+                throw isJSONata ? StatesError(StatesError.Name.queryEvaluationError, cause: cause) : .runtime(cause)
             }
             if let batcher = map.itemBatcher {
                 items = try batches(of: items, batcher, map, state, f, effective: effective, scope: scope, &decision)

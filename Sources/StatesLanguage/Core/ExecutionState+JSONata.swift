@@ -88,7 +88,7 @@ extension JSONataTemplate {
         random: inout SplitMix64
     ) throws(StatesError) -> JSONValue {
         let value = try evaluate(field: field, bindings, now: now, random: &random)
-        let actual = value.jsonataTypeName
+        let actual = value.typeName
         guard actual == expected else {
             throw StatesError(
                 StatesError.Name.queryEvaluationError,
@@ -110,20 +110,6 @@ extension JSONataTemplate {
             )
         }
         return number
-    }
-}
-
-extension JSONValue {
-    /// JSON type names as AWS reports them in JSONata type errors.
-    var jsonataTypeName: String {
-        switch self {
-        case .null: "null"
-        case .bool: "boolean"
-        case .integer, .double: "number"
-        case .string: "string"
-        case .array: "array"
-        case .object: "object"
-        }
     }
 }
 

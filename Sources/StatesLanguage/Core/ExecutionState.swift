@@ -300,7 +300,7 @@ extension ExecutionState {
                 frame.children = nil
                 frame.waiting = .nothing
             }
-        case .mapRunStarted, .mapRunSucceeded, .mapRunFailed:
+        case .mapRunStarted, .mapRunSucceeded, .mapRunFailed, .evaluationFailed:
             break
 
         case .timerScheduled(let timerId, let due, let reason):

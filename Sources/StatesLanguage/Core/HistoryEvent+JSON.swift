@@ -65,6 +65,10 @@ extension HistoryEvent.Details {
             .parallelStateFailed(let error, let cause), .mapRunFailed(let error, let cause):
             o.setOptional("error", error)
             o.setOptional("cause", cause)
+        case .evaluationFailed(let state, let error, let cause):
+            o["state"] = .string(state)
+            o.setOptional("error", error)
+            o.setOptional("cause", cause)
         case .stateEntered(let type, let name, let input):
             o["stateType"] = .string(type.rawValue)
             o["name"] = .string(name)
@@ -246,6 +250,12 @@ extension HistoryEvent.Details {
             )
         case "MapStateSucceeded": self = .mapStateSucceeded
         case "MapStateFailed": self = .mapStateFailed(error: r.optionalString("error"), cause: r.optionalString("cause"))
+        case "EvaluationFailed":
+            self = .evaluationFailed(
+                state: try r.string("state"),
+                error: r.optionalString("error"),
+                cause: r.optionalString("cause")
+            )
         case "MapStateAborted": self = .mapStateAborted
         case "MapIterationStarted":
             self = .mapIterationStarted(

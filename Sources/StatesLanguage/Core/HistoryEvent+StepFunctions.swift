@@ -136,6 +136,10 @@ extension HistoryEvent {
             return ("mapRunStartedEventDetails", ["mapRunArn": .string(arn)])
         case .mapRunFailed(let error, let cause):
             return ("mapRunFailedEventDetails", errorCause(error, cause))
+        case .evaluationFailed(let state, let error, let cause):
+            var details = errorCause(error, cause)
+            details["state"] = .string(state)
+            return ("evaluationFailedEventDetails", details)
         default:
             return nil
         }

@@ -72,6 +72,9 @@ public struct HistoryEvent: Sendable, Hashable {
         case mapRunStarted(mapRunArn: String)
         case mapRunSucceeded
         case mapRunFailed(error: String?, cause: String?)
+        /// `EvaluationFailed`: a JSONata field of state `state` failed to evaluate
+        /// (`States.QueryEvaluationError`), reported before the state fails.
+        case evaluationFailed(state: String, error: String?, cause: String?)
 
         /// `ParallelStateStarted`; `input` is what every branch starts with (Stepline's addition).
         case parallelStateStarted(branches: Int, input: JSONValue)
@@ -117,6 +120,7 @@ public struct HistoryEvent: Sendable, Hashable {
             case .mapRunStarted: "MapRunStarted"
             case .mapRunSucceeded: "MapRunSucceeded"
             case .mapRunFailed: "MapRunFailed"
+            case .evaluationFailed: "EvaluationFailed"
             case .parallelStateStarted: "ParallelStateStarted"
             case .parallelStateSucceeded: "ParallelStateSucceeded"
             case .parallelStateFailed: "ParallelStateFailed"
