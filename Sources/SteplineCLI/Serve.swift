@@ -92,6 +92,7 @@ struct Serve: AsyncParsableCommand {
         buses.connect(topics: topics)
         try await deployEventResources(buses: buses, queues: queues, engine: engine)
         let webhooks = try loadWebhooks(buses: buses)
+        let pipes = PipeService(pipes: try loadPipes(), engine: engine, queues: queues)
         let signatureRequired = !configuration.credentials.isEmpty
         let json = options.json
         let listening = Mutex(false)
@@ -101,7 +102,7 @@ struct Serve: AsyncParsableCommand {
                 handlers: handlers + [
                     EventBridgeOperations.table(buses: buses), EventDeliveryOperations.table(buses: buses), SNSHandler(topics: topics, tokens: try storedTokens(dataDir: dataDir)),
                 ],
-                services: [EngineService(engine: engine), buses, EventBusClock(buses: buses), queues, topics],
+                services: [EngineService(engine: engine), buses, EventBusClock(buses: buses), queues, topics, pipes],
                 console: ConsoleConfiguration(engine: engine, buses: buses, dataDirectory: dataDir),
                 webhooks: webhooks
             ) { host, port in
@@ -199,6 +200,17 @@ struct Serve: AsyncParsableCommand {
             } catch { throw ServeError("cannot use --workflows \(workflows): \(error)") }
         }
         return nil
+    }
+
+    /// The pipes of `--workflows` (`pipes.yaml`, `.yml` or `.json`), if any.
+    func loadPipes() throws -> [PipeDefinition] {
+        guard let workflows else { return [] }
+        for name in ["pipes.yaml", "pipes.yml", "pipes.json"] {
+            let path = (workflows as NSString).appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            do { return try PipeConfiguration.load(path: path) } catch { throw ServeError("cannot use --workflows \(workflows): \(error)") }
+        }
+        return []
     }
 
     /// The keys of `--credentials` plus the one in the environment.

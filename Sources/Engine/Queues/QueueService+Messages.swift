@@ -324,28 +324,35 @@ extension QueueService {
     /// stale one (from a receive before the message's latest), without deleting.
     public func delete(queueArn: String, handles: [String]) async throws -> [Result<Void, QueueError>] {
         let time = now()
-        return try await transact { append in
-            _ = try self.requireQueue(queueArn, in: append.transaction)
-            var results: [Result<Void, QueueError>] = []
-            var locations: [JSONValue] = []
-            for handle in handles {
-                do {
-                    let key = try Self.messageKey(queueArn, ReceiptHandle(parsing: handle))
-                    if let row = try self.storedRow(key, append.transaction), row["handle"]?.stringValue == handle {
-                        locations.append(.object(StoredMessage(key: key, row: .null).location))
-                    }
-                    results.append(.success(()))
-                } catch let error as QueueError {
-                    results.append(.failure(error))
+        return try await transact { append in try self.delete(in: append, queueArn: queueArn, handles: handles, time: time).results }
+    }
+
+    /// Deletes inside `append`, the caller's transaction; also says how many handles
+    /// were current (named a message's latest receive), so a caller that must write
+    /// its effect only with the delete (a pipe's queue target) can refuse stale ones.
+    func delete(
+        in append: AppendTransaction, queueArn: String, handles: [String], time: Int64
+    ) throws -> (results: [Result<Void, QueueError>], current: Int) {
+        _ = try requireQueue(queueArn, in: append.transaction)
+        var results: [Result<Void, QueueError>] = []
+        var locations: [JSONValue] = []
+        for handle in handles {
+            do {
+                let key = try Self.messageKey(queueArn, ReceiptHandle(parsing: handle))
+                if let row = try storedRow(key, append.transaction), row["handle"]?.stringValue == handle {
+                    locations.append(.object(StoredMessage(key: key, row: .null).location))
                 }
+                results.append(.success(()))
+            } catch let error as QueueError {
+                results.append(.failure(error))
             }
-            if !locations.isEmpty {
-                try self.appendRecord(
-                    QueueRecordKind.messagesDeleted,
-                    ["arn": .string(queueArn), "time": .integer(Int(time)), "messages": .array(locations)], time: time, in: append)
-            }
-            return results
         }
+        if !locations.isEmpty {
+            try appendRecord(
+                QueueRecordKind.messagesDeleted,
+                ["arn": .string(queueArn), "time": .integer(Int(time)), "messages": .array(locations)], time: time, in: append)
+        }
+        return (results, locations.count)
     }
 
     /// Sets the visibility timeout of received messages, counted from now.

@@ -1,0 +1,30 @@
+public import ServiceLifecycle
+import Logging
+
+extension PipeService: Service {
+    /// Polls every pipe in its own child task until cancelled or graceful shutdown.
+    ///
+    /// Each poll long-polls its source for up to a second, so an idle pipe costs one
+    /// read a second. A poll that fails (the source queue does not exist yet, the
+    /// log cannot commit) is logged and tried again a second later: the messages
+    /// are still in the source, so nothing is lost by waiting.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                for pipe in self.pipes {
+                    group.addTask {
+                        while !Task.isCancelled {
+                            do {
+                                try await self.poll(pipe, waitSeconds: 1)
+                            } catch {
+                                if Task.isCancelled { return }
+                                self.logger.info("pipe poll failed", metadata: ["pipe": "\(pipe.name)", "error": "\(error)"])
+                                try? await Task.sleep(for: .seconds(1))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
