@@ -83,7 +83,9 @@ struct Serve: AsyncParsableCommand {
             )
         }
         let boundPort = BoundPort(port)
-        let (engine, handlers, queues) = try await openEngine(dataDir: dataDir, boundPort: boundPort)
+        // Page tokens of every service, signed with a key kept in the data directory so they outlive a restart.
+        let tokens = try storedTokens(dataDir: dataDir)
+        let (engine, handlers, queues) = try await openEngine(dataDir: dataDir, boundPort: boundPort, tokens: tokens)
         let buses: EventBuses
         do { buses = try await EventBuses.open(engine: engine, queues: queues) } catch { throw ServeError("cannot open the event buses in \(dataDir): \(error)") }
         await engine.connect(buses: buses)
@@ -100,7 +102,8 @@ struct Serve: AsyncParsableCommand {
             try await runServer(
                 configuration: configuration,
                 handlers: handlers + [
-                    EventBridgeOperations.table(buses: buses), EventDeliveryOperations.table(buses: buses), SNSHandler(topics: topics, tokens: try storedTokens(dataDir: dataDir)),
+                    EventBridgeOperations.table(buses: buses, tokens: tokens), EventDeliveryOperations.table(buses: buses),
+                    SNSHandler(topics: topics, tokens: tokens),
                 ],
                 services: [EngineService(engine: engine), buses, EventBusClock(buses: buses), queues, topics, pipes],
                 console: ConsoleConfiguration(engine: engine, buses: buses, dataDirectory: dataDir),
@@ -133,7 +136,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// Opens the Engine on the data directory and deploys `--workflows`.
-    func openEngine(dataDir: String, boundPort: BoundPort) async throws -> (Engine, [any AWSServiceHandler], QueueService) {
+    func openEngine(dataDir: String, boundPort: BoundPort, tokens: PaginationTokenCodec) async throws -> (Engine, [any AWSServiceHandler], QueueService) {
         var engineConfiguration = Engine.Configuration()
         engineConfiguration.region = region
         let directory: WorkflowDirectory?
@@ -156,8 +159,9 @@ struct Serve: AsyncParsableCommand {
         }
         await engine.connect(queues: queues)
         let host = host
-        let sqs = SQSHandler.make(queues: queues, baseURL: { "http://\(host):\(boundPort.value.load(ordering: .relaxed))" })
-        return (engine, [StepFunctionsOperations.table(engine: engine), SteplineOperations.table(engine: engine), sqs], queues)
+        let sqs = SQSHandler.make(
+            queues: queues, baseURL: { "http://\(host):\(boundPort.value.load(ordering: .relaxed))" }, tokens: tokens)
+        return (engine, [StepFunctionsOperations.table(engine: engine, tokens: tokens), SteplineOperations.table(engine: engine), sqs], queues)
     }
 
     /// The SNS topics over the engine's queues; envelope URLs use the port once bound.

@@ -12,13 +12,13 @@ RUNNER = os.path.join(ROOT, "..", "shared", "conformance", "run_asl.py")
 EMBEDDED_TEST = os.path.join(ROOT, "Tests", "StatesLanguageTests", "Conformance")
 
 
-def embedded_floor():
-    for name in os.listdir(EMBEDDED_TEST):
-        with open(os.path.join(EMBEDDED_TEST, name)) as f:
-            match = re.search(r"jsonPathFloor = (\d+)", f.read())
+def embedded_floor(name="jsonPathFloor"):
+    for file in os.listdir(EMBEDDED_TEST):
+        with open(os.path.join(EMBEDDED_TEST, file)) as f:
+            match = re.search(name + r" = (\d+)", f.read())
         if match:
             return int(match.group(1))
-    raise AssertionError("no jsonPathFloor in " + EMBEDDED_TEST)
+    raise AssertionError("no " + name + " in " + EMBEDDED_TEST)
 
 
 def run_corpus(server, *args):
@@ -31,13 +31,14 @@ def run_corpus(server, *args):
     return int(summary.group(1)), int(summary.group(2)), result.stdout
 
 
-def test_jsonpath_corpus_through_the_api_scores_the_embedded_floor(server):
-    passed, failed, output = run_corpus(server, "--without-feature", "JSONata", "--allow-fail")
-    assert passed >= embedded_floor(), output[-3000:]
+def test_whole_corpus_through_the_api_scores_the_embedded_floor(server):
+    # JSONPath and JSONata cases alike; the runner prints the score CI reports.
+    passed, failed, output = run_corpus(server, "--allow-fail")
+    print(output.strip().splitlines()[-1])
+    assert passed >= embedded_floor("allFloor"), output[-3000:]
 
 
 def test_activity_callbacks_through_the_api(server):
-    # Activity workers (GetActivityTask, SendTask*, heartbeats) need the server: 6 of 7 pass;
-    # test_activity_task_on_deleted (an activity deleted while a task waits) is not yet handled.
+    # Activity workers (GetActivityTask, SendTask*, heartbeats, an activity deleted while a task waits) need the server.
     passed, failed, output = run_corpus(server, "--cases", os.path.join(ROOT, "..", "shared", "conformance", "asl-callbacks"), "--allow-fail", "--timeout", "20")
-    assert passed >= 6, output[-3000:]
+    assert passed == 7, output[-3000:]

@@ -12,9 +12,14 @@ import HTTPTypes
 /// (`sqs.exceptions.QueueDoesNotExist`).
 public enum SQSHandler {
     /// The operation table for `queues`; `baseURL` is read per request, so a
-    /// server bound to port 0 can supply its real address once listening.
-    public static func make(queues: QueueService, baseURL: @escaping @Sendable () -> String) -> AWSOperationTable {
-        let operations = SQSOperations(queues: queues, baseURL: baseURL)
+    /// server bound to port 0 can supply its real address once listening. `tokens`
+    /// signs `ListQueues` page tokens (one kept in the data directory outlives a restart).
+    public static func make(
+        queues: QueueService,
+        baseURL: @escaping @Sendable () -> String,
+        tokens: PaginationTokenCodec = PaginationTokenCodec()
+    ) -> AWSOperationTable {
+        let operations = SQSOperations(queues: queues, baseURL: baseURL, tokens: tokens)
         var table = AWSOperationTable(service: .sqs)
         let all: [(String, @Sendable (SQSOperations, AWSInput) async throws -> JSONValue)] = [
             ("CreateQueue", { try await $0.createQueue($1) }),

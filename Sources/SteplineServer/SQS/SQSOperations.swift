@@ -7,7 +7,7 @@ import Messaging
 struct SQSOperations: Sendable {
     let queues: QueueService
     let baseURL: @Sendable () -> String
-    let tokens = PaginationTokenCodec()
+    var tokens = PaginationTokenCodec()
 
     func url(_ name: String) -> String { "\(baseURL())/\(queues.configuration.account)/\(name)" }
 
