@@ -83,8 +83,13 @@ public struct TaskHandlerMap: Sendable {
                 throw TaskHandlerMapError("\(path): \(error.message)")
             } catch { throw TaskHandlerMapError("\(path): not valid YAML: \(error)") }
         }
-        let directory = (path as NSString).deletingLastPathComponent
-        return try parse(document, baseDirectory: directory.isEmpty ? "." : directory, source: path)
+        // Absolute, because a command runs in its working directory (the base by
+        // default): a relative path would be resolved twice.
+        var directory = (path as NSString).deletingLastPathComponent
+        if !directory.hasPrefix("/") {
+            directory = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(directory)
+        }
+        return try parse(document, baseDirectory: (directory as NSString).standardizingPath, source: path)
     }
 
     /// Builds a map from an already decoded document.
