@@ -1,0 +1,79 @@
+"""workflows/pipes.yaml through the real `stepline serve --workflows`: a queue's
+messages pass a filter on their JSON body, an enrichment command adds a field,
+and a state machine runs once per message with the enriched input; messages the
+filter drops start nothing and leave the queue."""
+
+import json
+import os
+import sys
+import tempfile
+import time
+
+import boto3
+
+from conftest import Server
+
+MACHINE = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}})
+ENRICH = """#!%s
+import json, sys
+batch = json.load(sys.stdin)
+print(json.dumps([{"key": record["body"]["key"], "partner": "acme"} for record in batch]))
+""" % sys.executable
+PIPES_YAML = """
+pipes:
+  - name: uploads-to-ingest
+    source: {queue: uploads}
+    filter: {body: {kind: [video]}}
+    enrichment: {handler: enrich-upload}
+    target: {stateMachine: ingest}
+    inputTemplate: '{"object": "<$.key>", "partner": "<$.partner>"}'
+    retry: {maximumAttempts: 2, backoffSeconds: 0}
+"""
+
+
+def aws(name, server):
+    return boto3.client(name, endpoint_url=server.endpoint, region_name="us-east-1",
+                        aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
+
+
+def workflows_dir(tmp):
+    workflows = os.path.join(tmp, "workflows")
+    os.makedirs(workflows)
+    with open(os.path.join(workflows, "ingest.asl.json"), "w") as f:
+        f.write(MACHINE)
+    enrich = os.path.join(workflows, "enrich.py")
+    with open(enrich, "w") as f:
+        f.write(ENRICH)
+    os.chmod(enrich, 0o755)
+    with open(os.path.join(workflows, "handlers.yaml"), "w") as f:
+        f.write("handlers:\n  enrich-upload:\n    command: [%s]\n" % json.dumps(enrich))
+    with open(os.path.join(workflows, "events.yaml"), "w") as f:
+        f.write("queues:\n  - name: uploads\n")
+    with open(os.path.join(workflows, "pipes.yaml"), "w") as f:
+        f.write(PIPES_YAML)
+    return workflows
+
+
+def test_a_queue_pipe_filters_enriches_and_starts_the_state_machine_once_per_message(binary):
+    with tempfile.TemporaryDirectory(prefix="stepline-e2e-") as tmp:
+        server = Server(binary, os.path.join(tmp, "data"), args=["--workflows", workflows_dir(tmp)])
+        try:
+            sqs, sfn = aws("sqs", server), aws("stepfunctions", server)
+            url = sqs.get_queue_url(QueueName="uploads")["QueueUrl"]
+            sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"kind": "image", "key": "a.png"}))
+            sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"kind": "video", "key": "b.mp4"}))
+            machine = next(m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"] if m["name"] == "ingest")
+            deadline = time.monotonic() + 30
+            executions = []
+            while time.monotonic() < deadline:
+                attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+                executions = sfn.list_executions(stateMachineArn=machine)["executions"]
+                if executions and attributes["ApproximateNumberOfMessages"] == "0" and attributes["ApproximateNumberOfMessagesNotVisible"] == "0":
+                    break
+                time.sleep(0.2)
+            assert len(executions) == 1
+            described = sfn.describe_execution(executionArn=executions[0]["executionArn"])
+            assert json.loads(described["input"]) == [{"object": "b.mp4", "partner": "acme"}]
+            assert executions[0]["name"].startswith("uploads-to-ingest-")
+        finally:
+            assert server.stop() == 0

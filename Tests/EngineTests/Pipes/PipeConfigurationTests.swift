@@ -1,0 +1,48 @@
+import Engine
+import JSON
+import Messaging
+import Testing
+
+@Suite struct PipeConfigurationTests {
+    @Test func aPipesFileDeclaresSourceFilterEnrichmentTemplateAndTarget() throws {
+        let document = try YAMLDocument.json(
+            from: """
+                pipes:
+                  - name: uploads-to-ingest
+                    source: {queue: uploads}
+                    filter: {body: {kind: [video]}}
+                    enrichment: {handler: lookup}
+                    target: {stateMachine: ingest}
+                    inputTemplate: '{"key": "<$.body.key>"}'
+                    batchSize: 5
+                    retry: {maximumAttempts: 4, backoffSeconds: 0.5}
+                    deadLetterQueue: failed
+                """)
+        let pipe = try #require(try PipeConfiguration.parse(document).first)
+        #expect(pipe.source == .queue("uploads"))
+        #expect(pipe.target == .stateMachine("ingest"))
+        #expect(pipe.enrichment == "lookup")
+        #expect(pipe.filter?.matches(["body": ["kind": "video"]]) == true)
+        #expect(pipe.batchSize == 5 && pipe.maximumAttempts == 4 && pipe.backoff == .milliseconds(500))
+        #expect(pipe.deadLetterQueue == "failed")
+        #expect(try pipe.inputTemplate?.apply(to: ["body": ["key": "a \"b\""]]) == ["key": "a \"b\""])
+    }
+
+    @Test(arguments: [
+        ("pipes: [{source: {queue: q}, target: {queue: t}}]", "'name' is required"),
+        ("pipes: [{name: p, source: {bus: b}, target: {queue: t}}]", "pipe p: 'source' must be {queue: NAME}"),
+        ("pipes: [{name: p, source: {queue: q}, target: {topic: t}}]", "pipe p: 'target' must be"),
+        ("pipes: [{name: p, source: {queue: q}, target: {queue: t}, batchSize: 11}]", "'batchSize' must be 1 to 10"),
+        ("pipes: [{name: p, source: {queue: q}, target: {queue: t}, filter: {body: 1}}]", "pipe p: 'filter'"),
+        ("pipes: [{name: p, source: {queue: q}, target: {queue: t}, inputTemplate: '<$.a'}]", "no closing '>'"),
+    ])
+    func aWrongPipeIsRefusedNamingThePipeAndField(yaml: String, message: String) throws {
+        let error = #expect(throws: PipeConfigurationError.self) { try PipeConfiguration.parse(try YAMLDocument.json(from: yaml)) }
+        #expect(error?.description.contains(message) == true, "\(error?.description ?? "")")
+    }
+
+    @Test func aTemplatePlaceholderOutsideQuotesInsertsTheValueAsJSON() throws {
+        let template = try PipeInputTemplate(#"{"record": <$.body>, "count": <$.n>, "missing": <$.none>}"#)
+        #expect(try template.apply(to: ["body": ["a": 1], "n": 2]) == ["record": ["a": 1], "count": 2, "missing": .null])
+    }
+}
