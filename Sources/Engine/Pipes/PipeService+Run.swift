@@ -8,7 +8,13 @@ extension PipeService: Service {
     /// read a second. A poll that fails (the source queue does not exist yet, the
     /// log cannot commit) is logged and tried again a second later: the messages
     /// are still in the source, so nothing is lost by waiting.
+    /// Without pipes it still waits for shutdown: a service that returns early would
+    /// end the whole `ServiceGroup`, the server included.
     public func run() async throws {
+        guard !pipes.isEmpty else {
+            try? await gracefulShutdown()
+            return
+        }
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 for pipe in self.pipes {
