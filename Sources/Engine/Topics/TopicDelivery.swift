@@ -34,6 +34,10 @@ public struct TopicDelivery: Sendable, Hashable {
     public var retryPolicy: DeliveryRetryPolicy
     public var lastError: String?
     public var redriveCount: Int = 0
+    /// Sequence numbers of the log records about this delivery (published, retried,
+    /// dead-lettered, redriven, reviewed), kept by ``TopicIndex`` so a review item shows
+    /// its whole history without scanning the log.
+    public var history: [Int] = []
 
     init(
         deliveryId: String, messageType: String, messageId: String, topicArn: String, subscriptionArn: String,
@@ -68,6 +72,7 @@ public struct TopicDelivery: Sendable, Hashable {
             ],
             "redriveCount": .integer(redriveCount),
         ]
+        if !history.isEmpty { object["history"] = .array(history.map { .integer($0) }) }
         if !queueAttributes.keys.isEmpty { object["attributes"] = .object(queueAttributes) }
         if let groupId { object["group"] = .string(groupId) }
         if let deduplicationId { object["dedup"] = .string(deduplicationId) }
@@ -102,6 +107,7 @@ public struct TopicDelivery: Sendable, Hashable {
         retryPolicy = policy
         lastError = fields.optionalString("lastError")
         redriveCount = fields.optional("redriveCount")?.integerValue ?? 0
+        history = fields.optional("history")?.arrayValue?.compactMap(\.integerValue) ?? []
     }
 }
 
@@ -114,11 +120,53 @@ public struct TopicDeadLetter: Sendable, Hashable {
     /// The queue the message was sent to by the subscription's `RedrivePolicy`, if any.
     public var deadLetterQueue: String?
 
+    var recordJSON: JSONValue {
+        var object: JSONObject = ["delivery": delivery.recordJSON, "error": .string(error), "time": .integer(Int(time))]
+        if let deadLetterQueue { object["deadLetterQueue"] = .string(deadLetterQueue) }
+        return .object(object)
+    }
+
     init(recordJSON json: JSONValue) throws(RecordDecodingError) {
         let fields = try RecordFields(json, what: "topic dead letter")
         delivery = try TopicDelivery(recordJSON: try fields.value("delivery"))
         error = try fields.string("error")
         time = Int64(try fields.integer("time"))
         deadLetterQueue = fields.optionalString("deadLetterQueue")
+    }
+}
+
+/// A topic delivery waiting for a person: it was dead-lettered, redriven, and failed
+/// again. The `topics.review` view, derived from the log; the topic counterpart of
+/// ``DeliveryReviewItem``, shown beside it in the same review views.
+///
+/// A person retries it (``TopicService/retryReviewItem(deliveryId:)``) or resolves it
+/// with a reason (``TopicService/resolveReviewItem(deliveryId:reason:)``); a resolved
+/// item stays in the view with its resolution, so what was decided can be read later.
+public struct TopicReviewItem: Sendable, Hashable {
+    /// The last failure: the delivery (with ``TopicDelivery/history``) and its error.
+    public var letter: TopicDeadLetter
+    /// Why it was resolved; `nil` while it waits.
+    public var resolution: String?
+    /// When it was resolved, in milliseconds since the epoch.
+    public var resolvedTime: Int64?
+
+    public var isResolved: Bool { resolution != nil }
+
+    var recordJSON: JSONValue {
+        var object: JSONObject = ["letter": letter.recordJSON]
+        if let resolution { object["resolution"] = .string(resolution) }
+        if let resolvedTime { object["resolvedTime"] = .integer(Int(resolvedTime)) }
+        return .object(object)
+    }
+
+    init(letter: TopicDeadLetter) {
+        self.letter = letter
+    }
+
+    init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+        let fields = try RecordFields(json, what: "topic review item")
+        letter = try TopicDeadLetter(recordJSON: try fields.value("letter"))
+        resolution = fields.optionalString("resolution")
+        resolvedTime = fields.optional("resolvedTime")?.integerValue.map(Int64.init)
     }
 }

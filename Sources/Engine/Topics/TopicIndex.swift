@@ -13,19 +13,23 @@ public import LMDB
 /// | `topics.dedup` | topic ARN, 0, deduplication id | `{id, seq?, time}` of the first message published with it |
 /// | `topics.pending` | delivery id | a ``TopicDelivery`` not yet done: what recovery re-runs |
 /// | `topics.deadLetters` | delivery id | `{delivery, error, time, deadLetterQueue?}` |
+/// | `topics.review` | delivery id | a redriven delivery that failed again: ``TopicReviewItem`` |
+///
+/// Deliveries carry `history`, the sequence numbers of the records about them, so a
+/// review item shows its whole life without scanning the log.
 public struct TopicIndex: LogIndex {
     public let name = "topics"
     public let databaseNames = [
-        "topics.topics", "topics.subscriptions", "topics.byTopic", "topics.dedup", "topics.pending", "topics.deadLetters",
+        "topics.topics", "topics.subscriptions", "topics.byTopic", "topics.dedup", "topics.pending", "topics.deadLetters", "topics.review",
     ]
 
-    enum DB: Int { case topics, subscriptions, byTopic, dedup, pending, deadLetters }
+    enum DB: Int { case topics, subscriptions, byTopic, dedup, pending, deadLetters, review }
 
     public init() {}
 
     public func apply(_ entry: LogEntry, to databases: IndexDatabases, in transaction: WriteTransaction) throws {
         let kind = entry.header.kind
-        guard (TopicRecordKind.topicCreated.rawValue...TopicRecordKind.deliveryRedriven.rawValue).contains(kind.rawValue) else { return }
+        guard (TopicRecordKind.topicCreated.rawValue...TopicRecordKind.reviewResolved.rawValue).contains(kind.rawValue) else { return }
         func db(_ which: DB) -> Database { databases[which.rawValue] }
         func put(_ value: JSONValue, _ key: [UInt8], _ which: DB) throws { try transaction.put(value.bytes, forKey: key, in: db(which)) }
         func get(_ key: [UInt8], _ which: DB) throws -> JSONObject? {
@@ -33,6 +37,17 @@ public struct TopicIndex: LogIndex {
             return try QueueKeys.object(bytes)
         }
         let fields = try RecordFields(bytes: entry.payload, what: "topic record at \(entry.sequence)")
+        let sequence = JSONValue.integer(Int(entry.sequence.rawValue))
+        func recorded(_ delivery: inout JSONObject) {
+            delivery["history"] = .array((delivery["history"]?.arrayValue ?? []) + [sequence])
+        }
+        /// A redriven or retried delivery: pending again with fresh attempts, one more redrive.
+        func restart(_ delivery: inout JSONObject) throws {
+            delivery["attempt"] = 0
+            delivery["due"] = try fields.value("due")
+            delivery["redriveCount"] = .integer((delivery["redriveCount"]?.integerValue ?? 0) + 1)
+            recorded(&delivery)
+        }
         switch kind {
         case TopicRecordKind.topicCreated:
             let arn = try fields.string("arn")
@@ -70,7 +85,7 @@ public struct TopicIndex: LogIndex {
             if let token = fields.optional("token") { row["token"] = token }
             try put(.object(row), QueueKeys.text(arn), .subscriptions)
             try transaction.put([], forKey: QueueKeys.queuePrefix(topic) + QueueKeys.text(arn), in: db(.byTopic))
-            try addDeliveries(fields, put)
+            try addDeliveries(fields, sequence, put)
         case TopicRecordKind.subscriptionConfirmed:
             let key = QueueKeys.text(try fields.string("arn"))
             guard var row = try get(key, .subscriptions) else { return }
@@ -100,7 +115,7 @@ public struct TopicIndex: LogIndex {
                 if let seq = message["seq"] { value["seq"] = seq }
                 try put(.object(value), QueueKeys.dedup(topic, dedup), .dedup)
             }
-            try addDeliveries(fields, put)
+            try addDeliveries(fields, sequence, put)
         case TopicRecordKind.deliverySucceeded:
             _ = try transaction.delete(key: QueueKeys.text(try fields.string("deliveryId")), in: db(.pending))
         case TopicRecordKind.deliveryRetried:
@@ -109,32 +124,59 @@ public struct TopicIndex: LogIndex {
             delivery["attempt"] = try fields.value("attempt")
             delivery["due"] = try fields.value("due")
             delivery["lastError"] = try fields.value("error")
+            recorded(&delivery)
             try put(.object(delivery), key, .pending)
         case TopicRecordKind.deliveryDeadLettered:
             let key = QueueKeys.text(try fields.string("deliveryId"))
             guard var delivery = try get(key, .pending) else { return }
             delivery["lastError"] = try fields.value("error")
+            recorded(&delivery)
             _ = try transaction.delete(key: key, in: db(.pending))
             var letter: JSONObject = ["delivery": .object(delivery), "error": try fields.value("error"), "time": try fields.value("time")]
             if let queue = fields.optional("deadLetterQueue") { letter["deadLetterQueue"] = queue }
-            try put(.object(letter), key, .deadLetters)
+            // A delivery that fails again after a redrive waits for a person instead.
+            if (delivery["redriveCount"]?.integerValue ?? 0) > 0 {
+                try put(["letter": .object(letter)], key, .review)
+            } else {
+                try put(.object(letter), key, .deadLetters)
+            }
         case TopicRecordKind.deliveryRedriven:
             let key = QueueKeys.text(try fields.string("deliveryId"))
             guard let letter = try get(key, .deadLetters), var delivery = letter["delivery"]?.objectValue else { return }
             _ = try transaction.delete(key: key, in: db(.deadLetters))
-            delivery["attempt"] = 0
-            delivery["due"] = try fields.value("due")
-            delivery["redriveCount"] = .integer((delivery["redriveCount"]?.integerValue ?? 0) + 1)
+            try restart(&delivery)
             try put(.object(delivery), key, .pending)
+        case TopicRecordKind.reviewRetried:
+            let key = QueueKeys.text(try fields.string("deliveryId"))
+            guard let item = try get(key, .review), item["resolution"] == nil,
+                var delivery = item["letter"]?["delivery"]?.objectValue
+            else { return }
+            _ = try transaction.delete(key: key, in: db(.review))
+            try restart(&delivery)
+            try put(.object(delivery), key, .pending)
+        case TopicRecordKind.reviewResolved:
+            let key = QueueKeys.text(try fields.string("deliveryId"))
+            guard var item = try get(key, .review), var letter = item["letter"]?.objectValue,
+                var delivery = letter["delivery"]?.objectValue
+            else { return }
+            recorded(&delivery)
+            letter["delivery"] = .object(delivery)
+            item["letter"] = .object(letter)
+            item["resolution"] = try fields.value("reason")
+            item["resolvedTime"] = try fields.value("time")
+            try put(.object(item), key, .review)
         default:
             break
         }
     }
 
-    private func addDeliveries(_ fields: RecordFields, _ put: (JSONValue, [UInt8], DB) throws -> Void) throws {
+    private func addDeliveries(_ fields: RecordFields, _ sequence: JSONValue, _ put: (JSONValue, [UInt8], DB) throws -> Void) throws {
         for delivery in fields.optional("deliveries")?.arrayValue ?? [] {
-            guard let id = delivery["deliveryId"]?.stringValue else { throw RecordDecodingError("topic delivery has no deliveryId") }
-            try put(delivery, QueueKeys.text(id), .pending)
+            guard var object = delivery.objectValue, let id = object["deliveryId"]?.stringValue else {
+                throw RecordDecodingError("topic delivery has no deliveryId")
+            }
+            object["history"] = [sequence]
+            try put(.object(object), QueueKeys.text(id), .pending)
         }
     }
 

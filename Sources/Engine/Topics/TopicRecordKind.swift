@@ -36,6 +36,11 @@ public enum TopicRecordKind {
     public static let deliveryDeadLettered = RecordKind(71)
     /// `{deliveryId, due}`: a dead letter is pending again.
     public static let deliveryRedriven = RecordKind(72)
+    /// `{deliveryId, due, time}`: a person retried a delivery waiting for review; it is
+    /// pending again with fresh attempts (and comes back to review if it fails again).
+    public static let reviewRetried = RecordKind(73)
+    /// `{deliveryId, reason, time}`: a person resolved a delivery waiting for review.
+    public static let reviewResolved = RecordKind(74)
 
     /// Registers the topic kinds in `kinds`.
     public static func register(in kinds: inout RecordKinds) {
@@ -52,5 +57,7 @@ public enum TopicRecordKind {
         kinds.register(deliveryRetried, name: "topic.deliveryRetried", versions: 1...1)
         kinds.register(deliveryDeadLettered, name: "topic.deliveryDeadLettered", versions: 1...1)
         kinds.register(deliveryRedriven, name: "topic.deliveryRedriven", versions: 1...1)
+        kinds.register(reviewRetried, name: "topic.review.retried", versions: 1...1)
+        kinds.register(reviewResolved, name: "topic.review.resolved", versions: 1...1)
     }
 }
