@@ -9,7 +9,9 @@ struct DLQ: AsyncParsableCommand {
         discussion: """
             An execution that fails, times out or is aborted is a dead letter until it is redriven. \
             Redriving resumes it from where it failed (RedriveExecution): what succeeded is kept. An \
-            execution whose redrive fails again moves to 'stepline review'.
+            execution whose redrive fails again moves to 'stepline review'. With --kind buses or \
+            --kind topics, the same for event-bus target deliveries and topic subscription \
+            deliveries whose retries ran out: redriving sends them again with fresh attempts.
             """,
         subcommands: [List.self, Redrive.self]
     )
@@ -17,13 +19,16 @@ struct DLQ: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the dead letters.", discussion: serverExitCodes)
 
+        @Option(help: "What to list: executions, buses (bus deliveries) or topics (topic deliveries).")
+        var kind: DeliveryKind = .executions
+
         @OptionGroup var server: ServerOptions
 
         func run() async throws {
             try await reportingFailures {
-                let answer = try await server.client.call("ListDeadLetters", prefix: "Stepline")
+                let answer = try await server.client.call("ListDeadLetters", prefix: kind.prefix)
                 if server.json { return printLine(answer.serialized) }
-                FailedExecutionText.print(answer["items"]?.arrayValue ?? [], empty: "the dead-letter queue is empty")
+                kind.print(answer["items"]?.arrayValue ?? [], empty: "the dead-letter queue is empty")
             }
         }
     }
@@ -32,11 +37,14 @@ struct DLQ: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Redrive dead letters: the executions given, or --all.", discussion: serverExitCodes)
 
-        @Argument(help: "Execution ARNs to redrive.")
+        @Argument(help: "Execution ARNs to redrive (delivery ids with --kind buses|topics).")
         var executionArns: [String] = []
 
         @Flag(help: "Redrive every dead letter.")
         var all = false
+
+        @Option(help: "What to redrive: executions, buses (bus deliveries) or topics (topic deliveries).")
+        var kind: DeliveryKind = .executions
 
         @OptionGroup var server: ServerOptions
 
@@ -49,6 +57,7 @@ struct DLQ: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 let client = server.client
+                if kind != .executions { return try await redriveDeliveries(client) }
                 var arns = executionArns
                 if all {
                     let answer = try await client.call("ListDeadLetters", prefix: "Stepline")
@@ -63,6 +72,16 @@ struct DLQ: AsyncParsableCommand {
                 if server.json { printLine(JSONValue.object(["redriven": .array(redriven)]).serialized) }
                 if !server.json && arns.isEmpty { printLine("the dead-letter queue is empty; nothing to redrive") }
             }
+        }
+
+        /// Bus or topic deliveries: the server redrives them in one call.
+        func redriveDeliveries(_ client: StatesClient) async throws {
+            let input: JSONObject = all ? ["all": true] : ["deliveryIds": .array(executionArns.map { .string($0) })]
+            let answer = try await client.call("RedriveDeadLetters", input, prefix: kind.prefix)
+            if server.json { return printLine(answer.serialized) }
+            let ids = answer["redriven"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            for id in ids { printLine("redriven \(id)") }
+            if ids.isEmpty { printLine("the dead-letter queue is empty; nothing to redrive") }
         }
     }
 }

@@ -103,10 +103,10 @@ struct Serve: AsyncParsableCommand {
                 configuration: configuration,
                 handlers: handlers + [
                     EventBridgeOperations.table(buses: buses, tokens: tokens), EventDeliveryOperations.table(buses: buses),
-                    SNSHandler(topics: topics, tokens: tokens),
+                    TopicDeliveryOperations.table(topics: topics), SNSHandler(topics: topics, tokens: tokens),
                 ],
                 services: [EngineService(engine: engine), buses, EventBusClock(buses: buses), queues, topics, pipes],
-                console: ConsoleConfiguration(engine: engine, buses: buses, dataDirectory: dataDir),
+                console: ConsoleConfiguration(engine: engine, buses: buses, topics: topics, dataDirectory: dataDir),
                 webhooks: webhooks
             ) { host, port in
                 boundPort.value.store(port, ordering: .relaxed)

@@ -12,13 +12,16 @@ public struct ConsoleConfiguration: Sendable {
     public var engine: Engine
     /// The event buses, for the buses page and bus-delivery dead letters (`nil`: none).
     public var buses: EventBuses?
+    /// The topics, for topic-delivery dead letters and review items (`nil`: none).
+    public var topics: TopicService?
     /// The data directory: images under it that payloads name are shown as thumbnails.
     public var dataDirectory: String
 
-    /// The console of `engine` (and `buses`), showing images under `dataDirectory`.
-    public init(engine: Engine, buses: EventBuses? = nil, dataDirectory: String) {
+    /// The console of `engine` (and `buses`, `topics`), showing images under `dataDirectory`.
+    public init(engine: Engine, buses: EventBuses? = nil, topics: TopicService? = nil, dataDirectory: String) {
         self.engine = engine
         self.buses = buses
+        self.topics = topics
         self.dataDirectory = dataDirectory
     }
 }

@@ -114,6 +114,8 @@ struct ConsoleRoutes: Sendable {
                     reviewItems: try engine.reviewItems(includeResolved: true),
                     deliveries: try console.buses?.deadLetters(),
                     deliveryReviews: try console.buses?.reviewItems(includeResolved: true),
+                    topicLetters: try console.topics?.deadLetters(),
+                    topicReviews: try console.topics?.reviewItems(includeResolved: true),
                     csrf: gate.csrf
                 ).render()
             }
@@ -169,6 +171,32 @@ struct ConsoleRoutes: Sendable {
                 return .back("/console/dead-letters", ok: "Delivery resolved.")
             }
         }
+        router.post("/console/topic-deliveries/redrive") { request, _ in
+            await action(request) { _, form in
+                try await requireTopics().redrive(deliveryId: try form.required("id"))
+                return .back("/console/dead-letters", ok: "Topic delivery redriven.")
+            }
+        }
+        router.post("/console/topic-deliveries/redrive-all") { request, _ in
+            await action(request) { _, _ in
+                let topics = try requireTopics()
+                let letters = try topics.deadLetters()
+                for letter in letters { try await topics.redrive(deliveryId: letter.delivery.deliveryId) }
+                return .back("/console/dead-letters", ok: "Redrove \(letters.count) topic deliveries.")
+            }
+        }
+        router.post("/console/topic-reviews/retry") { request, _ in
+            await action(request) { _, form in
+                try await requireTopics().retryReviewItem(deliveryId: try form.required("id"))
+                return .back("/console/dead-letters", ok: "Topic delivery retried.")
+            }
+        }
+        router.post("/console/topic-reviews/resolve") { request, _ in
+            await action(request) { _, form in
+                try await requireTopics().resolveReviewItem(deliveryId: try form.required("id"), reason: try form.required("reason"))
+                return .back("/console/dead-letters", ok: "Topic delivery resolved.")
+            }
+        }
         router.get("/console/buses") { request, _ in
             await page(request, title: "Buses and rules", path: "/console/buses") { _ in
                 guard let buses = console.buses else { return HTML(raw: "<p class=\"empty\">This server has no event buses.</p>") }
@@ -184,6 +212,12 @@ struct ConsoleRoutes: Sendable {
     func requireBuses() throws -> EventBuses {
         guard let buses = console.buses else { throw ConsoleError.notFound("this server has no event buses") }
         return buses
+    }
+
+    /// The topics, or a 404 notice on a server that has none.
+    func requireTopics() throws -> TopicService {
+        guard let topics = console.topics else { throw ConsoleError.notFound("this server has no topics") }
+        return topics
     }
 
     func executionList(_ request: Request) throws -> HTML {

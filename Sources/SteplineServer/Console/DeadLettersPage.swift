@@ -3,7 +3,8 @@ internal import JSON
 
 /// The dead-letter and manual-review views: failed executions (redrive one or all),
 /// executions that failed again after a redrive (retry, or resolve with a reason),
-/// and bus deliveries that exhausted their retries (redrive one or all).
+/// and bus and topic deliveries that exhausted their retries (redrive one or all;
+/// retry or resolve those that failed again after a redrive).
 struct DeadLettersPage: Sendable {
     var deadLetters: [FailedExecutionItem]
     var reviewItems: [FailedExecutionItem]
@@ -11,6 +12,10 @@ struct DeadLettersPage: Sendable {
     var deliveries: [DeadLetter]?
     /// Deliveries that failed again after a redrive, resolved ones included (`nil`: no buses).
     var deliveryReviews: [DeliveryReviewItem]?
+    /// Topic deliveries that exhausted their retries (`nil` when the server runs without topics).
+    var topicLetters: [TopicDeadLetter]? = nil
+    /// Topic deliveries that failed again after a redrive, resolved ones included.
+    var topicReviews: [TopicReviewItem]? = nil
     var csrf: String
 
     func render() -> HTML {
@@ -104,11 +109,7 @@ struct DeadLettersPage: Sendable {
                 deliveryTable(deliveryReviews.map(\.letter), id: "delivery-review") { letter in
                     let id = letter.delivery.deliveryId
                     if let item = resolutions[id], let resolution = item.resolution {
-                        var done = HTML(raw: "<span class=\"muted\">Resolved")
-                        if let time = item.resolvedTime { done.text(" " + ConsoleFormat.time(time)) }
-                        done.raw(":</span> ")
-                        done.text(resolution)
-                        return done
+                        return resolved(resolution, at: item.resolvedTime)
                     }
                     var actions = HTML.postButton(action: "/console/delivery-reviews/retry", label: "Retry", csrf: csrf, fields: [("id", id)])
                     actions.append(resolveForm(action: "/console/delivery-reviews/resolve", field: ("id", id)))
@@ -116,7 +117,100 @@ struct DeadLettersPage: Sendable {
                 }
             )
         }
+        html.append(topicSections())
         return html
+    }
+
+    /// Topic deliveries: dead letters (redrive one or all) and review items (retry or resolve).
+    private func topicSections() -> HTML {
+        var html = HTML(raw: "")
+        if let topicLetters {
+            html.raw("<h2>Topic deliveries</h2>")
+            if topicLetters.isEmpty {
+                html.raw("<p class=\"empty\">No topic delivery is dead-lettered.</p>")
+            } else {
+                html.raw("<p>")
+                html.append(
+                    HTML.postButton(
+                        action: "/console/topic-deliveries/redrive-all",
+                        label: "Redrive all topic deliveries (\(topicLetters.count))",
+                        csrf: csrf,
+                        style: "primary"
+                    )
+                )
+                html.raw("</p>")
+                html.append(
+                    topicTable(topicLetters, id: "topic-dead-letters") { letter in
+                        HTML.postButton(
+                            action: "/console/topic-deliveries/redrive", label: "Redrive", csrf: csrf,
+                            fields: [("id", letter.delivery.deliveryId)])
+                    }
+                )
+            }
+        }
+        if let topicReviews, !topicReviews.isEmpty {
+            html.raw("<h2>Topic deliveries in manual review</h2>")
+            html.raw("<p class=\"muted\">Topic deliveries that failed again after a redrive.</p>")
+            let items = Dictionary(topicReviews.map { ($0.letter.delivery.deliveryId, $0) }, uniquingKeysWith: { first, _ in first })
+            html.append(
+                topicTable(topicReviews.map(\.letter), id: "topic-review") { letter in
+                    let id = letter.delivery.deliveryId
+                    if let item = items[id], let resolution = item.resolution {
+                        return resolved(resolution, at: item.resolvedTime)
+                    }
+                    var actions = HTML.postButton(action: "/console/topic-reviews/retry", label: "Retry", csrf: csrf, fields: [("id", id)])
+                    actions.append(resolveForm(action: "/console/topic-reviews/resolve", field: ("id", id)))
+                    return actions
+                }
+            )
+        }
+        return html
+    }
+
+    private func topicTable(_ letters: [TopicDeadLetter], id: String, actions: (TopicDeadLetter) -> HTML) -> HTML {
+        var html = HTML(raw: "<table id=\"\(id)\"><thead><tr><th>Topic / subscription</th><th>Error</th>")
+        html.raw("<th>Dead-lettered</th><th>Message</th><th></th></tr></thead><tbody>")
+        for letter in letters {
+            let delivery = letter.delivery
+            html.raw("<tr class=\"failed-delivery\" data-delivery=\"\(HTML.escape(delivery.deliveryId))\"><td>")
+            html.text(delivery.topicArn)
+            html.raw("<div class=\"muted mono\">")
+            html.text("\(delivery.protocolName) \(delivery.endpoint)")
+            html.raw("</div></td><td>")
+            html.text(letter.error)
+            if let queue = letter.deadLetterQueue {
+                html.raw("<div class=\"muted\">sent to ")
+                html.text(queue)
+                html.raw("</div>")
+            }
+            html.raw("</td><td>")
+            html.text(ConsoleFormat.time(letter.time))
+            html.raw("</td><td>")
+            html.append(body(delivery.body))
+            html.raw("</td><td>")
+            html.append(actions(letter))
+            html.raw("</td></tr>")
+        }
+        html.raw("</tbody></table>")
+        return html
+    }
+
+    /// A delivery's body: formatted when it is JSON, as text otherwise.
+    private func body(_ text: String) -> HTML {
+        if let value = try? JSONParser.parse(text) { return HTML.json(value) }
+        var html = HTML(raw: "<pre class=\"json\">")
+        html.text(text)
+        html.raw("</pre>")
+        return html
+    }
+
+    /// What a resolved delivery review item shows instead of buttons.
+    private func resolved(_ resolution: String, at time: Int64?) -> HTML {
+        var done = HTML(raw: "<span class=\"muted\">Resolved")
+        if let time { done.text(" " + ConsoleFormat.time(time)) }
+        done.raw(":</span> ")
+        done.text(resolution)
+        return done
     }
 
     /// A form that resolves a review item with the reason a person types.
@@ -142,13 +236,7 @@ struct DeadLettersPage: Sendable {
             html.raw("</div></td><td>")
             html.text(ConsoleFormat.time(letter.time))
             html.raw("</td><td>")
-            if let event = try? JSONParser.parse(letter.delivery.body) {
-                html.append(HTML.json(event))
-            } else {
-                html.raw("<pre class=\"json\">")
-                html.text(letter.delivery.body)
-                html.raw("</pre>")
-            }
+            html.append(body(letter.delivery.body))
             html.raw("</td><td>")
             html.append(actions(letter))
             html.raw("</td></tr>")
