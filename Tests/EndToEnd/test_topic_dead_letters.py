@@ -5,6 +5,7 @@ resolved — the same views as bus deliveries and executions."""
 import json
 import subprocess
 import time
+import urllib.request
 
 import boto3
 
@@ -59,6 +60,15 @@ def test_a_topic_delivery_is_redriven_then_reviewed_retried_and_resolved_from_th
     assert wait_for(lambda: len(review()) == 1)
     assert letters() == []
     assert review()[0]["status"] == "OPEN" and review()[0]["redriveCount"] == 1
+
+    # DescribeReviewItem reads the delivery's life back from the log.
+    request = urllib.request.Request(
+        server.endpoint, data=json.dumps({"deliveryId": letter["deliveryId"]}).encode(), method="POST",
+        headers={"X-Amz-Target": "SteplineTopics.DescribeReviewItem", "Content-Type": "application/x-amz-json-1.1"})
+    with urllib.request.urlopen(request) as response:
+        described = json.loads(response.read())
+    assert described["body"] and [entry["type"] for entry in described["history"]] == [
+        "topic.published", "topic.deliveryDeadLettered", "topic.deliveryRedriven", "topic.deliveryDeadLettered"]
 
     status, out, _ = cli(binary, server, "review", "retry", "--kind", "topics", letter["deliveryId"])
     assert status == 0 and f"retried {letter['deliveryId']}" in out
