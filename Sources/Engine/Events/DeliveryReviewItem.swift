@@ -1,3 +1,4 @@
+import EventLog
 public import JSON
 
 /// A bus delivery waiting for a person: it was dead-lettered, redriven, and
@@ -46,4 +47,23 @@ public struct DeliveryHistoryEntry: Sendable, Hashable {
     public var time: Int64
     /// What the record says about this delivery (for an accepted event, the event).
     public var detail: JSONValue
+}
+
+extension DeliveryHistoryEntry {
+    /// The records at `sequences` read back from `log`, each presented by `detail`
+    /// (given the record's kind and payload): the history of a bus or topic delivery.
+    static func read(
+        _ sequences: [Int], from log: EventLog, detail: (RecordKind, JSONValue) -> JSONValue
+    ) throws -> [DeliveryHistoryEntry] {
+        let kinds = log.configuration.kinds
+        return try sequences.compactMap { sequence in
+            guard let entry = try log.entry(at: SequenceNumber(UInt64(sequence))) else { return nil }
+            return DeliveryHistoryEntry(
+                sequence: sequence,
+                type: kinds?[entry.header.kind]?.name ?? entry.header.kind.description,
+                time: entry.header.timestamp / 1000,
+                detail: detail(entry.header.kind, try JSONParser.parse(bytes: entry.payload))
+            )
+        }
+    }
 }

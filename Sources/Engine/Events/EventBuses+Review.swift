@@ -25,22 +25,8 @@ extension EventBuses {
     /// The records of a delivery's life, read back from the log: the event's
     /// acceptance, each retry, dead letter, redrive, retry from review and resolution.
     public nonisolated func history(of delivery: EventDelivery) throws -> [DeliveryHistoryEntry] {
-        let kinds = log.configuration.kinds
-        return try delivery.history.compactMap { sequence in
-            guard let entry = try log.entry(at: SequenceNumber(UInt64(sequence))) else { return nil }
-            let payload = try JSONParser.parse(bytes: entry.payload)
-            let detail: JSONValue
-            if entry.header.kind == EventsRecordKind.eventAccepted {
-                detail = ["bus": payload["bus"] ?? .null, "event": payload["event"] ?? .null]
-            } else {
-                detail = payload
-            }
-            return DeliveryHistoryEntry(
-                sequence: sequence,
-                type: kinds?[entry.header.kind]?.name ?? entry.header.kind.description,
-                time: entry.header.timestamp / 1000,
-                detail: detail
-            )
+        try DeliveryHistoryEntry.read(delivery.history, from: log) { kind, payload in
+            kind == EventsRecordKind.eventAccepted ? ["bus": payload["bus"] ?? .null, "event": payload["event"] ?? .null] : payload
         }
     }
 

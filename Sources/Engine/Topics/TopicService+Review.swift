@@ -27,24 +27,14 @@ extension TopicService {
     /// The records of a delivery's life, read back from the log: its publication,
     /// each retry, dead letter, redrive, retry from review and resolution.
     public func history(of delivery: TopicDelivery) throws -> [DeliveryHistoryEntry] {
-        let kinds = log.configuration.kinds
-        return try delivery.history.compactMap { sequence in
-            guard let entry = try log.entry(at: SequenceNumber(UInt64(sequence))) else { return nil }
-            var detail = try JSONParser.parse(bytes: entry.payload)
-            if entry.header.kind == TopicRecordKind.published || entry.header.kind == TopicRecordKind.subscribed,
-                var object = detail.objectValue
-            {
-                // The record names every delivery it caused: keep only this one.
-                object["deliveries"] = .array(
-                    (object["deliveries"]?.arrayValue ?? []).filter { $0["deliveryId"]?.stringValue == delivery.deliveryId })
-                detail = .object(object)
+        try DeliveryHistoryEntry.read(delivery.history, from: log) { kind, payload in
+            guard kind == TopicRecordKind.published || kind == TopicRecordKind.subscribed, var object = payload.objectValue else {
+                return payload
             }
-            return DeliveryHistoryEntry(
-                sequence: sequence,
-                type: kinds?[entry.header.kind]?.name ?? entry.header.kind.description,
-                time: entry.header.timestamp / 1000,
-                detail: detail
-            )
+            // The record names every delivery it caused: keep only this one.
+            object["deliveries"] = .array(
+                (object["deliveries"]?.arrayValue ?? []).filter { $0["deliveryId"]?.stringValue == delivery.deliveryId })
+            return .object(object)
         }
     }
 
