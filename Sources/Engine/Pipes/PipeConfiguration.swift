@@ -7,7 +7,8 @@ import Messaging
 /// ```yaml
 /// pipes:
 ///   - name: uploads-to-ingest
-///     source: {queue: uploads}                 # a queue by name
+///     source: {queue: uploads}                 # a queue by name, or
+///     # source: {bus: partners, eventPattern: {source: [partner]}}   # a bus rule (bus defaults to default)
 ///     filter: {body: {kind: [video]}}          # optional EventBridge pattern on the SQS record
 ///     enrichment: {handler: lookup-partner}    # optional Task resource in handlers.yaml
 ///     target: {stateMachine: ingest}           # or {queue: NAME} or {handler: RESOURCE}
@@ -50,8 +51,23 @@ public enum PipeConfiguration {
 
     static func pipe(_ name: String, _ entry: JSONValue) throws -> PipeDefinition {
         func fail(_ message: String) -> PipeConfigurationError { PipeConfigurationError("pipe \(name): \(message)") }
-        guard let sourceQueue = entry["source"]?["queue"]?.stringValue else {
-            throw fail("'source' must be {queue: NAME}")
+        let source: PipeDefinition.Source
+        switch (entry["source"]?["queue"], entry["source"]?["bus"] ?? entry["source"]?["eventPattern"]) {
+        case (.string(let queue)?, nil):
+            source = .queue(queue)
+        case (nil, _?):
+            guard let pattern = entry["source"]?["eventPattern"], pattern != .null else {
+                throw fail("'source.eventPattern' is required for a bus source")
+            }
+            let text = pattern.stringValue ?? pattern.serialized
+            do { _ = try EventPattern(parsing: text) } catch { throw fail("'source.eventPattern': \(error)") }
+            let bus = entry["source"]?["bus"] ?? "default"
+            guard let busName = bus.stringValue, !busName.isEmpty else { throw fail("'source.bus' must be a bus name") }
+            source = .bus(busName, eventPattern: text)
+        case (_?, _?):
+            throw fail("'source' has both 'queue' and 'bus'; a pipe has one source")
+        default:
+            throw fail("'source' must be {queue: NAME} or {bus: NAME, eventPattern: {...}}")
         }
         let target: PipeDefinition.Target
         if let machine = entry["target"]?["stateMachine"]?.stringValue {
@@ -83,7 +99,7 @@ public enum PipeConfiguration {
         let backoff = entry["retry"]?["backoffSeconds"]?.doubleValue ?? 1
         guard backoff >= 0 else { throw fail("'retry.backoffSeconds' must not be negative") }
         return PipeDefinition(
-            name: name, source: .queue(sourceQueue), filter: filter, enrichment: enrichment, target: target,
+            name: name, source: source, filter: filter, enrichment: enrichment, target: target,
             inputTemplate: template, batchSize: batchSize, maximumAttempts: attempts,
             backoff: .milliseconds(Int(backoff * 1000)), deadLetterQueue: entry["deadLetterQueue"]?.stringValue)
     }

@@ -14,6 +14,21 @@ public struct PipeDefinition: Sendable, Hashable {
         /// A Stepline SQS queue, by name; its visibility timeout, receive counts and
         /// `RedrivePolicy` apply to the pipe's receives.
         case queue(String)
+        /// An event bus, by name, and the EventBridge pattern (JSON text) that selects
+        /// its events. ``PipeService/deploySources(source:)`` gives it a rule whose one
+        /// target is an internal queue (``PipeDefinition/sourceQueue``), so an event is
+        /// enqueued in the transaction that accepted it and the pipe then runs exactly
+        /// as a queue-sourced one; filters, enrichments and targets see the event.
+        case bus(String, eventPattern: String)
+    }
+
+    /// The queue the pipe receives from: the source queue, or for a bus source the
+    /// internal `pipe-NAME-source` queue its rule fills.
+    public var sourceQueue: String {
+        switch source {
+        case .queue(let name): name
+        case .bus: "pipe-\(name)-source"
+        }
     }
 
     /// What a pipe delivers to.

@@ -21,12 +21,18 @@ public final class PipeService: Sendable {
     public let pipes: [PipeDefinition]
     let engine: Engine
     let queues: QueueService
+    /// The buses that bus sources' rules live on; `nil` when no pipe reads a bus.
+    let buses: EventBuses?
     let logger: Logger
 
-    public init(pipes: [PipeDefinition], engine: Engine, queues: QueueService, logger: Logger = Logger(label: "stepline.pipes")) {
+    public init(
+        pipes: [PipeDefinition], engine: Engine, queues: QueueService, buses: EventBuses? = nil,
+        logger: Logger = Logger(label: "stepline.pipes")
+    ) {
         self.pipes = pipes
         self.engine = engine
         self.queues = queues
+        self.buses = buses
         self.logger = logger
     }
 
@@ -50,8 +56,7 @@ public final class PipeService: Sendable {
     ///   cannot commit; target failures are not thrown but retried and dead-lettered.
     @discardableResult
     public func poll(_ pipe: PipeDefinition, waitSeconds: Int = 0) async throws -> PollResult {
-        guard case .queue(let sourceName) = pipe.source else { return PollResult() }
-        let sourceArn = queues.arn(ofQueue: sourceName)
+        let sourceArn = queues.arn(ofQueue: pipe.sourceQueue)
         let messages = try await queues.receive(queueArn: sourceArn, maxMessages: pipe.batchSize, waitSeconds: waitSeconds)
         var result = PollResult(received: messages.count)
         guard !messages.isEmpty else { return result }
@@ -59,7 +64,13 @@ public final class PipeService: Sendable {
         var matched: [(message: ReceivedMessage, record: JSONValue)] = []
         var dropped: [String] = []
         for message in messages {
-            let record = Self.record(of: message, sourceArn: sourceArn, region: region)
+            let record: JSONValue
+            switch pipe.source {
+            case .queue: record = Self.record(of: message, sourceArn: sourceArn, region: region)
+            // The internal queue's body is the event the rule matched: hand on the event,
+            // as EventBridge would, not the queue record that carried it.
+            case .bus: record = (try? JSONParser.parse(message.body)) ?? .string(message.body)
+            }
             if let filter = pipe.filter, !filter.matches(record) {
                 dropped.append(message.receiptHandle)
             } else {

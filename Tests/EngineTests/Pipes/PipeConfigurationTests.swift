@@ -28,9 +28,27 @@ import Testing
         #expect(try pipe.inputTemplate?.apply(to: ["body": ["key": "a \"b\""]]) == ["key": "a \"b\""])
     }
 
+    @Test func aBusSourceDefaultsToTheDefaultBusAndReadsItsInternalQueue() throws {
+        let document = try YAMLDocument.json(
+            from: """
+                pipes:
+                  - name: partner-uploads
+                    source: {eventPattern: {source: [partner]}}
+                    target: {queue: ingested}
+                """)
+        let pipe = try #require(try PipeConfiguration.parse(document).first)
+        guard case .bus(let bus, let pattern) = pipe.source else { Issue.record("expected a bus source, got \(pipe.source)"); return }
+        #expect(bus == "default")
+        #expect(try EventPattern(parsing: pattern).matches(["source": "partner"]))
+        #expect(pipe.sourceQueue == "pipe-partner-uploads-source")
+    }
+
     @Test(arguments: [
         ("pipes: [{source: {queue: q}, target: {queue: t}}]", "'name' is required"),
-        ("pipes: [{name: p, source: {bus: b}, target: {queue: t}}]", "pipe p: 'source' must be {queue: NAME}"),
+        ("pipes: [{name: p, source: {bus: b}, target: {queue: t}}]", "pipe p: 'source.eventPattern' is required"),
+        ("pipes: [{name: p, source: {queue: q, bus: b, eventPattern: {source: [x]}}, target: {queue: t}}]", "pipe p: 'source' has both 'queue' and 'bus'"),
+        ("pipes: [{name: p, source: {eventPattern: {source: 1}}, target: {queue: t}}]", "pipe p: 'source.eventPattern'"),
+        ("pipes: [{name: p, source: {stream: s}, target: {queue: t}}]", "pipe p: 'source' must be {queue: NAME} or {bus: NAME"),
         ("pipes: [{name: p, source: {queue: q}, target: {topic: t}}]", "pipe p: 'target' must be"),
         ("pipes: [{name: p, source: {queue: q}, target: {queue: t}, batchSize: 11}]", "'batchSize' must be 1 to 10"),
         ("pipes: [{name: p, source: {queue: q}, target: {queue: t}, filter: {body: 1}}]", "pipe p: 'filter'"),
