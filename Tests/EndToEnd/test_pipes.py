@@ -77,3 +77,52 @@ def test_a_queue_pipe_filters_enriches_and_starts_the_state_machine_once_per_mes
             assert executions[0]["name"].startswith("uploads-to-ingest-")
         finally:
             assert server.stop() == 0
+
+
+BUS_PIPES_YAML = """
+pipes:
+  - name: partner-uploads
+    source: {bus: partners, eventPattern: {source: [partner]}}
+    filter: {detail: {kind: [video]}}
+    target: {stateMachine: ingest}
+    inputTemplate: '{"object": "<$.detail.key>", "type": "<$.detail-type>"}'
+"""
+
+
+def test_a_bus_rule_pipe_starts_the_state_machine_with_the_matching_event(binary):
+    with tempfile.TemporaryDirectory(prefix="stepline-e2e-") as tmp:
+        workflows = os.path.join(tmp, "workflows")
+        os.makedirs(workflows)
+        with open(os.path.join(workflows, "ingest.asl.json"), "w") as f:
+            f.write(MACHINE)
+        with open(os.path.join(workflows, "events.yaml"), "w") as f:
+            f.write("buses:\n  - name: partners\n")
+        with open(os.path.join(workflows, "pipes.yaml"), "w") as f:
+            f.write(BUS_PIPES_YAML)
+        server = Server(binary, os.path.join(tmp, "data"), args=["--workflows", workflows])
+        try:
+            events, sfn, sqs = aws("events", server), aws("stepfunctions", server), aws("sqs", server)
+            rules = events.list_rules(EventBusName="partners")["Rules"]
+            assert [rule["Name"] for rule in rules] == ["pipe-partner-uploads"]
+            put = events.put_events(Entries=[
+                {"Source": "partner", "DetailType": "Upload", "Detail": json.dumps({"kind": "image", "key": "a.png"}), "EventBusName": "partners"},
+                {"Source": "partner", "DetailType": "Upload", "Detail": json.dumps({"kind": "video", "key": "b.mp4"}), "EventBusName": "partners"},
+                {"Source": "other", "DetailType": "Upload", "Detail": json.dumps({"kind": "video", "key": "c.mp4"}), "EventBusName": "partners"},
+            ])
+            assert put["FailedEntryCount"] == 0
+            machine = next(m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"] if m["name"] == "ingest")
+            deadline = time.monotonic() + 30
+            executions = []
+            # The pipe reads the internal queue its rule fills; once that is empty every event was handled.
+            url = sqs.get_queue_url(QueueName="pipe-partner-uploads-source")["QueueUrl"]
+            while time.monotonic() < deadline:
+                attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+                executions = sfn.list_executions(stateMachineArn=machine)["executions"]
+                if executions and attributes["ApproximateNumberOfMessages"] == "0" and attributes["ApproximateNumberOfMessagesNotVisible"] == "0":
+                    break
+                time.sleep(0.2)
+            assert len(executions) == 1
+            described = sfn.describe_execution(executionArn=executions[0]["executionArn"])
+            assert json.loads(described["input"]) == [{"object": "b.mp4", "type": "Upload"}]
+        finally:
+            assert server.stop() == 0
