@@ -94,7 +94,7 @@ struct Serve: AsyncParsableCommand {
         buses.connect(topics: topics)
         try await deployEventResources(buses: buses, queues: queues, engine: engine)
         let webhooks = try loadWebhooks(buses: buses)
-        let pipes = PipeService(pipes: try loadPipes(), engine: engine, queues: queues, buses: buses)
+        let pipes = PipeService(pipes: try loadPipes(), engine: engine, queues: queues, buses: buses, topics: topics)
         do { try await pipes.deploySources(source: "pipes of --workflows \(workflows ?? "")") } catch { throw ServeError("\(error)") }
         let signatureRequired = !configuration.credentials.isEmpty
         let json = options.json

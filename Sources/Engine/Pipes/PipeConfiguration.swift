@@ -11,7 +11,8 @@ import Messaging
 ///     # source: {bus: partners, eventPattern: {source: [partner]}}   # a bus rule (bus defaults to default)
 ///     filter: {body: {kind: [video]}}          # optional EventBridge pattern on the SQS record
 ///     enrichment: {handler: lookup-partner}    # optional Task resource in handlers.yaml
-///     target: {stateMachine: ingest}           # or {queue: NAME} or {handler: RESOURCE}
+///     target: {stateMachine: ingest}           # or {queue: NAME}, {handler: RESOURCE}, {topic: NAME},
+///                                              # or {bus: NAME, source: S, detailType: D}
 ///     inputTemplate: '{"key": "<$.body.key>"}' # optional, applied to each record
 ///     batchSize: 1                             # optional, 1…10
 ///     retry: {maximumAttempts: 3, backoffSeconds: 1}   # optional
@@ -76,8 +77,12 @@ public enum PipeConfiguration {
             target = .queue(queue)
         } else if let handler = entry["target"]?["handler"]?.stringValue {
             target = .handler(handler)
+        } else if let bus = entry["target"]?["bus"]?.stringValue {
+            target = .bus(bus, source: entry["target"]?["source"]?.stringValue, detailType: entry["target"]?["detailType"]?.stringValue)
+        } else if let topic = entry["target"]?["topic"]?.stringValue {
+            target = .topic(topic)
         } else {
-            throw fail("'target' must be {stateMachine: NAME}, {queue: NAME} or {handler: RESOURCE}")
+            throw fail("'target' must be {stateMachine: NAME}, {queue: NAME}, {handler: RESOURCE}, {bus: NAME} or {topic: NAME}")
         }
         var filter: EventPattern?
         if let pattern = entry["filter"] {

@@ -41,6 +41,13 @@ public struct PipeDefinition: Sendable, Hashable {
         /// A Task resource mapped by `workflows/handlers.yaml` (at least once, with an
         /// idempotency key naming the batch).
         case handler(String)
+        /// An event bus by name: each record becomes one event (`source` and
+        /// `detailType` default to `stepline.pipes` and the pipe's name), put in the
+        /// transaction that deletes the batch from the source, so it happens once.
+        case bus(String, source: String?, detailType: String?)
+        /// A topic by name: each record is published in the transaction that deletes
+        /// the batch from the source (a FIFO topic gets the pipe's name as group).
+        case topic(String)
     }
 
     public var name: String

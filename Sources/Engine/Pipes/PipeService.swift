@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 public import JSON
 public import Logging
@@ -10,8 +11,9 @@ import Messaging
 /// it, so a crash anywhere before the delete redelivers it, and the queue's
 /// `RedrivePolicy` takes a message received too often. Internal targets are written
 /// so that redelivery has no second effect: a state machine execution is named
-/// after the batch's message ids (a second start finds it), and a queue target's
-/// send commits in the same transaction as the source delete. Handler targets are
+/// after the batch's message ids (a second start finds it), and a queue, bus or
+/// topic target's send, put or publish commits in the same transaction as the
+/// source delete. Handler targets are
 /// outside effects: at least once, with an idempotency key naming the batch.
 ///
 /// ## Topics
@@ -23,16 +25,19 @@ public final class PipeService: Sendable {
     let queues: QueueService
     /// The buses that bus sources' rules live on; `nil` when no pipe reads a bus.
     let buses: EventBuses?
+    /// The topics that topic targets publish to; `nil` when no pipe targets a topic.
+    let topics: TopicService?
     let logger: Logger
 
     public init(
         pipes: [PipeDefinition], engine: Engine, queues: QueueService, buses: EventBuses? = nil,
-        logger: Logger = Logger(label: "stepline.pipes")
+        topics: TopicService? = nil, logger: Logger = Logger(label: "stepline.pipes")
     ) {
         self.pipes = pipes
         self.engine = engine
         self.queues = queues
         self.buses = buses
+        self.topics = topics
         self.logger = logger
     }
 
@@ -172,6 +177,15 @@ public final class PipeService: Sendable {
         case .handler(let resource):
             _ = try await invoke(resource, input: input, key: "pipe/\(pipe.name)/\(batchId)/target")
             _ = try await queues.delete(queueArn: sourceArn, handles: handles)
+        case .bus(let name, let source, let detailType):
+            let entries = (input.arrayValue ?? [input]).map { record in
+                EventEntry(
+                    source: source ?? "stepline.pipes", detailType: detailType ?? pipe.name,
+                    detail: (record.objectValue != nil ? record : ["value": record]).serialized, eventBusName: name)
+            }
+            try await putAndDelete(entries, sourceArn: sourceArn, handles: handles)
+        case .topic(let name):
+            try await publishAndDelete(input.arrayValue ?? [input], topic: name, batchId: batchId, pipe: pipe, sourceArn: sourceArn, handles: handles)
         }
     }
 
@@ -181,15 +195,21 @@ public final class PipeService: Sendable {
     func sendAndDelete(_ messages: [OutgoingMessage], to queueArn: String, sourceArn: String, handles: [String]) async throws {
         let time = queues.now()
         try await queues.transact { append in
-            let (_, current) = try self.queues.delete(in: append, queueArn: sourceArn, handles: handles, time: time)
-            guard current == handles.count else {
-                throw QueueError(.receiptHandleIsInvalid, "the batch's receipt handles are no longer current; the source redelivers it")
-            }
+            try self.deleteCurrent(in: append, sourceArn: sourceArn, handles: handles, time: time)
             for sent in try self.queues.send(in: append, queueArn: queueArn, messages: messages, time: time) {
                 if case .failure(let error) = sent { throw error }
             }
         }
         queues.wakeReceivers()
+    }
+
+    /// Deletes `handles` from the source in `append`, refusing when any is no longer
+    /// current: a batch whose visibility lapsed may be on its way through another receive.
+    func deleteCurrent(in append: AppendTransaction, sourceArn: String, handles: [String], time: Int64) throws {
+        let (_, current) = try queues.delete(in: append, queueArn: sourceArn, handles: handles, time: time)
+        guard current == handles.count else {
+            throw QueueError(.receiptHandleIsInvalid, "the batch's receipt handles are no longer current; the source redelivers it")
+        }
     }
 
     /// Runs a handler-map resource (or an in-process handler) once.

@@ -43,13 +43,24 @@ import Testing
         #expect(pipe.sourceQueue == "pipe-partner-uploads-source")
     }
 
+    @Test func busAndTopicTargetsAreDeclaredByName() throws {
+        let document = try YAMLDocument.json(
+            from: """
+                pipes:
+                  - {name: a, source: {queue: q}, target: {bus: partners, detailType: Ready}}
+                  - {name: b, source: {queue: q}, target: {topic: ready}}
+                """)
+        let pipes = try PipeConfiguration.parse(document)
+        #expect(pipes.map(\.target) == [.bus("partners", source: nil, detailType: "Ready"), .topic("ready")])
+    }
+
     @Test(arguments: [
         ("pipes: [{source: {queue: q}, target: {queue: t}}]", "'name' is required"),
         ("pipes: [{name: p, source: {bus: b}, target: {queue: t}}]", "pipe p: 'source.eventPattern' is required"),
         ("pipes: [{name: p, source: {queue: q, bus: b, eventPattern: {source: [x]}}, target: {queue: t}}]", "pipe p: 'source' has both 'queue' and 'bus'"),
         ("pipes: [{name: p, source: {eventPattern: {source: 1}}, target: {queue: t}}]", "pipe p: 'source.eventPattern'"),
         ("pipes: [{name: p, source: {stream: s}, target: {queue: t}}]", "pipe p: 'source' must be {queue: NAME} or {bus: NAME"),
-        ("pipes: [{name: p, source: {queue: q}, target: {topic: t}}]", "pipe p: 'target' must be"),
+        ("pipes: [{name: p, source: {queue: q}, target: {stream: t}}]", "pipe p: 'target' must be"),
         ("pipes: [{name: p, source: {queue: q}, target: {queue: t}, batchSize: 11}]", "'batchSize' must be 1 to 10"),
         ("pipes: [{name: p, source: {queue: q}, target: {queue: t}, filter: {body: 1}}]", "pipe p: 'filter'"),
         ("pipes: [{name: p, source: {queue: q}, target: {queue: t}, inputTemplate: '<$.a'}]", "no closing '>'"),
