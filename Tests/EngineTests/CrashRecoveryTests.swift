@@ -58,9 +58,20 @@ struct CrashRecoveryTests {
         let effects = directory.path + "/effects"
         var generator = SystemRandomNumberGenerator()
         var kills = 0
+        /// How many effects the handlers applied so far (lines of `applied`).
+        func appliedCount() -> Int {
+            ((try? String(contentsOfFile: effects + "/applied", encoding: .utf8)) ?? "").split(separator: "\n").count
+        }
         for _ in 0..<4 {
+            // Kill at a random point of the run's progress, not of the clock: on an idle
+            // machine the whole load can finish before any fixed delay has passed.
+            let before = appliedCount()
+            guard before < 3 * Self.executions - 8 else { break }
+            let target = Int.random(in: (before + 1)...(before + 24), using: &generator)
             let (process, _) = try launchLoad(data: data, effects: effects, executions: Self.executions)
-            try await Task.sleep(for: .milliseconds(Int.random(in: 30...300, using: &generator)))
+            while process.isRunning && appliedCount() < target {
+                try await Task.sleep(for: .milliseconds(1))
+            }
             guard process.isRunning else { break }
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
