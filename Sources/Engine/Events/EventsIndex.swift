@@ -59,7 +59,7 @@ public struct EventsIndex: LogIndex {
             let name = try fields.string("name")
             try transaction.delete(key: EventKeys.bus(name), in: db(.buses))
             for which in [DB.rules, .targets] {
-                try deleteAll(prefix: EventKeys.bus(name) + [0], in: db(which), transaction)
+                try transaction.deleteAll(withPrefix: EventKeys.bus(name) + [0], in: db(which))
             }
         case EventsRecordKind.rulePut:
             let rule = try fields.value("rule")
@@ -69,7 +69,7 @@ public struct EventsIndex: LogIndex {
         case EventsRecordKind.ruleDeleted:
             let (bus, name) = (try fields.string("bus"), try fields.string("name"))
             try transaction.delete(key: EventKeys.rule(bus, name), in: db(.rules))
-            try deleteAll(prefix: EventKeys.rule(bus, name) + [0], in: db(.targets), transaction)
+            try transaction.deleteAll(withPrefix: EventKeys.rule(bus, name) + [0], in: db(.targets))
         case EventsRecordKind.targetsPut:
             let (bus, rule) = (try fields.string("bus"), try fields.string("rule"))
             for target in try fields.value("targets").arrayValue ?? [] {
@@ -183,19 +183,6 @@ public struct EventsIndex: LogIndex {
         return try EventDelivery(recordJSON: try JSONParser.parse(bytes: bytes))
     }
 
-    private func deleteAll(prefix: [UInt8], in database: Database, _ transaction: WriteTransaction) throws {
-        var keys: [[UInt8]] = []
-        try transaction.withCursor(on: database) { cursor in
-            var more = try cursor.seek(atLeast: prefix)
-            while more {
-                let key = try cursor.key()
-                guard key.starts(with: prefix) else { break }
-                keys.append(Array(key))
-                more = try cursor.next()
-            }
-        }
-        for key in keys { try transaction.delete(key: key, in: database) }
-    }
 }
 
 /// Key encodings of the ``EventsIndex`` databases: names joined by a 0 byte,

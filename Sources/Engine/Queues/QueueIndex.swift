@@ -184,17 +184,7 @@ struct MessageStore {
     }
 
     func removeAll(prefix: [UInt8], in which: QueueIndex.DB) throws {
-        var keys: [[UInt8]] = []
-        try transaction.withCursor(on: db(which)) { cursor in
-            var more = try cursor.seek(atLeast: prefix)
-            while more {
-                let key = try cursor.key()
-                guard key.starts(with: prefix) else { break }
-                keys.append(key)
-                more = try cursor.next()
-            }
-        }
-        for key in keys { _ = try transaction.delete(key: key, in: db(which)) }
+        try transaction.deleteAll(withPrefix: prefix, in: db(which))
     }
 
     static func visible(_ row: JSONObject) -> Int { row["visible"]?.integerValue ?? 0 }
