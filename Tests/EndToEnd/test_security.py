@@ -127,3 +127,22 @@ def test_the_data_directory_and_its_files_are_for_the_owner_only(binary):
         assert mode(data) == 0o700
         assert mode(os.path.join(data, "data.mdb")) == 0o600
         assert mode(os.path.join(data, "lock.mdb")) == 0o600
+
+
+def test_failed_console_sign_ins_back_off_with_429_and_retry_after(signed_server):
+    """The exact waits are checked in Swift with a manual clock; here, that the real server
+    keys the backoff by client and answers it as 429 with Retry-After."""
+    import re
+    from urllib.parse import urlencode
+    status, headers, page = raw(signed_server.endpoint, "GET", "/console/login")
+    assert status == 200
+    cookie = headers["set-cookie"].split(";")[0]
+    csrf = re.search(rb'name="csrf" value="([^"]+)"', page).group(1).decode()
+    form = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    body = urlencode({"csrf": csrf, "accessKeyId": ACCESS_KEY_ID, "secretAccessKey": "guess"}).encode()
+    answers = [raw(signed_server.endpoint, "POST", "/console/login", body, form) for _ in range(12)]
+    assert [status for status, _, _ in answers[:6]] == [303] * 6
+    throttled = [(headers, text) for status, headers, text in answers[6:] if status == 429]
+    assert throttled, [status for status, _, _ in answers]
+    headers, text = throttled[0]
+    assert int(headers["retry-after"]) >= 1 and b"Too many failed sign-ins" in text
