@@ -1,5 +1,5 @@
-public import Messaging
 import JSON
+public import Messaging
 
 extension OutgoingMessage {
     /// Refuses what SQS refuses in a message before it is stored: characters outside the
@@ -21,17 +21,20 @@ extension OutgoingMessage {
             guard !dataType.isEmpty else {
                 throw QueueError(.invalidParameterValue, "The message attribute '\(name)' must contain non-empty message attribute type.")
             }
-            guard dataType.utf8.count <= 256, ["String", "Number", "Binary"].contains(where: { dataType == $0 || dataType.hasPrefix($0 + ".") }) else {
+            guard dataType.utf8.count <= 256, ["String", "Number", "Binary"].contains(where: { dataType == $0 || dataType.hasPrefix($0 + ".") })
+            else {
                 throw QueueError(
                     .invalidParameterValue,
-                    "The type of message (user) attribute '\(name)' is invalid. You must use only the following supported type prefixes: Binary, Number, String.")
+                    "The type of message (user) attribute '\(name)' is invalid. You must use only the following supported type prefixes: Binary, Number, String."
+                )
             }
             let text = value.objectValue?["StringValue"]?.stringValue
             let binary = value.objectValue?["BinaryValue"]?.stringValue
             guard !(text ?? binary ?? "").isEmpty else {
                 throw QueueError(
                     .invalidParameterValue,
-                    "The message attribute '\(name)' must contain non-empty message attribute value for message attribute type '\(dataType)'.")
+                    "The message attribute '\(name)' must contain non-empty message attribute value for message attribute type '\(dataType)'."
+                )
             }
             if let text, !Self.isAllowed(text) { throw Self.invalidContents("message attribute '\(name)'") }
         }
@@ -44,11 +47,14 @@ extension OutgoingMessage {
         if lowered.hasPrefix("aws.") || lowered.hasPrefix("amazon.") {
             throw QueueError(.invalidParameterValue, "You can't use the reserved prefix 'AWS.' or 'Amazon.' in the message attribute name '\(name)'.")
         }
-        let allowed = name.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "_-.".unicodeScalars.contains($0) }
+        let allowed = name.unicodeScalars.allSatisfy {
+            ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "_-.".unicodeScalars.contains($0)
+        }
         guard !name.isEmpty, name.utf8.count <= 256, allowed, !name.hasPrefix("."), !name.hasSuffix("."), !name.contains("..") else {
             throw QueueError(
                 .invalidParameterValue,
-                "Message (user) attribute name '\(name.prefix(300))' is invalid. The attribute name can contain alphanumeric characters, '_', '-' and '.', up to 256 characters, and must not start or end with a period or contain two periods in a row.")
+                "Message (user) attribute name '\(name.prefix(300))' is invalid. The attribute name can contain alphanumeric characters, '_', '-' and '.', up to 256 characters, and must not start or end with a period or contain two periods in a row."
+            )
         }
     }
 
@@ -65,6 +71,7 @@ extension OutgoingMessage {
     static func invalidContents(_ part: String) -> QueueError {
         QueueError(
             QueueError.Code("InvalidMessageContents", queryCode: "InvalidMessageContents"),
-            "Invalid characters found in \(part). Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF")
+            "Invalid characters found in \(part). Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF"
+        )
     }
 }

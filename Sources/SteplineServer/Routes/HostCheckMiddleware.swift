@@ -40,7 +40,8 @@ struct HostCheckMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if !allowedNames.isEmpty, let host = Self.host(of: request), !allowedNames.contains(Self.normalized(host)) {
             return Self.error(
-                .misdirectedRequest, code: "MisdirectedRequest",
+                .misdirectedRequest,
+                code: "MisdirectedRequest",
                 "Host '\(host)' is not a name of this server; it answers to \(allowedNames.sorted().joined(separator: ", ")). "
                     + "Add the name with --allowed-host if it is yours (a page re-pointing its own name at this server is refused on purpose)."
             )
@@ -49,7 +50,8 @@ struct HostCheckMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
             return Self.error(
-                .notFound, code: "UnknownOperationException",
+                .notFound,
+                code: "UnknownOperationException",
                 "No resource at \(request.method.rawValue) \(request.uri.path): the AWS APIs are POST /, the console is /console/, "
                     + "and /health, /metrics and /webhooks/NAME are the others."
             )

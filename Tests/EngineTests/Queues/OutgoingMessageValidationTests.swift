@@ -18,7 +18,10 @@ struct OutgoingMessageValidationTests {
 
     @Test("every allowed range passes")
     func allowedBody() throws {
-        try OutgoingMessage(body: "\t\n\r \u{20}\u{D7FF}\u{E000}\u{FFFD}\u{10000}\u{10FFFF}", attributes: ["kind": Self.attribute("String.label", "video")]).validate()
+        try OutgoingMessage(
+            body: "\t\n\r \u{20}\u{D7FF}\u{E000}\u{FFFD}\u{10000}\u{10FFFF}",
+            attributes: ["kind": Self.attribute("String.label", "video")]
+        ).validate()
     }
 
     @Test(

@@ -12,12 +12,15 @@ struct KeySizeBackstopTests {
         status: .internalServerError
     )
 
-    @Test("an empty or oversized key becomes each service's validation error with status 400", arguments: [
-        (AWSService.sqs.targetPrefix, "InvalidParameterValue"),
-        (AWSService.sns.targetPrefix, "InvalidParameter"),
-        (AWSService.stepFunctions.targetPrefix, "ValidationException"),
-        (AWSService.events.targetPrefix, "ValidationException"),
-    ])
+    @Test(
+        "an empty or oversized key becomes each service's validation error with status 400",
+        arguments: [
+            (AWSService.sqs.targetPrefix, "InvalidParameterValue"),
+            (AWSService.sns.targetPrefix, "InvalidParameter"),
+            (AWSService.stepFunctions.targetPrefix, "ValidationException"),
+            (AWSService.events.targetPrefix, "ValidationException"),
+        ]
+    )
     func mapped(prefix: String, code: String) {
         let mapped = Self.storageFailure.replacingKeySizeFailure(service: prefix)
         #expect(mapped.status == .badRequest)
