@@ -78,6 +78,18 @@ public final class EventLog: Sendable {
     let writer: LogWriter
     let commits: CommitSignal
 
+    /// Takes group and other access away from the log directory and the files LMDB keeps
+    /// in it, which hold connection secrets and task tokens. LMDB creates new files with
+    /// mode 0600 (``Environment/Configuration/fileMode``); this fixes a directory made
+    /// before that, or by hand. Files that do not exist yet are skipped.
+    static func restrictToOwner(directory: String) throws {
+        let manager = FileManager.default
+        for path in [directory] + ["data.mdb", "lock.mdb"].map({ (directory as NSString).appendingPathComponent($0) }) {
+            guard let mode = (try? manager.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o077 != 0 else { continue }
+            try manager.setAttributes([.posixPermissions: mode & 0o700], ofItemAtPath: path)
+        }
+    }
+
     /// The name of the database of records.
     public static let logDatabaseName = "log"
     /// The name of the database of index positions.
@@ -89,7 +101,9 @@ public final class EventLog: Sendable {
     /// - Throws: ``EventLogError`` (`cannotOpen`, `indexConflict`), ``LMDBError``.
     public init(directory: String, indexes: [any LogIndex] = [], configuration: Configuration = Configuration()) throws {
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try Self.restrictToOwner(directory: directory)
         } catch {
             throw EventLogError(.cannotOpen, "cannot create the log directory \(directory): \(error.localizedDescription)")
         }

@@ -65,7 +65,8 @@ public final class Environment: @unchecked Sendable {
         public var maxReaders: Int
         /// Environment flags for `mdb_env_open`; `MDB_NOTLS` is always added.
         public var flags: Flags
-        /// Unix permissions for new data and lock files.
+        /// Unix permissions for new data and lock files: owner only by default, since
+        /// what an application stores (secrets, tokens) is rarely for other users to read.
         public var fileMode: UInt32
 
         public init(
@@ -74,7 +75,7 @@ public final class Environment: @unchecked Sendable {
             maxDatabases: Int = 32,
             maxReaders: Int = 126,
             flags: Flags = [],
-            fileMode: UInt32 = 0o644
+            fileMode: UInt32 = 0o600
         ) {
             self.mapSize = mapSize
             self.maximumMapSize = maximumMapSize

@@ -42,6 +42,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Region reported to handlers for unsigned requests.")
     var region: String = "us-east-1"
 
+    @Option(
+        name: .customLong("allowed-host"),
+        help: "A host name clients use besides 127.0.0.1, localhost and [::1] (repeatable; env STEPLINE_ALLOWED_HOSTS, comma-separated). Requests naming any other Host are refused, against DNS rebinding."
+    )
+    var allowedHosts: [String] = environment("STEPLINE_ALLOWED_HOSTS").map { $0.split(separator: ",").map(String.init) } ?? []
+
     @Option(help: "Log level: \(ServerConfiguration.LogLevel.allCases.map(\.rawValue).joined(separator: ", ")).")
     var logLevel: String = "info"
 
@@ -65,7 +71,8 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let dataDir = options.dataDirectory
         do {
-            try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: dataDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw ServeError("cannot create data directory \(dataDir): \(error.localizedDescription)")
         }
@@ -74,9 +81,10 @@ struct Serve: AsyncParsableCommand {
             port: port,
             credentials: try loadCredentials(),
             defaultRegion: region,
-            logLevel: ServerConfiguration.LogLevel(rawValue: logLevel) ?? .info
+            logLevel: ServerConfiguration.LogLevel(rawValue: logLevel) ?? .info,
+            allowedHostNames: allowedHosts
         )
-        if configuration.credentials.isEmpty && !["127.0.0.1", "::1", "localhost"].contains(host) {
+        if configuration.credentials.isEmpty && !ServerConfiguration.isLoopback(host) {
             // Not an error: a trusted network may want it. But nobody should get it by accident.
             printError(
                 "stepline: warning: serving on \(host) without credentials; anyone who can reach it can call every operation (use --credentials)"

@@ -37,8 +37,9 @@ public func buildApplication(
         metrics: telemetry.requests,
         clock: clock
     )
-    let router = Router()
-    AWSRoutes(dispatcher: dispatcher).add(to: router)
+    let router = Router(context: ServerRequestContext.self)
+    router.add(middleware: HostCheckMiddleware(bindHost: configuration.host, configured: configuration.allowedHostNames))
+    AWSRoutes(dispatcher: dispatcher, consoleEnabled: console != nil).add(to: router)
     HealthRoutes(registeredPrefixes: dispatcher.registeredPrefixes).add(to: router)
     MetricsRoutes(registry: telemetry.registry).add(to: router)
     webhooks?.add(to: router)

@@ -15,18 +15,28 @@ public struct ServerConfiguration: Sendable {
     public var defaultRegion: String
     /// The log level.
     public var logLevel: LogLevel
+    /// Host names clients may reach this server by besides its loopback names (a name in
+    /// `/etc/hosts`, a reverse proxy's): any other `Host` is refused (see `HostCheckMiddleware`).
+    public var allowedHostNames: [String]
 
     public init(
         host: String = "127.0.0.1",
         port: Int = 8423,
         credentials: AWSCredentials = AWSCredentials(),
         defaultRegion: String = "us-east-1",
-        logLevel: LogLevel = .info
+        logLevel: LogLevel = .info,
+        allowedHostNames: [String] = []
     ) {
         self.host = host
         self.port = port
         self.credentials = credentials
         self.defaultRegion = defaultRegion
         self.logLevel = logLevel
+        self.allowedHostNames = allowedHostNames
+    }
+
+    /// Whether `host` (an address to bind, without port or brackets) is a loopback address or name.
+    public static func isLoopback(_ host: String) -> Bool {
+        ["::1", "localhost"].contains(host.lowercased()) || host.hasPrefix("127.")
     }
 }

@@ -12,6 +12,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import http.client
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -108,3 +110,15 @@ def signed_server(binary):
         )
         yield running
         assert running.stop() == 0, "stepline serve did not shut down gracefully on SIGTERM"
+
+
+def raw_post(endpoint, body, headers):
+    """One raw `POST /` (no AWS client involved); returns (status, lower-case headers, body)."""
+    parts = urlsplit(endpoint)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        conn.request("POST", "/", body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        conn.close()

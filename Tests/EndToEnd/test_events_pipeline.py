@@ -55,11 +55,17 @@ def aws(name, server):
                         aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
 
 
+def sign_webhook(secret, timestamp, delivery, data):
+    """Signature scheme v1: v1= and the hex HMAC-SHA256 of "v1\\nTIMESTAMP\\nDELIVERY\\nBODY"."""
+    message = b"v1\n" + timestamp.encode() + b"\n" + delivery.encode() + b"\n" + data
+    return "v1=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
 def post_webhook(server, name, body, delivery="d-1", timestamp=None, secret=SECRET, signature=None):
     timestamp = str(int(time.time()) if timestamp is None else timestamp)
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
     if signature is None:
-        signature = "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + data, hashlib.sha256).hexdigest()
+        signature = sign_webhook(secret, timestamp, delivery, data)
     request = urllib.request.Request(server.endpoint + f"/webhooks/{name}", data=data, method="POST", headers={
         "Content-Type": "application/json", "X-Partner-Timestamp": timestamp,
         "X-Partner-Signature": signature, "X-Partner-Delivery": delivery})
@@ -130,6 +136,22 @@ def test_webhook_refusals_say_what_is_wrong(pipeline):
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(request, timeout=30)
     assert caught.value.code == 400 and json.loads(caught.value.read())["error"] == "MissingHeader"
+
+
+def test_captured_call_resent_with_a_new_delivery_id_is_refused(pipeline):
+    body = {"key": "replayed.mp4", "kind": "video"}
+    data = json.dumps(body).encode()
+    timestamp = str(int(time.time()))
+    signature = sign_webhook(SECRET, timestamp, "replay-1", data)
+    status, first = post_webhook(pipeline, "partner-uploads", body, delivery="replay-1", timestamp=timestamp, signature=signature)
+    assert status == 200 and first["duplicate"] is False
+    status, again = post_webhook(pipeline, "partner-uploads", body, delivery="replay-2", timestamp=timestamp, signature=signature)
+    assert (status, again["error"]) == (401, "InvalidSignature")
+    # The unversioned scheme, which signed no delivery id, is refused outright.
+    legacy = "sha256=" + hmac.new(SECRET.encode(), timestamp.encode() + b"." + data, hashlib.sha256).hexdigest()
+    status, answer = post_webhook(pipeline, "partner-uploads", body, delivery="replay-3", timestamp=timestamp, signature=legacy)
+    assert (status, answer["error"]) == (401, "InvalidSignature")
+    assert "v1" in answer["message"]
 
 
 def test_failing_target_retries_dead_letters_redrives_and_is_reviewed(pipeline):

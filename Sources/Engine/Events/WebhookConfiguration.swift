@@ -4,9 +4,10 @@ import Yams
 
 /// One partner webhook: `POST /webhooks/NAME` becomes an event on `bus`.
 ///
-/// The partner signs each call with HMAC-SHA256 over `TIMESTAMP.BODY` using
-/// the shared secret, and sends the timestamp, the signature (hex, optionally
-/// `sha256=`-prefixed) and its delivery id in the configured headers. The
+/// The partner signs each call with the shared secret (scheme `v1`: `v1=` and the
+/// hex HMAC-SHA256 of `"v1\nTIMESTAMP\nDELIVERY_ID\nBODY"`, checked by the server's
+/// `WebhookRoutes`), and sends the timestamp, the signature and its delivery id in the
+/// configured headers. The
 /// delivery id is the idempotency key: a partner retrying a delivery gets the
 /// event id of the first acceptance and no second event.
 public struct Webhook: Sendable, Hashable {

@@ -74,6 +74,7 @@ extension QueueService {
                 guard !message.body.isEmpty else {
                     throw QueueError(.missingParameter, "The request must contain the parameter MessageBody.")
                 }
+                try message.validate()
                 let md5Attributes = try MessageAttributeDigest.md5(of: message.attributes)
                 let md5Body = Digest.md5Hex(Array(message.body.utf8))
                 var dedup: String?

@@ -12,15 +12,21 @@
 /// query["Action"]  // "CreateTopic"
 /// ```
 public struct QueryParameters: Sendable, Hashable {
-    /// Every parameter by its full dotted name; a repeated name keeps its last value.
+    /// Every parameter by its full dotted name.
     public let values: [String: String]
+
+    /// The most parameters one request may carry. The largest legitimate SNS request, a
+    /// `PublishBatch` of 10 entries with 10 attributes each, needs about 450; a bound keeps
+    /// a body of thousands of made-up names from costing every lookup a scan of them all.
+    public static let maximumCount = 1_000
 
     public init(_ values: [String: String]) { self.values = values }
 
     /// Decodes a form body (or a URL's query string): `&`-separated `name=value`
     /// pairs, `+` for space and `%XX` escapes of UTF-8 bytes.
     /// - Throws: ``TopicError`` `InvalidParameter` for a broken `%` escape or bytes that are not UTF-8,
-    ///   naming the offending pair.
+    ///   naming the offending pair; for a name given twice (which value was meant is not
+    ///   for the server to guess); for more than ``maximumCount`` parameters.
     public init(formEncoded bytes: some Collection<UInt8>) throws(TopicError) {
         var values: [String: String] = [:]
         for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
@@ -28,7 +34,12 @@ public struct QueryParameters: Sendable, Hashable {
             let name = try Self.decode(equals.map { pair[pair.startIndex..<$0] } ?? pair[...])
             var value = ""
             if let equals { value = try Self.decode(pair[pair.index(after: equals)...]) }
-            values[name] = value
+            guard values.updateValue(value, forKey: name) == nil else {
+                throw TopicError(.invalidParameter, "Invalid parameter: \(name.prefix(256)) is given more than once")
+            }
+            guard values.count <= Self.maximumCount else {
+                throw TopicError(.invalidParameter, "Invalid parameter: the request has more than \(Self.maximumCount) parameters")
+            }
         }
         self.values = values
     }

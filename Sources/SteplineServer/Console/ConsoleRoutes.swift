@@ -22,11 +22,17 @@ struct ConsoleRoutes: Sendable {
     let files: DataDirectoryFiles
     /// The buses page's counts, read from the log incrementally.
     let ruleActivity = RuleActivityCache()
+    /// Backs off sign-in after failures, per client address and overall.
+    let loginThrottle: LoginThrottle
 
-    init(console: ConsoleConfiguration, credentials: AWSCredentials, host: String, sessions: ConsoleSessions = .random()) {
+    init(
+        console: ConsoleConfiguration, credentials: AWSCredentials, host: String, sessions: ConsoleSessions = .random(),
+        loginThrottle: LoginThrottle = LoginThrottle()
+    ) {
+        self.loginThrottle = loginThrottle
         self.console = console
         self.credentials = credentials
-        self.loopbackOnly = ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.")
+        self.loopbackOnly = ServerConfiguration.isLoopback(host)
         self.sessions = sessions
         self.files = DataDirectoryFiles(dataDirectory: console.dataDirectory)
     }
@@ -34,10 +40,10 @@ struct ConsoleRoutes: Sendable {
     var engine: Engine { console.engine }
     func now() -> Int64 { engine.configuration.clock.now() }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServerRequestContext>) {
         router.get("/console") { _, _ in Self.redirect("/console/review") }
         router.get("/console/login") { request, _ in await loginForm(request) }
-        router.post("/console/login") { request, _ in await login(request) }
+        router.post("/console/login") { request, context in await login(request, client: context.clientAddress ?? "unknown") }
         router.post("/console/logout") { request, _ in
             await action(request) { _, _ in
                 let (_, cookie) = sessions.issue(identity: "", now: now(), nonce: Self.nonce())
@@ -258,10 +264,10 @@ struct ConsoleRoutes: Sendable {
         case .allowed:
             do {
                 let image = try files.image(at: request.uri.queryParameters.get("path") ?? "")
-                let data = try Data(contentsOf: URL(fileURLWithPath: image.absolutePath))
+                let bytes = try files.contents(of: image)
                 var headers = Self.securityHeaders
                 headers[.contentType] = image.contentType
-                return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: Array(data))))
+                return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
             } catch {
                 return Self.plain(.notFound, "\(error)")
             }
@@ -277,19 +283,29 @@ struct ConsoleRoutes: Sendable {
         return Self.html(page.render(LoginPage(csrf: sessions.csrfToken(for: session)).render()), cookie: cookie)
     }
 
-    func login(_ request: Request) async -> Response {
+    /// Signs in with an access key id and its secret; after repeated failures answers 429
+    /// with `Retry-After` until the client's (or everyone's) backoff has passed.
+    func login(_ request: Request, client: String) async -> Response {
         guard let session = verifiedSession(request) else {
             return Self.plain(.forbidden, "missing or expired console session: reload the login page")
         }
         let form: ConsoleForm
         do { form = try await ConsoleForm(request) } catch { return Self.plain(.badRequest, "\(error)") }
         guard sessions.checkCSRF(form["csrf"], for: session) else { return Self.plain(.forbidden, "missing or wrong CSRF token") }
+        if let wait = loginThrottle.wait(client: client, now: now()) {
+            let seconds = (wait + 999) / 1000
+            var response = Self.plain(.tooManyRequests, "Too many failed sign-ins: try again in \(seconds) seconds.")
+            response.headers[.retryAfter] = "\(seconds)"
+            return response
+        }
         let keyID = form["accessKeyId"] ?? ""
         guard let expected = credentials.secret(for: keyID),
             SignatureV4Verifier.constantTimeEqual(expected, form["secretAccessKey"] ?? "")
         else {
+            loginThrottle.fail(client: client, now: now())
             return Self.redirect(location("/console/login", kind: "error", text: "Unknown access key id or wrong secret."))
         }
+        loginThrottle.succeed(client: client)
         let (_, cookie) = sessions.issue(identity: keyID, now: now(), nonce: Self.nonce())
         return Self.redirect("/console/review", cookie: cookie)
     }

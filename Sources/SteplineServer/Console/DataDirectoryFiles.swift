@@ -67,6 +67,47 @@ struct DataDirectoryFiles: Sendable {
         return Image(relativePath: String(resolved.dropFirst(root.count + 1)), absolutePath: resolved, contentType: type)
     }
 
+    /// The bytes of `image`, read from a descriptor opened without following any link.
+    ///
+    /// ``image(at:)`` checks a path; between that check and a plain `open` a link could be
+    /// swapped in for the file or for a directory on its way, and the open would follow it
+    /// out of the data directory. So the file is reached again from the data directory
+    /// itself, one component at a time with `openat(O_NOFOLLOW)` (a link anywhere fails
+    /// with `ELOOP` or `ENOTDIR`), and what is served is checked and read from that
+    /// descriptor: a regular file, no larger than ``maximumBytes``.
+    func contents(of image: Image) throws(Refusal) -> [UInt8] {
+        let components = image.relativePath.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard !components.isEmpty, !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
+            throw .outsideDataDirectory(image.relativePath)
+        }
+        var directory = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directory >= 0 else { throw .notFound(image.relativePath) }
+        for component in components.dropLast() {
+            let next = openat(directory, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            close(directory)
+            guard next >= 0 else { throw .outsideDataDirectory(image.relativePath) }
+            directory = next
+        }
+        // The last component: O_NONBLOCK so a FIFO swapped in cannot hang the open.
+        let file = openat(directory, components[components.count - 1], O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        close(directory)
+        guard file >= 0 else { throw errno == ELOOP ? .outsideDataDirectory(image.relativePath) : .notFound(image.relativePath) }
+        defer { close(file) }
+        var status = stat()
+        guard fstat(file, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { throw .notFound(image.relativePath) }
+        guard status.st_size <= Self.maximumBytes else { throw .tooLarge(image.relativePath) }
+        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+        var filled = 0
+        while filled < bytes.count {
+            // Force-unwrap proven: the buffer is non-empty inside this loop, so it has a base address.
+            let count = bytes.withUnsafeMutableBytes { read(file, $0.baseAddress! + filled, $0.count - filled) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            filled += count
+        }
+        return Array(bytes.prefix(filled))
+    }
+
     /// The images a payload names anywhere in its strings, in order, each once.
     func images(in payload: JSONValue) -> [Image] {
         var found: [Image] = []

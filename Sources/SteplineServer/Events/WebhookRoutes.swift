@@ -11,8 +11,8 @@ import JSON
 /// an unknown name is 404; a body over the webhook's limit is 413; missing
 /// headers or a timestamp that is not a number are 400; a timestamp further
 /// than the tolerance from now is 400 (a replayed or badly delayed call); a
-/// signature that is not HMAC-SHA256(secret, `TIMESTAMP.BODY`) is 401,
-/// compared in constant time; a body that is not a JSON object is 400. A good
+/// signature that is not the ``SignatureScheme`` `v1` one is 401, compared in
+/// constant time; a body that is not a JSON object is 400. A good
 /// call answers 200 `{"eventId", "duplicate"}` once the event is durable; a
 /// retry with the same delivery id answers the same event id with
 /// `"duplicate": true` and writes nothing.
@@ -32,7 +32,7 @@ public struct WebhookRoutes: Sendable {
         self.now = now ?? { Date().timeIntervalSince1970 }
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServerRequestContext>) {
         router.post("/webhooks/:name") { request, context in
             let name = context.parameters.get("name") ?? ""
             do {
@@ -83,14 +83,11 @@ public struct WebhookRoutes: Sendable {
                 message: "\(webhook.timestampHeader) is more than \(webhook.toleranceSeconds) seconds from now; sign the call again with the current time."
             )
         }
-        let hex = signatureText.hasPrefix("sha256=") ? String(signatureText.dropFirst(7)) : signatureText
-        let key = SymmetricKey(data: Array(webhook.secret.utf8))
-        guard let signature = Self.bytes(hex: hex),
-            HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: Array(timestampText.utf8) + [UInt8(ascii: ".")] + body, using: key)
-        else {
+        guard SignatureScheme.v1.verifies(signatureText, secret: webhook.secret, timestamp: timestampText, deliveryId: deliveryId, body: body) else {
             throw WebhookRefusal(
                 status: .unauthorized, code: "InvalidSignature",
-                message: "\(webhook.signatureHeader) is not the HMAC-SHA256 of '\(webhook.timestampHeader).body' with webhook \(name)'s secret."
+                message: "\(webhook.signatureHeader) must be 'v1=' and the hex HMAC-SHA256, with webhook \(name)'s secret, of "
+                    + "'v1\\n' + \(webhook.timestampHeader) + '\\n' + \(webhook.deliveryIdHeader) + '\\n' + body."
             )
         }
         let text = String(decoding: body, as: UTF8.self)
@@ -106,6 +103,37 @@ public struct WebhookRoutes: Sendable {
             throw WebhookRefusal(status: .badRequest, code: error.code.rawValue, message: error.message)
         } catch {
             throw WebhookRefusal(status: .internalServerError, code: "InternalFailure", message: "\(error)")
+        }
+    }
+
+    /// How a partner signs a call. Versioned so that a change is a new version partners
+    /// move to, never a silent change of what a signature means.
+    ///
+    /// `v1` (the only one accepted): the header is `v1=` and the hex
+    /// `HMAC-SHA256(secret, "v1" LF TIMESTAMP LF DELIVERY_ID LF BODY)`. The delivery id is
+    /// signed because it is the idempotency key: were it not, a captured call resent with
+    /// a new delivery id inside the timestamp window would be a second event. Line feeds
+    /// separate the parts because no header value can hold one, so no two calls sign the
+    /// same bytes.
+    ///
+    /// `v0` (`TIMESTAMP.BODY`, hex, optionally `sha256=`) covered no delivery id and is refused.
+    enum SignatureScheme: String {
+        case v1
+
+        /// The bytes the HMAC covers.
+        func message(timestamp: String, deliveryId: String, body: [UInt8]) -> [UInt8] {
+            Array("\(rawValue)\n\(timestamp)\n\(deliveryId)\n".utf8) + body
+        }
+
+        /// Whether `header` is this scheme's signature of the call (constant time).
+        func verifies(_ header: String, secret: String, timestamp: String, deliveryId: String, body: [UInt8]) -> Bool {
+            let prefix = rawValue + "="
+            guard header.hasPrefix(prefix), !deliveryId.contains(where: { $0.isNewline }),
+                let signature = WebhookRoutes.bytes(hex: String(header.dropFirst(prefix.count)))
+            else { return false }
+            return HMAC<SHA256>.isValidAuthenticationCode(
+                signature, authenticating: message(timestamp: timestamp, deliveryId: deliveryId, body: body),
+                using: SymmetricKey(data: Array(secret.utf8)))
         }
     }
 

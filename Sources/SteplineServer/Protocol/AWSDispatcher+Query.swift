@@ -72,7 +72,8 @@ extension AWSDispatcher {
             response = Response(
                 status: .ok, headers: [.contentType: "text/xml", .amznRequestID: requestID],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: xml)))
-        case .failure(let error):
+        case .failure(let failure):
+            let error = failure.replacingKeySizeFailure(service: AWSService.sns.targetPrefix)
             errorCode = error.code.rawValue
             let xml = XMLNode.element(
                 "ErrorResponse",

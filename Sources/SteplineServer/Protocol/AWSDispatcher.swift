@@ -92,7 +92,8 @@ public struct AWSDispatcher: Sendable {
                 headers: [.contentType: service.contentType, .amznRequestID: requestID],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: output.serialized))
             )
-        case .failure(let error):
+        case .failure(let failure):
+            let error = failure.replacingKeySizeFailure(service: service.targetPrefix)
             errorCode = error.code.rawValue
             response = error.response(requestID: requestID, contentType: service.contentType)
         }

@@ -8,7 +8,7 @@ internal import JSON
 struct HealthRoutes: Sendable {
     let registeredPrefixes: [String]
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServerRequestContext>) {
         let body: JSONValue = ["status": "ok", "services": .array(registeredPrefixes.map { .string($0) })]
         let text = body.serialized
         router.get("/health") { _, _ in

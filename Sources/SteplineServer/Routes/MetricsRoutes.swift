@@ -7,7 +7,7 @@ internal import Prometheus
 struct MetricsRoutes: Sendable {
     let registry: PrometheusCollectorRegistry
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServerRequestContext>) {
         router.get("/metrics") { _, _ in
             var buffer: [UInt8] = []
             registry.emit(into: &buffer)

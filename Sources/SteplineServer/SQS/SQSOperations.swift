@@ -12,10 +12,37 @@ struct SQSOperations: Sendable {
     func url(_ name: String) -> String { "\(baseURL())/\(queues.configuration.account)/\(name)" }
 
     /// The ARN of the queue a `QueueUrl` names (its last path component).
+    ///
+    /// An empty URL, one with `.` or `..` segments, or one whose last segment cannot be a
+    /// queue name is `InvalidAddress`, as SQS answers an address it cannot route, so that
+    /// nothing but a queue name ever becomes part of a key.
     func arn(_ input: AWSInput, member: String = "QueueUrl") throws -> String {
         let url = try input.requiredString(member)
-        let name = url.split(separator: "/").last.map(String.init) ?? url
+        let segments = url.split(separator: "/", omittingEmptySubsequences: false)
+        let name = segments.last.map(String.init) ?? url
+        guard !url.isEmpty, url.utf8.count <= 2048, !segments.contains(where: { $0 == ".." || $0 == "." }), Self.isQueueName(name) else {
+            throw QueueError(QueueError.Code("InvalidAddress", queryCode: "InvalidAddress"), "The address \(url.prefix(256)) is not valid for this endpoint.")
+        }
         return queues.arn(ofQueue: name)
+    }
+
+    /// 1 to 80 letters, digits, `-` and `_`, with an optional `.fifo` suffix.
+    static func isQueueName(_ name: String) -> Bool {
+        let base = name.hasSuffix(".fifo") ? String(name.dropLast(5)) : name
+        return !base.isEmpty && name.utf8.count <= 80
+            && base.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
+    }
+
+    /// A required identifier (an ARN, a task handle) that becomes part of a key: empty or
+    /// longer than SQS allows is `InvalidParameterValue`, before any lookup.
+    func identifier(_ input: AWSInput, _ member: String, maximumLength: Int = 2048) throws -> String {
+        let value = try input.requiredString(member)
+        guard !value.isEmpty, value.utf8.count <= maximumLength else {
+            throw QueueError(
+                .invalidParameterValue,
+                "Value '\(value.prefix(64))' for parameter \(member) is invalid. Reason: must be between 1 and \(maximumLength) characters.")
+        }
+        return value
     }
 
     func existingArn(_ input: AWSInput) throws -> String {
@@ -189,6 +216,9 @@ struct SQSOperations: Sendable {
             throw QueueError(.invalidParameterValue, "Value \(wait) for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.")
         }
         let visibility = try input.integer("VisibilityTimeout")
+        if let visibility, !(0...43_200).contains(visibility) {
+            throw QueueError(.invalidParameterValue, "Value \(visibility) for parameter VisibilityTimeout is invalid. Reason: Must be >= 0 and <= 43200, if provided.")
+        }
         let systemNames = Set(((try input.list("AttributeNames") ?? []) + (try input.list("MessageSystemAttributeNames") ?? [])).compactMap(\.stringValue))
         let attributeNames = (try input.list("MessageAttributeNames") ?? []).compactMap(\.stringValue)
         let received = try await queues.receive(queueArn: arn, maxMessages: max, visibilityTimeout: visibility, waitSeconds: wait)
@@ -259,19 +289,20 @@ struct SQSOperations: Sendable {
 
     func startMessageMoveTask(_ input: AWSInput) async throws -> JSONValue {
         let handle = try await queues.startMessageMoveTask(
-            sourceArn: try input.requiredString("SourceArn"), destinationArn: try input.string("DestinationArn"),
+            sourceArn: try identifier(input, "SourceArn"),
+            destinationArn: input.value("DestinationArn") == nil ? nil : try identifier(input, "DestinationArn"),
             maxPerSecond: try input.integer("MaxNumberOfMessagesPerSecond"))
         return ["TaskHandle": .string(handle)]
     }
 
     func listMessageMoveTasks(_ input: AWSInput) async throws -> JSONValue {
         let tasks = try queues.listMessageMoveTasks(
-            sourceArn: try input.requiredString("SourceArn"), maxResults: try input.integer("MaxResults", range: 1...10) ?? 1)
+            sourceArn: try identifier(input, "SourceArn"), maxResults: try input.integer("MaxResults", range: 1...10) ?? 1)
         return ["Results": .array(tasks)]
     }
 
     func cancelMessageMoveTask(_ input: AWSInput) async throws -> JSONValue {
-        let moved = try await queues.cancelMessageMoveTask(handle: try input.requiredString("TaskHandle"))
+        let moved = try await queues.cancelMessageMoveTask(handle: try identifier(input, "TaskHandle"))
         return ["ApproximateNumberOfMessagesMoved": .integer(moved)]
     }
 }

@@ -68,7 +68,10 @@ extension AWSInput {
         resourceTypes: Set<String>,
         code: AWSError.Code = AWSARN.invalidARNCode
     ) throws(AWSError) -> AWSARN {
-        let text = try requiredString(member)
+        // The models bound ARNs to 256 characters, version and map-run ARNs to 2000; checked
+        // before anything else so that no longer string reaches a storage key.
+        let maximum = member.hasSuffix("VersionArn") || member == "mapRunArn" ? 2000 : 256
+        let text = try requiredString(member, length: 1...maximum)
         guard let arn = AWSARN(text) else {
             throw AWSError(code, "Invalid Arn: '\(text)' at '\(path(of: member))' is not of the form arn:partition:service:region:account:resource")
         }

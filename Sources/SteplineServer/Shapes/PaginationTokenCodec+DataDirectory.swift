@@ -25,10 +25,7 @@ extension PaginationTokenCodec {
         }
         let fresh = PaginationTokenCodec()
         let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        let created = FileManager.default.createFile(
-            atPath: temporary, contents: Data(fresh.keyBytes), attributes: [.posixPermissions: 0o600]
-        )
-        guard created else { throw PaginationKeyError(path: path, reason: "cannot be created") }
+        guard Self.writeOwnerOnly(fresh.keyBytes, to: temporary) else { throw PaginationKeyError(path: path, reason: "cannot be created") }
         // link(2) refuses an existing target, so when two processes race the first key wins
         // and the loser reads it back: every process on this directory signs with one key.
         let linked = link(temporary, path) == 0
@@ -38,6 +35,19 @@ extension PaginationTokenCodec {
             throw PaginationKeyError(path: path, reason: "cannot be read after another process created it")
         }
         return PaginationTokenCodec(key: Array(data))
+    }
+}
+
+extension PaginationTokenCodec {
+    /// Writes `bytes` to a new file created with mode 0600 by `open` itself, so the key is
+    /// never readable by others, not even between creating the file and changing its mode.
+    static func writeOwnerOnly(_ bytes: [UInt8], to path: String) -> Bool {
+        unlink(path)
+        let file = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard file >= 0 else { return false }
+        let written = bytes.withUnsafeBytes { write(file, $0.baseAddress, $0.count) }
+        let synced = fsync(file) == 0
+        return close(file) == 0 && written == bytes.count && synced
     }
 }
 

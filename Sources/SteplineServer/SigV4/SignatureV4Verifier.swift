@@ -72,9 +72,7 @@ public struct SignatureV4Verifier: Sendable {
         guard let date = AMZDate(dateText) else {
             throw AWSError(.incompleteSignature, "X-Amz-Date '\(dateText)' is not of the form yyyyMMdd'T'HHmmss'Z'.")
         }
-        guard header.signedHeaders.contains("host") else {
-            throw AWSError(.invalidSignature, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
-        }
+        try Self.requireSigned(request, signedHeaders: header.signedHeaders)
         guard let secret = credentials.secret(for: header.accessKeyID) else {
             throw AWSError(.unrecognizedClient, "The security token included in the request is invalid.")
         }
@@ -125,6 +123,32 @@ public struct SignatureV4Verifier: Sendable {
             )
         }
         return Principal(accessKeyID: header.accessKeyID, region: header.region)
+    }
+
+    /// Headers whose value changes what a request does, so a signature that leaves one out
+    /// could be replayed with another value: `X-Amz-Target` picks the operation (a signed
+    /// `DescribeStateMachine` must not become a `DeleteStateMachine`), `Content-Type` the
+    /// protocol (JSON or query) and so how the body is read. botocore and the aws
+    /// CLI sign every header except a short list of hop-by-hop ones, `User-Agent` and
+    /// `X-Amzn-Trace-Id` (`SIGNED_HEADERS_BLACKLIST` in `botocore/auth.py`), so they pass.
+    static let headersThatMustBeSignedWhenPresent = ["content-type", "x-amz-target"]
+
+    /// Refuses a signature that does not cover `host` and every header that selects what the
+    /// request does, in AWS's words for the missing `host`.
+    static func requireSigned(_ request: SignedRequest, signedHeaders: [String]) throws(AWSError) {
+        let signed = Set(signedHeaders)
+        guard signed.contains("host") else {
+            throw AWSError(.invalidSignature, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+        }
+        let present = Set(request.headers.map { $0.name.lowercased() })
+        let unsigned = headersThatMustBeSignedWhenPresent.filter { present.contains($0) && !signed.contains($0) }
+        guard unsigned.isEmpty else {
+            throw AWSError(
+                .invalidSignature,
+                "There were headers present in the request which were not signed: \(unsigned.joined(separator: ", ")). "
+                    + "'X-Amz-Target' and 'Content-Type' must be a 'SignedHeader' in the AWS Authorization."
+            )
+        }
     }
 
     /// Compares without stopping at the first difference, so timing does not reveal

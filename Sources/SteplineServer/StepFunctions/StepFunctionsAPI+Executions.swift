@@ -56,6 +56,10 @@ extension StepFunctionsAPI {
         let machine = try input.requiredARN("stateMachineArn", service: "states", resourceTypes: ["stateMachine"])
         let name = try input.string("name", length: 1...80)
         let data = try input.string("input", length: Self.dataLength)
+        // Not used (there is no X-Ray here), but checked as AWS does: a string of 0 to 256 ASCII characters.
+        if let trace = try input.string("traceHeader", length: 0...256), !trace.unicodeScalars.allSatisfy(\.isASCII) {
+            throw AWSError.validation(member: "traceHeader", constraint: "Member must satisfy regular expression pattern: \\p{ASCII}*", value: "'\(trace)'")
+        }
         return (machine.description, name, data)
     }
 

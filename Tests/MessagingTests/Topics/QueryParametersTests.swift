@@ -15,6 +15,19 @@ import Testing
         #expect(throws: TopicError.self) { try QueryParameters(formEncoded: Array("Message=%FF".utf8)) }
     }
 
+    @Test("a parameter given twice is refused, not silently the last one")
+    func duplicatedParametersAreRefused() {
+        #expect(throws: TopicError.self) { try QueryParameters(formEncoded: Array("Action=Publish&TopicArn=a&TopicArn=b".utf8)) }
+    }
+
+    @Test("a request with more parameters than any SNS action needs is refused")
+    func tooManyParametersAreRefused() throws {
+        let many = (1...QueryParameters.maximumCount + 1).map { "Unknown\($0)=x" }.joined(separator: "&")
+        #expect(throws: TopicError.self) { try QueryParameters(formEncoded: Array(many.utf8)) }
+        let enough = (1...QueryParameters.maximumCount).map { "Known\($0)=x" }.joined(separator: "&")
+        #expect(try QueryParameters(formEncoded: Array(enough.utf8)).values.count == QueryParameters.maximumCount)
+    }
+
     @Test func mapsAndListsAreReadInNumericIndexOrder() throws {
         let body = [
             "Attributes.entry.10.key=J", "Attributes.entry.10.value=10", "Attributes.entry.2.key=B", "Attributes.entry.2.value=2",

@@ -313,6 +313,61 @@ struct ConsoleRoutesTests {
         await harness.close()
     }
 
+    @Test("a browser opening / is sent to the console; an AWS client is not")
+    func browserAtRootGoesToConsole() async throws {
+        let harness = try await Harness()
+        try await harness.app().test(.router) { client in
+            let browser = try await client.execute(uri: "/", method: .get, headers: [.accept: "text/html,application/xhtml+xml"])
+            #expect(browser.status == .seeOther)
+            #expect(browser.headers[.location] == "/console/")
+            let console = try await client.execute(uri: "/console/", method: .get, headers: [.accept: "text/html"])
+            #expect(console.status == .seeOther)
+            #expect(console.headers[.location] == "/console/review")
+            let query = try await client.execute(uri: "/?Action=ListTopics", method: .get, headers: [.accept: "text/html"])
+            #expect(query.status != .seeOther)
+        }
+        await harness.close()
+    }
+
+    @Test("repeated failed sign-ins are answered 429 with Retry-After, even for the right secret, until the backoff passes")
+    func failedSignInsBackOff() async throws {
+        let harness = try await Harness()
+        let credentials = AWSCredentials(["AKIDEDITOR": "editor-secret"])
+        try await harness.app(credentials: credentials).test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.get(client, "/console/login")
+            for _ in 0..<6 {
+                let wrong = try await browser.post(client, "/console/login", ["accessKeyId": "AKIDEDITOR", "secretAccessKey": "guess"])
+                #expect(wrong.status == .seeOther)
+            }
+            let blocked = try await browser.post(client, "/console/login", ["accessKeyId": "AKIDEDITOR", "secretAccessKey": "editor-secret"])
+            #expect(blocked.status == .tooManyRequests)
+            #expect(blocked.headers[.retryAfter] == "1")
+            harness.clock.advance(milliseconds: 1000)
+            let right = try await browser.post(client, "/console/login", ["accessKeyId": "AKIDEDITOR", "secretAccessKey": "editor-secret"])
+            #expect(right.headers[.location] == "/console/review")
+        }
+        await harness.close()
+    }
+
+    @Test("the throttle doubles a client's wait per failure beyond the free ones, and the global allowance slows every client")
+    func throttleState() {
+        var state = LoginThrottle.State(policy: .init(freeFailures: 2, globalFreeFailures: 4))
+        state.fail(client: "a", now: 0)
+        state.fail(client: "a", now: 0)
+        #expect(state.wait(client: "a", now: 0) == nil)
+        state.fail(client: "a", now: 0)
+        #expect(state.wait(client: "a", now: 0) == 1000)
+        state.fail(client: "a", now: 0)
+        #expect(state.wait(client: "a", now: 0) == 2000)
+        #expect(state.wait(client: "b", now: 0) == nil)
+        state.fail(client: "b", now: 0)
+        #expect(state.wait(client: "b", now: 0) == 1000)
+        state.succeed(client: "a")
+        #expect(state.wait(client: "a", now: 0) == 1000)
+        #expect(state.wait(client: "a", now: 1000) == nil)
+    }
+
     @Test("with credentials, the console asks for them and records decisions under the key id")
     func credentialsRequireSignIn() async throws {
         let harness = try await Harness()

@@ -48,3 +48,30 @@ struct DataDirectoryFilesTests {
         #expect(files.images(in: payload).map(\.relativePath) == ["thumbs/a.png"])
     }
 }
+
+@Suite("Console files opened without following links")
+struct DataDirectoryFilesOpenTests {
+    @Test("a file checked, then swapped for a link out of the data directory, is not read through the link")
+    func fileSwappedForLinkAfterCheck() throws {
+        let (root, files) = try DataDirectoryFilesTests.fixture()
+        defer { try? FileManager.default.removeItem(atPath: root + "/..") }
+        let image = try files.image(at: "thumbs/a.png")
+        #expect(try files.contents(of: image) == [0x89, 0x50, 0x4E, 0x47])
+        try FileManager.default.removeItem(atPath: root + "/thumbs/a.png")
+        try FileManager.default.createSymbolicLink(atPath: root + "/thumbs/a.png", withDestinationPath: root + "/../secret.png")
+        #expect(throws: DataDirectoryFiles.Refusal.self) { try files.contents(of: image) }
+    }
+
+    @Test("a directory on the way swapped for a link out of the data directory is not followed")
+    func directorySwappedForLinkAfterCheck() throws {
+        let (root, files) = try DataDirectoryFilesTests.fixture()
+        defer { try? FileManager.default.removeItem(atPath: root + "/..") }
+        let image = try files.image(at: "thumbs/a.png")
+        let outside = root + "/../outside"
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        try Data([7, 7]).write(to: URL(fileURLWithPath: outside + "/a.png"))
+        try FileManager.default.removeItem(atPath: root + "/thumbs")
+        try FileManager.default.createSymbolicLink(atPath: root + "/thumbs", withDestinationPath: outside)
+        #expect(throws: DataDirectoryFiles.Refusal.self) { try files.contents(of: image) }
+    }
+}

@@ -189,6 +189,28 @@ struct AWSDispatcherTests {
         }
     }
 
+    @Test("a signature that leaves X-Amz-Target or Content-Type out is refused, so it cannot be re-targeted")
+    func targetMustBeSigned() async throws {
+        let signer = TestSigner()
+        let app = Self.app(credentials: AWSCredentials([signer.accessKeyID: signer.secretAccessKey]))
+        try await app.test(.router) { client in
+            let body = "{}"
+            // Signed over Content-Type only: the target is added afterwards, as a replay would.
+            let withoutTarget = signer.sign(
+                host: "localhost", headers: [(name: "Content-Type", value: "application/x-amz-json-1.0")], body: body, date: Self.fixedNow)
+            let retargeted = try await Self.post(client, target: "AWSStepFunctions.Whoami", body: body, headers: withoutTarget)
+            #expect(retargeted.status == .badRequest)
+            #expect(retargeted.json["__type"] == "InvalidSignatureException")
+            #expect(retargeted.json["message"]?.stringValue?.contains("x-amz-target") == true)
+
+            let withoutContentType = signer.sign(
+                host: "localhost", headers: [(name: "X-Amz-Target", value: "AWSStepFunctions.Whoami")], body: body, date: Self.fixedNow)
+            let retyped = try await Self.post(client, target: "AWSStepFunctions.Whoami", body: body, headers: withoutContentType)
+            #expect(retyped.json["__type"] == "InvalidSignatureException")
+            #expect(retyped.json["message"]?.stringValue?.contains("content-type") == true)
+        }
+    }
+
     @Test("without credentials, unsigned requests are accepted and see the default region")
     func unsignedWithoutCredentials() async throws {
         try await Self.app().test(.router) { client in
