@@ -506,17 +506,40 @@ extension JSONataEvaluator {
         return result
     }
 
-    /// A JSON number literal (what `$number` accepts from a string), or `nil`.
+    /// What `$number` accepts from a string, as jsonata-js: decimal digits
+    /// (leading zeros allowed) with an optional fraction and exponent, or a
+    /// `0x`/`0o`/`0b` integer; `nil` otherwise or when out of range.
     static func parseNumber(_ text: String) -> Double? {
-        guard let value = try? JSONParser.parse(text), case .integer = value else {
-            if let value = try? JSONParser.parse(text), case .double(let d) = value { return d }
-            if text.hasPrefix("0x") || text.hasPrefix("0b") || text.hasPrefix("0o") {
-                let radix = text.hasPrefix("0x") ? 16 : (text.hasPrefix("0b") ? 2 : 8)
-                return Int(text.dropFirst(2), radix: radix).map(Double.init)
-            }
-            return nil
+        let chars = Array(text.utf8)
+        if chars.count > 2, chars[0] == UInt8(ascii: "0") {
+            let radix: Int? =
+                switch chars[1] {
+                case UInt8(ascii: "x"), UInt8(ascii: "X"): 16
+                case UInt8(ascii: "o"), UInt8(ascii: "O"): 8
+                case UInt8(ascii: "b"), UInt8(ascii: "B"): 2
+                default: nil
+                }
+            if let radix { return Int(text.dropFirst(2), radix: radix).map(Double.init) }
         }
-        return (try? JSONParser.parse(text))?.doubleValue
+        var index = 0
+        func digits() -> Bool {
+            let start = index
+            while index < chars.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(chars[index]) { index += 1 }
+            return index > start
+        }
+        if index < chars.count, chars[index] == UInt8(ascii: "-") { index += 1 }
+        guard digits() else { return nil }
+        if index < chars.count, chars[index] == UInt8(ascii: ".") {
+            index += 1
+            guard digits() else { return nil }
+        }
+        if index < chars.count, chars[index] == UInt8(ascii: "e") || chars[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < chars.count, chars[index] == UInt8(ascii: "+") || chars[index] == UInt8(ascii: "-") { index += 1 }
+            guard digits() else { return nil }
+        }
+        guard index == chars.count, let value = Double(text), value.isFinite else { return nil }
+        return value
     }
 
     static func power(_ base: Double, _ exponent: Double) -> Double {

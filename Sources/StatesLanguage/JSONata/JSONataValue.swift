@@ -90,6 +90,9 @@ struct JSONataArray {
     var keepSingleton: Bool = false
     /// Built by an array constructor inside a path: paths do not flatten it.
     var isConstructed: Bool = false
+    /// A tuple stream: each item is an object holding the step's value under
+    /// `@` and the variables bound along the path (`@$x`, `#$i`, `%` labels).
+    var isTupleStream: Bool = false
 
     init(_ items: [JSONataValue], isSequence: Bool = false) {
         self.items = items
@@ -101,6 +104,10 @@ struct JSONataArray {
 struct JSONataObject {
     private(set) var keys: [String] = []
     private var storage: [String: JSONataValue] = [:]
+    /// Tags an object of the document a transform (`| … |`) copied, so that the
+    /// objects its location expression selects can be found again in the copy.
+    /// Zero for every other object; not part of the value.
+    var identity = 0
 
     subscript(key: String) -> JSONataValue? {
         get { storage[key] }
@@ -116,24 +123,42 @@ struct JSONataObject {
     var count: Int { keys.count }
 }
 
-/// Something callable: a lambda with its closure, a built-in, or a regex.
+/// Something callable: a lambda with its closure, a built-in, a regex, or a
+/// value the evaluator made (partial application, `f ~> g`, a transform).
 indirect enum JSONataFunction {
-    case lambda(parameters: [String], body: JSONataNode, closure: JSONataEnvironment, input: JSONataValue?)
+    case lambda(JSONataLambda)
     case builtin(JSONataBuiltin)
     case regex(JSONataRegex)
-    /// `f(?, x)`: a partial application waiting for the `nil` arguments.
-    case partial(JSONataFunction, [JSONataValue?])
+    /// `f(?, x)` on a built-in: the `.none` entries are the `?` placeholders
+    /// that wait for the call's arguments (`.some(nil)` is an undefined argument).
+    case partial(JSONataFunction, [JSONataValue??])
+    /// `f ~> g` with two functions: `g(f(x))`.
+    case composition(JSONataFunction, JSONataFunction)
+    /// `| location | update [, delete] |`, evaluated in `environment`.
+    case transform(JSONataNode, JSONataEnvironment)
 
     /// How many arguments the function wants, so higher-order functions pass
     /// only those (`$map(a, function($v){…})` gets no index).
     var arity: Int {
         switch self {
-        case .lambda(let parameters, _, _, _): parameters.count
+        case .lambda(let lambda): lambda.parameters.count
         case .builtin(let builtin): builtin.maxArguments
         case .regex: 1
         case .partial(_, let arguments): arguments.filter { $0 == nil }.count
+        case .composition, .transform: 1
         }
     }
+}
+
+/// A lambda value: its definition and what it closed over.
+struct JSONataLambda {
+    var parameters: [String]
+    var signature: JSONataSignature?
+    var body: JSONataNode
+    var closure: JSONataEnvironment
+    /// The context where the lambda was defined: its body's `$`.
+    var input: JSONataValue?
+    var isThunk = false
 }
 
 /// Variables in scope: a frame per block or lambda call, linked to its parent.
