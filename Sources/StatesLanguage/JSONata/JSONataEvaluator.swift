@@ -123,7 +123,7 @@ final class JSONataEvaluator {
         case .call(let procedure, let arguments):
             result = try call(procedure, arguments, applyTo: nil, position: node.position, input, env)
         case .variable(let name):
-            result = name.isEmpty ? input : env.lookup(name)
+            result = name.isEmpty ? Self.unwrapped(input) : env.lookup(name)
         case .lambda(let definition):
             result = .function(
                 .lambda(
@@ -205,7 +205,10 @@ final class JSONataEvaluator {
             result.keepSingleton = true
         }
         if let group = path.group {
-            return try self.group(group, .array(result), env)
+            guard isTupleStream else { return try self.group(group, .array(result), env) }
+            var stream = JSONataArray((tuples ?? []).map { .object($0) }, isSequence: true)
+            stream.isTupleStream = true
+            return try self.group(group, .array(stream), env)
         }
         return .array(result)
     }
@@ -368,8 +371,18 @@ final class JSONataEvaluator {
         }
     }
 
+    /// The document itself for the outer wrapper of an array document.
+    private static func unwrapped(_ value: JSONataValue?) -> JSONataValue? {
+        if case .array(let array)? = value, array.isOuterWrapper, let first = array.items.first { return first }
+        return value
+    }
+
     private static func wildcard(_ input: JSONataValue?) -> JSONataValue? {
-        guard case .object(let object)? = input else { return .sequence() }
+        if case .array(let array)? = unwrapped(input) {
+            // A JavaScript array's keys are its indexes.
+            return .sequence(array.items.flatMap(flatten))
+        }
+        guard case .object(let object)? = unwrapped(input) else { return .sequence() }
         var found: [JSONataValue] = []
         for key in object.keys {
             // `keys` lists exactly the stored keys.

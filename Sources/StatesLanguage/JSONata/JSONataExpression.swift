@@ -46,7 +46,12 @@ public struct JSONataExpression: @unchecked Sendable, CustomStringConvertible {
         let environment = JSONataEnvironment(parent: nil)
         for (name, builtin) in JSONataBuiltin.library { environment.bind(name, .function(.builtin(builtin))) }
         for (name, value) in variables { environment.bind(name, JSONataValue(value)) }
-        let value = input.map(JSONataValue.init)
+        var value = input.map(JSONataValue.init)
+        if case .array? = value {
+            var wrapper = JSONataArray([value!], isSequence: true)  // Non-nil: matched by the pattern.
+            wrapper.isOuterWrapper = true
+            value = .array(wrapper)
+        }
         environment.bind("$", value)
         return try evaluator.evaluate(root, value, environment)?.json
     }

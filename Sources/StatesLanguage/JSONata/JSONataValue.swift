@@ -93,6 +93,9 @@ struct JSONataArray {
     /// A tuple stream: each item is an object holding the step's value under
     /// `@` and the variables bound along the path (`@$x`, `#$i`, `%` labels).
     var isTupleStream: Bool = false
+    /// The whole input document, when it is an array, wrapped so that a path
+    /// maps over the document rather than over its items; `$` unwraps it.
+    var isOuterWrapper: Bool = false
 
     init(_ items: [JSONataValue], isSequence: Bool = false) {
         self.items = items
@@ -142,7 +145,9 @@ indirect enum JSONataFunction {
     var arity: Int {
         switch self {
         case .lambda(let lambda): lambda.parameters.count
-        case .builtin(let builtin): builtin.maxArguments
+        // jsonata-js counts a native function's declared parameters before the
+        // first default value; `$string`'s `prettify` is the only default.
+        case .builtin(let builtin): builtin.name == "string" ? 1 : builtin.maxArguments
         case .regex: 1
         case .partial(_, let arguments): arguments.filter { $0 == nil }.count
         case .composition, .transform: 1
