@@ -112,7 +112,7 @@ extension JSONataEvaluator {
                 return try callBuiltin(builtin, arguments)
             case .regex(let regex):
                 guard case .string(let text)? = arguments.first ?? nil else { return nil }
-                return regex.matches(in: text).first.map { $0.object }
+                return try regex.firstMatch(in: text).map { $0.object }
             case .partial(let inner, let bound):
                 var filled: [JSONataValue?] = []
                 var next = 0

@@ -91,7 +91,7 @@ extension JSONataEvaluator {
             return .string(width > 0 ? text + fill : fill + text)
         case "contains":
             guard let text = try string(0) else { return nil }
-            if case .function(.regex(let regex))? = argument(1) { return .bool(!regex.matches(in: text).isEmpty) }
+            if case .function(.regex(let regex))? = argument(1) { return .bool(try regex.firstMatch(in: text) != nil) }
             guard let token = try string(1) else { throw signatureError(1) }
             return .bool(token.isEmpty || text.firstRange(of: token) != nil)
         case "split":
@@ -104,7 +104,7 @@ extension JSONataEvaluator {
             var parts: [String] = []
             if case .function(.regex(let regex))? = argument(1) {
                 var position = text.startIndex
-                for match in regex.matches(in: text) {
+                for match in try regex.matches(in: text) {
                     parts.append(String(text[position..<match.range.lowerBound]))
                     position = match.range.upperBound
                 }
@@ -131,7 +131,7 @@ extension JSONataEvaluator {
         case "match":
             guard let text = try string(0) else { return nil }
             guard case .function(.regex(let regex))? = argument(1) else { throw signatureError(1) }
-            var matches = regex.matches(in: text)
+            var matches = try regex.matches(in: text)
             if let limit = try number(2) { matches = Array(matches.prefix(max(0, Int(limit)))) }
             return .sequence(matches.map(\.object))
         case "replace":
@@ -145,7 +145,7 @@ extension JSONataEvaluator {
             if case .function(.regex(let regex))? = argument(1) {
                 var result = ""
                 var position = text.startIndex
-                for match in regex.matches(in: text).prefix(limit) {
+                for match in try regex.matches(in: text, limit: limit) {
                     result += text[position..<match.range.lowerBound]
                     switch replacement {
                     case .string(let template)?: result += Self.substitute(template, match)
