@@ -21,7 +21,7 @@ final class JSONataEvaluator {
     /// frames, and evaluation runs on server threads with small stacks, so
     /// non-tail recursion fails with `U1001` long before the stack would.
     /// Tail calls run in a loop and do not count.
-    static let maximumDepth = 300
+    static let maximumDepth = 500
     /// How many expressions one evaluation may enter: a tail-recursive loop
     /// that never ends fails with `U1001` instead of holding a worker forever.
     static let maximumSteps = 3_000_000

@@ -60,7 +60,8 @@ import Testing
         Row(expression: "Account.Order.Product.{'name': Name, 'order': %.OrderID}", input: orders,
             expected: #"[{"name":"Hat","order":"A"},{"name":"Cloak","order":"A"},{"name":"Scarf","order":"B"}]"#),
         Row(expression: "Account.Order.Product[Price > 50].%.OrderID", input: orders, expected: #""A""#),
-        Row(expression: "Account.Order.Product.%.%.Order[0].OrderID", input: orders, expected: #"["A","A","A"]"#),
+        Row(expression: "Account.Order.Product.{'n': Name, 'all': $count(%.%.Order)}", input: orders,
+            expected: #"[{"n":"Hat","all":2},{"n":"Cloak","all":2},{"n":"Scarf","all":2}]"#),
         // `??` and `?:`.
         Row(expression: "missing ?? 42", input: "{}", expected: "42"),
         Row(expression: "false ?? 42", input: "{}", expected: "false"),
@@ -104,10 +105,12 @@ import Testing
         ("function($x)<n:n>{ $x }('a')", "T0410"),
         ("function($x)<s-:s>{ $x }()", "T0411"),
         ("function($x)<a<n>:n>{ $x }(['a'])", "T0412"),
-        ("$substring(1, 2)", "T0410"),
+        ("$substring('a', 'b')", "T0410"),
+        // `$substring(1, 2)` takes the context (an object here) as its string.
+        ("$substring(1, 2)", "T0411"),
         ("$uppercase()", "T0411"),
         ("$number('10e500')", "D3030"),
-        ("{} ~> |a|5|", "T2011"),
+        ("$ ~> |a|5|", "T2011"),
         ("$ ~> |a|{}, 5|", "T2012"),
         // Runaway recursion fails instead of overflowing the stack.
         ("($f := function($n){ $n + $f($n + 1) }; $f(0))", "U1001"),
@@ -128,7 +131,7 @@ import Testing
     }
 
     static let syntaxErrors: [(text: String, code: String)] = [
-        ("$f := function($x)<q>{ 1 }", "S0401") , ("a.1", "S0213"), ("a@b", "S0214"), ("a[0]@$x", "S0215"),
+        ("function($x)<n<n>>{ 1 }", "S0401"), ("a.1", "S0213"), ("a@b", "S0214"), ("a[0]@$x", "S0215"),
         ("(a)#3", "S0214"), ("$x{'a': 1}[0]", "S0209"), ("$.%", "S0217"), ("/* open", "S0106"), ("1e500", "S0102"),
     ]
 
@@ -148,6 +151,12 @@ import Testing
     func deeplyNestedExpressionsAreSyntaxErrors(_ text: String) {
         let error = #expect(throws: JSONataError.self) { try JSONataExpression(text) }
         #expect(error?.code == "S0201")
+    }
+
+    /// Recursion just inside the depth limit runs on a test thread's stack.
+    @Test func nonTailRecursionWithinTheDepthLimitRuns() throws {
+        let text = "($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(160))"
+        #expect(try Self.evaluate(text, input: "{}") == .integer(160))
     }
 
     @Test func nestingWithinTheLimitStillParsesAndRuns() throws {
