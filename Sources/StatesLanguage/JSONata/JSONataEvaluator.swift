@@ -24,7 +24,7 @@ final class JSONataEvaluator {
     static let maximumDepth = 500
     /// How many expressions one evaluation may enter: a tail-recursive loop
     /// that never ends fails with `U1001` instead of holding a worker forever.
-    static let maximumSteps = 3_000_000
+    static let maximumSteps = 1_000_000
     /// How many items the range operator may make in one evaluation. jsonata-js
     /// allows 1e7 per range (`D2014`), but each item here is a boxed value of
     /// about 40 bytes, and a state's whole payload is capped at 256 KiB: a
