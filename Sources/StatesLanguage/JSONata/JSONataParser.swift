@@ -50,6 +50,10 @@ struct JSONataParser {
         case .end: prefix = false
         }
         token = try lexer.next(prefix: prefix)
+        // `!` and `~` exist only as part of `!=` and `~>`.
+        if token.kind == .op("!") || token.kind == .op("~") {
+            throw JSONataError("S0204", "Unknown operator: \(describe(token))", position: token.position)
+        }
     }
 
     private mutating func expect(_ op: String) throws(JSONataError) {

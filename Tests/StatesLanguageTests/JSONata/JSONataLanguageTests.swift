@@ -125,6 +125,24 @@ import Testing
         #expect(error?.code == row.code, "\(row.expression): \(error.map(String.init(describing:)) ?? "no error")")
     }
 
+    /// `/^(a+)+$/` on 34 characters needs about 2^34 steps: it used to hang the
+    /// thread (the standard library's `Regex` cannot be interrupted).
+    @Test(arguments: ["$match", "$replace", "$contains", "$split"])
+    func aCatastrophicRegexFailsWithinItsStepBudget(_ function: String) {
+        let subject = "'" + String(repeating: "a", count: 34) + "!'"
+        let call = function == "$replace" ? "\(function)(\(subject), /^(a+)+$/, 'b')" : "\(function)(\(subject), /^(a+)+$/)"
+        let error = #expect(throws: JSONataError.self) { try Self.evaluate(call, input: "{}") }
+        #expect(error?.code == "U1001", "\(call): \(error.map(String.init(describing:)) ?? "no error")")
+    }
+
+    @Test func regexesFollowJavaScriptSyntax() throws {
+        let result = try Self.evaluate(
+            #"{'g': $match('The Quick brown fox', /(\w+)\s(?:q\w+)/i).groups, 'r': $replace('a1b22', /\d+/, '#'), 's': $split('a, b,c', /,\s*/)}"#,
+            input: "{}"
+        )
+        #expect(result == (try JSONParser.parse(#"{"g": ["The"], "r": "a#b#", "s": ["a", "b", "c"]}"#)))
+    }
+
     @Test func aTailCallLoopThatNeverEndsFailsWithinTheStepBudget() {
         let error = #expect(throws: JSONataError.self) { try Self.evaluate("($f := function(){ $f() }; $f())", input: "{}") }
         #expect(error?.code == "U1001")
@@ -133,6 +151,7 @@ import Testing
     static let syntaxErrors: [(text: String, code: String)] = [
         ("function($x)<n<n>>{ 1 }", "S0401"), ("a.1", "S0213"), ("a@b", "S0214"), ("a[0]@$x", "S0215"),
         ("(a)#3", "S0214"), ("$x{'a': 1}[0]", "S0209"), ("$.%", "S0217"), ("/* open", "S0106"), ("1e500", "S0102"),
+        ("[1!2]", "S0204"),
     ]
 
     @Test(arguments: syntaxErrors)
