@@ -143,6 +143,41 @@ extension JSONataEvaluator {
         }
     }
 
+    // MARK: Matchers
+
+    /// The matches of `matcher` in `text`, up to `limit`: a regex, or a
+    /// function that returns jsonata-js's matcher objects (`match`, `start`,
+    /// `end`, `groups`, and `next` for the following match).
+    ///
+    /// - Throws: `T1010` when a matcher function returns anything else.
+    func matches(of matcher: JSONataFunction, in text: String, limit: Int = Int.max) throws(JSONataError) -> [JSONataRegex.Match] {
+        if case .regex(let regex) = matcher { return try regex.matches(in: text, limit: limit) }
+        var indices = Array(text.indices)
+        indices.append(text.endIndex)
+        var found: [JSONataRegex.Match] = []
+        var result = try apply(matcher, [.string(text)], nil)
+        while let value = result, found.count < limit {
+            guard case .object(let object) = value, case .string(let matched)? = object["match"],
+                case .number(let start)? = object["start"], case .number(let end)? = object["end"],
+                case .array(let groups)? = object["groups"], case .function(let next)? = object["next"]
+            else {
+                throw JSONataError("T1010", "The matcher function argument passed to a string function does not return the correct object structure")
+            }
+            let from = min(max(0, Int(start)), text.count)
+            let to = min(max(from, Int(end)), text.count)
+            found.append(
+                JSONataRegex.Match(
+                    text: matched,
+                    offset: from,
+                    groups: groups.items.map { $0.string ?? "" },
+                    range: indices[from]..<indices[to]
+                )
+            )
+            result = try apply(next, [], nil)
+        }
+        return found
+    }
+
     // MARK: Partial application and ~>
 
     func partial(

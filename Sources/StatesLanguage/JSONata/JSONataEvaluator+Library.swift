@@ -91,7 +91,7 @@ extension JSONataEvaluator {
             return .string(width > 0 ? text + fill : fill + text)
         case "contains":
             guard let text = try string(0) else { return nil }
-            if case .function(.regex(let regex))? = argument(1) { return .bool(try regex.firstMatch(in: text) != nil) }
+            if case .function(let matcher)? = argument(1) { return .bool(!(try matches(of: matcher, in: text, limit: 1)).isEmpty) }
             guard let token = try string(1) else { throw signatureError(1) }
             return .bool(token.isEmpty || text.firstRange(of: token) != nil)
         case "split":
@@ -102,9 +102,9 @@ extension JSONataEvaluator {
                 limit = Int(n)
             }
             var parts: [String] = []
-            if case .function(.regex(let regex))? = argument(1) {
+            if case .function(let matcher)? = argument(1) {
                 var position = text.startIndex
-                for match in try regex.matches(in: text) {
+                for match in try matches(of: matcher, in: text) {
                     parts.append(String(text[position..<match.range.lowerBound]))
                     position = match.range.upperBound
                 }
@@ -130,8 +130,8 @@ extension JSONataEvaluator {
             return .string(texts.joined(separator: try string(1) ?? ""))
         case "match":
             guard let text = try string(0) else { return nil }
-            guard case .function(.regex(let regex))? = argument(1) else { throw signatureError(1) }
-            var matches = try regex.matches(in: text)
+            guard case .function(let matcher)? = argument(1) else { throw signatureError(1) }
+            var matches = try self.matches(of: matcher, in: text)
             if let limit = try number(2) { matches = Array(matches.prefix(max(0, Int(limit)))) }
             return .sequence(matches.map(\.object))
         case "replace":
@@ -142,10 +142,10 @@ extension JSONataEvaluator {
                 limit = Int(n)
             }
             let replacement = argument(2)
-            if case .function(.regex(let regex))? = argument(1) {
+            if case .function(let matcher)? = argument(1) {
                 var result = ""
                 var position = text.startIndex
-                for match in try regex.matches(in: text, limit: limit) {
+                for match in try matches(of: matcher, in: text, limit: limit) {
                     result += text[position..<match.range.lowerBound]
                     switch replacement {
                     case .string(let template)?: result += Self.substitute(template, match)

@@ -81,6 +81,16 @@ import Testing
             expected: #"{"Account":{"Order":[{"OrderID":"A","Product":[{"Price":20},{"Price":200}]},{"OrderID":"B","Product":[{"Price":10}]}]}}"#),
         Row(expression: "$ ~> |Account.Order|{'n': $count(Product)}|", input: orders,
             expected: #"{"Account":{"Order":[{"OrderID":"A","Product":[{"Name":"Hat","Price":10},{"Name":"Cloak","Price":100}],"n":2},{"OrderID":"B","Product":[{"Name":"Scarf","Price":5}],"n":1}]}}"#),
+        // A function as the matcher of `$match` (and `$contains`, `$replace`, `$split`).
+        Row(
+            expression: """
+                ($m := function($s) { $contains($s, 'b') ? {'match': 'b', 'start': $length($substringBefore($s, 'b')), \
+                'end': $length($substringBefore($s, 'b')) + 1, 'groups': [], 'next': function() { undefined }} }; \
+                [$replace('abc', $m, 'X'), $contains('abc', $m)])
+                """,
+            input: "{}",
+            expected: #"["aXc",true]"#
+        ),
         // `$number` on the strings jsonata-js accepts.
         Row(expression: "$number('00')", input: "{}", expected: "0"),
         Row(expression: "$number('0B101')", input: "{}", expected: "5"),
@@ -116,6 +126,7 @@ import Testing
         ("($f := function($n){ $n + $f($n + 1) }; $f(0))", "U1001"),
         // A range too large for the evaluation's item budget.
         ("[1..10000000] ~> $count()", "D2014"),
+        ("$split('some text', $uppercase)", "T1010"),
         ("[0..10000000] ~> $count()", "D2014"),
     ]
 
