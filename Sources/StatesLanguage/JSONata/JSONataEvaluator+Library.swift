@@ -206,9 +206,14 @@ extension JSONataEvaluator {
             let precision = Int(try number(1) ?? 0)
             // Shift the decimal point in text, as JSONata does, so that 1.255 rounds
             // as the decimal it was written as, not as 125.49999… after a multiplication.
-            let shifted = Double("\(JSONataNumberText.text(value))e\(precision)") ?? value
-            let rounded = shifted.rounded(.toNearestOrEven)
-            return .number(Double("\(JSONataNumberText.text(rounded))e\(-precision)") ?? rounded)
+            // A number already written with an exponent has the shift added to it.
+            func shifted(_ n: Double, by places: Int) -> Double {
+                let parts = JSONataNumberText.text(n).split(separator: "e")
+                let exponent = (parts.count > 1 ? Int(parts[1]) ?? 0 : 0) + places
+                return Double("\(parts[0])e\(exponent)") ?? n
+            }
+            let rounded = shifted(value, by: precision).rounded(.toNearestOrEven)
+            return .number(shifted(rounded, by: -precision))
         case "power":
             guard let base = try number(0), let exponent = try number(1) else { return nil }
             let result = Self.power(base, exponent)

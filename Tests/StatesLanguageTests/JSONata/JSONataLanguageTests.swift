@@ -91,6 +91,8 @@ import Testing
             input: "{}",
             expected: #"["aXc",true]"#
         ),
+        // `$round` shifts a number written with an exponent by adding to it.
+        Row(expression: "$round(6.022e-23, 24)", input: "{}", expected: "6e-23"),
         // `$number` on the strings jsonata-js accepts.
         Row(expression: "$number('00')", input: "{}", expected: "0"),
         Row(expression: "$number('0B101')", input: "{}", expected: "5"),
