@@ -12,9 +12,10 @@ public import JSON
 /// let total = try expression.evaluate(input: order, now: time, random: &random)
 /// ```
 ///
-/// `@unchecked Sendable`: the parsed tree is immutable after `init`, and its
-/// only reference types are compiled regexes (immutable); environments and
-/// function values exist only during one evaluation.
+/// `@unchecked Sendable`: the parsed tree is made of ``JSONataNode`` objects,
+/// which the parser annotates while it reshapes the tree and never after
+/// `init` returns, and compiled regexes (immutable); environments and function
+/// values exist only during one evaluation.
 public struct JSONataExpression: @unchecked Sendable, CustomStringConvertible {
     /// The expression as written.
     public let text: String
