@@ -75,7 +75,14 @@ final class JSONataRegex: Sendable {
             for position in start...characters.count {
                 run.reset()
                 var end = -1
-                if run.match(root, position, { end = $0; return true }) {
+                if run.match(
+                    root,
+                    position,
+                    {
+                        end = $0
+                        return true
+                    }
+                ) {
                     matched = (position, end)
                     break
                 }
@@ -126,7 +133,9 @@ final class JSONataRegex: Sendable {
         enum Item: Sendable {
             case character(Character)
             case range(Character, Character)
-            case digit(Bool), word(Bool), space(Bool)
+            case digit(Bool)
+            case word(Bool)
+            case space(Bool)
         }
         var items: [Item] = []
         var negated = false

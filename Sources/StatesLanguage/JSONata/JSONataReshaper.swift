@@ -231,9 +231,17 @@ struct JSONataReshaper {
         for step in steps {
             switch step.kind {
             case .number(let n):
-                throw JSONataError("S0213", "The literal value \(JSONataNumberText.text(n)) cannot be used as a step within a path expression", position: step.position)
+                throw JSONataError(
+                    "S0213",
+                    "The literal value \(JSONataNumberText.text(n)) cannot be used as a step within a path expression",
+                    position: step.position
+                )
             case .value(let value):
-                throw JSONataError("S0213", "The literal value \(JSONataNumberText.string(value)) cannot be used as a step within a path expression", position: step.position)
+                throw JSONataError(
+                    "S0213",
+                    "The literal value \(JSONataNumberText.string(value)) cannot be used as a step within a path expression",
+                    position: step.position
+                )
             case .string(let name):
                 step.kind = .name(name)
             default:

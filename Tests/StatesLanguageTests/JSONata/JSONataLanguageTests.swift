@@ -57,11 +57,17 @@ import Testing
             expected: #"{"Joe":1,"Fred":1,"Jason":1}"#
         ),
         // Parent (`%`).
-        Row(expression: "Account.Order.Product.{'name': Name, 'order': %.OrderID}", input: orders,
-            expected: #"[{"name":"Hat","order":"A"},{"name":"Cloak","order":"A"},{"name":"Scarf","order":"B"}]"#),
+        Row(
+            expression: "Account.Order.Product.{'name': Name, 'order': %.OrderID}",
+            input: orders,
+            expected: #"[{"name":"Hat","order":"A"},{"name":"Cloak","order":"A"},{"name":"Scarf","order":"B"}]"#
+        ),
         Row(expression: "Account.Order.Product[Price > 50].%.OrderID", input: orders, expected: #""A""#),
-        Row(expression: "Account.Order.Product.{'n': Name, 'all': $count(%.%.Order)}", input: orders,
-            expected: #"[{"n":"Hat","all":2},{"n":"Cloak","all":2},{"n":"Scarf","all":2}]"#),
+        Row(
+            expression: "Account.Order.Product.{'n': Name, 'all': $count(%.%.Order)}",
+            input: orders,
+            expected: #"[{"n":"Hat","all":2},{"n":"Cloak","all":2},{"n":"Scarf","all":2}]"#
+        ),
         // `??` and `?:`.
         Row(expression: "missing ?? 42", input: "{}", expected: "42"),
         Row(expression: "false ?? 42", input: "{}", expected: "false"),
@@ -77,10 +83,17 @@ import Testing
         Row(expression: "($twice := function($x){ $x * 2 }; ($twice ~> $string)(21))", input: "{}", expected: #""42""#),
         Row(expression: "($s := $substring(?, 0, 2); 'hello' ~> $s)", input: "{}", expected: #""he""#),
         // Transforms.
-        Row(expression: "$ ~> |Account.Order.Product|{'Price': Price * 2}, ['Name']|", input: orders,
-            expected: #"{"Account":{"Order":[{"OrderID":"A","Product":[{"Price":20},{"Price":200}]},{"OrderID":"B","Product":[{"Price":10}]}]}}"#),
-        Row(expression: "$ ~> |Account.Order|{'n': $count(Product)}|", input: orders,
-            expected: #"{"Account":{"Order":[{"OrderID":"A","Product":[{"Name":"Hat","Price":10},{"Name":"Cloak","Price":100}],"n":2},{"OrderID":"B","Product":[{"Name":"Scarf","Price":5}],"n":1}]}}"#),
+        Row(
+            expression: "$ ~> |Account.Order.Product|{'Price': Price * 2}, ['Name']|",
+            input: orders,
+            expected: #"{"Account":{"Order":[{"OrderID":"A","Product":[{"Price":20},{"Price":200}]},{"OrderID":"B","Product":[{"Price":10}]}]}}"#
+        ),
+        Row(
+            expression: "$ ~> |Account.Order|{'n': $count(Product)}|",
+            input: orders,
+            expected:
+                #"{"Account":{"Order":[{"OrderID":"A","Product":[{"Name":"Hat","Price":10},{"Name":"Cloak","Price":100}],"n":2},{"OrderID":"B","Product":[{"Name":"Scarf","Price":5}],"n":1}]}}"#
+        ),
         // A function as the matcher of `$match` (and `$contains`, `$replace`, `$split`).
         Row(
             expression: """
