@@ -647,11 +647,14 @@ final class JSONataEvaluator {
         let right = try evaluate(rhs, input, env)
         switch op {
         case "+", "-", "*", "/", "%":
-            if let left, left.number == nil {
-                throw JSONataError("T2001", "The left side of the \"\(op)\" operator must evaluate to a number", position: position)
-            }
-            if let right, right.number == nil {
-                throw JSONataError("T2002", "The right side of the \"\(op)\" operator must evaluate to a number", position: position)
+            // As jsonata-js: NaN is not a number, and an infinite operand (from
+            // an earlier `1/0`) is out of range; an infinite result is not yet.
+            for (value, code, side) in [(left, "T2001", "left"), (right, "T2002", "right")] {
+                guard let value else { continue }
+                guard let n = value.number, !n.isNaN else {
+                    throw JSONataError(code, "The \(side) side of the \"\(op)\" operator must evaluate to a number", position: position)
+                }
+                guard n.isFinite else { throw JSONataError("D1001", "Number out of range: \(JSONataNumberText.text(n))", position: position) }
             }
             guard let x = left?.number, let y = right?.number else { return nil }
             let value: Double
@@ -662,7 +665,6 @@ final class JSONataEvaluator {
             case "/": value = x / y
             default: value = x.truncatingRemainder(dividingBy: y)
             }
-            guard value.isFinite else { throw JSONataError("D1001", "Number out of range: \(value)", position: position) }
             return .number(value)
         case "=", "!=":
             guard let left, let right else { return .bool(false) }

@@ -54,6 +54,10 @@ public struct JSONataExpression: @unchecked Sendable, CustomStringConvertible {
             value = .array(wrapper)
         }
         environment.bind("$", value)
-        return try evaluator.evaluate(root, value, environment)?.json
+        let result = try evaluator.evaluate(root, value, environment)
+        if let result, result.containsNonFiniteNumber {
+            throw JSONataError("D1001", "Number out of range: the result contains Infinity or NaN, which JSON cannot represent")
+        }
+        return result?.json
     }
 }

@@ -75,6 +75,16 @@ indirect enum JSONataValue {
         }
     }
 
+    /// Whether an infinite or NaN number (from `1/0`) is anywhere inside.
+    var containsNonFiniteNumber: Bool {
+        switch self {
+        case .number(let n): !n.isFinite
+        case .array(let a): a.items.contains { $0.containsNonFiniteNumber }
+        case .object(let o): o.keys.contains { o[$0]?.containsNonFiniteNumber ?? false }
+        default: false
+        }
+    }
+
     static func json(number n: Double) -> JSONValue {
         if n == n.rounded(), abs(n) < 9.007_199_254_740_992e15 { return .integer(Int(n)) }
         return .double(n)
