@@ -45,7 +45,7 @@ extension JSONataTemplate {
                 throw StatesError(
                     StatesError.Name.queryEvaluationError,
                     cause:
-                        "The JSONata expression '\(expression.text)' specified for the field '\(field)' threw an error during evaluation. \(error.code): \(error.message)"
+                        "The JSONata expression '\(expression.text)' specified for the field '\(field)' threw an error during evaluation. \(error.message) (JSONata error code \(error.code) at position \(error.position))"
                 )
             }
             guard let value else {

@@ -91,7 +91,7 @@ extension JSONataEvaluator {
             return .string(width > 0 ? text + fill : fill + text)
         case "contains":
             guard let text = try string(0) else { return nil }
-            if case .function(.regex(let regex))? = argument(1) { return .bool(!regex.matches(in: text).isEmpty) }
+            if case .function(let matcher)? = argument(1) { return .bool(!(try matches(of: matcher, in: text, limit: 1)).isEmpty) }
             guard let token = try string(1) else { throw signatureError(1) }
             return .bool(token.isEmpty || text.firstRange(of: token) != nil)
         case "split":
@@ -102,9 +102,9 @@ extension JSONataEvaluator {
                 limit = Int(n)
             }
             var parts: [String] = []
-            if case .function(.regex(let regex))? = argument(1) {
+            if case .function(let matcher)? = argument(1) {
                 var position = text.startIndex
-                for match in regex.matches(in: text) {
+                for match in try matches(of: matcher, in: text) {
                     parts.append(String(text[position..<match.range.lowerBound]))
                     position = match.range.upperBound
                 }
@@ -130,8 +130,8 @@ extension JSONataEvaluator {
             return .string(texts.joined(separator: try string(1) ?? ""))
         case "match":
             guard let text = try string(0) else { return nil }
-            guard case .function(.regex(let regex))? = argument(1) else { throw signatureError(1) }
-            var matches = regex.matches(in: text)
+            guard case .function(let matcher)? = argument(1) else { throw signatureError(1) }
+            var matches = try self.matches(of: matcher, in: text)
             if let limit = try number(2) { matches = Array(matches.prefix(max(0, Int(limit)))) }
             return .sequence(matches.map(\.object))
         case "replace":
@@ -142,10 +142,10 @@ extension JSONataEvaluator {
                 limit = Int(n)
             }
             let replacement = argument(2)
-            if case .function(.regex(let regex))? = argument(1) {
+            if case .function(let matcher)? = argument(1) {
                 var result = ""
                 var position = text.startIndex
-                for match in regex.matches(in: text).prefix(limit) {
+                for match in try matches(of: matcher, in: text, limit: limit) {
                     result += text[position..<match.range.lowerBound]
                     switch replacement {
                     case .string(let template)?: result += Self.substitute(template, match)
@@ -206,9 +206,14 @@ extension JSONataEvaluator {
             let precision = Int(try number(1) ?? 0)
             // Shift the decimal point in text, as JSONata does, so that 1.255 rounds
             // as the decimal it was written as, not as 125.49999… after a multiplication.
-            let shifted = Double("\(JSONataNumberText.text(value))e\(precision)") ?? value
-            let rounded = shifted.rounded(.toNearestOrEven)
-            return .number(Double("\(JSONataNumberText.text(rounded))e\(-precision)") ?? rounded)
+            // A number already written with an exponent has the shift added to it.
+            func shifted(_ n: Double, by places: Int) -> Double {
+                let parts = JSONataNumberText.text(n).split(separator: "e")
+                let exponent = (parts.count > 1 ? Int(parts[1]) ?? 0 : 0) + places
+                return Double("\(parts[0])e\(exponent)") ?? n
+            }
+            let rounded = shifted(value, by: precision).rounded(.toNearestOrEven)
+            return .number(shifted(rounded, by: -precision))
         case "power":
             guard let base = try number(0), let exponent = try number(1) else { return nil }
             let result = Self.power(base, exponent)
@@ -506,17 +511,40 @@ extension JSONataEvaluator {
         return result
     }
 
-    /// A JSON number literal (what `$number` accepts from a string), or `nil`.
+    /// What `$number` accepts from a string, as jsonata-js: decimal digits
+    /// (leading zeros allowed) with an optional fraction and exponent, or a
+    /// `0x`/`0o`/`0b` integer; `nil` otherwise or when out of range.
     static func parseNumber(_ text: String) -> Double? {
-        guard let value = try? JSONParser.parse(text), case .integer = value else {
-            if let value = try? JSONParser.parse(text), case .double(let d) = value { return d }
-            if text.hasPrefix("0x") || text.hasPrefix("0b") || text.hasPrefix("0o") {
-                let radix = text.hasPrefix("0x") ? 16 : (text.hasPrefix("0b") ? 2 : 8)
-                return Int(text.dropFirst(2), radix: radix).map(Double.init)
-            }
-            return nil
+        let chars = Array(text.utf8)
+        if chars.count > 2, chars[0] == UInt8(ascii: "0") {
+            let radix: Int? =
+                switch chars[1] {
+                case UInt8(ascii: "x"), UInt8(ascii: "X"): 16
+                case UInt8(ascii: "o"), UInt8(ascii: "O"): 8
+                case UInt8(ascii: "b"), UInt8(ascii: "B"): 2
+                default: nil
+                }
+            if let radix { return Int(text.dropFirst(2), radix: radix).map(Double.init) }
         }
-        return (try? JSONParser.parse(text))?.doubleValue
+        var index = 0
+        func digits() -> Bool {
+            let start = index
+            while index < chars.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(chars[index]) { index += 1 }
+            return index > start
+        }
+        if index < chars.count, chars[index] == UInt8(ascii: "-") { index += 1 }
+        guard digits() else { return nil }
+        if index < chars.count, chars[index] == UInt8(ascii: ".") {
+            index += 1
+            guard digits() else { return nil }
+        }
+        if index < chars.count, chars[index] == UInt8(ascii: "e") || chars[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < chars.count, chars[index] == UInt8(ascii: "+") || chars[index] == UInt8(ascii: "-") { index += 1 }
+            guard digits() else { return nil }
+        }
+        guard index == chars.count, let value = Double(text), value.isFinite else { return nil }
+        return value
     }
 
     static func power(_ base: Double, _ exponent: Double) -> Double {

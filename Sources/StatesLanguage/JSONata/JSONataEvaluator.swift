@@ -1,12 +1,35 @@
-/// Runs a parsed expression. One evaluator per evaluation: it carries the
-/// recorded time and randomness that `$now()`, `$millis()`, `$random()` and
-/// `$uuid()` read, so evaluation stays deterministic.
+/// Runs a parsed expression, following the reference implementation's
+/// evaluator (jsonata-js 2.x) function by function, so that sequences,
+/// flattening, tuple streams (`@`, `#`, `%`) and function application behave
+/// the same.
+///
+/// One evaluator per evaluation: it carries the recorded time and randomness
+/// that `$now()`, `$millis()`, `$random()` and `$uuid()` read, so evaluation
+/// stays deterministic, and the budgets that stop runaway expressions.
 final class JSONataEvaluator {
     let now: Timestamp
     var random: SplitMix64
     private var depth = 0
-    /// Deep enough for real recursion, shallow enough for a 512 KiB thread stack.
-    static let maximumDepth = 150
+    private var steps = 0
+    /// Range items made so far; see ``maximumRangeItems``.
+    private var rangeItems = 0
+    /// Transform copies tag their objects with fresh identities.
+    var nextIdentity = 0
+
+    /// How deeply evaluation may nest, counted as jsonata-js's test harness
+    /// counts (one per expression entered). Each level costs a few stack
+    /// frames, and evaluation runs on server threads with small stacks, so
+    /// non-tail recursion fails with `U1001` long before the stack would.
+    /// Tail calls run in a loop and do not count.
+    static let maximumDepth = 500
+    /// How many expressions one evaluation may enter: a tail-recursive loop
+    /// that never ends fails with `U1001` instead of holding a worker forever.
+    static let maximumSteps = 1_000_000
+    /// How many items the range operator may make in one evaluation. jsonata-js
+    /// allows 1e7 per range (`D2014`), but each item here is a boxed value of
+    /// about 40 bytes, and a state's whole payload is capped at 256 KiB: a
+    /// million items (40 MB) is far beyond any useful result.
+    static let maximumRangeItems = 1_000_000
 
     init(now: Timestamp, random: SplitMix64) {
         self.now = now
@@ -17,43 +40,44 @@ final class JSONataEvaluator {
         _ node: JSONataNode,
         _ input: JSONataValue?,
         _ env: JSONataEnvironment
-    ) throws(JSONataError)
-        -> JSONataValue?
-    {
+    ) throws(JSONataError) -> JSONataValue? {
         depth += 1
+        steps += 1
         defer { depth -= 1 }
-        guard depth < Self.maximumDepth else {
-            throw JSONataError("U1001", "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive.")
+        guard depth <= Self.maximumDepth else {
+            throw JSONataError(
+                "U1001",
+                "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive.",
+                position: node.position
+            )
+        }
+        guard steps <= Self.maximumSteps else {
+            throw JSONataError(
+                "U1001",
+                "Expression evaluation exceeded \(Self.maximumSteps) steps: Check for infinite loop",
+                position: node.position
+            )
         }
         var result: JSONataValue?
-        var keepArray = false
-        switch node {
-        case .literal(let value): result = value
-        case .name(let key): result = Self.lookup(input, key)
-        case .variable(let name):
-            if name.isEmpty { result = input } else { result = env.lookup(name) }
-        case .wildcard: result = Self.wildcard(input)
-        case .descendants:
-            guard let input else { return nil }
-            var found: [JSONataValue] = []
-            Self.descendants(input, &found)
-            result = found.count == 1 ? found[0] : .sequence(found)
-        case .regex(let regex): result = .function(.regex(regex))
-        case .path(let path):
-            result = try evaluatePath(path, input, env)
-            keepArray = path.keepSingletonArray
-        case .binary(let op, let lhs, let rhs): result = try binary(op, lhs, rhs, input, env)
+        switch node.kind {
+        case .path(let steps): result = try evaluatePath(node, steps, input, env)
+        case .binary(let op, let lhs, let rhs): result = try binary(op, lhs, rhs, input, env, position: node.position)
         case .negate(let operand):
-            guard let value = try evaluate(operand, input, env) else { return nil }
-            guard case .number(let n) = value else {
-                throw JSONataError("D1002", "Cannot negate a non-numeric value: \(JSONataNumberText.string(value))")
+            if let value = try evaluate(operand, input, env) {
+                guard case .number(let n) = value else {
+                    throw JSONataError(
+                        "D1002",
+                        "Cannot negate a non-numeric value: \(JSONataNumberText.string(value))",
+                        position: node.position
+                    )
+                }
+                result = .number(-n)
             }
-            result = .number(-n)
-        case .array(let items, let constructed):
+        case .array(let items):
             var values: [JSONataValue] = []
             for item in items {
                 guard let value = try evaluate(item, input, env) else { continue }
-                if case .array(_, _) = item {
+                if case .array = item.kind {
                     values.append(value)
                 } else if case .array(let array) = value {
                     values.append(contentsOf: array.items)
@@ -62,43 +86,72 @@ final class JSONataEvaluator {
                 }
             }
             var array = JSONataArray(values)
-            array.isConstructed = constructed
+            array.isConstructed = node.consarray
             result = .array(array)
-        case .object(let base, let pairs):
-            var source = input
-            if let base { source = try evaluate(base, input, env) }
-            result = try group(pairs, source, env)
+        case .object(let pairs): result = try group(JSONataGroup(pairs: pairs, position: node.position), input, env)
+        case .name(let key): result = Self.lookup(input, key)
+        case .string(let s): result = .string(s)
+        case .number(let n): result = .number(n)
+        case .value(let v): result = v
+        case .wildcard: result = Self.wildcard(input)
+        case .descendants:
+            if let input {
+                var found: [JSONataValue] = []
+                Self.descendants(input, &found)
+                result = found.count == 1 ? found[0] : .sequence(found)
+            }
+        case .parent(let slot): result = slot.flatMap { env.lookup($0.label) }
         case .condition(let test, let then, let otherwise):
             if Self.boolean(try evaluate(test, input, env)) {
                 result = try evaluate(then, input, env)
             } else if let otherwise {
                 result = try evaluate(otherwise, input, env)
             }
-        case .bind(let name, let valueNode):
-            result = try evaluate(valueNode, input, env)
-            env.bind(name, result)
+        case .coalesce(let lhs, let rhs):
+            result = try evaluate(lhs, input, env)
+            if result == nil { result = try evaluate(rhs, input, env) }
+        case .elvis(let lhs, let rhs):
+            result = try evaluate(lhs, input, env)
+            if !Self.boolean(result) { result = try evaluate(rhs, input, env) }
         case .block(let expressions):
             let frame = JSONataEnvironment(parent: env)
             for expression in expressions { result = try evaluate(expression, input, frame) }
-        case .call(let function, let argumentNodes):
-            result = try call(function, argumentNodes, prepending: [], input, env)
-        case .lambda(let parameters, let body):
-            result = .function(.lambda(parameters: parameters, body: body, closure: env, input: input))
-        case .chain(let lhs, let rhs):
-            let value = try evaluate(lhs, input, env)
-            if case .call(let function, let argumentNodes) = rhs {
-                result = try call(function, argumentNodes, prepending: [value], input, env)
-            } else {
-                guard case .function(let function)? = try evaluate(rhs, input, env) else {
-                    throw JSONataError("T2006", "The right side of the function application operator ~> must be a function")
-                }
-                result = try apply(function, [value], input)
-            }
-        case .filter(let base, let predicate):
-            result = try filter(predicate, try evaluate(base, input, env), env)
+        case .bind(let name, let valueNode):
+            result = try evaluate(valueNode, input, env)
+            env.bind(name, result)
+        case .regex(let regex): result = .function(.regex(regex))
+        case .call(let procedure, let arguments):
+            result = try call(procedure, arguments, applyTo: nil, position: node.position, input, env)
+        case .variable(let name):
+            result = name.isEmpty ? Self.unwrapped(input) : env.lookup(name)
+        case .lambda(let definition):
+            result = .function(
+                .lambda(
+                    JSONataLambda(
+                        parameters: definition.parameters,
+                        signature: definition.signature,
+                        body: definition.body,
+                        closure: env,
+                        input: input,
+                        isThunk: definition.isThunk
+                    )
+                )
+            )
+        case .partial(let procedure, let arguments):
+            result = try partial(procedure, arguments, position: node.position, input, env)
+        case .apply(let lhs, let rhs): result = try applyOperator(lhs, rhs, position: node.position, input, env)
+        case .transform: result = .function(.transform(node, env))
+        case .sort, .placeholder, .step, .predicate, .focusBinding, .indexBinding, .groupBy, .orderBy:
+            throw JSONataError("S0206", "Unknown expression type", position: node.position)
         }
-        if case .array(var array)? = result, array.isSequence {
-            if keepArray { array.keepSingleton = true }
+        if let predicates = node.predicates {
+            for predicate in predicates { result = try filter(predicate, result, env) }
+        }
+        if !node.isPath, let group = node.group {
+            result = try self.group(group, result, env)
+        }
+        if case .array(var array)? = result, array.isSequence, !array.isTupleStream {
+            if node.keepArray { array.keepSingleton = true }
             if array.items.isEmpty { return nil }
             if array.items.count == 1 && !array.keepSingleton { return array.items[0] }
             return .array(array)
@@ -109,40 +162,53 @@ final class JSONataEvaluator {
     // MARK: Paths
 
     private func evaluatePath(
-        _ path: JSONataPath,
+        _ path: JSONataNode,
+        _ steps: [JSONataNode],
         _ input: JSONataValue?,
         _ env: JSONataEnvironment
-    )
-        throws(JSONataError) -> JSONataValue?
-    {
-        var sequence: [JSONataValue?]
-        if case .array(let array)? = input, !Self.isVariable(path.steps[0].node) {
-            sequence = array.items
+    ) throws(JSONataError) -> JSONataValue? {
+        var inputSequence: [JSONataValue?]
+        if case .array(let array)? = input, !Self.isVariable(steps[0]) {
+            inputSequence = array.items
         } else {
-            sequence = [input]
+            inputSequence = [input]
         }
         var result = JSONataArray([], isSequence: true)
-        for (index, step) in path.steps.enumerated() {
-            if let terms = step.sortTerms {
-                result = JSONataArray(try sort(sequence.compactMap { $0 }, terms, env), isSequence: true)
-                for stage in step.stages {
-                    let filtered = try filter(stage, .array(result), env)
-                    result = Self.asSequence(filtered)
-                }
-            } else if index == 0, case .array(_, constructed: true) = step.node {
-                let whole: JSONataValue? = sequence.count == 1 ? sequence[0] : .sequence(sequence.compactMap { $0 })
-                result = Self.asSequence(try evaluate(step.node, whole, env))
+        var isTupleStream = false
+        var tuples: [JSONataObject]?
+        for (index, step) in steps.enumerated() {
+            if step.tuple { isTupleStream = true }
+            if index == 0 && step.consarray {
+                let whole: JSONataValue = .sequence(inputSequence.compactMap { $0 })
+                result = Self.asSequence(try evaluate(step, inputSequence.count == 1 ? inputSequence[0] : whole, env))
+            } else if isTupleStream {
+                tuples = try evaluateTupleStep(step, inputSequence, tuples, env)
             } else {
-                result = try evaluateStep(step, sequence, env, isLast: index == path.steps.count - 1)
+                result = try evaluateStep(step, inputSequence, env, isLast: index == steps.count - 1)
             }
-            if result.items.isEmpty { break }
-            sequence = result.items
+            if !isTupleStream && result.items.isEmpty { break }
+            if step.focus == nil { inputSequence = result.items.map { $0 } }
+        }
+        if isTupleStream {
+            let stream = tuples ?? []
+            if path.tuple {
+                result = JSONataArray(stream.map { .object($0) }, isSequence: true)
+                result.isTupleStream = true
+            } else {
+                result = JSONataArray(stream.compactMap { $0["@"] }, isSequence: true)
+            }
         }
         if path.keepSingletonArray {
             if result.isConstructed && !result.isSequence {
                 result = JSONataArray([.array(result)], isSequence: true)
             }
             result.keepSingleton = true
+        }
+        if let group = path.group {
+            guard isTupleStream else { return try self.group(group, .array(result), env) }
+            var stream = JSONataArray((tuples ?? []).map { .object($0) }, isSequence: true)
+            stream.isTupleStream = true
+            return try self.group(group, .array(stream), env)
         }
         return .array(result)
     }
@@ -156,17 +222,20 @@ final class JSONataEvaluator {
     }
 
     private func evaluateStep(
-        _ step: JSONataStep,
+        _ step: JSONataNode,
         _ input: [JSONataValue?],
         _ env: JSONataEnvironment,
         isLast: Bool
-    )
-        throws(JSONataError) -> JSONataArray
-    {
+    ) throws(JSONataError) -> JSONataArray {
+        if case .sort(let terms) = step.kind {
+            var sorted = try sort(input.compactMap { $0 }.map { .some($0) }, terms, env, position: step.position)
+            if let stages = step.stages { sorted = try evaluateStages(stages, sorted, env) }
+            return sorted
+        }
         var results: [JSONataValue] = []
         for item in input {
-            var value = try evaluate(step.node, item, env)
-            for stage in step.stages { value = try filter(stage, value, env) }
+            var value = try evaluate(step, item, env)
+            for case .filter(let predicate) in step.stages ?? [] { value = try filter(predicate, value, env) }
             if let value { results.append(value) }
         }
         if isLast, results.count == 1, case .array(let array) = results[0], !array.isSequence {
@@ -183,8 +252,103 @@ final class JSONataEvaluator {
         return JSONataArray(flattened, isSequence: true)
     }
 
+    private func evaluateStages(_ stages: [JSONataStage], _ input: JSONataArray, _ env: JSONataEnvironment) throws(JSONataError) -> JSONataArray {
+        var result = input
+        for stage in stages {
+            switch stage {
+            case .filter(let predicate):
+                result = Self.asSequence(try filter(predicate, .array(result), env))
+                if input.isTupleStream { result.isTupleStream = true }
+            case .index(let name):
+                for position in result.items.indices {
+                    guard case .object(var tuple) = result.items[position] else { continue }
+                    tuple[name] = .number(Double(position))
+                    result.items[position] = .object(tuple)
+                }
+            }
+        }
+        return result
+    }
+
+    /// A step of a path that carries bindings: each tuple's `@` is the
+    /// context, its other entries are variables, and each result becomes a
+    /// new tuple with the step's own bindings added.
+    private func evaluateTupleStep(
+        _ step: JSONataNode,
+        _ input: [JSONataValue?],
+        _ tuples: [JSONataObject]?,
+        _ env: JSONataEnvironment
+    ) throws(JSONataError) -> [JSONataObject] {
+        if case .sort(let terms) = step.kind {
+            var result: JSONataArray
+            if let tuples {
+                result = try sort(tuples.map { .object($0) }, terms, env, position: step.position, tuples: true)
+            } else {
+                let sorted = try sort(input.compactMap { $0 }.map { .some($0) }, terms, env, position: step.position)
+                var made: [JSONataValue] = []
+                for (position, item) in sorted.items.enumerated() {
+                    var tuple = JSONataObject()
+                    tuple["@"] = item
+                    if let index = step.index { tuple[index] = .number(Double(position)) }
+                    made.append(.object(tuple))
+                }
+                result = JSONataArray(made, isSequence: true)
+            }
+            result.isTupleStream = true
+            if let stages = step.stages { result = try evaluateStages(stages, result, env) }
+            return result.items.compactMap { if case .object(let o) = $0 { o } else { nil } }
+        }
+        let bindings =
+            tuples
+            ?? input.map { item in
+                var tuple = JSONataObject()
+                tuple["@"] = item
+                return tuple
+            }
+        var made: [JSONataValue] = []
+        for tuple in bindings {
+            let frame = Self.frame(env, tuple)
+            guard let value = try evaluate(step, tuple["@"], frame) else { continue }
+            let items: [JSONataValue]
+            var fromTuples = false
+            if case .array(let array) = value {
+                items = array.items
+                fromTuples = array.isTupleStream
+            } else {
+                items = [value]
+            }
+            for (position, item) in items.enumerated() {
+                var next = tuple
+                if fromTuples, case .object(let inner) = item {
+                    for key in inner.keys { next[key] = inner[key] }
+                } else {
+                    if let focus = step.focus {
+                        next[focus] = item
+                        next["@"] = tuple["@"]
+                    } else {
+                        next["@"] = item
+                    }
+                    if let index = step.index { next[index] = .number(Double(position)) }
+                    if let ancestor = step.ancestor { next[ancestor.label] = tuple["@"] }
+                }
+                made.append(.object(next))
+            }
+        }
+        var result = JSONataArray(made, isSequence: true)
+        result.isTupleStream = true
+        if let stages = step.stages { result = try evaluateStages(stages, result, env) }
+        return result.items.compactMap { if case .object(let o) = $0 { o } else { nil } }
+    }
+
+    /// A frame with a tuple's entries bound as variables.
+    private static func frame(_ env: JSONataEnvironment, _ tuple: JSONataObject) -> JSONataEnvironment {
+        let frame = JSONataEnvironment(parent: env)
+        for key in tuple.keys { frame.bind(key, tuple[key]) }
+        return frame
+    }
+
     private static func isVariable(_ node: JSONataNode) -> Bool {
-        if case .variable = node { return true }
+        if case .variable = node.kind { return true }
         return false
     }
 
@@ -207,8 +371,18 @@ final class JSONataEvaluator {
         }
     }
 
+    /// The document itself for the outer wrapper of an array document.
+    private static func unwrapped(_ value: JSONataValue?) -> JSONataValue? {
+        if case .array(let array)? = value, array.isOuterWrapper, let first = array.items.first { return first }
+        return value
+    }
+
     private static func wildcard(_ input: JSONataValue?) -> JSONataValue? {
-        guard case .object(let object)? = input else { return .sequence() }
+        if case .array(let array)? = unwrapped(input) {
+            // A JavaScript array's keys are its indexes.
+            return .sequence(array.items.flatMap(flatten))
+        }
+        guard case .object(let object)? = unwrapped(input) else { return .sequence() }
         var found: [JSONataValue] = []
         for key in object.keys {
             // `keys` lists exactly the stored keys.
@@ -236,75 +410,126 @@ final class JSONataEvaluator {
     }
 
     /// A predicate: a number (or numbers) selects by index, anything else keeps
-    /// the items for which it is truthy.
+    /// the items for which it is truthy. Tuples are filtered with their
+    /// bindings in scope.
     func filter(
         _ predicate: JSONataNode,
         _ input: JSONataValue?,
         _ env: JSONataEnvironment
-    ) throws(JSONataError)
-        -> JSONataValue?
-    {
-        guard let input else { return nil }
+    ) throws(JSONataError) -> JSONataValue? {
+        var isTupleStream = false
         let items: [JSONataValue]
-        if case .array(let array) = input { items = array.items } else { items = [input] }
-        if case .literal(.number(let n)) = predicate {
+        switch input {
+        case .array(let array)?:
+            items = array.items
+            isTupleStream = array.isTupleStream
+        case let value?: items = [value]
+        case nil: items = []
+        }
+        var kept = JSONataArray([], isSequence: true)
+        kept.isTupleStream = isTupleStream
+        if case .number(let n) = predicate.kind {
             var index = Int(n.rounded(.down))
             if index < 0 { index += items.count }
-            guard items.indices.contains(index) else { return nil }
-            if case .array = items[index] { return items[index] }
-            return .sequence([items[index]])
+            guard items.indices.contains(index) else { return .array(kept) }
+            if case .array(let inner) = items[index], !isTupleStream { return .array(inner) }
+            kept.items.append(items[index])
+            return .array(kept)
         }
-        var kept: [JSONataValue] = []
         for (position, item) in items.enumerated() {
-            var value = try evaluate(predicate, item, env)
+            var context: JSONataValue? = item
+            var scope = env
+            if isTupleStream, case .object(let tuple) = item {
+                context = tuple["@"]
+                scope = Self.frame(env, tuple)
+            }
+            var value = try evaluate(predicate, context, scope)
             if case .number? = value { value = .plainArray([value!]) }  // Checked non-nil by the pattern.
             if case .array(let array)? = value, !array.items.isEmpty, array.items.allSatisfy({ $0.number != nil }) {
                 for case .number(let n) in array.items {
                     var index = Int(n.rounded(.down))
                     if index < 0 { index += items.count }
-                    if index == position { kept.append(item) }
+                    if index == position { kept.items.append(item) }
                 }
             } else if Self.boolean(value) {
-                kept.append(item)
+                kept.items.append(item)
             }
         }
-        return .sequence(kept)
+        return .array(kept)
     }
 
+    /// Sorts `items` by the order-by terms (a stable merge sort, as jsonata-js).
     private func sort(
-        _ items: [JSONataValue],
+        _ items: [JSONataValue?],
         _ terms: [(JSONataNode, descending: Bool)],
-        _ env: JSONataEnvironment
-    )
-        throws(JSONataError) -> [JSONataValue]
-    {
+        _ env: JSONataEnvironment,
+        position: Int,
+        tuples: Bool = false
+    ) throws(JSONataError) -> JSONataArray {
+        let values = items.compactMap { $0 }
         var keys: [[JSONataValue?]] = []
-        for item in items {
+        for item in values {
+            var context: JSONataValue? = item
+            var scope = env
+            if tuples, case .object(let tuple) = item {
+                context = tuple["@"]
+                scope = Self.frame(env, tuple)
+            }
             var row: [JSONataValue?] = []
-            for (term, _) in terms { row.append(try evaluate(term, item, env)) }
+            for (term, _) in terms { row.append(try evaluate(term, context, scope)) }
             keys.append(row)
         }
-        for column in terms.indices {
-            var kind: String?
-            for row in keys {
-                guard let value = row[column] else { continue }
-                guard value.number != nil || value.string != nil else {
-                    throw JSONataError("T2008", "The expressions within an order-by clause must evaluate to numeric or string values")
-                }
-                if let kind, kind != value.typeName {
-                    throw JSONataError("T2007", "Type mismatch when comparing values \(JSONataNumberText.string(value)) in order-by clause")
-                }
-                kind = value.typeName
-            }
-        }
-        let order = items.indices.sorted { a, b in
+        func after(_ a: Int, _ b: Int) throws(JSONataError) -> Bool {
             for (column, term) in terms.enumerated() {
-                let comparison = Self.compareOrderKeys(keys[a][column], keys[b][column])
-                if comparison != 0 { return term.descending ? comparison > 0 : comparison < 0 }
+                let x = keys[a][column]
+                let y = keys[b][column]
+                guard let x else {
+                    if y == nil { continue }
+                    return true
+                }
+                guard let y else { return false }
+                guard x.number != nil || x.string != nil, y.number != nil || y.string != nil else {
+                    throw JSONataError(
+                        "T2008",
+                        "The expressions within an order-by clause must evaluate to numeric or string values",
+                        position: position
+                    )
+                }
+                guard x.typeName == y.typeName else {
+                    throw JSONataError(
+                        "T2007",
+                        "Type mismatch when comparing values \(JSONataNumberText.string(x)) and \(JSONataNumberText.string(y)) in order-by clause",
+                        position: position
+                    )
+                }
+                let comparison = Self.compareOrderKeys(x, y)
+                if comparison == 0 { continue }
+                return term.descending ? comparison < 0 : comparison > 0
             }
-            return a < b
+            return false
         }
-        return order.map { items[$0] }
+        let order = try Self.stableSorted(Array(values.indices), after)
+        return JSONataArray(order.map { values[$0] }, isSequence: true)
+    }
+
+    /// A stable merge sort whose comparator (`a` after `b`?) may throw.
+    static func stableSorted<T>(_ items: [T], _ after: (T, T) throws(JSONataError) -> Bool) throws(JSONataError) -> [T] {
+        guard items.count > 1 else { return items }
+        let left = try stableSorted(Array(items[..<(items.count / 2)]), after)
+        let right = try stableSorted(Array(items[(items.count / 2)...]), after)
+        var merged: [T] = []
+        var i = 0
+        var j = 0
+        while i < left.count && j < right.count {
+            if try after(left[i], right[j]) {
+                merged.append(right[j])
+                j += 1
+            } else {
+                merged.append(left[i])
+                i += 1
+            }
+        }
+        return merged + left[i...] + right[j...]
     }
 
     /// Absent keys sort last; otherwise numbers or strings in their natural order.
@@ -321,28 +546,38 @@ final class JSONataEvaluator {
 
     // MARK: Objects
 
-    private func group(
-        _ pairs: [(JSONataNode, JSONataNode)],
-        _ input: JSONataValue?,
-        _ env: JSONataEnvironment
-    )
-        throws(JSONataError) -> JSONataValue
-    {
+    /// `{key: value}` over the input (or each tuple), grouping items by key.
+    private func group(_ group: JSONataGroup, _ input: JSONataValue?, _ env: JSONataEnvironment) throws(JSONataError) -> JSONataValue {
         var items: [JSONataValue?]
-        if case .array(let array)? = input { items = array.items } else { items = [input] }
+        var reduce = false
+        if case .array(let array)? = input {
+            items = array.items
+            reduce = array.isTupleStream
+        } else {
+            items = [input]
+        }
         if items.isEmpty { items = [nil] }
         var order: [String] = []
         var groups: [String: (data: JSONataValue?, pair: Int)] = [:]
         for item in items {
-            for (index, pair) in pairs.enumerated() {
-                let key = try evaluate(pair.0, item, env)
-                guard let key else { continue }
+            var context = item
+            var scope = env
+            if reduce, case .object(let tuple)? = item {
+                context = tuple["@"]
+                scope = Self.frame(env, tuple)
+            }
+            for (index, pair) in group.pairs.enumerated() {
+                guard let key = try evaluate(pair.0, context, scope) else { continue }
                 guard case .string(let name) = key else {
-                    throw JSONataError("T1003", "Key in object structure must evaluate to a string; got: \(JSONataNumberText.string(key))")
+                    throw JSONataError(
+                        "T1003",
+                        "Key in object structure must evaluate to a string; got: \(JSONataNumberText.string(key))",
+                        position: group.position
+                    )
                 }
                 if let existing = groups[name] {
                     guard existing.pair == index else {
-                        throw JSONataError("D1009", "Multiple key definitions evaluate to same key: \"\(name)\"")
+                        throw JSONataError("D1009", "Multiple key definitions evaluate to same key: \"\(name)\"", position: group.position)
                     }
                     groups[name] = (Self.append(existing.data, item), index)
                 } else {
@@ -355,9 +590,34 @@ final class JSONataEvaluator {
         for name in order {
             // Every name in `order` was stored in `groups`.
             let entry = groups[name]!
-            if let value = try evaluate(pairs[entry.pair].1, entry.data, env) { object[name] = value }
+            var context = entry.data
+            var scope = env
+            if reduce {
+                var tuple = Self.reduceTuples(entry.data)
+                context = tuple["@"]
+                tuple["@"] = nil
+                scope = Self.frame(env, tuple)
+            }
+            if let value = try evaluate(group.pairs[entry.pair].1, context, scope) { object[name] = value }
         }
         return .object(object)
+    }
+
+    /// Tuples grouped under one key, merged into one whose entries append.
+    private static func reduceTuples(_ data: JSONataValue?) -> JSONataObject {
+        switch data {
+        case .object(let tuple)?: return tuple
+        case .array(let array)?:
+            var result = JSONataObject()
+            for (position, item) in array.items.enumerated() {
+                guard case .object(let tuple) = item else { continue }
+                for key in tuple.keys {
+                    result[key] = position == 0 ? tuple[key] : append(result[key], tuple[key])
+                }
+            }
+            return result
+        default: return JSONataObject()
+        }
     }
 
     static func append(_ a: JSONataValue?, _ b: JSONataValue?) -> JSONataValue? {
@@ -375,24 +635,26 @@ final class JSONataEvaluator {
         _ lhs: JSONataNode,
         _ rhs: JSONataNode,
         _ input: JSONataValue?,
-        _ env: JSONataEnvironment
-    )
-        throws(JSONataError) -> JSONataValue?
-    {
+        _ env: JSONataEnvironment,
+        position: Int
+    ) throws(JSONataError) -> JSONataValue? {
+        let left = try evaluate(lhs, input, env)
         if op == "and" || op == "or" {
-            let first = Self.boolean(try evaluate(lhs, input, env))
+            let first = Self.boolean(left)
             if first == (op == "or") { return .bool(first) }
             return .bool(Self.boolean(try evaluate(rhs, input, env)))
         }
-        let left = try evaluate(lhs, input, env)
         let right = try evaluate(rhs, input, env)
         switch op {
         case "+", "-", "*", "/", "%":
-            if let left, left.number == nil {
-                throw JSONataError("T2001", "The left side of the \"\(op)\" operator must evaluate to a number")
-            }
-            if let right, right.number == nil {
-                throw JSONataError("T2002", "The right side of the \"\(op)\" operator must evaluate to a number")
+            // As jsonata-js: NaN is not a number, and an infinite operand (from
+            // an earlier `1/0`) is out of range; an infinite result is not yet.
+            for (value, code, side) in [(left, "T2001", "left"), (right, "T2002", "right")] {
+                guard let value else { continue }
+                guard let n = value.number, !n.isNaN else {
+                    throw JSONataError(code, "The \(side) side of the \"\(op)\" operator must evaluate to a number", position: position)
+                }
+                guard n.isFinite else { throw JSONataError("D1001", "Number out of range: \(JSONataNumberText.text(n))", position: position) }
             }
             guard let x = left?.number, let y = right?.number else { return nil }
             let value: Double
@@ -403,7 +665,6 @@ final class JSONataEvaluator {
             case "/": value = x / y
             default: value = x.truncatingRemainder(dividingBy: y)
             }
-            guard value.isFinite else { throw JSONataError("D1001", "Number out of range: \(value)") }
             return .number(value)
         case "=", "!=":
             guard let left, let right else { return .bool(false) }
@@ -411,7 +672,11 @@ final class JSONataEvaluator {
         case "<", "<=", ">", ">=":
             for value in [left, right] {
                 if let value, value.number == nil, value.string == nil {
-                    throw JSONataError("T2010", "The expressions either side of operator \"\(op)\" must evaluate to numeric or string values")
+                    throw JSONataError(
+                        "T2010",
+                        "The expressions either side of operator \"\(op)\" must evaluate to numeric or string values",
+                        position: position
+                    )
                 }
             }
             guard let left, let right else { return nil }
@@ -422,7 +687,8 @@ final class JSONataEvaluator {
             default:
                 throw JSONataError(
                     "T2009",
-                    "The values \(JSONataNumberText.string(left)) and \(JSONataNumberText.string(right)) either side of operator \"\(op)\" must be of the same data type"
+                    "The values \(JSONataNumberText.string(left)) and \(JSONataNumberText.string(right)) either side of operator \"\(op)\" must be of the same data type",
+                    position: position
                 )
             }
             switch op {
@@ -439,26 +705,39 @@ final class JSONataEvaluator {
         case "in":
             guard let left, let right else { return .bool(false) }
             let candidates = right.arrayItems ?? [right]
-            return .bool(candidates.contains { Self.deepEqual($0, left) })
+            return .bool(candidates.contains { Self.strictEqual($0, left) })
         case "..":
-            if let left, left.number.map({ $0 != $0.rounded() }) ?? true {
-                throw JSONataError("T2003", "The left side of the range operator (..) must evaluate to an integer")
-            }
-            if let right, right.number.map({ $0 != $0.rounded() }) ?? true {
-                throw JSONataError("T2004", "The right side of the range operator (..) must evaluate to an integer")
-            }
-            guard let from = left?.number, let to = right?.number else { return nil }
-            guard from <= to else { return nil }
-            guard to - from < 1e7 else {
-                throw JSONataError(
-                    "D2014",
-                    "The size of the sequence allocated by the range operator (..) must not exceed 1e7.  Attempted to allocate \(JSONataNumberText.text(to - from + 1))."
-                )
-            }
-            return .plainArray(stride(from: from, through: to, by: 1).map { .number($0) })
+            return try range(left, right, position: position)
         default:
-            throw JSONataError("S0204", "Unknown operator: \"\(op)\"")
+            throw JSONataError("S0204", "Unknown operator: \"\(op)\"", position: position)
         }
+    }
+
+    private func range(_ left: JSONataValue?, _ right: JSONataValue?, position: Int) throws(JSONataError) -> JSONataValue? {
+        if let left, left.number.map({ $0 != $0.rounded() }) ?? true {
+            throw JSONataError("T2003", "The left side of the range operator (..) must evaluate to an integer", position: position)
+        }
+        if let right, right.number.map({ $0 != $0.rounded() }) ?? true {
+            throw JSONataError("T2004", "The right side of the range operator (..) must evaluate to an integer", position: position)
+        }
+        guard let from = left?.number, let to = right?.number, from <= to else { return nil }
+        let size = to - from + 1
+        guard size <= 1e7 else {
+            throw JSONataError(
+                "D2014",
+                "The size of the sequence allocated by the range operator (..) must not exceed 1e7.  Attempted to allocate \(JSONataNumberText.text(size)).",
+                position: position
+            )
+        }
+        guard Double(rangeItems) + size <= Double(Self.maximumRangeItems) else {
+            throw JSONataError(
+                "D2014",
+                "The range operator (..) may allocate at most \(Self.maximumRangeItems) items in one evaluation.  Attempted to allocate \(JSONataNumberText.text(size)) more.",
+                position: position
+            )
+        }
+        rangeItems += Int(size)
+        return .sequence(stride(from: from, through: to, by: 1).map { .number($0) })
     }
 
     /// JSONata's truthiness (`$boolean`).
@@ -489,91 +768,12 @@ final class JSONataEvaluator {
         }
     }
 
-    // MARK: Functions
-
-    private func call(
-        _ functionNode: JSONataNode,
-        _ argumentNodes: [JSONataNode?],
-        prepending: [JSONataValue?],
-        _ input: JSONataValue?,
-        _ env: JSONataEnvironment
-    ) throws(JSONataError) -> JSONataValue? {
-        let callee = try evaluate(functionNode, input, env)
-        guard case .function(let function)? = callee else {
-            if case .path(let path) = functionNode, path.steps.count == 1, case .name(let name) = path.steps[0].node {
-                throw JSONataError("T1005", "Attempted to invoke a non-function. Did you mean ${\(name)}?")
-            }
-            throw JSONataError("T1006", "Attempted to invoke a non-function")
+    /// JavaScript's `===`, which `in` uses: objects and arrays are never
+    /// equal to a copy.
+    private static func strictEqual(_ a: JSONataValue, _ b: JSONataValue) -> Bool {
+        switch (a, b) {
+        case (.array, _), (.object, _), (.function, _): return false
+        default: return deepEqual(a, b)
         }
-        var arguments = prepending
-        var isPartial = false
-        for node in argumentNodes {
-            if let node {
-                arguments.append(try evaluate(node, input, env))
-            } else {
-                isPartial = true
-                arguments.append(nil)
-            }
-        }
-        if isPartial {
-            // Placeholders are marked by a position list, since `nil` also means "absent".
-            var placeholders: [JSONataValue?] = []
-            for (index, value) in arguments.enumerated() {
-                let isPlaceholder = index >= prepending.count && argumentNodes[index - prepending.count] == nil
-                placeholders.append(isPlaceholder ? nil : .some(value ?? .null))
-            }
-            return .function(.partial(function, placeholders))
-        }
-        return try apply(function, arguments, input)
-    }
-
-    /// Calls `function` with `arguments`; `context` is the input at the call
-    /// site, which built-ins with an optional first argument fall back on.
-    func apply(
-        _ function: JSONataFunction,
-        _ arguments: [JSONataValue?],
-        _ context: JSONataValue?
-    ) throws(JSONataError)
-        -> JSONataValue?
-    {
-        switch function {
-        case .lambda(let parameters, let body, let closure, let input):
-            let frame = JSONataEnvironment(parent: closure)
-            for (index, name) in parameters.enumerated() {
-                frame.bind(name, index < arguments.count ? arguments[index] : nil)
-            }
-            return try evaluate(body, input, frame)
-        case .builtin(let builtin):
-            var arguments = arguments
-            if builtin.usesContext && arguments.count < builtin.minArguments {
-                arguments.insert(context, at: 0)
-            }
-            guard arguments.count <= builtin.maxArguments else {
-                throw JSONataError("T0410", "Argument \(builtin.maxArguments + 1) of function \"\(builtin.name)\" does not match function signature")
-            }
-            return try callBuiltin(builtin, arguments)
-        case .regex(let regex):
-            guard case .string(let text)? = arguments.first ?? nil else { return nil }
-            return regex.matches(in: text).first.map { $0.object }
-        case .partial(let inner, let bound):
-            var filled: [JSONataValue?] = []
-            var next = 0
-            for value in bound {
-                if let value {
-                    filled.append(value)
-                } else {
-                    filled.append(next < arguments.count ? arguments[next] : nil)
-                    next += 1
-                }
-            }
-            return try apply(inner, filled, context)
-        }
-    }
-
-    /// Calls a function value from a higher-order built-in, passing only as many
-    /// arguments as it declares.
-    func callback(_ function: JSONataFunction, _ arguments: [JSONataValue?]) throws(JSONataError) -> JSONataValue? {
-        let count = max(1, min(function.arity, arguments.count))
-        return try apply(function, Array(arguments.prefix(count)), nil)
     }
 }

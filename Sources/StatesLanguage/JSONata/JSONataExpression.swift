@@ -12,9 +12,10 @@ public import JSON
 /// let total = try expression.evaluate(input: order, now: time, random: &random)
 /// ```
 ///
-/// `@unchecked Sendable`: the parsed tree is immutable after `init`, and its
-/// only reference types are compiled regexes (immutable); environments and
-/// function values exist only during one evaluation.
+/// `@unchecked Sendable`: the parsed tree is made of ``JSONataNode`` objects,
+/// which the parser annotates while it reshapes the tree and never after
+/// `init` returns, and compiled regexes (immutable); environments and function
+/// values exist only during one evaluation.
 public struct JSONataExpression: @unchecked Sendable, CustomStringConvertible {
     /// The expression as written.
     public let text: String
@@ -46,8 +47,17 @@ public struct JSONataExpression: @unchecked Sendable, CustomStringConvertible {
         let environment = JSONataEnvironment(parent: nil)
         for (name, builtin) in JSONataBuiltin.library { environment.bind(name, .function(.builtin(builtin))) }
         for (name, value) in variables { environment.bind(name, JSONataValue(value)) }
-        let value = input.map(JSONataValue.init)
+        var value = input.map(JSONataValue.init)
+        if case .array? = value {
+            var wrapper = JSONataArray([value!], isSequence: true)  // Non-nil: matched by the pattern.
+            wrapper.isOuterWrapper = true
+            value = .array(wrapper)
+        }
         environment.bind("$", value)
-        return try evaluator.evaluate(root, value, environment)?.json
+        let result = try evaluator.evaluate(root, value, environment)
+        if let result, result.containsNonFiniteNumber {
+            throw JSONataError("D1001", "Number out of range: the result contains Infinity or NaN, which JSON cannot represent")
+        }
+        return result?.json
     }
 }

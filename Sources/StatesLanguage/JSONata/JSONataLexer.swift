@@ -17,6 +17,8 @@ struct JSONataLexer {
     struct Token {
         var kind: Kind
         var position: Int
+        /// The offset just after the token.
+        var end: Int = 0
     }
 
     private let characters: [Character]
@@ -25,12 +27,21 @@ struct JSONataLexer {
     init(_ text: String) { characters = Array(text) }
 
     static let operators: [String] = [
-        "..", ":=", "!=", ">=", "<=", "**", "~>", ".", "[", "]", "{", "}", "(", ")", ",", "@", "#", ";", ":", "?",
+        "..", ":=", "!=", ">=", "<=", "**", "~>", "??", "?:", ".", "[", "]", "{", "}", "(", ")", ",", "@", "#", ";", ":", "?",
         "+", "-", "*", "/", "%", "|", "=", "<", ">", "^", "&", "!", "~",
     ]
 
     mutating func next(prefix: Bool) throws(JSONataError) -> Token {
-        skipSpaceAndComments()
+        var token = try scan(prefix: prefix)
+        token.end = index
+        return token
+    }
+
+    /// The expression text between two offsets.
+    func text(from start: Int, to end: Int) -> String { String(characters[start..<min(end, characters.count)]) }
+
+    private mutating func scan(prefix: Bool) throws(JSONataError) -> Token {
+        try skipSpaceAndComments()
         let start = index
         guard index < characters.count else { return Token(kind: .end, position: start) }
         let c = characters[index]
@@ -51,7 +62,13 @@ struct JSONataLexer {
             return Token(kind: .op(String(c)), position: start)
         }
         if c == "\"" || c == "'" { return Token(kind: .string(try string(quote: c)), position: start) }
-        if c.isASCII && c.isNumber { return Token(kind: .number(number()), position: start) }
+        if c.isASCII && c.isNumber {
+            let value = number()
+            guard value.isFinite else {
+                throw JSONataError("S0102", "Number out of range: \(text(from: start, to: index))", position: start)
+            }
+            return Token(kind: .number(value), position: start)
+        }
         if c == "`" {
             index += 1
             var name = ""
@@ -82,14 +99,18 @@ struct JSONataLexer {
         }
     }
 
-    private mutating func skipSpaceAndComments() {
+    private mutating func skipSpaceAndComments() throws(JSONataError) {
         while index < characters.count {
             if characters[index].isWhitespace {
                 index += 1
             } else if characters[index] == "/", index + 1 < characters.count, characters[index + 1] == "*" {
+                let start = index
                 index += 2
                 while index + 1 < characters.count, !(characters[index] == "*" && characters[index + 1] == "/") { index += 1 }
-                index = min(index + 2, characters.count)
+                guard index + 1 < characters.count else {
+                    throw JSONataError("S0106", "Comment has no closing tag", position: start)
+                }
+                index += 2
             } else {
                 return
             }

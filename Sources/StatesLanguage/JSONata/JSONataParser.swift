@@ -1,9 +1,18 @@
-/// Parses JSONata text into a ``JSONataNode`` with a Pratt parser, using the
-/// binding powers of the reference implementation so that operators group
-/// the same way (`a.b[0]` is `a.(b[0])`, `-x.y` is `-(x.y)`).
+/// Parses JSONata text into a ``JSONataNode`` tree with a Pratt parser, using
+/// the binding powers of the reference implementation so that operators group
+/// the same way (`a.b[0]` is `a.(b[0])`, `-x.y` is `-(x.y)`), then reshapes the
+/// tree for evaluation (see `JSONataParser+Reshape.swift`).
 struct JSONataParser {
     private var lexer: JSONataLexer
     private var token: JSONataLexer.Token
+    private var depth = 0
+
+    /// How deeply an expression may nest (parentheses, brackets, unary minus,
+    /// operands). The parser, the reshaping and the evaluator all recurse
+    /// along the tree, and a server thread's stack holds a few hundred levels
+    /// of each; real expressions nest a few dozen deep, so a deeper one is
+    /// rejected as a syntax error instead of overflowing the stack.
+    static let maximumNesting = 200
 
     static func parse(_ text: String) throws(JSONataError) -> JSONataNode {
         var parser = try JSONataParser(text)
@@ -11,7 +20,8 @@ struct JSONataParser {
         guard parser.token.kind == .end else {
             throw JSONataError("S0201", "Syntax error: \(parser.describe(parser.token))", position: parser.token.position)
         }
-        return node
+        var reshaper = JSONataReshaper()
+        return try reshaper.reshape(node)
     }
 
     private init(_ text: String) throws(JSONataError) {
@@ -19,10 +29,11 @@ struct JSONataParser {
         token = try lexer.next(prefix: true)
     }
 
-    private static let bindingPowers: [String: Int] = [
+    /// `|` has none: it only opens and delimits a transform.
+    static let bindingPowers: [String: Int] = [
         ".": 75, "[": 80, "{": 70, "(": 80, "@": 80, "#": 80, "?": 20, "+": 50, "-": 50, "*": 60, "/": 60, "%": 60,
-        "|": 20, "=": 40, "<": 40, ">": 40, "^": 40, "**": 60, "..": 20, ":=": 10, "!=": 40, "<=": 40, ">=": 40,
-        "~>": 40, "and": 30, "or": 25, "in": 40, "&": 50,
+        "=": 40, "<": 40, ">": 40, "^": 40, "**": 60, "..": 20, ":=": 10, "!=": 40, "<=": 40, ">=": 40,
+        "~>": 40, "?:": 40, "??": 40, "and": 30, "or": 25, "in": 40, "&": 50,
     ]
 
     private func leftBindingPower(_ token: JSONataLexer.Token) -> Int {
@@ -39,6 +50,10 @@ struct JSONataParser {
         case .end: prefix = false
         }
         token = try lexer.next(prefix: prefix)
+        // `!` and `~` exist only as part of `!=` and `~>`.
+        if token.kind == .op("!") || token.kind == .op("~") {
+            throw JSONataError("S0204", "Unknown operator: \(describe(token))", position: token.position)
+        }
     }
 
     private mutating func expect(_ op: String) throws(JSONataError) {
@@ -65,6 +80,15 @@ struct JSONataParser {
     }
 
     private mutating func expression(_ rbp: Int) throws(JSONataError) -> JSONataNode {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumNesting else {
+            throw JSONataError(
+                "S0201",
+                "Syntax error: the expression nests more than \(Self.maximumNesting) levels deep",
+                position: token.position
+            )
+        }
         let first = token
         try advance()
         var left = try nud(first)
@@ -79,27 +103,31 @@ struct JSONataParser {
     // MARK: Prefix position
 
     private mutating func nud(_ t: JSONataLexer.Token) throws(JSONataError) -> JSONataNode {
+        let at = t.position
         switch t.kind {
-        case .number(let n): return .literal(.number(n))
-        case .string(let s): return .literal(.string(s))
-        case .value(.true): return .literal(.bool(true))
-        case .value(.false): return .literal(.bool(false))
-        case .value(.null): return .literal(.null)
+        case .number(let n): return JSONataNode(.number(n), at: at)
+        case .string(let s): return JSONataNode(.string(s), at: at)
+        case .value(.true): return JSONataNode(.value(.bool(true)), at: at)
+        case .value(.false): return JSONataNode(.value(.bool(false)), at: at)
+        case .value(.null): return JSONataNode(.value(.null), at: at)
         case .name(let name):
-            if (name == "function" || name == "λ") && token.kind == .op("(") { return try lambda() }
-            return .path(JSONataPath(steps: [JSONataStep(node: .name(name))]))
-        case .variable(let name): return .variable(name)
-        case .regex(let pattern, let flags): return .regex(try JSONataRegex(pattern: pattern, flags: flags, position: t.position))
+            if (name == "function" || name == "λ") && token.kind == .op("(") { return try lambda(at: at) }
+            return JSONataNode(.name(name), at: at)
+        case .variable(let name): return JSONataNode(.variable(name), at: at)
+        case .regex(let pattern, let flags):
+            return JSONataNode(.regex(try JSONataRegex(pattern: pattern, flags: flags, position: at)), at: at)
         case .end:
-            throw JSONataError("S0207", "Unexpected end of expression", position: t.position)
+            throw JSONataError("S0207", "Unexpected end of expression", position: at)
         case .op(let op):
             switch op {
+            // Operators written where a name is expected are field names.
+            case "and", "or", "in": return JSONataNode(.name(op), at: at)
             case "-":
-                let operand = try expression(70)
-                if case .literal(.number(let n)) = operand { return .literal(.number(-n)) }
-                return .negate(operand)
-            case "*": return .wildcard
-            case "**": return .descendants
+                return JSONataNode(.negate(try expression(70)), at: at)
+            case "*": return JSONataNode(.wildcard, at: at)
+            case "**": return JSONataNode(.descendants, at: at)
+            case "%": return JSONataNode(.parent(nil), at: at)
+            case "?": return JSONataNode(.placeholder, at: at)
             case "(":
                 var expressions: [JSONataNode] = []
                 while token.kind != .op(")") {
@@ -108,7 +136,7 @@ struct JSONataParser {
                     try advance()
                 }
                 try expect(")")
-                return .block(expressions)
+                return JSONataNode(.block(expressions), at: at)
             case "[":
                 var items: [JSONataNode] = []
                 if token.kind != .op("]") {
@@ -119,11 +147,22 @@ struct JSONataParser {
                     }
                 }
                 try expect("]")
-                return .array(items, constructed: false)
+                return JSONataNode(.array(items), at: at)
             case "{":
-                return .object(nil, try objectPairs())
+                return JSONataNode(.object(try objectPairs()), at: at)
+            case "|":
+                let pattern = try expression(0)
+                try expect("|")
+                let update = try expression(0)
+                var delete: JSONataNode?
+                if token.kind == .op(",") {
+                    try advance()
+                    delete = try expression(0)
+                }
+                try expect("|")
+                return JSONataNode(.transform(pattern, update, delete), at: at)
             default:
-                throw JSONataError("S0211", "The symbol \(op) cannot be used as a unary operator", position: t.position)
+                throw JSONataError("S0211", "The symbol \(op) cannot be used as a unary operator", position: at)
             }
         }
     }
@@ -143,7 +182,7 @@ struct JSONataParser {
         return pairs
     }
 
-    private mutating func lambda() throws(JSONataError) -> JSONataNode {
+    private mutating func lambda(at position: Int) throws(JSONataError) -> JSONataNode {
         try expect("(")
         var parameters: [String] = []
         while token.kind != .op(")") {
@@ -160,20 +199,27 @@ struct JSONataParser {
             try advance()
         }
         try expect(")")
+        var signature: JSONataSignature?
         if token.kind == .op("<") {
-            // A type signature: checked by built-ins only, so skipped here.
+            let start = token.position
             var depth = 0
+            var end = start
             repeat {
                 if token.kind == .op("<") { depth += 1 }
                 if token.kind == .op(">") { depth -= 1 }
-                if token.kind == .end { throw JSONataError("S0203", "Expected \">\" before end of expression", position: token.position) }
+                if token.kind == .end || token.kind == .op("{") {
+                    throw JSONataError("S0203", "Expected \">\" before end of function signature", position: token.position)
+                }
+                end = token.end
                 try advance()
             } while depth > 0
+            let text = lexer.text(from: start, to: end).filter { !$0.isWhitespace }
+            signature = try JSONataSignature(text, position: start)
         }
         try expect("{")
         let body = try expression(0)
         try expect("}")
-        return .lambda(parameters, body)
+        return JSONataNode(.lambda(JSONataLambdaDefinition(parameters: parameters, signature: signature, body: body)), at: position)
     }
 
     // MARK: Infix position
@@ -182,46 +228,37 @@ struct JSONataParser {
         guard case .op(let op) = t.kind else {
             throw JSONataError("S0201", "Syntax error: \(describe(t))", position: t.position)
         }
+        let at = t.position
         switch op {
         case ".":
-            let right = try expression(75)
-            var path = Self.path(of: left)
-            let rest = Self.path(of: right, stringIsName: true)
-            path.steps.append(contentsOf: rest.steps)
-            path.keepSingletonArray = path.keepSingletonArray || rest.keepSingletonArray
-            return .path(path)
+            return JSONataNode(.step(left, try expression(75)), at: at)
         case "[":
             if token.kind == .op("]") {
                 try advance()
-                var path = Self.path(of: left)
-                path.keepSingletonArray = true
-                return .path(path)
+                var step = left
+                while case .predicate(let base, _) = step.kind { step = base }
+                step.keepArray = true
+                return left
             }
             let predicate = try expression(0)
             try expect("]")
-            if case .path(var path) = left {
-                path.steps[path.steps.count - 1].stages.append(predicate)
-                return .path(path)
-            }
-            return .filter(left, predicate)
+            return JSONataNode(.predicate(left, predicate), at: at)
         case "{":
-            return .object(left, try objectPairs())
+            return JSONataNode(.groupBy(left, try objectPairs()), at: at)
         case "(":
-            var arguments: [JSONataNode?] = []
+            var arguments: [JSONataNode] = []
+            var isPartial = false
             if token.kind != .op(")") {
                 while true {
-                    if token.kind == .op("?") {
-                        try advance()
-                        arguments.append(nil)
-                    } else {
-                        arguments.append(try expression(0))
-                    }
+                    let argument = try expression(0)
+                    if case .placeholder = argument.kind { isPartial = true }
+                    arguments.append(argument)
                     if token.kind != .op(",") { break }
                     try advance()
                 }
             }
             try expect(")")
-            return .call(left, arguments)
+            return JSONataNode(isPartial ? .partial(left, arguments) : .call(left, arguments), at: at)
         case "?":
             let then = try expression(0)
             var otherwise: JSONataNode?
@@ -229,14 +266,24 @@ struct JSONataParser {
                 try advance()
                 otherwise = try expression(0)
             }
-            return .condition(left, then, otherwise)
+            return JSONataNode(.condition(left, then, otherwise), at: at)
+        case "??":
+            return JSONataNode(.coalesce(left, try expression(0)), at: at)
+        case "?:":
+            return JSONataNode(.elvis(left, try expression(0)), at: at)
         case ":=":
-            guard case .variable(let name) = left else {
-                throw JSONataError("S0212", "The left side of := must be a variable name (start with $)", position: t.position)
+            guard case .variable(let name) = left.kind else {
+                throw JSONataError("S0212", "The left side of := must be a variable name (start with $)", position: at)
             }
-            return .bind(name, try expression(9))
+            return JSONataNode(.bind(name, try expression(9)), at: at)
+        case "@", "#":
+            let variable = try expression(80)
+            guard case .variable(let name) = variable.kind else {
+                throw JSONataError("S0214", "The right side of \(op) must be a variable name (start with $)", position: variable.position)
+            }
+            return JSONataNode(op == "@" ? .focusBinding(left, name) : .indexBinding(left, name), at: at)
         case "~>":
-            return .chain(left, try expression(40))
+            return JSONataNode(.apply(left, try expression(40)), at: at)
         case "^":
             try expect("(")
             var terms: [(JSONataNode, descending: Bool)] = []
@@ -253,43 +300,12 @@ struct JSONataParser {
                 try advance()
             }
             try expect(")")
-            var path = Self.path(of: left)
-            path.steps.append(JSONataStep(node: .wildcard, sortTerms: terms))
-            return .path(path)
-        case "@", "#", "|":
-            throw JSONataError("S0201", "Syntax error: \"\(op)\" (not supported by Stepline)", position: t.position)
+            return JSONataNode(.orderBy(left, terms), at: at)
         default:
             guard let power = Self.bindingPowers[op] else {
-                throw JSONataError("S0204", "Unknown operator: \"\(op)\"", position: t.position)
+                throw JSONataError("S0204", "Unknown operator: \"\(op)\"", position: at)
             }
-            return .binary(op, left, try expression(power))
-        }
-    }
-
-    /// `node` as the steps of a path: a path's own steps, a predicate on a
-    /// non-path expression as that step's stages, anything else as one step.
-    private static func path(of node: JSONataNode, stringIsName: Bool = false) -> JSONataPath {
-        switch node {
-        case .path(let path):
-            return path
-        case .filter:
-            var stages: [JSONataNode] = []
-            var inner = node
-            while case .filter(let base, let predicate) = inner {
-                stages.insert(predicate, at: 0)
-                inner = base
-            }
-            return JSONataPath(steps: [JSONataStep(node: step(inner, stringIsName), stages: stages)])
-        default:
-            return JSONataPath(steps: [JSONataStep(node: step(node, stringIsName))])
-        }
-    }
-
-    private static func step(_ node: JSONataNode, _ stringIsName: Bool) -> JSONataNode {
-        switch node {
-        case .literal(.string(let name)) where stringIsName: .name(name)
-        case .array(let items, _): .array(items, constructed: true)
-        default: node
+            return JSONataNode(.binary(op, left, try expression(power)), at: at)
         }
     }
 }

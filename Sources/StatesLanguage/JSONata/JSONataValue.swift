@@ -75,6 +75,16 @@ indirect enum JSONataValue {
         }
     }
 
+    /// Whether an infinite or NaN number (from `1/0`) is anywhere inside.
+    var containsNonFiniteNumber: Bool {
+        switch self {
+        case .number(let n): !n.isFinite
+        case .array(let a): a.items.contains { $0.containsNonFiniteNumber }
+        case .object(let o): o.keys.contains { o[$0]?.containsNonFiniteNumber ?? false }
+        default: false
+        }
+    }
+
     static func json(number n: Double) -> JSONValue {
         if n == n.rounded(), abs(n) < 9.007_199_254_740_992e15 { return .integer(Int(n)) }
         return .double(n)
@@ -90,6 +100,12 @@ struct JSONataArray {
     var keepSingleton: Bool = false
     /// Built by an array constructor inside a path: paths do not flatten it.
     var isConstructed: Bool = false
+    /// A tuple stream: each item is an object holding the step's value under
+    /// `@` and the variables bound along the path (`@$x`, `#$i`, `%` labels).
+    var isTupleStream: Bool = false
+    /// The whole input document, when it is an array, wrapped so that a path
+    /// maps over the document rather than over its items; `$` unwraps it.
+    var isOuterWrapper: Bool = false
 
     init(_ items: [JSONataValue], isSequence: Bool = false) {
         self.items = items
@@ -101,6 +117,10 @@ struct JSONataArray {
 struct JSONataObject {
     private(set) var keys: [String] = []
     private var storage: [String: JSONataValue] = [:]
+    /// Tags an object of the document a transform (`| … |`) copied, so that the
+    /// objects its location expression selects can be found again in the copy.
+    /// Zero for every other object; not part of the value.
+    var identity = 0
 
     subscript(key: String) -> JSONataValue? {
         get { storage[key] }
@@ -116,24 +136,44 @@ struct JSONataObject {
     var count: Int { keys.count }
 }
 
-/// Something callable: a lambda with its closure, a built-in, or a regex.
+/// Something callable: a lambda with its closure, a built-in, a regex, or a
+/// value the evaluator made (partial application, `f ~> g`, a transform).
 indirect enum JSONataFunction {
-    case lambda(parameters: [String], body: JSONataNode, closure: JSONataEnvironment, input: JSONataValue?)
+    case lambda(JSONataLambda)
     case builtin(JSONataBuiltin)
     case regex(JSONataRegex)
-    /// `f(?, x)`: a partial application waiting for the `nil` arguments.
-    case partial(JSONataFunction, [JSONataValue?])
+    /// `f(?, x)` on a built-in: the `.none` entries are the `?` placeholders
+    /// that wait for the call's arguments (`.some(nil)` is an undefined argument).
+    case partial(JSONataFunction, [JSONataValue??])
+    /// `f ~> g` with two functions: `g(f(x))`.
+    case composition(JSONataFunction, JSONataFunction)
+    /// `| location | update [, delete] |`, evaluated in `environment`.
+    case transform(JSONataNode, JSONataEnvironment)
 
     /// How many arguments the function wants, so higher-order functions pass
     /// only those (`$map(a, function($v){…})` gets no index).
     var arity: Int {
         switch self {
-        case .lambda(let parameters, _, _, _): parameters.count
-        case .builtin(let builtin): builtin.maxArguments
+        case .lambda(let lambda): lambda.parameters.count
+        // jsonata-js counts a native function's declared parameters before the
+        // first default value; `$string`'s `prettify` is the only default.
+        case .builtin(let builtin): builtin.name == "string" ? 1 : builtin.maxArguments
         case .regex: 1
         case .partial(_, let arguments): arguments.filter { $0 == nil }.count
+        case .composition, .transform: 1
         }
     }
+}
+
+/// A lambda value: its definition and what it closed over.
+struct JSONataLambda {
+    var parameters: [String]
+    var signature: JSONataSignature?
+    var body: JSONataNode
+    var closure: JSONataEnvironment
+    /// The context where the lambda was defined: its body's `$`.
+    var input: JSONataValue?
+    var isThunk = false
 }
 
 /// Variables in scope: a frame per block or lambda call, linked to its parent.

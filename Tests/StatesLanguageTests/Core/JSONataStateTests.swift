@@ -38,6 +38,26 @@ import Testing
         )
     }
 
+    @Test func anEvaluationErrorCarriesJSONatasCodeAndPosition() throws {
+        let result = try run(
+            #"{"QueryLanguage":"JSONata","StartAt":"S","States":{"S":{"Type":"Pass","Output":"{% 1 + 'a' %}","End":true}}}"#
+        )
+        #expect(result.error == "States.QueryEvaluationError")
+        #expect(
+            result.cause
+                == "An error occurred while executing the state 'S' (entered at the event id #2). The JSONata expression '1 + 'a'' specified for the field 'Output' threw an error during evaluation. The right side of the \"+\" operator must evaluate to a number (JSONata error code T2002 at position 2)"
+        )
+    }
+
+    @Test func aRangeBeyondTheItemBudgetFailsTheState() throws {
+        let result = try run(
+            #"{"QueryLanguage":"JSONata","StartAt":"S","States":{"S":{"Type":"Pass","Output":"{% $count([1..10000000]) %}","End":true}}}"#
+        )
+        #expect(result.status == .failed)
+        #expect(result.error == "States.QueryEvaluationError")
+        #expect(result.cause?.contains("JSONata error code D2014") == true)
+    }
+
     @Test func choiceTakesTheFirstTrueConditionAndItsOutput() throws {
         let text = #"""
             {"QueryLanguage":"JSONata","StartAt":"C","States":{
