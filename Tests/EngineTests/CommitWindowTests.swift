@@ -44,10 +44,11 @@ actor Outcome<Value: Sendable> {
 /// the token and execution ARN its message (already receivable) carries.
 func startHeldWaiter(
     _ engine: Engine,
-    _ queues: QueueService
+    _ queues: QueueService,
+    definition: String = tokenWaiterMachine
 ) async throws -> (gate: CommitGate, start: Task<StartedExecution, any Error>, token: String, arn: String) {
     _ = try await queues.createQueue(name: "tokens", attributes: [:])
-    let machine = try await engine.createStateMachine(name: "waiter", definition: tokenWaiterMachine)
+    let machine = try await engine.createStateMachine(name: "waiter", definition: definition)
     let gate = CommitGate()
     await engine.onStepCommitted { arn in if arn.hasSuffix(":held") { await gate.hold() } }
     let start = Task { try await engine.startExecution(stateMachineArn: machine.stateMachineArn, name: "held") }
@@ -129,6 +130,27 @@ func receiveToken(_ queues: QueueService) async throws -> (token: String, execut
             #expect(try await engine.describeExecution(arn: arn).status == .aborted)
             await #expect(throws: EngineError.self) { try await engine.sendTaskSuccess(token: token, output: "{}") }
             #expect(try engine.log.verify().isClean)
+        }
+    }
+
+    @Test("a heartbeat sent in the commit window waits for the step and is accepted")
+    func aHeartbeatInTheCommitWindowIsAccepted() async throws {
+        let directory = TemporaryDirectory()
+        try await withIntegrations(directory.path) { engine, _, queues in
+            let definition = tokenWaiterMachine.replacingOccurrences(of: #""End": true"#, with: #""HeartbeatSeconds": 600, "End": true"#)
+            let (gate, start, token, arn) = try await startHeldWaiter(engine, queues, definition: definition)
+            let heartbeat = Outcome<Void>()
+            let beating = Task { await heartbeat.run { try await engine.sendTaskHeartbeat(token: token) } }
+            #expect(try await waitsForTheLock(engine, arn, heartbeat))
+            await gate.release()
+            await beating.value
+            _ = try await start.value
+            guard case .success? = await heartbeat.result else {
+                Issue.record("SendTaskHeartbeat was refused: \(String(describing: await heartbeat.result))")
+                return
+            }
+            try await engine.sendTaskSuccess(token: token, output: "{}")
+            #expect(try await engine.awaitCompletion(executionArn: arn).status == .succeeded)
         }
     }
 
