@@ -103,7 +103,10 @@ extension Engine {
         )
         row.stateMachineVersionArn = versionArn
         row.stateMachineAliasArn = aliasArn
-        _ = try await commit(arn, before: nil, state: state, row: row, events: events, at: time, started: true)
+        // An input too deep to record even in a failed start is the caller's to fix.
+        _ = try await commit(
+            arn, before: nil, state: state, row: row, events: events, at: time, started: true,
+            unrecordable: .failExecution(orRefuse: .invalidExecutionInput))
         return StartedExecution(executionArn: arn, startDate: time)
     }
 
@@ -145,7 +148,12 @@ extension Engine {
     /// same transaction.
     /// - Throws: ``EngineError`` when the execution is not running or the command does not fit.
     @discardableResult
-    func advance(_ arn: String, _ kind: ExecutionCommand.Kind, companions: [Record] = []) async throws -> ExecutionDescription {
+    func advance(
+        _ arn: String,
+        _ kind: ExecutionCommand.Kind,
+        companions: [Record] = [],
+        unrecordable: Unrecordable = .failExecution(orRefuse: .storage)
+    ) async throws -> ExecutionDescription {
         await acquire(arn)
         defer { release(arn) }
         guard let execution = open[arn] else {
@@ -155,11 +163,30 @@ extension Engine {
         let time = now()
         let events = try decide(&state, kind, at: time)
         return try await commit(
-            arn, before: execution, state: state, row: execution.row, events: events, at: time, companions: companions)
+            arn, before: execution, state: state, row: execution.row, events: events, at: time, companions: companions,
+            unrecordable: unrecordable)
+    }
+
+    /// What a command does when the step it decided cannot be recorded (its
+    /// record would nest deeper than the log can read back).
+    enum Unrecordable {
+        /// Fail the execution with `States.Runtime` (its own data grew too deep,
+        /// say through `States.StringToJson`), in a step that can be recorded;
+        /// refuse with the code when even that one cannot (a start whose input
+        /// is too deep) or there is no state to fail from (a redrive).
+        case failExecution(orRefuse: EngineError.Code)
+        /// Refuse the command with the code and change nothing: the value the
+        /// caller sent (a task's output) is what is too deep.
+        case refuse(EngineError.Code)
     }
 
     /// Writes one step and, once it is committed, keeps the new state and runs the effects.
     /// The caller holds `arn`'s lock.
+    ///
+    /// A step whose record would nest deeper than the log can read back is never
+    /// queued; `unrecordable` says what happens instead. A failure step is
+    /// committed without `companions` (they are about the command, which did not happen).
+    /// - Throws: ``EngineError`` with `unrecordable`'s code, or `InternalStorageFailure` when the log failed.
     func commit(
         _ arn: String,
         before: OpenExecution?,
@@ -169,20 +196,93 @@ extension Engine {
         at time: Int64,
         started: Bool = false,
         redriveCut: Int? = nil,
-        companions: [Record] = []
+        companions: [Record] = [],
+        unrecordable policy: Unrecordable = .failExecution(orRefuse: .storage)
     ) async throws -> ExecutionDescription {
-        let prepared = prepareStep(
+        var prepared = prepareStep(
             arn, before: before, state: state, row: row, events: events, at: time, started: started, redriveCut: redriveCut)
-        // Service integrations happen in the step's own transaction (Engine+Integrations).
-        let integrated: IntegratedStep
+        var integrated: IntegratedStep
         do {
-            integrated = try await appendStep(
-                prepared.step, arn: arn, stream: prepared.row.stream, at: time, companions: companions)
-        } catch {
-            throw EngineError(.storage, "The log could not commit the step of \(arn): \(error)")
+            integrated = try await append(prepared, at: time, companions: companions)
+        } catch let unrecordable as UnrecordableStep {
+            let refusal: EngineError.Code
+            switch policy {
+            case .refuse(let code): throw EngineError(code, unrecordable.message)
+            case .failExecution(let code): refusal = code
+            }
+            guard
+                let failure = failureStep(
+                    arn, before: before, decided: state, row: row, events: events, at: time, started: started, reason: unrecordable)
+            else { throw EngineError(refusal, unrecordable.message) }
+            prepared = failure
+            do { integrated = try await append(prepared, at: time, companions: []) } catch let again as UnrecordableStep {
+                throw EngineError(refusal, again.message)
+            }
         }
+        if let stepCommitted { await stepCommitted(arn) }
         await finishStep(prepared, integrated)
         return prepared.row
+    }
+
+    /// Appends a prepared step (service integrations happen in its own
+    /// transaction, Engine+Integrations) with the tokens of the tasks it opens
+    /// registered first.
+    ///
+    /// Why first: the step is visible to every client the moment it commits (a
+    /// queue message carrying its token can be received and answered), and this
+    /// actor runs other commands before it resumes here. An answer that finds
+    /// the token waits for the execution's lock, which the committing command
+    /// holds until memory follows the log; one that found nothing would be told
+    /// `TaskTimedOut` for a task that is open. A step that does not commit was
+    /// seen by nobody, so its tokens are simply withdrawn.
+    /// - Throws: ``UnrecordableStep`` (nothing queued), or ``EngineError`` `InternalStorageFailure`.
+    private func append(_ prepared: PreparedStep, at time: Int64, companions: [Record]) async throws -> IntegratedStep {
+        let opened = prepared.step.tasksOpened.compactMap { task in task.token.map { (token: $0, taskId: task.task.taskId) } }
+        for task in opened { tokens[task.token] = TokenLocation(executionArn: prepared.arn, taskId: task.taskId) }
+        do {
+            return try await appendStep(
+                prepared.step, arn: prepared.arn, stream: prepared.row.stream, at: time, companions: companions)
+        } catch {
+            for task in opened { tokens[task.token] = nil }
+            if error is UnrecordableStep { throw error }
+            throw EngineError(.storage, "The log could not commit the step of \(prepared.arn): \(error)")
+        }
+    }
+
+    /// The step that fails the execution with `States.Runtime` because the step
+    /// decided for it cannot be recorded: from the state before the command or,
+    /// for a start, from the started execution. `nil` when there is neither (a redrive).
+    func failureStep(
+        _ arn: String,
+        before: OpenExecution?,
+        decided: ExecutionState,
+        row: ExecutionDescription,
+        events: [HistoryEvent],
+        at time: Int64,
+        started: Bool,
+        reason: UnrecordableStep
+    ) -> PreparedStep? {
+        var state: ExecutionState
+        var failure: [HistoryEvent] = []
+        if let before {
+            state = before.state
+        } else if started, let first = events.first, case .executionStarted = first.details {
+            state = ExecutionState(definition: decided.definition)
+            state.apply(first)
+            failure.append(first)
+        } else {
+            return nil
+        }
+        let failed = HistoryEvent(
+            id: state.lastEventId + 1,
+            previousEventId: state.lastEventId,
+            timestamp: Timestamp(millisecondsSinceEpoch: time),
+            frame: 0,
+            details: .executionFailed(error: StatesError.Name.runtime, cause: reason.message)
+        )
+        state.apply(failed)
+        failure.append(failed)
+        return prepareStep(arn, before: before, state: state, row: row, events: failure, at: time, started: started)
     }
 
     /// A step decided and encoded, not yet committed: what ``finishStep(_:_:)``
@@ -263,10 +363,8 @@ extension Engine {
         armTimers(of: arn, step.timersArmed.map { TimerKeyInfo(due: $0.due, timerId: $0.timerId) })
         await integrated.committed()
         for opened in step.tasksOpened {
-            if let token = opened.token {
-                tokens[token] = TokenLocation(executionArn: arn, taskId: opened.task.taskId)
-                if let due = opened.heartbeatDue { armHeartbeat(token, arn, due: due) }
-            }
+            // The token itself was registered before the append (see `append(_:at:companions:)`).
+            if let token = opened.token, let due = opened.heartbeatDue { armHeartbeat(token, arn, due: due) }
             effectSink.yield(
                 .dispatch(
                     executionArn: arn,
@@ -285,12 +383,13 @@ extension Engine {
     /// - Throws: ``EngineError`` `ExecutionDoesNotExist`.
     @discardableResult
     public func stopExecution(arn: String, error: String? = nil, cause: String? = nil) async throws -> ExecutionDescription {
-        if open[arn] != nil {
-            do { return try await stopWithChildren(arn, error: error, cause: cause) } catch let failure as EngineError
-                where failure.code == .executionDoesNotExist
-            {
-                // It finished meanwhile: fall through to the stored row.
-            }
+        // Not decided on `open[arn]` alone: a start that committed (its ARN already
+        // in a message or a listing) is not in memory until the engine takes it
+        // in; `stopWithChildren` takes the execution's lock, which waits for that.
+        do { return try await stopWithChildren(arn, error: error, cause: cause) } catch let failure as EngineError
+            where failure.code == .executionDoesNotExist
+        {
+            // It is not running (or finished meanwhile): answer with the stored row.
         }
         guard let row = try storedExecution(arn) else {
             throw EngineError(.executionDoesNotExist, "Execution Does Not Exist: '\(arn)'")
@@ -301,7 +400,8 @@ extension Engine {
     /// The execution as of the last commit.
     /// - Throws: ``EngineError`` `ExecutionDoesNotExist`.
     public func describeExecution(arn: String) throws -> ExecutionDescription {
-        if let running = open[arn] { return running.row }
+        // While a command of `arn` is in flight its committed row may be ahead of memory.
+        if let running = open[arn], !busy.contains(arn) { return running.row }
         guard var row = try storedExecution(arn) else {
             throw EngineError(.executionDoesNotExist, "Execution Does Not Exist: '\(arn)'")
         }
@@ -314,6 +414,7 @@ extension Engine {
     /// - Throws: ``EngineError`` `ExecutionDoesNotExist`; `CancellationError` when
     ///   the caller is cancelled first (graceful shutdown), so no wait outlives it.
     public func awaitCompletion(executionArn arn: String) async throws -> ExecutionDescription {
+        await settle(arn)
         if open[arn] == nil { return try describeExecution(arn: arn) }
         let waiter = completionWaiters.register(for: arn)
         guard let row = await completionWaiters.wait(waiter, for: arn) else { throw CancellationError() }

@@ -75,6 +75,22 @@ struct IntegratedStep: Sendable {
     }
 }
 
+/// A step whose record would nest deeper than ``JSON/JSONParser/maximumDepth``,
+/// so the log's index could not read it back. Thrown before anything is
+/// queued: such a record would otherwise fail inside the group commit.
+struct UnrecordableStep: Error, CustomStringConvertible {
+    var arn: String
+    /// How deep the record would nest.
+    var depth: Int
+
+    var message: String {
+        "The step of \(arn) would be recorded \(depth) levels deep, more than the \(JSONParser.maximumDepth) levels the log can read back"
+            + " (a value nested too deep, for example by States.StringToJson)."
+    }
+
+    var description: String { message }
+}
+
 extension Engine {
     /// Lets Task states put events on `buses` (`arn:aws:states:::events:putEvents`).
     public func connect(buses: EventBuses) { integrations.buses = buses }
@@ -125,9 +141,13 @@ extension Engine {
         let queues = integrations.queues
         let topics = integrations.topics
         guard (!sends.isEmpty && queues != nil) || (!publishes.isEmpty && topics != nil) else {
-            try await log.append([record(result.step)] + extra)
+            let stepRecord = record(result.step)
+            try Self.checkRecordable(stepRecord, of: arn)
+            try await log.append([stepRecord] + extra)
             return result
         }
+        // The outcomes the sends add are a few shallow levels, inside `tasks+` as the parameters are.
+        try Self.checkRecordable(record(result.step), of: arn)
         // Sending reads the queue as of this transaction (FIFO deduplication), so
         // the outcome is known only inside it; the step record follows the sends.
         let (pending, companions, messages, published) = (result.step, extra, sends, publishes)
@@ -149,6 +169,13 @@ extension Engine {
         }
         result.queues = queues ?? topics?.queues
         return result
+    }
+
+    /// Throws ``UnrecordableStep`` when the step record nests deeper than the log's index parses.
+    static func checkRecordable(_ record: Record, of arn: String) throws(UnrecordableStep) {
+        // The payload's first 4 bytes are the summary's length, binary, not JSON.
+        let depth = JSONNesting.depth(of: record.payload.dropFirst(4))
+        guard JSONNesting.isReadable(depth: depth) else { throw UnrecordableStep(arn: arn, depth: depth) }
     }
 
     // MARK: events:putEvents

@@ -139,7 +139,9 @@ extension Engine {
         } catch {
             throw EngineError(.executionNotRedrivable, "Execution has nothing to resume: '\(arn)'")
         }
-        return try await commit(arn, before: nil, state: state, row: row, events: events, at: time, redriveCut: point.cut)
+        return try await commit(
+            arn, before: nil, state: state, row: row, events: events, at: time, redriveCut: point.cut,
+            unrecordable: .failExecution(orRefuse: .executionNotRedrivable))
     }
 
     // MARK: Dead letters and review

@@ -103,7 +103,9 @@ extension Engine: Service {
                 await runChildExecution(arn, task, key: key)
                 return
             }
+            CrashPoint.beforeDispatch.reach()
             let outcome = await runExternal(arn, task, token: token, key: key)
+            CrashPoint.afterDispatch.reach()
             if task.resource.hasSuffix(".waitForTaskToken"), case .succeeded = outcome {
                 return  // the answer comes with the token
             }
@@ -188,6 +190,8 @@ extension Engine: Service {
             return
         }
         // A parent stopped before its child started did not see the child: stop it now.
+        // (After any command of the parent in flight, whose stop may be committed but not yet in memory.)
+        await settle(arn)
         if await open[arn]?.state.openTasks[task.taskId] == nil {
             _ = try? await stopExecution(arn: started.executionArn, cause: "The parent execution \(arn) was stopped.")
             return

@@ -71,12 +71,20 @@ extension Engine {
 
     /// Completes the task of `token` with `output` (JSON text). A token is accepted once.
     /// - Throws: ``EngineError`` `InvalidOutput`, `InvalidToken`, `TaskTimedOut`, `TaskDoesNotExist`.
+    ///
+    /// An output that parses but whose step the log could not read back (it nests
+    /// too deep once recorded) is `InvalidOutput` and the task stays open.
     public func sendTaskSuccess(token: String, output: String) async throws {
-        let value: JSONValue
-        do { value = try JSONParser.parse(output) } catch {
+        let value = try Self.parseTaskOutput(output)
+        try await answer(token, unrecordable: .refuse(.invalidOutput)) { .taskSucceeded(taskId: $0, output: value) }
+    }
+
+    /// Parses a task's output sent by a client.
+    /// - Throws: ``EngineError`` `InvalidOutput`.
+    static func parseTaskOutput(_ output: String) throws -> JSONValue {
+        do { return try JSONParser.parse(output) } catch {
             throw EngineError(.invalidOutput, "Invalid Output: '\(error)'")
         }
-        try await answer(token) { .taskSucceeded(taskId: $0, output: value) }
     }
 
     /// Fails the task of `token`; its Retry and Catch apply.
@@ -86,11 +94,17 @@ extension Engine {
     }
 
     /// Answers the task of `token` with `command`, committing `companions` with the step.
-    func answer(_ token: String, companions: [Record] = [], _ command: (Int) -> ExecutionCommand.Kind) async throws {
+    func answer(
+        _ token: String,
+        companions: [Record] = [],
+        unrecordable: Unrecordable = .failExecution(orRefuse: .storage),
+        _ command: (Int) -> ExecutionCommand.Kind
+    ) async throws {
         guard let location = tokens[token] else { throw closedTokenError(token) }
         do {
-            try await advance(location.executionArn, command(location.taskId), companions: companions)
-        } catch let error as EngineError where error.code != .storage {
+            try await advance(location.executionArn, command(location.taskId), companions: companions, unrecordable: unrecordable)
+        } catch let error as EngineError where error.code == .executionDoesNotExist || error.code == .taskDoesNotExist {
+            // The task closed (answered, timed out, stopped) while this waited for its execution.
             throw closedTokenError(token)
         }
     }

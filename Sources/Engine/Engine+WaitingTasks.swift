@@ -192,6 +192,7 @@ extension Engine {
     /// - Throws: ``EngineError`` as ``sendTaskSuccess(token:output:)`` and
     ///   ``sendTaskFailure(token:error:cause:)`` do.
     public func decideTask(token: String, _ decision: TaskDecision) async throws {
+        if let location = tokens[token] { await settle(location.executionArn) }
         guard let location = tokens[token], let execution = open[location.executionArn],
             let task = execution.state.openTasks[location.taskId]
         else { throw closedTokenError(token) }
@@ -199,10 +200,7 @@ extension Engine {
         var output: JSONValue?
         switch decision.outcome {
         case .approve(let text):
-            let value: JSONValue
-            do { value = try JSONParser.parse(text) } catch {
-                throw EngineError(.invalidOutput, "Invalid Output: '\(error)'")
-            }
+            let value = try Self.parseTaskOutput(text)
             output = value
             command = { .taskSucceeded(taskId: $0, output: value) }
         case .reject(let error, let cause):
@@ -222,7 +220,9 @@ extension Engine {
             stream: StreamID(execution.row.stream),
             payload: record.recordJSON.bytes
         )
-        try await answer(token, companions: [companion], command)
+        // An approval whose output is too deep to record is refused; the task stays open.
+        let unrecordable: Unrecordable = output == nil ? .failExecution(orRefuse: .storage) : .refuse(.invalidOutput)
+        try await answer(token, companions: [companion], unrecordable: unrecordable, command)
     }
 
     /// The decisions people made on an execution's tasks, oldest first.

@@ -96,6 +96,10 @@ public actor Engine {
     public private(set) var recoveryDuration: Duration = .zero
     /// How many open executions recovery loaded.
     public private(set) var recoveredExecutions = 0
+    /// Runs off the actor after a step of an execution committed and before the
+    /// engine takes it in: tests hold that window open to show that nothing a
+    /// client can see by then is answered from memory that is one step behind.
+    var stepCommitted: (@Sendable (_ executionArn: String) async -> Void)?
 
     struct OpenExecution {
         var state: ExecutionState
@@ -190,12 +194,26 @@ public actor Engine {
 
     func now() -> Int64 { configuration.clock.now() }
 
+    /// Sets the hook that runs between each step's commit and the engine taking it in (tests only).
+    func onStepCommitted(_ hook: @escaping @Sendable (_ executionArn: String) async -> Void) {
+        stepCommitted = hook
+    }
+
     // MARK: Per-execution serialization
 
     /// Waits until no other command of `arn` is between decide and commit.
     func acquire(_ arn: String) async {
         if busy.insert(arn).inserted { return }
         await withCheckedContinuation { lockWaiters[arn, default: []].append($0) }
+    }
+
+    /// Waits until no command of `arn` is between decide and commit, so memory
+    /// answers for everything the log already shows of it (a step commits, and
+    /// is visible to every reader, before the engine takes it in).
+    func settle(_ arn: String) async {
+        guard busy.contains(arn) else { return }
+        await acquire(arn)
+        release(arn)
     }
 
     func release(_ arn: String) {

@@ -98,8 +98,10 @@ public final class EventLog: Sendable {
     /// Opens the log in `directory` (created if missing) with the built-in
     /// ``StreamIndex`` and `indexes`, catches up any index that is behind the
     /// log, and starts the writer.
-    /// - Throws: ``EventLogError`` (`cannotOpen`, `indexConflict`), ``LMDBError``.
+    /// - Throws: ``EventLogError`` (`cannotOpen`, `indexConflict`, `invalidCrashPoint`
+    ///   when `STEPLINE_CRASH_POINT` names no ``CrashPoint``), ``LMDBError``.
     public init(directory: String, indexes: [any LogIndex] = [], configuration: Configuration = Configuration()) throws {
+        try CrashPoint.checkEnvironment()
         do {
             try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

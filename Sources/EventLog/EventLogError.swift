@@ -25,6 +25,8 @@ public struct EventLogError: Error, CustomStringConvertible, Sendable {
         public static let storage = Code(rawValue: "storage")
         /// Two indexes claimed the same name or database.
         public static let indexConflict = Code(rawValue: "indexConflict")
+        /// `STEPLINE_CRASH_POINT` names no ``CrashPoint`` or has a bad count.
+        public static let invalidCrashPoint = Code(rawValue: "invalidCrashPoint")
 
         public var description: String { rawValue }
     }

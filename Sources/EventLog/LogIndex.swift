@@ -31,7 +31,8 @@ public protocol LogIndex: Sendable {
     /// ``IndexDatabases`` presents them. No other index may claim them.
     var databaseNames: [String] { get }
     /// Updates the index for `entry`, inside the write transaction appending it.
-    /// Throwing fails the whole append (and every append committed with it).
+    /// Throwing fails the append holding `entry`, with this error; the other
+    /// appends of its group commit without it (the writer writes the group again).
     func apply(_ entry: LogEntry, to databases: IndexDatabases, in transaction: WriteTransaction) throws
 }
 

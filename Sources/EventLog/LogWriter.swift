@@ -118,6 +118,13 @@ final class LogWriter: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// How many appends wait for the writer, queued or parked.
+    var queuedSubmissions: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return pending.count + parked.count
+    }
+
     /// Asks the writer to commit what is queued and stop; returns when it has.
     func close() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -179,23 +186,50 @@ final class LogWriter: @unchecked Sendable {
     }
 
     /// Commits `group` in one transaction, then answers every caller.
+    ///
+    /// An append whose records cannot be written (an index refuses one) fails
+    /// alone: it is answered with its error and the group is written again
+    /// without it. Without that, one client's unreadable record would fail the
+    /// unrelated appends that happened to share its commit.
     private func commit(_ group: [Submission]) {
+        var group = group
+        while let refused = commitOnce(group) {
+            let submission = group.remove(at: refused.position)
+            logger.warning(
+                "an append could not be written; its group is committed without it",
+                metadata: ["records": "\(submission.weight)", "error": "\(refused.error)"]
+            )
+            submission.complete(.failure(refused.error))
+            if group.isEmpty { return }
+        }
+    }
+
+    /// Commits `group` and answers every caller, or, when one append's records
+    /// could not be written, commits nothing, answers nobody, and returns which one and why.
+    private func commitOnce(_ group: [Submission]) -> (position: Int, error: any Error)? {
         let base = commits.lastCommitted.next
         var outcomes: [Result<Range<SequenceNumber>, any Error>] = []
         outcomes.reserveCapacity(group.count)
         var last = SequenceNumber(base.rawValue - 1)
+        var refused: Int?
         do {
             try context.environment.write { transaction in
                 // The body may run again after the map grew: start from scratch.
                 outcomes.removeAll(keepingCapacity: true)
+                refused = nil
                 var next = base
-                for submission in group {
+                for (position, submission) in group.enumerated() {
                     let start = next
                     switch submission.work {
                     case .records(let records):
-                        for record in records {
-                            try context.append(record, at: next, in: transaction)
-                            next = next.next
+                        do {
+                            for record in records {
+                                try context.append(record, at: next, in: transaction)
+                                next = next.next
+                            }
+                        } catch {
+                            if Self.isTiedToItsRecord(error) { refused = position }
+                            throw error
                         }
                         outcomes.append(.success(start..<next))
                     case .transaction(let body):
@@ -213,16 +247,28 @@ final class LogWriter: @unchecked Sendable {
                 }
                 last = SequenceNumber(next.rawValue - 1)
                 if next > base { try context.storePositions(last, in: transaction) }
+                CrashPoint.beforeCommit.reach()
             }
         } catch {
+            if let refused { return (refused, error) }
             logger.error(
                 "group commit failed",
                 metadata: ["first-sequence": "\(base.rawValue)", "appends": "\(group.count)", "error": "\(error)"]
             )
             for submission in group { submission.complete(.failure(error)) }
-            return
+            return nil
         }
+        CrashPoint.afterCommit.reach()
         commits.committed(through: last)
         for (submission, outcome) in zip(group, outcomes) { submission.complete(outcome) }
+        return nil
+    }
+
+    /// Whether `error`, thrown while writing one append's records, is about
+    /// those records (an index that cannot decode one, a key LMDB refuses)
+    /// rather than the storage (a full or failing disk), which fails the whole group.
+    private static func isTiedToItsRecord(_ error: any Error) -> Bool {
+        guard let failure = error as? LMDBError else { return true }
+        return failure.code == .badValueSize
     }
 }

@@ -223,6 +223,15 @@ extension EventBuses {
         guard let parsed = try? JSONParser.parse(detail), case .object = parsed else {
             throw EntryError(code: "MalformedDetail", message: "Detail is malformed.")
         }
+        // The event's record holds the detail two levels down (record, event): a
+        // detail that parses can still make a record the log cannot read back.
+        let depth = JSONNesting.depth(of: detail.utf8)
+        guard JSONNesting.isReadable(depth: depth + 2) else {
+            throw EntryError(
+                code: "MalformedDetail",
+                message: "Detail is nested \(depth) levels deep; an event holds at most \(JSONParser.maximumDepth - 2)."
+            )
+        }
         return parsed
     }
 
