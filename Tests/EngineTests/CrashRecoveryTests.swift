@@ -59,7 +59,7 @@ struct CrashRecoveryTests {
         var generator = SystemRandomNumberGenerator()
         var kills = 0
         /// How many effects the handlers applied so far (lines of `applied`).
-        func appliedCount() -> Int {
+        @Sendable func appliedCount() -> Int {
             ((try? String(contentsOfFile: effects + "/applied", encoding: .utf8)) ?? "").split(separator: "\n").count
         }
         for _ in 0..<4 {
@@ -69,12 +69,18 @@ struct CrashRecoveryTests {
             guard before < 3 * Self.executions - 8 else { break }
             let target = Int.random(in: (before + 1)...(before + 24), using: &generator)
             let (process, _) = try launchLoad(data: data, effects: effects, executions: Self.executions)
-            while process.isRunning && appliedCount() < target {
-                try await Task.sleep(for: .milliseconds(1))
+            // Watched from a thread of its own: other tests can keep the cooperative pool
+            // busy for longer than the whole load takes, and a starved poller kills nothing.
+            let killed = await withCheckedContinuation { continuation in
+                Thread.detachNewThread {
+                    while process.isRunning && appliedCount() < target { usleep(500) }
+                    let running = process.isRunning
+                    if running { kill(process.processIdentifier, SIGKILL) }
+                    process.waitUntilExit()
+                    continuation.resume(returning: running)
+                }
             }
-            guard process.isRunning else { break }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            guard killed else { break }
             kills += 1
         }
         let (last, output) = try launchLoad(data: data, effects: effects, executions: Self.executions)
