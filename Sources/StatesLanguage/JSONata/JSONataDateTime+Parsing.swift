@@ -240,14 +240,15 @@ extension JSONataDateTime {
             }
         }
         if byWeekOfMonth || byWeekOfYear { throw missingComponents() }
-        guard var year = components["Y"], var month = components["M"], var day = components["D"],
+        if byDayOfYear {
+            // Day d of the year is day d of its January, rolled over as dates do.
+            components["M"] = 1
+            components["D"] = components["d"]
+        }
+        guard let year = components["Y"], let month = components["M"], let day = components["D"],
             var hour = components[twelveHour ? "h" : "H"], let minute = components["m"], let second = components["s"],
             let millisecond = components["f"]
         else { return nil }
-        if byDayOfYear, let dayOfYear = components["d"] {
-            let date = JSONataCivilTime(millisecondsSinceEpoch: JSONataCivilTime.days(year: year, month: 1, day: dayOfYear) * 86_400_000)
-            (year, month, day) = (date.year, date.month, date.day)
-        }
         if twelveHour {
             if hour == 12 { hour = 0 }
             if components["P"] == 1 { hour += 12 }

@@ -85,21 +85,19 @@ struct JSONataSuiteCase: Sendable, CustomTestStringConvertible {
     func check() {
         var random = StatesLanguage.SplitMix64(seed: 1)
         let now = Timestamp(millisecondsSinceEpoch: 1_700_000_000_123)
-        do {
+        do throws(JSONataError) {
             let result = try JSONataExpression(expression).evaluate(input: input, variables: bindings, now: now, random: &random)
             switch expected {
             case .value(let value): #expect(result == value, "\(id) gave \(result?.serialized ?? "undefined")")
             case .undefined: #expect(result == nil, "\(id) gave \(result?.serialized ?? "undefined")")
             case .error(let code): Issue.record("\(id) gave \(result?.serialized ?? "undefined"), expected error \(code)")
             }
-        } catch let error as JSONataError {
+        } catch {
             guard case .error(let code) = expected else {
                 Issue.record("\(id) failed: \(error)")
                 return
             }
             #expect(error.code == code, "\(id): \(error)")
-        } catch {
-            Issue.record("\(id) failed: \(error)")
         }
     }
 }
