@@ -60,7 +60,7 @@ struct JSONataDateTimePicture {
         var literal = ""
         func flushLiteral() {
             guard !literal.isEmpty else { return }
-            parts.append(.literal(literal.components(separatedByText: "]]").joined(separator: "]")))
+            parts.append(.literal(literal.contains("]") ? literal.components(separatedByText: "]]").joined(separator: "]") : literal))
             literal = ""
         }
         var index = 0

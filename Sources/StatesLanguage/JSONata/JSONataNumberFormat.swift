@@ -62,7 +62,9 @@ enum JSONataNumberFormat {
 
     /// One sub-picture's variables (F&O 4.7.4).
     private struct Analysis {
-        var picture: String
+        var hasPercent: Bool
+        var hasPerMille: Bool
+        var hasDecimalSeparator: Bool
         var prefix: String
         var suffix: String
         var integerGroupingPositions: [Int]
@@ -81,6 +83,9 @@ enum JSONataNumberFormat {
         /// The ten digits starting at the zero digit.
         let digits: [Character]
         let active: Set<String>
+
+        /// The default symbols' alphabet, built once.
+        static let standard = Alphabet(Symbols())
 
         init(_ symbols: Symbols) {
             self.symbols = symbols
@@ -102,14 +107,13 @@ enum JSONataNumberFormat {
     /// - Throws: D3080 for more than two sub-pictures, D3081–D3093 for a
     ///   malformed sub-picture.
     static func format(_ value: Double, picture: String, options: [String: String] = [:]) throws(JSONataError) -> String {
-        let alphabet = Alphabet(Symbols(options: options))
+        let alphabet = options.isEmpty ? Alphabet.standard : Alphabet(Symbols(options: options))
         let symbols = alphabet.symbols
-        let subPictures =
-            symbols.patternSeparator.isEmpty ? [picture] : picture.components(separatedByText: symbols.patternSeparator)
+        let subPictures = split(Array(picture), on: Array(symbols.patternSeparator))
         guard subPictures.count <= 2 else {
             throw JSONataError("D3080", "The picture string must only contain a maximum of two sub-pictures")
         }
-        let parts = subPictures.map { split(Array($0), alphabet) }
+        let parts = subPictures.map { split($0, alphabet) }
         for part in parts { try validate(part, alphabet) }
         var analyses = parts.map { analyse($0, alphabet) }
         if analyses.count == 1 {
@@ -122,9 +126,9 @@ enum JSONataNumberFormat {
             return picture.prefix + (value.isNaN ? symbols.notANumber : symbols.infinity) + picture.suffix
         }
         var adjusted = value
-        if picture.picture.contains(symbols.percent) {
+        if picture.hasPercent {
             adjusted *= 100
-        } else if picture.picture.contains(symbols.perMille) {
+        } else if picture.hasPerMille {
             adjusted *= 1000
         }
         var mantissa = adjusted
@@ -175,7 +179,7 @@ enum JSONataNumberFormat {
             units.insert(symbols.groupingSeparator, at: point + 1 + position)
         }
         point = units.firstIndex(of: symbols.decimalSeparator) ?? units.count
-        if !picture.picture.contains(symbols.decimalSeparator) || point == units.count - 1 { units.removeLast() }
+        if !picture.hasDecimalSeparator || point == units.count - 1 { units.removeLast() }
         var text = units.joined()
         if let exponent {
             var digits = digitUnits(String(abs(exponent)), alphabet)
@@ -231,13 +235,42 @@ enum JSONataNumberFormat {
 
     private static func find(_ needle: [Character], in haystack: [Character], from start: Int) -> Int? {
         guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
-        return (start...(haystack.count - needle.count)).first { Array(haystack[$0..<($0 + needle.count)]) == needle }
+        var position = start
+        while position <= haystack.count - needle.count {
+            if haystack[position] == needle[0], haystack[position..<(position + needle.count)].elementsEqual(needle) { return position }
+            position += 1
+        }
+        return nil
+    }
+
+    /// How many times `needle` occurs in `haystack`, without overlaps.
+    private static func occurrences(_ needle: [Character], in haystack: [Character]) -> Int {
+        var count = 0
+        var position = 0
+        while let found = find(needle, in: haystack, from: position) {
+            count += 1
+            position = found + needle.count
+        }
+        return count
+    }
+
+    /// `characters` cut at each occurrence of `separator`.
+    private static func split(_ characters: [Character], on separator: [Character]) -> [[Character]] {
+        var pieces: [[Character]] = []
+        var start = 0
+        var position = 0
+        while let found = find(separator, in: characters, from: position) {
+            pieces.append(Array(characters[start..<found]))
+            start = found + separator.count
+            position = start
+        }
+        pieces.append(Array(characters[start...]))
+        return pieces
     }
 
     private static func validate(_ parts: Parts, _ alphabet: Alphabet) throws(JSONataError) {
         let symbols = alphabet.symbols
-        let text = String(parts.picture)
-        func occurrences(_ symbol: String) -> Int { symbol.isEmpty ? 0 : text.components(separatedByText: symbol).count - 1 }
+        func occurrences(_ symbol: String) -> Int { Self.occurrences(Array(symbol), in: parts.picture) }
         var error: JSONataError?
         if occurrences(symbols.decimalSeparator) > 1 {
             error = JSONataError("D3081", "The sub-picture must not contain more than one instance of the 'decimal-separator' character")
@@ -342,8 +375,11 @@ enum JSONataNumberFormat {
             minimumInteger = 1
         }
         if minimumInteger == 0 && minimumFraction == 0 { minimumFraction = 1 }
+        let symbols = alphabet.symbols
         return Analysis(
-            picture: String(parts.picture),
+            hasPercent: occurrences(Array(symbols.percent), in: parts.picture) > 0,
+            hasPerMille: occurrences(Array(symbols.perMille), in: parts.picture) > 0,
+            hasDecimalSeparator: occurrences(Array(symbols.decimalSeparator), in: parts.picture) > 0,
             prefix: String(parts.prefix),
             suffix: String(parts.suffix),
             integerGroupingPositions: integerPositions,
