@@ -74,6 +74,8 @@ package.targets += [
     ),
     .testTarget(name: "StatesLanguageTests", dependencies: ["StatesLanguage", "JSON"], swiftSettings: swiftSettings),
     .executableTarget(name: "ASLBenchmark", dependencies: ["StatesLanguage", "JSON"], swiftSettings: swiftSettings),
+    // `tools/bench-jsonata`: JSONata evaluations per second, against the reference implementation in node.
+    .executableTarget(name: "JSONataBenchmark", dependencies: ["StatesLanguage", "JSON"], swiftSettings: swiftSettings),
 ]
 
 // MARK: Messaging (pure)

@@ -32,6 +32,12 @@ struct JSONataBuiltin {
         add("base64decode", 1, 1, context: true)
         add("formatNumber", 2, 3, context: true)
         add("formatBase", 1, 2, context: true)
+        add("formatInteger", 2, 2, context: true)
+        add("parseInteger", 2, 2, context: true)
+        add("encodeUrl", 1, 1, context: true)
+        add("encodeUrlComponent", 1, 1, context: true)
+        add("decodeUrl", 1, 1, context: true)
+        add("decodeUrlComponent", 1, 1, context: true)
         // Numbers
         add("number", 1, 1, context: true)
         add("abs", 1, 1, context: true)
@@ -76,8 +82,8 @@ struct JSONataBuiltin {
         // Dates
         add("now", 0, 2)
         add("millis", 0, 0)
-        add("fromMillis", 1, 3)
-        add("toMillis", 1, 2)
+        add("fromMillis", 1, 3, context: true)
+        add("toMillis", 1, 2, context: true)
         // Step Functions
         add("partition", 2, 2)
         add("range", 3, 3)

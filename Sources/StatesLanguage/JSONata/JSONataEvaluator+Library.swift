@@ -45,6 +45,7 @@ extension JSONataEvaluator {
         }
         func characters(_ text: String) -> [Character] { Array(text) }
 
+        if Self.formattingBuiltins.contains(name) { return try callFormattingBuiltin(name, arguments) }
         switch name {
         // MARK: Strings
         case "string":
@@ -175,9 +176,6 @@ extension JSONataEvaluator {
             guard let text = try string(0) else { return nil }
             guard let bytes = Base64.decode(text) else { return nil }
             return .string(String(decoding: bytes, as: UTF8.self))
-        case "formatNumber":
-            guard let value = try number(0), let picture = try string(1) else { return nil }
-            return .string(try JSONataNumberFormat.format(value, picture: picture))
         case "formatBase":
             guard let value = try number(0) else { return nil }
             let radix = Int(try number(1) ?? 10)
@@ -203,17 +201,7 @@ extension JSONataEvaluator {
         case "ceil": return try number(0).map { .number($0.rounded(.up)) }
         case "round":
             guard let value = try number(0) else { return nil }
-            let precision = Int(try number(1) ?? 0)
-            // Shift the decimal point in text, as JSONata does, so that 1.255 rounds
-            // as the decimal it was written as, not as 125.49999… after a multiplication.
-            // A number already written with an exponent has the shift added to it.
-            func shifted(_ n: Double, by places: Int) -> Double {
-                let parts = JSONataNumberText.text(n).split(separator: "e")
-                let exponent = (parts.count > 1 ? Int(parts[1]) ?? 0 : 0) + places
-                return Double("\(parts[0])e\(exponent)") ?? n
-            }
-            let rounded = shifted(value, by: precision).rounded(.toNearestOrEven)
-            return .number(shifted(rounded, by: -precision))
+            return .number(JSONataNumberFormat.round(value, precision: Int(try number(1) ?? 0)))
         case "power":
             guard let base = try number(0), let exponent = try number(1) else { return nil }
             let result = Self.power(base, exponent)
@@ -405,17 +393,7 @@ extension JSONataEvaluator {
             return found
 
         // MARK: Dates
-        case "now": return .string(now.iso8601)
         case "millis": return .number(Double(now.millisecondsSinceEpoch))
-        case "fromMillis":
-            guard let value = try number(0) else { return nil }
-            return .string(Timestamp(millisecondsSinceEpoch: Int64(value.rounded(.down))).iso8601)
-        case "toMillis":
-            guard let text = try string(0) else { return nil }
-            guard let time = Timestamp(iso8601: text) else {
-                throw JSONataError("D3110", "The timestamp \"\(text)\" is not in ISO 8601 format")
-            }
-            return .number(Double(time.millisecondsSinceEpoch))
 
         // MARK: Step Functions
         case "partition":

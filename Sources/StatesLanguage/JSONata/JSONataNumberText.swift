@@ -57,7 +57,7 @@ enum JSONataNumberText {
 
     /// The shortest round-tripping decimal digits of a positive finite double,
     /// with `n` such that the value is `0.d1d2… × 10^n`.
-    private static func decimalDigits(_ value: Double) -> ([Int], Int) {
+    static func decimalDigits(_ value: Double) -> ([Int], Int) {
         let description = "\(value)"  // Swift prints the shortest round-tripping form.
         var mantissa = description
         var exponent = 0
