@@ -8,7 +8,7 @@ import Testing
 /// `JSONATA_SUITE_FAILURES=FILE` writes every non-passing case with its answer.
 @Suite struct JSONataSuiteTests {
     /// Applicable cases passing; raise it as the score rises, never lower it.
-    static let floor = 1092
+    static let floor = 1_378
 
     @Test func officialSuiteCasesPassAsStepFunctionsStates() throws {
         let environment = ProcessInfo.processInfo.environment
