@@ -1,7 +1,7 @@
 import Foundation
 import LMDB
 
-/// How far ``EventLog/verify(scratchDirectory:progress:)`` got.
+/// How far ``EventLog/verify(scratchDirectory:threads:progress:)`` got.
 public struct VerifyProgress: Sendable {
     /// What verify is doing.
     public enum Phase: String, Sendable {
@@ -57,7 +57,7 @@ public struct IndexDifference: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// What ``EventLog/verify(scratchDirectory:progress:)`` found.
+/// What ``EventLog/verify(scratchDirectory:threads:progress:)`` found.
 public struct VerifyReport: Sendable {
     /// The last sequence number of the snapshot verified (0 for an empty log).
     public let lastSequence: SequenceNumber
@@ -78,16 +78,24 @@ extension EventLog {
     /// Rebuilds every index from the log into a scratch environment and compares
     /// it byte for byte with the live one, in one snapshot of the live log.
     ///
+    /// Indexes are rebuilt in parallel, one thread and one scratch environment
+    /// each (up to the number of active processors at once), see ``IndexRebuild``;
+    /// the comparison walks each live database beside its rebuild with two cursors.
     /// Replaying also decodes every record's header, so a corrupt record stops
     /// verify with an error naming it. The live snapshot is held for the whole
     /// run: in this process, map growth waits until verify returns.
     /// - Parameters:
     ///   - scratchDirectory: where to build; a fresh temporary directory (removed
-    ///     afterwards) when `nil`. A given directory must not hold another environment.
-    ///   - progress: called every 65,536 records or entries and at the end of each phase.
-    /// - Throws: ``EventLogError`` for a corrupt record; ``LMDBError``.
+    ///     afterwards) when `nil`. A given directory must not hold other environments.
+    ///   - threads: how many indexes are rebuilt at once; `nil` for the number of
+    ///     active processors. (Benchmarks compare with 1.)
+    ///   - progress: called on the calling thread every 65,536 records or entries and
+    ///     at the end of each phase. While rebuilding, `completed` is the records
+    ///     replayed averaged over the indexes.
+    /// - Throws: ``EventLogError`` for a corrupt record; ``LMDBError``; what an index's `apply` throws.
     public func verify(
         scratchDirectory: String? = nil,
+        threads: Int? = nil,
         progress: (VerifyProgress) -> Void = { _ in }
     ) throws -> VerifyReport {
         let scratchPath: String
@@ -101,88 +109,112 @@ extension EventLog {
         try FileManager.default.createDirectory(atPath: scratchPath, withIntermediateDirectories: true)
         defer { if scratchDirectory == nil { try? FileManager.default.removeItem(atPath: scratchPath) } }
 
-        let scratch = try Environment(
-            path: scratchPath,
-            configuration: Environment.Configuration(
-                mapSize: 64 << 20,
-                maxDatabases: configuration.maxDatabases,
-                flags: [.noSync]
-            )
-        )
-        let rebuilt = try indexes.map { registered in
-            RegisteredIndex(
-                index: registered.index,
-                databases: IndexDatabases(try registered.index.databaseNames.map { try scratch.openDatabase(named: $0) })
-            )
+        let mapSize = environment.mapSize
+        let rebuilds = try indexes.enumerated().map { position, registered in
+            try IndexRebuild(of: registered, in: scratchPath + "/\(position)-\(registered.index.name)", mapSize: mapSize)
         }
-        let step = 65_536
         return try environment.read { live in
             let last = try live.withCursor(on: logDatabase) { cursor in
                 try cursor.last() ? try cursor.withCurrent { key, _ in try RecordFormat.decodeKey(key) } : SequenceNumber(0)
             }
             let total = Int(last.rawValue)
-            var replayed = 0
-            var from = SequenceNumber.first
-            while from <= last {
-                let through = SequenceNumber(min(last.rawValue, from.rawValue + UInt64(step) - 1))
-                let entries = try Self.readEntries(from: from, through: through, limit: .max, in: live, log: logDatabase, kinds: nil)
-                try scratch.write { transaction in
-                    for entry in entries {
-                        for registered in rebuilt {
-                            try registered.index.apply(entry, to: registered.databases, in: transaction)
-                        }
-                    }
-                }
-                replayed += entries.count
+            try rebuildInParallel(rebuilds, through: last, threads: threads) { replayed in
                 progress(VerifyProgress(phase: .rebuilding, completed: replayed, total: total))
-                from = through.next
             }
-            if total == 0 { progress(VerifyProgress(phase: .rebuilding, completed: 0, total: 0)) }
 
             var compared = 0
             var liveTotal = 0
             for registered in indexes {
                 for database in registered.databases.all { liveTotal += try live.entryCount(in: database) }
             }
-            let difference: IndexDifference? = try scratch.read { rebuild in
-                for (registered, rebuiltIndex) in zip(indexes, rebuilt) {
-                    if last.rawValue > 0 {
-                        let position = try live.value(forKey: registered.positionKey.span.bytes, in: metaDatabase)
-                        let expected = [UInt8](last.key.span.bytes.copiedBytes())
-                        if position != expected {
-                            return IndexDifference(
-                                index: registered.index.name,
-                                database: Self.metaDatabaseName,
-                                kind: .staleIndex,
-                                key: registered.positionKey,
-                                liveValue: position,
-                                rebuiltValue: expected
-                            )
-                        }
+            var difference: IndexDifference?
+            search: for rebuild in rebuilds {
+                let registered = rebuild.live
+                if last.rawValue > 0 {
+                    let position = try live.value(forKey: registered.positionKey.span.bytes, in: metaDatabase)
+                    let expected = [UInt8](last.key.span.bytes.copiedBytes())
+                    if position != expected {
+                        difference = IndexDifference(
+                            index: registered.index.name,
+                            database: Self.metaDatabaseName,
+                            kind: .staleIndex,
+                            key: registered.positionKey,
+                            liveValue: position,
+                            rebuiltValue: expected
+                        )
+                        break search
                     }
-                    for (liveDatabase, rebuiltDatabase) in zip(registered.databases.all, rebuiltIndex.databases.all) {
+                }
+                difference = try rebuild.environment.read { rebuilt in
+                    for (liveDatabase, rebuiltDatabase) in zip(registered.databases.all, rebuild.databases.all) {
                         if let difference = try Self.firstDifference(
                             index: registered.index.name,
                             live: (live, liveDatabase),
-                            rebuilt: (rebuild, rebuiltDatabase),
+                            rebuilt: (rebuilt, rebuiltDatabase),
                             compared: &compared,
                             report: { progress(VerifyProgress(phase: .comparing, completed: $0, total: liveTotal)) }
                         ) {
                             return difference
                         }
                     }
+                    return nil
                 }
-                return nil
+                if difference != nil { break search }
             }
             progress(VerifyProgress(phase: .comparing, completed: compared, total: liveTotal))
             return VerifyReport(
                 lastSequence: last,
-                recordsReplayed: replayed,
+                recordsReplayed: total,
                 indexes: indexes.map(\.index.name),
                 entriesCompared: compared,
                 firstDifference: difference
             )
         }
+    }
+
+    /// Runs every rebuild through `last`, on `threads` threads (default: one per
+    /// active processor; never more than indexes), each taking the next index not yet started, and reports the records
+    /// replayed, averaged over the indexes, on the calling thread, which waits.
+    /// The first error of any rebuild stops the others and is rethrown.
+    private func rebuildInParallel(
+        _ rebuilds: [IndexRebuild],
+        through last: SequenceNumber,
+        threads: Int?,
+        progress: (Int) -> Void
+    ) throws {
+        let total = Int(last.rawValue)
+        guard total > 0, !rebuilds.isEmpty else {
+            progress(0)
+            return
+        }
+        let threads = max(1, min(rebuilds.count, threads ?? ProcessInfo.processInfo.activeProcessorCount))
+        let board = RebuildBoard(threads: threads)
+        for number in 0..<threads {
+            let thread = Thread { [self] in
+                while let position = board.take(below: rebuilds.count) {
+                    do {
+                        try rebuilds[position].replay(self, through: last, replayed: board.add, shouldStop: board.failed)
+                    } catch {
+                        board.fail(error)
+                    }
+                }
+                board.finish()
+            }
+            thread.name = "stepline-verify-\(number)"
+            thread.start()
+        }
+        var reported = 0
+        while true {
+            let (replayed, running) = board.wait()
+            if running == 0 { break }
+            let average = replayed / rebuilds.count
+            if average >= reported + 65_536 {
+                progress(average)
+                reported = average
+            }
+        }
+        if let error = board.error { throw error }
+        progress(total)
     }
 
     /// Walks both databases in key order and returns the first difference.

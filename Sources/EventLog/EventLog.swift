@@ -32,7 +32,7 @@ public import Logging
 /// - ``follow(from:)``
 /// - ``read(_:)``
 /// ### Checking
-/// - ``verify(scratchDirectory:progress:)``
+/// - ``verify(scratchDirectory:threads:progress:)``
 public final class EventLog: Sendable {
     /// How to open a log.
     public struct Configuration: Sendable {

@@ -10,7 +10,7 @@ public import LMDB
 /// to; an index registered on an existing log is caught up at open.
 ///
 /// `apply` must be a function of the record and the index's own databases only
-/// (no clock, no randomness, no other state): ``EventLog/verify(scratchDirectory:progress:)``
+/// (no clock, no randomness, no other state): ``EventLog/verify(scratchDirectory:threads:progress:)``
 /// rebuilds every index by replaying the log into a scratch environment and
 /// compares it byte for byte with the live one.
 ///

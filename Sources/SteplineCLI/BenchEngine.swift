@@ -226,7 +226,7 @@ struct BenchEngine: AsyncParsableCommand {
 }
 
 /// Hands out 0, 1, 2, … to concurrent workers.
-private final class Counter: Sendable {
+final class Counter: Sendable {
     private let value = Atomic<Int>(0)
     func take() -> Int { value.wrappingAdd(1, ordering: .relaxed).oldValue }
 }

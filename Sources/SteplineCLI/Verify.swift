@@ -20,15 +20,17 @@ struct Verify: AsyncParsableCommand {
 
     @OptionGroup var options: DataDirectoryOptions
 
+    /// Every index `stepline serve` registers, so verify rebuilds and checks the Engine's views too.
+    static var serverIndexes: [any LogIndex] {
+        [EngineIndex(), QueueIndex(), EventsIndex(), VersionsIndex(), TopicIndex(), EventArchiveIndex()]
+    }
+
     func run() async throws {
         guard options.holdsLog else {
             printError("stepline verify: no log in \(options.dataDirectory) (no data.mdb); nothing to verify")
             throw ExitCode(1)
         }
-        // The Engine's views are registered so verify rebuilds and checks them too.
-        let log = try EventLog(
-            directory: options.dataDirectory,
-            indexes: [EngineIndex(), QueueIndex(), EventsIndex(), VersionsIndex(), TopicIndex(), EventArchiveIndex()])
+        let log = try EventLog(directory: options.dataDirectory, indexes: Self.serverIndexes)
         let report: VerifyReport
         do {
             report = try log.verify { progress in

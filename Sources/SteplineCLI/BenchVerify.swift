@@ -1,0 +1,161 @@
+import ArgumentParser
+import Engine
+import EventLog
+import Foundation
+
+/// `stepline bench verify`: how fast `stepline verify` replays and compares a log of mixed records.
+struct BenchVerify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Benchmark `stepline verify`: records replayed and compared per second on a log of mixed records.",
+        discussion: """
+            Fills a scratch log (without fsync) with --records records of the kinds a server \
+            writes: executions of a 3-task workflow (instant in-process handlers), of a 10-Pass \
+            chain and of a day-long Wait (open timers), SQS standard and FIFO sends, receives and \
+            deletes, and PutEvents to a rule with a queue target. Then runs verify on it the way \
+            `stepline verify` does (every index the server registers), --repeats times each with \
+            one rebuild thread and with the default (one per processor), alternating, and prints \
+            the medians: records replayed per second, the seconds of each phase, and the CPU \
+            seconds (less sensitive to a busy machine than the wall time). The goal is at least \
+            200,000 records/s. Exit codes: 0 after printing; 1 if verify finds a difference; 64 \
+            for invalid options.
+            """
+    )
+
+    @Option(help: "Records in the log to verify (about; the fill stops at the first batch past it).")
+    var records = 250_000
+
+    @Option(help: "Verify runs of each variant; each is reported on standard error, then the medians.")
+    var repeats = 3
+
+    @Option(help: "Directory for the benchmark's log (default: a fresh temporary directory, removed afterwards).")
+    var scratch: String?
+
+    @Flag(help: "Print the figures as one JSON object.")
+    var json = false
+
+    func validate() throws {
+        guard records > 0, repeats > 0 else { throw ValidationError("--records and --repeats must be positive") }
+    }
+
+    func run() async throws {
+        let root =
+            scratch ?? FileManager.default.temporaryDirectory.appendingPathComponent("stepline-bench-verify-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { if scratch == nil { try? FileManager.default.removeItem(atPath: root) } }
+        let directory = root + "/log"
+
+        let clock = ContinuousClock()
+        let fillStart = clock.now
+        let kinds = try await VerifyWorkload.fill(directory: directory, records: records) { printError("bench: \($0)") }
+        let fillSeconds = (clock.now - fillStart).seconds
+        printError(String(format: "bench: filled %d records in %.1f s", kinds.total, fillSeconds))
+
+        // One thread (indexes rebuilt one after the other, as before verify went
+        // parallel) and the default (one thread per processor), alternating.
+        var runs: [String: [VerifyRun]] = [:]
+        let variants: [(name: String, threads: Int?)] = [("1 thread", 1), ("parallel", nil)]
+        for run in 1...repeats {
+            for variant in variants {
+                let figures = try await measure(directory: directory, threads: variant.threads)
+                runs[variant.name, default: []].append(figures)
+                printError(
+                    String(
+                        format: "bench: run %d, %@: %.2f s, %.0f records/s, %.2f CPU s",
+                        run,
+                        variant.name,
+                        figures.seconds,
+                        figures.recordsPerSecond,
+                        figures.cpuSeconds
+                    )
+                )
+            }
+        }
+        let medians = variants.map { variant in
+            (name: variant.name, run: (runs[variant.name] ?? []).sorted { $0.seconds < $1.seconds }[repeats / 2])
+        }
+        if json {
+            var object: [String: Any] = ["records": medians[0].run.records, "kinds": kinds.byKind, "fillSeconds": fillSeconds]
+            for (name, run) in medians {
+                object[name] = [
+                    "seconds": run.seconds, "rebuildSeconds": run.rebuildSeconds, "compareSeconds": run.compareSeconds,
+                    "recordsPerSecond": run.recordsPerSecond, "cpuSeconds": run.cpuSeconds, "entriesCompared": run.entries,
+                    "runs": (runs[name] ?? []).map(\.seconds),
+                ]
+            }
+            printLine(jsonText(object))
+        } else {
+            printLine(
+                "verify of \(medians[0].run.records) records (\(medians[0].run.entries) index entries), median of \(repeats) runs each:"
+            )
+            for (name, run) in medians {
+                printLine(
+                    String(
+                        format: "  %@: %.2f s (rebuild %.2f s, compare %.2f s): %.0f records/s; %.2f CPU s, %.0f records per CPU second",
+                        name,
+                        run.seconds,
+                        run.rebuildSeconds,
+                        run.compareSeconds,
+                        run.recordsPerSecond,
+                        run.cpuSeconds,
+                        run.cpuSeconds > 0 ? Double(run.records) / run.cpuSeconds : 0
+                    )
+                )
+            }
+            printLine(String(format: "  parallel / 1 thread: %.2fx (goal: 200000 records/s)", medians[0].run.seconds / medians[1].run.seconds))
+            printLine("  records by kind: " + kinds.byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
+    }
+
+    /// One verify of the log in `directory`, as `stepline verify` runs it, timed by phase.
+    func measure(directory: String, threads: Int?) async throws -> VerifyRun {
+        let clock = ContinuousClock()
+        let log = try EventLog(directory: directory, indexes: Verify.serverIndexes)
+        var phaseStart = clock.now
+        var rebuildSeconds = 0.0
+        var lastPhase = VerifyProgress.Phase.rebuilding
+        let cpuBefore = Self.cpuSeconds()
+        let started = clock.now
+        let report = try log.verify(threads: threads) { progress in
+            if progress.phase != lastPhase {
+                rebuildSeconds = (clock.now - phaseStart).seconds
+                phaseStart = clock.now
+                lastPhase = progress.phase
+            }
+        }
+        let total = (clock.now - started).seconds
+        let cpu = Self.cpuSeconds() - cpuBefore
+        await log.close()
+        guard report.isClean else {
+            printError("stepline bench verify: verify found a difference: \(report.firstDifference.map { "\($0)" } ?? "")")
+            throw ExitCode(1)
+        }
+        return VerifyRun(
+            records: report.recordsReplayed,
+            entries: report.entriesCompared,
+            seconds: total,
+            rebuildSeconds: rebuildSeconds,
+            compareSeconds: total - rebuildSeconds,
+            cpuSeconds: cpu
+        )
+    }
+
+    /// User and system CPU time of this process so far (`getrusage`): on a shared
+    /// machine the wall time depends on the neighbours, the CPU time much less.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    struct VerifyRun {
+        var records: Int
+        var entries: Int
+        var seconds: Double
+        var rebuildSeconds: Double
+        var compareSeconds: Double
+        var cpuSeconds: Double
+        var recordsPerSecond: Double { seconds > 0 ? Double(records) / seconds : 0 }
+    }
+}
