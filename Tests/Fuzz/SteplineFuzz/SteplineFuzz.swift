@@ -1,0 +1,38 @@
+internal import FuzzTargets
+
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+
+/// The libFuzzer binary: every ``FuzzTarget`` in one executable, the one to run named
+/// by `STEPLINE_FUZZ_TARGET` (tools/fuzz sets it). Built only with `-sanitize=fuzzer`,
+/// which links libFuzzer's `main`; there is deliberately no `main` here.
+
+/// The target chosen at start, read once from the environment.
+///
+/// `nonisolated(unsafe)`: written once in `LLVMFuzzerInitialize`, before libFuzzer
+/// calls `LLVMFuzzerTestOneInput` from that same thread; only read after.
+nonisolated(unsafe) private var selected: FuzzTarget?
+
+/// libFuzzer calls this once before the first input.
+@_cdecl("LLVMFuzzerInitialize")
+public func fuzzerInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
+    let name = getenv("STEPLINE_FUZZ_TARGET").map { String(cString: $0) } ?? ""
+    guard let target = FuzzTarget(rawValue: name) else {
+        let known = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
+        fputs("SteplineFuzz: set STEPLINE_FUZZ_TARGET to one of: \(known) (got '\(name)')\n", stderr)
+        exit(2)
+    }
+    selected = target
+    return 0
+}
+
+/// libFuzzer calls this with each input; returning 0 means "keep going".
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    selected?.run(bytes)
+    return 0
+}
