@@ -3,8 +3,8 @@
 the shared conformance data (../shared/conformance), plus a few hand-written edge cases.
 
 Run from the repository root: python3 Tests/Fuzz/make-corpus.py. It only adds
-`seed-*` files (overwriting earlier seeds); reproducers of fixed crashes are named
-`crash-*` and are never touched. Seeds are kept few and small (a fuzzer grows its
+`seed-*` files (overwriting earlier seeds); reproducers of fixed crashes (`crash-*`)
+and inputs past a limit (`limit-*`) are never touched. Seeds are kept few and small (a fuzzer grows its
 own corpus; these only show it the shapes of real inputs).
 """
 import hashlib
