@@ -228,7 +228,8 @@ if Context.environment["STEPLINE_FUZZ"] != nil {
             name: "SteplineFuzz",
             dependencies: ["FuzzTargets"],
             path: "Tests/Fuzz/SteplineFuzz",
-            swiftSettings: swiftSettings
+            // No top-level code, so no `main` of ours to shadow libFuzzer's.
+            swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
         )
     ]
 }

@@ -22,7 +22,9 @@ public func fuzzerInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeM
     let name = getenv("STEPLINE_FUZZ_TARGET").map { String(cString: $0) } ?? ""
     guard let target = FuzzTarget(rawValue: name) else {
         let known = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
-        fputs("SteplineFuzz: set STEPLINE_FUZZ_TARGET to one of: \(known) (got '\(name)')\n", stderr)
+        // write(2) rather than fputs(stderr): `stderr` is a C global Swift 6 refuses to touch.
+        let message = Array("SteplineFuzz: set STEPLINE_FUZZ_TARGET to one of: \(known) (got '\(name)')\n".utf8)
+        _ = message.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
         exit(2)
     }
     selected = target
