@@ -8,7 +8,7 @@ internal import Darwin
 
 /// The libFuzzer binary: every ``FuzzTarget`` in one executable, the one to run named
 /// by `STEPLINE_FUZZ_TARGET` (tools/fuzz sets it). Built only with `-sanitize=fuzzer`,
-/// which links libFuzzer's `main`; there is deliberately no `main` here.
+/// which links libFuzzer (its driver is started from `SteplineFuzz_main` below).
 
 /// The target chosen at start, read once from the environment.
 ///
@@ -37,4 +37,22 @@ public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     selected?.run(bytes)
     return 0
+}
+
+/// libFuzzer's driver, which its own `main` calls (`FuzzerInterface.h`).
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ testOneInput: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+/// The entry point SwiftPM links as `main` on Linux (it renames every executable's
+/// entry to `<module>_main` so tests can link the module): hand over to libFuzzer's
+/// driver, exactly what libFuzzer's own `main` would do.
+@_cdecl("SteplineFuzz_main")
+public func steplineFuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var argc = argc
+    var argv = argv
+    return runDriver(&argc, &argv, fuzzerTestOneInput)
 }
