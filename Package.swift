@@ -228,7 +228,7 @@ if Context.environment["STEPLINE_FUZZ"] != nil {
             name: "SteplineFuzz",
             dependencies: ["FuzzTargets"],
             path: "Tests/Fuzz/SteplineFuzz",
-            // No top-level code, so no `main` of ours to shadow libFuzzer's.
+            // No generated `main`: the entry is `SteplineFuzz_main`, which starts libFuzzer's driver.
             swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
         )
     ]
