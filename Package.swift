@@ -206,3 +206,35 @@ package.targets += [
     // The media workflows run by the pure core's EmbeddedRunner on the real tools/media handlers and ffmpeg.
     .testTarget(name: "MediaWorkflowTests", dependencies: ["StatesLanguage", "JSON"], swiftSettings: swiftSettings),
 ]
+
+// MARK: Fuzzing: libFuzzer targets over the parsers (tools/fuzz), their corpus replayed as tests
+// The target bodies are a plain library so `swift test` replays every committed corpus
+// file (Tests/Fuzz/corpus/<target>/) in the ordinary debug build. The libFuzzer binary
+// exists only when STEPLINE_FUZZ is set: it has no `main` (libFuzzer brings one), so it
+// links only in tools/fuzz's build, which instruments every module with -sanitize=fuzzer
+// in its own scratch directory.
+package.targets += [
+    .target(
+        name: "FuzzTargets",
+        dependencies: ["JSON", "StatesLanguage", "Messaging", "SteplineServer"],
+        path: "Tests/Fuzz/FuzzTargets",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "FuzzCorpusTests",
+        dependencies: ["FuzzTargets"],
+        path: "Tests/Fuzz/FuzzCorpusTests",
+        swiftSettings: swiftSettings
+    ),
+]
+if Context.environment["STEPLINE_FUZZ"] != nil {
+    package.targets += [
+        .executableTarget(
+            name: "SteplineFuzz",
+            dependencies: ["FuzzTargets"],
+            path: "Tests/Fuzz/SteplineFuzz",
+            // No generated `main`: the entry is `SteplineFuzz_main`, which starts libFuzzer's driver.
+            swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+        )
+    ]
+}

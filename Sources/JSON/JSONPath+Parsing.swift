@@ -19,6 +19,10 @@ struct JSONPathParser {
     /// path cannot exhaust the stack.
     private var nesting = 0
     static let maximumNesting = 64
+    /// The most segments one path may have. Evaluation recurses once per segment and
+    /// ``JSONPath/setting(_:in:)`` builds one level of nesting per segment, so the
+    /// bound is the parser's own depth limit: what a path builds stays readable.
+    static let maximumSegments = JSONParser.maximumDepth
 
     init(text: String) {
         self.text = text
@@ -91,6 +95,7 @@ struct JSONPathParser {
     ) throws(JSONPathError) {
         while let byte = current {
             let start = position
+            guard segments.count < Self.maximumSegments else { throw error(.tooManySegments) }
             if byte == UInt8(ascii: ".") {
                 if peek(1) == UInt8(ascii: ".") {
                     position += 2

@@ -35,6 +35,7 @@ public struct JSONPathError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let expectedClosingParenthesis = Reason("expected ')'")
         public static let invalidRegularExpression = Reason("invalid regular expression")
         public static let tooDeep = Reason("filter expressions nest too deeply")
+        public static let tooManySegments = Reason("a path has at most \(JSONParser.maximumDepth) segments")
 
         // Setting (ResultPath).
         public static let notAReferencePath = Reason(

@@ -15,6 +15,12 @@ struct PatternCompiler {
         "exactly", "prefix", "suffix", "numeric", "anything-but", "exists", "cidr", "equals-ignore-case", "wildcard",
     ]
 
+    /// The most branches `$or` may expand a pattern into. Each `$or` multiplies the
+    /// branches built so far by its alternatives, so a few hundred bytes of
+    /// consecutive `$or`s would otherwise ask for billions of branches; EventBridge's
+    /// 4096-character pattern limit does not stop that growth.
+    static let maximumBranches = 1000
+
     init(text: String) { tokens = PatternTokenizer(text) }
 
     mutating func compile() throws(EventBridgeError) -> [Rule] {
@@ -66,6 +72,10 @@ struct PatternCompiler {
             var copy = current.isEmpty ? [Rule()] : current
             try parseObject(into: &copy, path: path, insideOr: true)
             rules.append(contentsOf: copy)
+            guard rules.count <= Self.maximumBranches else {
+                throw .invalidPattern(
+                    "Rule is too complex - its $or alternatives combine into more than \(Self.maximumBranches) branches", at: tokens.position)
+            }
         }
         if alternatives < 2 { throw .invalidPattern("There must have at least 2 Objects in $or relationship.") }
     }

@@ -19,6 +19,11 @@ struct PatternTokenizer {
     private enum Container { case object, array }
     private enum Expectation { case rootValue, value, valueOrEnd, fieldOrEnd, field, commaOrEnd, colonThenValue, finished }
 
+    /// The deepest nesting of objects and arrays read, Jackson's default
+    /// `StreamReadConstraints` limit. The compiler recurses once per nested object,
+    /// so without it a pattern of a million `{"a":` overflows the stack.
+    static let maximumDepth = 1000
+
     private let bytes: [UInt8]
     private(set) var position = 0
     private var stack: [Container] = []
@@ -112,11 +117,13 @@ struct PatternTokenizer {
         let byte = bytes[position]
         switch byte {
         case UInt8(ascii: "{"):
+            try checkDepth()
             position += 1
             stack.append(.object)
             expectation = .fieldOrEnd
             return .startObject
         case UInt8(ascii: "["):
+            try checkDepth()
             position += 1
             stack.append(.array)
             expectation = .valueOrEnd
@@ -139,6 +146,15 @@ struct PatternTokenizer {
                 )
             }
             throw unexpected("expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')")
+        }
+    }
+
+    /// Refuses a container that would nest deeper than ``maximumDepth``, in Jackson's words.
+    private func checkDepth() throws(EventBridgeError) {
+        guard stack.count < Self.maximumDepth else {
+            throw failure(
+                "Document nesting depth (\(stack.count + 1)) exceeds the maximum allowed (\(Self.maximumDepth), from `StreamReadConstraints.getMaxNestingDepth()`)"
+            )
         }
     }
 

@@ -48,6 +48,8 @@ public struct FilterPolicy: Sendable, Hashable {
     public static let maximumKeys = 5
     public static let maximumCombinations = 150
     public static let maximumSize = 256 * 1024
+    /// AWS's reason for a policy over ``maximumCombinations``.
+    static let tooComplex = "Filter policy is too complex"
 
     public let text: String
     public let scope: Scope
@@ -75,7 +77,7 @@ public struct FilterPolicy: Sendable, Hashable {
             combinations += branch.values.reduce(1) { $0 * max($1, 1) }
         }
         guard keys <= Self.maximumKeys else { throw invalid("Filter policy can not have more than \(Self.maximumKeys) keys") }
-        guard combinations <= Self.maximumCombinations else { throw invalid("Filter policy is too complex") }
+        guard combinations <= Self.maximumCombinations else { throw invalid(Self.tooComplex) }
         do { pattern = try EventPattern(parsing: text) } catch {
             let reason = error.message.replacingPrefix("Event pattern is not valid. Reason: ")
             throw invalid(reason)
@@ -155,6 +157,7 @@ struct PolicyChecker {
                 for option in options {
                     guard case .object(let inner) = option else { throw Rejection("$or members must be JSON objects") }
                     alternatives += try check(inner, path: path)
+                    guard alternatives.count <= FilterPolicy.maximumCombinations else { throw Rejection(FilterPolicy.tooComplex) }
                 }
             } else {
                 switch value {
@@ -169,6 +172,12 @@ struct PolicyChecker {
                 default:
                     throw Rejection("Match value must be String, number, true, false, or null")
                 }
+            }
+            // Every branch counts at least one combination, so more branches than
+            // combinations allowed is already "too complex": refusing here keeps nested
+            // `$or`s from multiplying into millions of branches before the count.
+            guard branches.count * alternatives.count <= FilterPolicy.maximumCombinations else {
+                throw Rejection(FilterPolicy.tooComplex)
             }
             branches = branches.flatMap { branch in
                 alternatives.map { alternative in branch.merging(alternative) { $0 * $1 } }

@@ -55,6 +55,16 @@ extension StateMachineDefinition {
     /// Parses and validates a definition already decoded into a ``JSONValue``
     /// (for example a YAML workflow the Engine converted).
     public static func parse(json: JSONValue) -> ValidationResult {
+        // The parser recurses along the document (scopes, choice rules, templates); text
+        // went through JSONParser's depth limit, a document built elsewhere (YAML) did not.
+        guard !json.nestsDeeper(than: JSONParser.maximumDepth) else {
+            let diagnostic = Diagnostic(
+                code: DiagnosticCode.schemaValidationFailed,
+                message: "The definition nests deeper than \(JSONParser.maximumDepth) levels of objects and arrays.",
+                location: ""
+            )
+            return ValidationResult(result: .fail, diagnostics: [diagnostic], definition: nil)
+        }
         var parser = DefinitionParser()
         let definition = parser.parseDefinition(json)
         let failed = parser.diagnostics.contains { $0.severity == .error }
