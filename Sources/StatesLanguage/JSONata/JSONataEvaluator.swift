@@ -429,7 +429,7 @@ final class JSONataEvaluator {
         var kept = JSONataArray([], isSequence: true)
         kept.isTupleStream = isTupleStream
         if case .number(let n) = predicate.kind {
-            var index = Int(n.rounded(.down))
+            guard var index = Self.arrayIndex(n) else { return .array(kept) }
             if index < 0 { index += items.count }
             guard items.indices.contains(index) else { return .array(kept) }
             if case .array(let inner) = items[index], !isTupleStream { return .array(inner) }
@@ -447,7 +447,7 @@ final class JSONataEvaluator {
             if case .number? = value { value = .plainArray([value!]) }  // Checked non-nil by the pattern.
             if case .array(let array)? = value, !array.items.isEmpty, array.items.allSatisfy({ $0.number != nil }) {
                 for case .number(let n) in array.items {
-                    var index = Int(n.rounded(.down))
+                    guard var index = Self.arrayIndex(n) else { continue }
                     if index < 0 { index += items.count }
                     if index == position { kept.items.append(item) }
                 }
@@ -775,5 +775,13 @@ final class JSONataEvaluator {
         case (.array, _), (.object, _), (.function, _): return false
         default: return deepEqual(a, b)
         }
+    }
+
+    /// A predicate number as an array index (rounded down), or nil when no array can
+    /// have it (beyond `Int`, infinite or NaN): `[1,2][1e300]` selects nothing.
+    static func arrayIndex(_ n: Double) -> Int? {
+        let floored = n.rounded(.down)
+        guard floored.isFinite, abs(floored) < 9.0e18 else { return nil }
+        return Int(floored)
     }
 }
