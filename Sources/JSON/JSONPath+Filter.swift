@@ -155,11 +155,14 @@ extension JSONPath.Filter {
         case (.regex, _): (patternOperand, subjectOperand) = (left, right)
         default: return false
         }
+        // A pattern that is invalid, or that would backtrack past the budget on this
+        // subject, matches nothing: the filter stays a predicate, and a catastrophic
+        // pattern costs a bounded number of steps instead of a thread.
         guard case .regex(let pattern, let ignoresCase) = patternOperand,
             case .string(let subject)? = subjectOperand.value(candidate: candidate, root: root),
-            let regex = try? Regex(pattern)
+            let regex = try? BoundedRegex(pattern: pattern, flags: ignoresCase ? "i" : "")
         else { return false }
-        return (try? (ignoresCase ? regex.ignoresCase() : regex).wholeMatch(in: subject)) != nil
+        return (try? regex.wholeMatch(subject)) ?? false
     }
 }
 
