@@ -53,5 +53,5 @@ struct RecordFields {
 
 extension JSONValue {
     /// The compact serialization as UTF-8 bytes, for record payloads and index values.
-    var bytes: [UInt8] { Array(serialized.utf8) }
+    var bytes: [UInt8] { serializedBytes }
 }

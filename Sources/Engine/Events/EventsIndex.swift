@@ -190,6 +190,6 @@ public struct EventsIndex: LogIndex {
 enum EventKeys {
     static func text(_ value: String) -> [UInt8] { Array(value.utf8) }
     static func bus(_ name: String) -> [UInt8] { text(name) }
-    static func rule(_ bus: String, _ name: String) -> [UInt8] { text(bus) + [0] + text(name) }
-    static func target(_ bus: String, _ rule: String, _ id: String) -> [UInt8] { self.rule(bus, rule) + [0] + text(id) }
+    static func rule(_ bus: String, _ name: String) -> [UInt8] { Keys.joined(bus, name) }
+    static func target(_ bus: String, _ rule: String, _ id: String) -> [UInt8] { Keys.joined(bus, rule, id) }
 }
