@@ -103,8 +103,9 @@ public struct EngineIndex: LogIndex {
         for taskId in step.tasksClosed {
             let key = Keys.task(arn, taskId)
             if let value = try transaction.value(forKey: key, in: db(.pendingTasks)) {
-                let open = try ExecutionStep.OpenTask(recordJSON: try JSONParser.parse(bytes: value))
-                if let token = open.token { try transaction.delete(key: Keys.text(token), in: db(.taskTokens)) }
+                // Only the token is needed, not the task (whose input may be large).
+                let open = try RecordFields(bytes: value, what: "open task \(taskId) of \(arn)", keeping: ["token"])
+                if let token = open.optionalString("token") { try transaction.delete(key: Keys.text(token), in: db(.taskTokens)) }
                 try transaction.delete(key: key, in: db(.pendingTasks))
             }
         }

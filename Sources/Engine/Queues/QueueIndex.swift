@@ -100,7 +100,7 @@ public struct QueueIndex: LogIndex {
             let arn = try fields.string("arn")
             for item in try fields.value("messages").arrayValue ?? [] {
                 let key = try QueueKeys.message(arn, item)
-                guard let current = try store.message(at: key) else { continue }
+                guard let current = try store.message(at: key, keeping: MessageStore.orderFields) else { continue }
                 try store.remove(current, at: key, arn: arn)
             }
         case QueueRecordKind.visibilityChanged:
@@ -159,6 +159,16 @@ struct MessageStore {
     func message(at key: [UInt8]) throws -> JSONObject? {
         guard let bytes = try transaction.value(forKey: key, in: db(.messages)) else { return nil }
         return try QueueKeys.object(bytes)
+    }
+
+    /// The fields ``remove(_:at:arn:)`` reads: where the message sits in `visible` and `groups`.
+    static let orderFields = ["visible", "seqno", "group"]
+
+    /// Only the fields of the message at `key` named in `fields`; enough to remove it
+    /// without building its body and attributes.
+    func message(at key: [UInt8], keeping fields: [String]) throws -> JSONObject? {
+        guard let bytes = try transaction.value(forKey: key, in: db(.messages)) else { return nil }
+        return try JSONParser.parse(bytes: bytes, keeping: fields)
     }
 
     /// Writes `row` at `key`, moving its `visible` entry from where `previous` had it.
