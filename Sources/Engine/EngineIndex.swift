@@ -103,8 +103,9 @@ public struct EngineIndex: LogIndex {
         for taskId in step.tasksClosed {
             let key = Keys.task(arn, taskId)
             if let value = try transaction.value(forKey: key, in: db(.pendingTasks)) {
-                let open = try ExecutionStep.OpenTask(recordJSON: try JSONParser.parse(bytes: value))
-                if let token = open.token { try transaction.delete(key: Keys.text(token), in: db(.taskTokens)) }
+                // Only the token is needed, not the task (whose input may be large).
+                let open = try RecordFields(bytes: value, what: "open task \(taskId) of \(arn)", keeping: ["token"])
+                if let token = open.optionalString("token") { try transaction.delete(key: Keys.text(token), in: db(.taskTokens)) }
                 try transaction.delete(key: key, in: db(.pendingTasks))
             }
         }
@@ -135,29 +136,67 @@ public struct EngineIndex: LogIndex {
 }
 
 /// Key encodings of the ``EngineIndex`` databases.
+///
+/// Each key is built in one array sized up front: keys are made for every index
+/// write (and again by `verify` for every record), so concatenating temporary
+/// arrays showed up in profiles.
 enum Keys {
     static func text(_ value: String) -> [UInt8] { Array(value.utf8) }
 
     static func bigEndian(_ value: UInt64) -> [UInt8] {
-        (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * UInt64($0))) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(8)
+        appendBigEndian(value, to: &bytes)
+        return bytes
     }
 
-    static func revision(_ arn: String, _ revisionId: String) -> [UInt8] {
-        text(arn) + [0] + text(revisionId)
+    static func appendBigEndian(_ value: UInt64, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
     }
+
+    /// `parts` joined, each text followed by a 0 byte except the last.
+    static func joined(_ parts: String...) -> [UInt8] {
+        var key: [UInt8] = []
+        key.reserveCapacity(parts.reduce(parts.count) { $0 + $1.utf8.count })
+        for (position, part) in parts.enumerated() {
+            if position > 0 { key.append(0) }
+            key.append(contentsOf: part.utf8)
+        }
+        return key
+    }
+
+    /// `text`, a 0 byte if `separated`, then `numbers` big-endian.
+    static func text(_ text: String, separated: Bool, then numbers: UInt64...) -> [UInt8] {
+        var key: [UInt8] = []
+        key.reserveCapacity(text.utf8.count + 1 + 8 * numbers.count)
+        key.append(contentsOf: text.utf8)
+        if separated { key.append(0) }
+        for number in numbers { appendBigEndian(number, to: &key) }
+        return key
+    }
+
+    static func revision(_ arn: String, _ revisionId: String) -> [UInt8] { joined(arn, revisionId) }
 
     /// Newest first: the start time is inverted.
     static func byMachine(_ machineArn: String, startDate: Int64, _ arn: String) -> [UInt8] {
-        text(machineArn) + [0] + bigEndian(UInt64.max - UInt64(max(0, startDate))) + text(arn)
+        var key = text(machineArn, separated: true, then: UInt64.max - UInt64(max(0, startDate)))
+        key.append(contentsOf: arn.utf8)
+        return key
     }
 
     static func timer(due: Int64, _ arn: String, _ timerId: Int) -> [UInt8] {
-        bigEndian(UInt64(max(0, due))) + text(arn) + [0] + bigEndian(UInt64(bitPattern: Int64(timerId)))
+        var key: [UInt8] = []
+        key.reserveCapacity(arn.utf8.count + 17)
+        appendBigEndian(UInt64(max(0, due)), to: &key)
+        key.append(contentsOf: arn.utf8)
+        key.append(0)
+        appendBigEndian(UInt64(bitPattern: Int64(timerId)), to: &key)
+        return key
     }
 
     /// Task ids may be negative (tasks inside a distributed map run): the sign
     /// bit is flipped so byte order is numeric order.
     static func task(_ arn: String, _ taskId: Int) -> [UInt8] {
-        text(arn) + [0] + bigEndian(UInt64(bitPattern: Int64(taskId)) ^ (1 << 63))
+        text(arn, separated: true, then: UInt64(bitPattern: Int64(taskId)) ^ (1 << 63))
     }
 }

@@ -26,6 +26,14 @@ struct RecordFields {
         try self.init(json, what: what)
     }
 
+    /// Reads only the members named in `keys` (the others are checked but not built).
+    init(bytes: some Collection<UInt8>, what: String, keeping keys: [String]) throws(RecordDecodingError) {
+        do { object = try JSONParser.parse(bytes: bytes, keeping: keys) } catch {
+            throw RecordDecodingError("\(what) is not a valid JSON object: \(error)")
+        }
+        self.what = what
+    }
+
     func value(_ key: String) throws(RecordDecodingError) -> JSONValue {
         guard let value = object[key] else { throw RecordDecodingError("\(what) has no field \(key)") }
         return value
@@ -53,5 +61,5 @@ struct RecordFields {
 
 extension JSONValue {
     /// The compact serialization as UTF-8 bytes, for record payloads and index values.
-    var bytes: [UInt8] { Array(serialized.utf8) }
+    var bytes: [UInt8] { serializedBytes }
 }

@@ -43,6 +43,32 @@ public enum JSONParser {
         return try parse(validUTF8: buffer)
     }
 
+    /// Parses a UTF-8 JSON object, building only the members named in `keys`.
+    ///
+    /// The other members are checked as strictly as ``parse(bytes:)`` checks them
+    /// (the same errors) but build no values: a reader that needs three fields of
+    /// a record or a stored row does not pay for its large ones (a message body,
+    /// an event, a task's input). Anything but an object is an error.
+    public static func parse(bytes: some Collection<UInt8>, keeping keys: [String]) throws(JSONParseError) -> JSONObject {
+        func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONObject {
+            if let invalid = JSONReader.firstInvalidUTF8(in: buffer) {
+                throw JSONReader(buffer: buffer).error(.invalidUTF8, at: invalid)
+            }
+            var reader = JSONReader(buffer: buffer)
+            reader.skipWhitespace()
+            let object = try reader.parseObject(keeping: keys)
+            reader.skipWhitespace()
+            if reader.position < buffer.count { throw reader.error(.trailingCharacters) }
+            return object
+        }
+        if let result = bytes.withContiguousStorageIfAvailable({ buffer in
+            Result { () throws(JSONParseError) in try parse(buffer) }
+        }) {
+            return try result.get()
+        }
+        return try Array(bytes).withUnsafeBufferPointer { buffer in Result { () throws(JSONParseError) in try parse(buffer) } }.get()
+    }
+
     private static func parse(validUTF8 buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
         var reader = JSONReader(buffer: buffer)
         reader.skipWhitespace()

@@ -153,7 +153,7 @@ struct JSONReader {
 
     /// Steps over the opening bracket; `true` when the container is empty (its
     /// closing bracket is consumed too).
-    private mutating func openContainer(depth: Int, closing: UInt8) throws(JSONParseError) -> Bool {
+    mutating func openContainer(depth: Int, closing: UInt8) throws(JSONParseError) -> Bool {
         guard depth <= JSONParser.maximumDepth else { throw error(.tooDeep) }
         position += 1
         skipWhitespace()
@@ -168,6 +168,11 @@ struct JSONReader {
     private mutating func pushElement(depth: Int, closing: UInt8) throws(JSONParseError) -> Bool {
         skipWhitespace()
         valueStack.append(try parseValue(depth: depth))
+        return try closeMember(closing: closing)
+    }
+
+    /// Reads the comma or closing bracket after an element or member; `true` when the container closed.
+    mutating func closeMember(closing: UInt8) throws(JSONParseError) -> Bool {
         skipWhitespace()
         guard position < buffer.count else { throw error(.unexpectedEnd) }
         switch buffer[position] {

@@ -28,6 +28,16 @@ extension JSONValue {
         output.append(contentsOf: sink.bytes)
     }
 
+    /// The compact JSON text as UTF-8 bytes, the same bytes as ``serialized``
+    /// without going through `String` (which would validate and copy them twice):
+    /// index values and record payloads are written this way on every commit.
+    public var serializedBytes: [UInt8] {
+        var sink = ByteSink()
+        defer { sink.deallocate() }
+        writeCompact(to: &sink)
+        return Array(sink.bytes)
+    }
+
     private func writeCompact(to output: inout ByteSink) {
         switch self {
         case .null: output.append(contentsOf: "null".utf8)

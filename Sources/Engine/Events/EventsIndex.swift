@@ -46,7 +46,12 @@ public struct EventsIndex: LogIndex {
             return
         }
         let sequence = Int(entry.sequence.rawValue)
-        let fields = try RecordFields(bytes: entry.payload, what: "events record at \(entry.sequence)")
+        let what = "events record at \(entry.sequence)"
+        // An accepted event's index entries need three of its fields, not the event itself.
+        let fields =
+            kind == EventsRecordKind.eventAccepted
+            ? try RecordFields(bytes: entry.payload, what: what, keeping: Self.acceptedEventFields)
+            : try RecordFields(bytes: entry.payload, what: what)
         switch kind {
         case EventsRecordKind.busCreated:
             let bus: JSONValue = [
@@ -159,6 +164,7 @@ public struct EventsIndex: LogIndex {
         }
     }
 
+    static let acceptedEventFields = ["deliveries", "idempotencyKey", "id"]
     static let deliveryIdMarker = Array(#""deliveryId""#.utf8)
     static let idempotencyKeyMarker = Array(#""idempotencyKey""#.utf8)
 
@@ -190,6 +196,6 @@ public struct EventsIndex: LogIndex {
 enum EventKeys {
     static func text(_ value: String) -> [UInt8] { Array(value.utf8) }
     static func bus(_ name: String) -> [UInt8] { text(name) }
-    static func rule(_ bus: String, _ name: String) -> [UInt8] { text(bus) + [0] + text(name) }
-    static func target(_ bus: String, _ rule: String, _ id: String) -> [UInt8] { self.rule(bus, rule) + [0] + text(id) }
+    static func rule(_ bus: String, _ name: String) -> [UInt8] { Keys.joined(bus, name) }
+    static func target(_ bus: String, _ rule: String, _ id: String) -> [UInt8] { Keys.joined(bus, rule, id) }
 }

@@ -100,7 +100,7 @@ public struct QueueIndex: LogIndex {
             let arn = try fields.string("arn")
             for item in try fields.value("messages").arrayValue ?? [] {
                 let key = try QueueKeys.message(arn, item)
-                guard let current = try store.message(at: key) else { continue }
+                guard let current = try store.message(at: key, keeping: MessageStore.orderFields) else { continue }
                 try store.remove(current, at: key, arn: arn)
             }
         case QueueRecordKind.visibilityChanged:
@@ -161,6 +161,16 @@ struct MessageStore {
         return try QueueKeys.object(bytes)
     }
 
+    /// The fields ``remove(_:at:arn:)`` reads: where the message sits in `visible` and `groups`.
+    static let orderFields = ["visible", "seqno", "group"]
+
+    /// Only the fields of the message at `key` named in `fields`; enough to remove it
+    /// without building its body and attributes.
+    func message(at key: [UInt8], keeping fields: [String]) throws -> JSONObject? {
+        guard let bytes = try transaction.value(forKey: key, in: db(.messages)) else { return nil }
+        return try JSONParser.parse(bytes: bytes, keeping: fields)
+    }
+
     /// Writes `row` at `key`, moving its `visible` entry from where `previous` had it.
     func put(_ row: JSONObject, at key: [UInt8], arn: String, replacing previous: JSONObject?) throws {
         let location = QueueKeys.location(key)
@@ -200,10 +210,10 @@ struct MessageStore {
 enum QueueKeys {
     static func text(_ value: String) -> [UInt8] { Array(value.utf8) }
 
-    static func queuePrefix(_ arn: String) -> [UInt8] { text(arn) + [0] }
+    static func queuePrefix(_ arn: String) -> [UInt8] { Keys.text(arn, separated: true) }
 
     static func message(_ arn: String, sequence: Int, position: Int) -> [UInt8] {
-        queuePrefix(arn) + Keys.bigEndian(UInt64(sequence)) + Keys.bigEndian(UInt64(position))
+        Keys.text(arn, separated: true, then: UInt64(sequence), UInt64(position))
     }
 
     /// The key of a message location `{s, i}` in a record.
@@ -217,20 +227,23 @@ enum QueueKeys {
     /// A message's entry in the `visible` order: big-endian milliseconds sort
     /// numerically (times before 1970 clamp to 0; messages never have them).
     static func visible(_ arn: String, at time: Int, _ location: (sequence: Int, position: Int)) -> [UInt8] {
-        queuePrefix(arn) + Keys.bigEndian(UInt64(max(0, time))) + Keys.bigEndian(UInt64(location.sequence))
-            + Keys.bigEndian(UInt64(location.position))
+        Keys.text(
+            arn, separated: true, then: UInt64(max(0, time)), UInt64(location.sequence), UInt64(location.position))
     }
 
     /// The first key of `visible` entries of `arn` due after `time`: every key below it is receivable.
     static func visibleBound(_ arn: String, after time: Int) -> [UInt8] {
-        queuePrefix(arn) + Keys.bigEndian(UInt64(max(0, time) + 1))
+        Keys.text(arn, separated: true, then: UInt64(max(0, time) + 1))
     }
 
     /// The prefix of a FIFO group's entries; group ids cannot contain a 0 byte.
-    static func groupPrefix(_ arn: String, _ group: String) -> [UInt8] { queuePrefix(arn) + text(group) + [0] }
+    static func groupPrefix(_ arn: String, _ group: String) -> [UInt8] { Keys.joined(arn, group, "") }
 
     static func group(_ arn: String, _ group: String, _ location: (sequence: Int, position: Int)) -> [UInt8] {
-        groupPrefix(arn, group) + Keys.bigEndian(UInt64(location.sequence)) + Keys.bigEndian(UInt64(location.position))
+        var key = Keys.joined(arn, group, "")
+        Keys.appendBigEndian(UInt64(location.sequence), to: &key)
+        Keys.appendBigEndian(UInt64(location.position), to: &key)
+        return key
     }
 
     /// A stored JSON object.
@@ -243,7 +256,7 @@ enum QueueKeys {
         return object
     }
 
-    static func dedup(_ arn: String, _ id: String) -> [UInt8] { queuePrefix(arn) + text(id) }
+    static func dedup(_ arn: String, _ id: String) -> [UInt8] { Keys.joined(arn, id) }
 
     /// The `{s, i}` location at the end of a `messages`, `visible` or `groups` key.
     static func location(_ key: [UInt8]) -> (sequence: Int, position: Int) {

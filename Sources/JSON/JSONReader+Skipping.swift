@@ -1,0 +1,82 @@
+extension JSONReader {
+    /// Reads an object, building only the members named in `wanted`; the others are
+    /// read as strictly as ``parseValue(depth:)`` reads them but build nothing.
+    /// A repeated wanted key keeps its last value, as ``JSONObject`` does.
+    mutating func parseObject(keeping wanted: [String]) throws(JSONParseError) -> JSONObject {
+        guard position < buffer.count else { throw error(.unexpectedEnd) }
+        guard buffer[position] == UInt8(ascii: "{") else { throw error(.unexpectedCharacter) }
+        var object = JSONObject()
+        if try openContainer(depth: 1, closing: UInt8(ascii: "}")) { return object }
+        while true {
+            skipWhitespace()
+            guard position < buffer.count else { throw error(.unexpectedEnd) }
+            guard buffer[position] == UInt8(ascii: "\"") else { throw error(.expectedKey) }
+            let key = try parseString()
+            try expectColon()
+            skipWhitespace()
+            if wanted.contains(key) {
+                object[key] = try parseValue(depth: 1)
+            } else {
+                try skipValue(depth: 1)
+            }
+            if try closeMember(closing: UInt8(ascii: "}")) { return object }
+        }
+    }
+
+    /// Steps over one value, checking it as ``parseValue(depth:)`` would.
+    mutating func skipValue(depth: Int) throws(JSONParseError) {
+        guard position < buffer.count else { throw error(.unexpectedEnd) }
+        switch buffer[position] {
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "["):
+            if try openContainer(depth: depth + 1, closing: UInt8(ascii: "]")) { return }
+            repeat {
+                skipWhitespace()
+                try skipValue(depth: depth + 1)
+            } while try !closeMember(closing: UInt8(ascii: "]"))
+        case UInt8(ascii: "{"):
+            if try openContainer(depth: depth + 1, closing: UInt8(ascii: "}")) { return }
+            repeat {
+                skipWhitespace()
+                guard position < buffer.count else { throw error(.unexpectedEnd) }
+                guard buffer[position] == UInt8(ascii: "\"") else { throw error(.expectedKey) }
+                try skipString()
+                try expectColon()
+                skipWhitespace()
+                try skipValue(depth: depth + 1)
+            } while try !closeMember(closing: UInt8(ascii: "}"))
+        default:
+            // Numbers and literals build no storage: reading them is skipping them.
+            _ = try parseValue(depth: depth)
+        }
+    }
+
+    /// Steps over a string without building it; one with an escape is read by
+    /// ``parseString()``, which checks its escapes.
+    private mutating func skipString() throws(JSONParseError) {
+        let start = position
+        position += 1
+        while position < buffer.count {
+            let byte = buffer[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return
+            }
+            if byte == UInt8(ascii: "\\") {
+                position = start
+                _ = try parseString()
+                return
+            }
+            if byte < 0x20 { throw error(.controlCharacterInString) }
+            position += 1
+        }
+        throw error(.unexpectedEnd)
+    }
+
+    private mutating func expectColon() throws(JSONParseError) {
+        skipWhitespace()
+        guard position < buffer.count else { throw error(.unexpectedEnd) }
+        guard buffer[position] == UInt8(ascii: ":") else { throw error(.expectedColon) }
+        position += 1
+    }
+}
