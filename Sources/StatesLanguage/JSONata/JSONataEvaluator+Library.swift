@@ -260,7 +260,7 @@ extension JSONataEvaluator {
                 guard case .function(let f) = comparator else { throw signatureError(1) }
                 // Merge sort: the comparator may throw, and the order must be stable.
                 return .plainArray(
-                    try mergeSort(items) { (a, b) throws(JSONataError) in
+                    try Self.stableSorted(items) { (a, b) throws(JSONataError) in
                         Self.boolean(try callback(f, [a, b]))
                     }
                 )
@@ -436,31 +436,6 @@ extension JSONataEvaluator {
         default:
             throw JSONataError("T1006", "Attempted to invoke a non-function")
         }
-    }
-
-    /// A stable merge sort whose comparator (`a` after `b`?) may throw.
-    private func mergeSort(
-        _ items: [JSONataValue],
-        _ after: (JSONataValue, JSONataValue) throws(JSONataError) -> Bool
-    )
-        throws(JSONataError) -> [JSONataValue]
-    {
-        guard items.count > 1 else { return items }
-        let left = try mergeSort(Array(items[..<(items.count / 2)]), after)
-        let right = try mergeSort(Array(items[(items.count / 2)...]), after)
-        var merged: [JSONataValue] = []
-        var i = 0
-        var j = 0
-        while i < left.count && j < right.count {
-            if try after(left[i], right[j]) {
-                merged.append(right[j])
-                j += 1
-            } else {
-                merged.append(left[i])
-                i += 1
-            }
-        }
-        return merged + left[i...] + right[j...]
     }
 
     /// `$1`, `$2`… and `$0` in a replacement string; `$$` is a literal `$`.
