@@ -39,7 +39,7 @@ public struct EngineIndex: LogIndex {
         func db(_ which: DB) -> Database { databases[which.rawValue] }
         switch entry.header.kind {
         case EngineRecordKind.executionStep:
-            try applyStep(ExecutionStep.decodeSummary(entry.payload), db, transaction)
+            try applyStep(ExecutionStep.IndexView(payload: entry.payload), db, transaction)
         case EngineRecordKind.stateMachineCreated, EngineRecordKind.stateMachineUpdated:
             let machine = try StateMachineDescription(recordJSON: try JSONParser.parse(bytes: entry.payload))
             let value = machine.recordJSON.bytes
@@ -80,17 +80,16 @@ public struct EngineIndex: LogIndex {
     }
 
     private func applyStep(
-        _ step: ExecutionStep,
+        _ step: ExecutionStep.IndexView,
         _ db: (DB) -> Database,
         _ transaction: WriteTransaction
     ) throws {
-        let row = step.row
-        let arn = row.executionArn
-        try transaction.put(row.recordJSON.bytes, forKey: Keys.text(arn), in: db(.executions))
+        let arn = step.executionArn
+        try transaction.put(step.row.bytes, forKey: Keys.text(arn), in: db(.executions))
         if step.started && !step.redriven {
             try transaction.put(
                 [],
-                forKey: Keys.byMachine(row.stateMachineArn, startDate: row.startDate, arn),
+                forKey: Keys.byMachine(step.stateMachineArn, startDate: step.startDate, arn),
                 in: db(.executionsByMachine)
             )
         }
@@ -110,9 +109,9 @@ public struct EngineIndex: LogIndex {
             }
         }
         for open in step.tasksOpened {
-            try transaction.put(open.recordJSON.bytes, forKey: Keys.task(arn, open.task.taskId), in: db(.pendingTasks))
+            try transaction.put(open.value, forKey: Keys.task(arn, open.taskId), in: db(.pendingTasks))
             if let token = open.token {
-                let value: JSONValue = ["executionArn": .string(arn), "taskId": .integer(open.task.taskId)]
+                let value: JSONValue = ["executionArn": .string(arn), "taskId": .integer(open.taskId)]
                 try transaction.put(value.bytes, forKey: Keys.text(token), in: db(.taskTokens))
             }
         }
@@ -121,16 +120,16 @@ public struct EngineIndex: LogIndex {
             try transaction.delete(key: Keys.text(arn), in: db(.deadLetters))
             try transaction.delete(key: Keys.text(arn), in: db(.review))
         }
-        switch row.status {
+        switch step.status {
         case .running, .notStarted:
-            try transaction.put(Keys.bigEndian(row.stream), forKey: Keys.text(arn), in: db(.openExecutions))
+            try transaction.put(Keys.bigEndian(step.stream), forKey: Keys.text(arn), in: db(.openExecutions))
         case .succeeded:
             try transaction.delete(key: Keys.text(arn), in: db(.openExecutions))
         case .failed, .timedOut, .aborted:
             // Aborted executions are redrivable too (AWS), so they are dead letters as well.
             try transaction.delete(key: Keys.text(arn), in: db(.openExecutions))
-            let item = FailedExecutionItem(row).recordJSON.bytes
-            try transaction.put(item, forKey: Keys.text(arn), in: db(row.redriveCount == 0 ? .deadLetters : .review))
+            let item = FailedExecutionItem(try step.description).recordJSON.bytes
+            try transaction.put(item, forKey: Keys.text(arn), in: db(step.redriveCount == 0 ? .deadLetters : .review))
         }
     }
 }

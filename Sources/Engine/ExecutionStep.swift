@@ -110,18 +110,8 @@ struct ExecutionStep {
         step.started = fields.optional("started") == .bool(true)
         step.redriven = fields.optional("redriven") == .bool(true)
         step.redriveCut = fields.optional("cut")?.integerValue
-        func timers(_ key: String) throws(RecordDecodingError) -> [TimerKey] {
-            var keys: [TimerKey] = []
-            for value in fields.optional(key)?.arrayValue ?? [] {
-                guard let pair = value.arrayValue, pair.count == 2, let due = pair[0].integerValue,
-                    let id = pair[1].integerValue
-                else { throw RecordDecodingError("execution step field \(key) holds a malformed timer") }
-                keys.append(TimerKey(due: Int64(due), timerId: id))
-            }
-            return keys
-        }
-        step.timersArmed = try timers("timers+")
-        step.timersCleared = try timers("timers-")
+        step.timersArmed = try timers(fields.optional("timers+"), key: "timers+")
+        step.timersCleared = try timers(fields.optional("timers-"), key: "timers-")
         for value in fields.optional("tasks+")?.arrayValue ?? [] {
             step.tasksOpened.append(try OpenTask(recordJSON: value))
         }
@@ -143,10 +133,115 @@ struct ExecutionStep {
         return decoded
     }
 
-    private static func split(_ payload: [UInt8]) throws(RecordDecodingError) -> (ArraySlice<UInt8>, ArraySlice<UInt8>) {
+    fileprivate static func split(_ payload: [UInt8]) throws(RecordDecodingError) -> (ArraySlice<UInt8>, ArraySlice<UInt8>) {
         guard payload.count >= 4 else { throw RecordDecodingError("execution step payload is shorter than its length prefix") }
         let count = Int(payload[0]) << 24 | Int(payload[1]) << 16 | Int(payload[2]) << 8 | Int(payload[3])
         guard payload.count >= 4 + count else { throw RecordDecodingError("execution step summary is truncated") }
         return (payload[4..<(4 + count)], payload[(4 + count)...])
+    }
+}
+
+extension ExecutionStep {
+    /// What ``EngineIndex`` needs of a step, read without building the execution
+    /// row or the opened tasks: they are stored as the bytes the step holds.
+    ///
+    /// Copying the bytes gives the same index values as decoding and encoding
+    /// them (what the index did before, and what a live index built then holds)
+    /// except for one thing the decoders drop, a `null` in an optional member
+    /// (`output` of the row, `outcome` of a task, `credentials` of its task), so
+    /// those members are dropped here too.
+    struct IndexView {
+        var row: RawJSONObject
+        var executionArn: String
+        var stateMachineArn: String
+        var startDate: Int64
+        var status: ExecutionStatus
+        var redriveCount: Int
+        var stream: UInt64
+        var started: Bool
+        var redriven: Bool
+        var timersArmed: [TimerKey]
+        var timersCleared: [TimerKey]
+        /// The opened tasks: id, token and the value of their `pendingTasks` entry.
+        var tasksOpened: [(taskId: Int, token: String?, value: [UInt8])]
+        var tasksClosed: [Int]
+
+        init(payload: [UInt8]) throws(RecordDecodingError) {
+            let (summary, _) = try ExecutionStep.split(payload)
+            let fields = try RecordFields(raw: summary, what: "execution step")
+            row = try Self.object(try fields.raw("row"), what: "execution row")
+            Self.dropNull("output", of: &row)
+            let rowFields = try RecordFields(raw: try fields.raw("row"), what: "execution row")
+            guard let status = ExecutionStatus(rawValue: try rowFields.string("status")) else {
+                throw RecordDecodingError("execution field status is not an execution status")
+            }
+            self.status = status
+            executionArn = try rowFields.string("executionArn")
+            stateMachineArn = try rowFields.string("stateMachineArn")
+            startDate = Int64(try rowFields.integer("startDate"))
+            redriveCount = rowFields.optional("redriveCount")?.integerValue ?? 0
+            stream = UInt64(try rowFields.integer("stream"))
+            started = fields.optional("started") == .bool(true)
+            redriven = fields.optional("redriven") == .bool(true)
+            timersArmed = try ExecutionStep.timers(fields.optional("timers+"), key: "timers+")
+            timersCleared = try ExecutionStep.timers(fields.optional("timers-"), key: "timers-")
+            tasksOpened = []
+            if let opened = try? fields.raw("tasks+") {
+                let elements: [ArraySlice<UInt8>]
+                do { elements = try RawJSONObject.elements(ofArray: opened) } catch {
+                    throw RecordDecodingError("execution step field tasks+ is not an array: \(error)")
+                }
+                for element in elements {
+                    var open = try Self.object(element, what: "open task")
+                    Self.dropNull("outcome", of: &open)
+                    guard let taskBytes = open[raw: "task"] else { throw RecordDecodingError("open task has no field task") }
+                    var task = try Self.object(taskBytes, what: "scheduled task")
+                    if Self.dropNull("credentials", of: &task) { open.setRaw("task", task.bytes[...]) }
+                    guard let taskId = task.member("taskId")?.integerValue else {
+                        throw RecordDecodingError("scheduled task field taskId is not an integer")
+                    }
+                    let token = open.member("token")?.stringValue
+                    tasksOpened.append((taskId, token, open.bytes))
+                }
+            }
+            tasksClosed = (fields.optional("tasks-")?.arrayValue ?? []).compactMap(\.integerValue)
+        }
+
+        /// The execution row, built (for the dead-letter and review views).
+        var description: ExecutionDescription {
+            get throws(RecordDecodingError) {
+                let json: JSONValue
+                do { json = try JSONParser.parse(bytes: row.bytes) } catch {
+                    throw RecordDecodingError("execution row is not valid JSON: \(error)")
+                }
+                return try ExecutionDescription(recordJSON: json)
+            }
+        }
+
+        private static func object(_ bytes: ArraySlice<UInt8>, what: String) throws(RecordDecodingError) -> RawJSONObject {
+            do { return try RawJSONObject(slice: bytes) } catch {
+                throw RecordDecodingError("\(what) is not a JSON object: \(error)")
+            }
+        }
+
+        /// Removes `key` when its value is `null`, as the record decoders do; whether it did.
+        @discardableResult
+        private static func dropNull(_ key: String, of object: inout RawJSONObject) -> Bool {
+            guard let value = object[raw: key], value.elementsEqual("null".utf8) else { return false }
+            object.setRaw(key, nil)
+            return true
+        }
+    }
+
+    /// The timers of a summary member `[[due, id], …]`.
+    fileprivate static func timers(_ value: JSONValue?, key: String) throws(RecordDecodingError) -> [TimerKey] {
+        var keys: [TimerKey] = []
+        for value in value?.arrayValue ?? [] {
+            guard let pair = value.arrayValue, pair.count == 2, let due = pair[0].integerValue,
+                let id = pair[1].integerValue
+            else { throw RecordDecodingError("execution step field \(key) holds a malformed timer") }
+            keys.append(TimerKey(due: Int64(due), timerId: id))
+        }
+        return keys
     }
 }

@@ -8,13 +8,22 @@ public struct RecordDecodingError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Typed access to the fields of a JSON record payload, with errors that name the field.
+///
+/// Built from bytes in one of two ways: every member built (``init(bytes:what:)``),
+/// or members kept as bytes and built when asked for (``init(raw:what:)``), for
+/// index appliers that copy large members (a message, an execution row) unchanged.
 struct RecordFields {
-    let object: JSONObject
+    private enum Members {
+        case built(JSONObject)
+        case raw(RawJSONObject)
+    }
+
+    private let members: Members
     let what: String
 
     init(_ json: JSONValue, what: String) throws(RecordDecodingError) {
         guard case .object(let object) = json else { throw RecordDecodingError("\(what) is not a JSON object") }
-        self.object = object
+        members = .built(object)
         self.what = what
     }
 
@@ -28,19 +37,48 @@ struct RecordFields {
 
     /// Reads only the members named in `keys` (the others are checked but not built).
     init(bytes: some Collection<UInt8>, what: String, keeping keys: [String]) throws(RecordDecodingError) {
-        do { object = try JSONParser.parse(bytes: bytes, keeping: keys) } catch {
+        do { members = .built(try JSONParser.parse(bytes: bytes, keeping: keys)) } catch {
             throw RecordDecodingError("\(what) is not a valid JSON object: \(error)")
         }
         self.what = what
     }
 
+    /// Checks the whole object but builds a member only when it is read; ``raw(_:)``
+    /// gives a member's bytes without building it.
+    init(raw bytes: ArraySlice<UInt8>, what: String) throws(RecordDecodingError) {
+        do { members = .raw(try RawJSONObject(slice: bytes)) } catch {
+            throw RecordDecodingError("\(what) is not a valid JSON object: \(error)")
+        }
+        self.what = what
+    }
+
+    private func member(_ key: String) -> JSONValue? {
+        switch members {
+        case .built(let object): object[key]
+        // The bytes were checked when the object was read, so building one cannot fail.
+        case .raw(let object): try? object.value(key)
+        }
+    }
+
+    /// The compact JSON bytes of `key`'s value.
+    func raw(_ key: String) throws(RecordDecodingError) -> ArraySlice<UInt8> {
+        switch members {
+        case .built(let object):
+            guard let value = object[key] else { throw RecordDecodingError("\(what) has no field \(key)") }
+            return value.serializedBytes[...]
+        case .raw(let object):
+            guard let bytes = object[raw: key] else { throw RecordDecodingError("\(what) has no field \(key)") }
+            return bytes
+        }
+    }
+
     func value(_ key: String) throws(RecordDecodingError) -> JSONValue {
-        guard let value = object[key] else { throw RecordDecodingError("\(what) has no field \(key)") }
+        guard let value = member(key) else { throw RecordDecodingError("\(what) has no field \(key)") }
         return value
     }
 
     func optional(_ key: String) -> JSONValue? {
-        guard let value = object[key], value != .null else { return nil }
+        guard let value = member(key), value != .null else { return nil }
         return value
     }
 

@@ -73,7 +73,7 @@ extension JSONReader {
         throw error(.unexpectedEnd)
     }
 
-    private mutating func expectColon() throws(JSONParseError) {
+    mutating func expectColon() throws(JSONParseError) {
         skipWhitespace()
         guard position < buffer.count else { throw error(.unexpectedEnd) }
         guard buffer[position] == UInt8(ascii: ":") else { throw error(.expectedColon) }

@@ -47,10 +47,11 @@ public struct EventsIndex: LogIndex {
         }
         let sequence = Int(entry.sequence.rawValue)
         let what = "events record at \(entry.sequence)"
-        // An accepted event's index entries need three of its fields, not the event itself.
+        // An accepted event's index entries need three of its fields, not the event itself,
+        // and its deliveries are copied with one member added.
         let fields =
             kind == EventsRecordKind.eventAccepted
-            ? try RecordFields(bytes: entry.payload, what: what, keeping: Self.acceptedEventFields)
+            ? try RecordFields(raw: entry.payload[...], what: what)
             : try RecordFields(bytes: entry.payload, what: what)
         switch kind {
         case EventsRecordKind.busCreated:
@@ -87,11 +88,15 @@ public struct EventsIndex: LogIndex {
                 try transaction.delete(key: EventKeys.target(bus, rule, id.stringValue ?? ""), in: db(.targets))
             }
         case EventsRecordKind.eventAccepted:
-            for delivery in try fields.value("deliveries").arrayValue ?? [] {
-                guard case .object(var object) = delivery else { continue }
-                object["log"] = [.integer(sequence)]
-                let id = object["deliveryId"]?.stringValue ?? ""
-                try transaction.put(JSONValue.object(object).bytes, forKey: EventKeys.text(id), in: db(.pending))
+            let deliveries: [ArraySlice<UInt8>]
+            do { deliveries = try RawJSONObject.elements(ofArray: try fields.raw("deliveries")) } catch {
+                throw RecordDecodingError("\(what): deliveries is not an array: \(error)")
+            }
+            for delivery in deliveries {
+                guard var object = try? RawJSONObject(slice: delivery) else { continue }
+                object.set("log", [.integer(sequence)])
+                let id = object.member("deliveryId")?.stringValue ?? ""
+                try transaction.put(object.bytes, forKey: EventKeys.text(id), in: db(.pending))
             }
             if let key = fields.optionalString("idempotencyKey") {
                 try transaction.put(try fields.value("id").bytes, forKey: EventKeys.text(key), in: db(.idempotency))
@@ -164,7 +169,6 @@ public struct EventsIndex: LogIndex {
         }
     }
 
-    static let acceptedEventFields = ["deliveries", "idempotencyKey", "id"]
     static let deliveryIdMarker = Array(#""deliveryId""#.utf8)
     static let idempotencyKeyMarker = Array(#""idempotencyKey""#.utf8)
 

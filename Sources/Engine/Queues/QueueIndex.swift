@@ -35,7 +35,8 @@ public struct QueueIndex: LogIndex {
     public func apply(_ entry: LogEntry, to databases: IndexDatabases, in transaction: WriteTransaction) throws {
         let kind = entry.header.kind
         guard QueueRecordKind.all.contains(kind) else { return }
-        let fields = try RecordFields(bytes: entry.payload, what: "queue record")
+        // Members stay bytes until read: a send copies its messages into rows unchanged.
+        let fields = try RecordFields(raw: entry.payload[...], what: "queue record")
         let time = try fields.integer("time")
         let store = MessageStore(databases: databases, transaction: transaction)
         switch kind {
@@ -70,11 +71,12 @@ public struct QueueIndex: LogIndex {
             }
         case QueueRecordKind.sent:
             let arn = try fields.string("arn")
-            for (position, message) in (try fields.value("messages").arrayValue ?? []).enumerated() {
+            for (position, bytes) in try QueueKeys.elements(try fields.raw("messages")).enumerated() {
                 let key = QueueKeys.message(arn, sequence: Int(entry.sequence.rawValue), position: position)
-                try store.put(try QueueKeys.object(message), at: key, arn: arn, replacing: nil)
-                if let dedup = message["dedup"]?.stringValue {
-                    let value: JSONValue = ["id": message["id"] ?? .null, "time": .integer(time)]
+                let message = try QueueKeys.rawObject(bytes)
+                try store.put(bytes, order: MessageOrder(message), at: key, arn: arn, replacing: nil)
+                if let dedup = message.member("dedup")?.stringValue {
+                    let value: JSONValue = ["id": message.member("id") ?? .null, "time": .integer(time)]
                     try transaction.put(value.bytes, forKey: QueueKeys.dedup(arn, dedup), in: store.db(.dedup))
                 }
             }
@@ -82,13 +84,13 @@ public struct QueueIndex: LogIndex {
             let arn = try fields.string("arn")
             for item in try fields.value("received").arrayValue ?? [] {
                 let key = try QueueKeys.message(arn, item)
-                guard let current = try store.message(at: key) else { continue }
-                var message = current
-                message["count"] = item["count"]
-                message["visible"] = item["visible"]
-                message["handle"] = item["handle"]
-                if message["first"] == nil { message["first"] = .integer(time) }
-                try store.put(message, at: key, arn: arn, replacing: current)
+                guard var message = try store.message(at: key) else { continue }
+                let previous = MessageOrder(message)
+                message.set("count", item["count"])
+                message.set("visible", item["visible"])
+                message.set("handle", item["handle"])
+                if message[raw: "first"] == nil { message.set("first", .integer(time)) }
+                try store.put(message, at: key, arn: arn, replacing: previous)
             }
             let moves = try (try fields.value("moved").arrayValue ?? []).map { move in
                 var move = try QueueKeys.object(move)
@@ -100,17 +102,17 @@ public struct QueueIndex: LogIndex {
             let arn = try fields.string("arn")
             for item in try fields.value("messages").arrayValue ?? [] {
                 let key = try QueueKeys.message(arn, item)
-                guard let current = try store.message(at: key, keeping: MessageStore.orderFields) else { continue }
-                try store.remove(current, at: key, arn: arn)
+                guard let order = try store.order(at: key) else { continue }
+                try store.remove(order, at: key, arn: arn)
             }
         case QueueRecordKind.visibilityChanged:
             let arn = try fields.string("arn")
             for item in try fields.value("changes").arrayValue ?? [] {
                 let key = try QueueKeys.message(arn, item)
-                guard let current = try store.message(at: key) else { continue }
-                var message = current
-                message["visible"] = item["visible"]
-                try store.put(message, at: key, arn: arn, replacing: current)
+                guard var message = try store.message(at: key) else { continue }
+                let previous = MessageOrder(message)
+                message.set("visible", item["visible"])
+                try store.put(message, at: key, arn: arn, replacing: previous)
             }
         case QueueRecordKind.moveTask:
             var task = try QueueKeys.object(try fields.value("task"))
@@ -131,16 +133,15 @@ public struct QueueIndex: LogIndex {
                 throw RecordDecodingError("queue move has no from/to")
             }
             let key = try QueueKeys.message(from, move)
-            guard let current = try store.message(at: key) else { continue }
-            try store.remove(current, at: key, arn: from)
-            var message = current
-            if message["source"] == nil { message["source"] = .string(from) }
-            if move["toSource"] == .bool(true) { message["source"] = nil }
-            message["visible"] = .integer(time)
-            message["handle"] = nil
+            guard var message = try store.message(at: key) else { continue }
+            try store.remove(MessageOrder(message), at: key, arn: from)
+            if message[raw: "source"] == nil { message.set("source", .string(from)) }
+            if move["toSource"] == .bool(true) { message.set("source", nil) }
+            message.set("visible", .integer(time))
+            message.set("handle", nil)
             if move["reset"] == .bool(true) {
-                message["count"] = 0
-                message["first"] = nil
+                message.set("count", 0)
+                message.set("first", nil)
             }
             let target = QueueKeys.message(to, sequence: Int(sequence.rawValue), position: position)
             try store.put(message, at: target, arn: to, replacing: nil)
@@ -156,39 +157,52 @@ struct MessageStore {
 
     func db(_ which: QueueIndex.DB) -> Database { databases[which.rawValue] }
 
-    func message(at key: [UInt8]) throws -> JSONObject? {
+    /// The row at `key`, its members left as bytes.
+    func message(at key: [UInt8]) throws -> RawJSONObject? {
         guard let bytes = try transaction.value(forKey: key, in: db(.messages)) else { return nil }
-        return try QueueKeys.object(bytes)
+        return try QueueKeys.rawObject(bytes[...])
     }
 
-    /// The fields ``remove(_:at:arn:)`` reads: where the message sits in `visible` and `groups`.
+    /// The fields ``order(at:)`` reads: where the message sits in `visible` and `groups`.
     static let orderFields = ["visible", "seqno", "group"]
 
-    /// Only the fields of the message at `key` named in `fields`; enough to remove it
+    /// Where the message at `key` sits in `visible` and `groups`; enough to remove it
     /// without building its body and attributes.
-    func message(at key: [UInt8], keeping fields: [String]) throws -> JSONObject? {
+    func order(at key: [UInt8]) throws -> MessageOrder? {
         guard let bytes = try transaction.value(forKey: key, in: db(.messages)) else { return nil }
-        return try JSONParser.parse(bytes: bytes, keeping: fields)
+        return MessageOrder(try JSONParser.parse(bytes: bytes, keeping: Self.orderFields))
     }
 
     /// Writes `row` at `key`, moving its `visible` entry from where `previous` had it.
-    func put(_ row: JSONObject, at key: [UInt8], arn: String, replacing previous: JSONObject?) throws {
-        let location = QueueKeys.location(key)
-        if let previous {
-            let old = QueueKeys.visible(arn, at: Self.visible(previous), location)
-            _ = try transaction.delete(key: old, in: db(.visible))
-        } else if let group = Self.fifoGroup(row) {
-            try transaction.put([], forKey: QueueKeys.group(arn, group, location), in: db(.groups))
-        }
-        try transaction.put(JSONValue.object(row).bytes, forKey: key, in: db(.messages))
-        try transaction.put([], forKey: QueueKeys.visible(arn, at: Self.visible(row), location), in: db(.visible))
+    func put(_ row: RawJSONObject, at key: [UInt8], arn: String, replacing previous: MessageOrder?) throws {
+        try put(row.bytes[...], order: MessageOrder(row), at: key, arn: arn, replacing: previous)
     }
 
-    func remove(_ row: JSONObject, at key: [UInt8], arn: String) throws {
+    /// Writes the row `bytes`, whose place in the orders is `order`, at `key`,
+    /// moving its `visible` entry from where `previous` had it.
+    func put(
+        _ bytes: ArraySlice<UInt8>,
+        order: MessageOrder,
+        at key: [UInt8],
+        arn: String,
+        replacing previous: MessageOrder?
+    ) throws {
+        let location = QueueKeys.location(key)
+        if let previous {
+            let old = QueueKeys.visible(arn, at: previous.visible, location)
+            _ = try transaction.delete(key: old, in: db(.visible))
+        } else if let group = order.group {
+            try transaction.put([], forKey: QueueKeys.group(arn, group, location), in: db(.groups))
+        }
+        try transaction.put(bytes.span.bytes, forKey: key.span.bytes, in: db(.messages))
+        try transaction.put([], forKey: QueueKeys.visible(arn, at: order.visible, location), in: db(.visible))
+    }
+
+    func remove(_ order: MessageOrder, at key: [UInt8], arn: String) throws {
         let location = QueueKeys.location(key)
         _ = try transaction.delete(key: key, in: db(.messages))
-        _ = try transaction.delete(key: QueueKeys.visible(arn, at: Self.visible(row), location), in: db(.visible))
-        if let group = Self.fifoGroup(row) {
+        _ = try transaction.delete(key: QueueKeys.visible(arn, at: order.visible, location), in: db(.visible))
+        if let group = order.group {
             _ = try transaction.delete(key: QueueKeys.group(arn, group, location), in: db(.groups))
         }
     }
@@ -197,12 +211,25 @@ struct MessageStore {
         try transaction.deleteAll(withPrefix: prefix, in: db(which))
     }
 
-    static func visible(_ row: JSONObject) -> Int { row["visible"]?.integerValue ?? 0 }
-
     /// The group of a FIFO message (one with a sequence number); standard queues keep no group order.
-    static func fifoGroup(_ row: JSONObject) -> String? {
-        guard row["seqno"] != nil else { return nil }
-        return row["group"]?.stringValue
+    static func fifoGroup(_ row: JSONObject) -> String? { MessageOrder(row).group }
+}
+
+/// Where a message row sits in the `visible` and `groups` orders of ``QueueIndex``.
+struct MessageOrder {
+    /// When it may next be received (ms); 0 when the row has none.
+    var visible: Int
+    /// Its FIFO group: only messages with a sequence number (FIFO queues) keep a group order.
+    var group: String?
+
+    init(_ row: JSONObject) {
+        visible = row["visible"]?.integerValue ?? 0
+        group = row["seqno"] != nil ? row["group"]?.stringValue : nil
+    }
+
+    init(_ row: RawJSONObject) {
+        visible = row.member("visible")?.integerValue ?? 0
+        group = row[raw: "seqno"] != nil ? row.member("group")?.stringValue : nil
     }
 }
 
@@ -249,6 +276,20 @@ enum QueueKeys {
     /// A stored JSON object.
     static func object(_ bytes: [UInt8]) throws -> JSONObject {
         try object(try JSONParser.parse(bytes: bytes))
+    }
+
+    /// A stored JSON object, its members left as bytes.
+    static func rawObject(_ bytes: ArraySlice<UInt8>) throws -> RawJSONObject {
+        do { return try RawJSONObject(slice: bytes) } catch {
+            throw RecordDecodingError("queue value is not a JSON object: \(error)")
+        }
+    }
+
+    /// The elements of a JSON array in a record, each as its bytes.
+    static func elements(_ bytes: ArraySlice<UInt8>) throws -> [ArraySlice<UInt8>] {
+        do { return try RawJSONObject.elements(ofArray: bytes) } catch {
+            throw RecordDecodingError("queue record member is not a JSON array: \(error)")
+        }
     }
 
     static func object(_ value: JSONValue) throws -> JSONObject {

@@ -1,0 +1,82 @@
+import JSON
+import Testing
+
+/// `RawJSONObject`: members kept as bytes, changed as `JSONObject` changes them,
+/// written back byte for byte as the serializer writes the same object.
+@Suite struct RawJSONObjectTests {
+    /// Compact text as the serializer writes it: escapes, unicode, nesting, doubles.
+    private static let stored = ([
+        "body": .string("x\"y\u{e9}\n\u{1}"), "n": [1, ["deep": [true, .null, -2.5e3]]],
+        "visible": 17, "group": "g", "o": .object(JSONObject()), "d": .double(0.1),
+    ] as JSONValue).serializedBytes
+
+    @Test("unchanged, it writes back the bytes it read")
+    func unchangedRoundTrips() throws {
+        #expect(try RawJSONObject(bytes: Self.stored).bytes == Self.stored)
+        #expect(try RawJSONObject(bytes: Array("{}".utf8)).bytes == Array("{}".utf8))
+    }
+
+    @Test("reads members as a full parse builds them")
+    func readsMembers() throws {
+        let raw = try RawJSONObject(bytes: Self.stored)
+        let parsed = try JSONParser.parse(bytes: Self.stored)
+        let full = try #require(parsed.objectValue)
+        #expect(raw.keys == full.keys)
+        for key in full.keys { #expect(raw.member(key) == full[key]) }
+        #expect(raw.member("absent") == nil)
+        #expect(raw[raw: "visible"].map { Array($0) } == Array("17".utf8))
+    }
+
+    @Test("changes give the bytes the serializer writes for the same changes to a JSONObject")
+    func changesMatchJSONObject() throws {
+        var raw = try RawJSONObject(bytes: Self.stored)
+        let parsed = try JSONParser.parse(bytes: Self.stored)
+        var built = try #require(parsed.objectValue)
+        for (key, value) in [("visible", JSONValue.integer(99)), ("new", ["a": "b"]), ("body", nil), ("group", nil), ("n", .null)] {
+            raw.set(key, value)
+            built[key] = value
+            #expect(raw.bytes == JSONValue.object(built).serializedBytes)
+        }
+        raw.setRaw("late", Array("[1,2]".utf8)[...])
+        built["late"] = [1, 2]
+        #expect(raw.bytes == JSONValue.object(built).serializedBytes)
+    }
+
+    @Test("a repeated key keeps its first position and its last value, as a parse does")
+    func repeatedKey() throws {
+        let text = Array(#"{"a":1,"b":2,"a":3}"#.utf8)
+        let raw = try RawJSONObject(bytes: text)
+        #expect(raw.keys == ["a", "b"])
+        #expect(raw.bytes == (try JSONParser.parse(bytes: text)).serializedBytes)
+    }
+
+    @Test("reads a slice of a larger buffer")
+    func readsSlice() throws {
+        let buffer = Array(#"xx{"k":"v"}yy"#.utf8)
+        let raw = try RawJSONObject(slice: buffer[2..<11])
+        #expect(raw.member("k") == "v")
+        #expect(raw.bytes == Array(#"{"k":"v"}"#.utf8))
+    }
+
+    @Test(
+        "refuses what is not one valid JSON object, as the parser does",
+        arguments: [#"[1]"#, #"{"a":1} x"#, #"{"a":01}"#, #"{"a" 1}"#, #"{"a":"x\qy"}"#, #"{"a":[1,]}"#, "", "{"]
+    )
+    func refusesInvalid(text: String) {
+        #expect(throws: JSONParseError.self) { try RawJSONObject(bytes: Array(text.utf8)) }
+    }
+
+    @Test("refuses invalid UTF-8")
+    func refusesInvalidUTF8() {
+        #expect(throws: JSONParseError.self) { try RawJSONObject(bytes: [0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]) }
+    }
+
+    @Test("splits an array into its elements' bytes")
+    func arrayElements() throws {
+        let text = Array(#"[{"a":[1,{"b":2}]},"s",3,null,[]]"#.utf8)
+        let elements = try RawJSONObject.elements(ofArray: text[...]).map { String(decoding: $0, as: UTF8.self) }
+        #expect(elements == [#"{"a":[1,{"b":2}]}"#, #""s""#, "3", "null", "[]"])
+        #expect(try RawJSONObject.elements(ofArray: Array("[]".utf8)[...]).isEmpty)
+        #expect(throws: JSONParseError.self) { try RawJSONObject.elements(ofArray: Array("{}".utf8)[...]) }
+    }
+}
