@@ -169,9 +169,9 @@ extension ExecutionStep {
         init(payload: [UInt8]) throws(RecordDecodingError) {
             let (summary, _) = try ExecutionStep.split(payload)
             let fields = try RecordFields(raw: summary, what: "execution step")
-            row = try Self.object(try fields.raw("row"), what: "execution row")
+            row = try fields.object("row")
+            let rowFields = RecordFields(row, what: "execution row")
             Self.dropNull("output", of: &row)
-            let rowFields = try RecordFields(raw: try fields.raw("row"), what: "execution row")
             guard let status = ExecutionStatus(rawValue: try rowFields.string("status")) else {
                 throw RecordDecodingError("execution field status is not an execution status")
             }
@@ -186,23 +186,14 @@ extension ExecutionStep {
             timersArmed = try ExecutionStep.timers(fields.optional("timers+"), key: "timers+")
             timersCleared = try ExecutionStep.timers(fields.optional("timers-"), key: "timers-")
             tasksOpened = []
-            if let opened = try? fields.raw("tasks+") {
-                let elements: [ArraySlice<UInt8>]
-                do { elements = try RawJSONObject.elements(ofArray: opened) } catch {
-                    throw RecordDecodingError("execution step field tasks+ is not an array: \(error)")
+            for var open in try fields.objects(inArray: "tasks+") {
+                Self.dropNull("outcome", of: &open)
+                var task = try RecordFields(open, what: "open task").object("task")
+                if Self.dropNull("credentials", of: &task) { open.setRaw("task", task.bytes[...]) }
+                guard let taskId = task.member("taskId")?.integerValue else {
+                    throw RecordDecodingError("scheduled task field taskId is not an integer")
                 }
-                for element in elements {
-                    var open = try Self.object(element, what: "open task")
-                    Self.dropNull("outcome", of: &open)
-                    guard let taskBytes = open[raw: "task"] else { throw RecordDecodingError("open task has no field task") }
-                    var task = try Self.object(taskBytes, what: "scheduled task")
-                    if Self.dropNull("credentials", of: &task) { open.setRaw("task", task.bytes[...]) }
-                    guard let taskId = task.member("taskId")?.integerValue else {
-                        throw RecordDecodingError("scheduled task field taskId is not an integer")
-                    }
-                    let token = open.member("token")?.stringValue
-                    tasksOpened.append((taskId, token, open.bytes))
-                }
+                tasksOpened.append((taskId, open.member("token")?.stringValue, open.bytes))
             }
             tasksClosed = (fields.optional("tasks-")?.arrayValue ?? []).compactMap(\.integerValue)
         }
@@ -215,12 +206,6 @@ extension ExecutionStep {
                     throw RecordDecodingError("execution row is not valid JSON: \(error)")
                 }
                 return try ExecutionDescription(recordJSON: json)
-            }
-        }
-
-        private static func object(_ bytes: ArraySlice<UInt8>, what: String) throws(RecordDecodingError) -> RawJSONObject {
-            do { return try RawJSONObject(slice: bytes) } catch {
-                throw RecordDecodingError("\(what) is not a JSON object: \(error)")
             }
         }
 

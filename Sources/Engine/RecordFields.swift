@@ -52,6 +52,46 @@ struct RecordFields {
         self.what = what
     }
 
+    /// Members of an object read as bytes (a member of another record, say).
+    init(_ object: RawJSONObject, what: String) {
+        members = .raw(object)
+        self.what = what
+    }
+
+    /// The object member `key`, its members left as bytes.
+    func object(_ key: String) throws(RecordDecodingError) -> RawJSONObject {
+        guard case .raw(let object) = members else { return try Self.rawObject(try raw(key), what: "\(what) field \(key)") }
+        let member: RawJSONObject?
+        do { member = try object.object(key) } catch {
+            throw RecordDecodingError("\(what) field \(key) is not an object: \(error)")
+        }
+        guard let member else { throw RecordDecodingError("\(what) has no field \(key)") }
+        return member
+    }
+
+    /// The objects of the array member `key` (none when it is absent), their members left as bytes.
+    func objects(inArray key: String) throws(RecordDecodingError) -> [RawJSONObject] {
+        guard case .raw(let object) = members else {
+            guard let bytes = try? raw(key) else { return [] }
+            do {
+                return try RawJSONObject.elements(ofArray: bytes).map { element throws(RecordDecodingError) in
+                    try Self.rawObject(element, what: "\(what) field \(key)")
+                }
+            } catch {
+                throw RecordDecodingError("\(what) field \(key) is not an array of objects: \(error)")
+            }
+        }
+        do { return try object.objects(inArray: key) ?? [] } catch {
+            throw RecordDecodingError("\(what) field \(key) is not an array of objects: \(error)")
+        }
+    }
+
+    private static func rawObject(_ bytes: ArraySlice<UInt8>, what: String) throws(RecordDecodingError) -> RawJSONObject {
+        do { return try RawJSONObject(slice: bytes) } catch {
+            throw RecordDecodingError("\(what) is not an object: \(error)")
+        }
+    }
+
     private func member(_ key: String) -> JSONValue? {
         switch members {
         case .built(let object): object[key]

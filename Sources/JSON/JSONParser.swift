@@ -69,7 +69,7 @@ public enum JSONParser {
         return try Array(bytes).withUnsafeBufferPointer { buffer in Result { () throws(JSONParseError) in try parse(buffer) } }.get()
     }
 
-    private static func parse(validUTF8 buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+    static func parse(validUTF8 buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
         var reader = JSONReader(buffer: buffer)
         reader.skipWhitespace()
         let value = try reader.parseValue(depth: 0)

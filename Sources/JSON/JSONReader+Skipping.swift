@@ -45,9 +45,42 @@ extension JSONReader {
                 skipWhitespace()
                 try skipValue(depth: depth + 1)
             } while try !closeMember(closing: UInt8(ascii: "}"))
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber()
         default:
-            // Numbers and literals build no storage: reading them is skipping them.
+            // Literals build no storage: reading them is skipping them.
             _ = try parseValue(depth: depth)
+        }
+    }
+
+    /// Steps over a number, checking its grammar as ``parseNumber()`` does (every
+    /// number it accepts has a value), without computing the value.
+    private mutating func skipNumber() throws(JSONParseError) {
+        let start = position
+        if buffer[position] == UInt8(ascii: "-") { position += 1 }
+        guard position < buffer.count else { throw error(.unexpectedEnd) }
+        func skipDigits() {
+            while position < buffer.count, isDigit(buffer[position]) { position += 1 }
+        }
+        if buffer[position] == UInt8(ascii: "0") {
+            position += 1
+            if position < buffer.count, isDigit(buffer[position]) { throw error(.invalidNumber, at: start) }
+        } else if isDigit(buffer[position]) {
+            skipDigits()
+        } else {
+            throw error(.invalidNumber, at: start)
+        }
+        if position < buffer.count, buffer[position] == UInt8(ascii: ".") {
+            position += 1
+            guard position < buffer.count, isDigit(buffer[position]) else { throw error(.invalidNumber, at: start) }
+            skipDigits()
+        }
+        if position < buffer.count, buffer[position] == UInt8(ascii: "e") || buffer[position] == UInt8(ascii: "E") {
+            position += 1
+            if position < buffer.count, buffer[position] == UInt8(ascii: "+") || buffer[position] == UInt8(ascii: "-") {
+                position += 1
+            }
+            guard position < buffer.count, isDigit(buffer[position]) else { throw error(.invalidNumber, at: start) }
+            skipDigits()
         }
     }
 

@@ -17,6 +17,8 @@ public struct RawJSONObject: Sendable {
     public private(set) var keys: [String]
     /// Each member's value as compact JSON bytes, parallel to ``keys``.
     private var values: [ArraySlice<UInt8>]
+    /// The bytes the object was read from, until a member changes.
+    private var source: ArraySlice<UInt8>?
 
     /// Reads the object in `bytes` (UTF-8; white space around tokens is allowed
     /// but kept inside values, so only compact input round-trips byte for byte).
@@ -27,49 +29,70 @@ public struct RawJSONObject: Sendable {
 
     /// Reads the object in a slice of a larger buffer (shared, not copied).
     public init(slice bytes: ArraySlice<UInt8>) throws(JSONParseError) {
+        try self.init(slice: bytes, checkingUTF8: true)
+    }
+
+    /// `checkingUTF8: false` is for members of an object or array read before,
+    /// whose bytes were checked then.
+    private init(slice bytes: ArraySlice<UInt8>, checkingUTF8: Bool) throws(JSONParseError) {
         let base = bytes.startIndex
         let found = try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
-            try Self.members(in: buffer)
+            try Self.members(in: buffer, checkingUTF8: checkingUTF8)
         }
         keys = found.keys
         values = found.ranges.map { bytes[(base + $0.lowerBound)..<(base + $0.upperBound)] }
+        // Written back as read only when that is what serializing the members gives.
+        source = found.compact ? bytes : nil
     }
 
     /// The members' keys and value ranges (offsets into `buffer`).
     private static func members(
-        in buffer: UnsafeBufferPointer<UInt8>
-    ) throws(JSONParseError) -> (keys: [String], ranges: [Range<Int>]) {
-        if let invalid = JSONReader.firstInvalidUTF8(in: buffer) {
+        in buffer: UnsafeBufferPointer<UInt8>,
+        checkingUTF8: Bool
+    ) throws(JSONParseError) -> (keys: [String], ranges: [Range<Int>], compact: Bool) {
+        if checkingUTF8, let invalid = JSONReader.firstInvalidUTF8(in: buffer) {
             throw JSONReader(buffer: buffer).error(.invalidUTF8, at: invalid)
         }
         var reader = JSONReader(buffer: buffer)
         var keys: [String] = []
         var ranges: [Range<Int>] = []
+        // No repeated key and nothing but the members' text between the braces.
+        var compact = true
         reader.skipWhitespace()
         guard reader.position < buffer.count else { throw reader.error(.unexpectedEnd) }
         guard buffer[reader.position] == UInt8(ascii: "{") else { throw reader.error(.unexpectedCharacter) }
+        if reader.position != 0 { compact = false }
         if try !reader.openContainer(depth: 1, closing: UInt8(ascii: "}")) {
             repeat {
                 reader.skipWhitespace()
                 guard reader.position < buffer.count else { throw reader.error(.unexpectedEnd) }
                 guard buffer[reader.position] == UInt8(ascii: "\"") else { throw reader.error(.expectedKey) }
+                let keyStart = reader.position
                 let key = try reader.parseString()
+                let keyEnd = reader.position
                 try reader.expectColon()
                 reader.skipWhitespace()
                 let start = reader.position
+                if start != keyEnd + 1 || (keyStart != 1 && buffer[keyStart - 1] != UInt8(ascii: ",")) { compact = false }
                 try reader.skipValue(depth: 1)
                 if let earlier = keys.firstIndex(of: key) {
                     // A repeated key keeps its first position and its last value, as JSONObject does.
                     ranges[earlier] = start..<reader.position
+                    compact = false
                 } else {
                     keys.append(key)
                     ranges.append(start..<reader.position)
                 }
+                if reader.position >= buffer.count || (buffer[reader.position] != UInt8(ascii: ",")
+                    && buffer[reader.position] != UInt8(ascii: "}")) { compact = false }
             } while try !reader.closeMember(closing: UInt8(ascii: "}"))
+        } else if reader.position != 2 {
+            compact = false
         }
+        if reader.position != buffer.count { compact = false }
         reader.skipWhitespace()
         if reader.position < buffer.count { throw reader.error(.trailingCharacters) }
-        return (keys, ranges)
+        return (keys, ranges, compact)
     }
 
     /// The value bytes of `key`, or `nil` when the object has no such member.
@@ -81,7 +104,25 @@ public struct RawJSONObject: Sendable {
     /// The value of `key`, built, or `nil` when the object has no such member.
     public func value(_ key: String) throws(JSONParseError) -> JSONValue? {
         guard let raw = self[raw: key] else { return nil }
-        return try JSONParser.parse(bytes: raw)
+        return try raw.withUnsafeBufferPointer { buffer throws(JSONParseError) in try JSONParser.parse(validUTF8: buffer) }
+    }
+
+    /// The member `key` as an object of its own, or `nil` when absent.
+    /// - Throws: ``JSONParseError`` when the member is not an object.
+    public func object(_ key: String) throws(JSONParseError) -> RawJSONObject? {
+        guard let raw = self[raw: key] else { return nil }
+        return try RawJSONObject(slice: raw, checkingUTF8: false)
+    }
+
+    /// The elements of the array member `key`, each an object, or `nil` when absent.
+    /// - Throws: ``JSONParseError`` when the member is not an array of objects.
+    public func objects(inArray key: String) throws(JSONParseError) -> [RawJSONObject]? {
+        guard let raw = self[raw: key] else { return nil }
+        var objects: [RawJSONObject] = []
+        for element in try Self.elements(ofArray: raw, checkingUTF8: false) {
+            objects.append(try RawJSONObject(slice: element, checkingUTF8: false))
+        }
+        return objects
     }
 
     /// Sets `key` to `value` (`nil` removes it): an existing member keeps its position, a new one goes last.
@@ -91,6 +132,7 @@ public struct RawJSONObject: Sendable {
 
     /// Sets `key` to value bytes that are already compact JSON (`nil` removes it).
     public mutating func setRaw(_ key: String, _ bytes: ArraySlice<UInt8>?) {
+        source = nil
         if let position = keys.firstIndex(of: key) {
             if let bytes {
                 values[position] = bytes
@@ -104,8 +146,9 @@ public struct RawJSONObject: Sendable {
         }
     }
 
-    /// The object as compact JSON bytes.
+    /// The object as compact JSON bytes: the bytes it was read from while no member changed.
     public var bytes: [UInt8] {
+        if let source { return Array(source) }
         var sink = ByteSink()
         defer { sink.deallocate() }
         sink.append(UInt8(ascii: "{"))
@@ -122,9 +165,16 @@ public struct RawJSONObject: Sendable {
     /// The elements of the JSON array in `bytes`, each as the bytes it was read from.
     /// - Throws: ``JSONParseError`` when `bytes` is not one JSON array.
     public static func elements(ofArray bytes: ArraySlice<UInt8>) throws(JSONParseError) -> [ArraySlice<UInt8>] {
+        try elements(ofArray: bytes, checkingUTF8: true)
+    }
+
+    private static func elements(
+        ofArray bytes: ArraySlice<UInt8>,
+        checkingUTF8: Bool
+    ) throws(JSONParseError) -> [ArraySlice<UInt8>] {
         let base = bytes.startIndex
         let ranges = try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) -> [Range<Int>] in
-            if let invalid = JSONReader.firstInvalidUTF8(in: buffer) {
+            if checkingUTF8, let invalid = JSONReader.firstInvalidUTF8(in: buffer) {
                 throw JSONReader(buffer: buffer).error(.invalidUTF8, at: invalid)
             }
             var reader = JSONReader(buffer: buffer)

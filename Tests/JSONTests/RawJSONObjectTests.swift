@@ -80,3 +80,24 @@ import Testing
         #expect(throws: JSONParseError.self) { try RawJSONObject.elements(ofArray: Array("{}".utf8)[...]) }
     }
 }
+
+/// What `RawJSONObject` hands out of its members, and when it writes back what it read.
+@Suite struct RawJSONObjectMemberTests {
+    @Test("object and objects(inArray:) read members as objects of their own")
+    func nestedObjects() throws {
+        let raw = try RawJSONObject(bytes: Array(#"{"o":{"a":1},"list":[{"b":2},{"c":[3]}],"n":4}"#.utf8))
+        #expect(try raw.object("o")?.member("a") == 1)
+        #expect(try raw.object("absent") == nil)
+        #expect(try raw.objects(inArray: "list")?.map { $0.bytes } == [Array(#"{"b":2}"#.utf8), Array(#"{"c":[3]}"#.utf8)])
+        #expect(throws: JSONParseError.self) { try raw.object("n") }
+        #expect(throws: JSONParseError.self) { try raw.objects(inArray: "o") }
+    }
+
+    @Test("text that is not compact is written back as the serializer writes its members")
+    func nonCompactInput() throws {
+        for text in [#" {"a":1}"#, #"{"a": 1}"#, #"{ "a":1}"#, #"{"a":1 ,"b":2}"#, #"{"a":1} "#, "{ }"] {
+            let raw = try RawJSONObject(bytes: Array(text.utf8))
+            #expect(raw.bytes == (try JSONParser.parse(text)).serializedBytes, "\(text)")
+        }
+    }
+}

@@ -88,12 +88,8 @@ public struct EventsIndex: LogIndex {
                 try transaction.delete(key: EventKeys.target(bus, rule, id.stringValue ?? ""), in: db(.targets))
             }
         case EventsRecordKind.eventAccepted:
-            let deliveries: [ArraySlice<UInt8>]
-            do { deliveries = try RawJSONObject.elements(ofArray: try fields.raw("deliveries")) } catch {
-                throw RecordDecodingError("\(what): deliveries is not an array: \(error)")
-            }
-            for delivery in deliveries {
-                guard var object = try? RawJSONObject(slice: delivery) else { continue }
+            _ = try fields.raw("deliveries")
+            for var object in try fields.objects(inArray: "deliveries") {
                 object.set("log", [.integer(sequence)])
                 let id = object.member("deliveryId")?.stringValue ?? ""
                 try transaction.put(object.bytes, forKey: EventKeys.text(id), in: db(.pending))

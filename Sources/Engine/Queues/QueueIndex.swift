@@ -71,10 +71,9 @@ public struct QueueIndex: LogIndex {
             }
         case QueueRecordKind.sent:
             let arn = try fields.string("arn")
-            for (position, bytes) in try QueueKeys.elements(try fields.raw("messages")).enumerated() {
+            for (position, message) in try fields.objects(inArray: "messages").enumerated() {
                 let key = QueueKeys.message(arn, sequence: Int(entry.sequence.rawValue), position: position)
-                let message = try QueueKeys.rawObject(bytes)
-                try store.put(bytes, order: MessageOrder(message), at: key, arn: arn, replacing: nil)
+                try store.put(message, at: key, arn: arn, replacing: nil)
                 if let dedup = message.member("dedup")?.stringValue {
                     let value: JSONValue = ["id": message.member("id") ?? .null, "time": .integer(time)]
                     try transaction.put(value.bytes, forKey: QueueKeys.dedup(arn, dedup), in: store.db(.dedup))
@@ -175,18 +174,7 @@ struct MessageStore {
 
     /// Writes `row` at `key`, moving its `visible` entry from where `previous` had it.
     func put(_ row: RawJSONObject, at key: [UInt8], arn: String, replacing previous: MessageOrder?) throws {
-        try put(row.bytes[...], order: MessageOrder(row), at: key, arn: arn, replacing: previous)
-    }
-
-    /// Writes the row `bytes`, whose place in the orders is `order`, at `key`,
-    /// moving its `visible` entry from where `previous` had it.
-    func put(
-        _ bytes: ArraySlice<UInt8>,
-        order: MessageOrder,
-        at key: [UInt8],
-        arn: String,
-        replacing previous: MessageOrder?
-    ) throws {
+        let order = MessageOrder(row)
         let location = QueueKeys.location(key)
         if let previous {
             let old = QueueKeys.visible(arn, at: previous.visible, location)
@@ -194,7 +182,7 @@ struct MessageStore {
         } else if let group = order.group {
             try transaction.put([], forKey: QueueKeys.group(arn, group, location), in: db(.groups))
         }
-        try transaction.put(bytes.span.bytes, forKey: key.span.bytes, in: db(.messages))
+        try transaction.put(row.bytes, forKey: key, in: db(.messages))
         try transaction.put([], forKey: QueueKeys.visible(arn, at: order.visible, location), in: db(.visible))
     }
 
@@ -282,13 +270,6 @@ enum QueueKeys {
     static func rawObject(_ bytes: ArraySlice<UInt8>) throws -> RawJSONObject {
         do { return try RawJSONObject(slice: bytes) } catch {
             throw RecordDecodingError("queue value is not a JSON object: \(error)")
-        }
-    }
-
-    /// The elements of a JSON array in a record, each as its bytes.
-    static func elements(_ bytes: ArraySlice<UInt8>) throws -> [ArraySlice<UInt8>] {
-        do { return try RawJSONObject.elements(ofArray: bytes) } catch {
-            throw RecordDecodingError("queue record member is not a JSON array: \(error)")
         }
     }
 
