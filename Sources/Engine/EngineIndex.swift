@@ -35,6 +35,15 @@ public struct EngineIndex: LogIndex {
 
     public init() {}
 
+    public func wants(_ kind: RecordKind) -> Bool { Self.appliedKinds.contains(kind) }
+
+    /// The kinds ``apply(_:to:in:)`` handles.
+    private static let appliedKinds: Set<RecordKind> = [
+        EngineRecordKind.stateMachineCreated, EngineRecordKind.stateMachineUpdated, EngineRecordKind.stateMachineDeleted,
+        EngineRecordKind.activityCreated, EngineRecordKind.activityDeleted, EngineRecordKind.executionStep,
+        EngineRecordKind.reviewResolved, EngineRecordKind.taskHeartbeat,
+    ]
+
     public func apply(_ entry: LogEntry, to databases: IndexDatabases, in transaction: WriteTransaction) throws {
         func db(_ which: DB) -> Database { databases[which.rawValue] }
         switch entry.header.kind {

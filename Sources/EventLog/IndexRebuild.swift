@@ -62,14 +62,17 @@ struct IndexRebuild: Sendable {
         while from <= last, !shouldStop() {
             let through = SequenceNumber(min(last.rawValue, from.rawValue + UInt64(Self.chunk) - 1))
             let entries = try log.environment.read { transaction in
-                try EventLog.readEntries(from: from, through: through, limit: .max, in: transaction, log: log.logDatabase, kinds: nil)
+                try EventLog.readEntries(
+                    from: from, through: through, limit: .max, in: transaction, log: log.logDatabase, kinds: nil,
+                    wanted: live.index.wants
+                )
             }
             try environment.write { transaction in
                 for entry in entries {
                     try live.index.apply(entry, to: databases, in: transaction)
                 }
             }
-            replayed(entries.count)
+            replayed(Int(through.rawValue - from.rawValue) + 1)
             from = through.next
         }
     }

@@ -34,6 +34,14 @@ public protocol LogIndex: Sendable {
     /// Throwing fails the append holding `entry`, with this error; the other
     /// appends of its group commit without it (the writer writes the group again).
     func apply(_ entry: LogEntry, to databases: IndexDatabases, in transaction: WriteTransaction) throws
+    /// Whether ``apply(_:to:in:)`` may change anything for a record of `kind`;
+    /// `false` promises it does nothing, so verify's rebuild does not read such
+    /// records' payloads for this index. Every kind, unless an index says otherwise.
+    func wants(_ kind: RecordKind) -> Bool
+}
+
+extension LogIndex {
+    public func wants(_ kind: RecordKind) -> Bool { true }
 }
 
 /// The open databases of one ``LogIndex``, in the order of its ``LogIndex/databaseNames``.

@@ -86,7 +86,7 @@ extension JSONReader {
 
     /// Steps over a string without building it; one with an escape is read by
     /// ``parseString()``, which checks its escapes.
-    private mutating func skipString() throws(JSONParseError) {
+    mutating func skipString() throws(JSONParseError) {
         let start = position
         position += 1
         while position < buffer.count {

@@ -14,7 +14,10 @@
 /// ``JSONObject``'s rules.
 public struct RawJSONObject: Sendable {
     /// The member keys in their order.
-    public private(set) var keys: [String]
+    public var keys: [String] { keyBytes.map { String(decoding: $0, as: UTF8.self) } }
+    /// The keys' UTF-8 (unescaped): lookups compare bytes, so reading an object
+    /// makes no `String` per member.
+    private var keyBytes: [ArraySlice<UInt8>]
     /// Each member's value as compact JSON bytes, parallel to ``keys``.
     private var values: [ArraySlice<UInt8>]
     /// The bytes the object was read from, until a member changes.
@@ -39,22 +42,33 @@ public struct RawJSONObject: Sendable {
         let found = try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
             try Self.members(in: buffer, checkingUTF8: checkingUTF8)
         }
-        keys = found.keys
+        keyBytes = found.keys.map { key in
+            switch key {
+            case .range(let range): bytes[(base + range.lowerBound)..<(base + range.upperBound)]
+            case .decoded(let text): text[...]
+            }
+        }
         values = found.ranges.map { bytes[(base + $0.lowerBound)..<(base + $0.upperBound)] }
         // Written back as read only when that is what serializing the members gives.
         source = found.compact ? bytes : nil
+    }
+
+    /// Where a key's UTF-8 is: between its quotes, or (a key with escapes) decoded.
+    private enum KeyText {
+        case range(Range<Int>)
+        case decoded([UInt8])
     }
 
     /// The members' keys and value ranges (offsets into `buffer`).
     private static func members(
         in buffer: UnsafeBufferPointer<UInt8>,
         checkingUTF8: Bool
-    ) throws(JSONParseError) -> (keys: [String], ranges: [Range<Int>], compact: Bool) {
+    ) throws(JSONParseError) -> (keys: [KeyText], ranges: [Range<Int>], compact: Bool) {
         if checkingUTF8, let invalid = JSONReader.firstInvalidUTF8(in: buffer) {
             throw JSONReader(buffer: buffer).error(.invalidUTF8, at: invalid)
         }
         var reader = JSONReader(buffer: buffer)
-        var keys: [String] = []
+        var keys: [KeyText] = []
         var ranges: [Range<Int>] = []
         // No repeated key and nothing but the members' text between the braces.
         var compact = true
@@ -68,14 +82,29 @@ public struct RawJSONObject: Sendable {
                 guard reader.position < buffer.count else { throw reader.error(.unexpectedEnd) }
                 guard buffer[reader.position] == UInt8(ascii: "\"") else { throw reader.error(.expectedKey) }
                 let keyStart = reader.position
-                let key = try reader.parseString()
+                try reader.skipString()
                 let keyEnd = reader.position
+                var key = KeyText.range((keyStart + 1)..<(keyEnd - 1))
+                if UnsafeBufferPointer(rebasing: buffer[(keyStart + 1)..<(keyEnd - 1)]).contains(UInt8(ascii: "\\")) {
+                    reader.position = keyStart
+                    key = .decoded(Array(try reader.parseString().utf8))
+                    compact = false
+                }
                 try reader.expectColon()
                 reader.skipWhitespace()
                 let start = reader.position
                 if start != keyEnd + 1 || (keyStart != 1 && buffer[keyStart - 1] != UInt8(ascii: ",")) { compact = false }
                 try reader.skipValue(depth: 1)
-                if let earlier = keys.firstIndex(of: key) {
+                let earlier = keys.indices.first { position in
+                    switch (keys[position], key) {
+                    case (.range(let old), .range(let new)):
+                        UnsafeBufferPointer(rebasing: buffer[old]).elementsEqual(UnsafeBufferPointer(rebasing: buffer[new]))
+                    case (.decoded(let old), .decoded(let new)): old == new
+                    case (.range(let old), .decoded(let new)), (.decoded(let new), .range(let old)):
+                        UnsafeBufferPointer(rebasing: buffer[old]).elementsEqual(new)
+                    }
+                }
+                if let earlier {
                     // A repeated key keeps its first position and its last value, as JSONObject does.
                     ranges[earlier] = start..<reader.position
                     compact = false
@@ -97,7 +126,7 @@ public struct RawJSONObject: Sendable {
 
     /// The value bytes of `key`, or `nil` when the object has no such member.
     public subscript(raw key: String) -> ArraySlice<UInt8>? {
-        guard let position = keys.firstIndex(of: key) else { return nil }
+        guard let position = position(of: key) else { return nil }
         return values[position]
     }
 
@@ -133,17 +162,21 @@ public struct RawJSONObject: Sendable {
     /// Sets `key` to value bytes that are already compact JSON (`nil` removes it).
     public mutating func setRaw(_ key: String, _ bytes: ArraySlice<UInt8>?) {
         source = nil
-        if let position = keys.firstIndex(of: key) {
+        if let position = position(of: key) {
             if let bytes {
                 values[position] = bytes
             } else {
-                keys.remove(at: position)
+                keyBytes.remove(at: position)
                 values.remove(at: position)
             }
         } else if let bytes {
-            keys.append(key)
+            keyBytes.append(Array(key.utf8)[...])
             values.append(bytes)
         }
+    }
+
+    private func position(of key: String) -> Int? {
+        keyBytes.firstIndex { $0.elementsEqual(key.utf8) }
     }
 
     /// The object as compact JSON bytes: the bytes it was read from while no member changed.
@@ -152,9 +185,16 @@ public struct RawJSONObject: Sendable {
         var sink = ByteSink()
         defer { sink.deallocate() }
         sink.append(UInt8(ascii: "{"))
-        for position in keys.indices {
+        for position in keyBytes.indices {
             if position > 0 { sink.append(UInt8(ascii: ",")) }
-            JSONValue.writeString(keys[position], to: &sink)
+            let key = keyBytes[position]
+            if key.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                JSONValue.writeString(String(decoding: key, as: UTF8.self), to: &sink)
+            } else {
+                sink.append(UInt8(ascii: "\""))
+                key.withUnsafeBufferPointer { sink.append(contentsOf: $0) }
+                sink.append(UInt8(ascii: "\""))
+            }
             sink.append(UInt8(ascii: ":"))
             values[position].withUnsafeBufferPointer { sink.append(contentsOf: $0) }
         }

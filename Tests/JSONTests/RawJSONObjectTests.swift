@@ -101,3 +101,18 @@ import Testing
         }
     }
 }
+
+/// Keys with escapes, compared and written back as the parser and serializer treat them.
+@Suite struct RawJSONObjectKeyTests {
+    @Test("a key written with escapes is found by its text and written back escaped as the serializer does")
+    func escapedKeys() throws {
+        let text = #"{"a\"b":1,"\u00e9":2,"tab\t":3,"é":4}"#
+        let raw = try RawJSONObject(bytes: Array(text.utf8))
+        #expect(raw.member("a\"b") == 1)
+        #expect(raw.member("tab\t") == 3)
+        // "\u00e9" and "é" are one key: the first position, the last value.
+        #expect(raw.keys == ["a\"b", "é", "tab\t"])
+        #expect(raw.member("é") == 4)
+        #expect(raw.bytes == (try JSONParser.parse(text)).serializedBytes)
+    }
+}

@@ -23,6 +23,10 @@ public struct EventArchiveIndex: LogIndex {
 
     public init() {}
 
+    public func wants(_ kind: RecordKind) -> Bool {
+        kind == EventsRecordKind.ruleDeleted || kind == EventsRecordKind.rulePut || EventArchiveRecordKind.all.contains(kind)
+    }
+
     public func apply(_ entry: LogEntry, to databases: IndexDatabases, in transaction: WriteTransaction) throws {
         func db(_ which: DB) -> Database { databases[which.rawValue] }
         let kind = entry.header.kind

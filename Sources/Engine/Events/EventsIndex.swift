@@ -34,6 +34,8 @@ public struct EventsIndex: LogIndex {
 
     public init() {}
 
+    public func wants(_ kind: RecordKind) -> Bool { EventsRecordKind.range.contains(kind) }
+
     public func apply(_ entry: LogEntry, to databases: IndexDatabases, in transaction: WriteTransaction) throws {
         func db(_ which: DB) -> Database { databases[which.rawValue] }
         let kind = entry.header.kind

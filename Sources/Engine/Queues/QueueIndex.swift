@@ -32,6 +32,8 @@ public struct QueueIndex: LogIndex {
 
     public init() {}
 
+    public func wants(_ kind: RecordKind) -> Bool { QueueRecordKind.all.contains(kind) }
+
     public func apply(_ entry: LogEntry, to databases: IndexDatabases, in transaction: WriteTransaction) throws {
         let kind = entry.header.kind
         guard QueueRecordKind.all.contains(kind) else { return }

@@ -27,9 +27,13 @@ public struct TopicIndex: LogIndex {
 
     public init() {}
 
+    public func wants(_ kind: RecordKind) -> Bool {
+        (TopicRecordKind.topicCreated.rawValue...TopicRecordKind.reviewResolved.rawValue).contains(kind.rawValue)
+    }
+
     public func apply(_ entry: LogEntry, to databases: IndexDatabases, in transaction: WriteTransaction) throws {
         let kind = entry.header.kind
-        guard (TopicRecordKind.topicCreated.rawValue...TopicRecordKind.reviewResolved.rawValue).contains(kind.rawValue) else { return }
+        guard wants(kind) else { return }
         func db(_ which: DB) -> Database { databases[which.rawValue] }
         func put(_ value: JSONValue, _ key: [UInt8], _ which: DB) throws { try transaction.put(value.bytes, forKey: key, in: db(which)) }
         func get(_ key: [UInt8], _ which: DB) throws -> JSONObject? {

@@ -24,6 +24,11 @@ public struct VersionsIndex: LogIndex {
 
     public init() {}
 
+    public func wants(_ kind: RecordKind) -> Bool {
+        (VersionsRecordKind.versionPublished...VersionsRecordKind.tagsRemoved).contains(kind)
+            || kind == EngineRecordKind.stateMachineDeleted || kind == EngineRecordKind.activityDeleted
+    }
+
     public func apply(_ entry: LogEntry, to databases: IndexDatabases, in transaction: WriteTransaction) throws {
         func db(_ which: DB) -> Database { databases[which.rawValue] }
         let kind = entry.header.kind
