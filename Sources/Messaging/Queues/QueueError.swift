@@ -35,6 +35,14 @@ public struct QueueError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unsupportedOperation = Code("UnsupportedOperation", queryCode: "AWS.SimpleQueueService.UnsupportedOperation")
         /// Not an SQS name: the log could not commit (the server answers 500).
         public static let storage = Code("InternalError")
+
+        /// Every code above: the server derives its table of query codes from this list.
+        public static let all: [Code] = [
+            .queueDoesNotExist, .queueNameExists, .invalidAttributeName, .invalidAttributeValue, .invalidParameterValue,
+            .missingParameter, .receiptHandleIsInvalid, .messageNotInflight, .tooManyEntriesInBatchRequest, .emptyBatchRequest,
+            .batchEntryIdsNotDistinct, .invalidBatchEntryId, .batchRequestTooLong, .purgeQueueInProgress, .resourceNotFound,
+            .unsupportedOperation, .storage,
+        ]
     }
 
     public let code: Code
