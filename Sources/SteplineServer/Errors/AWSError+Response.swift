@@ -44,7 +44,9 @@ extension AWSError {
             ]
         ).rendered(namespace: namespace)
         return Response(
-            status: status, headers: [.contentType: "text/xml", .amznRequestID: requestID],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: xml)))
+            status: status,
+            headers: [.contentType: "text/xml", .amznRequestID: requestID],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: xml))
+        )
     }
 }

@@ -112,7 +112,9 @@ enum AWSErrorDialect: Sendable {
 
     /// SNS's HTTP status for each of its codes, from ``Messaging/TopicError/Code/all``.
     static let snsStatuses: [String: Int] = Dictionary(
-        TopicError.Code.all.map { ($0.rawValue, $0.status) }, uniquingKeysWith: { first, _ in first })
+        TopicError.Code.all.map { ($0.rawValue, $0.status) },
+        uniquingKeysWith: { first, _ in first }
+    )
 
     /// SNS's status for a kind whose code has none of its own.
     static func snsStatus(_ kind: ServiceError.Kind) -> Int {

@@ -1,6 +1,6 @@
+import Engine
 import HTTPTypes
 import HummingbirdTesting
-import Engine
 import JSON
 import LMDB
 import Testing
@@ -53,11 +53,14 @@ struct EventBridgeOperationsTests {
         try await OperationTables.test { client in
             // The one input of the malformed-input sweep that reaches LMDB's key check.
             let answer = try await OperationTables.call(
-                client, .events, "StartReplay",
+                client,
+                .events,
+                "StartReplay",
                 [
                     "ReplayName": "x", "EventSourceArn": "x", "EventStartTime": -1_099_511_627_776, "EventEndTime": -1_099_511_627_776,
                     "Destination": ["Arn": "x"],
-                ])
+                ]
+            )
             OperationTables.expectError(answer, .badRequest, "ValidationException")
             #expect(answer.json["message"]?.stringValue?.contains("empty or too long to be stored") == true)
         }
@@ -68,7 +71,10 @@ struct EventBridgeOperationsTests {
         var table = AWSOperationTable(service: .events)
         table.register("ListEventBuses") { _, _ async throws(AWSError) in
             try await AWSService.events.call {
-                throw ServiceError.storage(LMDBError(code: .noSpace, function: "mdb_txn_commit", message: "No space left on device"), about: "bus orders")
+                throw ServiceError.storage(
+                    LMDBError(code: .noSpace, function: "mdb_txn_commit", message: "No space left on device"),
+                    about: "bus orders"
+                )
             }
         }
         let app = AWSDispatcherTests.app(handlers: [table])

@@ -57,7 +57,10 @@ enum OperationTables {
 
     /// Calls `operation` of a JSON-protocol `service` with `input`, as botocore does.
     static func call(
-        _ client: some TestClientProtocol, _ service: AWSService, _ operation: String, _ input: JSONValue = [:]
+        _ client: some TestClientProtocol,
+        _ service: AWSService,
+        _ operation: String,
+        _ input: JSONValue = [:]
     ) async throws -> Answer {
         let headers: HTTPFields = [.contentType: service.contentType, .amzTarget: "\(service.targetPrefix).\(operation)"]
         return try await client.execute(uri: "/", method: .post, headers: headers, body: ByteBuffer(string: input.serialized)) {
@@ -85,7 +88,10 @@ enum OperationTables {
     /// Checks a JSON-protocol error: its status, `__type`, the `X-Amzn-ErrorType` header
     /// and a message, which must never show LMDB's names; for SQS also the legacy query code.
     static func expectError(
-        _ answer: Answer, _ status: HTTPResponse.Status, _ code: String, queryCode: String? = nil,
+        _ answer: Answer,
+        _ status: HTTPResponse.Status,
+        _ code: String,
+        queryCode: String? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
     ) {
         #expect(answer.status == status, "\(answer.body)", sourceLocation: sourceLocation)
@@ -101,7 +107,10 @@ enum OperationTables {
 
     /// Checks an SNS `<ErrorResponse>`: status, `<Type>`, `<Code>` and a message without LMDB's names.
     static func expectQueryError(
-        _ answer: Answer, _ status: HTTPResponse.Status, _ code: String, sourceLocation: SourceLocation = #_sourceLocation
+        _ answer: Answer,
+        _ status: HTTPResponse.Status,
+        _ code: String,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) {
         #expect(answer.status == status, "\(answer.body)", sourceLocation: sourceLocation)
         #expect(answer.body.contains("<ErrorResponse"), "\(answer.body)", sourceLocation: sourceLocation)

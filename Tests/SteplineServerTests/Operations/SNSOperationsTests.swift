@@ -56,12 +56,18 @@ struct SNSOperationsTests {
     @Test("a deduplication id too long for a storage key is InvalidParameter, not a server fault")
     func keyTooLong() async throws {
         try await OperationTables.test { client in
-            let created = try await OperationTables.query(client, "CreateTopic", [("Name", "alerts.fifo"), ("Attributes.entry.1.key", "FifoTopic"), ("Attributes.entry.1.value", "true")])
+            let created = try await OperationTables.query(
+                client,
+                "CreateTopic",
+                [("Name", "alerts.fifo"), ("Attributes.entry.1.key", "FifoTopic"), ("Attributes.entry.1.value", "true")]
+            )
             let arn = try #require(Self.field("TopicArn", in: created.body))
             // The deduplication id becomes part of a key; 1,000 bytes is more than LMDB's 511.
             let answer = try await OperationTables.query(
-                client, "Publish",
-                [("TopicArn", arn), ("Message", "m"), ("MessageGroupId", "g"), ("MessageDeduplicationId", String(repeating: "d", count: 1000))])
+                client,
+                "Publish",
+                [("TopicArn", arn), ("Message", "m"), ("MessageGroupId", "g"), ("MessageDeduplicationId", String(repeating: "d", count: 1000))]
+            )
             OperationTables.expectQueryError(answer, .badRequest, "InvalidParameter")
             #expect(answer.body.contains("too long to be stored"))
         }

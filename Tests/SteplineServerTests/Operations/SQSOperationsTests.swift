@@ -9,7 +9,12 @@ struct SQSOperationsTests {
     @Test("a queue is created, found by name, described, listed and deleted")
     func queueCycle() async throws {
         try await OperationTables.test { client in
-            let created = try await OperationTables.call(client, .sqs, "CreateQueue", ["QueueName": "jobs", "Attributes": ["VisibilityTimeout": "45"]])
+            let created = try await OperationTables.call(
+                client,
+                .sqs,
+                "CreateQueue",
+                ["QueueName": "jobs", "Attributes": ["VisibilityTimeout": "45"]]
+            )
             #expect(created.status == .ok)
             let url = try #require(created.json["QueueUrl"]?.stringValue)
             #expect(url.hasSuffix("/jobs"))
@@ -17,7 +22,11 @@ struct SQSOperationsTests {
             let found = try await OperationTables.call(client, .sqs, "GetQueueUrl", ["QueueName": "jobs"])
             #expect(found.json["QueueUrl"]?.stringValue == url)
             let attributes = try await OperationTables.call(
-                client, .sqs, "GetQueueAttributes", ["QueueUrl": .string(url), "AttributeNames": ["VisibilityTimeout"]])
+                client,
+                .sqs,
+                "GetQueueAttributes",
+                ["QueueUrl": .string(url), "AttributeNames": ["VisibilityTimeout"]]
+            )
             #expect(attributes.json["Attributes"]?["VisibilityTimeout"] == "45")
             let listed = try await OperationTables.call(client, .sqs, "ListQueues")
             #expect(listed.json["QueueUrls"] == [.string(url)])
@@ -43,7 +52,11 @@ struct SQSOperationsTests {
     func notFound() async throws {
         try await OperationTables.test { client in
             let answer = try await OperationTables.call(
-                client, .sqs, "GetQueueAttributes", ["QueueUrl": .string(OperationTables.queueBase + "/123456789012/absent")])
+                client,
+                .sqs,
+                "GetQueueAttributes",
+                ["QueueUrl": .string(OperationTables.queueBase + "/123456789012/absent")]
+            )
             OperationTables.expectError(answer, .badRequest, "QueueDoesNotExist", queryCode: "AWS.SimpleQueueService.NonExistentQueue")
         }
     }
@@ -51,12 +64,23 @@ struct SQSOperationsTests {
     @Test("a message group id too long for a storage key is InvalidParameterValue, not a server fault")
     func keyTooLong() async throws {
         try await OperationTables.test { client in
-            let created = try await OperationTables.call(client, .sqs, "CreateQueue", ["QueueName": "jobs.fifo", "Attributes": ["FifoQueue": "true"]])
+            let created = try await OperationTables.call(
+                client,
+                .sqs,
+                "CreateQueue",
+                ["QueueName": "jobs.fifo", "Attributes": ["FifoQueue": "true"]]
+            )
             let url = try #require(created.json["QueueUrl"]?.stringValue)
             // The group becomes part of a key; 1,000 bytes is more than LMDB's 511.
             let answer = try await OperationTables.call(
-                client, .sqs, "SendMessage",
-                ["QueueUrl": .string(url), "MessageBody": "b", "MessageGroupId": .string(String(repeating: "g", count: 1000)), "MessageDeduplicationId": "d"])
+                client,
+                .sqs,
+                "SendMessage",
+                [
+                    "QueueUrl": .string(url), "MessageBody": "b", "MessageGroupId": .string(String(repeating: "g", count: 1000)),
+                    "MessageDeduplicationId": "d",
+                ]
+            )
             OperationTables.expectError(answer, .badRequest, "InvalidParameterValue", queryCode: "InvalidParameterValue")
             #expect(answer.json["message"]?.stringValue?.contains("too long to be stored") == true)
             // Nothing was stored: the queue is empty.

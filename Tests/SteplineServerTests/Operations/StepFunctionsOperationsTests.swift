@@ -14,7 +14,11 @@ struct StepFunctionsOperationsTests {
     func stateMachineCycle() async throws {
         try await OperationTables.test { client in
             let created = try await OperationTables.call(
-                client, .stepFunctions, "CreateStateMachine", ["name": "orders", "definition": .string(Self.definition), "roleArn": .string(Self.role)])
+                client,
+                .stepFunctions,
+                "CreateStateMachine",
+                ["name": "orders", "definition": .string(Self.definition), "roleArn": .string(Self.role)]
+            )
             #expect(created.status == .ok)
             let arn = try #require(created.json["stateMachineArn"]?.stringValue)
             #expect(arn.hasSuffix(":stateMachine:orders"))
@@ -39,10 +43,18 @@ struct StepFunctionsOperationsTests {
     func validation() async throws {
         try await OperationTables.test { client in
             let unnamed = try await OperationTables.call(
-                client, .stepFunctions, "CreateStateMachine", ["definition": .string(Self.definition), "roleArn": .string(Self.role)])
+                client,
+                .stepFunctions,
+                "CreateStateMachine",
+                ["definition": .string(Self.definition), "roleArn": .string(Self.role)]
+            )
             OperationTables.expectError(unnamed, .badRequest, "ValidationException")
             let invalid = try await OperationTables.call(
-                client, .stepFunctions, "CreateStateMachine", ["name": "broken", "definition": #"{"StartAt": "Nowhere", "States": {}}"#, "roleArn": .string(Self.role)])
+                client,
+                .stepFunctions,
+                "CreateStateMachine",
+                ["name": "broken", "definition": #"{"StartAt": "Nowhere", "States": {}}"#, "roleArn": .string(Self.role)]
+            )
             OperationTables.expectError(invalid, .badRequest, "InvalidDefinition")
         }
     }
@@ -51,11 +63,18 @@ struct StepFunctionsOperationsTests {
     func notFound() async throws {
         try await OperationTables.test { client in
             let machine = try await OperationTables.call(
-                client, .stepFunctions, "DescribeStateMachine", ["stateMachineArn": .string(Self.machinePrefix + "absent")])
+                client,
+                .stepFunctions,
+                "DescribeStateMachine",
+                ["stateMachineArn": .string(Self.machinePrefix + "absent")]
+            )
             OperationTables.expectError(machine, .badRequest, "StateMachineDoesNotExist")
             let execution = try await OperationTables.call(
-                client, .stepFunctions, "DescribeExecution",
-                ["executionArn": "arn:aws:states:us-east-1:123456789012:execution:absent:run-1"])
+                client,
+                .stepFunctions,
+                "DescribeExecution",
+                ["executionArn": "arn:aws:states:us-east-1:123456789012:execution:absent:run-1"]
+            )
             OperationTables.expectError(execution, .badRequest, "ExecutionDoesNotExist")
         }
     }
@@ -67,9 +86,18 @@ struct StepFunctionsOperationsTests {
             // in the execution's ARN, make a key of 529 bytes: more than LMDB's 511.
             let name = String(repeating: "名", count: 80)
             let created = try await OperationTables.call(
-                client, .stepFunctions, "CreateStateMachine", ["name": .string(name), "definition": .string(Self.definition), "roleArn": .string(Self.role)])
+                client,
+                .stepFunctions,
+                "CreateStateMachine",
+                ["name": .string(name), "definition": .string(Self.definition), "roleArn": .string(Self.role)]
+            )
             let machine = try #require(created.json["stateMachineArn"]?.stringValue)
-            let answer = try await OperationTables.call(client, .stepFunctions, "StartExecution", ["stateMachineArn": .string(machine), "name": .string(name)])
+            let answer = try await OperationTables.call(
+                client,
+                .stepFunctions,
+                "StartExecution",
+                ["stateMachineArn": .string(machine), "name": .string(name)]
+            )
             OperationTables.expectError(answer, .badRequest, "ValidationException")
             let message = answer.json["message"]?.stringValue ?? ""
             #expect(message.contains("'arn:aws:states:us-east-1:123456789012:execution:名") && message.contains("(529 bytes)"), "\(message)")
