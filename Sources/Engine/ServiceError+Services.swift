@@ -90,6 +90,8 @@ extension QueueError {
         Code.invalidAttributeValue.rawValue: .named(.validation),
         Code.missingParameter.rawValue: .named(.validation),
         Code.receiptHandleIsInvalid.rawValue: .named(.validation),
+        Code.invalidAddress.rawValue: .named(.validation),
+        Code.invalidMessageContents.rawValue: .named(.validation),
         Code.emptyBatchRequest.rawValue: .named(.validation),
         Code.batchEntryIdsNotDistinct.rawValue: .named(.validation),
         Code.invalidBatchEntryId.rawValue: .named(.validation),

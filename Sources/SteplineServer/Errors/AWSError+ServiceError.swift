@@ -46,7 +46,7 @@ enum AWSErrorDialect: Sendable {
         let code = error.reason?.rawValue ?? genericCode(error.kind, error.resource)
         switch self {
         case .sqs:
-            return AWSError(AWSError.Code(code), error.message, queryErrorCode: Self.sqsQueryCodes[code])
+            return AWSError(AWSError.Code(code), error.message, queryErrorCode: Self.sqsQueryCodes[code] ?? code)
         case .sns:
             let status = Self.snsStatuses[code] ?? Self.snsStatus(error.kind)
             return AWSError(AWSError.Code(code), error.message, status: HTTPResponse.Status(code: status))
@@ -104,7 +104,8 @@ enum AWSErrorDialect: Sendable {
         }
     }
 
-    /// SQS's legacy query code for each JSON code, from ``Messaging/QueueError/Code/all``.
+    /// SQS's legacy query code for each JSON code, from ``Messaging/QueueError/Code/all``;
+    /// a code not listed is its own query code, as SQS sends for every client error.
     static let sqsQueryCodes: [String: String] = Dictionary(
         QueueError.Code.all.compactMap { code in code.queryCode.map { (code.rawValue, $0) } },
         uniquingKeysWith: { first, _ in first }
