@@ -32,6 +32,15 @@ extension ServiceError {
         static func named(_ kind: Kind) -> Meaning { Meaning(kind: kind, isNamed: true) }
         static func generic(_ kind: Kind, _ resource: Resource? = nil) -> Meaning { Meaning(kind: kind, resource: resource, isNamed: false) }
 
+        /// The batch conditions SQS and SNS name alike (SNS's batch API copies SQS's).
+        static let batch: [String: Meaning] = [
+            "EmptyBatchRequest": .named(.validation),
+            "BatchEntryIdsNotDistinct": .named(.validation),
+            "InvalidBatchEntryId": .named(.validation),
+            "TooManyEntriesInBatchRequest": .named(.limitExceeded),
+            "BatchRequestTooLong": .named(.limitExceeded),
+        ]
+
         func error(code: String, _ message: String) -> ServiceError {
             ServiceError(kind, resource: resource, reason: isNamed ? Reason(rawValue: code) : nil, message)
         }
@@ -81,7 +90,7 @@ extension QueueError {
         (Self.meanings[code.rawValue] ?? .named(.validation)).error(code: code.rawValue, message)
     }
 
-    static let meanings: [String: ServiceError.Meaning] = [
+    static let meanings: [String: ServiceError.Meaning] = ServiceError.Meaning.batch.merging([
         Code.queueDoesNotExist.rawValue: .generic(.notFound, .queue),
         Code.resourceNotFound.rawValue: .generic(.notFound),
         Code.queueNameExists.rawValue: .generic(.alreadyExists, .queue),
@@ -92,16 +101,11 @@ extension QueueError {
         Code.receiptHandleIsInvalid.rawValue: .named(.validation),
         Code.invalidAddress.rawValue: .named(.validation),
         Code.invalidMessageContents.rawValue: .named(.validation),
-        Code.emptyBatchRequest.rawValue: .named(.validation),
-        Code.batchEntryIdsNotDistinct.rawValue: .named(.validation),
-        Code.invalidBatchEntryId.rawValue: .named(.validation),
-        Code.tooManyEntriesInBatchRequest.rawValue: .named(.limitExceeded),
-        Code.batchRequestTooLong.rawValue: .named(.limitExceeded),
         Code.messageNotInflight.rawValue: .named(.invalidState),
         Code.purgeQueueInProgress.rawValue: .named(.invalidState),
         Code.unsupportedOperation.rawValue: .generic(.unsupported),
         Code.storage.rawValue: .generic(.storage),
-    ]
+    ]) { _, own in own }
 }
 
 extension TopicError {
@@ -110,22 +114,17 @@ extension TopicError {
         (Self.meanings[code.rawValue] ?? .named(.validation)).error(code: code.rawValue, message)
     }
 
-    static let meanings: [String: ServiceError.Meaning] = [
+    static let meanings: [String: ServiceError.Meaning] = ServiceError.Meaning.batch.merging([
         Code.notFound.rawValue: .generic(.notFound),
         Code.resourceNotFound.rawValue: .named(.notFound),
         Code.invalidParameter.rawValue: .generic(.validation),
         Code.invalidParameterValue.rawValue: .named(.validation),
         Code.validation.rawValue: .named(.validation),
-        Code.emptyBatchRequest.rawValue: .named(.validation),
-        Code.batchEntryIdsNotDistinct.rawValue: .named(.validation),
-        Code.invalidBatchEntryId.rawValue: .named(.validation),
-        Code.tooManyEntriesInBatchRequest.rawValue: .named(.limitExceeded),
-        Code.batchRequestTooLong.rawValue: .named(.limitExceeded),
         Code.tagLimitExceeded.rawValue: .named(.limitExceeded),
         Code.filterPolicyLimitExceeded.rawValue: .named(.limitExceeded),
         Code.authorizationError.rawValue: .generic(.unauthorized),
         Code.internalError.rawValue: .generic(.storage),
-    ]
+    ]) { _, own in own }
 }
 
 extension EventBridgeError {

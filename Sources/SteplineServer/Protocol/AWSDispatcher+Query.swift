@@ -37,7 +37,7 @@ extension AWSDispatcher {
             do {
                 parameters = request.method == .post ? try QueryParameters(formEncoded: body) : try QueryParameters(formEncoded: Array((request.uri.query ?? "").utf8))
             } catch {
-                throw AWSError(AWSError.Code(error.code.rawValue), error.message)
+                throw AWSError(error, answeredBy: .sns)
             }
             action = parameters["Action"] ?? ""
             logger[metadataKey: "aws.action"] = "\(action)"
