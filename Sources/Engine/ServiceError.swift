@@ -2,7 +2,7 @@
 ///
 /// Every service (executions, queues, topics, buses) reports its failures to the
 /// HTTP layer as this one type, and the HTTP layer maps it to each protocol's error
-/// shape in one place (`AWSError+ServiceError.swift` in SteplineServer). The
+/// shape in one place (`AWSErrorDialect.swift` in SteplineServer). The
 /// service says *what* happened — the state machine does not exist, the name is
 /// taken, a field is invalid, the log failed — and the protocol decides the code,
 /// status and shape, so the same meaning is answered the same way by every service:

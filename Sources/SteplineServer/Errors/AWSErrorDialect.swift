@@ -34,6 +34,7 @@ enum AWSErrorDialect: Sendable {
         case AWSService.sns.targetPrefix: self = .sns(query: true)
         case AWSService.steplineTopics.targetPrefix: self = .sns(query: false)
         case AWSService.events.targetPrefix, AWSService.steplineEvents.targetPrefix: self = .eventBridge
+        // Stepline's own operations on executions, and any service not named above.
         default: self = .stepFunctions
         }
     }
