@@ -140,6 +140,10 @@ package.targets += [
             "JSON",
             // The console's routes are tested on a real Engine in a temporary directory.
             "Engine",
+            // The error mapping is tested with LMDB's own errors and the services' codes.
+            "EventLog",
+            "LMDB",
+            "Messaging",
             "StatesLanguage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -192,7 +192,7 @@ public actor EventBuses {
         let time = now()
         let batch = records.map { Self.record($0.0, $0.1, time: time) }
         do { try await log.append(batch) } catch {
-            throw EngineError(.storage, "The log could not commit the change to \(subject): \(error)")
+            throw ServiceError.storage(error, about: subject)
         }
     }
 
@@ -207,7 +207,7 @@ public actor EventBuses {
         } catch let failure as DeliveryFailure {
             throw failure
         } catch {
-            throw EngineError(.storage, "The log could not commit the change to \(subject): \(error)")
+            throw ServiceError.storage(error, about: subject)
         }
     }
 

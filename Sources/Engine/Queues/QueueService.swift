@@ -106,16 +106,15 @@ public final class QueueService: Sendable {
     /// The queue `arn`, or `nil`.
     public func queue(arn: String) throws -> Queue? { try log.read { try queue(arn, in: $0) } }
 
-    /// Runs `body` in the writer's transaction, mapping storage failures to ``QueueError``.
+    /// Runs `body` in the writer's transaction; a failure of the log becomes a ``ServiceError``
+    /// (``ServiceError/storage(_:about:)``), a ``QueueError`` of `body` passes through.
     func transact<Result: Sendable>(_ body: @escaping @Sendable (AppendTransaction) throws -> Result) async throws -> Result {
         do {
             return try await log.transact(body)
         } catch let error as QueueError {
             throw error
-        } catch let error as RecordDecodingError {
-            throw QueueError(.storage, "a queue record could not be read: \(error)")
         } catch {
-            throw QueueError(.storage, "the log could not commit the queue change: \(error)")
+            throw ServiceError.storage(error)
         }
     }
 

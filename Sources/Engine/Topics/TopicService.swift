@@ -168,7 +168,7 @@ public final class TopicService: Sendable {
         } catch let error as QueueError {
             throw error
         } catch {
-            throw TopicError(.internalError, "The log could not commit the topic change: \(error)")
+            throw ServiceError.storage(error)
         }
     }
 
