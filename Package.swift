@@ -1,6 +1,7 @@
 // swift-tools-version:6.2
 // Stepline: a durable workflow engine on one LMDB log.
-// Module map and dependency direction: docs/ and shared STYLE (SteplineCLI -> SteplineServer -> Engine -> EventLog -> LMDB -> CLMDB).
+// Module map and dependency direction: docs/architecture.md (SteplineCLI -> SteplineServer -> Engine -> EventLog -> LMDB -> CLMDB,
+// Stepline wiring the services); Tests/SteplineTests/ModuleImportTests.swift checks every import against it.
 
 import PackageDescription
 
@@ -108,7 +109,39 @@ package.targets += [
     ),
     .testTarget(
         name: "EngineTests",
-        dependencies: ["Engine", "EventLog", "StatesLanguage", "JSON"],
+        dependencies: ["Engine", "EventLog", "StatesLanguage", "JSON", "Stepline", "SteplineTesting"],
+        swiftSettings: swiftSettings
+    ),
+]
+
+// MARK: Stepline: the composition root (Stepline.open), the shared test harness, the embedding example
+package.targets += [
+    .target(
+        name: "Stepline",
+        dependencies: [
+            "Engine", "EventLog", "JSON",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    // One harness for every test that needs a running system: Stepline.open with a manual clock.
+    .target(
+        name: "SteplineTesting",
+        dependencies: ["Stepline", "Engine", "EventLog"],
+        path: "Tests/SteplineTesting",
+        swiftSettings: swiftSettings
+    ),
+    // The program docs/embedding.md shows; SteplineTests checks the two are the same text and runs it.
+    .executableTarget(
+        name: "EmbeddingExample",
+        dependencies: ["Stepline", "Engine", "JSON", "StatesLanguage"],
+        path: "Examples/EmbeddingExample",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "SteplineTests",
+        dependencies: ["Stepline", "SteplineTesting", "Engine", "EventLog", "JSON", "StatesLanguage"],
         swiftSettings: swiftSettings
     ),
 ]
@@ -140,6 +173,8 @@ package.targets += [
             "JSON",
             // The console's routes are tested on a real Engine in a temporary directory.
             "Engine",
+            "Stepline",
+            "SteplineTesting",
             "StatesLanguage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -159,6 +194,7 @@ package.targets += [
         dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "SteplineServer",
+            "Stepline",
             "EventLog",
             "Engine",
             "JSON",

@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import JSON
 import Messaging
+import SteplineTesting
 import Testing
 
 @Suite struct QueueReceiveTests {

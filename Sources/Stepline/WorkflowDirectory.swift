@@ -8,6 +8,8 @@ import Foundation
 ///   (`ingest-and-publish.asl.json` → `ingest-and-publish`).
 /// - `handlers.yaml`, `handlers.yml` or `handlers.json` is the ``TaskHandlerMap`` that
 ///   says which local command or HTTP endpoint runs each Task resource.
+/// - `events.yaml` declares queues, buses, rules and targets; `webhooks.yaml` partner
+///   webhooks; `pipes.yaml` pipes (``Stepline/open(dataDirectory:configuration:)`` reads them).
 ///
 /// Deploying creates a state machine that does not exist and updates one whose
 /// definition changed (a new revision; running executions keep theirs), so restarting
@@ -55,6 +57,16 @@ public struct WorkflowDirectory: Sendable {
         self.definitions = definitions
         self.handlerFile = handlerFile
         self.handlers = try handlerFile.map(TaskHandlerMap.load(path:)) ?? TaskHandlerMap()
+    }
+
+    /// The names a webhooks file may have, in the order they are looked for.
+    public static let webhookFileNames = ["webhooks.yaml", "webhooks.yml", "webhooks.json"]
+    /// The names a pipes file may have, in the order they are looked for.
+    public static let pipeFileNames = ["pipes.yaml", "pipes.yml", "pipes.json"]
+
+    /// The path of the first of `names` that exists in the directory.
+    public func file(named names: [String]) -> String? {
+        names.lazy.map { (path as NSString).appendingPathComponent($0) }.first { FileManager.default.fileExists(atPath: $0) }
     }
 
     /// Creates or updates every definition's state machine; returns their ARNs by name.
