@@ -39,6 +39,12 @@ extension Stepline {
         public var log = EventLog.Configuration()
         /// How often scheduled rules and archive replays are looked at (`EventBusClock`).
         public var eventBusClockInterval: Duration = .seconds(1)
+        /// Whether ``Stepline/services`` include the loops that act on the clock alone:
+        /// the `EventBusClock` (scheduled rules, archive replays) and the queues' message
+        /// move tasks. Without them those advance only when called
+        /// (`fireDueSchedules()`, `advanceReplays()`, `advanceMoveTasks()`): what tests
+        /// on a manual clock do, so a background tick never takes the step they count.
+        public var runsClockDrivenWork = true
         /// What only the engine reads (timer resolution, concurrent tasks, its logger).
         public var engine = Engine.Configuration()
         /// What only the queues read (how often message move tasks advance).

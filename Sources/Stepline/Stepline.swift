@@ -72,8 +72,11 @@ public struct Stepline: Sendable {
     ///
     /// The engine comes first, so a group, which stops services in reverse order,
     /// stops it last: what the others still hand it is committed before it closes the log.
+    /// ``Configuration/runsClockDrivenWork`` `false` leaves out the event bus clock and the queues.
     public var services: [any Service] {
-        [EngineService(engine: engine), buses, EventBusClock(buses: buses, interval: configuration.eventBusClockInterval), queues, topics, pipes]
+        let clockDriven: [any Service] =
+            configuration.runsClockDrivenWork ? [EventBusClock(buses: buses, interval: configuration.eventBusClockInterval), queues] : []
+        return [EngineService(engine: engine), buses, topics, pipes] + clockDriven
     }
 
     /// Runs ``services`` while `body` runs, then shuts them down gracefully (which

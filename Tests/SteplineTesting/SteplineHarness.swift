@@ -10,16 +10,15 @@ extension Stepline.Configuration {
     ///
     /// Scheduled rules, archive replays and message move tasks advance only when a
     /// test calls `fireDueSchedules()`, `advanceReplays()` or `advanceMoveTasks()`
-    /// after moving the clock: their background ticks are an hour apart, so a tick
-    /// cannot take the step a test is about to take and count.
+    /// after moving the clock (``Stepline/Configuration/runsClockDrivenWork`` is off),
+    /// so no background tick takes the step a test is about to take and count.
     public static func testing(clock: any EngineClock = ManualClock()) -> Stepline.Configuration {
         var configuration = Stepline.Configuration()
         configuration.clock = clock
         configuration.log.durability = .unsafeNoSync
         configuration.engine.timerResolution = .milliseconds(2)
         configuration.topics.resolution = .milliseconds(2)
-        configuration.eventBusClockInterval = .seconds(3600)
-        configuration.queues.moveTaskInterval = .seconds(3600)
+        configuration.runsClockDrivenWork = false
         return configuration
     }
 }
