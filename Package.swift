@@ -39,6 +39,11 @@ let package = Package(
 // Each area adds its own targets in its own block, so parallel work on different
 // modules does not collide in this file.
 
+// MARK: TestSupport: what every test target shares (a temporary directory, waiting for a condition); no dependencies
+package.targets += [
+    .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings)
+]
+
 // MARK: JSON (pure): JSONValue, parser, serializer, JSONPath
 package.targets += [
     .target(name: "JSON", swiftSettings: swiftSettings),
@@ -60,10 +65,10 @@ package.targets += [
         ],
         swiftSettings: swiftSettings
     ),
-    .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: swiftSettings),
-    .testTarget(name: "EventLogTests", dependencies: ["EventLog", "LMDB"], swiftSettings: swiftSettings),
+    .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(name: "EventLogTests", dependencies: ["EventLog", "LMDB", "TestSupport"], swiftSettings: swiftSettings),
     // Runs the built `stepline` binary (found beside the test bundle); `swift build --build-tests` builds it.
-    .testTarget(name: "SteplineCLITests", dependencies: ["EventLog", "LMDB"], swiftSettings: swiftSettings),
+    .testTarget(name: "SteplineCLITests", dependencies: ["EventLog", "LMDB", "TestSupport"], swiftSettings: swiftSettings),
 ]
 
 // MARK: States Language (pure)
@@ -109,7 +114,7 @@ package.targets += [
     ),
     .testTarget(
         name: "EngineTests",
-        dependencies: ["Engine", "EventLog", "StatesLanguage", "JSON", "Stepline", "SteplineTesting"],
+        dependencies: ["Engine", "EventLog", "StatesLanguage", "JSON", "Stepline", "SteplineTesting", "TestSupport"],
         swiftSettings: swiftSettings
     ),
 ]
@@ -141,7 +146,7 @@ package.targets += [
     ),
     .testTarget(
         name: "SteplineTests",
-        dependencies: ["Stepline", "SteplineTesting", "Engine", "EventLog", "JSON", "StatesLanguage"],
+        dependencies: ["Stepline", "SteplineTesting", "TestSupport", "Engine", "EventLog", "JSON", "StatesLanguage"],
         swiftSettings: swiftSettings
     ),
 ]
@@ -175,6 +180,7 @@ package.targets += [
             "Engine",
             "Stepline",
             "SteplineTesting",
+            "TestSupport",
             "StatesLanguage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -240,7 +246,7 @@ package.targets += [
         swiftSettings: swiftSettings
     ),
     // The media workflows run by the pure core's EmbeddedRunner on the real tools/media handlers and ffmpeg.
-    .testTarget(name: "MediaWorkflowTests", dependencies: ["StatesLanguage", "JSON"], swiftSettings: swiftSettings),
+    .testTarget(name: "MediaWorkflowTests", dependencies: ["StatesLanguage", "JSON", "TestSupport"], swiftSettings: swiftSettings),
 ]
 
 // MARK: Fuzzing: libFuzzer targets over the parsers (tools/fuzz), their corpus replayed as tests

@@ -6,6 +6,7 @@ import Messaging
 import StatesLanguage
 import Stepline
 import SteplineTesting
+import TestSupport
 import Testing
 
 /// The engine, buses and queues of ``withStepline(_:clock:running:configure:_:)``

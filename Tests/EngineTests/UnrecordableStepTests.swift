@@ -3,7 +3,7 @@ import EventLog
 import Foundation
 import JSON
 import StatesLanguage
-import SteplineTesting
+import TestSupport
 import Testing
 
 /// JSON text nested `depth` levels deep (arrays in arrays).

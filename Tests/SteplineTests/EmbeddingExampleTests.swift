@@ -1,5 +1,5 @@
 import Foundation
-import SteplineTesting
+import TestSupport
 import Testing
 
 /// docs/embedding.md shows a program; these tests keep it the program that compiles and runs.

@@ -4,6 +4,7 @@ import Foundation
 import JSON
 import Stepline
 import SteplineTesting
+import TestSupport
 import Testing
 
 /// The engine and event buses of ``withStepline(_:clock:running:configure:_:)``,

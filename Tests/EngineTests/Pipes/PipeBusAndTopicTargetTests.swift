@@ -5,6 +5,7 @@ import JSON
 import Messaging
 import Stepline
 import SteplineTesting
+import TestSupport
 import Testing
 
 @Suite struct PipeBusAndTopicTargetTests {

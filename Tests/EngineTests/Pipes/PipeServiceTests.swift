@@ -6,6 +6,7 @@ import Messaging
 import Stepline
 import SteplineTesting
 import Synchronization
+import TestSupport
 import Testing
 
 /// The engine (with in-process `handlers`) and queues of ``withStepline(_:clock:running:configure:_:)``,

@@ -3,7 +3,7 @@ import EventLog
 import Foundation
 import JSON
 import Messaging
-import SteplineTesting
+import TestSupport
 import Testing
 
 /// Creates `work` with dead-letter queue `dlq` (maxReceiveCount 1) and puts `count` messages in `dlq`.

@@ -3,7 +3,7 @@ import EventLog
 import Foundation
 import JSON
 import Messaging
-import SteplineTesting
+import TestSupport
 import Testing
 
 @Suite struct QueueReceiveTests {

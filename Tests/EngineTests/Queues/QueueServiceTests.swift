@@ -5,6 +5,7 @@ import JSON
 import Messaging
 import Stepline
 import SteplineTesting
+import TestSupport
 import Testing
 
 /// The queues of ``withStepline(_:clock:running:configure:_:)`` and its manual clock.

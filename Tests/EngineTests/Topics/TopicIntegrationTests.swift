@@ -6,6 +6,7 @@ import Messaging
 import StatesLanguage
 import Stepline
 import SteplineTesting
+import TestSupport
 import Testing
 
 @Suite struct TopicIntegrationTests {

@@ -2,8 +2,8 @@ import Engine
 import EventLog
 import JSON
 import Messaging
-import SteplineTesting
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite struct TopicReviewTests {

@@ -6,6 +6,7 @@ import Messaging
 import Stepline
 import SteplineTesting
 import Synchronization
+import TestSupport
 import Testing
 
 /// A subscriber handler that fails while `failing` is set and counts its calls.

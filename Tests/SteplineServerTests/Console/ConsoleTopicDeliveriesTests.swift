@@ -7,6 +7,7 @@ import Logging
 import Messaging
 import Stepline
 import SteplineTesting
+import TestSupport
 import Testing
 
 @testable import SteplineServer
