@@ -46,7 +46,8 @@ public struct WorkflowDirectory: Sendable {
                 handlerFile = file
                 continue
             }
-            guard name.hasSuffix(".json") else { continue }
+            // `events.json`, `webhooks.json` and `pipes.json` are resources, not state machines.
+            guard name.hasSuffix(".json"), !Self.resourceFileNames.contains(name) else { continue }
             let machine = name.hasSuffix(".asl.json") ? String(name.dropLast(9)) : String(name.dropLast(5))
             do {
                 definitions.append(Definition(name: machine, path: file, text: try String(contentsOfFile: file, encoding: .utf8)))
@@ -63,6 +64,9 @@ public struct WorkflowDirectory: Sendable {
     public static let webhookFileNames = ["webhooks.yaml", "webhooks.yml", "webhooks.json"]
     /// The names a pipes file may have, in the order they are looked for.
     public static let pipeFileNames = ["pipes.yaml", "pipes.yml", "pipes.json"]
+
+    /// The files that declare resources other than state machines.
+    static let resourceFileNames = Set(EventResources.fileNames + webhookFileNames + pipeFileNames)
 
     /// The path of the first of `names` that exists in the directory.
     public func file(named names: [String]) -> String? {
