@@ -17,13 +17,13 @@ import StatesLanguage
 /// one execution are serialized; commands of different executions share group
 /// commits, which is where the throughput comes from.
 ///
-/// Open an engine with ``open(directory:configuration:)``, then keep ``run()``
+/// Open an engine with ``open(log:configuration:)``, then keep ``run()``
 /// running (it dispatches tasks and fires timers); as a `Service` it goes in the
 /// server's `ServiceGroup`.
 ///
 /// ## Topics
 /// ### Opening
-/// - ``open(directory:configuration:)``
+/// - ``open(log:configuration:)``
 /// - ``run()``
 /// - ``close()``
 /// ### State machines
@@ -63,8 +63,6 @@ public actor Engine {
         public var timerResolution: Duration = .milliseconds(10)
         /// How many external tasks run at once.
         public var maxConcurrentTasks = 256
-        /// The log's configuration (the Engine adds its kinds).
-        public var log = EventLog.Configuration()
         public var logger = Logger(label: "stepline.engine")
 
         public init() {}
@@ -145,22 +143,19 @@ public actor Engine {
         case dispatch(executionArn: String, task: ScheduledTask, token: String?, key: String)
     }
 
-    /// Opens (creating) the log in `directory` and recovers: open executions are
-    /// loaded from the `engine.openExecutions` index and their streams replayed
-    /// through `apply`, timers are re-armed, and unanswered tasks are queued for
-    /// dispatch again (with the same idempotency keys) once ``run()`` runs.
-    public static func open(directory: String, configuration: Configuration = Configuration()) async throws -> Engine {
-        var logConfiguration = configuration.log
-        logConfiguration.kinds = EngineRecordKind.all
-        QueueRecordKind.register(in: &logConfiguration.kinds!)
-        VersionsRecordKind.register(in: &logConfiguration.kinds!)
-        TopicRecordKind.register(in: &logConfiguration.kinds!)
-        EventArchiveRecordKind.register(in: &logConfiguration.kinds!)
-        let log = try EventLog(
-            directory: directory,
-            indexes: [EngineIndex(), QueueIndex(), EventsIndex(), VersionsIndex(), TopicIndex(), EventArchiveIndex()],
-            configuration: logConfiguration
-        )
+    /// Opens the engine on `log` and recovers: open executions are loaded from the
+    /// `engine.openExecutions` index and their streams replayed through `apply`, timers
+    /// are re-armed, and unanswered tasks are queued for dispatch again (with the same
+    /// idempotency keys) once ``run()`` runs.
+    ///
+    /// The log must have been opened with every record kind and index of Stepline
+    /// (`Stepline.open` in the `Stepline` module does that, and wires the other services).
+    /// - Throws: ``EngineError`` `storage` when the log has no ``EngineIndex``; what
+    ///   reading the log throws.
+    public static func open(log: EventLog, configuration: Configuration = Configuration()) async throws -> Engine {
+        guard log.databases(ofIndex: EngineIndex().name) != nil else {
+            throw EngineError(.storage, "The log in \(log.directory) was opened without the engine index; open it with Stepline.open.")
+        }
         let engine = try Engine(log: log, configuration: configuration)
         try await engine.recover()
         return engine

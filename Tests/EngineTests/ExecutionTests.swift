@@ -2,6 +2,7 @@ import Engine
 import EventLog
 import JSON
 import StatesLanguage
+import TestSupport
 import Testing
 
 @Suite("Executions on the log")

@@ -2,6 +2,7 @@ import Engine
 import EventLog
 import JSON
 import StatesLanguage
+import TestSupport
 import Testing
 
 /// Answers activity tasks with `answer(input)` until `count` tasks were handled; returns the inputs seen.

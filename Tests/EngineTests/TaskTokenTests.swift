@@ -2,6 +2,7 @@
 import EventLog
 import JSON
 import StatesLanguage
+import TestSupport
 import Testing
 
 /// A state machine whose one Task is performed by activity `worker`.

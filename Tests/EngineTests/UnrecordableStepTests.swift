@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import JSON
 import StatesLanguage
+import TestSupport
 import Testing
 
 /// JSON text nested `depth` levels deep (arrays in arrays).

@@ -42,7 +42,7 @@ public final class QueueService: Sendable {
     private let nextWaiter = Atomic<UInt64>(0)
 
     /// Serves the queues of `log`, which must have been opened with a ``QueueIndex``
-    /// (``Engine/open(directory:configuration:)`` registers it).
+    /// (`Stepline.open` registers it).
     public init(log: EventLog, configuration: Configuration = Configuration()) throws(QueueError) {
         guard let databases = log.databases(ofIndex: QueueIndex().name) else {
             throw QueueError(.storage, "the log was opened without the queues index")
@@ -211,6 +211,11 @@ public final class QueueService: Sendable {
     }
 
     // MARK: Waiting
+
+    /// How many long-polling receives are parked, waiting for a commit to wake them.
+    public var waitingReceivers: Int {
+        waiters.withLock { waiters in waiters.values.count { if case .waiting = $0 { true } else { false } } }
+    }
 
     /// Wakes every long-polling receiver to look again.
     func wakeReceivers() {

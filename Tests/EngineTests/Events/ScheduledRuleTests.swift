@@ -2,6 +2,7 @@ import Engine
 import EventLog
 import Foundation
 import JSON
+import TestSupport
 import Testing
 
 /// A Pass state machine and a rule target that starts it, so each delivered event is one execution.

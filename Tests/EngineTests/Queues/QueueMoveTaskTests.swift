@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import JSON
 import Messaging
+import TestSupport
 import Testing
 
 /// Creates `work` with dead-letter queue `dlq` (maxReceiveCount 1) and puts `count` messages in `dlq`.

@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import JSON
 import Messaging
+import TestSupport
 import Testing
 
 @Suite struct QueueReceiveTests {

@@ -3,6 +3,7 @@ import EventLog
 import JSON
 import Messaging
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite struct TopicReviewTests {
