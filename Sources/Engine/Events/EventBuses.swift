@@ -111,7 +111,7 @@ public actor EventBuses {
     /// - Throws: ``EngineError`` when the views cannot be read or the default bus not written.
     public static func open(engine: Engine, queues: QueueService? = nil) async throws -> EventBuses {
         guard let index = engine.log.databases(ofIndex: EventsIndex().name) else {
-            throw EngineError(.storage, "The log was opened without the events index; open it with Engine.open.")
+            throw EngineError(.storage, "The log was opened without the events index; open it with Stepline.open.")
         }
         let queueService: QueueService
         if let queues {

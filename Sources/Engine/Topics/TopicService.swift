@@ -77,7 +77,7 @@ public final class TopicService: Sendable {
     /// - Throws: ``TopicError`` `InternalError` when the log was opened without ``TopicIndex``.
     public static func open(engine: Engine, queues: QueueService, configuration: Configuration = Configuration()) throws -> TopicService {
         guard let databases = engine.log.databases(ofIndex: TopicIndex().name) else {
-            throw TopicError(.internalError, "The log was opened without the topics index; open it with Engine.open.")
+            throw TopicError(.internalError, "The log was opened without the topics index; open it with Stepline.open.")
         }
         let service = TopicService(engine: engine, queues: queues, configuration: configuration, databases: databases)
         for value in try service.values(in: .pending) { service.schedule(try TopicDelivery(recordJSON: value)) }

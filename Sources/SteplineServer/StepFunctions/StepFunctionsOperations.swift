@@ -12,10 +12,10 @@ internal import HTTPTypes
 /// themselves, never an empty success.
 ///
 /// ```swift
-/// let engine = try await Engine.open(directory: dataDir)
+/// let stepline = try await Stepline.open(dataDirectory: dataDir)
 /// try await runServer(configuration: configuration,
-///                     handlers: [StepFunctionsOperations.table(engine: engine)],
-///                     services: [EngineService(engine: engine)]) { _, _ in }
+///                     handlers: [StepFunctionsOperations.table(engine: stepline.engine)],
+///                     services: stepline.services) { _, _ in }
 /// ```
 public enum StepFunctionsOperations {
     /// The operations that need no runtime: `ValidateStateMachineDefinition`.

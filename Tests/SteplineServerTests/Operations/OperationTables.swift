@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import SteplineTesting
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -16,33 +17,27 @@ enum OperationTables {
     /// The base of queue URLs in these tests.
     static let queueBase = "http://localhost:4566"
 
-    /// Opens the services on a temporary directory, runs `body` with a client of the
-    /// application serving all four tables, then closes the engine and removes the directory.
+    /// Opens Stepline on a temporary directory (the shared harness, services not
+    /// running: every call here is answered by the tables alone), runs `body` with a
+    /// client of the application serving all four tables, then closes it and removes
+    /// the directory.
     static func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepline-tables-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let engine = try await Engine.open(directory: directory)
-        let queues = try QueueService(log: engine.log)
-        let buses = try await EventBuses.open(engine: engine, queues: queues)
-        let topics = try TopicService.open(engine: engine, queues: queues)
-        let app = buildApplication(
-            configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
-            handlers: [
-                StepFunctionsOperations.table(engine: engine),
-                SQSHandler.make(queues: queues, baseURL: { queueBase }),
-                EventBridgeOperations.table(buses: buses),
-                SNSHandler(topics: topics),
-            ],
-            telemetry: ServerTelemetry(),
-            logger: Logger(label: "test")
-        )
-        do {
+        try await withStepline(directory, running: false) { stepline in
+            let app = buildApplication(
+                configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
+                handlers: [
+                    StepFunctionsOperations.table(engine: stepline.engine),
+                    SQSHandler.make(queues: stepline.queues, baseURL: { queueBase }),
+                    EventBridgeOperations.table(buses: stepline.buses),
+                    SNSHandler(topics: stepline.topics),
+                ],
+                telemetry: ServerTelemetry(),
+                logger: Logger(label: "test")
+            )
             try await app.test(.router, body)
-        } catch {
-            await engine.close()
-            throw error
         }
-        await engine.close()
     }
 
     /// One answer: status, headers and the body as text.
