@@ -91,12 +91,22 @@ package.targets += [
     .executableTarget(name: "PatternBenchmark", dependencies: ["Messaging", "JSON"], swiftSettings: swiftSettings),
 ]
 
+// MARK: Runtime: what every service shares (the clock and the one Scheduler)
+package.targets += [
+    .target(
+        name: "Runtime",
+        dependencies: [.product(name: "HeapModule", package: "swift-collections")],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(name: "RuntimeTests", dependencies: ["Runtime"], swiftSettings: swiftSettings),
+]
+
 // MARK: Engine
 package.targets += [
     .target(
         name: "Engine",
         dependencies: [
-            "EventLog", "LMDB", "StatesLanguage", "JSON", "Messaging",
+            "EventLog", "LMDB", "StatesLanguage", "JSON", "Messaging", "Runtime",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "Subprocess", package: "swift-subprocess"),
@@ -108,7 +118,7 @@ package.targets += [
     ),
     .testTarget(
         name: "EngineTests",
-        dependencies: ["Engine", "EventLog", "StatesLanguage", "JSON"],
+        dependencies: ["Engine", "EventLog", "StatesLanguage", "JSON", "Runtime"],
         swiftSettings: swiftSettings
     ),
 ]
@@ -121,6 +131,8 @@ package.targets += [
             "JSON",
             // The Step Functions handler runs on the Engine and validates definitions.
             "Engine",
+            // The console reads the Engine's clock.
+            "Runtime",
             "StatesLanguage",
             .product(name: "Hummingbird", package: "hummingbird"),
             // The remote address of a request (console sign-in throttling).
@@ -140,6 +152,7 @@ package.targets += [
             "JSON",
             // The console's routes are tested on a real Engine in a temporary directory.
             "Engine",
+            "Runtime",
             "StatesLanguage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -161,6 +161,7 @@ struct Serve: AsyncParsableCommand {
         }
         var queueConfiguration = QueueService.Configuration()
         queueConfiguration.region = region
+        queueConfiguration.scheduler = engine.scheduler
         let queues: QueueService
         do { queues = try QueueService(log: engine.log, configuration: queueConfiguration) } catch {
             await engine.close()

@@ -1,6 +1,7 @@
 import Engine
 import EventLog
 import Foundation
+import Runtime
 import Testing
 
 /// A fresh temporary data directory, removed when the test ends.
@@ -19,14 +20,13 @@ struct TemporaryDirectory: ~Copyable {
 /// then stops it and closes the log.
 func withEngine<Result: Sendable>(
     _ directory: String,
-    clock: any EngineClock = SystemClock(),
+    clock: any RuntimeClock = SystemClock(),
     handlers: TaskHandlerMap = TaskHandlerMap(),
     _ body: @Sendable (Engine) async throws -> Result
 ) async throws -> Result {
     var configuration = Engine.Configuration()
     configuration.clock = clock
     configuration.handlers = handlers
-    configuration.timerResolution = .milliseconds(2)
     configuration.log.durability = .unsafeNoSync
     let engine = try await Engine.open(directory: directory, configuration: configuration)
     let result: Result

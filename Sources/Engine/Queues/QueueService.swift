@@ -3,6 +3,7 @@ import Foundation
 import JSON
 import LMDB
 public import Messaging
+public import Runtime
 import Synchronization
 
 /// Durable queues with SQS semantics, every change a ``QueueRecordKind`` record.
@@ -20,16 +21,23 @@ public final class QueueService: Sendable {
     public struct Configuration: Sendable {
         public var region = "us-east-1"
         public var account = "123456789012"
-        public var clock: any EngineClock = SystemClock()
-        /// How often ``run()`` advances running message move tasks; each step
-        /// moves up to a task's `MaxNumberOfMessagesPerSecond`, so this is the
-        /// second that rate is per.
+        public var clock: any RuntimeClock = SystemClock()
+        /// The pause between two steps of a running message move task in ``run()``;
+        /// each step moves up to a task's `MaxNumberOfMessagesPerSecond`, so this
+        /// is the second that rate is per.
         public var moveTaskInterval: Duration = .seconds(1)
+        /// The scheduler move task steps wait on; `nil` makes one on ``clock``.
+        /// A server shares the engine's (``Engine/scheduler``).
+        public var scheduler: Scheduler?
         public init() {}
     }
 
     public let log: EventLog
     public let configuration: Configuration
+    /// Where the next move task step waits (``run()`` runs it).
+    public let scheduler: Scheduler
+    /// Whether ``run()`` runs, so move tasks step on the scheduler.
+    let movesTasks = Atomic<Bool>(false)
     let databases: IndexDatabases
     /// Long-polling receivers, woken after every commit that may make a message visible.
     private let waiters = Mutex<[UInt64: Waiter]>([:])
@@ -49,6 +57,7 @@ public final class QueueService: Sendable {
         }
         self.log = log
         self.configuration = configuration
+        self.scheduler = configuration.scheduler ?? Scheduler(clock: configuration.clock)
         self.databases = databases
     }
 

@@ -2,12 +2,13 @@ import Engine
 import EventLog
 import Foundation
 import JSON
+import Runtime
 import Testing
 
 /// Opens an engine and its event buses on `directory`, runs both while `body` runs.
 func withBuses<Result: Sendable>(
     _ directory: String,
-    clock: any EngineClock = SystemClock(),
+    clock: any RuntimeClock = SystemClock(),
     handlers: TaskHandlerMap = TaskHandlerMap(),
     _ body: @Sendable (Engine, EventBuses) async throws -> Result
 ) async throws -> Result {

@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import JSON
 import Messaging
+import Runtime
 import Testing
 
 @Suite struct QueueReceiveTests {

@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import JSON
 import Messaging
+import Runtime
 import Testing
 
 /// Opens an engine with a manual clock and a queue service over its log.

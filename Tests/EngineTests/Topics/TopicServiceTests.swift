@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import JSON
 import Messaging
+import Runtime
 import Synchronization
 import Testing
 
@@ -31,9 +32,7 @@ func withTopics<Result: Sendable>(
     var queueConfiguration = QueueService.Configuration()
     queueConfiguration.clock = clock
     let queues = try QueueService(log: engine.log, configuration: queueConfiguration)
-    var topicConfiguration = TopicService.Configuration()
-    topicConfiguration.resolution = .milliseconds(2)
-    let topics = try TopicService.open(engine: engine, queues: queues, configuration: topicConfiguration)
+    let topics = try TopicService.open(engine: engine, queues: queues)
     let result: Result
     do {
         result = try await withThrowingTaskGroup(of: Result?.self) { group in

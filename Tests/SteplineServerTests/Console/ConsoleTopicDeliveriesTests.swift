@@ -32,9 +32,7 @@ struct ConsoleTopicDeliveriesTests {
         configuration.inProcessHandlers[Self.lambdaArn] = { _ in throw TaskFailure(error: "Unavailable", cause: "notify is down") }
         let engine = try await Engine.open(directory: directory, configuration: configuration)
         let queues = try QueueService(log: engine.log)
-        var topicConfiguration = TopicService.Configuration()
-        topicConfiguration.resolution = .milliseconds(2)
-        let topics = try TopicService.open(engine: engine, queues: queues, configuration: topicConfiguration)
+        let topics = try TopicService.open(engine: engine, queues: queues)
         let deliveries = Task { try await topics.run() }
         let topic = try await topics.createTopic(name: "notifications", attributes: [:])
         _ = try await topics.subscribe(
