@@ -101,18 +101,35 @@ struct BenchLateness: AsyncParsableCommand {
                 }}
                 """
         )
-        let first = Int64(Date().timeIntervalSince1970 * 1000) + 500
+        // Every start must commit before its due time: the lead leaves a millisecond per start.
+        let first = Int64(Date().timeIntervalSince1970 * 1000) + 1_000 + Int64(timers)
         let spacing = max(1, 2_000 / Int64(max(timers, 1)))
-        var started: [String] = []
-        for index in 0..<timers {
-            let due = first + Int64(index) * spacing + Int64.random(in: 0..<spacing)
-            let at = isoMilliseconds(due)
-            let input: JSONValue = ["at": .string(at), "due": .integer(Int(due))]
-            started.append(
-                try await engine.startExecution(stateMachineArn: machine.stateMachineArn, name: "t\(index)", input: input.serialized).executionArn)
+        let next = Counter()
+        let startedLate = Counter()
+        let started = Names()
+        let timers = timers
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<16 {
+                group.addTask {
+                    while true {
+                        let index = next.take()
+                        guard index < timers else { return }
+                        let due = first + Int64(index) * spacing + Int64.random(in: 0..<spacing)
+                        let input: JSONValue = ["at": .string(Self.isoMilliseconds(due)), "due": .integer(Int(due))]
+                        let arn = try await engine.startExecution(
+                            stateMachineArn: machine.stateMachineArn, name: "t\(index)", input: input.serialized
+                        ).executionArn
+                        if LocalHTTPReceiver.nowMicroseconds() >= due * 1000 { _ = startedLate.take() }
+                        started.append(arn)
+                    }
+                }
+            }
+            try await group.waitForAll()
         }
-        for arn in started { _ = try await engine.awaitCompletion(executionArn: arn) }
-        return started.count
+        for arn in started.all { _ = try await engine.awaitCompletion(executionArn: arn) }
+        let late = startedLate.take()
+        if late > 0 { printLine("  (\(late) of \(timers) Wait states were due before their start committed: raise the lead or lower --timers)") }
+        return timers
     }
 
     /// Puts `deliveries` events one at a time, a few random milliseconds apart,
@@ -171,7 +188,7 @@ struct BenchLateness: AsyncParsableCommand {
     }
 
     /// `2026-01-02T03:04:05.678Z` for a time in milliseconds since the epoch.
-    func isoMilliseconds(_ milliseconds: Int64) -> String {
+    static func isoMilliseconds(_ milliseconds: Int64) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
@@ -189,4 +206,11 @@ final class Samples: Sendable {
     private let values = Mutex<[Double]>([])
     func append(_ value: Double) { values.withLock { $0.append(value) } }
     var all: [Double] { values.withLock { $0 } }
+}
+
+/// Execution ARNs collected by concurrent starters.
+final class Names: Sendable {
+    private let values = Mutex<[String]>([])
+    func append(_ value: String) { values.withLock { $0.append(value) } }
+    var all: [String] { values.withLock { $0 } }
 }
