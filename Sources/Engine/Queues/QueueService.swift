@@ -235,9 +235,18 @@ public final class QueueService: Sendable {
         for continuation in woken { continuation.resume() }
     }
 
-    /// Waits until a commit wakes receivers or `duration` passes.
-    func waitForChange(atMost duration: Duration) async {
+    /// Waits until a commit wakes receivers, `duration` passes, or the clock reaches
+    /// `visible` (when a message becomes visible), whichever comes first.
+    func waitForChange(atMost duration: Duration, orUntil visible: Int64? = nil) async {
         let id = nextWaiter.add(1, ordering: .relaxed).newValue
+        @Sendable func timedOut() {
+            let waiter = waiters.withLock { waiters in
+                let current = waiters[id]
+                waiters[id] = .done
+                return current
+            }
+            if case .waiting(let continuation) = waiter { continuation.resume() }
+        }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 await withCheckedContinuation { continuation in
@@ -251,12 +260,13 @@ public final class QueueService: Sendable {
             }
             group.addTask {
                 try? await Task.sleep(for: duration)
-                let waiter = self.waiters.withLock { waiters in
-                    let current = waiters[id]
-                    waiters[id] = .done
-                    return current
+                timedOut()
+            }
+            if let visible {
+                group.addTask { [clock = configuration.clock] in
+                    do { try await clock.sleep(untilMilliseconds: visible) } catch { return }
+                    timedOut()
                 }
-                if case .waiting(let continuation) = waiter { continuation.resume() }
             }
             await group.next()
             group.cancelAll()
