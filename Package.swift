@@ -174,6 +174,8 @@ package.targets += [
             "SteplineServer",
             "EventLog",
             "Engine",
+            // `stepline bench lateness` times the Scheduler alone too.
+            "Runtime",
             "JSON",
             "StatesLanguage",
         ],

@@ -22,13 +22,15 @@ public struct SystemClock: RuntimeClock {
 
     public func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 
-    /// Sleeps on the continuous clock for the time left, with no tolerance:
-    /// without one, the executor may coalesce the wake-up by a tenth of the wait
-    /// (libdispatch's default leeway), which is a timer 100 ms late after a second.
+    /// Sleeps on the continuous clock for the time left, to the microsecond, with
+    /// no tolerance: without one, the executor may coalesce the wake-up by a tenth
+    /// of the wait (libdispatch's default leeway), which is a timer 100 ms late
+    /// after a second; and counting from ``now()``, which drops the fraction of the
+    /// current millisecond, would wake half a millisecond late on average.
     public func sleep(untilMilliseconds deadline: Int64) async throws {
-        let left = deadline - now()
+        let left = deadline * 1000 - Int64((Date().timeIntervalSince1970 * 1_000_000).rounded(.down))
         guard left > 0 else { return }
-        try await Task.sleep(until: .now + .milliseconds(left), tolerance: .zero, clock: .continuous)
+        try await Task.sleep(until: .now + .microseconds(left), tolerance: .zero, clock: .continuous)
     }
 }
 

@@ -3,6 +3,7 @@ import Engine
 import EventLog
 import Foundation
 import JSON
+import Runtime
 import Synchronization
 
 #if canImport(Glibc)
@@ -69,6 +70,9 @@ struct BenchLateness: AsyncParsableCommand {
             group.addTask { try await buses.run() }
             defer { group.cancelAll() }
 
+            let alone = try await measureScheduler()
+            report("the scheduler alone (a key's action starting)", alone, count: timers)
+
             let waits = try await measureTimers(engine)
             let timerFigures = timerLateness.all
             report("timers (Wait state to the next state's Task)", timerFigures, count: waits)
@@ -87,6 +91,28 @@ struct BenchLateness: AsyncParsableCommand {
         await engine.close()
         printLine("goal: p99 < 2 ms for timers and rule deliveries (before issue 14: up to 10 ms for timers, 10 ms to 1 s for deliveries)")
         printLine("load average when done: \(Self.loadAverage())")
+    }
+
+    /// Schedules `timers` keys at distinct milliseconds over about two seconds on a
+    /// scheduler of its own, and returns how late each action started.
+    func measureScheduler() async throws -> [Double] {
+        let scheduler = Scheduler(clock: SystemClock())
+        let lateness = Samples()
+        let first = Int64(Date().timeIntervalSince1970 * 1000) + 200
+        let spacing = max(1, 2_000 / Int64(max(timers, 1)))
+        for index in 0..<timers {
+            let due = first + Int64(index) * spacing + Int64.random(in: 0..<spacing)
+            scheduler.schedule(Scheduler.Key("bench", String(index)), at: due) {
+                lateness.append(Double(LocalHTTPReceiver.nowMicroseconds() - due * 1000) / 1000)
+            }
+        }
+        let timers = timers
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await scheduler.run() }
+            for _ in 0..<6_000 where lateness.all.count < timers { try await Task.sleep(for: .milliseconds(10)) }
+            group.cancelAll()
+        }
+        return lateness.all
     }
 
     /// Starts `timers` executions whose Wait states are due at distinct milliseconds
