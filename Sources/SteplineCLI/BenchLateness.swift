@@ -7,9 +7,9 @@ import Runtime
 import Synchronization
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// `stepline bench lateness`: how late timers fire and HTTP deliveries start, on the system clock.
@@ -41,7 +41,6 @@ struct BenchLateness: AsyncParsableCommand {
 
     @Option(help: "Directory for the benchmark's log (default: a fresh temporary directory, removed afterwards).")
     var scratch: String?
-
 
     func run() async throws {
         let root =
@@ -86,7 +85,9 @@ struct BenchLateness: AsyncParsableCommand {
             try await measureTaskDeliveries(engine, receiver)
             report(
                 "HTTP deliveries of a Task state's events:putEvents (StartExecution to the request)",
-                lateness(receiver, detailType: "task"), count: taskDeliveries)
+                lateness(receiver, detailType: "task"),
+                count: taskDeliveries
+            )
         }
         await engine.close()
         printLine("goal: p99 < 2 ms for timers and rule deliveries (before issue 14: up to 10 ms for timers, 10 ms to 1 s for deliveries)")
@@ -143,7 +144,9 @@ struct BenchLateness: AsyncParsableCommand {
                         let due = first + Int64(index) * spacing + Int64.random(in: 0..<spacing)
                         let input: JSONValue = ["at": .string(Self.isoMilliseconds(due)), "due": .integer(Int(due))]
                         let arn = try await engine.startExecution(
-                            stateMachineArn: machine.stateMachineArn, name: "t\(index)", input: input.serialized
+                            stateMachineArn: machine.stateMachineArn,
+                            name: "t\(index)",
+                            input: input.serialized
                         ).executionArn
                         if LocalHTTPReceiver.nowMicroseconds() >= due * 1000 { _ = startedLate.take() }
                         started.append(arn)
@@ -210,7 +213,14 @@ struct BenchLateness: AsyncParsableCommand {
         printLine(
             String(
                 format: "%@: %d of %d measured; lateness p50 %.2f ms, p99 %.2f ms, max %.2f ms",
-                title, sorted.count, count, percentile(0.5), percentile(0.99), sorted.last ?? .nan))
+                title,
+                sorted.count,
+                count,
+                percentile(0.5),
+                percentile(0.99),
+                sorted.last ?? .nan
+            )
+        )
     }
 
     /// `2026-01-02T03:04:05.678Z` for a time in milliseconds since the epoch.
