@@ -97,12 +97,22 @@ package.targets += [
     .executableTarget(name: "PatternBenchmark", dependencies: ["Messaging", "JSON"], swiftSettings: swiftSettings),
 ]
 
+// MARK: Runtime: what every service shares (the clock and the one Scheduler)
+package.targets += [
+    .target(
+        name: "Runtime",
+        dependencies: [.product(name: "HeapModule", package: "swift-collections")],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(name: "RuntimeTests", dependencies: ["Runtime"], swiftSettings: swiftSettings),
+]
+
 // MARK: Engine
 package.targets += [
     .target(
         name: "Engine",
         dependencies: [
-            "EventLog", "LMDB", "StatesLanguage", "JSON", "Messaging",
+            "EventLog", "LMDB", "StatesLanguage", "JSON", "Messaging", "Runtime",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "Subprocess", package: "swift-subprocess"),
@@ -114,7 +124,7 @@ package.targets += [
     ),
     .testTarget(
         name: "EngineTests",
-        dependencies: ["Engine", "EventLog", "StatesLanguage", "JSON", "Stepline", "SteplineTesting", "TestSupport"],
+        dependencies: ["Engine", "EventLog", "StatesLanguage", "JSON", "Runtime", "Stepline", "SteplineTesting", "TestSupport"],
         swiftSettings: swiftSettings
     ),
 ]
@@ -124,7 +134,7 @@ package.targets += [
     .target(
         name: "Stepline",
         dependencies: [
-            "Engine", "EventLog", "JSON",
+            "Engine", "EventLog", "JSON", "Runtime",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ],
@@ -133,7 +143,7 @@ package.targets += [
     // One harness for every test that needs a running system: Stepline.open with a manual clock.
     .target(
         name: "SteplineTesting",
-        dependencies: ["Stepline", "Engine", "EventLog"],
+        dependencies: ["Stepline", "Engine", "EventLog", "Runtime"],
         path: "Tests/SteplineTesting",
         swiftSettings: swiftSettings
     ),
@@ -159,6 +169,8 @@ package.targets += [
             "JSON",
             // The Step Functions handler runs on the Engine and validates definitions.
             "Engine",
+            // The console reads the Engine's clock.
+            "Runtime",
             "StatesLanguage",
             .product(name: "Hummingbird", package: "hummingbird"),
             // The remote address of a request (console sign-in throttling).
@@ -185,6 +197,7 @@ package.targets += [
             "Stepline",
             "SteplineTesting",
             "TestSupport",
+            "Runtime",
             "StatesLanguage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -207,6 +220,8 @@ package.targets += [
             "Stepline",
             "EventLog",
             "Engine",
+            // `stepline bench lateness` times the Scheduler alone too.
+            "Runtime",
             "JSON",
             "StatesLanguage",
         ],

@@ -3,6 +3,7 @@ import Foundation
 import HeapModule
 import JSON
 import LMDB
+import Runtime
 public import StatesLanguage
 
 /// What ``Engine/startExecution(stateMachineArn:name:input:parentExecutionArn:)`` answers.
@@ -352,7 +353,12 @@ extension Engine {
         let step = integrated.step
         for token in prepared.retired {
             tokens[token] = nil
-            heartbeatDeadlines[token] = nil
+            if heartbeatDeadlines.removeValue(forKey: token) != nil {
+                scheduler.cancel(TimerEntry(due: 0, executionArn: arn, kind: .heartbeat(token: token)).key)
+            }
+        }
+        for timer in step.timersCleared {
+            scheduler.cancel(TimerEntry(due: timer.due, executionArn: arn, kind: .core(timer.timerId)).key)
         }
         if state.isFinished {
             open[arn] = nil

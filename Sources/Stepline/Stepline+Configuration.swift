@@ -3,6 +3,7 @@ public import EventLog
 import Foundation
 public import JSON
 public import Logging
+public import Runtime
 
 extension Stepline {
     /// How to open Stepline: the defaults give a working system on the system clock.
@@ -17,7 +18,7 @@ extension Stepline {
         /// The account of every ARN.
         public var account = "123456789012"
         /// The clock for event times, timers, visibility and deliveries; tests pass a `ManualClock`.
-        public var clock: any EngineClock = SystemClock()
+        public var clock: any RuntimeClock = SystemClock()
         /// Which local command or HTTP endpoint runs each Task resource. The handler
         /// map of ``workflowsDirectory``, when it has one, replaces it.
         public var handlers = TaskHandlerMap()
@@ -89,7 +90,7 @@ extension Stepline {
 protocol SharedServiceSettings {
     var region: String { get set }
     var account: String { get set }
-    var clock: any EngineClock { get set }
+    var clock: any RuntimeClock { get set }
 }
 
 extension Engine.Configuration: SharedServiceSettings {}

@@ -1,4 +1,5 @@
 import Engine
+import Runtime
 import Stepline
 import SteplineTesting
 
@@ -6,7 +7,7 @@ import SteplineTesting
 /// running, on the system clock unless `clock` is given), for tests of executions.
 func withEngine<Result: Sendable>(
     _ directory: String,
-    clock: any EngineClock = SystemClock(),
+    clock: any RuntimeClock = SystemClock(),
     handlers: TaskHandlerMap = TaskHandlerMap(),
     _ body: @Sendable (Engine) async throws -> Result
 ) async throws -> Result {

@@ -1,6 +1,7 @@
 import Engine
 import EventLog
 import JSON
+import Runtime
 import StatesLanguage
 import TestSupport
 import Testing

@@ -1,23 +1,22 @@
 public import Engine
+public import Runtime
 import EventLog
 public import Stepline
 
 extension Stepline.Configuration {
     /// The configuration every test opens Stepline with: `clock` (a `ManualClock`
-    /// that the test advances, unless it passes another), no fsync (a test's log
-    /// needs no durability across power loss), and timer and delivery loops that
-    /// look every 2 ms so tests waiting for them stay quick.
+    /// that the test advances, unless it passes another) and no fsync (a test's log
+    /// needs no durability across power loss). Timers and deliveries wait on the
+    /// Runtime scheduler, which the manual clock wakes when it is advanced.
     ///
     /// Scheduled rules, archive replays and message move tasks advance only when a
     /// test calls `fireDueSchedules()`, `advanceReplays()` or `advanceMoveTasks()`
     /// after moving the clock (``Stepline/Configuration/runsClockDrivenWork`` is off),
     /// so no background tick takes the step a test is about to take and count.
-    public static func testing(clock: any EngineClock = ManualClock()) -> Stepline.Configuration {
+    public static func testing(clock: any RuntimeClock = ManualClock()) -> Stepline.Configuration {
         var configuration = Stepline.Configuration()
         configuration.clock = clock
         configuration.log.durability = .unsafeNoSync
-        configuration.engine.timerResolution = .milliseconds(2)
-        configuration.topics.resolution = .milliseconds(2)
         configuration.runsClockDrivenWork = false
         return configuration
     }
@@ -34,7 +33,7 @@ extension Stepline.Configuration {
 ///   - configure: changes to the configuration (handlers, in-process handlers, a workflows directory).
 public func withStepline<Result: Sendable>(
     _ directory: String,
-    clock: any EngineClock = ManualClock(),
+    clock: any RuntimeClock = ManualClock(),
     running: Bool = true,
     configure: (inout Stepline.Configuration) -> Void = { _ in },
     isolation: isolated (any Actor)? = #isolation,

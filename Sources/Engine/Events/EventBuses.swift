@@ -4,6 +4,7 @@ import HeapModule
 public import JSON
 import LMDB
 import Messaging
+import Runtime
 import Synchronization
 
 /// Event buses, rules and targets run durably on the Engine's log: EventBridge's
@@ -69,6 +70,10 @@ public actor EventBuses {
     var pending: [String: EventDelivery] = [:]
     var dueQueue = Heap<DueDelivery>()
     var inFlight: Set<String> = []
+    /// The pause between replay steps while ``EventBusClock`` runs; `nil`: it does not, nothing ticks.
+    var clockReplayStep: Duration?
+    /// Due deliveries whose previous attempt was still in flight when they came due.
+    var blocked: [DueDelivery] = []
 
     struct BusRoutes {
         var matcher = RuleMatcher()
@@ -121,6 +126,7 @@ public actor EventBuses {
             configuration.region = engine.configuration.region
             configuration.account = engine.configuration.account
             configuration.clock = engine.configuration.clock
+            configuration.scheduler = engine.scheduler
             do { queueService = try QueueService(log: engine.log, configuration: configuration) } catch {
                 throw EngineError(.storage, "The queues of the log could not be opened: \(error)")
             }
@@ -219,6 +225,7 @@ public actor EventBuses {
     func queue(_ delivery: EventDelivery) {
         pending[delivery.deliveryId] = delivery
         dueQueue.insert(DueDelivery(due: delivery.due, deliveryId: delivery.deliveryId))
+        armDue()
     }
 
     // MARK: Names and ARNs

@@ -4,6 +4,7 @@ import HeapModule
 import JSON
 import LMDB
 import Messaging
+import Runtime
 import Synchronization
 
 /// SNS topics on the log: topics, subscriptions, tags and publishing, every change a
@@ -47,8 +48,6 @@ public final class TopicService: Sendable {
         public var baseURL: @Sendable () -> String = { "http://127.0.0.1:8423" }
         /// How many deliveries to HTTP endpoints and handlers run at once.
         public var maxConcurrentDeliveries = 64
-        /// How often the delivery loop looks for due deliveries.
-        public var resolution: Duration = .milliseconds(10)
         public init() {}
     }
 
@@ -63,8 +62,6 @@ public final class TopicService: Sendable {
         var pending: [String: TopicDelivery] = [:]
         var due = Heap<DueDelivery>()
         var inFlight: Set<String> = []
-        /// Deliveries finished since the last reload of the pending view, which may still list them.
-        var finished: Set<String> = []
     }
 
     struct DueDelivery: Comparable {

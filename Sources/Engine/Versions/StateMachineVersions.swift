@@ -1,6 +1,7 @@
 import EventLog
 import JSON
 import LMDB
+import Runtime
 
 /// Versions, aliases and tags of state machines, on the Engine's log.
 ///

@@ -2,6 +2,7 @@ import Engine
 import EventLog
 import Foundation
 import JSON
+import Runtime
 import Stepline
 import SteplineTesting
 import TestSupport
@@ -11,7 +12,7 @@ import Testing
 /// on the system clock unless `clock` is given.
 func withBuses<Result: Sendable>(
     _ directory: String,
-    clock: any EngineClock = SystemClock(),
+    clock: any RuntimeClock = SystemClock(),
     handlers: TaskHandlerMap = TaskHandlerMap(),
     _ body: @Sendable (Engine, EventBuses) async throws -> Result
 ) async throws -> Result {

@@ -2,6 +2,7 @@ import Engine
 import EventLog
 import Foundation
 import JSON
+import Runtime
 import TestSupport
 import Testing
 

@@ -2,6 +2,7 @@ import Engine
 import EventLog
 import JSON
 import Messaging
+import Runtime
 import Synchronization
 import TestSupport
 import Testing

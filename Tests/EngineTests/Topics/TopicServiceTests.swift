@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import JSON
 import Messaging
+import Runtime
 import Stepline
 import SteplineTesting
 import Synchronization

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import JSON
 import Logging
+import Runtime
 import StatesLanguage
 import Stepline
 import SteplineTesting
