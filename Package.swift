@@ -1,6 +1,7 @@
 // swift-tools-version:6.2
 // Stepline: a durable workflow engine on one LMDB log.
-// Module map and dependency direction: docs/ and shared STYLE (SteplineCLI -> SteplineServer -> Engine -> EventLog -> LMDB -> CLMDB).
+// Module map and dependency direction: docs/architecture.md (SteplineCLI -> SteplineServer -> Engine -> EventLog -> LMDB -> CLMDB,
+// Stepline wiring the services); Tests/SteplineTests/ModuleImportTests.swift checks every import against it.
 
 import PackageDescription
 
@@ -38,6 +39,11 @@ let package = Package(
 // Each area adds its own targets in its own block, so parallel work on different
 // modules does not collide in this file.
 
+// MARK: TestSupport: what every test target shares (a temporary directory, waiting for a condition); no dependencies
+package.targets += [
+    .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings)
+]
+
 // MARK: JSON (pure): JSONValue, parser, serializer, JSONPath
 package.targets += [
     .target(name: "JSON", swiftSettings: swiftSettings),
@@ -59,10 +65,10 @@ package.targets += [
         ],
         swiftSettings: swiftSettings
     ),
-    .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: swiftSettings),
-    .testTarget(name: "EventLogTests", dependencies: ["EventLog", "LMDB"], swiftSettings: swiftSettings),
+    .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(name: "EventLogTests", dependencies: ["EventLog", "LMDB", "TestSupport"], swiftSettings: swiftSettings),
     // Runs the built `stepline` binary (found beside the test bundle); `swift build --build-tests` builds it.
-    .testTarget(name: "SteplineCLITests", dependencies: ["EventLog", "LMDB"], swiftSettings: swiftSettings),
+    .testTarget(name: "SteplineCLITests", dependencies: ["EventLog", "LMDB", "TestSupport"], swiftSettings: swiftSettings),
 ]
 
 // MARK: States Language (pure)
@@ -91,12 +97,22 @@ package.targets += [
     .executableTarget(name: "PatternBenchmark", dependencies: ["Messaging", "JSON"], swiftSettings: swiftSettings),
 ]
 
+// MARK: Runtime: what every service shares (the clock and the one Scheduler)
+package.targets += [
+    .target(
+        name: "Runtime",
+        dependencies: [.product(name: "HeapModule", package: "swift-collections")],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(name: "RuntimeTests", dependencies: ["Runtime"], swiftSettings: swiftSettings),
+]
+
 // MARK: Engine
 package.targets += [
     .target(
         name: "Engine",
         dependencies: [
-            "EventLog", "LMDB", "StatesLanguage", "JSON", "Messaging",
+            "EventLog", "LMDB", "StatesLanguage", "JSON", "Messaging", "Runtime",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "Subprocess", package: "swift-subprocess"),
@@ -108,7 +124,39 @@ package.targets += [
     ),
     .testTarget(
         name: "EngineTests",
-        dependencies: ["Engine", "EventLog", "StatesLanguage", "JSON"],
+        dependencies: ["Engine", "EventLog", "StatesLanguage", "JSON", "Runtime", "Stepline", "SteplineTesting", "TestSupport"],
+        swiftSettings: swiftSettings
+    ),
+]
+
+// MARK: Stepline: the composition root (Stepline.open), the shared test harness, the embedding example
+package.targets += [
+    .target(
+        name: "Stepline",
+        dependencies: [
+            "Engine", "EventLog", "JSON", "Runtime",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    // One harness for every test that needs a running system: Stepline.open with a manual clock.
+    .target(
+        name: "SteplineTesting",
+        dependencies: ["Stepline", "Engine", "EventLog", "Runtime"],
+        path: "Tests/SteplineTesting",
+        swiftSettings: swiftSettings
+    ),
+    // The program docs/embedding.md shows; SteplineTests checks the two are the same text and runs it.
+    .executableTarget(
+        name: "EmbeddingExample",
+        dependencies: ["Stepline", "Engine", "JSON", "StatesLanguage"],
+        path: "Examples/EmbeddingExample",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "SteplineTests",
+        dependencies: ["Stepline", "SteplineTesting", "TestSupport", "Engine", "EventLog", "JSON", "StatesLanguage"],
         swiftSettings: swiftSettings
     ),
 ]
@@ -121,6 +169,8 @@ package.targets += [
             "JSON",
             // The Step Functions handler runs on the Engine and validates definitions.
             "Engine",
+            // The console reads the Engine's clock.
+            "Runtime",
             "StatesLanguage",
             .product(name: "Hummingbird", package: "hummingbird"),
             // The remote address of a request (console sign-in throttling).
@@ -140,6 +190,14 @@ package.targets += [
             "JSON",
             // The console's routes are tested on a real Engine in a temporary directory.
             "Engine",
+            // The error mapping is tested with LMDB's own errors and the services' codes.
+            "EventLog",
+            "LMDB",
+            "Messaging",
+            "Stepline",
+            "SteplineTesting",
+            "TestSupport",
+            "Runtime",
             "StatesLanguage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -159,8 +217,11 @@ package.targets += [
         dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "SteplineServer",
+            "Stepline",
             "EventLog",
             "Engine",
+            // `stepline bench lateness` times the Scheduler alone too.
+            "Runtime",
             "JSON",
             "StatesLanguage",
         ],
@@ -204,7 +265,7 @@ package.targets += [
         swiftSettings: swiftSettings
     ),
     // The media workflows run by the pure core's EmbeddedRunner on the real tools/media handlers and ffmpeg.
-    .testTarget(name: "MediaWorkflowTests", dependencies: ["StatesLanguage", "JSON"], swiftSettings: swiftSettings),
+    .testTarget(name: "MediaWorkflowTests", dependencies: ["StatesLanguage", "JSON", "TestSupport"], swiftSettings: swiftSettings),
 ]
 
 // MARK: Fuzzing: libFuzzer targets over the parsers (tools/fuzz), their corpus replayed as tests

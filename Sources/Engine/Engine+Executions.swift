@@ -3,6 +3,7 @@ import Foundation
 import HeapModule
 import JSON
 import LMDB
+import Runtime
 public import StatesLanguage
 
 /// What ``Engine/startExecution(stateMachineArn:name:input:parentExecutionArn:)`` answers.
@@ -44,7 +45,7 @@ extension Engine {
     ///   - versionArn: the version started (``StateMachineVersions/resolve(_:)``), kept with the execution.
     ///   - aliasArn: the alias started through, kept with the execution.
     /// - Throws: ``EngineError`` `StateMachineDoesNotExist`, `InvalidName`,
-    ///   `InvalidExecutionInput`, `ExecutionAlreadyExists`, or `InternalStorageFailure`.
+    ///   `InvalidExecutionInput`, `ExecutionAlreadyExists`, or a storage ``ServiceError``.
     public func startExecution(
         stateMachineArn: String,
         name: String? = nil,
@@ -186,7 +187,7 @@ extension Engine {
     /// A step whose record would nest deeper than the log can read back is never
     /// queued; `unrecordable` says what happens instead. A failure step is
     /// committed without `companions` (they are about the command, which did not happen).
-    /// - Throws: ``EngineError`` with `unrecordable`'s code, or `InternalStorageFailure` when the log failed.
+    /// - Throws: ``EngineError`` with `unrecordable`'s code, or a storage ``ServiceError`` when the log failed.
     func commit(
         _ arn: String,
         before: OpenExecution?,
@@ -235,7 +236,7 @@ extension Engine {
     /// holds until memory follows the log; one that found nothing would be told
     /// `TaskTimedOut` for a task that is open. A step that does not commit was
     /// seen by nobody, so its tokens are simply withdrawn.
-    /// - Throws: ``UnrecordableStep`` (nothing queued), or ``EngineError`` `InternalStorageFailure`.
+    /// - Throws: ``UnrecordableStep`` (nothing queued), or a storage ``ServiceError``.
     private func append(_ prepared: PreparedStep, at time: Int64, companions: [Record]) async throws -> IntegratedStep {
         let opened = prepared.step.tasksOpened.compactMap { task in task.token.map { (token: $0, taskId: task.task.taskId) } }
         for task in opened { tokens[task.token] = TokenLocation(executionArn: prepared.arn, taskId: task.taskId) }
@@ -245,7 +246,7 @@ extension Engine {
         } catch {
             for task in opened { tokens[task.token] = nil }
             if error is UnrecordableStep { throw error }
-            throw EngineError(.storage, "The log could not commit the step of \(prepared.arn): \(error)")
+            throw ServiceError.storage(error, about: prepared.arn)
         }
     }
 
@@ -352,7 +353,12 @@ extension Engine {
         let step = integrated.step
         for token in prepared.retired {
             tokens[token] = nil
-            heartbeatDeadlines[token] = nil
+            if heartbeatDeadlines.removeValue(forKey: token) != nil {
+                scheduler.cancel(TimerEntry(due: 0, executionArn: arn, kind: .heartbeat(token: token)).key)
+            }
+        }
+        for timer in step.timersCleared {
+            scheduler.cancel(TimerEntry(due: timer.due, executionArn: arn, kind: .core(timer.timerId)).key)
         }
         if state.isFinished {
             open[arn] = nil

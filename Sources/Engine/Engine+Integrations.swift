@@ -67,11 +67,14 @@ struct IntegratedStep: Sendable {
     var buses: EventBuses?
     /// Set when the step sent messages: long-polling receivers are woken.
     var queues: QueueService?
+    /// Set when the step published: the deliveries its publishes recorded are scheduled.
+    var topics: TopicService?
 
-    /// Hands the committed effects to the buses and queues.
+    /// Hands the committed effects to the buses, queues and topics.
     func committed() async {
         if let buses, !deliveries.isEmpty { await buses.queueAccepted(deliveries) }
         queues?.wakeReceivers()
+        topics?.scheduleCommittedDeliveries()
     }
 }
 
@@ -168,6 +171,7 @@ extension Engine {
             return step
         }
         result.queues = queues ?? topics?.queues
+        if !published.isEmpty { result.topics = topics }
         return result
     }
 

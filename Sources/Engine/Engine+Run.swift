@@ -1,9 +1,9 @@
 import EventLog
 import Foundation
-import HeapModule
 import JSON
 import LMDB
 import Logging
+import Runtime
 public import ServiceLifecycle
 import StatesLanguage
 
@@ -12,12 +12,13 @@ extension Engine: Service {
     ///
     /// Tasks are dispatched after their step committed, at most
     /// ``Configuration/maxConcurrentTasks`` at once; their results come back as
-    /// commands. Timers are checked every ``Configuration/timerResolution``:
-    /// a timer that came due while the process was down fires at the first
-    /// check, and one that already fired is refused by the core, so none fires twice.
+    /// commands. Timers wait on ``scheduler``, which this runs (or stands by for,
+    /// when another service sharing it drives it): a timer fires when its due
+    /// time comes, one that came due while the process was down fires at once,
+    /// and one that already fired is refused by the core, so none fires twice.
     public nonisolated func run() async throws {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.timerLoop() }
+            group.addTask { await self.scheduler.run() }
             var running = 0
             for await effect in effects {
                 if running >= configuration.maxConcurrentTasks {
@@ -29,27 +30,6 @@ extension Engine: Service {
             }
             group.cancelAll()
         }
-    }
-
-    nonisolated func timerLoop() async {
-        while !Task.isCancelled {
-            let due = await takeDueTimers()
-            if !due.isEmpty {
-                await withTaskGroup(of: Void.self) { group in
-                    for entry in due { group.addTask { await self.fire(entry) } }
-                }
-            }
-            try? await Task.sleep(for: configuration.timerResolution)
-        }
-    }
-
-    func takeDueTimers() -> [TimerEntry] {
-        let time = now()
-        var due: [TimerEntry] = []
-        while let first = timers.min, first.due <= time {
-            due.append(timers.removeMin())
-        }
-        return due
     }
 
     func fire(_ entry: TimerEntry) async {

@@ -129,7 +129,7 @@ extension Engine {
         do {
             try await log.append([Record(kind: kind, timestamp: time * 1000, stream: StreamID(stream), payload: payload.bytes)])
         } catch {
-            throw EngineError(.storage, "The log could not commit the change to \(subject): \(error)")
+            throw ServiceError.storage(error, about: subject)
         }
     }
 }

@@ -39,7 +39,7 @@ extension Engine {
                     Record(kind: EngineRecordKind.executionStep, timestamp: time * 1000, stream: StreamID($0.row.stream), payload: $0.step.payload)
                 })
         } catch {
-            throw EngineError(.storage, "The log could not commit the stop of \(arn): \(error)")
+            throw ServiceError.storage(error, about: arn)
         }
         for step in prepared { await finishStep(step, IntegratedStep(step: step.step)) }
         // Force-unwrap proven: the parent's step is the first one prepared.

@@ -114,7 +114,7 @@ extension Engine {
     /// The new deadline is a ``EngineRecordKind/taskHeartbeat`` record, committed
     /// before this returns, so a worker that stops heartbeating while the process
     /// is down still gets its task timed out after the restart (late, once).
-    /// - Throws: ``EngineError`` `InvalidToken`, `TaskTimedOut`, `TaskDoesNotExist`, `InternalStorageFailure`.
+    /// - Throws: ``EngineError`` `InvalidToken`, `TaskTimedOut`, `TaskDoesNotExist`; a storage ``ServiceError`` when the log failed.
     public func sendTaskHeartbeat(token: String) async throws {
         guard let location = tokens[token] else { throw closedTokenError(token) }
         let arn = location.executionArn

@@ -1,9 +1,9 @@
 public import EventLog
 import Foundation
-import HeapModule
 public import JSON
 import LMDB
 public import Logging
+public import Runtime
 import StatesLanguage
 
 /// The durable runtime: state machines, executions, activities and task tokens,
@@ -17,13 +17,13 @@ import StatesLanguage
 /// one execution are serialized; commands of different executions share group
 /// commits, which is where the throughput comes from.
 ///
-/// Open an engine with ``open(directory:configuration:)``, then keep ``run()``
+/// Open an engine with ``open(log:configuration:)``, then keep ``run()``
 /// running (it dispatches tasks and fires timers); as a `Service` it goes in the
 /// server's `ServiceGroup`.
 ///
 /// ## Topics
 /// ### Opening
-/// - ``open(directory:configuration:)``
+/// - ``open(log:configuration:)``
 /// - ``run()``
 /// - ``close()``
 /// ### State machines
@@ -58,13 +58,13 @@ public actor Engine {
         /// a thrown ``TaskFailure`` sets the error and cause.
         public var inProcessHandlers: [String: @Sendable (JSONValue) async throws -> JSONValue] = [:]
         /// The clock for event times and timers.
-        public var clock: any EngineClock = SystemClock()
-        /// How often the timer loop looks for due timers.
-        public var timerResolution: Duration = .milliseconds(10)
+        public var clock: any RuntimeClock = SystemClock()
+        /// The scheduler that fires timers, heartbeat deadlines and every other
+        /// service's due work; `nil` makes one on ``clock``. The services of one
+        /// process share the engine's (``Engine/scheduler``).
+        public var scheduler: Scheduler?
         /// How many external tasks run at once.
         public var maxConcurrentTasks = 256
-        /// The log's configuration (the Engine adds its kinds).
-        public var log = EventLog.Configuration()
         public var logger = Logger(label: "stepline.engine")
 
         public init() {}
@@ -74,12 +74,15 @@ public actor Engine {
     public nonisolated let log: EventLog
     public nonisolated let configuration: Configuration
     nonisolated let index: IndexDatabases
+    /// Where timers and heartbeat deadlines wait: keyed by execution and timer
+    /// id, or by token, so a heartbeat moves its deadline and a cleared timer is
+    /// cancelled. ``run()`` runs it; the other services of the process share it.
+    public nonisolated let scheduler: Scheduler
     let runner = TaskRunner()
 
     var open: [String: OpenExecution] = [:]
     var tokens: [String: TokenLocation] = [:]
     var heartbeatDeadlines: [String: Int64] = [:]
-    var timers = Heap<TimerEntry>()
     var activityQueues: [String: [ActivityTask]] = [:]
     var pollers = ActivityPollers()
     let completionWaiters = CompletionWaiters()
@@ -113,8 +116,8 @@ public actor Engine {
         var taskId: Int
     }
 
-    /// A timer in memory: a core timer of an execution, or a heartbeat deadline.
-    struct TimerEntry: Comparable {
+    /// A timer on the scheduler: a core timer of an execution, or a heartbeat deadline.
+    struct TimerEntry: Sendable {
         var due: Int64
         var executionArn: String
         var kind: Kind
@@ -123,12 +126,12 @@ public actor Engine {
             case heartbeat(token: String)
         }
 
-        static func < (lhs: TimerEntry, rhs: TimerEntry) -> Bool {
-            if lhs.due != rhs.due { return lhs.due < rhs.due }
-            return lhs.executionArn < rhs.executionArn
-        }
-        static func == (lhs: TimerEntry, rhs: TimerEntry) -> Bool {
-            lhs.due == rhs.due && lhs.executionArn == rhs.executionArn && lhs.kind == rhs.kind
+        /// Its key on the scheduler: one per timer of an execution, one per token.
+        var key: Scheduler.Key {
+            switch kind {
+            case .core(let timerId): Scheduler.Key("engine.timer", "\(executionArn)\u{0}\(timerId)")
+            case .heartbeat(let token): Scheduler.Key("engine.heartbeat", token)
+            }
         }
     }
 
@@ -145,22 +148,19 @@ public actor Engine {
         case dispatch(executionArn: String, task: ScheduledTask, token: String?, key: String)
     }
 
-    /// Opens (creating) the log in `directory` and recovers: open executions are
-    /// loaded from the `engine.openExecutions` index and their streams replayed
-    /// through `apply`, timers are re-armed, and unanswered tasks are queued for
-    /// dispatch again (with the same idempotency keys) once ``run()`` runs.
-    public static func open(directory: String, configuration: Configuration = Configuration()) async throws -> Engine {
-        var logConfiguration = configuration.log
-        logConfiguration.kinds = EngineRecordKind.all
-        QueueRecordKind.register(in: &logConfiguration.kinds!)
-        VersionsRecordKind.register(in: &logConfiguration.kinds!)
-        TopicRecordKind.register(in: &logConfiguration.kinds!)
-        EventArchiveRecordKind.register(in: &logConfiguration.kinds!)
-        let log = try EventLog(
-            directory: directory,
-            indexes: [EngineIndex(), QueueIndex(), EventsIndex(), VersionsIndex(), TopicIndex(), EventArchiveIndex()],
-            configuration: logConfiguration
-        )
+    /// Opens the engine on `log` and recovers: open executions are loaded from the
+    /// `engine.openExecutions` index and their streams replayed through `apply`, timers
+    /// are re-armed, and unanswered tasks are queued for dispatch again (with the same
+    /// idempotency keys) once ``run()`` runs.
+    ///
+    /// The log must have been opened with every record kind and index of Stepline
+    /// (`Stepline.open` in the `Stepline` module does that, and wires the other services).
+    /// - Throws: ``EngineError`` `storage` when the log has no ``EngineIndex``; what
+    ///   reading the log throws.
+    public static func open(log: EventLog, configuration: Configuration = Configuration()) async throws -> Engine {
+        guard log.databases(ofIndex: EngineIndex().name) != nil else {
+            throw EngineError(.storage, "The log in \(log.directory) was opened without the engine index; open it with Stepline.open.")
+        }
         let engine = try Engine(log: log, configuration: configuration)
         try await engine.recover()
         return engine
@@ -169,6 +169,7 @@ public actor Engine {
     init(log: EventLog, configuration: Configuration) throws {
         self.log = log
         self.configuration = configuration
+        self.scheduler = configuration.scheduler ?? Scheduler(clock: configuration.clock)
         // Force-unwrap proven: EngineIndex was registered when the log was opened.
         self.index = log.databases(ofIndex: EngineIndex().name)!
         let streams = log.databases(ofIndex: StreamIndex().name)!
@@ -326,12 +327,19 @@ public actor Engine {
         var timerId: Int
     }
 
+    /// Schedules core timers; one that came due while the process was down fires at once.
     func armTimers(of arn: String, _ keys: [TimerKeyInfo]) {
-        for key in keys { timers.insert(TimerEntry(due: key.due, executionArn: arn, kind: .core(key.timerId))) }
+        for key in keys { arm(TimerEntry(due: key.due, executionArn: arn, kind: .core(key.timerId))) }
     }
 
+    /// Schedules (or moves) the heartbeat deadline of `token`.
     func armHeartbeat(_ token: String, _ arn: String, due: Int64) {
         heartbeatDeadlines[token] = due
-        timers.insert(TimerEntry(due: due, executionArn: arn, kind: .heartbeat(token: token)))
+        arm(TimerEntry(due: due, executionArn: arn, kind: .heartbeat(token: token)))
+    }
+
+    func arm(_ entry: TimerEntry) {
+        // Weak: the scheduler may be shared and outlive this engine (tests open many).
+        scheduler.schedule(entry.key, at: entry.due) { [weak self] in await self?.fire(entry) }
     }
 }

@@ -27,7 +27,9 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let taskDoesNotExist = Code(rawValue: "TaskDoesNotExist")
         public static let taskTimedOut = Code(rawValue: "TaskTimedOut")
         public static let validation = Code(rawValue: "ValidationException")
-        /// Not an AWS name: the log could not commit (the HTTP layer answers 500).
+        /// Not an AWS name: a step that cannot be recorded and has no state to fail from
+        /// (the HTTP layer answers 500 `InternalFailure`). A failure of the log itself is a
+        /// ``ServiceError`` of kind ``ServiceError/Kind/storage``.
         public static let storage = Code(rawValue: "InternalStorageFailure")
         /// Not an AWS name: a manual-review item that does not exist.
         public static let reviewItemDoesNotExist = Code(rawValue: "ResourceNotFound")

@@ -4,6 +4,6 @@ import ArgumentParser
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks that print figures and ratios against reference programs.",
-        subcommands: [BenchLog.self, BenchEngine.self, BenchVerify.self]
+        subcommands: [BenchLog.self, BenchEngine.self, BenchVerify.self, BenchLateness.self]
     )
 }

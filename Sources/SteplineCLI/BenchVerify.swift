@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import EventLog
 import Foundation
+import Stepline
 
 /// `stepline bench verify`: how fast `stepline verify` replays and compares a log of mixed records.
 struct BenchVerify: AsyncParsableCommand {
@@ -110,7 +111,7 @@ struct BenchVerify: AsyncParsableCommand {
     /// One verify of the log in `directory`, as `stepline verify` runs it, timed by phase.
     func measure(directory: String, threads: Int?) async throws -> VerifyRun {
         let clock = ContinuousClock()
-        let log = try EventLog(directory: directory, indexes: Verify.serverIndexes)
+        let log = try EventLog(directory: directory, indexes: Stepline.indexes)
         var phaseStart = clock.now
         var rebuildSeconds = 0.0
         var lastPhase = VerifyProgress.Phase.rebuilding

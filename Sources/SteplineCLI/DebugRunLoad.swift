@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Stepline
 
 /// `stepline debug run-load`: runs the load workload's executions to the end,
 /// for the crash-recovery test, which kills it with SIGKILL and starts it again.
@@ -29,9 +30,9 @@ struct DebugRunLoad: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var configuration = Engine.Configuration()
+        var configuration = Stepline.Configuration()
         configuration.handlers = LoadWorkload.handlers(handlerPath: handler, effectsDirectory: effects)
-        let engine = try await Engine.open(directory: options.dataDirectory, configuration: configuration)
+        let engine = try await Stepline.open(dataDirectory: options.dataDirectory, configuration: configuration).engine
         printLine("recovered \(await engine.recoveredExecutions)")
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await engine.run() }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Stepline
 import SteplineServer
 import Synchronization
 
@@ -70,12 +71,6 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let dataDir = options.dataDirectory
-        do {
-            try FileManager.default.createDirectory(
-                atPath: dataDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw ServeError("cannot create data directory \(dataDir): \(error.localizedDescription)")
-        }
         let configuration = ServerConfiguration(
             host: host,
             port: port,
@@ -91,32 +86,37 @@ struct Serve: AsyncParsableCommand {
             )
         }
         let boundPort = BoundPort(port)
+        let host = host
+        let baseURL: @Sendable () -> String = { "http://\(host):\(boundPort.value.load(ordering: .relaxed))" }
+        var steplineConfiguration = Stepline.Configuration()
+        steplineConfiguration.region = region
+        steplineConfiguration.workflowsDirectory = workflows
+        steplineConfiguration.baseURL = baseURL
+        let stepline: Stepline
+        do { stepline = try await Stepline.open(dataDirectory: dataDir, configuration: steplineConfiguration) } catch {
+            throw ServeError("\(error)")
+        }
         // Page tokens of every service, signed with a key kept in the data directory so they outlive a restart.
-        let tokens = try storedTokens(dataDir: dataDir)
-        let (engine, handlers, queues) = try await openEngine(dataDir: dataDir, boundPort: boundPort, tokens: tokens)
-        let buses: EventBuses
-        do { buses = try await EventBuses.open(engine: engine, queues: queues) } catch { throw ServeError("cannot open the event buses in \(dataDir): \(error)") }
-        await engine.connect(buses: buses)
-        let topics = try openTopics(engine: engine, queues: queues, boundPort: boundPort)
-        await engine.connect(topics: topics)
-        buses.connect(topics: topics)
-        try await deployEventResources(buses: buses, queues: queues, engine: engine)
-        let webhooks = try loadWebhooks(buses: buses)
-        let pipes = PipeService(pipes: try loadPipes(), engine: engine, queues: queues, buses: buses, topics: topics)
-        do { try await pipes.deploySources(source: "pipes of --workflows \(workflows ?? "")") } catch { throw ServeError("\(error)") }
+        let tokens: PaginationTokenCodec
+        do { tokens = try PaginationTokenCodec.stored(inDirectory: dataDir) } catch {
+            await stepline.close()
+            throw ServeError("\(error)")
+        }
         let signatureRequired = !configuration.credentials.isEmpty
         let json = options.json
         let listening = Mutex(false)
         do {
             try await runServer(
                 configuration: configuration,
-                handlers: handlers + [
-                    EventBridgeOperations.table(buses: buses, tokens: tokens), EventDeliveryOperations.table(buses: buses),
-                    TopicDeliveryOperations.table(topics: topics), SNSHandler(topics: topics, tokens: tokens),
+                handlers: [
+                    StepFunctionsOperations.table(engine: stepline.engine, tokens: tokens), SteplineOperations.table(engine: stepline.engine),
+                    SQSHandler.make(queues: stepline.queues, baseURL: baseURL, tokens: tokens),
+                    EventBridgeOperations.table(buses: stepline.buses, tokens: tokens), EventDeliveryOperations.table(buses: stepline.buses),
+                    TopicDeliveryOperations.table(topics: stepline.topics), SNSHandler(topics: stepline.topics, tokens: tokens),
                 ],
-                services: [EngineService(engine: engine), buses, EventBusClock(buses: buses), queues, topics, pipes],
-                console: ConsoleConfiguration(engine: engine, buses: buses, topics: topics, dataDirectory: dataDir),
-                webhooks: webhooks
+                services: stepline.services,
+                console: ConsoleConfiguration(engine: stepline.engine, buses: stepline.buses, topics: stepline.topics, dataDirectory: dataDir),
+                webhooks: stepline.webhooks.map { WebhookRoutes(webhooks: $0, buses: stepline.buses) }
             ) { host, port in
                 boundPort.value.store(port, ordering: .relaxed)
                 listening.withLock { $0 = true }
@@ -134,96 +134,11 @@ struct Serve: AsyncParsableCommand {
                 }
             }
         } catch {
+            await stepline.close()
             if listening.withLock({ $0 }) { throw ServeError("the server stopped: \(error)") }
             throw ServeError("cannot listen on \(host):\(port): \(error)")
         }
-    }
-
-    /// The pagination token codec whose key is kept in the data directory.
-    func storedTokens(dataDir: String) throws -> PaginationTokenCodec {
-        do { return try PaginationTokenCodec.stored(inDirectory: dataDir) } catch { throw ServeError("\(error)") }
-    }
-
-    /// Opens the Engine on the data directory and deploys `--workflows`.
-    func openEngine(dataDir: String, boundPort: BoundPort, tokens: PaginationTokenCodec) async throws -> (Engine, [any AWSServiceHandler], QueueService) {
-        var engineConfiguration = Engine.Configuration()
-        engineConfiguration.region = region
-        let directory: WorkflowDirectory?
-        do { directory = try workflows.map(WorkflowDirectory.init(path:)) } catch { throw ServeError("\(error)") }
-        if let directory { engineConfiguration.handlers = directory.handlers }
-        let engine: Engine
-        do { engine = try await Engine.open(directory: dataDir, configuration: engineConfiguration) } catch {
-            throw ServeError("cannot open the log in \(dataDir): \(error)")
-        }
-        do { try await directory?.deploy(to: engine) } catch {
-            await engine.close()
-            throw ServeError("cannot deploy --workflows \(workflows ?? ""): \(error)")
-        }
-        var queueConfiguration = QueueService.Configuration()
-        queueConfiguration.region = region
-        let queues: QueueService
-        do { queues = try QueueService(log: engine.log, configuration: queueConfiguration) } catch {
-            await engine.close()
-            throw ServeError("cannot open the queues: \(error)")
-        }
-        await engine.connect(queues: queues)
-        let host = host
-        let sqs = SQSHandler.make(
-            queues: queues, baseURL: { "http://\(host):\(boundPort.value.load(ordering: .relaxed))" }, tokens: tokens)
-        return (engine, [StepFunctionsOperations.table(engine: engine, tokens: tokens), SteplineOperations.table(engine: engine), sqs], queues)
-    }
-
-    /// The SNS topics over the engine's queues; envelope URLs use the port once bound.
-    func openTopics(engine: Engine, queues: QueueService, boundPort: BoundPort) throws -> TopicService {
-        var configuration = TopicService.Configuration()
-        let host = host
-        configuration.baseURL = { "http://\(host):\(boundPort.value.load(ordering: .relaxed))" }
-        do { return try TopicService.open(engine: engine, queues: queues, configuration: configuration) } catch {
-            throw ServeError("cannot open the topics: \(error)")
-        }
-    }
-
-    /// Creates or updates the queues, buses, rules and targets `--workflows` declares
-    /// (`events.yaml`, `.yml` or `.json`); an unchanged file writes nothing.
-    func deployEventResources(buses: EventBuses, queues: QueueService, engine: Engine) async throws {
-        guard let workflows else { return }
-        for name in EventResources.fileNames {
-            let path = (workflows as NSString).appendingPathComponent(name)
-            guard FileManager.default.fileExists(atPath: path) else { continue }
-            do {
-                let resources = try EventResources.load(path: path, region: engine.configuration.region, account: engine.configuration.account)
-                try await resources.apply(to: buses, queues: queues, source: path)
-            } catch {
-                await engine.close()
-                throw ServeError("cannot deploy --workflows \(workflows): \(error)")
-            }
-            return
-        }
-    }
-
-    /// The partner webhooks of `--workflows` (`webhooks.yaml`, `.yml` or `.json`), if any.
-    func loadWebhooks(buses: EventBuses) throws -> WebhookRoutes? {
-        guard let workflows else { return nil }
-        for name in ["webhooks.yaml", "webhooks.yml", "webhooks.json"] {
-            let path = (workflows as NSString).appendingPathComponent(name)
-            guard FileManager.default.fileExists(atPath: path) else { continue }
-            do {
-                let webhooks = try WebhookConfiguration.load(path: path, environment: ProcessInfo.processInfo.environment)
-                return WebhookRoutes(webhooks: webhooks, buses: buses)
-            } catch { throw ServeError("cannot use --workflows \(workflows): \(error)") }
-        }
-        return nil
-    }
-
-    /// The pipes of `--workflows` (`pipes.yaml`, `.yml` or `.json`), if any.
-    func loadPipes() throws -> [PipeDefinition] {
-        guard let workflows else { return [] }
-        for name in ["pipes.yaml", "pipes.yml", "pipes.json"] {
-            let path = (workflows as NSString).appendingPathComponent(name)
-            guard FileManager.default.fileExists(atPath: path) else { continue }
-            do { return try PipeConfiguration.load(path: path) } catch { throw ServeError("cannot use --workflows \(workflows): \(error)") }
-        }
-        return []
+        await stepline.close()
     }
 
     /// The keys of `--credentials` plus the one in the environment.

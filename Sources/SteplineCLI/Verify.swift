@@ -1,7 +1,7 @@
 import ArgumentParser
-import Engine
 import EventLog
 import Foundation
+import Stepline
 
 /// `stepline verify`: rebuild every index from the log and compare it byte for byte.
 struct Verify: AsyncParsableCommand {
@@ -20,17 +20,14 @@ struct Verify: AsyncParsableCommand {
 
     @OptionGroup var options: DataDirectoryOptions
 
-    /// Every index `stepline serve` registers, so verify rebuilds and checks the Engine's views too.
-    static var serverIndexes: [any LogIndex] {
-        [EngineIndex(), QueueIndex(), EventsIndex(), VersionsIndex(), TopicIndex(), EventArchiveIndex()]
-    }
-
     func run() async throws {
         guard options.holdsLog else {
             printError("stepline verify: no log in \(options.dataDirectory) (no data.mdb); nothing to verify")
             throw ExitCode(1)
         }
-        let log = try EventLog(directory: options.dataDirectory, indexes: Self.serverIndexes)
+        // Every index `stepline serve` keeps (Stepline.open registers the same list), so the services'
+        // views are rebuilt and checked too. No record-kind list: verify reads any kind.
+        let log = try EventLog(directory: options.dataDirectory, indexes: Stepline.indexes)
         let report: VerifyReport
         do {
             report = try log.verify { progress in

@@ -2,6 +2,7 @@ import Engine
 import EventLog
 import Foundation
 import JSON
+import Stepline
 
 /// The log `stepline bench verify` verifies: the record kinds a server writes, in
 /// the proportions of a busy one, made in-process and without fsync so the fill
@@ -24,25 +25,23 @@ enum VerifyWorkload {
     /// send 5 to a FIFO queue in one group, or put 5 events that a rule routes to
     /// the standard queue.
     static func fill(directory: String, records: Int, progress: @escaping @Sendable (String) -> Void) async throws -> Composition {
-        var configuration = Engine.Configuration()
+        var configuration = Stepline.Configuration()
         configuration.log.durability = .unsafeNoSync
         configuration.inProcessHandlers[LoadWorkload.resource] = { input in
             ["value": .integer((input["value"]?.integerValue ?? 0) + 1)]
         }
-        let engine = try await Engine.open(directory: directory, configuration: configuration)
+        let stepline = try await Stepline.open(dataDirectory: directory, configuration: configuration)
+        let engine = stepline.engine
         let tasks = try await engine.createStateMachine(name: "tasks", definition: LoadWorkload.definition).stateMachineArn
         let pass = try await engine.createStateMachine(name: "pass", definition: LoadWorkload.passChain).stateMachineArn
         let waiting = try await engine.createStateMachine(
             name: "waiting",
             definition: #"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 86400, "End": true}}}"#
         ).stateMachineArn
-        var queueConfiguration = QueueService.Configuration()
-        queueConfiguration.region = engine.configuration.region
-        queueConfiguration.account = engine.configuration.account
-        let queues = try QueueService(log: engine.log, configuration: queueConfiguration)
+        let queues = stepline.queues
         let standard = try await queues.createQueue(name: "bench-standard", attributes: [:]).arn
         let fifo = try await queues.createQueue(name: "bench.fifo", attributes: ["FifoQueue": "true"]).arn
-        let buses = try await EventBuses.open(engine: engine, queues: queues)
+        let buses = stepline.buses
         _ = try await buses.putRule(RuleDefinition(name: "bench", eventPattern: #"{"source": ["bench"]}"#))
         _ = try await buses.putTargets(bus: nil, rule: "bench", targets: [["Id": "queue", "Arn": .string(standard)]])
 

@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import JSON
 import StatesLanguage
+import TestSupport
 import Testing
 
 /// Holds the steps the engine's test hook hands it until released: the window

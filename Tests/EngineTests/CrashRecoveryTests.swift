@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import JSON
 import StatesLanguage
+import TestSupport
 import Testing
 
 /// The built `stepline` executable beside the test bundle (`swift build --build-tests` builds it).

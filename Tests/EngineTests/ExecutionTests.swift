@@ -1,7 +1,9 @@
 import Engine
 import EventLog
 import JSON
+import Runtime
 import StatesLanguage
+import TestSupport
 import Testing
 
 @Suite("Executions on the log")

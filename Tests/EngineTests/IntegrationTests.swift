@@ -4,20 +4,18 @@ import Foundation
 import JSON
 import Messaging
 import StatesLanguage
+import Stepline
+import SteplineTesting
+import TestSupport
 import Testing
 
-/// Opens an engine with its buses and queues connected as Task integrations,
-/// runs the engine and the buses while `body` runs.
+/// The engine, buses and queues of ``withStepline(_:clock:running:configure:_:)``
+/// (connected as Task integrations by `Stepline.open`), on the system clock.
 func withIntegrations<Result: Sendable>(
     _ directory: String,
     _ body: @Sendable (Engine, EventBuses, QueueService) async throws -> Result
 ) async throws -> Result {
-    try await withBuses(directory) { (engine: Engine, buses: EventBuses) async throws in
-        let queues = try QueueService(log: engine.log)
-        await engine.connect(buses: buses)
-        await engine.connect(queues: queues)
-        return try await body(engine, buses, queues)
-    }
+    try await withStepline(directory, clock: SystemClock()) { try await body($0.engine, $0.buses, $0.queues) }
 }
 
 /// A machine with one Task state on `resource` with `parameters`, catching every error into `$.error`.
@@ -146,11 +144,8 @@ struct IntegrationTests {
     func putEventsResultSurvivesARestart() async throws {
         let directory = TemporaryDirectory()
         // First life: the step commits (the event with it), but run() never dispatches its result.
-        var configuration = Engine.Configuration()
-        configuration.log.durability = .unsafeNoSync
-        let engine = try await Engine.open(directory: directory.path, configuration: configuration)
-        let buses = try await EventBuses.open(engine: engine)
-        await engine.connect(buses: buses)
+        let stepline = try await Stepline.open(dataDirectory: directory.path, configuration: .testing(clock: SystemClock()))
+        let (engine, buses) = (stepline.engine, stepline.buses)
         let recorder = try await reviewBusRecordingInto(engine, buses)
         let machine = try await engine.createStateMachine(
             name: "notify",

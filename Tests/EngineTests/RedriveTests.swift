@@ -1,7 +1,9 @@
 import Engine
 import EventLog
 import JSON
+import Runtime
 import StatesLanguage
+import TestSupport
 import Testing
 
 /// Answers activity tasks with `answer(input)` until `count` tasks were handled; returns the inputs seen.

@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import JSON
 import StatesLanguage
+import TestSupport
 import Testing
 
 /// The repository's `tools/handlers/record-effect`, found from this file.

@@ -1,7 +1,9 @@
 @testable import Engine
 import EventLog
 import JSON
+import Runtime
 import StatesLanguage
+import TestSupport
 import Testing
 
 /// A state machine whose one Task is performed by activity `worker`.
@@ -91,12 +93,14 @@ struct TaskTokenTests {
         let directory = TemporaryDirectory()
         let clock = ManualClock()
         try await withEngine(directory.path, clock: clock) { engine in
+            let start = clock.now()
             let (arn, token) = try await startHeartbeatTask(engine)
             clock.advance(milliseconds: 6_000)
             try await engine.sendTaskHeartbeat(token: token)
             clock.advance(milliseconds: 6_000)
             // 12 s after the start, 6 s after the heartbeat: the first deadline passed, the renewed one did not.
-            try await Task.sleep(for: .milliseconds(50))
+            // The heartbeat moved the token's one deadline on the scheduler, so nothing due at 10 s is left to fire.
+            #expect(engine.scheduler.due(of: Scheduler.Key("engine.heartbeat", token)) == start + 16_000)
             #expect(try await engine.describeExecution(arn: arn).status == .running)
             clock.advance(milliseconds: 5_000)
             let done = try await engine.awaitCompletion(executionArn: arn)

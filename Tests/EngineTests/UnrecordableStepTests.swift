@@ -2,7 +2,9 @@ import Engine
 import EventLog
 import Foundation
 import JSON
+import Runtime
 import StatesLanguage
+import TestSupport
 import Testing
 
 /// JSON text nested `depth` levels deep (arrays in arrays).

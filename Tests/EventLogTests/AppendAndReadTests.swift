@@ -1,11 +1,11 @@
 import EventLog
 import LMDB
+import TestSupport
 import Testing
 
 @Suite struct AppendAndReadTests {
     @Test func appendsGetConsecutiveSequenceNumbersAndReadBackIntact() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let log = try EventLog(directory: directory.path, configuration: testConfiguration())
         let first = try await log.append([record(1), record(2)])
         let second = try await log.append([record(3)])
@@ -19,8 +19,7 @@ import Testing
     }
 
     @Test func recordsSurviveClosingAndReopeningTheLog() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         var log = try EventLog(directory: directory.path, configuration: testConfiguration())
         try await log.append((1...10).map { record($0, stream: $0 % 3) })
         await log.close()
@@ -31,8 +30,7 @@ import Testing
     }
 
     @Test func concurrentAppendsAreAllCommittedWithoutGapsOrDuplicates() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         var configuration = testConfiguration()
         configuration.queueCapacity = 16
         let log = try EventLog(directory: directory.path, configuration: configuration)
@@ -53,8 +51,7 @@ import Testing
     }
 
     @Test func aStreamReadReturnsOnlyThatStreamsRecordsInLogOrder() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let log = try EventLog(directory: directory.path, configuration: testConfiguration())
         try await log.append((1...30).map { record($0, stream: $0 % 3) })
         let stream1 = try log.entries(ofStream: StreamID(1))
@@ -65,8 +62,7 @@ import Testing
     }
 
     @Test func scanLendsHeadersAndPayloadsOfARange() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let log = try EventLog(directory: directory.path, configuration: testConfiguration())
         try await log.append((1...50).map { record($0, stream: 7) })
         var seen: [UInt64] = []
@@ -81,8 +77,7 @@ import Testing
     }
 
     @Test func appendingPastTheInitialMapSizeGrowsTheMap() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         var configuration = testConfiguration()
         configuration.mapSize = 256 * 1024
         let log = try EventLog(directory: directory.path, configuration: configuration)
@@ -96,8 +91,7 @@ import Testing
     }
 
     @Test func appendsAfterCloseFailWithClosed() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let log = try EventLog(directory: directory.path, configuration: testConfiguration())
         await log.close()
         await #expect {
@@ -106,8 +100,7 @@ import Testing
     }
 
     @Test func aReaderKeepsItsSnapshotWhileTheWriterCommits() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let log = try EventLog(directory: directory.path, configuration: testConfiguration())
         try await log.append((1...5).map { record($0) })
         let logDatabase = try log.openDatabase(named: EventLog.logDatabaseName)

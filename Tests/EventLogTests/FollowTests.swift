@@ -1,10 +1,10 @@
 import EventLog
+import TestSupport
 import Testing
 
 @Suite struct FollowTests {
     @Test func aFollowerSeesEveryRecordExactlyOnceInOrderWhileTheyAreAppended() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let log = try EventLog(directory: directory.path, configuration: testConfiguration())
         try await log.append((1...10).map { record($0) })
         let total = 10 + 10 * 10 * 6
@@ -34,8 +34,7 @@ import Testing
     }
 
     @Test func aFollowerStartsAtTheSequenceNumberItWasGiven() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let log = try EventLog(directory: directory.path, configuration: testConfiguration())
         try await log.append((1...20).map { record($0) })
         var seen: [UInt64] = []
@@ -48,8 +47,7 @@ import Testing
     }
 
     @Test func aFollowerEndsWhenTheLogCloses() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let log = try EventLog(directory: directory.path, configuration: testConfiguration())
         try await log.append([record(1)])
         async let count: Int = {

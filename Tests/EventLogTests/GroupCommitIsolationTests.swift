@@ -2,6 +2,7 @@ import Dispatch
 @testable import EventLog
 import LMDB
 import Synchronization
+import TestSupport
 import Testing
 
 /// An index that refuses records whose payload starts with 0xFF, as an index
@@ -25,8 +26,7 @@ func unindexable(_ tag: UInt64) -> Record {
 @Suite struct GroupCommitIsolationTests {
     @Test("a record an index refuses fails alone; the appends committed in the same group still commit")
     func aRefusedRecordDoesNotFailItsGroup() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let log = try EventLog(directory: directory.path, indexes: [RefusingIndex()], configuration: testConfiguration())
         // Hold the writer in a transaction body until the three appends are
         // queued behind it, so they are taken as one group.
@@ -38,13 +38,13 @@ func unindexable(_ tag: UInt64) -> Record {
                 gate.wait()
             }
         }
-        #expect(try await eventuallyTrue { entered.value.load(ordering: .acquiring) })
+        #expect(try await eventually { entered.value.load(ordering: .acquiring) })
         async let first: Range<SequenceNumber> = log.append([record(1), record(2)])
         async let refused: Result<Range<SequenceNumber>, any Error> = {
             do { return .success(try await log.append([unindexable(3)])) } catch { return .failure(error) }
         }()
         async let second: Range<SequenceNumber> = log.append([record(4)])
-        #expect(try await eventuallyTrue { log.writer.queuedSubmissions == 3 })
+        #expect(try await eventually { log.writer.queuedSubmissions == 3 })
         gate.signal()
         try await held.value
 
@@ -63,8 +63,7 @@ func unindexable(_ tag: UInt64) -> Record {
 
     @Test("a group whose records all fail commits nothing and answers each append with its own error")
     func aGroupOfRefusedRecordsCommitsNothing() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let log = try EventLog(directory: directory.path, indexes: [RefusingIndex()], configuration: testConfiguration())
         await #expect(throws: RefusingIndex.Refused.self) { try await log.append([unindexable(1)]) }
         #expect(try log.entries(from: .first).isEmpty)
@@ -77,13 +76,4 @@ func unindexable(_ tag: UInt64) -> Record {
 /// A flag shared with the writer thread.
 final class Flag: Sendable {
     let value = Atomic<Bool>(false)
-}
-
-/// Polls `condition` until it holds, up to a generous bound (no wall-clock assertion).
-func eventuallyTrue(_ condition: () throws -> Bool) async throws -> Bool {
-    for _ in 0..<6_000 {
-        if try condition() { return true }
-        try await Task.sleep(for: .milliseconds(5))
-    }
-    return false
 }

@@ -1,11 +1,11 @@
 import EventLog
 import LMDB
+import TestSupport
 import Testing
 
 @Suite struct RecordDecodingTests {
     @Test func aCorruptRecordIsAnErrorNamingItsSequenceNumber() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let log = try EventLog(directory: directory.path, configuration: testConfiguration())
         try await log.append((1...5).map { record($0) })
         let logDatabase = try log.openDatabase(named: EventLog.logDatabaseName)
@@ -27,8 +27,7 @@ import Testing
     }
 
     @Test func aRecordWhosePayloadLengthDisagreesWithItsSizeIsCorrupt() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let log = try EventLog(directory: directory.path, configuration: testConfiguration())
         try await log.append((1...2).map { record($0) })
         let logDatabase = try log.openDatabase(named: EventLog.logDatabaseName)
@@ -43,8 +42,7 @@ import Testing
     }
 
     @Test func anUnregisteredKindIsAnErrorNamingItsSequenceNumber() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         var log = try EventLog(directory: directory.path, configuration: testConfiguration())
         try await log.append([record(1, kind: 1), record(2, kind: 7), record(3, kind: 1, version: 3)])
         await log.close()
@@ -66,8 +64,7 @@ import Testing
     }
 
     @Test func appendingAnUnregisteredKindIsRefusedBeforeAnythingIsWritten() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         var kinds = RecordKinds()
         kinds.register(RecordKind(1), name: "Started", versions: 1...1)
         let log = try EventLog(directory: directory.path, configuration: testConfiguration(kinds: kinds))

@@ -1,13 +1,13 @@
 import EventLog
 import LMDB
+import TestSupport
 import Testing
 
 @Suite struct TransactTests {
     struct Refused: Error {}
 
     @Test func extraWritesCommitAtomicallyWithTheRecords() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let log = try EventLog(directory: directory.path, configuration: testConfiguration())
         let state = try log.openDatabase(named: "test.state")
         let sequence = try await log.transact { append in
@@ -22,8 +22,7 @@ import Testing
     }
 
     @Test func aThrowingBodyDiscardsItsOwnRecordsButNotOtherAppends() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let log = try EventLog(directory: directory.path, configuration: testConfiguration())
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await log.append([record(1)]) }
@@ -46,8 +45,7 @@ import Testing
     }
 
     @Test func aBodyReadsTheIndexesAsOfItsOwnAppends() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let log = try EventLog(directory: directory.path, indexes: [KindIndex()], configuration: testConfiguration())
         let byKind = try #require(log.databases(ofIndex: "by-kind"))[0]
         let counted = try await log.transact { append in

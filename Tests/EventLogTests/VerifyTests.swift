@@ -1,11 +1,11 @@
 import EventLog
 import LMDB
+import TestSupport
 import Testing
 
 @Suite struct VerifyTests {
     @Test func verifyFindsNoDifferenceOnAHealthyLog() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let log = try EventLog(directory: directory.path, indexes: [KindIndex()], configuration: testConfiguration())
         for batch in UInt64(0)..<5 {
             try await log.append((0..<40).map { record(batch * 40 + $0, stream: $0 % 4, kind: UInt16($0 % 3)) })
@@ -21,8 +21,7 @@ import Testing
     }
 
     @Test func verifyOfAnEmptyLogIsClean() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let log = try EventLog(directory: directory.path, configuration: testConfiguration())
         let report = try log.verify()
         #expect(report.isClean)
@@ -31,8 +30,7 @@ import Testing
     }
 
     @Test func verifyNamesTheDatabaseAndKeyOfTheFirstDifferenceInATamperedIndex() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let log = try EventLog(directory: directory.path, indexes: [KindIndex()], configuration: testConfiguration())
         try await log.append((1...20).map { record($0, stream: 2, kind: 5) })
         let byKind = try #require(log.databases(ofIndex: "by-kind"))[0]
@@ -54,8 +52,7 @@ import Testing
     }
 
     @Test func verifyReportsAStreamIndexEntryTheLogDoesNotJustify() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let log = try EventLog(directory: directory.path, configuration: testConfiguration())
         try await log.append((1...5).map { record($0, stream: 3) })
         let streams = try #require(log.databases(ofIndex: "streams"))[0]
@@ -69,8 +66,7 @@ import Testing
     }
 
     @Test func anIndexRegisteredOnAnExistingLogIsCaughtUpAtOpen() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         var log = try EventLog(directory: directory.path, configuration: testConfiguration())
         try await log.append((1...30).map { record($0, kind: UInt16($0 % 2)) })
         await log.close()
@@ -82,8 +78,7 @@ import Testing
     }
 
     @Test func verifyRebuildsIndexesOnSeveralThreadsAcrossChunksAndFindsADifferenceInTheLastIndex() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let log = try EventLog(directory: directory.path, indexes: [KindIndex(), StreamCountIndex()], configuration: testConfiguration())
         // More records than one rebuild chunk (16,384), so each rebuild commits several times.
         for batch in UInt64(0)..<4 {
@@ -107,8 +102,7 @@ import Testing
     }
 
     @Test func aCorruptRecordStopsEveryRebuildAndVerifyThrowsAnErrorNamingIt() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let log = try EventLog(directory: directory.path, indexes: [KindIndex(), StreamCountIndex()], configuration: testConfiguration())
         try await log.append((1...30).map { record($0, stream: $0 % 3) })
         let logDatabase = try log.openDatabase(named: EventLog.logDatabaseName)

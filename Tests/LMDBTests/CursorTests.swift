@@ -1,8 +1,9 @@
 import LMDB
+import TestSupport
 import Testing
 
 @Suite struct CursorTests {
-    private func environmentWithKeys(_ keys: [UInt8], in directory: TemporaryDirectory) throws -> (Environment, Database) {
+    private func environmentWithKeys(_ keys: [UInt8], in directory: borrowing TemporaryDirectory) throws -> (Environment, Database) {
         let environment = try Environment(path: directory.path)
         let database = try environment.openDatabase(named: "keys")
         try environment.write { txn in
@@ -12,8 +13,7 @@ import Testing
     }
 
     @Test func firstNextAndLastWalkKeysInOrder() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let (environment, database) = try environmentWithKeys([5, 1, 3], in: directory)
         let (walked, last) = try environment.read { txn in
             try txn.withCursor(on: database) { cursor in
@@ -32,8 +32,7 @@ import Testing
     }
 
     @Test func seekLandsOnTheFirstKeyAtLeastTheOneGiven() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let (environment, database) = try environmentWithKeys([10, 20, 30], in: directory)
         let found = try environment.read { txn in
             try txn.withCursor(on: database) { cursor in
@@ -44,8 +43,7 @@ import Testing
     }
 
     @Test func movesOnAnEmptyDatabaseReportNoEntryInsteadOfThrowing() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let (environment, database) = try environmentWithKeys([], in: directory)
         let moved = try environment.read { txn in
             try txn.withCursor(on: database) { cursor in [try cursor.first(), try cursor.last(), try cursor.next()] }

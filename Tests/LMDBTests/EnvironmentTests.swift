@@ -1,11 +1,11 @@
 import Foundation
 import LMDB
+import TestSupport
 import Testing
 
 @Suite struct EnvironmentTests {
     @Test func valuesWrittenInACommittedTransactionAreReadBack() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let environment = try Environment(path: directory.path)
         let database = try environment.openDatabase(named: "things")
         try environment.write { txn in
@@ -19,8 +19,7 @@ import Testing
     }
 
     @Test func aMissingKeyReadsAsNilNotAsAnError() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let environment = try Environment(path: directory.path)
         let database = try environment.openDatabase(named: "things")
         let value = try environment.read { txn in try txn.value(forKey: [1, 2, 3], in: database) }
@@ -29,8 +28,7 @@ import Testing
 
     @Test func aThrowingWriteBodyLeavesNothingBehind() throws {
         struct Abandon: Error {}
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let environment = try Environment(path: directory.path)
         let database = try environment.openDatabase(named: "things")
         #expect(throws: Abandon.self) {
@@ -43,8 +41,7 @@ import Testing
     }
 
     @Test func anOutOfOrderAppendFailsWithKeyExistsCarryingTheCFunction() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let environment = try Environment(path: directory.path)
         let database = try environment.openDatabase(named: "log")
         do {
@@ -61,8 +58,7 @@ import Testing
     }
 
     @Test func writesPastTheInitialMapSizeGrowTheMap() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let initial = 256 * 1024
         let environment = try Environment(path: directory.path, configuration: .init(mapSize: initial, flags: [.noSync]))
         let database = try environment.openDatabase(named: "log")
@@ -80,8 +76,7 @@ import Testing
     }
 
     @Test func growthStopsAtTheConfiguredMaximumWithMapFull() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let environment = try Environment(
             path: directory.path,
             configuration: .init(mapSize: 128 * 1024, maximumMapSize: 256 * 1024, flags: [.noSync])
@@ -100,8 +95,7 @@ import Testing
     }
 
     @Test func aReaderKeepsItsSnapshotWhileAWriterCommits() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let environment = try Environment(path: directory.path)
         let database = try environment.openDatabase(named: "things")
         try environment.write { txn in try txn.put([1], forKey: [1], in: database) }
@@ -119,8 +113,7 @@ import Testing
     }
 
     @Test func runningOutOfReaderSlotsIsReadersFull() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let environment = try Environment(path: directory.path, configuration: .init(maxReaders: 1))
         var failure: LMDBError?
         try environment.read { _ in
@@ -138,8 +131,7 @@ import Testing
 
     @Test func aNestedTransactionThatThrowsIsDiscardedAndItsParentCommits() throws {
         struct Abandon: Error {}
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let environment = try Environment(path: directory.path)
         let database = try environment.openDatabase(named: "things")
         try environment.write { txn in
@@ -165,8 +157,7 @@ import Testing
     }
 
     @Test func aTransactionUsedAfterItsClosureFailsWithBadTransaction() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let environment = try Environment(path: directory.path)
         let database = try environment.openDatabase(named: "things")
         let escaped = try environment.read { $0 }

@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import StatesLanguage
 import Synchronization
+import TestSupport
 import Testing
 
 /// The media workflows run by the States Language core (`EmbeddedRunner`, a virtual clock,
@@ -23,7 +24,7 @@ import Testing
     /// Runs ingest-and-publish on a 2-second clip of `size`; the review is answered with `answer`.
     func ingest(
         answer: EmbeddedRunner.TaskOutcome,
-        in directory: TemporaryDirectory,
+        in directory: borrowing TemporaryDirectory,
         size: String = "1280x720",
         source: String? = nil
     ) throws
@@ -47,8 +48,7 @@ import Testing
     }
 
     @Test func approvalPublishesTheRenditionsTheSourceAllows() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let (result, review) = try ingest(answer: .succeeded(["approved": true]), in: directory)
         #expect(result.status == .succeeded, "\(result.error ?? "") \(result.cause ?? "")")
         #expect(result.output?["status"] == "published")
@@ -78,8 +78,7 @@ import Testing
         ]
     )
     func rejectionCleansUp(_ answer: EmbeddedRunner.TaskOutcome) throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let (result, _) = try ingest(answer: answer, in: directory, size: "640x360")
         #expect(result.status == .succeeded, "\(result.error ?? "") \(result.cause ?? "")")
         #expect(result.output?["status"] == "rejected")
@@ -88,8 +87,7 @@ import Testing
     }
 
     @Test func aMissingSourceFailsTheExecutionWithFileNotFound() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let (result, review) = try ingest(
             answer: .succeeded([:]),
             in: directory,
@@ -101,8 +99,7 @@ import Testing
     }
 
     @Test func aSourceBelowTheLowestRenditionIsRejectedByTheChoice() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let small = directory.path + "/small.mp4"
         try MediaHandlers.makeClip(at: small, size: "320x240", seconds: 1)
         let (result, _) = try ingest(answer: .succeeded([:]), in: directory, source: small)
@@ -111,8 +108,7 @@ import Testing
     }
 
     @Test func partnerIngestStartsOneNamedIngestPerAsset() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let clip = directory.path + "/clip.mp4"
         try MediaHandlers.makeClip(at: clip, size: "640x360", seconds: 1)
         let started = Mutex<[JSONValue]>([])
@@ -144,8 +140,7 @@ import Testing
     }
 
     @Test func reprocessFailsWhenMoreThanTheToleratedShareOfAssetsFail() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let clip = directory.path + "/clip.mp4"
         try MediaHandlers.makeClip(at: clip, size: "640x360", seconds: 1)
         let runner = EmbeddedRunner(

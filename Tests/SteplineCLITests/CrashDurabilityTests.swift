@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct CrashDurabilityTests {
@@ -10,8 +11,7 @@ import Testing
 
     @Test(arguments: 0..<2)
     func everyAcknowledgedRecordSurvivesASigkillIntactInOrderWithoutGaps(round: Int) async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: SteplineBinary.path)
         process.arguments = ["debug", "append-load", "--data-dir", directory.path, "--submitters", "8", "--batch", "3"]

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `stepline validate` and `stepline run`: the commands that need no server and no data directory.
@@ -14,7 +15,7 @@ import Testing
         {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nowhere"}}}
         """
 
-    private func write(_ text: String, named name: String, in directory: TemporaryDirectory) throws -> String {
+    private func write(_ text: String, named name: String, in directory: borrowing TemporaryDirectory) throws -> String {
         let path = directory.path + "/" + name
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
@@ -25,8 +26,7 @@ import Testing
     }
 
     @Test func validateAcceptsAValidDefinitionAndExitsZero() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let file = try write(Self.chain, named: "chain.json", in: directory)
         let result = try SteplineBinary.run(["validate", file])
         #expect(result.status == 0)
@@ -34,8 +34,7 @@ import Testing
     }
 
     @Test func validateNamesTheCodeAndLocationOfAMissingTargetAndExitsOne() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let file = try write(Self.broken, named: "broken.json", in: directory)
         let result = try SteplineBinary.run(["validate", file])
         #expect(result.status == 1)
@@ -47,8 +46,7 @@ import Testing
     }
 
     @Test func validateReportsTextThatIsNotJSON() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let file = try write("{\"StartAt\": ", named: "cut.json", in: directory)
         let result = try SteplineBinary.run(["validate", file])
         #expect(result.status == 1)
@@ -62,8 +60,7 @@ import Testing
     }
 
     @Test func runPrintsTheOutputAndATimelineOnVirtualTime() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let file = try write(Self.chain, named: "chain.json", in: directory)
         let result = try SteplineBinary.run(["run", file, "--input", #"{"who": "world"}"#])
         #expect(result.status == 0)
@@ -74,8 +71,7 @@ import Testing
     }
 
     @Test func runWithJSONGivesGetExecutionHistoryShapedEvents() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let file = try write(Self.chain, named: "chain.json", in: directory)
         let report = try json(try SteplineBinary.run(["run", file, "--input", #"{"who": "you"}"#, "--json"]).output)
         #expect(report["status"] as? String == "SUCCEEDED")
@@ -91,8 +87,7 @@ import Testing
     }
 
     @Test func runOfATaskWithoutHandlersFailsNamingTheResource() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let file = try write(
             #"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": true}}}"#,
             named: "task.json", in: directory)
@@ -109,8 +104,7 @@ import Testing
     }
 
     @Test func runOfAnInvalidDefinitionExitsTwoWithItsDiagnostics() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let file = try write(Self.broken, named: "broken.json", in: directory)
         let result = try SteplineBinary.run(["run", file])
         #expect(result.status == 2)
@@ -124,8 +118,7 @@ import Testing
         """
 
     @Test func runRunsTasksOnTheHandlerMapBesideTheDefinition() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let file = try write(Self.echoTask, named: "echo.asl.json", in: directory)
         _ = try write(#"handlers: {"arn:aws:lambda:*:*:function:echo": {command: [/bin/cat]}}"#, named: "handlers.yaml", in: directory)
         let result = try SteplineBinary.run(["run", file, "--input", #"{"x": 7}"#, "--json"])
@@ -136,8 +129,7 @@ import Testing
     }
 
     @Test func runUsesTheHandlersOptionAndRetriesAFailingHandlerOnVirtualTime() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let file = try write(Self.echoTask, named: "echo.asl.json", in: directory)
         let map = try write(#"handlers: {"arn:aws:lambda:*:*:function:echo": {command: [/bin/sh, -c, "cat > /dev/null; exit 1"]}}"#, named: "failing.yaml", in: directory)
         let result = try SteplineBinary.run(["run", file, "--handlers", map, "--input", #"{"x": 1}"#])
@@ -147,8 +139,7 @@ import Testing
     }
 
     @Test func runOfAnUnreadableHandlerMapExitsTwoAndNamesIt() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let file = try write(Self.echoTask, named: "echo.asl.json", in: directory)
         let result = try SteplineBinary.run(["run", file, "--handlers", directory.path + "/missing.yaml"])
         #expect(result.status == 2)
@@ -156,8 +147,7 @@ import Testing
     }
 
     @Test func validateAndRunAcceptAYAMLDefinition() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let yaml = """
             StartAt: Greet
             States:

@@ -1,11 +1,11 @@
 import Foundation
 import LMDB
+import TestSupport
 import Testing
 
 @Suite struct StaleReaderTests {
     @Test func readerSlotsOfAKilledProcessAreCleared() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         // Opened first and kept open, as a server would: otherwise the next
         // opener, alone, resets the reader table and no slot is ever stale.
         let environment = try Environment(path: directory.path)

@@ -1,11 +1,12 @@
 import EventLog
 import Foundation
 import LMDB
+import TestSupport
 import Testing
 
 @Suite struct VerifyCommandTests {
     /// Records of a kind no Engine record uses: verify applies the Engine's index too.
-    private func makeLog(in directory: TemporaryDirectory, records: Int) async throws -> EventLog {
+    private func makeLog(in directory: borrowing TemporaryDirectory, records: Int) async throws -> EventLog {
         var configuration = EventLog.Configuration()
         configuration.durability = .unsafeNoSync
         configuration.mapSize = 1 << 20
@@ -19,8 +20,7 @@ import Testing
     }
 
     @Test func verifyReportsACleanLogAndExitsZero() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         try await makeLog(in: directory, records: 40).close()
         let result = try SteplineBinary.run(["verify", "--data-dir", directory.path, "--json"])
         #expect(result.status == 0)
@@ -32,8 +32,7 @@ import Testing
     }
 
     @Test func verifyReadsTheDataDirectoryFromTheEnvironment() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         try await makeLog(in: directory, records: 3).close()
         let result = try SteplineBinary.run(["verify"], environment: ["STEPLINE_DATA_DIR": directory.path])
         #expect(result.status == 0)
@@ -41,8 +40,7 @@ import Testing
     }
 
     @Test func verifyNamesTheTamperedIndexEntryAndExitsOne() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let log = try await makeLog(in: directory, records: 20)
         let streams = try #require(log.databases(ofIndex: "streams"))[0]
         let key: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 1] + [0, 0, 0, 0, 0, 0, 0, 6]
@@ -54,8 +52,7 @@ import Testing
     }
 
     @Test func verifyOfADirectoryWithoutALogExitsOneAndSaysSo() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = TemporaryDirectory()
         let result = try SteplineBinary.run(["verify", "--data-dir", directory.path])
         #expect(result.status == 1)
         #expect(result.error.contains("no log in"))

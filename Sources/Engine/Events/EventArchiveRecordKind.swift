@@ -21,7 +21,7 @@ public enum EventArchiveRecordKind {
 
     static let all: Set<RecordKind> = [scheduleFired, archivePut, archiveDeleted, replayPut]
 
-    /// Adds these kinds to `kinds` (``Engine/open(directory:configuration:)`` calls it).
+    /// Adds these kinds to `kinds` (`Stepline.recordKinds` calls it).
     public static func register(in kinds: inout RecordKinds) {
         kinds.register(scheduleFired, name: "events.schedule.fired", versions: 1...1)
         kinds.register(archivePut, name: "events.archive.put", versions: 1...1)

@@ -1,16 +1,20 @@
+import Runtime
 public import ServiceLifecycle
 
-/// The time-driven work of event buses: fires scheduled rules and advances
-/// replays, once per ``interval``, until cancelled or graceful shutdown.
+/// The time-driven work of event buses: fires scheduled rules when their time
+/// comes and advances replays one step per ``interval``, until cancelled or
+/// graceful shutdown.
 ///
 /// It runs beside ``EventBuses/run()`` (which delivers) as its own `Service`,
-/// so a server that wants neither schedules nor replays can leave it out. A
-/// step that fails (the log cannot commit) is tried again on the next tick:
-/// what is due and where a replay stands are read from the log each time.
+/// so a server that wants neither schedules nor replays can leave it out. It
+/// polls nothing: the next fire of any scheduled rule and the next replay step
+/// wait on the engine's ``Engine/scheduler``, scheduled again after each tick,
+/// when a rule is put or enabled, and when a replay starts. A step that fails
+/// (the log cannot commit) is tried again an ``interval`` later.
 public struct EventBusClock: Service {
     public let buses: EventBuses
-    /// How often to look: scheduled rules fire on minute boundaries, so a second
-    /// keeps fires within a second of their minute; replays advance one step per tick.
+    /// The pause between two steps of a replay (a replay sends at most one step
+    /// of events per interval), and before a failed step is tried again.
     public var interval: Duration
 
     public init(buses: EventBuses, interval: Duration = .seconds(1)) {
@@ -19,12 +23,8 @@ public struct EventBusClock: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                _ = try? await buses.fireDueSchedules()
-                _ = try? await buses.advanceReplays()
-                try? await Task.sleep(for: interval)
-            }
-        }
+        await buses.startClock(replayStep: interval)
+        await cancelWhenGracefulShutdown { await buses.engine.scheduler.run() }
+        await buses.stopClock()
     }
 }

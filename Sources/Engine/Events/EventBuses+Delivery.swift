@@ -3,52 +3,74 @@ import Foundation
 import HeapModule
 import JSON
 import Messaging
+import Runtime
 import Logging
 public import ServiceLifecycle
 import StatesLanguage
+import Synchronization
 
 extension EventBuses: Service {
     /// Runs due deliveries until cancelled (graceful shutdown).
     ///
-    /// Every ``Engine/Configuration/timerResolution`` it takes the deliveries
-    /// whose time has come (new events, retries whose backoff elapsed,
-    /// redrives, and after a restart everything still pending), at most
-    /// ``Engine/Configuration/maxConcurrentTasks`` at once, and records each
-    /// outcome. A delivery interrupted by a crash is still pending in the log
-    /// and runs again after recovery: internal targets are keyed so that a
-    /// second run has no second effect, external ones get the same idempotency key.
+    /// Deliveries wait on the engine's ``Engine/scheduler``, which this runs (or
+    /// stands by for, when another service sharing it drives it): each new
+    /// event's deliveries, each retry whose backoff elapses, each redrive, and
+    /// after a restart everything still pending is scheduled when it is queued,
+    /// and attempted when due, at most ``Engine/Configuration/maxConcurrentTasks``
+    /// at once, each outcome recorded. A delivery interrupted by a crash is still
+    /// pending in the log and runs again after recovery: internal targets are
+    /// keyed so that a second run has no second effect, external ones get the
+    /// same idempotency key.
     public nonisolated func run() async throws {
-        // At graceful shutdown the loop ends; what is pending stays pending in the log.
-        await cancelWhenGracefulShutdown {
-            await withDiscardingTaskGroup { group in
-                while !Task.isCancelled {
-                    for delivery in await self.takeDue() {
-                        group.addTask { await self.attempt(delivery) }
-                    }
-                    try? await Task.sleep(for: self.engine.configuration.timerResolution)
-                }
-            }
+        // At graceful shutdown the scheduler stops; what is pending stays pending in the log.
+        await cancelWhenGracefulShutdown { await self.engine.scheduler.run() }
+    }
+
+    /// The scheduler key of the earliest due delivery.
+    static let dueKey = Scheduler.Key("events.deliveries")
+
+    /// Schedules ``runDue()`` at the earliest due delivery, unless it is already
+    /// scheduled as early or no attempt can start (one ending schedules again).
+    func armDue() {
+        guard inFlight.count < engine.configuration.maxConcurrentTasks, let first = dueQueue.min else { return }
+        let scheduler = engine.scheduler
+        if let scheduled = scheduler.due(of: Self.dueKey), scheduled <= first.due { return }
+        scheduler.schedule(Self.dueKey, at: first.due) { [weak self] in await self?.runDue() }
+    }
+
+    /// Attempts what is due, having scheduled the next due delivery.
+    func runDue() async {
+        let due = takeDue()
+        armDue()
+        await withDiscardingTaskGroup { group in
+            for delivery in due { group.addTask { await self.attempt(delivery) } }
         }
     }
 
     func takeDue() -> [EventDelivery] {
         let time = now()
         var due: [EventDelivery] = []
-        // Due again while its previous attempt is still recording its outcome (a
-        // redrive of a dead letter whose record just committed): taken next time.
-        var busy: [DueDelivery] = []
         while inFlight.count < engine.configuration.maxConcurrentTasks, let first = dueQueue.min, first.due <= time {
             dueQueue.removeMin()
             // Stale heap entries (a delivery that was retried or finished) are skipped.
             guard let delivery = pending[first.deliveryId], delivery.due == first.due else { continue }
             guard inFlight.insert(first.deliveryId).inserted else {
-                busy.append(first)
+                // Due again while its previous attempt is still recording its outcome (a
+                // redrive of a dead letter whose record just committed): queued again when that ends.
+                blocked.append(first)
                 continue
             }
             due.append(delivery)
         }
-        for entry in busy { dueQueue.insert(entry) }
         return due
+    }
+
+    /// Frees an attempt's place: what waited for it (or for any free place) is scheduled.
+    func attemptEnded(_ deliveryId: String) {
+        inFlight.remove(deliveryId)
+        for entry in blocked { dueQueue.insert(entry) }
+        blocked.removeAll()
+        armDue()
     }
 
     nonisolated func attempt(_ delivery: EventDelivery) async {
@@ -60,6 +82,7 @@ extension EventBuses: Service {
                     if let failure = try self.deliverToQueue(delivery, in: append, time: time) { throw failure }
                 }
                 queues.wakeReceivers()
+                if delivery.targetArn.hasPrefix("arn:aws:sns:") { connectedTopics.withLock { $0 }?.scheduleCommittedDeliveries() }
                 await delivered(delivery)
             } catch let failure as DeliveryFailure {
                 await finish(delivery, failure: failure)
@@ -74,8 +97,8 @@ extension EventBuses: Service {
 
     /// Forgets a delivery whose success record committed with its effect.
     func delivered(_ delivery: EventDelivery) {
-        inFlight.remove(delivery.deliveryId)
         pending[delivery.deliveryId] = nil
+        attemptEnded(delivery.deliveryId)
     }
 
     /// Sends a queue delivery inside `append` and, when the queue accepted it,
@@ -193,7 +216,7 @@ extension EventBuses: Service {
     /// target has a `DeadLetterConfig` queue is sent there, with AWS's error
     /// attributes, in the transaction of its record.
     func finish(_ delivery: EventDelivery, failure: DeliveryFailure?) async {
-        defer { inFlight.remove(delivery.deliveryId) }
+        defer { attemptEnded(delivery.deliveryId) }
         let time = now()
         let id = JSONValue.string(delivery.deliveryId)
         var next = delivery

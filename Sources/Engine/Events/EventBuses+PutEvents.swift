@@ -55,7 +55,7 @@ extension EventBuses {
     /// Entries are checked one by one, as AWS does: an invalid entry gets an
     /// error code and message and the others are still accepted.
     /// - Throws: ``EngineError`` `ValidationException` for more than 10 entries or
-    ///   more than 256 KiB; `InternalStorageFailure` when the log cannot commit.
+    ///   more than 256 KiB; a storage ``ServiceError`` when the log cannot commit.
     public func putEvents(_ entries: [EventEntry]) async throws -> [PutEventsResultEntry] {
         guard (1...Self.maximumEntries).contains(entries.count) else {
             throw EngineError(

@@ -107,6 +107,7 @@ extension EventBuses {
         ]
         if let description = definition.description { replay["Description"] = .string(description) }
         try await append([(EventArchiveRecordKind.replayPut, ["replay": .object(replay), "time": .integer(Int(time))])], about: replayArn(definition.name))
+        armClock(at: now())
         return ReplayRow.shown(.object(replay))
     }
 

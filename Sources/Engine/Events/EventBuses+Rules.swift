@@ -86,6 +86,8 @@ extension EventBuses {
         routes.matcher.remove(rule: name)
         if enabled, let parsed { routes.matcher.add(rule: name, pattern: parsed) }
         self.routes[bus] = routes
+        // A new, changed or re-enabled schedule may fire before the tick now scheduled.
+        if enabled, rule["ScheduleExpression"] != nil { armClock(at: now()) }
     }
 
     /// `EnableRule` and `DisableRule`.

@@ -78,7 +78,7 @@ extension EventBuses {
                     return true
                 }
             } catch {
-                throw EngineError(.storage, "The log could not commit the fire of \(arn): \(error)")
+                throw ServiceError.storage(error, about: arn)
             }
             guard committed else { continue }
             for delivery in deliveries { queue(delivery) }

@@ -4,6 +4,7 @@ import HeapModule
 public import JSON
 import LMDB
 import Messaging
+import Runtime
 import Synchronization
 
 /// Event buses, rules and targets run durably on the Engine's log: EventBridge's
@@ -69,6 +70,10 @@ public actor EventBuses {
     var pending: [String: EventDelivery] = [:]
     var dueQueue = Heap<DueDelivery>()
     var inFlight: Set<String> = []
+    /// The pause between replay steps while ``EventBusClock`` runs; `nil`: it does not, nothing ticks.
+    var clockReplayStep: Duration?
+    /// Due deliveries whose previous attempt was still in flight when they came due.
+    var blocked: [DueDelivery] = []
 
     struct BusRoutes {
         var matcher = RuleMatcher()
@@ -111,7 +116,7 @@ public actor EventBuses {
     /// - Throws: ``EngineError`` when the views cannot be read or the default bus not written.
     public static func open(engine: Engine, queues: QueueService? = nil) async throws -> EventBuses {
         guard let index = engine.log.databases(ofIndex: EventsIndex().name) else {
-            throw EngineError(.storage, "The log was opened without the events index; open it with Engine.open.")
+            throw EngineError(.storage, "The log was opened without the events index; open it with Stepline.open.")
         }
         let queueService: QueueService
         if let queues {
@@ -121,6 +126,7 @@ public actor EventBuses {
             configuration.region = engine.configuration.region
             configuration.account = engine.configuration.account
             configuration.clock = engine.configuration.clock
+            configuration.scheduler = engine.scheduler
             do { queueService = try QueueService(log: engine.log, configuration: configuration) } catch {
                 throw EngineError(.storage, "The queues of the log could not be opened: \(error)")
             }
@@ -192,7 +198,7 @@ public actor EventBuses {
         let time = now()
         let batch = records.map { Self.record($0.0, $0.1, time: time) }
         do { try await log.append(batch) } catch {
-            throw EngineError(.storage, "The log could not commit the change to \(subject): \(error)")
+            throw ServiceError.storage(error, about: subject)
         }
     }
 
@@ -207,7 +213,7 @@ public actor EventBuses {
         } catch let failure as DeliveryFailure {
             throw failure
         } catch {
-            throw EngineError(.storage, "The log could not commit the change to \(subject): \(error)")
+            throw ServiceError.storage(error, about: subject)
         }
     }
 
@@ -219,6 +225,7 @@ public actor EventBuses {
     func queue(_ delivery: EventDelivery) {
         pending[delivery.deliveryId] = delivery
         dueQueue.insert(DueDelivery(due: delivery.due, deliveryId: delivery.deliveryId))
+        armDue()
     }
 
     // MARK: Names and ARNs

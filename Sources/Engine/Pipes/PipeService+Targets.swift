@@ -52,5 +52,6 @@ extension PipeService {
             throw PipeDeliveryError("Publish to \(name): \(error.message)")
         }
         queues.wakeReceivers()
+        topics.scheduleCommittedDeliveries()
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 public import JSON
 public import Logging
 import Messaging
+import Runtime
 
 /// Runs ``PipeDefinition``s over the Engine's queues: receive, filter, enrich, deliver, delete.
 ///
@@ -92,7 +93,9 @@ public final class PipeService: Sendable {
         var lastError = ""
         for attempt in 1...pipe.maximumAttempts {
             if attempt > 1 {
-                try await Task.sleep(for: pipe.backoff * (1 << min(attempt - 2, 20)))
+                // One batch's backoff, on the engine's clock (a test's manual clock moves it).
+                let clock = engine.scheduler.clock
+                try await clock.sleep(untilMilliseconds: clock.now() + (pipe.backoff * (1 << min(attempt - 2, 20))).inMilliseconds)
             }
             do {
                 var batch = matched.map(\.record)

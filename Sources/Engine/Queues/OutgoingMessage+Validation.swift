@@ -70,7 +70,7 @@ extension OutgoingMessage {
 
     static func invalidContents(_ part: String) -> QueueError {
         QueueError(
-            QueueError.Code("InvalidMessageContents", queryCode: "InvalidMessageContents"),
+            .invalidMessageContents,
             "Invalid characters found in \(part). Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF"
         )
     }

@@ -201,7 +201,21 @@ extension QueueService {
             if moved { wakeReceivers() }
             let remaining = deadline - ContinuousClock.now
             if !received.isEmpty || remaining <= .zero || Task.isCancelled { return received }
-            await waitForChange(atMost: min(remaining, .milliseconds(500)))
+            // Nothing to receive: wait for a commit, or for the time a message becomes
+            // visible (a delay or visibility timeout ending commits nothing), on the clock.
+            let nextVisible = try log.read { try self.nextVisibleTime(queueArn, after: time, $0) }
+            await waitForChange(atMost: remaining, orUntil: nextVisible)
+        }
+    }
+
+    /// When the next message of `arn` not yet visible at `time` becomes visible, from the `visible` view.
+    func nextVisibleTime(_ arn: String, after time: Int64, _ transaction: ReadTransaction) throws -> Int64? {
+        let prefix = QueueKeys.queuePrefix(arn)
+        return try transaction.withCursor(on: db(.visible)) { cursor in
+            guard try cursor.seek(atLeast: QueueKeys.visibleBound(arn, after: Int(time))) else { return nil }
+            let key = try cursor.key()
+            guard key.starts(with: prefix), key.count >= prefix.count + 8 else { return nil }
+            return Int64(key[prefix.count..<(prefix.count + 8)].reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
         }
     }
 
@@ -323,9 +337,13 @@ extension QueueService {
     /// Deletes the messages named by `handles`; each entry succeeds or fails alone.
     /// A handle of a message already deleted succeeds, as in SQS, and so does a
     /// stale one (from a receive before the message's latest), without deleting.
+    /// Deleting a FIFO group's head lets the group's next message be received, so
+    /// long-polling receivers are woken.
     public func delete(queueArn: String, handles: [String]) async throws -> [Result<Void, QueueError>] {
         let time = now()
-        return try await transact { append in try self.delete(in: append, queueArn: queueArn, handles: handles, time: time).results }
+        let results = try await transact { append in try self.delete(in: append, queueArn: queueArn, handles: handles, time: time).results }
+        wakeReceivers()
+        return results
     }
 
     /// Deletes inside `append`, the caller's transaction; also says how many handles

@@ -3,6 +3,8 @@ import Foundation
 public import JSON
 import LMDB
 import Messaging
+import Runtime
+import Synchronization
 
 /// The internal fields of a stored move task, which `ListMessageMoveTasks` does not show.
 enum MoveTaskRow {
@@ -67,6 +69,7 @@ extension QueueService {
                 ["time": .integer(Int(time)), "task": .object(task), "moves": [], "upTo": .integer(upTo)],
                 time: time, in: append)
         }
+        armMoveTasks(at: now())
         return handle
     }
 
@@ -134,6 +137,31 @@ extension QueueService {
         }
         if total > 0 { wakeReceivers() }
         return total
+    }
+
+    /// The scheduler key of the next move task step.
+    static let moveTaskKey = Scheduler.Key("queues.moveTasks")
+
+    /// Schedules a step of the running move tasks at `due`, unless one is already
+    /// scheduled as early or ``run()`` is not running.
+    func armMoveTasks(at due: Int64) {
+        guard movesTasks.load(ordering: .relaxed) else { return }
+        if let scheduled = scheduler.due(of: Self.moveTaskKey), scheduled <= due { return }
+        scheduler.schedule(Self.moveTaskKey, at: due) { [weak self] in await self?.moveTaskTick() }
+    }
+
+    /// Advances every running move task one step, and schedules the next step
+    /// one ``Configuration/moveTaskInterval`` later while any still runs (or the
+    /// step failed: the log could not commit, so it is tried again then).
+    func moveTaskTick() async {
+        let again: Bool
+        do {
+            _ = try await advanceMoveTasks()
+            again = try log.read { try moveTasks(in: $0) }.contains { $0["Status"] == "RUNNING" }
+        } catch {
+            again = true
+        }
+        if again { armMoveTasks(at: now() + max(1, configuration.moveTaskInterval.inMilliseconds)) }
     }
 
     /// `ListMessageMoveTasks`: the tasks of `sourceArn`, newest first, in SQS's result shape.

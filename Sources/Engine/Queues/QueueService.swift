@@ -3,6 +3,7 @@ import Foundation
 import JSON
 import LMDB
 public import Messaging
+public import Runtime
 import Synchronization
 
 /// Durable queues with SQS semantics, every change a ``QueueRecordKind`` record.
@@ -20,16 +21,23 @@ public final class QueueService: Sendable {
     public struct Configuration: Sendable {
         public var region = "us-east-1"
         public var account = "123456789012"
-        public var clock: any EngineClock = SystemClock()
-        /// How often ``run()`` advances running message move tasks; each step
-        /// moves up to a task's `MaxNumberOfMessagesPerSecond`, so this is the
-        /// second that rate is per.
+        public var clock: any RuntimeClock = SystemClock()
+        /// The pause between two steps of a running message move task in ``run()``;
+        /// each step moves up to a task's `MaxNumberOfMessagesPerSecond`, so this
+        /// is the second that rate is per.
         public var moveTaskInterval: Duration = .seconds(1)
+        /// The scheduler move task steps wait on; `nil` makes one on ``clock``.
+        /// A server shares the engine's (``Engine/scheduler``).
+        public var scheduler: Scheduler?
         public init() {}
     }
 
     public let log: EventLog
     public let configuration: Configuration
+    /// Where the next move task step waits (``run()`` runs it).
+    public let scheduler: Scheduler
+    /// Whether ``run()`` runs, so move tasks step on the scheduler.
+    let movesTasks = Atomic<Bool>(false)
     let databases: IndexDatabases
     /// Long-polling receivers, woken after every commit that may make a message visible.
     private let waiters = Mutex<[UInt64: Waiter]>([:])
@@ -42,13 +50,14 @@ public final class QueueService: Sendable {
     private let nextWaiter = Atomic<UInt64>(0)
 
     /// Serves the queues of `log`, which must have been opened with a ``QueueIndex``
-    /// (``Engine/open(directory:configuration:)`` registers it).
+    /// (`Stepline.open` registers it).
     public init(log: EventLog, configuration: Configuration = Configuration()) throws(QueueError) {
         guard let databases = log.databases(ofIndex: QueueIndex().name) else {
             throw QueueError(.storage, "the log was opened without the queues index")
         }
         self.log = log
         self.configuration = configuration
+        self.scheduler = configuration.scheduler ?? Scheduler(clock: configuration.clock)
         self.databases = databases
     }
 
@@ -106,16 +115,15 @@ public final class QueueService: Sendable {
     /// The queue `arn`, or `nil`.
     public func queue(arn: String) throws -> Queue? { try log.read { try queue(arn, in: $0) } }
 
-    /// Runs `body` in the writer's transaction, mapping storage failures to ``QueueError``.
+    /// Runs `body` in the writer's transaction; a failure of the log becomes a ``ServiceError``
+    /// (``ServiceError/storage(_:about:)``), a ``QueueError`` of `body` passes through.
     func transact<Result: Sendable>(_ body: @escaping @Sendable (AppendTransaction) throws -> Result) async throws -> Result {
         do {
             return try await log.transact(body)
         } catch let error as QueueError {
             throw error
-        } catch let error as RecordDecodingError {
-            throw QueueError(.storage, "a queue record could not be read: \(error)")
         } catch {
-            throw QueueError(.storage, "the log could not commit the queue change: \(error)")
+            throw ServiceError.storage(error)
         }
     }
 
@@ -213,6 +221,11 @@ public final class QueueService: Sendable {
 
     // MARK: Waiting
 
+    /// How many long-polling receives are parked, waiting for a commit to wake them.
+    public var waitingReceivers: Int {
+        waiters.withLock { waiters in waiters.values.count { if case .waiting = $0 { true } else { false } } }
+    }
+
     /// Wakes every long-polling receiver to look again.
     func wakeReceivers() {
         let woken = waiters.withLock { waiters in
@@ -226,9 +239,18 @@ public final class QueueService: Sendable {
         for continuation in woken { continuation.resume() }
     }
 
-    /// Waits until a commit wakes receivers or `duration` passes.
-    func waitForChange(atMost duration: Duration) async {
+    /// Waits until a commit wakes receivers, `duration` passes, or the clock reaches
+    /// `visible` (when a message becomes visible), whichever comes first.
+    func waitForChange(atMost duration: Duration, orUntil visible: Int64? = nil) async {
         let id = nextWaiter.add(1, ordering: .relaxed).newValue
+        @Sendable func timedOut() {
+            let waiter = waiters.withLock { waiters in
+                let current = waiters[id]
+                waiters[id] = .done
+                return current
+            }
+            if case .waiting(let continuation) = waiter { continuation.resume() }
+        }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 await withCheckedContinuation { continuation in
@@ -242,12 +264,13 @@ public final class QueueService: Sendable {
             }
             group.addTask {
                 try? await Task.sleep(for: duration)
-                let waiter = self.waiters.withLock { waiters in
-                    let current = waiters[id]
-                    waiters[id] = .done
-                    return current
+                timedOut()
+            }
+            if let visible {
+                group.addTask { [clock = configuration.clock] in
+                    do { try await clock.sleep(untilMilliseconds: visible) } catch { return }
+                    timedOut()
                 }
-                if case .waiting(let continuation) = waiter { continuation.resume() }
             }
             await group.next()
             group.cancelAll()

@@ -5,6 +5,7 @@ import HeapModule
 import JSON
 import Logging
 import Messaging
+import Runtime
 import NIOCore
 import NIOHTTP1
 public import ServiceLifecycle
@@ -15,25 +16,17 @@ extension TopicService: Service {
     /// Runs due deliveries (HTTP/S endpoints, local handlers, queues that were missing)
     /// until graceful shutdown; what is pending stays pending in the log and runs again
     /// after the next start, with the same message id.
+    ///
+    /// Deliveries wait on the engine's ``Engine/scheduler``, which this runs (or stands
+    /// by for, when another service sharing it drives it): a publish schedules its
+    /// deliveries when it commits, a publish in another service's transaction when
+    /// that service calls ``scheduleCommittedDeliveries()`` after its commit.
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            await withDiscardingTaskGroup { group in
-                var lastReload = ContinuousClock.now
-                while !Task.isCancelled {
-                    // Publishes made in other services' transactions (rule targets, Task states)
-                    // record their deliveries without scheduling them: pick them up from the view.
-                    if ContinuousClock.now - lastReload > .seconds(1) {
-                        lastReload = ContinuousClock.now
-                        self.reloadPending()
-                    }
-                    for delivery in self.takeDue() {
-                        group.addTask { await self.attempt(delivery) }
-                    }
-                    try? await Task.sleep(for: self.configuration.resolution)
-                }
-            }
-        }
+        await cancelWhenGracefulShutdown { await self.engine.scheduler.run() }
     }
+
+    /// The scheduler key of the earliest due delivery.
+    static let dueKey = Scheduler.Key("topics.deliveries")
 
     /// Queues a delivery to run when it is due.
     func schedule(_ delivery: TopicDelivery) {
@@ -41,22 +34,50 @@ extension TopicService: Service {
             state.pending[delivery.deliveryId] = delivery
             state.due.insert(DueDelivery(due: delivery.due, deliveryId: delivery.deliveryId))
         }
+        armDue()
     }
 
-    /// Schedules every delivery of the `topics.pending` view not already known here.
-    func reloadPending() {
-        guard let stored = try? values(in: .pending) else { return }
-        let known = state.withLock { Set($0.pending.keys) }
-        for value in stored {
-            guard let id = value["deliveryId"]?.stringValue, !known.contains(id), let delivery = try? TopicDelivery(recordJSON: value) else { continue }
-            state.withLock { state in
-                // A delivery finished since the read would be scheduled again: only add what is still unknown.
-                guard state.pending[id] == nil, !state.finished.contains(id) else { return }
+    /// Schedules the deliveries that publishes made in other services' transactions
+    /// (rule targets, Task states, pipes) recorded: call it after such a commit.
+    ///
+    /// They are read from the `topics.pending` view, which lists them from the
+    /// commit on; what is already known here is left as it is.
+    func scheduleCommittedDeliveries() {
+        state.withLock { state in
+            // Read while holding the state: a delivery leaves `pending` only after the
+            // record that finishes it committed, so the view read here cannot list a
+            // delivery this service already finished.
+            guard let stored = try? values(in: .pending) else { return }
+            for value in stored {
+                guard let id = value["deliveryId"]?.stringValue, state.pending[id] == nil,
+                    let delivery = try? TopicDelivery(recordJSON: value)
+                else { continue }
                 state.pending[id] = delivery
                 state.due.insert(DueDelivery(due: delivery.due, deliveryId: id))
             }
         }
-        state.withLock { $0.finished.removeAll() }
+        armDue()
+    }
+
+    /// Schedules ``runDue()`` at the earliest due delivery, unless it is already
+    /// scheduled as early or no delivery can start (one ending schedules again).
+    func armDue() {
+        let earliest = state.withLock { state in
+            state.inFlight.count < configuration.maxConcurrentDeliveries ? state.due.min?.due : nil
+        }
+        guard let earliest else { return }
+        let scheduler = engine.scheduler
+        if let scheduled = scheduler.due(of: Self.dueKey), scheduled <= earliest { return }
+        scheduler.schedule(Self.dueKey, at: earliest) { [weak self] in await self?.runDue() }
+    }
+
+    /// Attempts what is due, having scheduled the next due delivery.
+    func runDue() async {
+        let due = takeDue()
+        armDue()
+        await withDiscardingTaskGroup { group in
+            for delivery in due { group.addTask { await self.attempt(delivery) } }
+        }
     }
 
     func takeDue() -> [TopicDelivery] {
@@ -198,9 +219,9 @@ extension TopicService: Service {
                 state.due.insert(DueDelivery(due: next.due, deliveryId: next.deliveryId))
             } else {
                 state.pending[delivery.deliveryId] = nil
-                state.finished.insert(delivery.deliveryId)
             }
         }
+        armDue()
     }
 
     func deadLetter(_ delivery: TopicDelivery, error: String, time: Int64) async throws {

@@ -65,7 +65,8 @@ extension TopicService {
     /// Publishes inside `append`, a caller's transaction (an EventBridge rule whose target
     /// is a topic, a Task state's `sns:publish`): queue subscribers get the messages exactly
     /// when the caller's records commit. Deliveries to HTTP/S endpoints and handlers are
-    /// recorded and picked up by ``run()`` after the commit.
+    /// recorded; the caller hands them to ``run()`` by calling
+    /// ``scheduleCommittedDeliveries()`` after its commit.
     /// - Throws: ``TopicError`` `NotFound` for an unknown topic.
     public func publish(
         in append: AppendTransaction, topicArn: String, entries: [PublishEntry], time: Int64

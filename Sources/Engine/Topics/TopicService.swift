@@ -4,6 +4,7 @@ import HeapModule
 import JSON
 import LMDB
 import Messaging
+import Runtime
 import Synchronization
 
 /// SNS topics on the log: topics, subscriptions, tags and publishing, every change a
@@ -47,8 +48,6 @@ public final class TopicService: Sendable {
         public var baseURL: @Sendable () -> String = { "http://127.0.0.1:8423" }
         /// How many deliveries to HTTP endpoints and handlers run at once.
         public var maxConcurrentDeliveries = 64
-        /// How often the delivery loop looks for due deliveries.
-        public var resolution: Duration = .milliseconds(10)
         public init() {}
     }
 
@@ -63,8 +62,6 @@ public final class TopicService: Sendable {
         var pending: [String: TopicDelivery] = [:]
         var due = Heap<DueDelivery>()
         var inFlight: Set<String> = []
-        /// Deliveries finished since the last reload of the pending view, which may still list them.
-        var finished: Set<String> = []
     }
 
     struct DueDelivery: Comparable {
@@ -77,7 +74,7 @@ public final class TopicService: Sendable {
     /// - Throws: ``TopicError`` `InternalError` when the log was opened without ``TopicIndex``.
     public static func open(engine: Engine, queues: QueueService, configuration: Configuration = Configuration()) throws -> TopicService {
         guard let databases = engine.log.databases(ofIndex: TopicIndex().name) else {
-            throw TopicError(.internalError, "The log was opened without the topics index; open it with Engine.open.")
+            throw TopicError(.internalError, "The log was opened without the topics index; open it with Stepline.open.")
         }
         let service = TopicService(engine: engine, queues: queues, configuration: configuration, databases: databases)
         for value in try service.values(in: .pending) { service.schedule(try TopicDelivery(recordJSON: value)) }
@@ -168,7 +165,7 @@ public final class TopicService: Sendable {
         } catch let error as QueueError {
             throw error
         } catch {
-            throw TopicError(.internalError, "The log could not commit the topic change: \(error)")
+            throw ServiceError.storage(error)
         }
     }
 

@@ -1,6 +1,7 @@
 import EventLog
 import JSON
 import LMDB
+import Runtime
 
 /// Versions, aliases and tags of state machines, on the Engine's log.
 ///
@@ -344,7 +345,7 @@ public actor StateMachineVersions {
         do {
             try await engine.log.append([Record(kind: kind, timestamp: engine.configuration.clock.now() * 1000, stream: StreamID(0), payload: payload.bytes)])
         } catch {
-            throw EngineError(.storage, "The log could not commit the change to \(subject): \(error)")
+            throw ServiceError.storage(error, about: subject)
         }
     }
 

@@ -33,8 +33,20 @@ public struct QueueError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let purgeQueueInProgress = Code("PurgeQueueInProgress", queryCode: "AWS.SimpleQueueService.PurgeQueueInProgress")
         public static let resourceNotFound = Code("ResourceNotFoundException", queryCode: "ResourceNotFoundException")
         public static let unsupportedOperation = Code("UnsupportedOperation", queryCode: "AWS.SimpleQueueService.UnsupportedOperation")
+        /// A queue URL that names no queue this endpoint serves.
+        public static let invalidAddress = Code("InvalidAddress", queryCode: "InvalidAddress")
+        /// A body or attribute with characters outside the XML range SQS allows.
+        public static let invalidMessageContents = Code("InvalidMessageContents", queryCode: "InvalidMessageContents")
         /// Not an SQS name: the log could not commit (the server answers 500).
         public static let storage = Code("InternalError")
+
+        /// Every code above: the server derives its table of query codes from this list.
+        public static let all: [Code] = [
+            .queueDoesNotExist, .queueNameExists, .invalidAttributeName, .invalidAttributeValue, .invalidParameterValue,
+            .missingParameter, .receiptHandleIsInvalid, .messageNotInflight, .tooManyEntriesInBatchRequest, .emptyBatchRequest,
+            .batchEntryIdsNotDistinct, .invalidBatchEntryId, .batchRequestTooLong, .purgeQueueInProgress, .resourceNotFound,
+            .unsupportedOperation, .invalidAddress, .invalidMessageContents, .storage,
+        ]
     }
 
     public let code: Code

@@ -33,6 +33,13 @@ public struct TopicError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let validation = Code("ValidationException")
         /// The log could not commit: the server's fault (500), the request may be retried.
         public static let internalError = Code("InternalError", status: 500)
+
+        /// Every code above: the server derives its table of statuses from this list.
+        public static let all: [Code] = [
+            .notFound, .resourceNotFound, .invalidParameter, .invalidParameterValue, .authorizationError, .tagLimitExceeded,
+            .filterPolicyLimitExceeded, .batchEntryIdsNotDistinct, .batchRequestTooLong, .emptyBatchRequest, .invalidBatchEntryId,
+            .tooManyEntriesInBatchRequest, .validation, .internalError,
+        ]
     }
 
     public let code: Code

@@ -1,5 +1,6 @@
 internal import Engine
 import Foundation
+import Runtime
 internal import HTTPTypes
 internal import Hummingbird
 internal import JSON

@@ -30,3 +30,23 @@ extension AWSError {
         )
     }
 }
+
+extension AWSError {
+    /// The error as AWS's query protocol (SNS) sends it: an `<ErrorResponse>` whose
+    /// `<Error>` holds `<Type>` (`Sender` or `Receiver`), `<Code>` and `<Message>`,
+    /// with the request id beside it, under the service's XML `namespace`.
+    public func queryResponse(requestID: String, namespace: String?) -> Response {
+        let xml = XMLNode.element(
+            "ErrorResponse",
+            [
+                .element("Error", [.field("Type", fault.rawValue), .field("Code", code.rawValue), .field("Message", message)]),
+                .field("RequestId", requestID),
+            ]
+        ).rendered(namespace: namespace)
+        return Response(
+            status: status,
+            headers: [.contentType: "text/xml", .amznRequestID: requestID],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: xml))
+        )
+    }
+}

@@ -115,25 +115,3 @@ extension AWSError {
         )
     }
 }
-
-extension AWSError {
-    /// A backstop for identifiers the handlers did not bound: a key LMDB refuses as empty
-    /// or longer than its key limit (`MDB_BAD_VALSIZE`, 511 bytes) is the client's error,
-    /// answered as the service's validation error (400), never `InternalFailure` (500).
-    ///
-    /// Handlers check identifiers' lengths before they become keys; this catches one that
-    /// slipped through. The storage layers wrap LMDB's error into their own with its text,
-    /// so the code is recognised by the name `mdb_strerror` gives it.
-    func replacingKeySizeFailure(service targetPrefix: String) -> AWSError {
-        guard status.code >= 500, message.contains("MDB_BAD_VALSIZE") else { return self }
-        let reason = "An identifier in the request is empty or too long to be stored (at most 511 bytes once part of a key)."
-        switch targetPrefix {
-        case AWSService.sqs.targetPrefix:
-            return AWSError("InvalidParameterValue", reason, queryErrorCode: "InvalidParameterValue")
-        case AWSService.sns.targetPrefix:
-            return AWSError("InvalidParameter", "Invalid parameter: \(reason)")
-        default:
-            return AWSError(.validation, "1 validation error detected: \(reason)")
-        }
-    }
-}

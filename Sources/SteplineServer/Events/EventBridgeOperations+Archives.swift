@@ -11,7 +11,7 @@ extension EventBridgeOperations {
                 description: try input.string("Description", length: 0...512),
                 eventPattern: try input.string("EventPattern", length: 0...4096),
                 retentionDays: try input.integer("RetentionDays", range: 0...Int(Int32.max)))
-            return stateShape(times(try await call { try await buses.createArchive(definition) }), arn: "ArchiveArn")
+            return stateShape(times(try await AWSService.events.call { try await buses.createArchive(definition) }), arn: "ArchiveArn")
         }
         table.register("UpdateArchive") { input, _ async throws(AWSError) in
             let definition = ArchiveDefinition(
@@ -19,15 +19,15 @@ extension EventBridgeOperations {
                 description: try input.string("Description", length: 0...512),
                 eventPattern: try input.string("EventPattern", length: 0...4096),
                 retentionDays: try input.integer("RetentionDays", range: 0...Int(Int32.max)))
-            return stateShape(times(try await call { try await buses.updateArchive(definition) }), arn: "ArchiveArn")
+            return stateShape(times(try await AWSService.events.call { try await buses.updateArchive(definition) }), arn: "ArchiveArn")
         }
         table.register("DescribeArchive") { input, _ async throws(AWSError) in
             let name = try input.requiredString("ArchiveName", length: 1...48)
-            return times(try await call { try buses.describeArchive(name: name) })
+            return times(try await AWSService.events.call { try buses.describeArchive(name: name) })
         }
         table.register("DeleteArchive") { input, _ async throws(AWSError) in
             let name = try input.requiredString("ArchiveName", length: 1...48)
-            try await call { try await buses.deleteArchive(name: name) }
+            try await AWSService.events.call { try await buses.deleteArchive(name: name) }
             return [:]
         }
         table.register("ListArchives") { input, _ async throws(AWSError) in
@@ -35,7 +35,7 @@ extension EventBridgeOperations {
             let source = try input.string("EventSourceArn", length: 1...1600)
             let state = try input.string("State")
             let page = try limitPage(input, tokens, scope: "ListArchives \(prefix ?? "") \(source ?? "") \(state ?? "")")
-            let all = try await call { try buses.listArchives(namePrefix: prefix, eventSourceArn: source, state: state) }
+            let all = try await AWSService.events.call { try buses.listArchives(namePrefix: prefix, eventSourceArn: source, state: state) }
             return paged(all.map(times), key: "Archives", by: "ArchiveName", page)
         }
         table.register("StartReplay") { input, _ async throws(AWSError) in
@@ -48,24 +48,24 @@ extension EventBridgeOperations {
                 eventEndTime: try requiredTime(input, "EventEndTime"),
                 destinationArn: try destination.requiredString("Arn", length: 1...1600),
                 filterArns: (try destination.list("FilterArns") ?? []).compactMap(\.stringValue))
-            let replay = times(try await call { try await buses.startReplay(definition) })
+            let replay = times(try await AWSService.events.call { try await buses.startReplay(definition) })
             return ["ReplayArn": replay["ReplayArn"] ?? .null, "State": replay["State"] ?? .null, "ReplayStartTime": replay["ReplayStartTime"] ?? .null]
         }
         table.register("DescribeReplay") { input, _ async throws(AWSError) in
             let name = try input.requiredString("ReplayName", length: 1...64)
-            return times(try await call { try buses.describeReplay(name: name) })
+            return times(try await AWSService.events.call { try buses.describeReplay(name: name) })
         }
         table.register("ListReplays") { input, _ async throws(AWSError) in
             let prefix = try input.string("NamePrefix", length: 1...64)
             let state = try input.string("State")
             let source = try input.string("EventSourceArn", length: 1...1600)
             let page = try limitPage(input, tokens, scope: "ListReplays \(prefix ?? "") \(state ?? "") \(source ?? "")")
-            let all = try await call { try buses.listReplays(namePrefix: prefix, state: state, eventSourceArn: source) }
+            let all = try await AWSService.events.call { try buses.listReplays(namePrefix: prefix, state: state, eventSourceArn: source) }
             return paged(all.map(times), key: "Replays", by: "ReplayName", page)
         }
         table.register("CancelReplay") { input, _ async throws(AWSError) in
             let name = try input.requiredString("ReplayName", length: 1...64)
-            let replay = try await call { try await buses.cancelReplay(name: name) }
+            let replay = try await AWSService.events.call { try await buses.cancelReplay(name: name) }
             return ["ReplayArn": replay["ReplayArn"] ?? .null, "State": replay["State"] ?? .null]
         }
     }

@@ -13,18 +13,18 @@ extension EventBridgeOperations {
                 authorizationType: try input.requiredString("AuthorizationType"),
                 authParameters: input.value("AuthParameters") ?? [:]
             )
-            let connection = try await call { try await buses.createConnection(definition) }
+            let connection = try await AWSService.events.call { try await buses.createConnection(definition) }
             return timesInSeconds(connection, keeping: ["ConnectionArn", "ConnectionState", "CreationTime", "LastModifiedTime"])
         }
         table.register("DescribeConnection") { input, _ async throws(AWSError) in
             let name = try input.requiredString("Name", length: 1...64)
-            return timesInSeconds(try await call { try buses.describeConnection(name: name) })
+            return timesInSeconds(try await AWSService.events.call { try buses.describeConnection(name: name) })
         }
         table.register("ListConnections") { input, _ async throws(AWSError) in
             let prefix = try input.string("NamePrefix", length: 1...64)
             let state = try input.string("ConnectionState")
             let page = try limitPage(input, tokens, scope: "ListConnections \(prefix ?? "") \(state ?? "")")
-            let all = try await call { try buses.listConnections(namePrefix: prefix) }.filter {
+            let all = try await AWSService.events.call { try buses.listConnections(namePrefix: prefix) }.filter {
                 state == nil || $0["ConnectionState"]?.stringValue == state
             }
             let listed = all.map {
@@ -40,7 +40,7 @@ extension EventBridgeOperations {
         }
         table.register("DeleteConnection") { input, _ async throws(AWSError) in
             let name = try input.requiredString("Name", length: 1...64)
-            let connection = try await call { try await buses.deleteConnection(name: name) }
+            let connection = try await AWSService.events.call { try await buses.deleteConnection(name: name) }
             return timesInSeconds(
                 connection,
                 keeping: ["ConnectionArn", "ConnectionState", "CreationTime", "LastModifiedTime", "LastAuthorizedTime"]
@@ -55,7 +55,7 @@ extension EventBridgeOperations {
                 httpMethod: try input.requiredString("HttpMethod"),
                 invocationRateLimitPerSecond: try input.integer("InvocationRateLimitPerSecond", range: 1...300)
             )
-            let destination = try await call { try await buses.createApiDestination(definition) }
+            let destination = try await AWSService.events.call { try await buses.createApiDestination(definition) }
             return timesInSeconds(
                 destination,
                 keeping: ["ApiDestinationArn", "ApiDestinationState", "CreationTime", "LastModifiedTime"]
@@ -63,13 +63,13 @@ extension EventBridgeOperations {
         }
         table.register("DescribeApiDestination") { input, _ async throws(AWSError) in
             let name = try input.requiredString("Name", length: 1...64)
-            return timesInSeconds(try await call { try buses.describeApiDestination(name: name) })
+            return timesInSeconds(try await AWSService.events.call { try buses.describeApiDestination(name: name) })
         }
         table.register("ListApiDestinations") { input, _ async throws(AWSError) in
             let prefix = try input.string("NamePrefix", length: 1...64)
             let connection = try input.string("ConnectionArn", length: 1...1600)
             let page = try limitPage(input, tokens, scope: "ListApiDestinations \(prefix ?? "") \(connection ?? "")")
-            let all = try await call { try buses.listApiDestinations(namePrefix: prefix, connectionArn: connection) }
+            let all = try await AWSService.events.call { try buses.listApiDestinations(namePrefix: prefix, connectionArn: connection) }
             let listed = all.map {
                 timesInSeconds(
                     $0,
@@ -83,7 +83,7 @@ extension EventBridgeOperations {
         }
         table.register("DeleteApiDestination") { input, _ async throws(AWSError) in
             let name = try input.requiredString("Name", length: 1...64)
-            try await call { try await buses.deleteApiDestination(name: name) }
+            try await AWSService.events.call { try await buses.deleteApiDestination(name: name) }
             return [:]
         }
     }

@@ -18,22 +18,22 @@ public enum EventBridgeOperations {
         table.register("CreateEventBus") { input, _ async throws(AWSError) in
             let name = try input.requiredString("Name", length: 1...256)
             let description = try input.string("Description", length: 0...512)
-            let arn = try await call { try await buses.createEventBus(name: name, description: description) }
+            let arn = try await AWSService.events.call { try await buses.createEventBus(name: name, description: description) }
             return ["EventBusArn": .string(arn)]
         }
         table.register("DescribeEventBus") { input, _ async throws(AWSError) in
             let name = try input.string("Name", length: 1...1600)
-            return presented(try await call { try buses.describeEventBus(name: buses.busName(name)) })
+            return presented(try await AWSService.events.call { try buses.describeEventBus(name: buses.busName(name)) })
         }
         table.register("DeleteEventBus") { input, _ async throws(AWSError) in
             let name = try input.requiredString("Name", length: 1...256)
-            try await call { try await buses.deleteEventBus(name: name) }
+            try await AWSService.events.call { try await buses.deleteEventBus(name: name) }
             return [:]
         }
         table.register("ListEventBuses") { input, _ async throws(AWSError) in
             let prefix = try input.string("NamePrefix", length: 1...256)
             let page = try limitPage(input, tokens, scope: "ListEventBuses \(prefix ?? "")")
-            let all = try await call { try buses.listEventBuses(namePrefix: prefix) }
+            let all = try await AWSService.events.call { try buses.listEventBuses(namePrefix: prefix) }
             return paged(all.map(presented), key: "EventBuses", by: "Name", page)
         }
         table.register("PutRule") { input, _ async throws(AWSError) in
@@ -46,37 +46,37 @@ public enum EventBridgeOperations {
                 description: try input.string("Description", length: 0...512),
                 roleArn: try input.string("RoleArn", length: 1...1600)
             )
-            let arn = try await call { try await buses.putRule(definition) }
+            let arn = try await AWSService.events.call { try await buses.putRule(definition) }
             return ["RuleArn": .string(arn)]
         }
         for (operation, enabled) in [("EnableRule", true), ("DisableRule", false)] {
             table.register(operation) { input, _ async throws(AWSError) in
                 let name = try input.requiredString("Name", length: 1...64)
                 let bus = try input.string("EventBusName", length: 1...1600)
-                try await call { try await buses.setRuleState(bus: bus, name: name, enabled: enabled) }
+                try await AWSService.events.call { try await buses.setRuleState(bus: bus, name: name, enabled: enabled) }
                 return [:]
             }
         }
         table.register("DescribeRule") { input, _ async throws(AWSError) in
             let (name, bus) = try ruleReference(input, member: "Name")
-            return try await call { try buses.describeRule(bus: bus, name: name) }
+            return try await AWSService.events.call { try buses.describeRule(bus: bus, name: name) }
         }
         table.register("ListRules") { input, _ async throws(AWSError) in
             let prefix = try input.string("NamePrefix", length: 1...64)
             let bus = try input.string("EventBusName", length: 1...1600)
             let page = try limitPage(input, tokens, scope: "ListRules \(buses.busName(bus)) \(prefix ?? "")")
-            let all = try await call { try buses.listRules(bus: bus, namePrefix: prefix) }
+            let all = try await AWSService.events.call { try buses.listRules(bus: bus, namePrefix: prefix) }
             return paged(all, key: "Rules", by: "Name", page)
         }
         table.register("DeleteRule") { input, _ async throws(AWSError) in
             let (name, bus) = try ruleReference(input, member: "Name")
-            try await call { try await buses.deleteRule(bus: bus, name: name) }
+            try await AWSService.events.call { try await buses.deleteRule(bus: bus, name: name) }
             return [:]
         }
         table.register("PutTargets") { input, _ async throws(AWSError) in
             let (rule, bus) = try ruleReference(input, member: "Rule")
             let targets = try input.list("Targets", count: 1...100) ?? []
-            let failed = try await call { try await buses.putTargets(bus: bus, rule: rule, targets: targets) }
+            let failed = try await AWSService.events.call { try await buses.putTargets(bus: bus, rule: rule, targets: targets) }
             return [
                 "FailedEntryCount": .integer(failed.count),
                 "FailedEntries": .array(
@@ -89,13 +89,13 @@ public enum EventBridgeOperations {
         table.register("RemoveTargets") { input, _ async throws(AWSError) in
             let (rule, bus) = try ruleReference(input, member: "Rule")
             let ids = (try input.list("Ids", count: 1...100) ?? []).compactMap(\.stringValue)
-            try await call { try await buses.removeTargets(bus: bus, rule: rule, ids: ids) }
+            try await AWSService.events.call { try await buses.removeTargets(bus: bus, rule: rule, ids: ids) }
             return ["FailedEntryCount": 0, "FailedEntries": []]
         }
         table.register("ListTargetsByRule") { input, _ async throws(AWSError) in
             let (rule, bus) = try ruleReference(input, member: "Rule")
             let page = try limitPage(input, tokens, scope: "ListTargetsByRule \(buses.busName(bus)) \(rule)")
-            let all = try await call { try buses.listTargets(bus: bus, rule: rule) }
+            let all = try await AWSService.events.call { try buses.listTargets(bus: bus, rule: rule) }
             return paged(all, key: "Targets", by: "Id", page)
         }
         table.register("PutEvents") { input, _ async throws(AWSError) in
@@ -113,7 +113,7 @@ public enum EventBridgeOperations {
                     )
                 )
             }
-            let results = try await call { try await buses.putEvents(events) }
+            let results = try await AWSService.events.call { try await buses.putEvents(events) }
             return [
                 "FailedEntryCount": .integer(results.filter { $0.eventId == nil }.count),
                 "Entries": .array(
@@ -127,7 +127,7 @@ public enum EventBridgeOperations {
         table.register("TestEventPattern") { input, _ async throws(AWSError) in
             let pattern = try input.requiredString("EventPattern", length: 0...4096)
             let event = try input.requiredString("Event")
-            return ["Result": .bool(try await call { try buses.testEventPattern(event: event, pattern: pattern) })]
+            return ["Result": .bool(try await AWSService.events.call { try buses.testEventPattern(event: event, pattern: pattern) })]
         }
         registerConnections(in: &table, buses: buses, tokens: tokens)
         registerArchives(in: &table, buses: buses, tokens: tokens)
@@ -151,18 +151,6 @@ public enum EventBridgeOperations {
     /// A rule named by `member`, on the bus of `EventBusName` (the default bus when absent).
     static func ruleReference(_ input: AWSInput, member: String) throws(AWSError) -> (String, String?) {
         (try input.requiredString(member, length: 1...64), try input.string("EventBusName", length: 1...1600))
-    }
-
-    static func call<Result>(_ body: () async throws -> Result) async throws(AWSError) -> Result {
-        do { return try await body() } catch let error as EngineError {
-            throw AWSError(
-                AWSError.Code(error.code.rawValue),
-                error.message,
-                status: error.code == .storage ? .internalServerError : .badRequest
-            )
-        } catch {
-            throw AWSError(.internalFailure, "\(error)", status: .internalServerError)
-        }
     }
 
     /// A bus as the API shows it: `CreationTime` in seconds.

@@ -35,7 +35,7 @@ public enum EventDeliveryOperations {
     public static func table(buses: EventBuses) -> AWSOperationTable {
         var table = AWSOperationTable(service: .steplineEvents)
         table.register("ListDeadLetters") { _, _ async throws(AWSError) in
-            let letters = try await EventBridgeOperations.call { try buses.deadLetters() }
+            let letters = try await AWSService.steplineEvents.call { try buses.deadLetters() }
             return ["items": .array(letters.sorted { $0.time < $1.time }.map { itemJSON($0) })]
         }
         table.register("RedriveDeadLetters") { input, _ async throws(AWSError) in
@@ -44,20 +44,20 @@ public enum EventDeliveryOperations {
             guard all != !given.isEmpty else {
                 throw AWSError(.validation, "Give deliveryIds or all: true, not both.", status: .badRequest)
             }
-            let ids = try await EventBridgeOperations.call {
+            let ids = try await AWSService.steplineEvents.call {
                 all ? try buses.deadLetters().map(\.delivery.deliveryId) : given
             }
-            for id in ids { try await EventBridgeOperations.call { try await buses.redrive(deliveryId: id) } }
+            for id in ids { try await AWSService.steplineEvents.call { try await buses.redrive(deliveryId: id) } }
             return ["redriven": .array(ids.map { .string($0) })]
         }
         table.register("ListReviewItems") { input, _ async throws(AWSError) in
             let includeResolved = try input.bool("includeResolved") ?? false
-            let items = try await EventBridgeOperations.call { try buses.reviewItems(includeResolved: includeResolved) }
+            let items = try await AWSService.steplineEvents.call { try buses.reviewItems(includeResolved: includeResolved) }
             return ["items": .array(items.map(reviewJSON))]
         }
         table.register("DescribeReviewItem") { input, _ async throws(AWSError) in
             let id = try input.requiredString("deliveryId", length: 1...2048)
-            let (item, history) = try await EventBridgeOperations.call {
+            let (item, history) = try await AWSService.steplineEvents.call {
                 let item = try buses.reviewItem(deliveryId: id)
                 return (item, try buses.history(of: item.letter.delivery))
             }
@@ -75,13 +75,13 @@ public enum EventDeliveryOperations {
         }
         table.register("RetryReviewItem") { input, _ async throws(AWSError) in
             let id = try input.requiredString("deliveryId", length: 1...2048)
-            try await EventBridgeOperations.call { try await buses.retryReviewItem(deliveryId: id) }
+            try await AWSService.steplineEvents.call { try await buses.retryReviewItem(deliveryId: id) }
             return [:]
         }
         table.register("ResolveReviewItem") { input, _ async throws(AWSError) in
             let id = try input.requiredString("deliveryId", length: 1...2048)
             let reason = try input.requiredString("reason", length: 1...32_768)
-            try await EventBridgeOperations.call { try await buses.resolveReviewItem(deliveryId: id, reason: reason) }
+            try await AWSService.steplineEvents.call { try await buses.resolveReviewItem(deliveryId: id, reason: reason) }
             return [:]
         }
         return table

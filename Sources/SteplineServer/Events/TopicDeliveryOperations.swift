@@ -30,7 +30,7 @@ public enum TopicDeliveryOperations {
     public static func table(topics: TopicService) -> AWSOperationTable {
         var table = AWSOperationTable(service: .steplineTopics)
         table.register("ListDeadLetters") { _, _ async throws(AWSError) in
-            let letters = try await call { try topics.deadLetters() }
+            let letters = try await AWSService.steplineTopics.call { try topics.deadLetters() }
             return ["items": .array(letters.sorted { ($0.time, $0.delivery.deliveryId) < ($1.time, $1.delivery.deliveryId) }.map(itemJSON))]
         }
         table.register("RedriveDeadLetters") { input, _ async throws(AWSError) in
@@ -39,18 +39,18 @@ public enum TopicDeliveryOperations {
             guard all != !given.isEmpty else {
                 throw AWSError(.validation, "Give deliveryIds or all: true, not both.", status: .badRequest)
             }
-            let ids = try await call { all ? try topics.deadLetters().map(\.delivery.deliveryId) : given }
-            for id in ids { try await call { try await topics.redrive(deliveryId: id) } }
+            let ids = try await AWSService.steplineTopics.call { all ? try topics.deadLetters().map(\.delivery.deliveryId) : given }
+            for id in ids { try await AWSService.steplineTopics.call { try await topics.redrive(deliveryId: id) } }
             return ["redriven": .array(ids.map { .string($0) })]
         }
         table.register("ListReviewItems") { input, _ async throws(AWSError) in
             let includeResolved = try input.bool("includeResolved") ?? false
-            let items = try await call { try topics.reviewItems(includeResolved: includeResolved) }
+            let items = try await AWSService.steplineTopics.call { try topics.reviewItems(includeResolved: includeResolved) }
             return ["items": .array(items.map(reviewJSON))]
         }
         table.register("DescribeReviewItem") { input, _ async throws(AWSError) in
             let id = try input.requiredString("deliveryId", length: 1...2048)
-            let (item, history) = try await call {
+            let (item, history) = try await AWSService.steplineTopics.call {
                 let item = try topics.reviewItem(deliveryId: id)
                 return (item, try topics.history(of: item.letter.delivery))
             }
@@ -68,25 +68,16 @@ public enum TopicDeliveryOperations {
         }
         table.register("RetryReviewItem") { input, _ async throws(AWSError) in
             let id = try input.requiredString("deliveryId", length: 1...2048)
-            try await call { try await topics.retryReviewItem(deliveryId: id) }
+            try await AWSService.steplineTopics.call { try await topics.retryReviewItem(deliveryId: id) }
             return [:]
         }
         table.register("ResolveReviewItem") { input, _ async throws(AWSError) in
             let id = try input.requiredString("deliveryId", length: 1...2048)
             let reason = try input.requiredString("reason", length: 1...32_768)
-            try await call { try await topics.resolveReviewItem(deliveryId: id, reason: reason) }
+            try await AWSService.steplineTopics.call { try await topics.resolveReviewItem(deliveryId: id, reason: reason) }
             return [:]
         }
         return table
-    }
-
-    /// Runs a topic call, turning ``TopicError`` into its SNS code and status.
-    static func call<Result>(_ body: () async throws -> Result) async throws(AWSError) -> Result {
-        do { return try await body() } catch let error as TopicError {
-            throw AWSError(error)
-        } catch {
-            throw AWSError(.internalFailure, "\(error)", status: .internalServerError)
-        }
     }
 
     static func itemJSON(_ letter: TopicDeadLetter) -> JSONValue {

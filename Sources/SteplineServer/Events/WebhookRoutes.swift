@@ -97,12 +97,10 @@ public struct WebhookRoutes: Sendable {
         let entry = EventEntry(source: webhook.source, detailType: webhook.detailType, detail: text, eventBusName: webhook.bus)
         do {
             return try await buses.acceptWebhook(entry, idempotencyKey: "webhook/\(name)/\(deliveryId)")
-        } catch let error as EngineError where error.code == .storage {
-            throw WebhookRefusal(status: .internalServerError, code: "StorageFailure", message: error.message)
-        } catch let error as EngineError {
-            throw WebhookRefusal(status: .badRequest, code: error.code.rawValue, message: error.message)
         } catch {
-            throw WebhookRefusal(status: .internalServerError, code: "InternalFailure", message: "\(error)")
+            // Answered as EventBridge answers the same failure of PutEvents.
+            let failure = AWSError(error, answeredBy: .events)
+            throw WebhookRefusal(status: failure.status, code: failure.code.rawValue, message: failure.message)
         }
     }
 

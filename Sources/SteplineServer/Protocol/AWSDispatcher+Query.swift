@@ -37,7 +37,7 @@ extension AWSDispatcher {
             do {
                 parameters = request.method == .post ? try QueryParameters(formEncoded: body) : try QueryParameters(formEncoded: Array((request.uri.query ?? "").utf8))
             } catch {
-                throw AWSError(AWSError.Code(error.code.rawValue), error.message)
+                throw AWSError(error, answeredBy: .sns)
             }
             action = parameters["Action"] ?? ""
             logger[metadataKey: "aws.action"] = "\(action)"
@@ -72,19 +72,9 @@ extension AWSDispatcher {
             response = Response(
                 status: .ok, headers: [.contentType: "text/xml", .amznRequestID: requestID],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: xml)))
-        case .failure(let failure):
-            let error = failure.replacingKeySizeFailure(service: AWSService.sns.targetPrefix)
+        case .failure(let error):
             errorCode = error.code.rawValue
-            let xml = XMLNode.element(
-                "ErrorResponse",
-                [
-                    .element("Error", [.field("Type", error.fault.rawValue), .field("Code", error.code.rawValue), .field("Message", error.message)]),
-                    .field("RequestId", requestID),
-                ]
-            ).rendered(namespace: namespace)
-            response = Response(
-                status: error.status, headers: [.contentType: "text/xml", .amznRequestID: requestID],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: xml)))
+            response = error.queryResponse(requestID: requestID, namespace: namespace)
         }
         let duration = ContinuousClock.now - started
         let known = chosen?.provides(operation: action) ?? false

@@ -92,8 +92,7 @@ public struct AWSDispatcher: Sendable {
                 headers: [.contentType: service.contentType, .amznRequestID: requestID],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: output.serialized))
             )
-        case .failure(let failure):
-            let error = failure.replacingKeySizeFailure(service: service.targetPrefix)
+        case .failure(let error):
             errorCode = error.code.rawValue
             response = error.response(requestID: requestID, contentType: service.contentType)
         }

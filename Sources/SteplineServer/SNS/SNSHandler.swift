@@ -58,17 +58,7 @@ public struct SNSHandler: AWSQueryServiceHandler {
         guard let body = actions[action] else {
             throw AWSError(.invalidAction, "The action \(action) is not valid for this endpoint.")
         }
-        do {
-            return try await body(operations, parameters)
-        } catch let error as AWSError {
-            throw error
-        } catch let error as TopicError {
-            throw AWSError(error)
-        } catch let error as QueueError {
-            throw AWSError(.internalError, error.message, status: .internalServerError)
-        } catch {
-            throw AWSError(.internalError, "\(error)", status: .internalServerError)
-        }
+        return try await service.call { try await body(operations, parameters) }
     }
 }
 
@@ -82,11 +72,4 @@ extension AWSService {
 extension AWSError.Code {
     /// SNS (and other query services): the server failed.
     public static let internalError: Self = "InternalError"
-}
-
-extension AWSError {
-    /// The query-protocol form of a topic failure: SNS's code and status.
-    init(_ error: TopicError) {
-        self.init(Code(error.code.rawValue), error.message, status: HTTPResponse.Status(code: error.code.status))
-    }
 }

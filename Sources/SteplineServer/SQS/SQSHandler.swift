@@ -43,28 +43,9 @@ public enum SQSHandler {
         ]
         for (name, body) in all {
             table.register(name) { input, _ async throws(AWSError) -> JSONValue in
-                do {
-                    return try await body(operations, input)
-                } catch let error as AWSError {
-                    throw error
-                } catch let error as QueueError {
-                    throw AWSError(error)
-                } catch {
-                    throw AWSError(.internalFailure, "\(error)", status: .internalServerError)
-                }
+                try await AWSService.sqs.call { try await body(operations, input) }
             }
         }
         return table
-    }
-}
-
-extension AWSError {
-    /// The awsJson form of a queue failure, with its query-protocol code.
-    init(_ error: QueueError) {
-        if error.code == .storage {
-            self.init(.internalFailure, error.message, status: .internalServerError)
-        } else {
-            self.init(Code(error.code.rawValue), error.message, queryErrorCode: error.code.queryCode)
-        }
     }
 }

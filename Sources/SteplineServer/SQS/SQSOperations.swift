@@ -21,7 +21,7 @@ struct SQSOperations: Sendable {
         let segments = url.split(separator: "/", omittingEmptySubsequences: false)
         let name = segments.last.map(String.init) ?? url
         guard !url.isEmpty, url.utf8.count <= 2048, !segments.contains(where: { $0 == ".." || $0 == "." }), Self.isQueueName(name) else {
-            throw QueueError(QueueError.Code("InvalidAddress", queryCode: "InvalidAddress"), "The address \(url.prefix(256)) is not valid for this endpoint.")
+            throw QueueError(.invalidAddress, "The address \(url.prefix(256)) is not valid for this endpoint.")
         }
         return queues.arn(ofQueue: name)
     }

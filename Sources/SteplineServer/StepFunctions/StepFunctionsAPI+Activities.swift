@@ -9,19 +9,19 @@ extension StepFunctionsAPI {
 
     func createActivity(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let name = try input.requiredString("name", length: 1...80)
-        let activity = try await call { try await engine.createActivity(name: name) }
+        let activity = try await AWSService.stepFunctions.call { try await engine.createActivity(name: name) }
         return ["activityArn": .string(activity.activityArn), "creationDate": Self.date(activity.creationDate)]
     }
 
     func describeActivity(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let arn = try input.requiredARN("activityArn", service: "states", resourceTypes: ["activity"])
-        let activity = try await call { try engine.describeActivity(arn: arn.description) }
+        let activity = try await AWSService.stepFunctions.call { try engine.describeActivity(arn: arn.description) }
         return Self.activityJSON(activity)
     }
 
     func listActivities(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let page = try PageRequest(input, codec: tokens, scope: "ListActivities")
-        let activities = try await call { try engine.listActivities() }
+        let activities = try await AWSService.stepFunctions.call { try engine.listActivities() }
         let (items, next) = Self.page(activities, after: page, key: \.activityArn)
         var output: JSONObject = ["activities": .array(items.map(Self.activityJSON))]
         if let next { output["nextToken"] = .string(next) }
@@ -30,7 +30,7 @@ extension StepFunctionsAPI {
 
     func deleteActivity(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let arn = try input.requiredARN("activityArn", service: "states", resourceTypes: ["activity"])
-        try await call { try await engine.deleteActivity(arn: arn.description) }
+        try await AWSService.stepFunctions.call { try await engine.deleteActivity(arn: arn.description) }
         return [:]
     }
 
@@ -41,7 +41,7 @@ extension StepFunctionsAPI {
     func getActivityTask(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let arn = try input.requiredARN("activityArn", service: "states", resourceTypes: ["activity"])
         let worker = try input.string("workerName", length: 1...80)
-        let task = try await call {
+        let task = try await AWSService.stepFunctions.call {
             try await cancelWhenGracefulShutdown {
                 try await engine.getActivityTask(activityArn: arn.description, workerName: worker, timeout: Self.activityPollTimeout)
             }
@@ -53,7 +53,7 @@ extension StepFunctionsAPI {
     func sendTaskSuccess(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let token = try input.requiredString("taskToken", length: Self.tokenLength)
         let output = try input.requiredString("output", length: Self.dataLength)
-        try await call { try await engine.sendTaskSuccess(token: token, output: output) }
+        try await AWSService.stepFunctions.call { try await engine.sendTaskSuccess(token: token, output: output) }
         return [:]
     }
 
@@ -61,13 +61,13 @@ extension StepFunctionsAPI {
         let token = try input.requiredString("taskToken", length: Self.tokenLength)
         let error = try input.string("error", length: 0...256)
         let cause = try input.string("cause", length: 0...32_768)
-        try await call { try await engine.sendTaskFailure(token: token, error: error, cause: cause) }
+        try await AWSService.stepFunctions.call { try await engine.sendTaskFailure(token: token, error: error, cause: cause) }
         return [:]
     }
 
     func sendTaskHeartbeat(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let token = try input.requiredString("taskToken", length: Self.tokenLength)
-        try await call { try await engine.sendTaskHeartbeat(token: token) }
+        try await AWSService.stepFunctions.call { try await engine.sendTaskHeartbeat(token: token) }
         return [:]
     }
 

@@ -9,7 +9,7 @@ extension StepFunctionsAPI {
 
     func startExecution(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let (machine, name, data) = try startArguments(input)
-        let started = try await call { try await start(machine, name: name, input: data) }
+        let started = try await AWSService.stepFunctions.call { try await start(machine, name: name, input: data) }
         return ["executionArn": .string(started.executionArn), "startDate": Self.date(started.startDate)]
     }
 
@@ -17,7 +17,7 @@ extension StepFunctionsAPI {
     /// execution has finished, with its result.
     func startSyncExecution(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let (machine, name, data) = try startArguments(input)
-        let description = try await call { try engine.describeStateMachine(arn: try versions.resolve(machine).stateMachineArn) }
+        let description = try await AWSService.stepFunctions.call { try engine.describeStateMachine(arn: try versions.resolve(machine).stateMachineArn) }
         guard description.type == "EXPRESS" else {
             throw AWSError(
                 "StateMachineTypeNotSupported",
@@ -25,7 +25,7 @@ extension StepFunctionsAPI {
                     + "use StartExecution, or create the state machine with type EXPRESS"
             )
         }
-        let finished = try await call {
+        let finished = try await AWSService.stepFunctions.call {
             let started = try await start(machine, name: name, input: data)
             return try await engine.awaitCompletion(executionArn: started.executionArn)
         }
@@ -67,13 +67,13 @@ extension StepFunctionsAPI {
         let arn = try input.requiredARN("executionArn", service: "states", resourceTypes: ["execution"])
         let error = try input.string("error", length: 0...256)
         let cause = try input.string("cause", length: 0...32_768)
-        let stopped = try await call { try await engine.stopExecution(arn: arn.description, error: error, cause: cause) }
+        let stopped = try await AWSService.stepFunctions.call { try await engine.stopExecution(arn: arn.description, error: error, cause: cause) }
         return ["stopDate": Self.date(stopped.stopDate ?? stopped.startDate)]
     }
 
     func describeExecution(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let arn = try input.requiredARN("executionArn", service: "states", resourceTypes: ["execution"])
-        let execution = try await call { try await engine.describeExecution(arn: arn.description) }
+        let execution = try await AWSService.stepFunctions.call { try await engine.describeExecution(arn: arn.description) }
         return .object(Self.executionJSON(execution))
     }
 
@@ -93,7 +93,7 @@ extension StepFunctionsAPI {
             // PENDING_REDRIVE: a redriven execution is RUNNING again as soon as its redrive commits.
             return ["executions": []]
         }
-        let result = try await call { try executionsPage(machine, status: status, page: page) }
+        let result = try await AWSService.stepFunctions.call { try executionsPage(machine, status: status, page: page) }
         var output: JSONObject = [
             "executions": .array(
                 result.executions.map { execution in
@@ -147,7 +147,7 @@ extension StepFunctionsAPI {
         let reverse = try input.bool("reverseOrder") ?? false
         let includeData = try input.bool("includeExecutionData") ?? true
         let page = try PageRequest(input, codec: tokens, scope: "GetExecutionHistory \(arn) \(reverse)")
-        let history = try await call {
+        let history = try await AWSService.stepFunctions.call {
             try engine.history(
                 executionArn: arn.description, reverseOrder: reverse, maxResults: page.limit, nextToken: page.position?.stringValue)
         }
@@ -163,7 +163,7 @@ extension StepFunctionsAPI {
     func redriveExecution(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let arn = try input.requiredARN("executionArn", service: "states", resourceTypes: ["execution"])
         _ = try input.string("clientToken", length: 1...64)
-        let redriven = try await call { try await engine.redriveExecution(arn: arn.description) }
+        let redriven = try await AWSService.stepFunctions.call { try await engine.redriveExecution(arn: arn.description) }
         return ["redriveDate": Self.date(redriven.redriveDate ?? redriven.startDate)]
     }
 

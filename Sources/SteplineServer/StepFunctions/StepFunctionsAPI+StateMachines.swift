@@ -12,7 +12,7 @@ extension StepFunctionsAPI {
         let type = try input.enumeration("type", allowed: ["STANDARD", "EXPRESS"]) ?? "STANDARD"
         let tags = try Self.tags(input, "tags", required: false)
         let (publish, versionDescription) = try publishMembers(input)
-        let (machine, version) = try await call {
+        let (machine, version) = try await AWSService.stepFunctions.call {
             let machine = try await engine.createStateMachine(name: name, definition: definition, roleArn: roleArn, type: type)
             if !tags.isEmpty { try await versions.tag(resourceArn: machine.stateMachineArn, tags: tags) }
             let version = publish
@@ -35,7 +35,7 @@ extension StepFunctionsAPI {
                 "Either the definition, the roleArn, the loggingConfiguration or the tracingConfiguration must be specified"
             )
         }
-        let (machine, version) = try await call {
+        let (machine, version) = try await AWSService.stepFunctions.call {
             let machine = try await engine.updateStateMachine(arn: arn, definition: definition, roleArn: roleArn)
             let version = publish ? try await versions.publish(stateMachineArn: arn, description: versionDescription) : nil
             return (machine, version)
@@ -51,13 +51,13 @@ extension StepFunctionsAPI {
     func describeStateMachine(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let arn = try input.requiredARN("stateMachineArn", service: "states", resourceTypes: ["stateMachine"])
         guard arn.resourceParts.count == 3 else {
-            let machine = try await call { try engine.describeStateMachine(arn: arn.description) }
+            let machine = try await AWSService.stepFunctions.call { try engine.describeStateMachine(arn: arn.description) }
             return .object(Self.describeJSON(machine))
         }
         guard Int(arn.resourceParts[2]) != nil else {
             throw AWSError("InvalidArn", "Invalid Arn: '\(arn)' is an alias; use DescribeStateMachineAlias, or give a state machine or version ARN")
         }
-        let (version, revision) = try await call {
+        let (version, revision) = try await AWSService.stepFunctions.call {
             guard let version = try versions.version(arn: arn.description) else {
                 throw EngineError(.stateMachineDoesNotExist, "State Machine Does Not Exist: '\(arn)'")
             }
@@ -93,7 +93,7 @@ extension StepFunctionsAPI {
 
     func describeStateMachineForExecution(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let arn = try input.requiredARN("executionArn", service: "states", resourceTypes: ["execution"])
-        let machine = try await call {
+        let machine = try await AWSService.stepFunctions.call {
             let execution = try await engine.describeExecution(arn: arn.description)
             return try engine.describeStateMachine(arn: execution.stateMachineArn, revisionId: execution.revisionId)
         }
@@ -104,7 +104,7 @@ extension StepFunctionsAPI {
 
     func listStateMachines(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let page = try PageRequest(input, codec: tokens, scope: "ListStateMachines")
-        let machines = try await call { try engine.listStateMachines() }
+        let machines = try await AWSService.stepFunctions.call { try engine.listStateMachines() }
         let (items, next) = Self.page(machines, after: page, key: \.stateMachineArn)
         var output: JSONObject = [
             "stateMachines": .array(
@@ -124,7 +124,7 @@ extension StepFunctionsAPI {
         guard arn.resourceParts.count == 2 else {
             throw AWSError(.validation, "Invalid Arn: '\(arn)' names a version or alias; use DeleteStateMachineVersion or DeleteStateMachineAlias")
         }
-        try await call { try await engine.deleteStateMachine(arn: arn.description) }
+        try await AWSService.stepFunctions.call { try await engine.deleteStateMachine(arn: arn.description) }
         return [:]
     }
 

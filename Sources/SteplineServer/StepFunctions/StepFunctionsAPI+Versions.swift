@@ -9,7 +9,7 @@ extension StepFunctionsAPI {
         let arn = try unqualifiedMachineArn(input, "stateMachineArn")
         let revisionId = try input.string("revisionId")
         let description = try input.string("description", length: Self.versionDescriptionLength)
-        let version = try await call {
+        let version = try await AWSService.stepFunctions.call {
             try await versions.publish(stateMachineArn: arn, revisionId: revisionId, description: description)
         }
         return ["stateMachineVersionArn": .string(version.versionArn), "creationDate": Self.date(version.creationDate)]
@@ -18,7 +18,7 @@ extension StepFunctionsAPI {
     func listStateMachineVersions(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let arn = try unqualifiedMachineArn(input, "stateMachineArn")
         let page = try PageRequest(input, codec: tokens, scope: "ListStateMachineVersions \(arn)")
-        let all = try await call { try versions.versions(of: arn) }
+        let all = try await AWSService.stepFunctions.call { try versions.versions(of: arn) }
         // Newest first: the key orders by descending version number.
         let (items, next) = Self.page(all, after: page) { version in
             let digits = String(Int.max - version.version)
@@ -38,7 +38,7 @@ extension StepFunctionsAPI {
         guard arn.resourceParts.count == 3, Int(arn.resourceParts[2]) != nil else {
             throw AWSError("InvalidArn", "Invalid Arn: '\(arn)' is not a state machine version ARN (…:stateMachine:NAME:VERSION)")
         }
-        try await call { try await versions.deleteVersion(arn: arn.description) }
+        try await AWSService.stepFunctions.call { try await versions.deleteVersion(arn: arn.description) }
         return [:]
     }
 
@@ -48,14 +48,14 @@ extension StepFunctionsAPI {
         let name = try input.requiredString("name", length: 1...80)
         let description = try input.string("description", length: Self.versionDescriptionLength)
         let routing = try Self.routing(input, required: true) ?? []
-        let alias = try await call { try await versions.createAlias(name: name, description: description, routing: routing) }
+        let alias = try await AWSService.stepFunctions.call { try await versions.createAlias(name: name, description: description, routing: routing) }
         return ["stateMachineAliasArn": .string(alias.aliasArn), "creationDate": Self.date(alias.creationDate)]
     }
 
     func describeStateMachineAlias(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let arn = try aliasArn(input)
-        guard let alias = try await call({ try versions.alias(arn: arn) }) else {
-            throw AWSError(engineError: StateMachineVersions.aliasNotFound(arn))
+        guard let alias = try await AWSService.stepFunctions.call({ try versions.alias(arn: arn) }) else {
+            throw AWSError(StateMachineVersions.aliasNotFound(arn), answeredBy: .stepFunctions)
         }
         var output: JSONObject = [
             "stateMachineAliasArn": .string(alias.aliasArn), "name": .string(alias.name),
@@ -73,20 +73,20 @@ extension StepFunctionsAPI {
         guard description != nil || routing != nil else {
             throw AWSError(.validation, "Either the description or the RoutingConfiguration must be specified")
         }
-        let alias = try await call { try await versions.updateAlias(arn: arn, description: description, routing: routing) }
+        let alias = try await AWSService.stepFunctions.call { try await versions.updateAlias(arn: arn, description: description, routing: routing) }
         return ["updateDate": Self.date(alias.updateDate ?? alias.creationDate)]
     }
 
     func deleteStateMachineAlias(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let arn = try aliasArn(input)
-        try await call { try await versions.deleteAlias(arn: arn) }
+        try await AWSService.stepFunctions.call { try await versions.deleteAlias(arn: arn) }
         return [:]
     }
 
     func listStateMachineAliases(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let arn = try unqualifiedMachineArn(input, "stateMachineArn")
         let page = try PageRequest(input, codec: tokens, scope: "ListStateMachineAliases \(arn)")
-        let all = try await call { try versions.aliases(of: arn) }
+        let all = try await AWSService.stepFunctions.call { try versions.aliases(of: arn) }
         let (items, next) = Self.page(all, after: page, key: \.name)
         var output: JSONObject = [
             "stateMachineAliases": .array(items.map {
@@ -102,7 +102,7 @@ extension StepFunctionsAPI {
     func tagResource(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let arn = try input.requiredARN("resourceArn", service: "states", resourceTypes: ["stateMachine", "activity"])
         let tags = try Self.tags(input, "tags", required: true)
-        try await call { try await versions.tag(resourceArn: arn.description, tags: tags) }
+        try await AWSService.stepFunctions.call { try await versions.tag(resourceArn: arn.description, tags: tags) }
         return [:]
     }
 
@@ -120,13 +120,13 @@ extension StepFunctionsAPI {
             }
             keys.append(key)
         }
-        try await call { try await versions.untag(resourceArn: arn.description, keys: keys) }
+        try await AWSService.stepFunctions.call { try await versions.untag(resourceArn: arn.description, keys: keys) }
         return [:]
     }
 
     func listTagsForResource(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let arn = try input.requiredARN("resourceArn", service: "states", resourceTypes: ["stateMachine", "activity"])
-        let tags = try await call {
+        let tags = try await AWSService.stepFunctions.call {
             try versions.requireTaggable(arn.description)
             return try versions.tags(of: arn.description)
         }

@@ -12,10 +12,10 @@ internal import HTTPTypes
 /// themselves, never an empty success.
 ///
 /// ```swift
-/// let engine = try await Engine.open(directory: dataDir)
+/// let stepline = try await Stepline.open(dataDirectory: dataDir)
 /// try await runServer(configuration: configuration,
-///                     handlers: [StepFunctionsOperations.table(engine: engine)],
-///                     services: [EngineService(engine: engine)]) { _, _ in }
+///                     handlers: [StepFunctionsOperations.table(engine: stepline.engine)],
+///                     services: stepline.services) { _, _ in }
 /// ```
 public enum StepFunctionsOperations {
     /// The operations that need no runtime: `ValidateStateMachineDefinition`.
@@ -80,30 +80,4 @@ struct StepFunctionsAPI: Sendable {
     let engine: Engine
     let versions: StateMachineVersions
     let tokens: PaginationTokenCodec
-
-    /// Runs an Engine call, turning its errors into the API's.
-    func call<Value>(_ body: () async throws -> Value) async throws(AWSError) -> Value {
-        do {
-            return try await body()
-        } catch let error as EngineError {
-            throw AWSError(engineError: error)
-        } catch let error as AWSError {
-            throw error
-        } catch {
-            throw AWSError(.internalFailure, "Stepline failed: \(error)", status: .internalServerError)
-        }
-    }
-}
-
-extension AWSError {
-    /// An Engine failure under its AWS name: 400, or 500 `InternalFailure` when the log failed.
-    init(engineError error: EngineError) {
-        if error.code == .storage {
-            self.init(.internalFailure, error.message, status: .internalServerError)
-        } else if error.code == .reviewItemDoesNotExist {
-            self.init("ResourceNotFound", error.message)
-        } else {
-            self.init(AWSError.Code(error.code.rawValue), error.message)
-        }
-    }
 }

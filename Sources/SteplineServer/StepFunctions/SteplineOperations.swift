@@ -21,20 +21,19 @@ extension AWSService {
 public enum SteplineOperations {
     public static func table(engine: Engine) -> AWSOperationTable {
         var table = AWSOperationTable(service: .stepline)
-        let api = StepFunctionsAPI(engine: engine, versions: StateMachineVersions(engine: engine), tokens: PaginationTokenCodec())
         table.register("ListDeadLetters") { _, _ async throws(AWSError) in
-            let items = try await api.call { try engine.deadLetters() }
+            let items = try await AWSService.stepline.call { try engine.deadLetters() }
             return ["items": .array(items.map(itemJSON))]
         }
         table.register("ListReviewItems") { input, _ async throws(AWSError) in
             let includeResolved = try input.bool("includeResolved") ?? false
-            let items = try await api.call { try engine.reviewItems(includeResolved: includeResolved) }
+            let items = try await AWSService.stepline.call { try engine.reviewItems(includeResolved: includeResolved) }
             return ["items": .array(items.map(itemJSON))]
         }
         table.register("ResolveReviewItem") { input, _ async throws(AWSError) in
             let arn = try input.requiredARN("executionArn", service: "states", resourceTypes: ["execution"])
             let reason = try input.requiredString("reason", length: 1...32_768)
-            try await api.call { try await engine.resolveReview(executionArn: arn.description, reason: reason) }
+            try await AWSService.stepline.call { try await engine.resolveReview(executionArn: arn.description, reason: reason) }
             return [:]
         }
         return table

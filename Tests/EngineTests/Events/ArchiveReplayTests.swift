@@ -2,6 +2,8 @@ import Engine
 import EventLog
 import Foundation
 import JSON
+import Runtime
+import TestSupport
 import Testing
 
 @Suite struct ArchiveReplayTests {

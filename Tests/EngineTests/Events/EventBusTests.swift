@@ -2,26 +2,21 @@ import Engine
 import EventLog
 import Foundation
 import JSON
+import Runtime
+import Stepline
+import SteplineTesting
+import TestSupport
 import Testing
 
-/// Opens an engine and its event buses on `directory`, runs both while `body` runs.
+/// The engine and event buses of ``withStepline(_:clock:running:configure:_:)``,
+/// on the system clock unless `clock` is given.
 func withBuses<Result: Sendable>(
     _ directory: String,
-    clock: any EngineClock = SystemClock(),
+    clock: any RuntimeClock = SystemClock(),
     handlers: TaskHandlerMap = TaskHandlerMap(),
     _ body: @Sendable (Engine, EventBuses) async throws -> Result
 ) async throws -> Result {
-    try await withEngine(directory, clock: clock, handlers: handlers) { engine in
-        let buses = try await EventBuses.open(engine: engine)
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask {
-                try await buses.run()
-                return nil
-            }
-            defer { group.cancelAll() }
-            return try await body(engine, buses)
-        }
-    }
+    try await withStepline(directory, clock: clock, configure: { $0.handlers = handlers }) { try await body($0.engine, $0.buses) }
 }
 
 let uploadPattern = #"{"source": ["partner.uploads"], "detail": {"kind": ["video"]}}"#

@@ -2,6 +2,8 @@ import Engine
 import EventLog
 import Foundation
 import JSON
+import Runtime
+import TestSupport
 import Testing
 
 /// A handler map with one local command, `arn:stepline:handler:publish`, that

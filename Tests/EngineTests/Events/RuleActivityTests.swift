@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import JSON
+import TestSupport
 import Testing
 
 /// The counts the console's buses page shows, read from the log in one pass or incrementally.

@@ -2,6 +2,8 @@ import Engine
 import EventLog
 import Foundation
 import JSON
+import Runtime
+import TestSupport
 import Testing
 
 /// A Pass state machine and a rule target that starts it, so each delivered event is one execution.
@@ -20,6 +22,28 @@ func deliveredInputs(_ engine: Engine, _ buses: EventBuses, _ machine: String) a
 }
 
 @Suite struct ScheduledRuleTests {
+    @Test("with EventBusClock running, a rate rule fires when the clock reaches its time, and not before")
+    func theClockFiresARateRuleOnTheScheduler() async throws {
+        let directory = TemporaryDirectory()
+        let clock = ManualClock()
+        try await withBuses(directory.path, clock: clock) { (engine: Engine, buses: EventBuses) async throws in
+            _ = try await buses.putRule(RuleDefinition(name: "every5", scheduleExpression: "rate(5 minutes)"))
+            let machine = try await recordingTarget(engine, buses, rule: "every5")
+            try await withThrowingTaskGroup(of: Void.self) { (group: inout ThrowingTaskGroup<Void, any Error>) async throws in
+                group.addTask { try await EventBusClock(buses: buses).run() }
+                defer { group.cancelAll() }
+                let start = clock.now()
+                // The next fire waits on the scheduler at its time: nothing is due before it.
+                #expect(try await eventually { engine.scheduler.due(of: Scheduler.Key("events.clock")) == start + 5 * 60_000 })
+                clock.advance(milliseconds: 5 * 60_000)
+                #expect(try await eventually { try engine.listExecutions(stateMachineArn: machine).executions.count == 1 })
+                #expect(try await eventually { engine.scheduler.due(of: Scheduler.Key("events.clock")) == start + 10 * 60_000 })
+                clock.advance(milliseconds: 5 * 60_000)
+                #expect(try await eventually { try engine.listExecutions(stateMachineArn: machine).executions.count == 2 })
+            }
+        }
+    }
+
     @Test func aRateRuleFiresAScheduledEventToItsTargetsOncePerPeriod() async throws {
         let directory = TemporaryDirectory()
         let clock = ManualClock()

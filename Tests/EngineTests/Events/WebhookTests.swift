@@ -2,6 +2,7 @@ import Engine
 import EventLog
 import Foundation
 import JSON
+import TestSupport
 import Testing
 
 @Suite struct WebhookTests {

@@ -3,13 +3,17 @@ import EventLog
 import Foundation
 import JSON
 import Messaging
+import Stepline
+import SteplineTesting
+import TestSupport
 import Testing
 
 @Suite struct PipeBusAndTopicTargetTests {
     @Test func aBusTargetPutsEachRecordAsAnEventThatReachesTheRulesQueueOnce() async throws {
         let directory = TemporaryDirectory()
-        try await withPipes(directory.path) { engine, queues, _ in
-            let buses = try await EventBuses.open(engine: engine, queues: queues)
+        try await withStepline(directory.path, clock: SystemClock(), running: false) { stepline in
+            let (engine, queues) = (stepline.engine, stepline.queues)
+            let buses = stepline.buses
             let source = try await queues.createQueue(name: "uploads", attributes: [:])
             let copy = try await queues.createQueue(name: "copy", attributes: [:])
             _ = try await buses.putRule(RuleDefinition(name: "from-pipe", eventPattern: #"{"source": ["stepline.pipes"], "detail-type": ["uploads"]}"#))
@@ -31,8 +35,9 @@ import Testing
 
     @Test func aTopicTargetPublishesEachRecordToTheTopicsQueueSubscribers() async throws {
         let directory = TemporaryDirectory()
-        try await withPipes(directory.path) { engine, queues, _ in
-            let topics = try TopicService.open(engine: engine, queues: queues)
+        try await withStepline(directory.path, clock: SystemClock(), running: false) { stepline in
+            let (engine, queues) = (stepline.engine, stepline.queues)
+            let topics = stepline.topics
             let topic = try await topics.createTopic(name: "ready", attributes: [:])
             let source = try await queues.createQueue(name: "uploads", attributes: [:])
             let copy = try await queues.createQueue(name: "copy", attributes: [:])
@@ -51,8 +56,9 @@ import Testing
 
     @Test func aTopicTargetThatDoesNotExistDeadLettersTheBatchWithTheReason() async throws {
         let directory = TemporaryDirectory()
-        try await withPipes(directory.path) { engine, queues, _ in
-            let topics = try TopicService.open(engine: engine, queues: queues)
+        try await withStepline(directory.path, clock: SystemClock(), running: false) { stepline in
+            let (engine, queues) = (stepline.engine, stepline.queues)
+            let topics = stepline.topics
             let source = try await queues.createQueue(name: "uploads", attributes: [:])
             let failed = try await queues.createQueue(name: "failed", attributes: [:])
             _ = try await queues.send(queueArn: source.arn, messages: [OutgoingMessage(body: "x")])

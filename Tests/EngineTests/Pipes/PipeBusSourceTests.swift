@@ -3,6 +3,9 @@ import EventLog
 import Foundation
 import JSON
 import Messaging
+import Stepline
+import SteplineTesting
+import TestSupport
 import Testing
 
 @Suite struct PipeBusSourceTests {
@@ -13,8 +16,9 @@ import Testing
 
     @Test func aMatchingEventReachesTheTargetAsTheEventNotAsAQueueRecord() async throws {
         let directory = TemporaryDirectory()
-        try await withPipes(directory.path) { engine, queues, _ in
-            let buses = try await EventBuses.open(engine: engine, queues: queues)
+        try await withStepline(directory.path, clock: SystemClock(), running: false) { stepline in
+            let (engine, queues) = (stepline.engine, stepline.queues)
+            let buses = stepline.buses
             let target = try await queues.createQueue(name: "ingested", attributes: [:])
             let service = PipeService(pipes: [Self.pipe], engine: engine, queues: queues, buses: buses)
             #expect(try await service.deploySources(source: "pipes.yaml") == 3)
@@ -35,8 +39,9 @@ import Testing
 
     @Test func deployingAnUnchangedBusSourceAgainWritesNothing() async throws {
         let directory = TemporaryDirectory()
-        try await withPipes(directory.path) { engine, queues, _ in
-            let buses = try await EventBuses.open(engine: engine, queues: queues)
+        try await withStepline(directory.path, clock: SystemClock(), running: false) { (stepline: Stepline) async throws in
+            let (engine, queues) = (stepline.engine, stepline.queues)
+            let buses = stepline.buses
             let service = PipeService(pipes: [Self.pipe], engine: engine, queues: queues, buses: buses)
             #expect(try await service.deploySources(source: "pipes.yaml") == 3)
             #expect(try await service.deploySources(source: "pipes.yaml") == 0)
@@ -46,8 +51,9 @@ import Testing
 
     @Test func aBusSourceOnAMissingBusIsRefusedNamingTheFileAndRule() async throws {
         let directory = TemporaryDirectory()
-        try await withPipes(directory.path) { engine, queues, _ in
-            let buses = try await EventBuses.open(engine: engine, queues: queues)
+        try await withStepline(directory.path, clock: SystemClock(), running: false) { stepline in
+            let (engine, queues) = (stepline.engine, stepline.queues)
+            let buses = stepline.buses
             var pipe = Self.pipe
             pipe.source = .bus("nowhere", eventPattern: #"{"source": ["partner"]}"#)
             let service = PipeService(pipes: [pipe], engine: engine, queues: queues, buses: buses)

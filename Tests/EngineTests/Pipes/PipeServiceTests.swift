@@ -3,28 +3,22 @@ import EventLog
 import Foundation
 import JSON
 import Messaging
+import Stepline
+import SteplineTesting
 import Synchronization
+import TestSupport
 import Testing
 
-/// An engine with in-process handlers, its queues and a `PipeService` for `pipes`.
+/// The engine (with in-process `handlers`) and queues of ``withStepline(_:clock:running:configure:_:)``,
+/// its services stopped so each test polls its pipes by hand, and a `PipeService` for `pipes`.
 func withPipes<Result: Sendable>(
     _ directory: String,
     handlers: [String: @Sendable (JSONValue) async throws -> JSONValue] = [:],
     _ body: @Sendable (Engine, QueueService, @Sendable ([PipeDefinition]) -> PipeService) async throws -> Result
 ) async throws -> Result {
-    var configuration = Engine.Configuration()
-    configuration.inProcessHandlers = handlers
-    configuration.log.durability = .unsafeNoSync
-    let engine = try await Engine.open(directory: directory, configuration: configuration)
-    do {
-        let queues = try QueueService(log: engine.log, configuration: QueueService.Configuration())
-        await engine.connect(queues: queues)
-        let result = try await body(engine, queues) { PipeService(pipes: $0, engine: engine, queues: queues) }
-        await engine.close()
-        return result
-    } catch {
-        await engine.close()
-        throw error
+    try await withStepline(directory, clock: SystemClock(), running: false, configure: { $0.inProcessHandlers = handlers }) { stepline in
+        let (engine, queues) = (stepline.engine, stepline.queues)
+        return try await body(engine, queues) { PipeService(pipes: $0, engine: engine, queues: queues) }
     }
 }
 

@@ -3,6 +3,8 @@ import EventLog
 import Foundation
 import JSON
 import Messaging
+import Runtime
+import TestSupport
 import Testing
 
 /// Creates `work` with dead-letter queue `dlq` (maxReceiveCount 1) and puts `count` messages in `dlq`.
@@ -19,6 +21,28 @@ func deadLetters(_ queues: QueueService, _ clock: ManualClock, count: Int) async
 }
 
 @Suite struct QueueMoveTaskTests {
+    @Test("while run() runs, a move task steps on the scheduler: once when it starts, then once per interval of the clock")
+    func runStepsAMoveTaskOnTheScheduler() async throws {
+        let directory = TemporaryDirectory()
+        try await withQueues(directory.path) { queues, clock in
+            let (source, dlq) = try await deadLetters(queues, clock, count: 5)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await queues.run() }
+                defer { group.cancelAll() }
+                _ = try await queues.startMessageMoveTask(sourceArn: dlq, destinationArn: nil, maxPerSecond: 2)
+                #expect(try await eventually { try queues.attributes(queueArn: source)["ApproximateNumberOfMessages"] == "2" })
+                // The next step waits for the clock: a second later on the manual clock, not in real time.
+                #expect(try await eventually { queues.scheduler.due(of: Scheduler.Key("queues.moveTasks")) == clock.now() + 1_000 })
+                clock.advance(milliseconds: 1_000)
+                #expect(try await eventually { try queues.attributes(queueArn: source)["ApproximateNumberOfMessages"] == "4" })
+                #expect(try await eventually { queues.scheduler.due(of: Scheduler.Key("queues.moveTasks")) == clock.now() + 1_000 })
+                clock.advance(milliseconds: 1_000)
+                #expect(try await eventually { try queues.listMessageMoveTasks(sourceArn: dlq).first?["Status"] == "COMPLETED" })
+                #expect(try queues.attributes(queueArn: source)["ApproximateNumberOfMessages"] == "5")
+            }
+        }
+    }
+
     @Test func aMoveTaskMovesAtMostItsRatePerStepAndCancelStopsItMidway() async throws {
         let directory = TemporaryDirectory()
         try await withQueues(directory.path) { queues, clock in

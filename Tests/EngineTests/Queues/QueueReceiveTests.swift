@@ -3,9 +3,25 @@ import EventLog
 import Foundation
 import JSON
 import Messaging
+import Runtime
+import TestSupport
 import Testing
 
 @Suite struct QueueReceiveTests {
+    @Test("a long-polling receive returns a message when the clock reaches the end of its visibility timeout, which commits nothing")
+    func longPollWakesWhenAMessageBecomesVisible() async throws {
+        let directory = TemporaryDirectory()
+        try await withQueues(directory.path) { queues, clock in
+            let queue = try await queues.createQueue(name: "visibility", attributes: ["VisibilityTimeout": "30"])
+            _ = try await queues.send(queueArn: queue.arn, messages: [OutgoingMessage(body: "again")])
+            let first = try #require(try await queues.receive(queueArn: queue.arn, waitSeconds: 0).first)
+            async let polled = queues.receive(queueArn: queue.arn, waitSeconds: 20)
+            clock.advance(milliseconds: 30_000)
+            let again = try #require(try await polled.first)
+            #expect(again.messageId == first.messageId)
+        }
+    }
+
     @Test func receiptHandlesDoNotContainTheMessageIdAndDifferOnEachReceive() async throws {
         let directory = TemporaryDirectory()
         try await withQueues(directory.path) { queues, clock in

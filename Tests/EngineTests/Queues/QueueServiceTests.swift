@@ -3,19 +3,18 @@ import EventLog
 import Foundation
 import JSON
 import Messaging
+import Runtime
+import Stepline
+import SteplineTesting
+import TestSupport
 import Testing
 
-/// Opens an engine with a manual clock and a queue service over its log.
+/// The queues of ``withStepline(_:clock:running:configure:_:)`` and its manual clock.
 func withQueues<Result: Sendable>(
     _ directory: String, clock: ManualClock = ManualClock(),
     _ body: @Sendable (QueueService, ManualClock) async throws -> Result
 ) async throws -> Result {
-    try await withEngine(directory, clock: clock) { engine in
-        var configuration = QueueService.Configuration()
-        configuration.clock = clock
-        let queues = try QueueService(log: engine.log, configuration: configuration)
-        return try await body(queues, clock)
-    }
+    try await withStepline(directory, clock: clock) { try await body($0.queues, clock) }
 }
 
 extension Result {
@@ -165,7 +164,8 @@ extension Result {
         try await withQueues(directory.path) { queues, _ in
             let queue = try await queues.createQueue(name: "poll", attributes: [:])
             async let received = queues.receive(queueArn: queue.arn, waitSeconds: 20)
-            _ = try await eventually { true }
+            // Send only once the receive is parked, so it is the commit that wakes it.
+            #expect(try await eventually { queues.waitingReceivers == 1 })
             _ = try await queues.send(queueArn: queue.arn, messages: [OutgoingMessage(body: "late")])
             #expect(try await received.map(\.body) == ["late"])
         }

@@ -4,16 +4,16 @@ import Foundation
 import JSON
 import Messaging
 import StatesLanguage
+import Stepline
+import SteplineTesting
+import TestSupport
 import Testing
 
 @Suite struct TopicIntegrationTests {
     @Test func snsPublishTaskAndARuleTargetingATopicReachTheTopicsQueuesOnce() async throws {
         let directory = TemporaryDirectory()
-        try await withBuses(directory.path) { (engine: Engine, buses: EventBuses) async throws in
-            let queues = buses.queues
-            let topics = try TopicService.open(engine: engine, queues: queues)
-            await engine.connect(topics: topics)
-            buses.connect(topics: topics)
+        try await withStepline(directory.path, clock: SystemClock()) { stepline in
+            let (engine, buses, queues, topics) = (stepline.engine, stepline.buses, stepline.queues, stepline.topics)
             let topic = try await topics.createTopic(name: "published", attributes: [:])
             let queue = try await queues.createQueue(name: "published-copy", attributes: [:])
             _ = try await topics.subscribe(topicArn: topic, protocol: "sqs", endpoint: queue.arn, attributes: [("RawMessageDelivery", "true")])

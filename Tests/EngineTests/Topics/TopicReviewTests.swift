@@ -2,7 +2,9 @@ import Engine
 import EventLog
 import JSON
 import Messaging
+import Runtime
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite struct TopicReviewTests {

@@ -3,7 +3,11 @@ import EventLog
 import Foundation
 import JSON
 import Messaging
+import Runtime
+import Stepline
+import SteplineTesting
 import Synchronization
+import TestSupport
 import Testing
 
 /// A subscriber handler that fails while `failing` is set and counts its calls.
@@ -18,49 +22,18 @@ final class FlakyHandler: Sendable {
     }
 }
 
-/// Opens an engine with a manual clock, its queues and topics, with `handler` answering `lambdaArn`.
+/// The topics and queues of ``withStepline(_:clock:running:configure:_:)`` on `clock`, with
+/// `handler` answering `lambdaArn`; `runDeliveries: false` leaves every service stopped.
 func withTopics<Result: Sendable>(
     _ directory: String, clock: ManualClock, handler: FlakyHandler? = nil, runDeliveries: Bool = true,
     _ body: @Sendable (TopicService, QueueService) async throws -> Result
 ) async throws -> Result {
-    var configuration = Engine.Configuration()
-    configuration.clock = clock
-    configuration.log.durability = .unsafeNoSync
-    if let handler { configuration.inProcessHandlers[TopicServiceTests.lambdaArn] = { try handler.handle($0) } }
-    let engine = try await Engine.open(directory: directory, configuration: configuration)
-    var queueConfiguration = QueueService.Configuration()
-    queueConfiguration.clock = clock
-    let queues = try QueueService(log: engine.log, configuration: queueConfiguration)
-    var topicConfiguration = TopicService.Configuration()
-    topicConfiguration.resolution = .milliseconds(2)
-    let topics = try TopicService.open(engine: engine, queues: queues, configuration: topicConfiguration)
-    let result: Result
-    do {
-        result = try await withThrowingTaskGroup(of: Result?.self) { group in
-            if runDeliveries {
-                group.addTask {
-                    try await topics.run()
-                    return nil
-                }
-            }
-            defer { group.cancelAll() }
-            return try await body(topics, queues)
+    try await withStepline(
+        directory, clock: clock, running: runDeliveries,
+        configure: { configuration in
+            if let handler { configuration.inProcessHandlers[TopicServiceTests.lambdaArn] = { try handler.handle($0) } }
         }
-    } catch {
-        await engine.close()
-        throw error
-    }
-    await engine.close()
-    return result
-}
-
-/// Polls `condition` (bounded: 2,000 polls of 5 ms) so tests wait for deliveries that run after commit.
-func eventually(_ condition: () throws -> Bool) async throws -> Bool {
-    for _ in 0..<2000 {
-        if try condition() { return true }
-        try await Task.sleep(for: .milliseconds(5))
-    }
-    return false
+    ) { try await body($0.topics, $0.queues) }
 }
 
 @Suite struct TopicServiceTests {

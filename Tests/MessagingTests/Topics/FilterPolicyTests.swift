@@ -58,6 +58,9 @@ import Testing
     }
 
     @Test func nestedPoliciesAreValidWithTheMessageBodyScope() throws {
-        _ = try FilterPolicy(parsing: #"{"a": {"b": ["c"]}}"#, scope: .messageBody)
+        let policy = try FilterPolicy(parsing: #"{"a": {"b": ["c"]}}"#, scope: .messageBody)
+        #expect(policy.matches(body: #"{"a": {"b": "c"}}"#))
+        #expect(!policy.matches(body: #"{"a": {"b": "d"}}"#))
+        #expect(!policy.matches(body: #"{"b": "c"}"#))
     }
 }

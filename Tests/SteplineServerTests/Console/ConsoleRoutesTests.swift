@@ -5,7 +5,10 @@ import Hummingbird
 import HummingbirdTesting
 import JSON
 import Logging
+import Runtime
 import StatesLanguage
+import Stepline
+import SteplineTesting
 import Testing
 
 @testable import SteplineServer
@@ -40,9 +43,7 @@ struct ConsoleRoutesTests {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepline-console-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: directory + "/thumbs", withIntermediateDirectories: true)
             try Data([0x89, 0x50, 0x4E, 0x47]).write(to: URL(fileURLWithPath: directory + "/thumbs/a.png"))
-            var configuration = Engine.Configuration()
-            configuration.clock = clock
-            engine = try await Engine.open(directory: directory, configuration: configuration)
+            engine = try await Stepline.open(dataDirectory: directory, configuration: .testing(clock: clock)).engine
             let activity = try await engine.createActivity(name: "editor")
             let machine = try await engine.createStateMachine(
                 name: "review",

@@ -5,6 +5,9 @@ import HummingbirdTesting
 import JSON
 import Logging
 import Messaging
+import Stepline
+import SteplineTesting
+import TestSupport
 import Testing
 
 @testable import SteplineServer
@@ -14,34 +17,27 @@ import Testing
 struct ConsoleTopicDeliveriesTests {
     static let lambdaArn = "arn:aws:lambda:us-east-1:123456789012:function:notify"
 
-    /// Polls `condition` (bounded: 2,000 polls of 5 ms) while deliveries run after commit.
-    static func eventually(_ condition: () throws -> Bool) async throws -> Bool {
-        for _ in 0..<2000 {
-            if try condition() { return true }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        return false
-    }
-
     @Test("a dead topic delivery is redriven from the dead-letters page, fails into review, is retried and resolved")
     func topicDeliveryRedriveRetryResolve() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepline-console-topics-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var configuration = Engine.Configuration()
-        // The subscriber is down for the whole test: every attempt fails.
-        configuration.inProcessHandlers[Self.lambdaArn] = { _ in throw TaskFailure(error: "Unavailable", cause: "notify is down") }
-        let engine = try await Engine.open(directory: directory, configuration: configuration)
-        let queues = try QueueService(log: engine.log)
-        var topicConfiguration = TopicService.Configuration()
-        topicConfiguration.resolution = .milliseconds(2)
-        let topics = try TopicService.open(engine: engine, queues: queues, configuration: topicConfiguration)
-        let deliveries = Task { try await topics.run() }
+        let directory = TemporaryDirectory()
+        try await withStepline(
+            directory.path, clock: SystemClock(),
+            configure: { configuration in
+                // The subscriber is down for the whole test: every attempt fails.
+                configuration.inProcessHandlers[Self.lambdaArn] = { _ in throw TaskFailure(error: "Unavailable", cause: "notify is down") }
+            }
+        ) { stepline in
+            try await redriveRetryResolve(stepline.engine, stepline.topics, dataDirectory: directory.path)
+        }
+    }
+
+    func redriveRetryResolve(_ engine: Engine, _ topics: TopicService, dataDirectory directory: String) async throws {
         let topic = try await topics.createTopic(name: "notifications", attributes: [:])
         _ = try await topics.subscribe(
             topicArn: topic, protocol: "lambda", endpoint: Self.lambdaArn,
             attributes: [("DeliveryPolicy", #"{"healthyRetryPolicy": {"minDelayTarget": 1, "maxDelayTarget": 1, "numRetries": 0}}"#)])
         _ = try await topics.publish(topicArn: topic, entries: [PublishEntry(message: "ping")])
-        #expect(try await Self.eventually { try topics.deadLetters().count == 1 })
+        #expect(try await eventually { try topics.deadLetters().count == 1 })
         let id = try #require(try topics.deadLetters().first).delivery.deliveryId
         let row = #"<tr class="failed-delivery" data-delivery="\#(id)">"#
 
@@ -62,13 +58,13 @@ struct ConsoleTopicDeliveriesTests {
 
             let redriven = try await browser.post(client, "/console/topic-deliveries/redrive", ["id": id])
             #expect(redriven.headers[.location]?.hasPrefix("/console/dead-letters?ok=") == true)
-            #expect(try await Self.eventually { try topics.reviewItems().count == 1 })
+            #expect(try await eventually { try topics.reviewItems().count == 1 })
             let review = ConsoleRoutesTests.body(try await browser.get(client, "/console/dead-letters"))
             #expect(review.contains(#"<table id="topic-review">"#) && review.contains("/console/topic-reviews/retry"))
             #expect(review.contains("No topic delivery is dead-lettered."))
 
             _ = try await browser.post(client, "/console/topic-reviews/retry", ["id": id])
-            #expect(try await Self.eventually { try topics.reviewItems().first?.letter.delivery.redriveCount == 2 })
+            #expect(try await eventually { try topics.reviewItems().first?.letter.delivery.redriveCount == 2 })
 
             let resolved = try await browser.post(client, "/console/topic-reviews/resolve", ["id": id, "reason": "notify retired"])
             #expect(resolved.headers[.location]?.hasPrefix("/console/dead-letters?ok=") == true)
@@ -76,8 +72,5 @@ struct ConsoleTopicDeliveriesTests {
             #expect(after.contains("notify retired") && !after.contains("/console/topic-reviews/retry"))
         }
         #expect(try topics.reviewItems(includeResolved: true).map(\.resolution) == ["notify retired"])
-        deliveries.cancel()
-        _ = await deliveries.result
-        await engine.close()
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `stepline` command: one subcommand per file (STYLE 13).
 @main
-struct Stepline: AsyncParsableCommand {
+struct SteplineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stepline",
         abstract: "A durable workflow engine on one LMDB log.",

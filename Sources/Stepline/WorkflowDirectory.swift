@@ -8,6 +8,8 @@ import Foundation
 ///   (`ingest-and-publish.asl.json` → `ingest-and-publish`).
 /// - `handlers.yaml`, `handlers.yml` or `handlers.json` is the ``TaskHandlerMap`` that
 ///   says which local command or HTTP endpoint runs each Task resource.
+/// - `events.yaml` declares queues, buses, rules and targets; `webhooks.yaml` partner
+///   webhooks; `pipes.yaml` pipes (``Stepline/open(dataDirectory:configuration:)`` reads them).
 ///
 /// Deploying creates a state machine that does not exist and updates one whose
 /// definition changed (a new revision; running executions keep theirs), so restarting
@@ -44,7 +46,8 @@ public struct WorkflowDirectory: Sendable {
                 handlerFile = file
                 continue
             }
-            guard name.hasSuffix(".json") else { continue }
+            // `events.json`, `webhooks.json` and `pipes.json` are resources, not state machines.
+            guard name.hasSuffix(".json"), !Self.resourceFileNames.contains(name) else { continue }
             let machine = name.hasSuffix(".asl.json") ? String(name.dropLast(9)) : String(name.dropLast(5))
             do {
                 definitions.append(Definition(name: machine, path: file, text: try String(contentsOfFile: file, encoding: .utf8)))
@@ -55,6 +58,19 @@ public struct WorkflowDirectory: Sendable {
         self.definitions = definitions
         self.handlerFile = handlerFile
         self.handlers = try handlerFile.map(TaskHandlerMap.load(path:)) ?? TaskHandlerMap()
+    }
+
+    /// The names a webhooks file may have, in the order they are looked for.
+    public static let webhookFileNames = ["webhooks.yaml", "webhooks.yml", "webhooks.json"]
+    /// The names a pipes file may have, in the order they are looked for.
+    public static let pipeFileNames = ["pipes.yaml", "pipes.yml", "pipes.json"]
+
+    /// The files that declare resources other than state machines.
+    static let resourceFileNames = Set(EventResources.fileNames + webhookFileNames + pipeFileNames)
+
+    /// The path of the first of `names` that exists in the directory.
+    public func file(named names: [String]) -> String? {
+        names.lazy.map { (path as NSString).appendingPathComponent($0) }.first { FileManager.default.fileExists(atPath: $0) }
     }
 
     /// Creates or updates every definition's state machine; returns their ARNs by name.
