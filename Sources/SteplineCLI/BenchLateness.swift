@@ -4,6 +4,7 @@ import EventLog
 import Foundation
 import JSON
 import Runtime
+import Stepline
 import Synchronization
 
 #if canImport(Glibc)
@@ -51,7 +52,7 @@ struct BenchLateness: AsyncParsableCommand {
         defer { receiver.close() }
         let timerLateness = Samples()
 
-        var configuration = Engine.Configuration()
+        var configuration = Stepline.Configuration()
         configuration.log.durability = .unsafeNoSync
         configuration.inProcessHandlers["arn:aws:lambda:us-east-1:123456789012:function:bench-fired"] = { input in
             let now = LocalHTTPReceiver.nowMicroseconds()
@@ -59,16 +60,11 @@ struct BenchLateness: AsyncParsableCommand {
             timerLateness.append(Double(now - due) / 1000)
             return [:]
         }
-        let engine = try await Engine.open(directory: root, configuration: configuration)
-        let buses = try await EventBuses.open(engine: engine)
-        await engine.connect(buses: buses)
+        let stepline = try await Stepline.open(dataDirectory: root, configuration: configuration)
+        let (engine, buses) = (stepline.engine, stepline.buses)
         let endpoint = "http://127.0.0.1:\(receiver.port)/deliveries"
 
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await engine.run() }
-            group.addTask { try await buses.run() }
-            defer { group.cancelAll() }
-
+        try await stepline.run {
             let alone = try await measureScheduler()
             report("the scheduler alone (a key's action starting)", alone, count: timers)
 
@@ -89,7 +85,7 @@ struct BenchLateness: AsyncParsableCommand {
                 count: taskDeliveries
             )
         }
-        await engine.close()
+        await stepline.close()
         printLine("goal: p99 < 2 ms for timers and rule deliveries (before issue 14: up to 10 ms for timers, 10 ms to 1 s for deliveries)")
         printLine("load average when done: \(Self.loadAverage())")
     }

@@ -8,6 +8,7 @@ import Stepline
 import SteplineTesting
 import TestSupport
 import Testing
+import Runtime
 
 /// The engine, buses and queues of ``withStepline(_:clock:running:configure:_:)``
 /// (connected as Task integrations by `Stepline.open`), on the system clock.

@@ -1,4 +1,4 @@
-public import Engine
+import Engine
 public import Runtime
 import EventLog
 public import Stepline

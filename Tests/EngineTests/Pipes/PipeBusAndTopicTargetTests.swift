@@ -7,6 +7,7 @@ import Stepline
 import SteplineTesting
 import TestSupport
 import Testing
+import Runtime
 
 @Suite struct PipeBusAndTopicTargetTests {
     @Test func aBusTargetPutsEachRecordAsAnEventThatReachesTheRulesQueueOnce() async throws {

@@ -7,6 +7,7 @@ import Stepline
 import SteplineTesting
 import TestSupport
 import Testing
+import Runtime
 
 @Suite struct PipeBusSourceTests {
     static let pipe = PipeDefinition(

@@ -8,6 +8,7 @@ import SteplineTesting
 import Synchronization
 import TestSupport
 import Testing
+import Runtime
 
 /// The engine (with in-process `handlers`) and queues of ``withStepline(_:clock:running:configure:_:)``,
 /// its services stopped so each test polls its pipes by hand, and a `PipeService` for `pipes`.

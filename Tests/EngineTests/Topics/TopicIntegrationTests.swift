@@ -8,6 +8,7 @@ import Stepline
 import SteplineTesting
 import TestSupport
 import Testing
+import Runtime
 
 @Suite struct TopicIntegrationTests {
     @Test func snsPublishTaskAndARuleTargetingATopicReachTheTopicsQueuesOnce() async throws {

@@ -9,6 +9,7 @@ import Stepline
 import SteplineTesting
 import TestSupport
 import Testing
+import Runtime
 
 @testable import SteplineServer
 

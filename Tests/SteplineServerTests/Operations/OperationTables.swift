@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Stepline
 import SteplineTesting
 import HTTPTypes
 import Hummingbird
