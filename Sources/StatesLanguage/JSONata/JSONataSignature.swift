@@ -159,7 +159,12 @@ struct JSONataSignature {
             )
         }
         var validated: [JSONataValue?] = []
+        // As jsonata-js does, an optional parameter that matched nothing still takes
+        // the argument at `index` (so later ones can be misaligned, and run past the
+        // end: those are absent); the matched symbols are read at `matchedAt`.
         var index = 0
+        var matchedAt = 0
+        func argument(_ index: Int) -> JSONataValue? { index < arguments.count ? arguments[index] : nil }
         for (parameter, count) in zip(parameters, counts) {
             if count == 0 {
                 if parameter.usesContext {
@@ -172,14 +177,15 @@ struct JSONataSignature {
                     }
                     validated.append(context)
                 } else {
-                    validated.append(index < arguments.count ? arguments[index] : nil)
+                    validated.append(argument(index))
                     index += 1
                 }
                 continue
             }
-            let matched = String(symbols[index..<(index + count)])
+            let matched = String(symbols[matchedAt..<(matchedAt + count)])
+            matchedAt += count
             for single in matched {
-                let argument = arguments[index]
+                let argument = argument(index)
                 guard parameter.type == "a", single != "m" else {
                     validated.append(argument)
                     index += 1

@@ -78,6 +78,9 @@ import Testing
         // Signatures on lambdas: the context fills a `-` parameter, arrays are wrapped.
         Row(expression: "'abc' ~> function($s)<s-:n>{ $length($s) }()", input: "{}", expected: "3"),
         Row(expression: "($f := function($a)<a<n>:n>{ $count($a) }; $f(5))", input: "{}", expected: "1"),
+        // An optional parameter that matches nothing still takes an argument, as in jsonata-js;
+        // the required one after it gets none (this indexed past the arguments and trapped).
+        Row(expression: "function($a, $b)<s?s>{ [$a, $b] }('x')", input: "{}", expected: #"["x"]"#),
         Row(expression: "$uppercase()", input: #""hi""#, expected: #""HI""#),
         // `~>` composing two functions.
         Row(expression: "($twice := function($x){ $x * 2 }; ($twice ~> $string)(21))", input: "{}", expected: #""42""#),
