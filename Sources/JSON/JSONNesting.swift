@@ -1,18 +1,16 @@
-import JSON
-
 /// How deep JSON text nests, measured on the bytes without parsing them.
 ///
-/// Why it exists: a value that parses (at most ``JSON/JSONParser/maximumDepth``
+/// Why it exists: a value that parses (at most ``JSONParser/maximumDepth``
 /// levels) can still produce a record that does not, because the record wraps
 /// it in a few more levels (an execution's input sits in the row, in the
 /// `ExecutionStarted` event, in the events array). Such a record would fail
 /// when its index parses it, inside the group commit, and take the other
 /// appends of the group with it. Measuring the encoded record before it is
 /// queued lets it fail alone, with an error that says why.
-enum JSONNesting {
+public enum JSONNesting {
     /// The deepest nesting of arrays and objects in `bytes`, one or more JSON
     /// texts one after another (0 for scalars). Brackets inside strings do not count.
-    static func depth(of bytes: some Collection<UInt8>) -> Int {
+    public static func depth(of bytes: some Collection<UInt8>) -> Int {
         var depth = 0
         var deepest = 0
         var inString = false
@@ -44,5 +42,5 @@ enum JSONNesting {
     }
 
     /// Whether JSON text this deep can be parsed back by the log's readers.
-    static func isReadable(depth: Int) -> Bool { depth <= JSONParser.maximumDepth }
+    public static func isReadable(depth: Int) -> Bool { depth <= JSONParser.maximumDepth }
 }
