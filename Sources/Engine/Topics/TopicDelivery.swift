@@ -135,38 +135,3 @@ public struct TopicDeadLetter: Sendable, Hashable {
     }
 }
 
-/// A topic delivery waiting for a person: it was dead-lettered, redriven, and failed
-/// again. The `topics.review` view, derived from the log; the topic counterpart of
-/// ``DeliveryReviewItem``, shown beside it in the same review views.
-///
-/// A person retries it (``TopicService/retryReviewItem(deliveryId:)``) or resolves it
-/// with a reason (``TopicService/resolveReviewItem(deliveryId:reason:)``); a resolved
-/// item stays in the view with its resolution, so what was decided can be read later.
-public struct TopicReviewItem: Sendable, Hashable {
-    /// The last failure: the delivery (with ``TopicDelivery/history``) and its error.
-    public var letter: TopicDeadLetter
-    /// Why it was resolved; `nil` while it waits.
-    public var resolution: String?
-    /// When it was resolved, in milliseconds since the epoch.
-    public var resolvedTime: Int64?
-
-    public var isResolved: Bool { resolution != nil }
-
-    var recordJSON: JSONValue {
-        var object: JSONObject = ["letter": letter.recordJSON]
-        if let resolution { object["resolution"] = .string(resolution) }
-        if let resolvedTime { object["resolvedTime"] = .integer(Int(resolvedTime)) }
-        return .object(object)
-    }
-
-    init(letter: TopicDeadLetter) {
-        self.letter = letter
-    }
-
-    init(recordJSON json: JSONValue) throws(RecordDecodingError) {
-        let fields = try RecordFields(json, what: "topic review item")
-        letter = try TopicDeadLetter(recordJSON: try fields.value("letter"))
-        resolution = fields.optionalString("resolution")
-        resolvedTime = fields.optional("resolvedTime")?.integerValue.map(Int64.init)
-    }
-}

@@ -1,16 +1,25 @@
 import EventLog
 public import JSON
 
-/// A bus delivery waiting for a person: it was dead-lettered, redriven, and
-/// failed again. The `events.review` view, derived from the log.
+/// A value written as JSON in records and index rows, with the one encoding and
+/// decoding of its type.
+protocol RecordJSONCodable {
+    var recordJSON: JSONValue { get }
+    init(recordJSON json: JSONValue) throws(RecordDecodingError)
+}
+
+/// A delivery waiting for a person: it was dead-lettered, redriven, and failed
+/// again. Bus deliveries (``DeliveryReviewItem``, the `events.review` view) and
+/// topic deliveries (``TopicReviewItem``, `topics.review`) share it; both views
+/// are derived from the log and shown side by side in the review views.
 ///
-/// A person retries it (``EventBuses/retryReviewItem(deliveryId:)``, the
-/// delivery is pending again with fresh attempts) or resolves it with a reason
-/// (``EventBuses/resolveReviewItem(deliveryId:reason:)``); a resolved item stays
-/// in the view with its resolution, so what was decided can be read later.
-public struct DeliveryReviewItem: Sendable, Hashable {
-    /// The last failure: the delivery (with ``EventDelivery/history``) and its error.
-    public var letter: DeadLetter
+/// A person retries it (the delivery is pending again with fresh attempts:
+/// ``EventBuses/retryReviewItem(deliveryId:)``, ``TopicService/retryReviewItem(deliveryId:)``)
+/// or resolves it with a reason; a resolved item stays in the view with its
+/// resolution, so what was decided can be read later.
+public struct ReviewItem<Letter: Sendable & Hashable>: Sendable, Hashable {
+    /// The last failure: the delivery (with its history) and its error.
+    public var letter: Letter
     /// Why it was resolved; `nil` while it waits.
     public var resolution: String?
     /// When it was resolved, in milliseconds since the epoch.
@@ -18,6 +27,21 @@ public struct DeliveryReviewItem: Sendable, Hashable {
 
     public var isResolved: Bool { resolution != nil }
 
+    init(letter: Letter) {
+        self.letter = letter
+    }
+}
+
+/// A bus delivery waiting for a person.
+public typealias DeliveryReviewItem = ReviewItem<DeadLetter>
+
+/// A topic delivery waiting for a person.
+public typealias TopicReviewItem = ReviewItem<TopicDeadLetter>
+
+extension DeadLetter: RecordJSONCodable {}
+extension TopicDeadLetter: RecordJSONCodable {}
+
+extension ReviewItem: RecordJSONCodable where Letter: RecordJSONCodable {
     var recordJSON: JSONValue {
         var object: JSONObject = ["letter": letter.recordJSON]
         if let resolution { object["resolution"] = .string(resolution) }
@@ -25,13 +49,9 @@ public struct DeliveryReviewItem: Sendable, Hashable {
         return .object(object)
     }
 
-    init(letter: DeadLetter) {
-        self.letter = letter
-    }
-
     init(recordJSON json: JSONValue) throws(RecordDecodingError) {
-        let fields = try RecordFields(json, what: "delivery review item")
-        letter = try DeadLetter(recordJSON: try fields.value("letter"))
+        let fields = try RecordFields(json, what: "review item")
+        letter = try Letter(recordJSON: try fields.value("letter"))
         resolution = fields.optionalString("resolution")
         resolvedTime = fields.optional("resolvedTime")?.integerValue.map(Int64.init)
     }
