@@ -178,6 +178,7 @@ struct JSONataLexer {
                     result.unicodeScalars.append(scalar)
                 } else if (0xD800..<0xDC00).contains(code), index + 6 <= characters.count, characters[index] == "\\",
                     characters[index + 1] == "u", let low = UInt32(String(characters[index + 2..<index + 6]), radix: 16),
+                    (0xDC00..<0xE000).contains(low),
                     let scalar = Unicode.Scalar(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))
                 {
                     result.unicodeScalars.append(scalar)
