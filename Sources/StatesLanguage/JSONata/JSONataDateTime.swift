@@ -62,7 +62,11 @@ enum JSONataDateTime {
             offset = parsed
         }
         let analysed = try picture.map { (text) throws(JSONataError) in try JSONataDateTimePicture(text) } ?? .iso8601
-        // JavaScript dates hold whole milliseconds, truncated toward zero.
+        // JavaScript dates hold whole milliseconds, truncated toward zero, within ±8.64e15
+        // (100 million days either side of 1970); anything else is not a date there either.
+        guard millis.isFinite, abs(millis) <= 8.64e15 else {
+            throw JSONataError("D3110", "\(JSONataNumberText.text(millis)) milliseconds is outside the range of dates")
+        }
         let instant = Int64(millis.rounded(.towardZero)) + offset.totalMinutes * 60_000
         let time = JSONataCivilTime(millisecondsSinceEpoch: instant)
         var result = ""

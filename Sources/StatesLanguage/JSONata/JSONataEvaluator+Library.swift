@@ -57,13 +57,13 @@ extension JSONataEvaluator {
         case "substring":
             guard let text = try string(0), let start = try number(1) else { return nil }
             let chars = characters(text)
-            var from = Int(start)
+            var from = Self.integer(start)
             if from < 0 { from = max(0, chars.count + from) }
             from = min(from, chars.count)
             var to = chars.count
             if let length = try number(2) {
                 if length <= 0 { return .string("") }
-                to = min(chars.count, from + Int(length))
+                to = min(chars.count, from + Self.integer(length))
             }
             return .string(String(chars[from..<to]))
         case "substringBefore":
@@ -86,8 +86,11 @@ extension JSONataEvaluator {
             guard let text = try string(0), let width = try number(1) else { return nil }
             var padding = try string(2) ?? " "
             if padding.isEmpty { padding = " " }
-            let missing = abs(Int(width)) - text.count
+            let missing = abs(Self.integer(width)) - text.count
             guard missing > 0 else { return .string(text) }
+            guard missing <= Self.maximumPadding else {
+                throw JSONataError("D3141", "The width of the pad function must not exceed \(Self.maximumPadding) characters")
+            }
             let fill = String(String(repeating: padding, count: missing / padding.count + 1).prefix(missing))
             return .string(width > 0 ? text + fill : fill + text)
         case "contains":
@@ -100,7 +103,7 @@ extension JSONataEvaluator {
             var limit = Int.max
             if let n = try number(2) {
                 guard n >= 0 else { throw JSONataError("D3020", "Third argument of split function must evaluate to a positive number") }
-                limit = Int(n)
+                limit = Self.integer(n)
             }
             var parts: [String] = []
             if case .function(let matcher)? = argument(1) {
@@ -133,14 +136,14 @@ extension JSONataEvaluator {
             guard let text = try string(0) else { return nil }
             guard case .function(let matcher)? = argument(1) else { throw signatureError(1) }
             var matches = try self.matches(of: matcher, in: text)
-            if let limit = try number(2) { matches = Array(matches.prefix(max(0, Int(limit)))) }
+            if let limit = try number(2) { matches = Array(matches.prefix(max(0, Self.integer(limit)))) }
             return .sequence(matches.map(\.object))
         case "replace":
             guard let text = try string(0) else { return nil }
             var limit = Int.max
             if let n = try number(3) {
                 guard n >= 0 else { throw JSONataError("D3011", "Fourth argument of replace function must evaluate to a positive number") }
-                limit = Int(n)
+                limit = Self.integer(n)
             }
             let replacement = argument(2)
             if case .function(let matcher)? = argument(1) {
@@ -178,11 +181,11 @@ extension JSONataEvaluator {
             return .string(String(decoding: bytes, as: UTF8.self))
         case "formatBase":
             guard let value = try number(0) else { return nil }
-            let radix = Int(try number(1) ?? 10)
+            let radix = Self.integer(try number(1) ?? 10)
             guard (2...36).contains(radix) else {
                 throw JSONataError("D3100", "The radix of the formatBase function must be between 2 and 36.  It was given \(radix)")
             }
-            return .string(String(Int(value.rounded(.toNearestOrEven)), radix: radix))
+            return .string(String(Self.integer(value.rounded(.toNearestOrEven)), radix: radix))
 
         // MARK: Numbers
         case "number":
@@ -201,7 +204,7 @@ extension JSONataEvaluator {
         case "ceil": return try number(0).map { .number($0.rounded(.up)) }
         case "round":
             guard let value = try number(0) else { return nil }
-            return .number(JSONataNumberFormat.round(value, precision: Int(try number(1) ?? 0)))
+            return .number(JSONataNumberFormat.round(value, precision: Self.integer(try number(1) ?? 0)))
         case "power":
             guard let base = try number(0), let exponent = try number(1) else { return nil }
             let result = Self.power(base, exponent)
@@ -401,7 +404,7 @@ extension JSONataEvaluator {
             guard size > 0, size == size.rounded() else {
                 throw JSONataError("D3040", "The second argument of $partition must be a positive integer")
             }
-            let chunk = Int(size)
+            let chunk = Self.integer(size)
             return .plainArray(
                 stride(from: 0, to: items.count, by: chunk).map {
                     .plainArray(Array(items[$0..<min(items.count, $0 + chunk)]))
@@ -499,6 +502,19 @@ extension JSONataEvaluator {
         guard index == chars.count, let value = Double(text), value.isFinite else { return nil }
         return value
     }
+
+    /// `value` truncated toward zero, clamped to ±2^53 (beyond it a double has no
+    /// integer steps) so that no argument traps the conversion to `Int`, and sums
+    /// of two such values cannot overflow.
+    static func integer(_ value: Double) -> Int {
+        guard !value.isNaN else { return 0 }
+        let bound = 9_007_199_254_740_992.0
+        return Int(max(-bound, min(bound, value.rounded(.towardZero))))
+    }
+
+    /// The most characters `$pad` adds: a string of that size is megabytes already;
+    /// a width of 1e15 would exhaust memory instead of failing the state.
+    static let maximumPadding = 10_000_000
 
     static func power(_ base: Double, _ exponent: Double) -> Double {
         if exponent == exponent.rounded(), abs(exponent) < 1024 {

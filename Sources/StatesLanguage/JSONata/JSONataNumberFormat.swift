@@ -400,6 +400,10 @@ enum JSONataNumberFormat {
     /// rounds as the decimal it was written as.
     static func round(_ value: Double, precision: Int) -> Double {
         guard value.isFinite else { return value }
+        // A double has no digits 400 places either side of the point (10^±308 at most, 17 digits):
+        // rounding there keeps the value, or leaves nothing.
+        if precision > 400 { return value }
+        if precision < -400 { return 0 }
         func shifted(_ x: Double, by places: Int) -> Double {
             guard places != 0 else { return x }
             let text = "\(x)"

@@ -85,6 +85,10 @@ import Testing
         // the subtraction); a Swift string cannot hold the lone surrogate, so it is left out.
         Row(expression: #"$length("\uD834\uD0D1x")"#, input: "{}", expected: "2"),
         Row(expression: #""\uD834\uDD1E""#, input: "{}", expected: "\"\u{1D11E}\""),
+        // Precisions beyond any double's digits (one of them past Int.max, which trapped).
+        Row(expression: "$round(-0.66666666, 6.6e22)", input: "{}", expected: "-0.66666666"),
+        Row(expression: "$round(123.456, -500)", input: "{}", expected: "0"),
+        Row(expression: "$substring('abcdef', -1e300, 1e300)", input: "{}", expected: #""abcdef""#),
         Row(expression: "$uppercase()", input: #""hi""#, expected: #""HI""#),
         // `~>` composing two functions.
         Row(expression: "($twice := function($x){ $x * 2 }; ($twice ~> $string)(21))", input: "{}", expected: #""42""#),
@@ -135,6 +139,9 @@ import Testing
 
     static let errors: [(expression: String, code: String)] = [
         ("function($x)<n:n>{ $x }('a')", "T0410"),
+        ("$fromMillis(1e300)", "D3110"),
+        ("$pad('x', 1e15)", "D3141"),
+        ("$formatBase(1e300, 1e300)", "D3100"),
         ("function($x)<s-:s>{ $x }()", "T0411"),
         ("function($x)<a<n>:n>{ $x }(['a'])", "T0412"),
         ("$substring('a', 'b')", "T0410"),
