@@ -117,6 +117,12 @@ struct JSONataDateTimePicture {
             let bounds = width.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
             marker.minimumWidth = Int(bounds[0])
             marker.maximumWidth = bounds.count > 1 ? Int(bounds[1]) : nil
+            // A width is padding to write: one of a billion would exhaust memory, not fail the state.
+            if let minimum = marker.minimumWidth, minimum > JSONataEvaluator.maximumPadding {
+                throw JSONataError(
+                    "D3141", "The width \(minimum) in the date/time picture exceeds \(JSONataEvaluator.maximumPadding) characters"
+                )
+            }
         }
         if presentation.isEmpty {
             presentation = defaultPresentation[component] ?? "1"

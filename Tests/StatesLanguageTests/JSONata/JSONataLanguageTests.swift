@@ -142,6 +142,7 @@ import Testing
         ("$fromMillis(1e300)", "D3110"),
         ("$pad('x', 1e15)", "D3141"),
         ("$formatBase(1e300, 1e300)", "D3100"),
+        ("$fromMillis(0, '[Y,999999999999]')", "D3141"),
         ("function($x)<s-:s>{ $x }()", "T0411"),
         ("function($x)<a<n>:n>{ $x }(['a'])", "T0412"),
         ("$substring('a', 'b')", "T0410"),
