@@ -167,7 +167,12 @@ extension JSONataDateTime {
         if let integer = marker.integer {
             var digits = text
             if integer.ordinal, case .decimal = integer.primary { digits.removeLast(2) }
-            return try integer.parse(digits).map { Int64($0) }
+            guard let value = try integer.parse(digits) else { return nil }
+            // No date component is anywhere near 2^53; past it the value would not fit an Int64.
+            guard value.isFinite, abs(value) <= 9_007_199_254_740_992 else {
+                throw JSONataError("D3110", "The \(marker.component) component \"\(text)\" is outside the range of dates")
+            }
+            return Int64(value)
         }
         let names: [String]
         switch marker.component {
