@@ -97,11 +97,18 @@ package.targets += [
     .executableTarget(name: "PatternBenchmark", dependencies: ["Messaging", "JSON"], swiftSettings: swiftSettings),
 ]
 
-// MARK: Runtime: what every service shares (the clock and the one Scheduler)
+// MARK: Runtime: what every service shares (the clock, the one Scheduler, the invoker, records, errors)
 package.targets += [
     .target(
         name: "Runtime",
-        dependencies: [.product(name: "HeapModule", package: "swift-collections")],
+        dependencies: [
+            "EventLog", "LMDB", "JSON", "StatesLanguage",
+            .product(name: "HeapModule", package: "swift-collections"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Yams", package: "Yams"),
+        ],
         swiftSettings: swiftSettings
     ),
     .testTarget(name: "RuntimeTests", dependencies: ["Runtime"], swiftSettings: swiftSettings),

@@ -1,3 +1,4 @@
+import Runtime
 import Synchronization
 
 /// Callers of ``Engine/awaitCompletion(executionArn:)`` waiting for an
@@ -10,19 +11,19 @@ import Synchronization
 /// A waiter is registered on the actor, in the same isolation step that saw
 /// the execution running, and parks later: a finish in between is kept for it,
 /// so no wake-up is lost.
-final class CompletionWaiters: Sendable {
+package final class CompletionWaiters: Sendable {
     private struct Waiting {
-        var idsByExecution: [String: [Int]] = [:]
-        var parked: [Int: CheckedContinuation<ExecutionDescription?, Never>] = [:]
+        package var idsByExecution: [String: [Int]] = [:]
+        package var parked: [Int: CheckedContinuation<ExecutionDescription?, Never>] = [:]
         /// Outcomes that came before their waiter parked: the row, or `nil` when cancelled.
-        var early: [Int: ExecutionDescription?] = [:]
-        var lastId = 0
+        package var early: [Int: ExecutionDescription?] = [:]
+        package var lastId = 0
     }
 
     private let state = Mutex(Waiting())
 
     /// Registers a waiter for `arn` (call it where the execution was seen running).
-    func register(for arn: String) -> Int {
+    package func register(for arn: String) -> Int {
         state.withLock { waiting in
             waiting.lastId += 1
             waiting.idsByExecution[arn, default: []].append(waiting.lastId)
@@ -31,7 +32,7 @@ final class CompletionWaiters: Sendable {
     }
 
     /// Waits for waiter `id`'s execution to finish; `nil` when the caller was cancelled.
-    func wait(_ id: Int, for arn: String) async -> ExecutionDescription? {
+    package func wait(_ id: Int, for arn: String) async -> ExecutionDescription? {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let early = state.withLock { waiting -> ExecutionDescription?? in
@@ -53,7 +54,7 @@ final class CompletionWaiters: Sendable {
     }
 
     /// Answers every waiter of `arn` with its final row.
-    func finish(_ arn: String, with row: ExecutionDescription) {
+    package func finish(_ arn: String, with row: ExecutionDescription) {
         let parked = state.withLock { waiting in
             var parked: [CheckedContinuation<ExecutionDescription?, Never>] = []
             for id in waiting.idsByExecution.removeValue(forKey: arn) ?? [] {

@@ -1,9 +1,9 @@
-import EventLog
+package import EventLog
 import Foundation
 import HeapModule
 import JSON
 import LMDB
-import Runtime
+package import Runtime
 public import StatesLanguage
 
 /// What ``Engine/startExecution(stateMachineArn:name:input:parentExecutionArn:)`` answers.
@@ -112,7 +112,7 @@ extension Engine {
     }
 
     /// AWS's rule for execution, state machine and activity names.
-    static func validateName(_ name: String) throws {
+    package static func validateName(_ name: String) throws {
         let forbidden = Set(" \t\n\r<>{}[]?*\"#%\\^|~`$&,;:/")
         guard (1...80).contains(name.count),
             !name.contains(where: { forbidden.contains($0) || $0.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) } })
@@ -121,14 +121,14 @@ extension Engine {
         }
     }
 
-    nonisolated func executionArn(machineName: String, name: String) -> String {
+    package nonisolated func executionArn(machineName: String, name: String) -> String {
         "arn:aws:states:\(configuration.region):\(configuration.account):execution:\(machineName):\(name)"
     }
 
     // MARK: Deciding and committing
 
     /// Runs `kind` through the pure core on `state`, with the time and fresh entropy.
-    func decide(_ state: inout ExecutionState, _ kind: ExecutionCommand.Kind, at time: Int64) throws -> [HistoryEvent] {
+    package func decide(_ state: inout ExecutionState, _ kind: ExecutionCommand.Kind, at time: Int64) throws -> [HistoryEvent] {
         let command = ExecutionCommand(
             now: Timestamp(millisecondsSinceEpoch: time),
             entropy: UInt64.random(in: 0...UInt64.max, using: &random),
@@ -149,7 +149,7 @@ extension Engine {
     /// same transaction.
     /// - Throws: ``EngineError`` when the execution is not running or the command does not fit.
     @discardableResult
-    func advance(
+    package func advance(
         _ arn: String,
         _ kind: ExecutionCommand.Kind,
         companions: [Record] = [],
@@ -170,7 +170,7 @@ extension Engine {
 
     /// What a command does when the step it decided cannot be recorded (its
     /// record would nest deeper than the log can read back).
-    enum Unrecordable {
+    package enum Unrecordable {
         /// Fail the execution with `States.Runtime` (its own data grew too deep,
         /// say through `States.StringToJson`), in a step that can be recorded;
         /// refuse with the code when even that one cannot (a start whose input
@@ -188,7 +188,7 @@ extension Engine {
     /// queued; `unrecordable` says what happens instead. A failure step is
     /// committed without `companions` (they are about the command, which did not happen).
     /// - Throws: ``EngineError`` with `unrecordable`'s code, or a storage ``ServiceError`` when the log failed.
-    func commit(
+    package func commit(
         _ arn: String,
         before: OpenExecution?,
         state: ExecutionState,
@@ -253,7 +253,7 @@ extension Engine {
     /// The step that fails the execution with `States.Runtime` because the step
     /// decided for it cannot be recorded: from the state before the command or,
     /// for a start, from the started execution. `nil` when there is neither (a redrive).
-    func failureStep(
+    package func failureStep(
         _ arn: String,
         before: OpenExecution?,
         decided: ExecutionState,
@@ -288,21 +288,21 @@ extension Engine {
 
     /// A step decided and encoded, not yet committed: what ``finishStep(_:_:)``
     /// needs to make memory follow the log once it is.
-    struct PreparedStep {
-        var arn: String
-        var step: ExecutionStep
-        var state: ExecutionState
-        var row: ExecutionDescription
+    package struct PreparedStep {
+        package var arn: String
+        package var step: ExecutionStep
+        package var state: ExecutionState
+        package var row: ExecutionDescription
         /// The open tasks' tokens after the step, by task id.
-        var taskTokens: [Int: String]
+        package var taskTokens: [Int: String]
         /// Tokens of the tasks the step closes.
-        var retired: [String]
+        package var retired: [String]
     }
 
     /// Computes the step record of a decision: the execution's new row and the
     /// view changes (tasks opened and closed with their tokens and heartbeat
     /// deadlines, timers armed and cleared) from the states before and after.
-    func prepareStep(
+    package func prepareStep(
         _ arn: String,
         before: OpenExecution?,
         state: ExecutionState,
@@ -348,7 +348,7 @@ extension Engine {
 
     /// Makes memory follow a committed step: keeps the new state, retires and
     /// registers tokens, arms timers, wakes waiters and dispatches the opened tasks.
-    func finishStep(_ prepared: PreparedStep, _ integrated: IntegratedStep) async {
+    package func finishStep(_ prepared: PreparedStep, _ integrated: IntegratedStep) async {
         let (arn, state, row) = (prepared.arn, prepared.state, prepared.row)
         let step = integrated.step
         for token in prepared.retired {

@@ -1,9 +1,10 @@
-import EventLog
+package import Runtime
+package import EventLog
 import Foundation
-import JSON
+package import JSON
 import LMDB
-import Messaging
-import StatesLanguage
+package import Messaging
+package import StatesLanguage
 
 /// The Stepline resources a Task state reaches through AWS's optimized service
 /// integrations, so a definition written for AWS runs unchanged.
@@ -43,12 +44,12 @@ public struct ServiceIntegrations: Sendable {
     }
 
     /// The integrations Stepline runs itself, by base resource.
-    enum Kind {
+    package enum Kind {
         case putEvents
         case sendMessage
         case publish
 
-        init?(resource: String) {
+        package init?(resource: String) {
             switch TaskHandlerMap.baseResource(resource) {
             case "arn:aws:states:::events:putEvents": self = .putEvents
             case "arn:aws:states:::sqs:sendMessage": self = .sendMessage
@@ -60,18 +61,18 @@ public struct ServiceIntegrations: Sendable {
 }
 
 /// A step as committed, with what its integrations leave to do after the commit.
-struct IntegratedStep: Sendable {
-    var step: ExecutionStep
+package struct IntegratedStep: Sendable {
+    package var step: ExecutionStep
     /// Deliveries of the events the step put, queued on the buses once committed.
-    var deliveries: [EventDelivery] = []
-    var buses: EventBuses?
+    package var deliveries: [EventDelivery] = []
+    package var buses: EventBuses?
     /// Set when the step sent messages: long-polling receivers are woken.
-    var queues: QueueService?
+    package var queues: QueueService?
     /// Set when the step published: the deliveries its publishes recorded are scheduled.
-    var topics: TopicService?
+    package var topics: TopicService?
 
     /// Hands the committed effects to the buses, queues and topics.
-    func committed() async {
+    package func committed() async {
         if let buses, !deliveries.isEmpty { await buses.queueAccepted(deliveries) }
         queues?.wakeReceivers()
         topics?.scheduleCommittedDeliveries()
@@ -81,17 +82,17 @@ struct IntegratedStep: Sendable {
 /// A step whose record would nest deeper than ``JSON/JSONParser/maximumDepth``,
 /// so the log's index could not read it back. Thrown before anything is
 /// queued: such a record would otherwise fail inside the group commit.
-struct UnrecordableStep: Error, CustomStringConvertible {
-    var arn: String
+package struct UnrecordableStep: Error, CustomStringConvertible {
+    package var arn: String
     /// How deep the record would nest.
-    var depth: Int
+    package var depth: Int
 
-    var message: String {
+    package var message: String {
         "The step of \(arn) would be recorded \(depth) levels deep, more than the \(JSONParser.maximumDepth) levels the log can read back"
             + " (a value nested too deep, for example by States.StringToJson)."
     }
 
-    var description: String { message }
+    package var description: String { message }
 }
 
 extension Engine {
@@ -103,7 +104,7 @@ extension Engine {
 
     /// Appends the step record, with the effects of the integration tasks it opens
     /// and `companions` in the same transaction, and returns the step with their outcomes.
-    func appendStep(
+    package func appendStep(
         _ step: ExecutionStep,
         arn: String,
         stream: UInt64,
@@ -176,7 +177,7 @@ extension Engine {
     }
 
     /// Throws ``UnrecordableStep`` when the step record nests deeper than the log's index parses.
-    static func checkRecordable(_ record: Record, of arn: String) throws(UnrecordableStep) {
+    package static func checkRecordable(_ record: Record, of arn: String) throws(UnrecordableStep) {
         // The payload's first 4 bytes are the summary's length, binary, not JSON.
         let depth = JSONNesting.depth(of: record.payload.dropFirst(4))
         guard JSONNesting.isReadable(depth: depth) else { throw UnrecordableStep(arn: arn, depth: depth) }
@@ -186,7 +187,7 @@ extension Engine {
 
     /// Decides an `events:putEvents` task: its outcome and, when a bus accepted
     /// entries, the records and deliveries to commit with the step.
-    func putEvents(
+    package func putEvents(
         _ task: ScheduledTask,
         executionArn: String,
         stateMachineArn: String,
@@ -241,7 +242,7 @@ extension Engine {
         return (outcome, acceptance.records.isEmpty ? nil : acceptance)
     }
 
-    static func eventBridgeValidation(_ message: String) -> TaskOutcome {
+    package static func eventBridgeValidation(_ message: String) -> TaskOutcome {
         .failed(
             error: "EventBridge.AmazonEventBridgeException",
             cause: "\(message) (Service: AmazonEventBridge; Status Code: 400; Error Code: ValidationException)"
@@ -251,14 +252,14 @@ extension Engine {
     // MARK: sqs:sendMessage
 
     /// What an `sqs:sendMessage` task's parameters ask for.
-    enum SendRequest {
+    package enum SendRequest {
         case send(queueArn: String, OutgoingMessage)
         /// It cannot be sent: the task's failure.
         case refused(TaskOutcome)
     }
 
     /// The queue and message an `sqs:sendMessage` task asks for, or why it cannot be sent.
-    func sendMessageRequest(_ task: ScheduledTask) -> SendRequest {
+    package func sendMessageRequest(_ task: ScheduledTask) -> SendRequest {
         guard let queues = integrations.queues else {
             return .refused(
                 .failed(error: StatesError.Name.taskFailed, cause: "sqs:sendMessage needs the queues, and this engine runs without them.")
@@ -285,14 +286,14 @@ extension Engine {
     }
 
     /// The queue name of a queue URL (`http://HOST/ACCOUNT/NAME`, AWS's or Stepline's) or ARN.
-    static func queueName(_ urlOrArn: String) -> String? {
+    package static func queueName(_ urlOrArn: String) -> String? {
         let separator: Character = urlOrArn.hasPrefix("arn:") ? ":" : "/"
         guard let name = urlOrArn.split(separator: separator).last, !name.isEmpty, name != urlOrArn[...] else { return nil }
         return String(name)
     }
 
     /// Sends one message in the step's transaction and returns the task's outcome.
-    static func send(
+    package static func send(
         _ message: OutgoingMessage,
         to queueArn: String,
         _ queues: QueueService,
@@ -317,7 +318,7 @@ extension Engine {
     }
 
     /// AWS's task error for an SQS failure: `SQS.<exception>` and the SDK's message.
-    static func sqsFailure(_ error: QueueError) -> TaskOutcome {
+    package static func sqsFailure(_ error: QueueError) -> TaskOutcome {
         let exception = error.code == .queueDoesNotExist ? "QueueDoesNotExistException" : "AmazonSQSException"
         return .failed(
             error: "SQS.\(exception)",
@@ -331,7 +332,7 @@ extension Engine {
     /// or (`.waitForTaskToken` after a successful put or send) nothing, since the
     /// answer comes with the token. A task that is no longer pending was answered.
     /// Returns `false` when the task has no recorded outcome (a log older than integrations).
-    nonisolated func deliverIntegrationOutcome(_ arn: String, _ task: ScheduledTask) async -> Bool {
+    package nonisolated func deliverIntegrationOutcome(_ arn: String, _ task: ScheduledTask) async -> Bool {
         guard let bytes = try? readValue(Keys.task(arn, task.taskId), in: .pendingTasks),
             let pending = try? ExecutionStep.OpenTask(recordJSON: try JSONParser.parse(bytes: bytes))
         else { return true }
@@ -345,14 +346,14 @@ extension Engine {
 extension TaskOutcome {
     /// How a service integration's outcome is stored with its open task:
     /// `{"output": …}` or `{"error": …, "cause": …}`.
-    var recordJSON: JSONValue {
+    package var recordJSON: JSONValue {
         switch self {
         case .succeeded(let output): ["output": output]
         case .failed(let error, let cause): ["error": .string(error), "cause": .string(cause)]
         }
     }
 
-    init?(recordJSON json: JSONValue) {
+    package init?(recordJSON json: JSONValue) {
         if let output = json["output"] {
             self = .succeeded(output)
         } else if let error = json["error"]?.stringValue {
@@ -365,7 +366,7 @@ extension TaskOutcome {
 
 extension EventBuses {
     /// Queues the deliveries of events an execution step put, once that step committed.
-    func queueAccepted(_ deliveries: [EventDelivery]) {
+    package func queueAccepted(_ deliveries: [EventDelivery]) {
         for delivery in deliveries { queue(delivery) }
     }
 }

@@ -1,13 +1,14 @@
+import Runtime
 import EventLog
 import Foundation
-import JSON
+package import JSON
 import LMDB
-import StatesLanguage
+package import StatesLanguage
 
 extension Engine {
     /// An execution's state rebuilt from its stream with `apply` only, and the
     /// events it is made of (a redrive cuts the failure tail off).
-    nonisolated func replay(_ row: ExecutionDescription, definition: StateMachineDefinition) throws -> Replayed {
+    package nonisolated func replay(_ row: ExecutionDescription, definition: StateMachineDefinition) throws -> Replayed {
         var effective: [HistoryEvent] = []
         var lastId = 0
         for entry in try log.entries(ofStream: StreamID(row.stream)) where entry.header.kind == EngineRecordKind.executionStep {
@@ -24,10 +25,10 @@ extension Engine {
         return Replayed(state: state, effective: effective, lastEventId: lastId)
     }
 
-    struct Replayed {
-        var state: ExecutionState
-        var effective: [HistoryEvent]
-        var lastEventId: Int
+    package struct Replayed {
+        package var state: ExecutionState
+        package var effective: [HistoryEvent]
+        package var lastEventId: Int
     }
 
     /// Where a failed run resumes: the index of the event that caused the failure
@@ -40,7 +41,7 @@ extension Engine {
     /// that event, so the task is open again and runs again; an execution
     /// time-out cuts at its timer, so what was running then runs again; a stop
     /// cuts at the stop.
-    static func redrivePoint(_ events: [HistoryEvent]) -> RedrivePoint? {
+    package static func redrivePoint(_ events: [HistoryEvent]) -> RedrivePoint? {
         var index = events.count - 1
         guard index >= 0 else { return nil }
         switch events[index].details {
@@ -80,10 +81,10 @@ extension Engine {
     }
 
     /// Where ``redriveExecution(arn:)`` cuts the failed run, and what it enters again.
-    struct RedrivePoint {
+    package struct RedrivePoint {
         /// How many of the effective events to keep.
-        var cut: Int
-        var reenter: ExecutionState.Reentry?
+        package var cut: Int
+        package var reenter: ExecutionState.Reentry?
     }
 
     /// Resumes a failed, timed-out or aborted execution from where it failed
@@ -172,12 +173,12 @@ extension Engine {
         )
     }
 
-    nonisolated func items(in which: EngineIndex.DB) throws -> [FailedExecutionItem] {
+    package nonisolated func items(in which: EngineIndex.DB) throws -> [FailedExecutionItem] {
         try allValues(in: which) { try FailedExecutionItem(recordJSON: $0) }
     }
 
     /// Every value of an index database, decoded, in key order.
-    nonisolated func allValues<Value>(in which: EngineIndex.DB, _ decode: (JSONValue) throws -> Value) throws -> [Value] {
+    package nonisolated func allValues<Value>(in which: EngineIndex.DB, _ decode: (JSONValue) throws -> Value) throws -> [Value] {
         try log.read { transaction in
             try transaction.withCursor(on: db(which)) { cursor in
                 var values: [Value] = []

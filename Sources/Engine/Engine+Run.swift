@@ -3,9 +3,9 @@ import Foundation
 import JSON
 import LMDB
 import Logging
-import Runtime
+package import Runtime
 public import ServiceLifecycle
-import StatesLanguage
+package import StatesLanguage
 
 extension Engine: Service {
     /// Dispatches tasks and fires timers until cancelled (graceful shutdown).
@@ -32,7 +32,7 @@ extension Engine: Service {
         }
     }
 
-    func fire(_ entry: TimerEntry) async {
+    package func fire(_ entry: TimerEntry) async {
         let arn = entry.executionArn
         switch entry.kind {
         case .core(let timerId):
@@ -64,7 +64,7 @@ extension Engine: Service {
     }
 
     /// Runs one effect outside the actor and sends its result back as a command.
-    nonisolated func perform(_ effect: Effect) async {
+    package nonisolated func perform(_ effect: Effect) async {
         switch effect {
         case .dispatch(let arn, let task, let token, let key):
             if Self.isActivity(task.resource) {
@@ -93,7 +93,7 @@ extension Engine: Service {
         }
     }
 
-    nonisolated func runExternal(_ arn: String, _ task: ScheduledTask, token: String?, key: String) async -> TaskOutcome {
+    package nonisolated func runExternal(_ arn: String, _ task: ScheduledTask, token: String?, key: String) async -> TaskOutcome {
         let (lookup, input, _) = TaskHandlerMap.target(of: task)
         if let inProcess = configuration.inProcessHandlers[TaskHandlerMap.baseResource(lookup)] {
             do { return .succeeded(try await inProcess(input)) } catch let failure as TaskFailure {
@@ -109,7 +109,7 @@ extension Engine: Service {
     }
 
     /// Sends a task's result to its execution; a second result for the same task is refused by the core and dropped.
-    func deliver(_ arn: String, _ taskId: Int, _ outcome: TaskOutcome) async {
+    package func deliver(_ arn: String, _ taskId: Int, _ outcome: TaskOutcome) async {
         let command: ExecutionCommand.Kind
         switch outcome {
         case .succeeded(let output): command = .taskSucceeded(taskId: taskId, output: output)
@@ -125,7 +125,7 @@ extension Engine: Service {
     /// The child's name defaults to one derived from the parent's idempotency
     /// key, so a re-dispatch after a crash finds the child already started
     /// instead of starting a second one.
-    nonisolated func runChildExecution(_ arn: String, _ task: ScheduledTask, key: String) async {
+    package nonisolated func runChildExecution(_ arn: String, _ task: ScheduledTask, key: String) async {
         let parameters = task.parameters
         guard let machineArn = parameters["StateMachineArn"]?.stringValue else {
             await deliver(arn, task.taskId, .failed(error: StatesError.Name.runtime, cause: "states:startExecution needs Parameters.StateMachineArn"))
@@ -196,7 +196,7 @@ extension Engine: Service {
     }
 
     /// A valid execution name derived from an idempotency key (stable across re-dispatches).
-    static func childName(_ key: String) -> String {
+    package static func childName(_ key: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         var second: UInt64 = 0x8422_2325_cbf2_9ce4
         for byte in key.utf8 {

@@ -1,26 +1,27 @@
-import EventLog
+import Runtime
+package import EventLog
 import Foundation
 import HeapModule
-import JSON
+package import JSON
 import LMDB
-import StatesLanguage
+package import StatesLanguage
 
 extension Engine {
-    nonisolated var stateMachineArnPrefix: String {
+    package nonisolated var stateMachineArnPrefix: String {
         "arn:aws:states:\(configuration.region):\(configuration.account):stateMachine:"
     }
 
-    nonisolated var activityArnPrefix: String {
+    package nonisolated var activityArnPrefix: String {
         "arn:aws:states:\(configuration.region):\(configuration.account):activity:"
     }
 
-    nonisolated func storedStateMachine(_ arn: String) throws -> StateMachineDescription? {
+    package nonisolated func storedStateMachine(_ arn: String) throws -> StateMachineDescription? {
         guard let bytes = try readValue(Keys.text(arn), in: .stateMachines) else { return nil }
         return try StateMachineDescription(recordJSON: try JSONParser.parse(bytes: bytes))
     }
 
     /// Validates `definition` and fails with AWS's `InvalidDefinition` message listing every problem.
-    nonisolated func validatedDefinition(_ definition: String) throws -> StateMachineDefinition {
+    package nonisolated func validatedDefinition(_ definition: String) throws -> StateMachineDefinition {
         let result = StateMachineDefinition.parse(definition)
         guard let parsed = result.definition else {
             let problems = result.diagnostics.filter { $0.severity == .error }.map(\.description).joined(separator: "; ")
@@ -125,7 +126,7 @@ extension Engine {
     }
 
     /// Appends one JSON record and waits for its commit.
-    func append(_ kind: RecordKind, _ payload: JSONValue, stream: UInt64, at time: Int64, about subject: String) async throws {
+    package func append(_ kind: RecordKind, _ payload: JSONValue, stream: UInt64, at time: Int64, about subject: String) async throws {
         do {
             try await log.append([Record(kind: kind, timestamp: time * 1000, stream: StreamID(stream), payload: payload.bytes)])
         } catch {

@@ -1,3 +1,4 @@
+import Runtime
 import EventLog
 import JSON
 import StatesLanguage
@@ -11,7 +12,7 @@ extension Engine {
     /// are taken parent first, then children; nothing holds a child's lock while
     /// waiting for its parent's, so this cannot deadlock with task results.
     /// - Throws: ``EngineError`` `ExecutionDoesNotExist` when `arn` is not running.
-    func stopWithChildren(_ arn: String, error: String?, cause: String?) async throws -> ExecutionDescription {
+    package func stopWithChildren(_ arn: String, error: String?, cause: String?) async throws -> ExecutionDescription {
         await acquire(arn)
         var locked = [arn]
         defer { for held in locked { release(held) } }
@@ -49,7 +50,7 @@ extension Engine {
     /// The children `arn` waits for: those its open `states:startExecution.sync`
     /// (or `.sync:2`) tasks start, by the ARN each task gives its child. A child
     /// may still be starting; the caller takes its lock, which waits for that.
-    func syncChildren(of arn: String, _ execution: OpenExecution) -> [String] {
+    package func syncChildren(of arn: String, _ execution: OpenExecution) -> [String] {
         var children: Set<String> = []
         for task in execution.state.openTasks.values
         where TaskHandlerMap.baseResource(task.resource) == "arn:aws:states:::states:startExecution"

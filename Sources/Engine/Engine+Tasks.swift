@@ -1,9 +1,10 @@
-import EventLog
+package import Runtime
+package import EventLog
 import Foundation
 import HeapModule
-import JSON
+package import JSON
 import LMDB
-import StatesLanguage
+package import StatesLanguage
 
 /// A task handed to an activity worker by ``Engine/getActivityTask(activityArn:workerName:timeout:)``.
 public struct ActivityTaskAssignment: Sendable, Hashable {
@@ -18,17 +19,17 @@ public struct ActivityTaskAssignment: Sendable, Hashable {
 extension Engine {
     // MARK: Tokens
 
-    static func needsToken(_ resource: String, activityPrefix: String) -> Bool {
+    package static func needsToken(_ resource: String, activityPrefix: String) -> Bool {
         resource.hasSuffix(".waitForTaskToken") || isActivity(resource)
     }
 
-    static func isActivity(_ resource: String) -> Bool {
+    package static func isActivity(_ resource: String) -> Bool {
         resource.hasPrefix("arn:aws:states:") && resource.contains(":activity:")
     }
 
     /// 256 bits from the system CSPRNG (`SystemRandomNumberGenerator`: getrandom on
     /// Linux) for the core to derive the decision's task tokens from.
-    func tokenSecret() -> [UInt8] {
+    package func tokenSecret() -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(32)
         for _ in 0..<4 { bytes += Keys.bigEndian(UInt64.random(in: 0...UInt64.max, using: &random)) }
@@ -37,7 +38,7 @@ extension Engine {
 
     /// An unguessable task token: the execution's stream (so a stale token can be
     /// told from a forged one) and 24 bytes from the system CSPRNG, base64url.
-    func makeToken(stream: UInt64) -> String {
+    package func makeToken(stream: UInt64) -> String {
         var bytes = Keys.bigEndian(stream)
         for _ in 0..<3 {
             let word = UInt64.random(in: 0...UInt64.max, using: &random)
@@ -50,7 +51,7 @@ extension Engine {
     /// AWS's answer for a token that is not open: `InvalidToken` if it is not a
     /// token at all, `TaskTimedOut` if it was issued here and its task is over
     /// (answered, timed out, or its execution stopped), `TaskDoesNotExist` otherwise.
-    func closedTokenError(_ token: String) -> EngineError {
+    package func closedTokenError(_ token: String) -> EngineError {
         // Tokens chosen by the core (`$$.Task.Token`) are 32 lowercase hex digits.
         // The token index keeps only open tokens, so a well-formed one that is not
         // open is answered as a task that is over.
@@ -81,7 +82,7 @@ extension Engine {
 
     /// Parses a task's output sent by a client.
     /// - Throws: ``EngineError`` `InvalidOutput`.
-    static func parseTaskOutput(_ output: String) throws -> JSONValue {
+    package static func parseTaskOutput(_ output: String) throws -> JSONValue {
         do { return try JSONParser.parse(output) } catch {
             throw EngineError(.invalidOutput, "Invalid Output: '\(error)'")
         }
@@ -94,7 +95,7 @@ extension Engine {
     }
 
     /// Answers the task of `token` with `command`, committing `companions` with the step.
-    func answer(
+    package func answer(
         _ token: String,
         companions: [Record] = [],
         unrecordable: Unrecordable = .failExecution(orRefuse: .storage),
@@ -170,7 +171,7 @@ extension Engine {
         try allValues(in: .activities) { try ActivityDescription(recordJSON: $0) }
     }
 
-    nonisolated func storedActivity(_ arn: String) throws -> ActivityDescription? {
+    package nonisolated func storedActivity(_ arn: String) throws -> ActivityDescription? {
         guard let bytes = try readValue(Keys.text(arn), in: .activities) else { return nil }
         return try ActivityDescription(recordJSON: try JSONParser.parse(bytes: bytes))
     }
@@ -224,7 +225,7 @@ extension Engine {
     }
 
     /// How many workers wait in `getActivityTask` for `activityArn`.
-    func waitingPolls(of activityArn: String) -> Int { pollers.count(of: activityArn) }
+    package func waitingPolls(of activityArn: String) -> Int { pollers.count(of: activityArn) }
 
     private func park(_ id: Int, on activityArn: String) async {
         await withCheckedContinuation { pollers.park(id, on: activityArn, $0) }
@@ -234,7 +235,7 @@ extension Engine {
         pollers.wake(id, of: activityArn)
     }
 
-    func enqueueActivity(_ resource: String, _ task: ActivityTask) {
+    package func enqueueActivity(_ resource: String, _ task: ActivityTask) {
         let activityArn = TaskHandlerMap.baseResource(resource)
         activityQueues[activityArn, default: []].append(task)
         pollers.wakeFirst(of: activityArn)
@@ -242,7 +243,7 @@ extension Engine {
 
     /// The core's check of Task resources: an activity that does not exist (any
     /// more) fails its Task state with `States.Runtime`, as in AWS.
-    nonisolated var resourceCheck: @Sendable (String) -> String? {
+    package nonisolated var resourceCheck: @Sendable (String) -> String? {
         { [self] resource in
             guard Self.isActivity(resource) else { return nil }
             let activityArn = TaskHandlerMap.baseResource(resource)
@@ -252,7 +253,7 @@ extension Engine {
 
     /// `<execution ARN>/<state-entered event id>/<attempt>`, plus `/redrive-<n>`
     /// after a redrive (the re-run of a failed attempt is a new effect).
-    static func idempotencyKey(_ arn: String, _ task: ScheduledTask, redriveCount: Int) -> String {
+    package static func idempotencyKey(_ arn: String, _ task: ScheduledTask, redriveCount: Int) -> String {
         let key = "\(arn)/\(task.enteredEventId)/\(task.attempt)"
         return redriveCount == 0 ? key : "\(key)/redrive-\(redriveCount)"
     }

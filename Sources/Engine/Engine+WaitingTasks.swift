@@ -1,8 +1,9 @@
+package import Runtime
 public import EventLog
 import Foundation
 public import JSON
 import LMDB
-import StatesLanguage
+package import StatesLanguage
 
 /// A task whose result a person or an activity worker is to send by token:
 /// one row of the review queue.
@@ -69,7 +70,7 @@ public struct RecordedTaskDecision: Sendable, Hashable {
     /// Milliseconds since the Unix epoch.
     public var time: Int64
 
-    var recordJSON: JSONValue {
+    package var recordJSON: JSONValue {
         var object: JSONObject = [
             "executionArn": .string(executionArn), "stateName": .string(stateName), "outcome": .string(outcome),
             "decidedBy": .string(decidedBy), "time": .integer(Int(time)),
@@ -80,7 +81,7 @@ public struct RecordedTaskDecision: Sendable, Hashable {
         return .object(object)
     }
 
-    init(
+    package init(
         executionArn: String,
         stateName: String,
         decision: TaskDecision,
@@ -102,7 +103,7 @@ public struct RecordedTaskDecision: Sendable, Hashable {
         }
     }
 
-    init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
         let fields = try RecordFields(json, what: "task decision")
         executionArn = try fields.string("executionArn")
         stateName = try fields.string("stateName")
@@ -164,14 +165,14 @@ extension Engine {
     }
 
     /// The open executions that have tokens, with their open tasks, as of now.
-    struct OpenTokens: Sendable {
-        var executionArn: String
-        var stateMachineArn: String
-        var startDate: Int64
-        var tasks: [(token: String, task: ScheduledTask, heartbeat: Int64?)]
+    package struct OpenTokens: Sendable {
+        package var executionArn: String
+        package var stateMachineArn: String
+        package var startDate: Int64
+        package var tasks: [(token: String, task: ScheduledTask, heartbeat: Int64?)]
     }
 
-    func openTokenSnapshot() -> [OpenTokens] {
+    package func openTokenSnapshot() -> [OpenTokens] {
         open.compactMap { arn, execution in
             let tasks = execution.tokens.compactMap { taskId, token in
                 execution.state.openTasks[taskId].map { (token: token, task: $0, heartbeat: heartbeatDeadlines[token]) }

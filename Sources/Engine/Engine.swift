@@ -1,10 +1,10 @@
 public import EventLog
 import Foundation
 public import JSON
-import LMDB
+package import LMDB
 public import Logging
 public import Runtime
-import StatesLanguage
+package import StatesLanguage
 
 /// The durable runtime: state machines, executions, activities and task tokens,
 /// every change a record in the ``EventLog``.
@@ -73,28 +73,28 @@ public actor Engine {
     /// The log every change goes to.
     public nonisolated let log: EventLog
     public nonisolated let configuration: Configuration
-    nonisolated let index: IndexDatabases
+    package nonisolated let index: IndexDatabases
     /// Where timers and heartbeat deadlines wait: keyed by execution and timer
     /// id, or by token, so a heartbeat moves its deadline and a cleared timer is
     /// cancelled. ``run()`` runs it; the other services of the process share it.
     public nonisolated let scheduler: Scheduler
-    let runner = TaskRunner()
+    package let runner = TaskRunner()
 
-    var open: [String: OpenExecution] = [:]
-    var tokens: [String: TokenLocation] = [:]
-    var heartbeatDeadlines: [String: Int64] = [:]
-    var activityQueues: [String: [ActivityTask]] = [:]
-    var pollers = ActivityPollers()
-    let completionWaiters = CompletionWaiters()
-    var busy: Set<String> = []
-    var lockWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
-    var definitions: [String: StateMachineDefinition] = [:]
-    var nextStream: UInt64
-    let effects: AsyncStream<Effect>
-    let effectSink: AsyncStream<Effect>.Continuation
-    var random = SystemRandomNumberGenerator()
+    package var open: [String: OpenExecution] = [:]
+    package var tokens: [String: TokenLocation] = [:]
+    package var heartbeatDeadlines: [String: Int64] = [:]
+    package var activityQueues: [String: [ActivityTask]] = [:]
+    package var pollers = ActivityPollers()
+    package let completionWaiters = CompletionWaiters()
+    package var busy: Set<String> = []
+    package var lockWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+    package var definitions: [String: StateMachineDefinition] = [:]
+    package var nextStream: UInt64
+    package let effects: AsyncStream<Effect>
+    package let effectSink: AsyncStream<Effect>.Continuation
+    package var random = SystemRandomNumberGenerator()
     /// The buses and queues Task states reach through `events:putEvents` and `sqs:sendMessage`.
-    var integrations = ServiceIntegrations()
+    package var integrations = ServiceIntegrations()
     /// How long recovery took when the engine opened.
     public private(set) var recoveryDuration: Duration = .zero
     /// How many open executions recovery loaded.
@@ -102,32 +102,32 @@ public actor Engine {
     /// Runs off the actor after a step of an execution committed and before the
     /// engine takes it in: tests hold that window open to show that nothing a
     /// client can see by then is answered from memory that is one step behind.
-    var stepCommitted: (@Sendable (_ executionArn: String) async -> Void)?
+    package var stepCommitted: (@Sendable (_ executionArn: String) async -> Void)?
 
-    struct OpenExecution {
-        var state: ExecutionState
-        var row: ExecutionDescription
+    package struct OpenExecution {
+        package var state: ExecutionState
+        package var row: ExecutionDescription
         /// Tokens of open tasks, by task id.
-        var tokens: [Int: String] = [:]
+        package var tokens: [Int: String] = [:]
     }
 
-    struct TokenLocation: Hashable {
-        var executionArn: String
-        var taskId: Int
+    package struct TokenLocation: Hashable {
+        package var executionArn: String
+        package var taskId: Int
     }
 
     /// A timer on the scheduler: a core timer of an execution, or a heartbeat deadline.
-    struct TimerEntry: Sendable {
-        var due: Int64
-        var executionArn: String
-        var kind: Kind
-        enum Kind: Hashable {
+    package struct TimerEntry: Sendable {
+        package var due: Int64
+        package var executionArn: String
+        package var kind: Kind
+        package enum Kind: Hashable {
             case core(Int)
             case heartbeat(token: String)
         }
 
         /// Its key on the scheduler: one per timer of an execution, one per token.
-        var key: Scheduler.Key {
+        package var key: Scheduler.Key {
             switch kind {
             case .core(let timerId): Scheduler.Key("engine.timer", "\(executionArn)\u{0}\(timerId)")
             case .heartbeat(let token): Scheduler.Key("engine.heartbeat", token)
@@ -136,15 +136,15 @@ public actor Engine {
     }
 
     /// An activity task waiting for a worker.
-    struct ActivityTask {
-        var token: String
-        var executionArn: String
-        var taskId: Int
-        var input: JSONValue
+    package struct ActivityTask {
+        package var token: String
+        package var executionArn: String
+        package var taskId: Int
+        package var input: JSONValue
     }
 
     /// Work to do after a commit, outside the actor.
-    enum Effect: Sendable {
+    package enum Effect: Sendable {
         case dispatch(executionArn: String, task: ScheduledTask, token: String?, key: String)
     }
 
@@ -166,7 +166,7 @@ public actor Engine {
         return engine
     }
 
-    init(log: EventLog, configuration: Configuration) throws {
+    package init(log: EventLog, configuration: Configuration) throws {
         self.log = log
         self.configuration = configuration
         self.scheduler = configuration.scheduler ?? Scheduler(clock: configuration.clock)
@@ -191,19 +191,19 @@ public actor Engine {
         await log.close()
     }
 
-    nonisolated func db(_ which: EngineIndex.DB) -> Database { index[which.rawValue] }
+    package nonisolated func db(_ which: EngineIndex.DB) -> Database { index[which.rawValue] }
 
-    func now() -> Int64 { configuration.clock.now() }
+    package func now() -> Int64 { configuration.clock.now() }
 
     /// Sets the hook that runs between each step's commit and the engine taking it in (tests only).
-    func onStepCommitted(_ hook: @escaping @Sendable (_ executionArn: String) async -> Void) {
+    package func onStepCommitted(_ hook: @escaping @Sendable (_ executionArn: String) async -> Void) {
         stepCommitted = hook
     }
 
     // MARK: Per-execution serialization
 
     /// Waits until no other command of `arn` is between decide and commit.
-    func acquire(_ arn: String) async {
+    package func acquire(_ arn: String) async {
         if busy.insert(arn).inserted { return }
         await withCheckedContinuation { lockWaiters[arn, default: []].append($0) }
     }
@@ -211,13 +211,13 @@ public actor Engine {
     /// Waits until no command of `arn` is between decide and commit, so memory
     /// answers for everything the log already shows of it (a step commits, and
     /// is visible to every reader, before the engine takes it in).
-    func settle(_ arn: String) async {
+    package func settle(_ arn: String) async {
         guard busy.contains(arn) else { return }
         await acquire(arn)
         release(arn)
     }
 
-    func release(_ arn: String) {
+    package func release(_ arn: String) {
         if var waiters = lockWaiters[arn], !waiters.isEmpty {
             let next = waiters.removeFirst()
             lockWaiters[arn] = waiters.isEmpty ? nil : waiters
@@ -229,17 +229,17 @@ public actor Engine {
 
     // MARK: Reading the views
 
-    nonisolated func readValue(_ key: [UInt8], in which: EngineIndex.DB) throws -> [UInt8]? {
+    package nonisolated func readValue(_ key: [UInt8], in which: EngineIndex.DB) throws -> [UInt8]? {
         try log.read { try $0.value(forKey: key, in: db(which)) }
     }
 
-    nonisolated func storedExecution(_ arn: String) throws -> ExecutionDescription? {
+    package nonisolated func storedExecution(_ arn: String) throws -> ExecutionDescription? {
         guard let bytes = try readValue(Keys.text(arn), in: .executions) else { return nil }
         return try ExecutionDescription(recordJSON: try JSONParser.parse(bytes: bytes))
     }
 
     /// The parsed definition of `revisionId` of `machineArn` (cached).
-    func definition(machineArn: String, revisionId: String) throws -> StateMachineDefinition {
+    package func definition(machineArn: String, revisionId: String) throws -> StateMachineDefinition {
         let key = machineArn + "\u{0}" + revisionId
         if let cached = definitions[key] { return cached }
         guard let bytes = try readValue(Keys.revision(machineArn, revisionId), in: .revisions) else {
@@ -259,7 +259,7 @@ public actor Engine {
 
     // MARK: Recovery
 
-    func recover() async throws {
+    package func recover() async throws {
         let started = ContinuousClock.now
         var arns: [String] = []
         try log.read { transaction in
@@ -305,7 +305,7 @@ public actor Engine {
         }
     }
 
-    nonisolated func pendingTasks(of arn: String) throws -> [ExecutionStep.OpenTask] {
+    package nonisolated func pendingTasks(of arn: String) throws -> [ExecutionStep.OpenTask] {
         let prefix = Keys.text(arn) + [0]
         return try log.read { transaction in
             try transaction.withCursor(on: db(.pendingTasks)) { cursor in
@@ -322,23 +322,23 @@ public actor Engine {
         }
     }
 
-    struct TimerKeyInfo {
-        var due: Int64
-        var timerId: Int
+    package struct TimerKeyInfo {
+        package var due: Int64
+        package var timerId: Int
     }
 
     /// Schedules core timers; one that came due while the process was down fires at once.
-    func armTimers(of arn: String, _ keys: [TimerKeyInfo]) {
+    package func armTimers(of arn: String, _ keys: [TimerKeyInfo]) {
         for key in keys { arm(TimerEntry(due: key.due, executionArn: arn, kind: .core(key.timerId))) }
     }
 
     /// Schedules (or moves) the heartbeat deadline of `token`.
-    func armHeartbeat(_ token: String, _ arn: String, due: Int64) {
+    package func armHeartbeat(_ token: String, _ arn: String, due: Int64) {
         heartbeatDeadlines[token] = due
         arm(TimerEntry(due: due, executionArn: arn, kind: .heartbeat(token: token)))
     }
 
-    func arm(_ entry: TimerEntry) {
+    package func arm(_ entry: TimerEntry) {
         // Weak: the scheduler may be shared and outlive this engine (tests open many).
         scheduler.schedule(entry.key, at: entry.due) { [weak self] in await self?.fire(entry) }
     }

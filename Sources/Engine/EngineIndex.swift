@@ -1,3 +1,4 @@
+import Runtime
 public import EventLog
 import HeapModule
 import JSON
@@ -28,7 +29,7 @@ public struct EngineIndex: LogIndex {
         "engine.taskTokens", "engine.deadLetters", "engine.review",
     ]
 
-    enum DB: Int {
+    package enum DB: Int {
         case stateMachines, revisions, activities, executions, executionsByMachine, openExecutions, timers,
             pendingTasks, taskTokens, deadLetters, review
     }
@@ -143,56 +144,17 @@ public struct EngineIndex: LogIndex {
     }
 }
 
-/// Key encodings of the ``EngineIndex`` databases.
-///
-/// Each key is built in one array sized up front: keys are made for every index
-/// write (and again by `verify` for every record), so concatenating temporary
-/// arrays showed up in profiles.
-enum Keys {
-    static func text(_ value: String) -> [UInt8] { Array(value.utf8) }
-
-    static func bigEndian(_ value: UInt64) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(8)
-        appendBigEndian(value, to: &bytes)
-        return bytes
-    }
-
-    static func appendBigEndian(_ value: UInt64, to bytes: inout [UInt8]) {
-        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
-    }
-
-    /// `parts` joined, each text followed by a 0 byte except the last.
-    static func joined(_ parts: String...) -> [UInt8] {
-        var key: [UInt8] = []
-        key.reserveCapacity(parts.reduce(parts.count) { $0 + $1.utf8.count })
-        for (position, part) in parts.enumerated() {
-            if position > 0 { key.append(0) }
-            key.append(contentsOf: part.utf8)
-        }
-        return key
-    }
-
-    /// `text`, a 0 byte if `separated`, then `numbers` big-endian.
-    static func text(_ text: String, separated: Bool, then numbers: UInt64...) -> [UInt8] {
-        var key: [UInt8] = []
-        key.reserveCapacity(text.utf8.count + 1 + 8 * numbers.count)
-        key.append(contentsOf: text.utf8)
-        if separated { key.append(0) }
-        for number in numbers { appendBigEndian(number, to: &key) }
-        return key
-    }
-
-    static func revision(_ arn: String, _ revisionId: String) -> [UInt8] { joined(arn, revisionId) }
+extension Keys {
+    package static func revision(_ arn: String, _ revisionId: String) -> [UInt8] { joined(arn, revisionId) }
 
     /// Newest first: the start time is inverted.
-    static func byMachine(_ machineArn: String, startDate: Int64, _ arn: String) -> [UInt8] {
+    package static func byMachine(_ machineArn: String, startDate: Int64, _ arn: String) -> [UInt8] {
         var key = text(machineArn, separated: true, then: UInt64.max - UInt64(max(0, startDate)))
         key.append(contentsOf: arn.utf8)
         return key
     }
 
-    static func timer(due: Int64, _ arn: String, _ timerId: Int) -> [UInt8] {
+    package static func timer(due: Int64, _ arn: String, _ timerId: Int) -> [UInt8] {
         var key: [UInt8] = []
         key.reserveCapacity(arn.utf8.count + 17)
         appendBigEndian(UInt64(max(0, due)), to: &key)
@@ -204,7 +166,7 @@ enum Keys {
 
     /// Task ids may be negative (tasks inside a distributed map run): the sign
     /// bit is flipped so byte order is numeric order.
-    static func task(_ arn: String, _ taskId: Int) -> [UInt8] {
+    package static func task(_ arn: String, _ taskId: Int) -> [UInt8] {
         text(arn, separated: true, then: UInt64(bitPattern: Int64(taskId)) ^ (1 << 63))
     }
 }

@@ -1,3 +1,4 @@
+import Runtime
 public import EventLog
 
 /// The record kinds the Engine writes, with their schema versions.

@@ -1,3 +1,4 @@
+package import Runtime
 public import JSON
 public import StatesLanguage
 
@@ -32,13 +33,13 @@ public struct ExecutionDescription: Sendable, Hashable {
     /// Why a finished, unsuccessful execution cannot be redriven whatever the
     /// time (its history reached AWS's limit), or that its redrivable period is
     /// over (set by ``Engine/describeExecution(arn:)``); `nil` otherwise.
-    var notRedrivableReason: String?
+    package var notRedrivableReason: String?
 
     /// AWS's redrivable period: 14 days after the execution stopped.
-    static let redrivablePeriod: Int64 = 14 * 24 * 3600 * 1000
+    package static let redrivablePeriod: Int64 = 14 * 24 * 3600 * 1000
 
     /// AWS's limit for a redrive: the history must have fewer events than this.
-    static let redriveHistoryLimit = 24_999
+    package static let redriveHistoryLimit = 24_999
 
     /// `REDRIVABLE` or `NOT_REDRIVABLE`, as `DescribeExecution` reports it:
     /// whether ``Engine/redriveExecution(arn:)`` would accept it now.
@@ -54,13 +55,13 @@ public struct ExecutionDescription: Sendable, Hashable {
     }
 
     /// Marks the execution not redrivable if its redrivable period is over at `now`.
-    mutating func checkRedrivablePeriod(now: Int64) {
+    package mutating func checkRedrivablePeriod(now: Int64) {
         if notRedrivableReason == nil, let stopDate, now - stopDate > Self.redrivablePeriod {
             notRedrivableReason = "Execution redrivable period exceeded."
         }
     }
 
-    var recordJSON: JSONValue {
+    package var recordJSON: JSONValue {
         var object: JSONObject = [
             "executionArn": .string(executionArn), "stateMachineArn": .string(stateMachineArn), "name": .string(name),
             "status": .string(status.rawValue), "startDate": .integer(Int(startDate)), "input": input,
@@ -78,7 +79,7 @@ public struct ExecutionDescription: Sendable, Hashable {
         return .object(object)
     }
 
-    init(
+    package init(
         executionArn: String,
         stateMachineArn: String,
         name: String,
@@ -101,7 +102,7 @@ public struct ExecutionDescription: Sendable, Hashable {
         self.parentExecutionArn = parentExecutionArn
     }
 
-    init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
         let fields = try RecordFields(json, what: "execution")
         guard let status = ExecutionStatus(rawValue: try fields.string("status")) else {
             throw RecordDecodingError("execution field status is not an execution status")
@@ -127,7 +128,7 @@ public struct ExecutionDescription: Sendable, Hashable {
     }
 
     /// Copies the outcome of `state` (status, output, error, stop time).
-    mutating func update(from state: ExecutionState) {
+    package mutating func update(from state: ExecutionState) {
         status = state.status
         output = state.output
         error = state.error

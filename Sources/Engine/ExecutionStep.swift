@@ -1,6 +1,7 @@
+package import Runtime
 import EventLog
-import JSON
-import StatesLanguage
+package import JSON
+package import StatesLanguage
 
 /// The payload of one ``EngineRecordKind/executionStep`` record: the history
 /// events one decision produced and the changes they make to the Engine's views.
@@ -14,41 +15,41 @@ import StatesLanguage
 /// Encoding (version 1): a 4-byte big-endian length, the summary as compact
 /// JSON, then the events as a JSON array. The summary comes first so an index
 /// reads it without parsing the events.
-struct ExecutionStep {
+package struct ExecutionStep {
     /// The execution after the step.
-    var row: ExecutionDescription
+    package var row: ExecutionDescription
     /// Whether this step started the execution (or a redrive of it).
-    var started: Bool = false
-    var redriven: Bool = false
+    package var started: Bool = false
+    package var redriven: Bool = false
     /// For a redrive: how many of the execution's effective events to keep (the failure tail is cut off).
-    var redriveCut: Int?
-    var timersArmed: [TimerKey] = []
-    var timersCleared: [TimerKey] = []
-    var tasksOpened: [OpenTask] = []
-    var tasksClosed: [Int] = []
-    var events: [HistoryEvent] = []
+    package var redriveCut: Int?
+    package var timersArmed: [TimerKey] = []
+    package var timersCleared: [TimerKey] = []
+    package var tasksOpened: [OpenTask] = []
+    package var tasksClosed: [Int] = []
+    package var events: [HistoryEvent] = []
 
     /// A durable timer: due time and the core's timer id.
-    struct TimerKey: Hashable {
-        var due: Int64
-        var timerId: Int
+    package struct TimerKey: Hashable {
+        package var due: Int64
+        package var timerId: Int
     }
 
     /// A task waiting for its result, with what a re-dispatch after a crash needs.
-    struct OpenTask: Hashable {
-        var task: ScheduledTask
+    package struct OpenTask: Hashable {
+        package var task: ScheduledTask
         /// The task token, for activities and `.waitForTaskToken` (unguessable, chosen when scheduled).
-        var token: String?
+        package var token: String?
         /// When the task times out with `States.HeartbeatTimeout` unless a heartbeat
         /// comes first (milliseconds since the epoch); moved by each
         /// ``EngineRecordKind/taskHeartbeat`` record, so recovery re-arms it where it was.
-        var heartbeatDue: Int64?
+        package var heartbeatDue: Int64?
         /// What a Stepline service integration (`events:putEvents`, `sqs:sendMessage`)
         /// did in the transaction of this step (see `Engine+Integrations.swift`), so a re-dispatch
         /// after a crash delivers it instead of doing it again.
-        var outcome: JSONValue?
+        package var outcome: JSONValue?
 
-        var recordJSON: JSONValue {
+        package var recordJSON: JSONValue {
             var object: JSONObject = ["task": task.recordJSON]
             if let token { object["token"] = .string(token) }
             if let heartbeatDue { object["heartbeatDue"] = .integer(Int(heartbeatDue)) }
@@ -56,13 +57,13 @@ struct ExecutionStep {
             return .object(object)
         }
 
-        init(task: ScheduledTask, token: String?, heartbeatDue: Int64? = nil) {
+        package init(task: ScheduledTask, token: String?, heartbeatDue: Int64? = nil) {
             self.task = task
             self.token = token
             self.heartbeatDue = heartbeatDue
         }
 
-        init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+        package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
             let fields = try RecordFields(json, what: "open task")
             task = try ScheduledTask(recordJSON: try fields.value("task"))
             token = fields.optionalString("token")
@@ -71,7 +72,7 @@ struct ExecutionStep {
         }
     }
 
-    var summaryJSON: JSONValue {
+    package var summaryJSON: JSONValue {
         var object: JSONObject = ["row": row.recordJSON]
         if started { object["started"] = true }
         if redriven { object["redriven"] = true }
@@ -89,7 +90,7 @@ struct ExecutionStep {
     }
 
     /// The record payload.
-    var payload: [UInt8] {
+    package var payload: [UInt8] {
         let summary = summaryJSON.bytes
         let count = UInt32(summary.count)
         var bytes: [UInt8] = [
@@ -103,7 +104,7 @@ struct ExecutionStep {
     }
 
     /// Decodes the summary only (what the index needs); `events` stays empty.
-    static func decodeSummary(_ payload: [UInt8]) throws(RecordDecodingError) -> ExecutionStep {
+    package static func decodeSummary(_ payload: [UInt8]) throws(RecordDecodingError) -> ExecutionStep {
         let (summary, _) = try split(payload)
         let fields = try RecordFields(bytes: summary, what: "execution step")
         var step = ExecutionStep(row: try ExecutionDescription(recordJSON: try fields.value("row")))
@@ -120,7 +121,7 @@ struct ExecutionStep {
     }
 
     /// Decodes the events only.
-    static func decodeEvents(_ payload: [UInt8]) throws(RecordDecodingError) -> [HistoryEvent] {
+    package static func decodeEvents(_ payload: [UInt8]) throws(RecordDecodingError) -> [HistoryEvent] {
         let (_, events) = try split(payload)
         let json: JSONValue
         do { json = try JSONParser.parse(bytes: events) } catch {
@@ -150,23 +151,23 @@ extension ExecutionStep {
     /// except for one thing the decoders drop, a `null` in an optional member
     /// (`output` of the row, `outcome` of a task, `credentials` of its task), so
     /// those members are dropped here too.
-    struct IndexView {
-        var row: RawJSONObject
-        var executionArn: String
-        var stateMachineArn: String
-        var startDate: Int64
-        var status: ExecutionStatus
-        var redriveCount: Int
-        var stream: UInt64
-        var started: Bool
-        var redriven: Bool
-        var timersArmed: [TimerKey]
-        var timersCleared: [TimerKey]
+    package struct IndexView {
+        package var row: RawJSONObject
+        package var executionArn: String
+        package var stateMachineArn: String
+        package var startDate: Int64
+        package var status: ExecutionStatus
+        package var redriveCount: Int
+        package var stream: UInt64
+        package var started: Bool
+        package var redriven: Bool
+        package var timersArmed: [TimerKey]
+        package var timersCleared: [TimerKey]
         /// The opened tasks: id, token and the value of their `pendingTasks` entry.
-        var tasksOpened: [(taskId: Int, token: String?, value: [UInt8])]
-        var tasksClosed: [Int]
+        package var tasksOpened: [(taskId: Int, token: String?, value: [UInt8])]
+        package var tasksClosed: [Int]
 
-        init(payload: [UInt8]) throws(RecordDecodingError) {
+        package init(payload: [UInt8]) throws(RecordDecodingError) {
             let (summary, _) = try ExecutionStep.split(payload)
             let fields = try RecordFields(raw: summary, what: "execution step")
             row = try fields.object("row")
@@ -199,7 +200,7 @@ extension ExecutionStep {
         }
 
         /// The execution row, built (for the dead-letter and review views).
-        var description: ExecutionDescription {
+        package var description: ExecutionDescription {
             get throws(RecordDecodingError) {
                 let json: JSONValue
                 do { json = try JSONParser.parse(bytes: row.bytes) } catch {

@@ -1,3 +1,4 @@
+import Runtime
 public import JSON
 public import StatesLanguage
 
@@ -111,7 +112,7 @@ extension HistoryEvent {
 
     /// `arn:aws:states:::lambda:invoke.waitForTaskToken` → (`lambda`, `invoke.waitForTaskToken`);
     /// a Lambda function ARN → (`lambda`, `invoke`); an activity → (`activity`, its ARN).
-    static func resourceParts(_ resource: String) -> (String, String) {
+    package static func resourceParts(_ resource: String) -> (String, String) {
         let parts = resource.split(separator: ":", maxSplits: 6, omittingEmptySubsequences: false).map(String.init)
         if parts.count >= 7, parts[2] == "states", parts[3].isEmpty, parts[4].isEmpty { return (parts[5], parts[6]) }
         if parts.count >= 3, parts[2] == "lambda" { return ("lambda", "invoke") }
@@ -119,10 +120,10 @@ extension HistoryEvent {
         return (parts.count > 2 ? parts[2] : "unknown", resource)
     }
 
-    static func region(_ resource: String) -> String {
+    package static func region(_ resource: String) -> String {
         let parts = resource.split(separator: ":", omittingEmptySubsequences: false)
         return parts.count > 3 && !parts[3].isEmpty ? String(parts[3]) : "us-east-1"
     }
 
-    static func lowerFirst(_ text: String) -> String { text.prefix(1).lowercased() + text.dropFirst() }
+    package static func lowerFirst(_ text: String) -> String { text.prefix(1).lowercased() + text.dropFirst() }
 }

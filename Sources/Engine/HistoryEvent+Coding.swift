@@ -1,5 +1,6 @@
-import JSON
-import StatesLanguage
+package import Runtime
+package import JSON
+package import StatesLanguage
 
 /// The record encoding of ASL history events (schema version 1 of
 /// ``EngineRecordKind/executionStep``).
@@ -10,7 +11,7 @@ import StatesLanguage
 /// the old one, so an old log still replays.
 extension HistoryEvent {
     /// The event as stored in a record.
-    var recordJSON: JSONValue {
+    package var recordJSON: JSONValue {
         var object = JSONObject()
         object["i"] = .integer(id)
         object["p"] = .integer(previousEventId)
@@ -115,7 +116,7 @@ extension HistoryEvent {
 
     /// Decodes an event written by ``recordJSON``.
     /// - Throws: ``RecordDecodingError`` naming the missing or malformed field.
-    init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
         let fields = try RecordFields(json, what: "history event")
         let kind = try fields.string("k")
         func error() -> String? { fields.optionalString("error") }
@@ -245,7 +246,7 @@ extension HistoryEvent {
 }
 
 extension ExecutionStart {
-    var recordJSON: JSONValue {
+    package var recordJSON: JSONValue {
         [
             "input": input, "executionArn": .string(executionArn), "executionName": .string(executionName),
             "stateMachineArn": .string(stateMachineArn), "stateMachineName": .string(stateMachineName),
@@ -253,7 +254,7 @@ extension ExecutionStart {
         ]
     }
 
-    init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
         let fields = try RecordFields(json, what: "execution start")
         self.init(
             input: fields.optional("input") ?? .null,
@@ -268,7 +269,7 @@ extension ExecutionStart {
 }
 
 extension ScheduledTask {
-    var recordJSON: JSONValue {
+    package var recordJSON: JSONValue {
         var object: JSONObject = [
             "taskId": .integer(taskId), "stateName": .string(stateName), "resource": .string(resource),
             "parameters": parameters, "attempt": .integer(attempt), "enteredEventId": .integer(enteredEventId),
@@ -279,7 +280,7 @@ extension ScheduledTask {
         return .object(object)
     }
 
-    init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
         let fields = try RecordFields(json, what: "scheduled task")
         self.init(
             taskId: try fields.integer("taskId"),
@@ -296,7 +297,7 @@ extension ScheduledTask {
 }
 
 extension TimerReason {
-    var recordJSON: JSONValue {
+    package var recordJSON: JSONValue {
         switch self {
         case .wait: ["kind": "wait"]
         case .executionTimeout: ["kind": "executionTimeout"]
@@ -309,7 +310,7 @@ extension TimerReason {
         }
     }
 
-    init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
         let fields = try RecordFields(json, what: "timer reason")
         switch try fields.string("kind") {
         case "wait": self = .wait

@@ -1,4 +1,5 @@
-import JSON
+package import Runtime
+package import JSON
 import StatesLanguage
 
 /// What `DescribeStateMachine` reports: the current revision of a state machine.
@@ -19,7 +20,7 @@ public struct StateMachineDescription: Sendable, Hashable {
     /// The log stream holding the machine's records.
     public var stream: UInt64
 
-    var recordJSON: JSONValue {
+    package var recordJSON: JSONValue {
         var object: JSONObject = [
             "stateMachineArn": .string(stateMachineArn), "name": .string(name), "definition": .string(definition),
             "roleArn": .string(roleArn), "type": .string(type), "creationDate": .integer(Int(creationDate)),
@@ -29,7 +30,7 @@ public struct StateMachineDescription: Sendable, Hashable {
         return .object(object)
     }
 
-    init(
+    package init(
         stateMachineArn: String,
         name: String,
         definition: String,
@@ -49,7 +50,7 @@ public struct StateMachineDescription: Sendable, Hashable {
         self.stream = stream
     }
 
-    init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
         let fields = try RecordFields(json, what: "state machine")
         stateMachineArn = try fields.string("stateMachineArn")
         name = try fields.string("name")
@@ -70,17 +71,17 @@ public struct ActivityDescription: Sendable, Hashable {
     /// Milliseconds since the Unix epoch.
     public var creationDate: Int64
 
-    var recordJSON: JSONValue {
+    package var recordJSON: JSONValue {
         ["activityArn": .string(activityArn), "name": .string(name), "creationDate": .integer(Int(creationDate))]
     }
 
-    init(activityArn: String, name: String, creationDate: Int64) {
+    package init(activityArn: String, name: String, creationDate: Int64) {
         self.activityArn = activityArn
         self.name = name
         self.creationDate = creationDate
     }
 
-    init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
         let fields = try RecordFields(json, what: "activity")
         activityArn = try fields.string("activityArn")
         name = try fields.string("name")
@@ -102,7 +103,7 @@ public struct FailedExecutionItem: Sendable, Hashable {
     public var resolution: String?
     public var resolvedDate: Int64?
 
-    var recordJSON: JSONValue {
+    package var recordJSON: JSONValue {
         var object: JSONObject = [
             "executionArn": .string(executionArn), "stateMachineArn": .string(stateMachineArn),
             "status": .string(status), "redriveCount": .integer(redriveCount),
@@ -115,7 +116,7 @@ public struct FailedExecutionItem: Sendable, Hashable {
         return .object(object)
     }
 
-    init(_ row: ExecutionDescription) {
+    package init(_ row: ExecutionDescription) {
         executionArn = row.executionArn
         stateMachineArn = row.stateMachineArn
         status = row.status.rawValue
@@ -125,7 +126,7 @@ public struct FailedExecutionItem: Sendable, Hashable {
         redriveCount = row.redriveCount
     }
 
-    init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
         let fields = try RecordFields(json, what: "failed execution")
         executionArn = try fields.string("executionArn")
         stateMachineArn = try fields.string("stateMachineArn")

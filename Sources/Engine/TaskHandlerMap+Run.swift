@@ -1,10 +1,11 @@
 public import JSON
 public import StatesLanguage
+public import Runtime
 
 extension TaskHandlerMap {
     /// Where a task goes and what it sends: a `lambda:invoke` task is looked up by its
     /// `FunctionName` and sends its `Payload`; any other sends its parameters to its resource.
-    static func target(of task: ScheduledTask) -> (lookup: String, input: JSONValue, lambdaInvoke: Bool) {
+    package static func target(of task: ScheduledTask) -> (lookup: String, input: JSONValue, lambdaInvoke: Bool) {
         if TaskHandlerMap.baseResource(task.resource) == "arn:aws:states:::lambda:invoke",
             let function = task.parameters["FunctionName"]?.stringValue
         {

@@ -1,5 +1,6 @@
 public import Engine
 import Foundation
+public import Runtime
 
 /// The `workflows/` directory `stepline serve --workflows DIR` deploys at start.
 ///

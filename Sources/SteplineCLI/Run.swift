@@ -4,6 +4,7 @@ import Foundation
 import JSON
 import StatesLanguage
 import SteplineServer
+import Runtime
 
 /// `stepline run FILE --input JSON`: one execution in memory, no server and no log.
 struct Run: AsyncParsableCommand {

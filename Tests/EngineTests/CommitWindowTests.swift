@@ -5,6 +5,7 @@ import JSON
 import StatesLanguage
 import TestSupport
 import Testing
+@testable import Runtime
 
 /// Holds the steps the engine's test hook hands it until released: the window
 /// between a step's commit and the engine taking it in, which the actor's

@@ -3,6 +3,7 @@ import StatesLanguage
 import Testing
 
 @testable import Engine
+@testable import Runtime
 
 /// `ExecutionStep.IndexView` copies a step's row and opened tasks as bytes; the
 /// index values must be the ones decoding and encoding them gives (what the

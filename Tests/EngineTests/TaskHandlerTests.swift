@@ -5,6 +5,7 @@ import JSON
 import StatesLanguage
 import TestSupport
 import Testing
+import Runtime
 
 /// The repository's `tools/handlers/record-effect`, found from this file.
 let recordEffectHandler: String = {

@@ -1,3 +1,4 @@
+import Runtime
 public import EventLog
 import JSON
 public import LMDB
@@ -19,7 +20,7 @@ public struct EventArchiveIndex: LogIndex {
     public let name = "events.archives"
     public let databaseNames = ["events.schedules", "events.archives", "events.replays"]
 
-    enum DB: Int { case schedules, archives, replays }
+    package enum DB: Int { case schedules, archives, replays }
 
     public init() {}
 
@@ -76,5 +77,5 @@ public struct EventArchiveIndex: LogIndex {
         }
     }
 
-    static func scheduleKey(_ bus: String, _ rule: String) -> [UInt8] { Array(bus.utf8) + [0] + Array(rule.utf8) }
+    package static func scheduleKey(_ bus: String, _ rule: String) -> [UInt8] { Array(bus.utf8) + [0] + Array(rule.utf8) }
 }

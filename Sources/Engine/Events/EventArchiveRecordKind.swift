@@ -1,3 +1,4 @@
+import Runtime
 public import EventLog
 
 /// The record kinds of scheduled rules, archives and replays (numbers 50…53,
@@ -19,7 +20,7 @@ public enum EventArchiveRecordKind {
     /// are accepted in the same transaction.
     public static let replayPut = RecordKind(53)
 
-    static let all: Set<RecordKind> = [scheduleFired, archivePut, archiveDeleted, replayPut]
+    package static let all: Set<RecordKind> = [scheduleFired, archivePut, archiveDeleted, replayPut]
 
     /// Adds these kinds to `kinds` (`Stepline.recordKinds` calls it).
     public static func register(in kinds: inout RecordKinds) {

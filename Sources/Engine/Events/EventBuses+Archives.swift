@@ -1,8 +1,9 @@
-import EventLog
+import Runtime
+package import EventLog
 import Foundation
 public import JSON
 import LMDB
-import Messaging
+package import Messaging
 
 /// What `CreateArchive` and `UpdateArchive` ask for.
 public struct ArchiveDefinition: Sendable {
@@ -26,16 +27,16 @@ public struct ArchiveDefinition: Sendable {
 extension EventBuses {
     // MARK: Archives
 
-    nonisolated func archiveArn(_ name: String) -> String { "arn:aws:events:\(region):\(account):archive/\(name)" }
+    package nonisolated func archiveArn(_ name: String) -> String { "arn:aws:events:\(region):\(account):archive/\(name)" }
 
-    nonisolated func storedArchive(_ name: String) throws -> JSONValue? {
+    package nonisolated func storedArchive(_ name: String) throws -> JSONValue? {
         guard let index = archiveIndex,
             let bytes = try log.read({ try $0.value(forKey: Array(name.utf8), in: index[EventArchiveIndex.DB.archives.rawValue]) })
         else { return nil }
         return try JSONParser.parse(bytes: bytes)
     }
 
-    nonisolated func archiveValues(_ which: EventArchiveIndex.DB) throws -> [JSONValue] {
+    package nonisolated func archiveValues(_ which: EventArchiveIndex.DB) throws -> [JSONValue] {
         guard let index = archiveIndex else { return [] }
         return try log.read { transaction in
             try transaction.withCursor(on: index[which.rawValue]) { cursor in
@@ -50,14 +51,14 @@ extension EventBuses {
         }
     }
 
-    static func checkedPattern(_ text: String?) throws -> EventPattern? {
+    package static func checkedPattern(_ text: String?) throws -> EventPattern? {
         guard let text else { return nil }
         do { return try EventPattern(parsing: text) } catch {
             throw EngineError(EngineError.Code(rawValue: error.code.rawValue), error.message)
         }
     }
 
-    static func checkedRetention(_ days: Int?) throws {
+    package static func checkedRetention(_ days: Int?) throws {
         if let days, days < 0 {
             throw EngineError(
                 .validation,
@@ -112,7 +113,7 @@ extension EventBuses {
         return .object(archive)
     }
 
-    nonisolated func requireArchive(_ name: String) throws -> JSONValue {
+    package nonisolated func requireArchive(_ name: String) throws -> JSONValue {
         guard let archive = try storedArchive(name) else {
             throw EngineError(.resourceNotFound, "Archive \(name) does not exist.")
         }
@@ -153,7 +154,7 @@ extension EventBuses {
     /// of `archive` in log order, from sequence `from` through `through`, until it
     /// returns `false`: events accepted on the archive's bus since its creation,
     /// within its retention, matching its pattern, and not replays themselves.
-    nonisolated func forEachArchived(
+    package nonisolated func forEachArchived(
         archive: JSONValue, from: SequenceNumber?, through: SequenceNumber?,
         _ body: (SequenceNumber, JSONValue, Int64) throws -> Bool
     ) throws {
@@ -179,7 +180,7 @@ extension EventBuses {
     /// The first log sequence whose record was written at or after `time` (ms),
     /// by binary search on record timestamps, less a minute: records are stamped
     /// before their group commit, so neighbours may be slightly out of order.
-    nonisolated func firstSequence(atOrAfter time: Int64) throws -> SequenceNumber {
+    package nonisolated func firstSequence(atOrAfter time: Int64) throws -> SequenceNumber {
         guard let last = log.lastSequence else { return .first }
         let target = (time - 60_000) * 1000
         var low = SequenceNumber.first.rawValue, high = last.rawValue

@@ -3,7 +3,7 @@ import Foundation
 import JSON
 import LMDB
 import Messaging
-import Runtime
+package import Runtime
 
 /// The time-driven work of the buses on the scheduler: scheduled rules and replays.
 ///
@@ -13,23 +13,23 @@ import Runtime
 /// installed, and when a replay starts; nothing looks in between.
 extension EventBuses {
     /// The scheduler key of the next tick.
-    static let clockKey = Scheduler.Key("events.clock")
+    package static let clockKey = Scheduler.Key("events.clock")
 
     /// Starts ticking (``EventBusClock/run()``): what is due fires at once, the
     /// rest when it comes due. `replayStep` is the pause between two steps of a replay.
-    func startClock(replayStep: Duration) {
+    package func startClock(replayStep: Duration) {
         clockReplayStep = replayStep
         armClock(at: now())
     }
 
     /// Stops ticking; nothing fires until the next ``startClock(replayStep:)``.
-    func stopClock() {
+    package func stopClock() {
         clockReplayStep = nil
         engine.scheduler.cancel(Self.clockKey)
     }
 
     /// Schedules a tick at `due` unless one is already scheduled as early, or the clock is stopped.
-    func armClock(at due: Int64) {
+    package func armClock(at due: Int64) {
         guard clockReplayStep != nil else { return }
         let scheduler = engine.scheduler
         if let scheduled = scheduler.due(of: Self.clockKey), scheduled <= due { return }
@@ -40,7 +40,7 @@ extension EventBuses {
     ///
     /// A step that fails (the log cannot commit) is tried again one replay step
     /// later: what is due and where a replay stands are read from the log each time.
-    func clockTick() async {
+    package func clockTick() async {
         guard let step = clockReplayStep else { return }
         let pause = step.inMilliseconds
         var again = false
@@ -60,13 +60,13 @@ extension EventBuses {
     }
 
     /// Whether a replay is starting or running.
-    nonisolated func hasActiveReplays() throws -> Bool {
+    package nonisolated func hasActiveReplays() throws -> Bool {
         try archiveValues(.replays).contains { ["STARTING", "RUNNING"].contains($0["State"]?.stringValue ?? "") }
     }
 
     /// The earliest next fire of the enabled scheduled rules, `nil` when none has one;
     /// a fire that is already due (it could not be committed) counts as `retry`.
-    nonisolated func nextScheduleFire(after time: Int64, retry: Int64) throws -> Int64? {
+    package nonisolated func nextScheduleFire(after time: Int64, retry: Int64) throws -> Int64? {
         guard let index = archiveIndex else { return nil }
         let schedules = index[EventArchiveIndex.DB.schedules.rawValue]
         var earliest: Int64?

@@ -1,3 +1,4 @@
+import Runtime
 import Foundation
 public import JSON
 
@@ -105,14 +106,14 @@ extension EventBuses {
         return .object(object)
     }
 
-    nonisolated func storedConnection(_ name: String) throws -> JSONValue {
+    package nonisolated func storedConnection(_ name: String) throws -> JSONValue {
         guard let connection = try stored(EventKeys.text(name), in: .connections) else {
             throw EngineError(.resourceNotFound, "Failed to describe the connection(s). Connection '\(name)' does not exist.")
         }
         return connection
     }
 
-    static func validateAuth(_ type: String, _ parameters: JSONValue) throws {
+    package static func validateAuth(_ type: String, _ parameters: JSONValue) throws {
         func required(_ path: [String]) throws {
             var value: JSONValue? = parameters
             for key in path { value = value?[key] }
@@ -141,7 +142,7 @@ extension EventBuses {
     }
 
     /// A connection as AWS shows it: no `Password`, `ApiKeyValue` or secret header values.
-    static func withoutSecrets(_ connection: JSONValue) -> JSONValue {
+    package static func withoutSecrets(_ connection: JSONValue) -> JSONValue {
         guard case .object(var object) = connection, case .object(var auth)? = object["AuthParameters"] else {
             return connection
         }
@@ -170,7 +171,7 @@ extension EventBuses {
     /// The headers a request through `connection` carries: its authorization
     /// (`API_KEY`: the key's header; `BASIC`: `Authorization: Basic …`) and its
     /// `InvocationHttpParameters.HeaderParameters`.
-    static func headers(of connection: JSONValue) -> [String: String] {
+    package static func headers(of connection: JSONValue) -> [String: String] {
         var headers: [String: String] = [:]
         let auth = connection["AuthParameters"]
         for header in auth?["InvocationHttpParameters"]?["HeaderParameters"]?.arrayValue ?? [] {
@@ -195,7 +196,7 @@ extension EventBuses {
 
     // MARK: API destinations
 
-    static let httpMethods: Set<String> = ["POST", "GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"]
+    package static let httpMethods: Set<String> = ["POST", "GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"]
 
     /// Creates an API destination: an HTTPS endpoint and method called with a
     /// connection's credentials, usable as a rule target by its ARN.
@@ -269,7 +270,7 @@ extension EventBuses {
     /// The endpoint, method and headers a delivery to API destination `arn` uses.
     /// - Throws: ``EngineError`` `ResourceNotFoundException` when the destination
     ///   or its connection is gone.
-    nonisolated func apiDestinationRequest(_ arn: String) throws -> (url: String, method: String, headers: [String: String]) {
+    package nonisolated func apiDestinationRequest(_ arn: String) throws -> (url: String, method: String, headers: [String: String]) {
         let destination = try describeApiDestination(name: Self.resourceName(arn, type: "api-destination"))
         guard destination["ApiDestinationArn"]?.stringValue == arn else {
             throw EngineError(.resourceNotFound, "API destination \(arn) does not exist.")
@@ -283,7 +284,7 @@ extension EventBuses {
     }
 
     /// `NAME` of `arn:aws:events:REGION:ACCOUNT:TYPE/NAME/UUID` (or of a bare name).
-    static func resourceName(_ arnOrName: String, type: String) -> String {
+    package static func resourceName(_ arnOrName: String, type: String) -> String {
         guard let range = arnOrName.range(of: ":\(type)/") else { return arnOrName }
         return String(arnOrName[range.upperBound...].prefix { $0 != "/" })
     }

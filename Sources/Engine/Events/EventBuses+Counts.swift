@@ -1,3 +1,4 @@
+import Runtime
 import EventLog
 import JSON
 import LMDB
@@ -31,11 +32,11 @@ public struct RuleActivityTally: Sendable {
     public internal(set) var scannedThrough: UInt64 = 0
     /// The rule and target of each delivery that may still have attempts: a success
     /// forgets it, so memory follows pending and dead-lettered deliveries, not all of them.
-    var routes: [String: Route] = [:]
+    package var routes: [String: Route] = [:]
 
-    struct Route: Sendable, Hashable {
-        var rule: String
-        var target: String
+    package struct Route: Sendable, Hashable {
+        package var rule: String
+        package var target: String
     }
 
     public init() {}

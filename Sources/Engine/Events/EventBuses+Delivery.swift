@@ -1,9 +1,9 @@
-import EventLog
+package import EventLog
 import Foundation
 import HeapModule
 import JSON
 import Messaging
-import Runtime
+package import Runtime
 import Logging
 public import ServiceLifecycle
 import StatesLanguage
@@ -27,11 +27,11 @@ extension EventBuses: Service {
     }
 
     /// The scheduler key of the earliest due delivery.
-    static let dueKey = Scheduler.Key("events.deliveries")
+    package static let dueKey = Scheduler.Key("events.deliveries")
 
     /// Schedules ``runDue()`` at the earliest due delivery, unless it is already
     /// scheduled as early or no attempt can start (one ending schedules again).
-    func armDue() {
+    package func armDue() {
         guard inFlight.count < engine.configuration.maxConcurrentTasks, let first = dueQueue.min else { return }
         let scheduler = engine.scheduler
         if let scheduled = scheduler.due(of: Self.dueKey), scheduled <= first.due { return }
@@ -39,7 +39,7 @@ extension EventBuses: Service {
     }
 
     /// Attempts what is due, having scheduled the next due delivery.
-    func runDue() async {
+    package func runDue() async {
         let due = takeDue()
         armDue()
         await withDiscardingTaskGroup { group in
@@ -47,7 +47,7 @@ extension EventBuses: Service {
         }
     }
 
-    func takeDue() -> [EventDelivery] {
+    package func takeDue() -> [EventDelivery] {
         let time = now()
         var due: [EventDelivery] = []
         while inFlight.count < engine.configuration.maxConcurrentTasks, let first = dueQueue.min, first.due <= time {
@@ -66,14 +66,14 @@ extension EventBuses: Service {
     }
 
     /// Frees an attempt's place: what waited for it (or for any free place) is scheduled.
-    func attemptEnded(_ deliveryId: String) {
+    package func attemptEnded(_ deliveryId: String) {
         inFlight.remove(deliveryId)
         for entry in blocked { dueQueue.insert(entry) }
         blocked.removeAll()
         armDue()
     }
 
-    nonisolated func attempt(_ delivery: EventDelivery) async {
+    package nonisolated func attempt(_ delivery: EventDelivery) async {
         if delivery.isQueueDelivery {
             // The send and its success record commit together; a failure leaves nothing.
             let time = now()
@@ -96,7 +96,7 @@ extension EventBuses: Service {
     }
 
     /// Forgets a delivery whose success record committed with its effect.
-    func delivered(_ delivery: EventDelivery) {
+    package func delivered(_ delivery: EventDelivery) {
         pending[delivery.deliveryId] = nil
         attemptEnded(delivery.deliveryId)
     }
@@ -106,7 +106,7 @@ extension EventBuses: Service {
     /// the message exists exactly when the delivery is done. FIFO queues get
     /// the target's `MessageGroupId` and the event id as deduplication id, as
     /// EventBridge sends them. Returns the failure, having written nothing.
-    nonisolated func deliverToQueue(_ delivery: EventDelivery, in append: AppendTransaction, time: Int64) throws -> DeliveryFailure? {
+    package nonisolated func deliverToQueue(_ delivery: EventDelivery, in append: AppendTransaction, time: Int64) throws -> DeliveryFailure? {
         if delivery.targetArn.hasPrefix("arn:aws:sns:") { return try deliverToTopic(delivery, in: append, time: time) }
         let isFifo = delivery.targetArn.hasSuffix(".fifo")
         let message = OutgoingMessage(
@@ -140,13 +140,13 @@ extension EventBuses: Service {
     }
 
     /// The outcome of one attempt: `nil` for success.
-    struct DeliveryFailure: Error {
-        var code: String
-        var message: String
+    package struct DeliveryFailure: Error {
+        package var code: String
+        package var message: String
     }
 
     /// Sends `delivery` to its target once.
-    nonisolated func send(_ delivery: EventDelivery) async -> DeliveryFailure? {
+    package nonisolated func send(_ delivery: EventDelivery) async -> DeliveryFailure? {
         let arn = delivery.targetArn
         if arn.hasPrefix("arn:aws:states:"), arn.contains(":stateMachine:") {
             let input = (try? JSONParser.parse(delivery.body)) != nil ? delivery.body : JSONValue.string(delivery.body).serialized
@@ -215,7 +215,7 @@ extension EventBuses: Service {
     /// (`RESOURCE_NOT_FOUND`, which AWS does not retry). A dead letter whose
     /// target has a `DeadLetterConfig` queue is sent there, with AWS's error
     /// attributes, in the transaction of its record.
-    func finish(_ delivery: EventDelivery, failure: DeliveryFailure?) async {
+    package func finish(_ delivery: EventDelivery, failure: DeliveryFailure?) async {
         defer { attemptEnded(delivery.deliveryId) }
         let time = now()
         let id = JSONValue.string(delivery.deliveryId)
@@ -291,14 +291,14 @@ extension EventBuses: Service {
     }
 
     /// Exponential backoff: 1 s after the first failure, doubling, at most 5 minutes.
-    static func backoff(afterAttempt attempts: Int) -> Int64 {
+    package static func backoff(afterAttempt attempts: Int) -> Int64 {
         Int64(1000) << Int64(min(max(attempts - 1, 0), 8)) > 300_000 ? 300_000 : Int64(1000) << Int64(min(max(attempts - 1, 0), 8))
     }
 
     /// The execution name of a state machine delivery: the event id and a hash
     /// of the delivery, so each (event, bus, rule, target) starts one execution
     /// and a re-run after a crash finds it already started.
-    static func executionName(_ delivery: EventDelivery) -> String {
+    package static func executionName(_ delivery: EventDelivery) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in delivery.deliveryId.utf8 {
             hash ^= UInt64(byte)

@@ -1,6 +1,7 @@
-import EventLog
+import Runtime
+package import EventLog
 import Foundation
-import JSON
+package import JSON
 import LMDB
 import Messaging
 
@@ -79,7 +80,7 @@ extension EventBuses {
     /// With an `idempotencyKey` already in `events.idempotency` (checked in the
     /// writer's transaction), nothing is written and the earlier event id is
     /// returned; otherwise `nil`.
-    func commit(_ accepted: Acceptance, at time: Int64, idempotencyKey: String? = nil) async throws -> String? {
+    package func commit(_ accepted: Acceptance, at time: Int64, idempotencyKey: String? = nil) async throws -> String? {
         // Serialized here, not in the writer's transaction: the writer is the one thread every commit waits on.
         let records = accepted.records.map { Self.record($0.0, $0.1, time: time) }
         let deliveries = accepted.deliveries
@@ -101,16 +102,16 @@ extension EventBuses {
 
     /// What accepting some entries decides: the answer per entry, the records to
     /// append and the deliveries to queue once they committed.
-    struct Acceptance {
-        var results: [PutEventsResultEntry] = []
-        var records: [(RecordKind, JSONValue)] = []
-        var deliveries: [EventDelivery] = []
+    package struct Acceptance {
+        package var results: [PutEventsResultEntry] = []
+        package var records: [(RecordKind, JSONValue)] = []
+        package var deliveries: [EventDelivery] = []
     }
 
     /// Checks and routes `entries` at `time` without writing anything, so a caller
     /// can commit the records in its own transaction (`PutEvents`, or a Task
     /// state's `events:putEvents` in the step that schedules it).
-    func accept(_ entries: [EventEntry], at time: Int64) -> Acceptance {
+    package func accept(_ entries: [EventEntry], at time: Int64) -> Acceptance {
         var accepted = Acceptance()
         for entry in entries {
             let bus = busName(entry.eventBusName)
@@ -146,7 +147,7 @@ extension EventBuses {
     /// ``maximumHops`` buses deep. `ruleNames`, when given, replaces the
     /// matching rules of `bus` (a schedule fires its own rule; a replay may
     /// narrow its rules).
-    func route(
+    package func route(
         _ event: JSONValue,
         on bus: String,
         at time: Int64,
@@ -207,13 +208,13 @@ extension EventBuses {
         }
     }
 
-    struct EntryError: Error {
-        var code: String
-        var message: String
+    package struct EntryError: Error {
+        package var code: String
+        package var message: String
     }
 
     /// AWS's per-entry checks; returns the parsed detail.
-    static func validated(_ entry: EventEntry) throws(EntryError) -> JSONValue {
+    package static func validated(_ entry: EventEntry) throws(EntryError) -> JSONValue {
         func missing(_ member: String) -> EntryError {
             EntryError(code: "InvalidArgument", message: "Parameter \(member) is not valid. Reason: \(member) is a required argument.")
         }
@@ -236,7 +237,7 @@ extension EventBuses {
     }
 
     /// `2026-11-25T15:51:00Z`: AWS's event time format, from milliseconds since the epoch.
-    static func isoTime(_ milliseconds: Int64) -> String {
+    package static func isoTime(_ milliseconds: Int64) -> String {
         let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400

@@ -1,3 +1,4 @@
+import Runtime
 import EventLog
 import Foundation
 public import JSON
@@ -33,14 +34,14 @@ public struct ReplayDefinition: Sendable {
 }
 
 /// The internal fields of a stored replay, which the API does not show.
-enum ReplayRow {
+package enum ReplayRow {
     /// The next log sequence to read.
-    static let position = "SteplinePosition"
+    package static let position = "SteplinePosition"
     /// The last log sequence the replay reads: the log as it was at the start,
     /// so a replay never reads the events it replays itself.
-    static let through = "SteplineThrough"
+    package static let through = "SteplineThrough"
 
-    static func shown(_ replay: JSONValue) -> JSONValue {
+    package static func shown(_ replay: JSONValue) -> JSONValue {
         guard case .object(var object) = replay else { return replay }
         object[position] = nil
         object[through] = nil
@@ -52,17 +53,17 @@ extension EventBuses {
     // MARK: Replays
 
     /// How many log records one replay step reads at most, and how many events it re-sends.
-    static let replayStepRecords: UInt64 = 4_096
-    static let replayStepEvents = 100
+    package static let replayStepRecords: UInt64 = 4_096
+    package static let replayStepEvents = 100
 
     /// The name in an archive ARN (`arn:aws:events:REGION:ACCOUNT:archive/NAME`).
-    static func archiveName(_ arn: String) -> String? {
+    package static func archiveName(_ arn: String) -> String? {
         arn.range(of: ":archive/").map { String(arn[$0.upperBound...]) }
     }
 
-    nonisolated func replayArn(_ name: String) -> String { "arn:aws:events:\(region):\(account):replay/\(name)" }
+    package nonisolated func replayArn(_ name: String) -> String { "arn:aws:events:\(region):\(account):replay/\(name)" }
 
-    nonisolated func storedReplay(_ name: String) throws -> JSONValue? {
+    package nonisolated func storedReplay(_ name: String) throws -> JSONValue? {
         guard let index = archiveIndex,
             let bytes = try log.read({ try $0.value(forKey: Array(name.utf8), in: index[EventArchiveIndex.DB.replays.rawValue]) })
         else { return nil }
@@ -205,9 +206,4 @@ extension EventBuses {
         for delivery in deliveries { queue(delivery) }
         return sent
     }
-}
-
-extension EngineError.Code {
-    /// EventBridge: the replay is not in a state that allows the operation.
-    public static let illegalStatus = Self(rawValue: "IllegalStatusException")
 }

@@ -1,5 +1,6 @@
+import Runtime
 public import JSON
-import Messaging
+package import Messaging
 
 /// What `PutRule` asks for.
 public struct RuleDefinition: Sendable {
@@ -75,7 +76,7 @@ extension EventBuses {
     }
 
     /// Updates the in-memory route of a rule after its record committed (or at load).
-    func install(rule: JSONValue, bus: String, name: String, pattern: EventPattern? = nil) {
+    package func install(rule: JSONValue, bus: String, name: String, pattern: EventPattern? = nil) {
         let enabled = rule["State"]?.stringValue == "ENABLED"
         let parsed = pattern ?? rule["EventPattern"]?.stringValue.flatMap { try? EventPattern(parsing: $0) }
         var routes = self.routes[bus] ?? BusRoutes()
@@ -218,7 +219,7 @@ extension EventBuses {
     }
 
     /// Reads a target structure into its route, checking its input settings.
-    static func targetRoute(_ target: JSONValue) throws -> TargetRoute {
+    package static func targetRoute(_ target: JSONValue) throws -> TargetRoute {
         let id = target["Id"]?.stringValue ?? ""
         let input: TargetInput
         do {

@@ -1,13 +1,14 @@
-import EventLog
+import Runtime
+package import EventLog
 import Foundation
 import JSON
 import LMDB
-import Messaging
+package import Messaging
 
 extension EventBuses {
     /// Checks `PutRule`'s `EventPattern` and `ScheduleExpression`: at least one,
     /// and a schedule only on the default bus, as EventBridge requires.
-    static func patternOrSchedule(_ definition: RuleDefinition, bus: String) throws -> (String?, EventPattern?) {
+    package static func patternOrSchedule(_ definition: RuleDefinition, bus: String) throws -> (String?, EventPattern?) {
         guard definition.eventPattern != nil || definition.scheduleExpression != nil else {
             throw EngineError(.validation, "Parameter(s) EventPattern or ScheduleExpression must be specified.")
         }
@@ -23,7 +24,7 @@ extension EventBuses {
         }
     }
 
-    nonisolated var archiveIndex: IndexDatabases? { log.databases(ofIndex: EventArchiveIndex().name) }
+    package nonisolated var archiveIndex: IndexDatabases? { log.databases(ofIndex: EventArchiveIndex().name) }
 
     /// Fires every enabled scheduled rule that is due, once each.
     ///

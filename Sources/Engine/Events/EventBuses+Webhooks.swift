@@ -1,3 +1,4 @@
+import Runtime
 import JSON
 
 /// The answer to a webhook delivery.

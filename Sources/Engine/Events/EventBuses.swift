@@ -1,11 +1,11 @@
-import EventLog
+package import EventLog
 import Foundation
-import HeapModule
+package import HeapModule
 public import JSON
-import LMDB
-import Messaging
+package import LMDB
+package import Messaging
 import Runtime
-import Synchronization
+package import Synchronization
 
 /// Event buses, rules and targets run durably on the Engine's log: EventBridge's
 /// semantics (from `Messaging`) made records, views and deliveries.
@@ -53,55 +53,55 @@ public actor EventBuses {
     public static let maximumRequestBytes = 256 * 1024
     /// How many buses an event may be forwarded through, so a cycle of bus
     /// targets ends (AWS refuses deeper chains too).
-    static let maximumHops = 5
+    package static let maximumHops = 5
 
     public nonisolated let engine: Engine
     /// The queues that SQS targets and dead-letter queues deliver to, in the
     /// transaction of the record that causes the delivery.
     public nonisolated let queues: QueueService
     /// The topics that SNS targets publish to, in the same way (``connect(topics:)``).
-    nonisolated let connectedTopics = Mutex<TopicService?>(nil)
-    nonisolated let index: IndexDatabases
-    nonisolated var log: EventLog { engine.log }
+    package nonisolated let connectedTopics = Mutex<TopicService?>(nil)
+    package nonisolated let index: IndexDatabases
+    package nonisolated var log: EventLog { engine.log }
 
     /// Routing state of each bus, loaded from the views at open and changed
     /// only after the record that changes it committed.
-    var routes: [String: BusRoutes] = [:]
-    var pending: [String: EventDelivery] = [:]
-    var dueQueue = Heap<DueDelivery>()
-    var inFlight: Set<String> = []
+    package var routes: [String: BusRoutes] = [:]
+    package var pending: [String: EventDelivery] = [:]
+    package var dueQueue = Heap<DueDelivery>()
+    package var inFlight: Set<String> = []
     /// The pause between replay steps while ``EventBusClock`` runs; `nil`: it does not, nothing ticks.
-    var clockReplayStep: Duration?
+    package var clockReplayStep: Duration?
     /// Due deliveries whose previous attempt was still in flight when they came due.
-    var blocked: [DueDelivery] = []
+    package var blocked: [DueDelivery] = []
 
-    struct BusRoutes {
-        var matcher = RuleMatcher()
-        var rules: [String: RuleRoute] = [:]
+    package struct BusRoutes {
+        package var matcher = RuleMatcher()
+        package var rules: [String: RuleRoute] = [:]
     }
 
-    struct RuleRoute {
-        var arn: String
-        var enabled: Bool
-        var pattern: EventPattern?
-        var targets: [String: TargetRoute] = [:]
+    package struct RuleRoute {
+        package var arn: String
+        package var enabled: Bool
+        package var pattern: EventPattern?
+        package var targets: [String: TargetRoute] = [:]
     }
 
-    struct TargetRoute {
-        var id: String
-        var arn: String
-        var input: TargetInput
-        var maximumRetryAttempts: Int
-        var maximumEventAgeSeconds: Int
-        var deadLetterArn: String?
+    package struct TargetRoute {
+        package var id: String
+        package var arn: String
+        package var input: TargetInput
+        package var maximumRetryAttempts: Int
+        package var maximumEventAgeSeconds: Int
+        package var deadLetterArn: String?
         /// `SqsParameters.MessageGroupId`, for FIFO queue targets.
-        var messageGroupId: String?
+        package var messageGroupId: String?
     }
 
-    struct DueDelivery: Comparable {
-        var due: Int64
-        var deliveryId: String
-        static func < (lhs: DueDelivery, rhs: DueDelivery) -> Bool {
+    package struct DueDelivery: Comparable {
+        package var due: Int64
+        package var deliveryId: String
+        package static func < (lhs: DueDelivery, rhs: DueDelivery) -> Bool {
             (lhs.due, lhs.deliveryId) < (rhs.due, rhs.deliveryId)
         }
     }
@@ -139,16 +139,16 @@ public actor EventBuses {
         return buses
     }
 
-    init(engine: Engine, queues: QueueService, index: IndexDatabases) {
+    package init(engine: Engine, queues: QueueService, index: IndexDatabases) {
         self.engine = engine
         self.queues = queues
         self.index = index
     }
 
-    nonisolated func db(_ which: EventsIndex.DB) -> Database { index[which.rawValue] }
-    nonisolated func now() -> Int64 { engine.configuration.clock.now() }
-    nonisolated var region: String { engine.configuration.region }
-    nonisolated var account: String { engine.configuration.account }
+    package nonisolated func db(_ which: EventsIndex.DB) -> Database { index[which.rawValue] }
+    package nonisolated func now() -> Int64 { engine.configuration.clock.now() }
+    package nonisolated var region: String { engine.configuration.region }
+    package nonisolated var account: String { engine.configuration.account }
 
     private func load() throws {
         for bus in try values(in: .buses) {
@@ -170,7 +170,7 @@ public actor EventBuses {
         }
     }
 
-    nonisolated func values(in which: EventsIndex.DB, prefix: [UInt8] = []) throws -> [JSONValue] {
+    package nonisolated func values(in which: EventsIndex.DB, prefix: [UInt8] = []) throws -> [JSONValue] {
         try log.read { transaction in
             try transaction.withCursor(on: db(which)) { cursor in
                 var values: [JSONValue] = []
@@ -186,15 +186,15 @@ public actor EventBuses {
         }
     }
 
-    nonisolated func stored(_ key: [UInt8], in which: EventsIndex.DB) throws -> JSONValue? {
+    package nonisolated func stored(_ key: [UInt8], in which: EventsIndex.DB) throws -> JSONValue? {
         guard let bytes = try log.read({ try $0.value(forKey: key, in: db(which)) }) else { return nil }
         return try JSONParser.parse(bytes: bytes)
     }
 
-    nonisolated func storedBus(_ name: String) throws -> JSONValue? { try stored(EventKeys.bus(name), in: .buses) }
+    package nonisolated func storedBus(_ name: String) throws -> JSONValue? { try stored(EventKeys.bus(name), in: .buses) }
 
     /// Appends JSON records in one transaction and waits for the commit.
-    func append(_ records: [(RecordKind, JSONValue)], about subject: String) async throws {
+    package func append(_ records: [(RecordKind, JSONValue)], about subject: String) async throws {
         let time = now()
         let batch = records.map { Self.record($0.0, $0.1, time: time) }
         do { try await log.append(batch) } catch {
@@ -204,7 +204,7 @@ public actor EventBuses {
 
     /// Runs `body` in the writer's transaction (records plus queue sends that
     /// must commit together) and waits for the commit.
-    nonisolated func transact<Result: Sendable>(
+    package nonisolated func transact<Result: Sendable>(
         about subject: String,
         _ body: @escaping @Sendable (AppendTransaction) throws -> Result
     ) async throws -> Result {
@@ -218,11 +218,11 @@ public actor EventBuses {
     }
 
     /// An events record stamped with `time` (milliseconds; headers hold microseconds).
-    static func record(_ kind: RecordKind, _ payload: JSONValue, time: Int64) -> Record {
+    package static func record(_ kind: RecordKind, _ payload: JSONValue, time: Int64) -> Record {
         Record(kind: kind, timestamp: time * 1000, stream: .none, payload: payload.bytes)
     }
 
-    func queue(_ delivery: EventDelivery) {
+    package func queue(_ delivery: EventDelivery) {
         pending[delivery.deliveryId] = delivery
         dueQueue.insert(DueDelivery(due: delivery.due, deliveryId: delivery.deliveryId))
         armDue()
@@ -237,22 +237,22 @@ public actor EventBuses {
         return text
     }
 
-    nonisolated func busArn(_ name: String) -> String { "arn:aws:events:\(region):\(account):event-bus/\(name)" }
+    package nonisolated func busArn(_ name: String) -> String { "arn:aws:events:\(region):\(account):event-bus/\(name)" }
 
-    nonisolated func ruleArn(bus: String, name: String) -> String {
+    package nonisolated func ruleArn(bus: String, name: String) -> String {
         bus == Self.defaultBusName
             ? "arn:aws:events:\(region):\(account):rule/\(name)"
             : "arn:aws:events:\(region):\(account):rule/\(bus)/\(name)"
     }
 
-    nonisolated func requireBus(_ name: String) throws -> JSONValue {
+    package nonisolated func requireBus(_ name: String) throws -> JSONValue {
         guard let bus = try storedBus(name) else {
             throw EngineError(.resourceNotFound, "Event bus \(name) does not exist.")
         }
         return bus
     }
 
-    static func validateName(_ name: String, member: String) throws {
+    package static func validateName(_ name: String, member: String) throws {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")
         guard (1...64).contains(name.count), name.allSatisfy({ allowed.contains($0) }) else {
             throw EngineError(
@@ -304,13 +304,4 @@ public actor EventBuses {
         )
         routes[name] = nil
     }
-}
-
-extension EngineError.Code {
-    /// EventBridge: the bus, rule or target does not exist.
-    public static let resourceNotFound = Self(rawValue: "ResourceNotFoundException")
-    /// EventBridge: a bus of that name exists.
-    public static let resourceAlreadyExists = Self(rawValue: "ResourceAlreadyExistsException")
-    /// EventBridge: the event pattern is not valid.
-    public static let invalidEventPattern = Self(rawValue: "InvalidEventPatternException")
 }

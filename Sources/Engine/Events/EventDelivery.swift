@@ -1,4 +1,5 @@
-import JSON
+public import Runtime
+package import JSON
 
 /// One event's delivery to one target of one rule, decided when the event was
 /// accepted and kept in `events.pending` until it succeeds or dead-letters.
@@ -43,7 +44,7 @@ public struct EventDelivery: Sendable, Hashable {
     /// first: its whole history, kept by ``EventsIndex`` (never in records).
     public var history: [Int] = []
 
-    var recordJSON: JSONValue {
+    package var recordJSON: JSONValue {
         var object: JSONObject = [
             "deliveryId": .string(deliveryId), "eventId": .string(eventId), "bus": .string(busName),
             "ruleName": .string(ruleName), "ruleArn": .string(ruleArn), "targetId": .string(targetId),
@@ -61,7 +62,7 @@ public struct EventDelivery: Sendable, Hashable {
         return .object(object)
     }
 
-    init(
+    package init(
         deliveryId: String,
         eventId: String,
         busName: String,
@@ -102,14 +103,14 @@ public struct EventDelivery: Sendable, Hashable {
 
     /// Starts the delivery over after a redrive or a retry from review: fresh
     /// attempts, due at `due`, one more redrive, `record` added to its history.
-    mutating func restart(due: Int64, record: Int) {
+    package mutating func restart(due: Int64, record: Int) {
         attempt = 0
         self.due = due
         redriveCount += 1
         history.append(record)
     }
 
-    init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
         let fields = try RecordFields(json, what: "event delivery")
         deliveryId = try fields.string("deliveryId")
         eventId = try fields.string("eventId")
@@ -162,7 +163,7 @@ public struct DeadLetter: Sendable, Hashable {
 
     /// The SQS message AWS puts on the target's dead-letter queue: the original
     /// event with ``attributes`` as string (and number) message attributes.
-    var deadLetterMessage: OutgoingMessage {
+    package var deadLetterMessage: OutgoingMessage {
         var messageAttributes = JSONObject()
         for (name, value) in attributes.sorted(by: { $0.key < $1.key }) {
             let type = name == "RETRY_ATTEMPTS" ? "Number" : "String"
@@ -171,7 +172,7 @@ public struct DeadLetter: Sendable, Hashable {
         return OutgoingMessage(body: delivery.event ?? delivery.body, attributes: messageAttributes)
     }
 
-    var recordJSON: JSONValue {
+    package var recordJSON: JSONValue {
         var object: JSONObject = [
             "delivery": delivery.recordJSON, "errorCode": .string(errorCode), "errorMessage": .string(errorMessage),
             "time": .integer(Int(time)),
@@ -180,7 +181,7 @@ public struct DeadLetter: Sendable, Hashable {
         return .object(object)
     }
 
-    init(delivery: EventDelivery, errorCode: String, errorMessage: String, time: Int64, exhaustedRetryCondition: String?) {
+    package init(delivery: EventDelivery, errorCode: String, errorMessage: String, time: Int64, exhaustedRetryCondition: String?) {
         self.delivery = delivery
         self.errorCode = errorCode
         self.errorMessage = errorMessage
@@ -188,7 +189,7 @@ public struct DeadLetter: Sendable, Hashable {
         self.exhaustedRetryCondition = exhaustedRetryCondition
     }
 
-    init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
         let fields = try RecordFields(json, what: "dead letter")
         delivery = try EventDelivery(recordJSON: try fields.value("delivery"))
         errorCode = try fields.string("errorCode")
@@ -197,3 +198,8 @@ public struct DeadLetter: Sendable, Hashable {
         exhaustedRetryCondition = fields.optionalString("condition")
     }
 }
+
+/// A bus delivery waiting for a person.
+public typealias DeliveryReviewItem = ReviewItem<DeadLetter>
+
+extension DeadLetter: RecordJSONCodable {}

@@ -1,3 +1,4 @@
+import Runtime
 public import JSON
 import Messaging
 import Foundation
@@ -195,18 +196,18 @@ public struct EventResources: Sendable, Hashable {
 /// An event resources file that cannot be used, naming the file, the field and what is wrong.
 public struct EventResourcesError: Error, Sendable, CustomStringConvertible {
     public let description: String
-    init(_ description: String) { self.description = description }
+    package init(_ description: String) { self.description = description }
 }
 
 /// Field readers that put the file and the JSON pointer of the field in every error.
 private struct Reader {
-    let source: String
-    let region: String
-    let account: String
+    package let source: String
+    package let region: String
+    package let account: String
 
-    func error(_ at: String, _ message: String) -> EventResourcesError { EventResourcesError("\(source): \(at) \(message)") }
+    package func error(_ at: String, _ message: String) -> EventResourcesError { EventResourcesError("\(source): \(at) \(message)") }
 
-    func list(_ value: JSONValue?, at: String) throws -> [JSONValue] {
+    package func list(_ value: JSONValue?, at: String) throws -> [JSONValue] {
         guard let value, value != .null else { return [] }
         guard let list = value.arrayValue else { throw error(at, "must be a list") }
         for (index, entry) in list.enumerated() where entry.objectValue == nil {
@@ -215,18 +216,18 @@ private struct Reader {
         return list
     }
 
-    func string(_ entry: JSONValue, _ key: String, at: String) throws -> String {
+    package func string(_ entry: JSONValue, _ key: String, at: String) throws -> String {
         guard let text = try optionalString(entry, key, at: at) else { throw error("\(at)/\(key)", "is required (a non-empty string)") }
         return text
     }
 
-    func optionalString(_ entry: JSONValue, _ key: String, at: String) throws -> String? {
+    package func optionalString(_ entry: JSONValue, _ key: String, at: String) throws -> String? {
         guard let value = entry[key], value != .null else { return nil }
         guard let text = value.stringValue, !text.isEmpty else { throw error("\(at)/\(key)", "must be a non-empty string, got \(value.typeName)") }
         return text
     }
 
-    func scalarText(_ value: JSONValue, at: String) throws -> String {
+    package func scalarText(_ value: JSONValue, at: String) throws -> String {
         switch value {
         case .string(let text): return text
         case .integer(let number): return String(number)
@@ -236,13 +237,13 @@ private struct Reader {
         }
     }
 
-    func checkKeys(_ entry: JSONValue, _ known: [String], at: String) throws {
+    package func checkKeys(_ entry: JSONValue, _ known: [String], at: String) throws {
         for key in entry.objectValue?.keys ?? [] where !known.contains(key) {
             throw error("\(at)/\(key)", "is not a known field (\(known.joined(separator: ", ")))")
         }
     }
 
-    func rule(_ entry: JSONValue, at: String) throws -> EventResources.RuleDeclaration {
+    package func rule(_ entry: JSONValue, at: String) throws -> EventResources.RuleDeclaration {
         try checkKeys(entry, ["name", "bus", "eventPattern", "schedule", "state", "description", "targets"], at: at)
         let name = try string(entry, "name", at: at)
         var pattern: String?
@@ -273,7 +274,7 @@ private struct Reader {
         return EventResources.RuleDeclaration(definition: fields, targets: targets)
     }
 
-    func target(_ entry: JSONValue, at: String) throws -> JSONValue {
+    package func target(_ entry: JSONValue, at: String) throws -> JSONValue {
         try checkKeys(
             entry,
             ["id", "queue", "stateMachine", "bus", "function", "arn", "input", "inputPath", "inputTransformer", "retryPolicy", "deadLetterQueue", "messageGroupId"],
@@ -328,5 +329,5 @@ private struct Reader {
         return .object(target)
     }
 
-    func queueArn(_ name: String) -> String { name.hasPrefix("arn:") ? name : "arn:aws:sqs:\(region):\(account):\(name)" }
+    package func queueArn(_ name: String) -> String { name.hasPrefix("arn:") ? name : "arn:aws:sqs:\(region):\(account):\(name)" }
 }

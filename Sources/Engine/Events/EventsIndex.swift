@@ -1,3 +1,4 @@
+import Runtime
 public import EventLog
 import JSON
 public import LMDB
@@ -28,7 +29,7 @@ public struct EventsIndex: LogIndex {
         "events.connections", "events.apiDestinations", "events.idempotency",
     ]
 
-    enum DB: Int {
+    package enum DB: Int {
         case buses, rules, targets, pending, deadLetters, review, connections, apiDestinations, idempotency
     }
 
@@ -167,11 +168,11 @@ public struct EventsIndex: LogIndex {
         }
     }
 
-    static let deliveryIdMarker = Array(#""deliveryId""#.utf8)
-    static let idempotencyKeyMarker = Array(#""idempotencyKey""#.utf8)
+    package static let deliveryIdMarker = Array(#""deliveryId""#.utf8)
+    package static let idempotencyKeyMarker = Array(#""idempotencyKey""#.utf8)
 
     /// Whether `needle` occurs in `haystack` (a false positive only costs a parse).
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    package static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard let first = needle.first, haystack.count >= needle.count else { return false }
         var index = 0
         let last = haystack.count - needle.count
@@ -195,9 +196,9 @@ public struct EventsIndex: LogIndex {
 
 /// Key encodings of the ``EventsIndex`` databases: names joined by a 0 byte,
 /// which no bus, rule or target name may contain, so a bus's keys are one range.
-enum EventKeys {
-    static func text(_ value: String) -> [UInt8] { Array(value.utf8) }
-    static func bus(_ name: String) -> [UInt8] { text(name) }
-    static func rule(_ bus: String, _ name: String) -> [UInt8] { Keys.joined(bus, name) }
-    static func target(_ bus: String, _ rule: String, _ id: String) -> [UInt8] { Keys.joined(bus, rule, id) }
+package enum EventKeys {
+    package static func text(_ value: String) -> [UInt8] { Array(value.utf8) }
+    package static func bus(_ name: String) -> [UInt8] { text(name) }
+    package static func rule(_ bus: String, _ name: String) -> [UInt8] { Keys.joined(bus, name) }
+    package static func target(_ bus: String, _ rule: String, _ id: String) -> [UInt8] { Keys.joined(bus, rule, id) }
 }

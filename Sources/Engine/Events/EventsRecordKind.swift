@@ -1,3 +1,4 @@
+import Runtime
 public import EventLog
 
 /// The record kinds of event buses, rules, targets and deliveries, with their
@@ -48,7 +49,7 @@ public enum EventsRecordKind {
     public static let apiDestinationDeleted = RecordKind(36)
 
     /// Every kind of this range, for the index's quick filter.
-    static let range = RecordKind(20)...RecordKind(39)
+    package static let range = RecordKind(20)...RecordKind(39)
 
     /// Adds every events kind to `kinds` (``EngineRecordKind/all`` calls it).
     public static func register(into kinds: inout RecordKinds) {

@@ -1,3 +1,4 @@
+import Runtime
 import Foundation
 public import JSON
 import Yams
@@ -129,6 +130,6 @@ public enum WebhookConfiguration {
 /// A webhooks file that cannot be used.
 public struct WebhookConfigurationError: Error, Sendable, CustomStringConvertible {
     public let message: String
-    init(_ message: String) { self.message = message }
+    package init(_ message: String) { self.message = message }
     public var description: String { message }
 }

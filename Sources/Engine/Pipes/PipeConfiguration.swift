@@ -1,3 +1,4 @@
+import Runtime
 import Foundation
 public import JSON
 import Messaging
@@ -50,7 +51,7 @@ public enum PipeConfiguration {
         }
     }
 
-    static func pipe(_ name: String, _ entry: JSONValue) throws -> PipeDefinition {
+    package static func pipe(_ name: String, _ entry: JSONValue) throws -> PipeDefinition {
         func fail(_ message: String) -> PipeConfigurationError { PipeConfigurationError("pipe \(name): \(message)") }
         let source: PipeDefinition.Source
         switch (entry["source"]?["queue"], entry["source"]?["bus"] ?? entry["source"]?["eventPattern"]) {
@@ -113,5 +114,5 @@ public enum PipeConfiguration {
 /// A pipes file that cannot be used, naming the file, the pipe and what is wrong.
 public struct PipeConfigurationError: Error, Sendable, CustomStringConvertible {
     public let description: String
-    init(_ description: String) { self.description = description }
+    package init(_ description: String) { self.description = description }
 }

@@ -1,3 +1,4 @@
+import Runtime
 public import JSON
 
 /// A Pipes input template: JSON text with `<$.path>` placeholders filled from one record.
@@ -7,13 +8,13 @@ public import JSON
 /// a string is replaced by the value's JSON. A path that finds nothing gives `null`
 /// (or an empty string inside quotes). The filled text must be JSON.
 public struct PipeInputTemplate: Sendable, Hashable {
-    enum Piece: Sendable, Hashable {
+    package enum Piece: Sendable, Hashable {
         case text(String)
         case value(JSONPath, quoted: Bool)
     }
 
     public let text: String
-    let pieces: [Piece]
+    package let pieces: [Piece]
 
     /// Parses the template.
     /// - Throws: ``PipeConfigurationError`` naming an unterminated placeholder or a bad path.

@@ -1,5 +1,6 @@
+import Runtime
 import EventLog
-import JSON
+package import JSON
 import Messaging
 
 extension PipeService {
@@ -7,7 +8,7 @@ extension PipeService {
     /// transaction: the events' records and their queue and topic targets commit with
     /// the delete, so a redelivered batch puts nothing twice; other targets (HTTP,
     /// state machines) are queued to the buses after the commit, as `PutEvents` does.
-    func putAndDelete(_ entries: [EventEntry], sourceArn: String, handles: [String]) async throws {
+    package func putAndDelete(_ entries: [EventEntry], sourceArn: String, handles: [String]) async throws {
         guard let buses else { throw PipeDeliveryError("PutEvents: this pipe service runs without the event buses") }
         let time = queues.now()
         let accepted = await buses.accept(entries, at: time)
@@ -28,7 +29,7 @@ extension PipeService {
 
     /// Publishes each record to topic `name` and deletes the batch from the source in
     /// one transaction, so the topic's queue subscribers get each record once.
-    func publishAndDelete(
+    package func publishAndDelete(
         _ records: [JSONValue], topic name: String, batchId: String, pipe: PipeDefinition, sourceArn: String, handles: [String]
     ) async throws {
         guard let topics else { throw PipeDeliveryError("Publish: this pipe service runs without the topics") }

@@ -1,4 +1,4 @@
-import EventLog
+package import EventLog
 import Foundation
 public import JSON
 public import Logging
@@ -22,13 +22,13 @@ import Runtime
 /// - ``run()``
 public final class PipeService: Sendable {
     public let pipes: [PipeDefinition]
-    let engine: Engine
-    let queues: QueueService
+    package let engine: Engine
+    package let queues: QueueService
     /// The buses that bus sources' rules live on; `nil` when no pipe reads a bus.
-    let buses: EventBuses?
+    package let buses: EventBuses?
     /// The topics that topic targets publish to; `nil` when no pipe targets a topic.
-    let topics: TopicService?
-    let logger: Logger
+    package let topics: TopicService?
+    package let logger: Logger
 
     public init(
         pipes: [PipeDefinition], engine: Engine, queues: QueueService, buses: EventBuses? = nil,
@@ -157,7 +157,7 @@ public final class PipeService: Sendable {
         return "\(safe)-\(digest.prefix(32))"
     }
 
-    func deliver(_ input: JSONValue, to target: PipeDefinition.Target, pipe: PipeDefinition, batchId: String, sourceArn: String, handles: [String]) async throws {
+    package func deliver(_ input: JSONValue, to target: PipeDefinition.Target, pipe: PipeDefinition, batchId: String, sourceArn: String, handles: [String]) async throws {
         switch target {
         case .stateMachine(let name):
             let arn = "arn:aws:states:\(engine.configuration.region):\(engine.configuration.account):stateMachine:\(name)"
@@ -195,7 +195,7 @@ public final class PipeService: Sendable {
     /// Sends `messages` and deletes `handles` in one transaction, only while every
     /// handle is still current: a batch whose visibility lapsed (and which another
     /// receive may be delivering) sends nothing.
-    func sendAndDelete(_ messages: [OutgoingMessage], to queueArn: String, sourceArn: String, handles: [String]) async throws {
+    package func sendAndDelete(_ messages: [OutgoingMessage], to queueArn: String, sourceArn: String, handles: [String]) async throws {
         let time = queues.now()
         try await queues.transact { append in
             try self.deleteCurrent(in: append, sourceArn: sourceArn, handles: handles, time: time)
@@ -208,7 +208,7 @@ public final class PipeService: Sendable {
 
     /// Deletes `handles` from the source in `append`, refusing when any is no longer
     /// current: a batch whose visibility lapsed may be on its way through another receive.
-    func deleteCurrent(in append: AppendTransaction, sourceArn: String, handles: [String], time: Int64) throws {
+    package func deleteCurrent(in append: AppendTransaction, sourceArn: String, handles: [String], time: Int64) throws {
         let (_, current) = try queues.delete(in: append, queueArn: sourceArn, handles: handles, time: time)
         guard current == handles.count else {
             throw QueueError(.receiptHandleIsInvalid, "the batch's receipt handles are no longer current; the source redelivers it")
@@ -216,7 +216,7 @@ public final class PipeService: Sendable {
     }
 
     /// Runs a handler-map resource (or an in-process handler) once.
-    func invoke(_ resource: String, input: JSONValue, key: String) async throws -> JSONValue {
+    package func invoke(_ resource: String, input: JSONValue, key: String) async throws -> JSONValue {
         let configuration = engine.configuration
         if let inProcess = configuration.inProcessHandlers[TaskHandlerMap.baseResource(resource)] {
             do { return try await inProcess(input) } catch { throw PipeDeliveryError("\(resource) failed: \(error)") }
@@ -234,7 +234,7 @@ public final class PipeService: Sendable {
 }
 
 /// Why one attempt at a pipe's batch failed (the enrichment or the target refused it).
-struct PipeDeliveryError: Error, Sendable, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+package struct PipeDeliveryError: Error, Sendable, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

@@ -1,3 +1,4 @@
+import Runtime
 import JSON
 public import Messaging
 
@@ -42,7 +43,7 @@ extension OutgoingMessage {
 
     /// Names: letters, digits, `_`, `-`, `.`; at most 256; no leading, trailing or doubled
     /// period; not `AWS.`/`Amazon.` in any casing (reserved for AWS).
-    static func validateAttributeName(_ name: String) throws(QueueError) {
+    package static func validateAttributeName(_ name: String) throws(QueueError) {
         let lowered = name.lowercased()
         if lowered.hasPrefix("aws.") || lowered.hasPrefix("amazon.") {
             throw QueueError(.invalidParameterValue, "You can't use the reserved prefix 'AWS.' or 'Amazon.' in the message attribute name '\(name)'.")
@@ -59,7 +60,7 @@ extension OutgoingMessage {
     }
 
     /// `#x9 | #xA | #xD | #x20–#xD7FF | #xE000–#xFFFD | #x10000–#x10FFFF`.
-    static func isAllowed(_ text: String) -> Bool {
+    package static func isAllowed(_ text: String) -> Bool {
         text.unicodeScalars.allSatisfy { scalar in
             switch scalar.value {
             case 0x9, 0xA, 0xD, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: true
@@ -68,7 +69,7 @@ extension OutgoingMessage {
         }
     }
 
-    static func invalidContents(_ part: String) -> QueueError {
+    package static func invalidContents(_ part: String) -> QueueError {
         QueueError(
             .invalidMessageContents,
             "Invalid characters found in \(part). Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF"

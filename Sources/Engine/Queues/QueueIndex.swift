@@ -1,5 +1,6 @@
+import Runtime
 public import EventLog
-import JSON
+package import JSON
 public import LMDB
 
 /// The queues' contents, derived from ``QueueRecordKind`` records alone and
@@ -28,7 +29,7 @@ public struct QueueIndex: LogIndex {
         "queues2.queues", "queues2.messages", "queues2.visible", "queues2.groups", "queues2.dedup", "queues2.moveTasks",
     ]
 
-    enum DB: Int { case queues, messages, visible, groups, dedup, moveTasks }
+    package enum DB: Int { case queues, messages, visible, groups, dedup, moveTasks }
 
     public init() {}
 
@@ -152,30 +153,30 @@ public struct QueueIndex: LogIndex {
 
 /// The message rows of ``QueueIndex`` with their `visible` and `groups` entries,
 /// changed together so the secondary orders never disagree with the rows.
-struct MessageStore {
-    let databases: IndexDatabases
-    let transaction: WriteTransaction
+package struct MessageStore {
+    package let databases: IndexDatabases
+    package let transaction: WriteTransaction
 
-    func db(_ which: QueueIndex.DB) -> Database { databases[which.rawValue] }
+    package func db(_ which: QueueIndex.DB) -> Database { databases[which.rawValue] }
 
     /// The row at `key`, its members left as bytes.
-    func message(at key: [UInt8]) throws -> RawJSONObject? {
+    package func message(at key: [UInt8]) throws -> RawJSONObject? {
         guard let bytes = try transaction.value(forKey: key, in: db(.messages)) else { return nil }
         return try QueueKeys.rawObject(bytes[...])
     }
 
     /// The fields ``order(at:)`` reads: where the message sits in `visible` and `groups`.
-    static let orderFields = ["visible", "seqno", "group"]
+    package static let orderFields = ["visible", "seqno", "group"]
 
     /// Where the message at `key` sits in `visible` and `groups`; enough to remove it
     /// without building its body and attributes.
-    func order(at key: [UInt8]) throws -> MessageOrder? {
+    package func order(at key: [UInt8]) throws -> MessageOrder? {
         guard let bytes = try transaction.value(forKey: key, in: db(.messages)) else { return nil }
         return MessageOrder(try JSONParser.parse(bytes: bytes, keeping: Self.orderFields))
     }
 
     /// Writes `row` at `key`, moving its `visible` entry from where `previous` had it.
-    func put(_ row: RawJSONObject, at key: [UInt8], arn: String, replacing previous: MessageOrder?) throws {
+    package func put(_ row: RawJSONObject, at key: [UInt8], arn: String, replacing previous: MessageOrder?) throws {
         let order = MessageOrder(row)
         let location = QueueKeys.location(key)
         if let previous {
@@ -188,7 +189,7 @@ struct MessageStore {
         try transaction.put([], forKey: QueueKeys.visible(arn, at: order.visible, location), in: db(.visible))
     }
 
-    func remove(_ order: MessageOrder, at key: [UInt8], arn: String) throws {
+    package func remove(_ order: MessageOrder, at key: [UInt8], arn: String) throws {
         let location = QueueKeys.location(key)
         _ = try transaction.delete(key: key, in: db(.messages))
         _ = try transaction.delete(key: QueueKeys.visible(arn, at: order.visible, location), in: db(.visible))
@@ -197,44 +198,44 @@ struct MessageStore {
         }
     }
 
-    func removeAll(prefix: [UInt8], in which: QueueIndex.DB) throws {
+    package func removeAll(prefix: [UInt8], in which: QueueIndex.DB) throws {
         try transaction.deleteAll(withPrefix: prefix, in: db(which))
     }
 
     /// The group of a FIFO message (one with a sequence number); standard queues keep no group order.
-    static func fifoGroup(_ row: JSONObject) -> String? { MessageOrder(row).group }
+    package static func fifoGroup(_ row: JSONObject) -> String? { MessageOrder(row).group }
 }
 
 /// Where a message row sits in the `visible` and `groups` orders of ``QueueIndex``.
-struct MessageOrder {
+package struct MessageOrder {
     /// When it may next be received (ms); 0 when the row has none.
-    var visible: Int
+    package var visible: Int
     /// Its FIFO group: only messages with a sequence number (FIFO queues) keep a group order.
-    var group: String?
+    package var group: String?
 
-    init(_ row: JSONObject) {
+    package init(_ row: JSONObject) {
         visible = row["visible"]?.integerValue ?? 0
         group = row["seqno"] != nil ? row["group"]?.stringValue : nil
     }
 
-    init(_ row: RawJSONObject) {
+    package init(_ row: RawJSONObject) {
         visible = row.member("visible")?.integerValue ?? 0
         group = row[raw: "seqno"] != nil ? row.member("group")?.stringValue : nil
     }
 }
 
 /// Key encodings of the ``QueueIndex`` databases.
-enum QueueKeys {
-    static func text(_ value: String) -> [UInt8] { Array(value.utf8) }
+package enum QueueKeys {
+    package static func text(_ value: String) -> [UInt8] { Array(value.utf8) }
 
-    static func queuePrefix(_ arn: String) -> [UInt8] { Keys.text(arn, separated: true) }
+    package static func queuePrefix(_ arn: String) -> [UInt8] { Keys.text(arn, separated: true) }
 
-    static func message(_ arn: String, sequence: Int, position: Int) -> [UInt8] {
+    package static func message(_ arn: String, sequence: Int, position: Int) -> [UInt8] {
         Keys.text(arn, separated: true, then: UInt64(sequence), UInt64(position))
     }
 
     /// The key of a message location `{s, i}` in a record.
-    static func message(_ arn: String, _ location: JSONValue) throws -> [UInt8] {
+    package static func message(_ arn: String, _ location: JSONValue) throws -> [UInt8] {
         guard let sequence = location["s"]?.integerValue, let position = location["i"]?.integerValue else {
             throw RecordDecodingError("queue message location has no s/i")
         }
@@ -243,20 +244,20 @@ enum QueueKeys {
 
     /// A message's entry in the `visible` order: big-endian milliseconds sort
     /// numerically (times before 1970 clamp to 0; messages never have them).
-    static func visible(_ arn: String, at time: Int, _ location: (sequence: Int, position: Int)) -> [UInt8] {
+    package static func visible(_ arn: String, at time: Int, _ location: (sequence: Int, position: Int)) -> [UInt8] {
         Keys.text(
             arn, separated: true, then: UInt64(max(0, time)), UInt64(location.sequence), UInt64(location.position))
     }
 
     /// The first key of `visible` entries of `arn` due after `time`: every key below it is receivable.
-    static func visibleBound(_ arn: String, after time: Int) -> [UInt8] {
+    package static func visibleBound(_ arn: String, after time: Int) -> [UInt8] {
         Keys.text(arn, separated: true, then: UInt64(max(0, time) + 1))
     }
 
     /// The prefix of a FIFO group's entries; group ids cannot contain a 0 byte.
-    static func groupPrefix(_ arn: String, _ group: String) -> [UInt8] { Keys.joined(arn, group, "") }
+    package static func groupPrefix(_ arn: String, _ group: String) -> [UInt8] { Keys.joined(arn, group, "") }
 
-    static func group(_ arn: String, _ group: String, _ location: (sequence: Int, position: Int)) -> [UInt8] {
+    package static func group(_ arn: String, _ group: String, _ location: (sequence: Int, position: Int)) -> [UInt8] {
         var key = Keys.joined(arn, group, "")
         Keys.appendBigEndian(UInt64(location.sequence), to: &key)
         Keys.appendBigEndian(UInt64(location.position), to: &key)
@@ -264,26 +265,26 @@ enum QueueKeys {
     }
 
     /// A stored JSON object.
-    static func object(_ bytes: [UInt8]) throws -> JSONObject {
+    package static func object(_ bytes: [UInt8]) throws -> JSONObject {
         try object(try JSONParser.parse(bytes: bytes))
     }
 
     /// A stored JSON object, its members left as bytes.
-    static func rawObject(_ bytes: ArraySlice<UInt8>) throws -> RawJSONObject {
+    package static func rawObject(_ bytes: ArraySlice<UInt8>) throws -> RawJSONObject {
         do { return try RawJSONObject(slice: bytes) } catch {
             throw RecordDecodingError("queue value is not a JSON object: \(error)")
         }
     }
 
-    static func object(_ value: JSONValue) throws -> JSONObject {
+    package static func object(_ value: JSONValue) throws -> JSONObject {
         guard let object = value.objectValue else { throw RecordDecodingError("queue value is not a JSON object") }
         return object
     }
 
-    static func dedup(_ arn: String, _ id: String) -> [UInt8] { Keys.joined(arn, id) }
+    package static func dedup(_ arn: String, _ id: String) -> [UInt8] { Keys.joined(arn, id) }
 
     /// The `{s, i}` location at the end of a `messages`, `visible` or `groups` key.
-    static func location(_ key: [UInt8]) -> (sequence: Int, position: Int) {
+    package static func location(_ key: [UInt8]) -> (sequence: Int, position: Int) {
         let tail = key.suffix(16)
         let sequence = tail.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         let position = tail.suffix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }

@@ -1,3 +1,4 @@
+import Runtime
 public import EventLog
 
 /// The record kinds of durable queues. Every queue change is one of these;
@@ -29,7 +30,7 @@ public enum QueueRecordKind {
     public static let moveTask = RecordKind(48)
 
     /// Every queue kind, for the index's filter.
-    static let all: Set<RecordKind> = [created, attributesSet, deleted, purged, sent, received, messagesDeleted, visibilityChanged, moveTask]
+    package static let all: Set<RecordKind> = [created, attributesSet, deleted, purged, sent, received, messagesDeleted, visibilityChanged, moveTask]
 
     /// Registers the queue kinds in `kinds`.
     public static func register(in kinds: inout RecordKinds) {

@@ -1,7 +1,8 @@
+import Runtime
 public import EventLog
 import Foundation
 public import JSON
-import LMDB
+package import LMDB
 public import Messaging
 
 /// A message to send: what `SendMessage` and the Engine's internal deliveries give.
@@ -44,7 +45,7 @@ public struct ReceivedMessage: Sendable, Hashable {
 }
 
 /// The five-minute window of FIFO deduplication.
-let deduplicationWindow: Int64 = 5 * 60 * 1000
+package let deduplicationWindow: Int64 = 5 * 60 * 1000
 
 extension QueueService {
     // MARK: Sending
@@ -137,7 +138,7 @@ extension QueueService {
     }
 
     /// The id of the message sent to `arn` with deduplication id `dedup` in the last five minutes.
-    func previousMessage(_ arn: String, _ dedup: String, time: Int64, _ transaction: ReadTransaction) throws -> String? {
+    package func previousMessage(_ arn: String, _ dedup: String, time: Int64, _ transaction: ReadTransaction) throws -> String? {
         guard let bytes = try transaction.value(forKey: QueueKeys.dedup(arn, dedup), in: db(.dedup)) else { return nil }
         let value = try JSONParser.parse(bytes: bytes)
         guard let sent = value["time"]?.integerValue, time - Int64(sent) < deduplicationWindow else { return nil }
@@ -155,19 +156,19 @@ extension QueueService {
     // MARK: Receiving
 
     /// A message location and its stored row, as the receive decision reads them.
-    struct StoredMessage {
-        var key: [UInt8]
-        var row: JSONValue
-        var location: JSONObject {
+    package struct StoredMessage {
+        package var key: [UInt8]
+        package var row: JSONValue
+        package var location: JSONObject {
             let (sequence, position) = QueueKeys.location(key)
             return ["s": .integer(sequence), "i": .integer(position)]
         }
-        var visible: Int64 { Int64(row["visible"]?.integerValue ?? 0) }
-        var count: Int { row["count"]?.integerValue ?? 0 }
+        package var visible: Int64 { Int64(row["visible"]?.integerValue ?? 0) }
+        package var count: Int { row["count"]?.integerValue ?? 0 }
     }
 
     /// The messages of `arn` in arrival order: at most `limit`, put there by records up to `upTo`.
-    func messages(of arn: String, in transaction: ReadTransaction, limit: Int = .max, upTo: Int = .max) throws -> [StoredMessage] {
+    package func messages(of arn: String, in transaction: ReadTransaction, limit: Int = .max, upTo: Int = .max) throws -> [StoredMessage] {
         let prefix = QueueKeys.queuePrefix(arn)
         return try transaction.withCursor(on: db(.messages)) { cursor in
             var found: [StoredMessage] = []
@@ -209,7 +210,7 @@ extension QueueService {
     }
 
     /// When the next message of `arn` not yet visible at `time` becomes visible, from the `visible` view.
-    func nextVisibleTime(_ arn: String, after time: Int64, _ transaction: ReadTransaction) throws -> Int64? {
+    package func nextVisibleTime(_ arn: String, after time: Int64, _ transaction: ReadTransaction) throws -> Int64? {
         let prefix = QueueKeys.queuePrefix(arn)
         return try transaction.withCursor(on: db(.visible)) { cursor in
             guard try cursor.seek(atLeast: QueueKeys.visibleBound(arn, after: Int(time))) else { return nil }
@@ -227,7 +228,7 @@ extension QueueService {
     /// group: the group is read from its head in arrival order and delivers its
     /// leading visible messages; a group whose head is in flight delivers
     /// nothing (its later messages are skipped once each).
-    func receiveOnce(
+    package func receiveOnce(
         in append: AppendTransaction, _ arn: String, _ maxMessages: Int, _ visibilityTimeout: Int?, time: Int64
     ) throws -> ([ReceivedMessage], Bool) {
         let queue = try requireQueue(arn, in: append.transaction)
@@ -281,7 +282,7 @@ extension QueueService {
     }
 
     /// Up to `limit` keys of the `visible` order from `from` (inclusive) below `bound`.
-    func dueKeys(from: [UInt8], below bound: [UInt8], limit: Int, _ transaction: ReadTransaction) throws -> [[UInt8]] {
+    package func dueKeys(from: [UInt8], below bound: [UInt8], limit: Int, _ transaction: ReadTransaction) throws -> [[UInt8]] {
         try transaction.withCursor(on: db(.visible)) { cursor in
             var found: [[UInt8]] = []
             var more = try cursor.seek(atLeast: from)
@@ -295,14 +296,14 @@ extension QueueService {
         }
     }
 
-    func storedRow(_ key: [UInt8], _ transaction: ReadTransaction) throws -> JSONObject? {
+    package func storedRow(_ key: [UInt8], _ transaction: ReadTransaction) throws -> JSONObject? {
         guard let bytes = try transaction.value(forKey: key, in: db(.messages)) else { return nil }
         return try QueueKeys.object(bytes)
     }
 
     /// The first messages of a FIFO group in arrival order: a receive returns at
     /// most 10, so the first 10 decide it.
-    func groupHead(_ arn: String, _ group: String, _ transaction: ReadTransaction) throws -> [([UInt8], JSONObject)] {
+    package func groupHead(_ arn: String, _ group: String, _ transaction: ReadTransaction) throws -> [([UInt8], JSONObject)] {
         let prefix = QueueKeys.groupPrefix(arn, group)
         let locations: [(sequence: Int, position: Int)] = try transaction.withCursor(on: db(.groups)) { cursor in
             var found: [(sequence: Int, position: Int)] = []
@@ -322,7 +323,7 @@ extension QueueService {
     }
 
     /// A fresh, unguessable receipt handle for the `count`th receive of the message at `key`.
-    func newHandle(key: [UInt8], count: Int) -> String {
+    package func newHandle(key: [UInt8], count: Int) -> String {
         var generator = SystemRandomNumberGenerator()
         let location = QueueKeys.location(key)
         return ReceiptHandle(sequence: location.sequence, position: location.position, count: count, nonce: generator.next()).text
@@ -330,7 +331,7 @@ extension QueueService {
 
     // MARK: Deleting and visibility
 
-    static func messageKey(_ arn: String, _ handle: ReceiptHandle) -> [UInt8] {
+    package static func messageKey(_ arn: String, _ handle: ReceiptHandle) -> [UInt8] {
         QueueKeys.message(arn, sequence: handle.sequence, position: handle.position)
     }
 
@@ -349,7 +350,7 @@ extension QueueService {
     /// Deletes inside `append`, the caller's transaction; also says how many handles
     /// were current (named a message's latest receive), so a caller that must write
     /// its effect only with the delete (a pipe's queue target) can refuse stale ones.
-    func delete(
+    package func delete(
         in append: AppendTransaction, queueArn: String, handles: [String], time: Int64
     ) throws -> (results: [Result<Void, QueueError>], current: Int) {
         _ = try requireQueue(queueArn, in: append.transaction)

@@ -1,20 +1,20 @@
 import EventLog
 import Foundation
 public import JSON
-import LMDB
+package import LMDB
 import Messaging
-import Runtime
+package import Runtime
 import Synchronization
 
 /// The internal fields of a stored move task, which `ListMessageMoveTasks` does not show.
-enum MoveTaskRow {
+package enum MoveTaskRow {
     /// The last log sequence whose messages the task moves: messages that reach
     /// the dead-letter queue after the task started stay there, as in SQS.
-    static let upToKey = "SteplineUpToSequence"
+    package static let upToKey = "SteplineUpToSequence"
     /// SQS's default and highest `MaxNumberOfMessagesPerSecond`.
-    static let maximumRate = 500
+    package static let maximumRate = 500
 
-    static func shown(_ task: JSONValue) -> JSONValue {
+    package static func shown(_ task: JSONValue) -> JSONValue {
         guard case .object(var object) = task else { return task }
         object[upToKey] = nil
         return .object(object)
@@ -74,11 +74,11 @@ extension QueueService {
     }
 
     /// The queues whose `RedrivePolicy` names `arn`, by name.
-    func deadLetterSources(of arn: String) throws -> [String] {
+    package func deadLetterSources(of arn: String) throws -> [String] {
         try listQueues().filter { $0.attributes.redrivePolicy?.deadLetterTargetArn == arn }.map(\.arn)
     }
 
-    func moveTasks(in transaction: ReadTransaction) throws -> [JSONValue] {
+    package func moveTasks(in transaction: ReadTransaction) throws -> [JSONValue] {
         try transaction.withCursor(on: db(.moveTasks)) { cursor in
             var found: [JSONValue] = []
             var more = try cursor.first()
@@ -140,11 +140,11 @@ extension QueueService {
     }
 
     /// The scheduler key of the next move task step.
-    static let moveTaskKey = Scheduler.Key("queues.moveTasks")
+    package static let moveTaskKey = Scheduler.Key("queues.moveTasks")
 
     /// Schedules a step of the running move tasks at `due`, unless one is already
     /// scheduled as early or ``run()`` is not running.
-    func armMoveTasks(at due: Int64) {
+    package func armMoveTasks(at due: Int64) {
         guard movesTasks.load(ordering: .relaxed) else { return }
         if let scheduled = scheduler.due(of: Self.moveTaskKey), scheduled <= due { return }
         scheduler.schedule(Self.moveTaskKey, at: due) { [weak self] in await self?.moveTaskTick() }
@@ -153,7 +153,7 @@ extension QueueService {
     /// Advances every running move task one step, and schedules the next step
     /// one ``Configuration/moveTaskInterval`` later while any still runs (or the
     /// step failed: the log could not commit, so it is tried again then).
-    func moveTaskTick() async {
+    package func moveTaskTick() async {
         let again: Bool
         do {
             _ = try await advanceMoveTasks()

@@ -1,10 +1,10 @@
 public import EventLog
 import Foundation
-import JSON
-import LMDB
+package import JSON
+package import LMDB
 public import Messaging
 public import Runtime
-import Synchronization
+package import Synchronization
 
 /// Durable queues with SQS semantics, every change a ``QueueRecordKind`` record.
 ///
@@ -37,12 +37,12 @@ public final class QueueService: Sendable {
     /// Where the next move task step waits (``run()`` runs it).
     public let scheduler: Scheduler
     /// Whether ``run()`` runs, so move tasks step on the scheduler.
-    let movesTasks = Atomic<Bool>(false)
-    let databases: IndexDatabases
+    package let movesTasks = Atomic<Bool>(false)
+    package let databases: IndexDatabases
     /// Long-polling receivers, woken after every commit that may make a message visible.
     private let waiters = Mutex<[UInt64: Waiter]>([:])
 
-    enum Waiter {
+    package enum Waiter {
         case waiting(CheckedContinuation<Void, Never>)
         /// Woken or timed out before the receiver registered: it returns at once.
         case done
@@ -61,8 +61,8 @@ public final class QueueService: Sendable {
         self.databases = databases
     }
 
-    func db(_ which: QueueIndex.DB) -> Database { databases[which.rawValue] }
-    func now() -> Int64 { configuration.clock.now() }
+    package func db(_ which: QueueIndex.DB) -> Database { databases[which.rawValue] }
+    package func now() -> Int64 { configuration.clock.now() }
 
     /// `arn:aws:sqs:REGION:ACCOUNT:NAME`.
     public func arn(ofQueue name: String) -> String { "arn:aws:sqs:\(configuration.region):\(configuration.account):\(name)" }
@@ -77,7 +77,7 @@ public final class QueueService: Sendable {
         public var created: Int64
         public var modified: Int64
 
-        init(row: JSONValue) throws {
+        package init(row: JSONValue) throws {
             arn = row["arn"]?.stringValue ?? ""
             name = row["name"]?.stringValue ?? ""
             var values: [String: String] = [:]
@@ -89,7 +89,7 @@ public final class QueueService: Sendable {
         }
     }
 
-    static func validateName(_ name: String) throws(QueueError) {
+    package static func validateName(_ name: String) throws(QueueError) {
         let base = name.hasSuffix(".fifo") ? String(name.dropLast(5)) : name
         let allowed = base.utf8.allSatisfy { byte in
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
@@ -100,12 +100,12 @@ public final class QueueService: Sendable {
         }
     }
 
-    func queue(_ arn: String, in transaction: ReadTransaction) throws -> Queue? {
+    package func queue(_ arn: String, in transaction: ReadTransaction) throws -> Queue? {
         guard let bytes = try transaction.value(forKey: QueueKeys.text(arn), in: db(.queues)) else { return nil }
         return try Queue(row: try JSONParser.parse(bytes: bytes))
     }
 
-    func requireQueue(_ arn: String, in transaction: ReadTransaction) throws -> Queue {
+    package func requireQueue(_ arn: String, in transaction: ReadTransaction) throws -> Queue {
         guard let queue = try queue(arn, in: transaction) else {
             throw QueueError(.queueDoesNotExist, "The specified queue does not exist.")
         }
@@ -117,7 +117,7 @@ public final class QueueService: Sendable {
 
     /// Runs `body` in the writer's transaction; a failure of the log becomes a ``ServiceError``
     /// (``ServiceError/storage(_:about:)``), a ``QueueError`` of `body` passes through.
-    func transact<Result: Sendable>(_ body: @escaping @Sendable (AppendTransaction) throws -> Result) async throws -> Result {
+    package func transact<Result: Sendable>(_ body: @escaping @Sendable (AppendTransaction) throws -> Result) async throws -> Result {
         do {
             return try await log.transact(body)
         } catch let error as QueueError {
@@ -127,7 +127,7 @@ public final class QueueService: Sendable {
         }
     }
 
-    func appendRecord(_ kind: RecordKind, _ payload: JSONValue, time: Int64, in append: AppendTransaction) throws {
+    package func appendRecord(_ kind: RecordKind, _ payload: JSONValue, time: Int64, in append: AppendTransaction) throws {
         try append.append(Record(kind: kind, timestamp: time * 1000, payload: payload.bytes))
     }
 
@@ -155,7 +155,7 @@ public final class QueueService: Sendable {
         }
     }
 
-    static func differing(_ lhs: QueueAttributes, _ rhs: QueueAttributes) -> [String] {
+    package static func differing(_ lhs: QueueAttributes, _ rhs: QueueAttributes) -> [String] {
         let left = lhs.withDefaults, right = rhs.withDefaults
         return Set(left.keys).union(right.keys).filter { left[$0] != right[$0] }.sorted()
     }
@@ -227,7 +227,7 @@ public final class QueueService: Sendable {
     }
 
     /// Wakes every long-polling receiver to look again.
-    func wakeReceivers() {
+    package func wakeReceivers() {
         let woken = waiters.withLock { waiters in
             var continuations: [CheckedContinuation<Void, Never>] = []
             for (id, waiter) in waiters {
@@ -241,7 +241,7 @@ public final class QueueService: Sendable {
 
     /// Waits until a commit wakes receivers, `duration` passes, or the clock reaches
     /// `visible` (when a message becomes visible), whichever comes first.
-    func waitForChange(atMost duration: Duration, orUntil visible: Int64? = nil) async {
+    package func waitForChange(atMost duration: Duration, orUntil visible: Int64? = nil) async {
         let id = nextWaiter.add(1, ordering: .relaxed).newValue
         @Sendable func timedOut() {
             let waiter = waiters.withLock { waiters in

@@ -1,5 +1,6 @@
+import Runtime
 import Foundation
-import Messaging
+package import Messaging
 
 /// The receipt handle of one receive of one message.
 ///
@@ -13,16 +14,16 @@ import Messaging
 /// recently received receipt handle for the message, the request will still
 /// succeed, but the message might not be deleted"), and
 /// `ChangeMessageVisibility` refuses it.
-struct ReceiptHandle: Hashable {
-    var sequence: Int
-    var position: Int
-    var count: Int
-    var nonce: UInt64
+package struct ReceiptHandle: Hashable {
+    package var sequence: Int
+    package var position: Int
+    package var count: Int
+    package var nonce: UInt64
 
-    static let version: UInt8 = 1
+    package static let version: UInt8 = 1
 
     /// URL-safe base64 of `version, sequence, position, count, nonce`, big-endian.
-    var text: String {
+    package var text: String {
         var bytes: [UInt8] = [Self.version]
         bytes += Keys.bigEndian(UInt64(sequence)) + Keys.bigEndian(UInt64(position))
         bytes += withUnsafeBytes(of: UInt32(clamping: count).bigEndian, Array.init)
@@ -32,7 +33,7 @@ struct ReceiptHandle: Hashable {
             .replacingOccurrences(of: "=", with: "")
     }
 
-    init(sequence: Int, position: Int, count: Int, nonce: UInt64) {
+    package init(sequence: Int, position: Int, count: Int, nonce: UInt64) {
         self.sequence = sequence
         self.position = position
         self.count = count
@@ -41,7 +42,7 @@ struct ReceiptHandle: Hashable {
 
     /// Reads a handle's text.
     /// - Throws: ``QueueError`` `ReceiptHandleIsInvalid` when it is not one Stepline made.
-    init(parsing handle: String) throws(QueueError) {
+    package init(parsing handle: String) throws(QueueError) {
         let invalid = QueueError(.receiptHandleIsInvalid, "The input receipt handle \"\(handle)\" is not a valid receipt handle.")
         var base64 = handle.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)

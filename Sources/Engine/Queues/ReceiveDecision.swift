@@ -1,27 +1,28 @@
-import JSON
-import Messaging
+import Runtime
+package import JSON
+package import Messaging
 
 /// What one receive does with each due message it reads: return it, drop it
 /// (past the queue's retention), or move it to the dead-letter queue (its
 /// receive count reached `maxReceiveCount`). It accumulates the record's
 /// contents and the answer; the caller appends the record.
-struct ReceiveDecision {
-    let time: Int64
-    let maxMessages: Int
-    let account: String
+package struct ReceiveDecision {
+    package let time: Int64
+    package let maxMessages: Int
+    package let account: String
     /// The queue's `MessageRetentionPeriod`, in milliseconds.
-    let retention: Int64
+    package let retention: Int64
     /// The visibility timeout this receive sets, in milliseconds.
-    let timeout: Int64
+    package let timeout: Int64
     /// The redrive policy, when its dead-letter queue exists.
-    let redrive: RedrivePolicy?
+    package let redrive: RedrivePolicy?
 
-    var received: [ReceivedMessage] = []
-    var receivedRecords: [JSONValue] = []
-    var moved: [JSONValue] = []
-    var expired: [JSONValue] = []
+    package var received: [ReceivedMessage] = []
+    package var receivedRecords: [JSONValue] = []
+    package var moved: [JSONValue] = []
+    package var expired: [JSONValue] = []
 
-    init(time: Int64, maxMessages: Int, account: String, retention: Int64, timeout: Int64, redrive: RedrivePolicy?) {
+    package init(time: Int64, maxMessages: Int, account: String, retention: Int64, timeout: Int64, redrive: RedrivePolicy?) {
         self.time = time
         self.maxMessages = maxMessages
         self.account = account
@@ -30,13 +31,13 @@ struct ReceiveDecision {
         self.redrive = redrive
     }
 
-    var wantsMore: Bool { received.count < maxMessages }
+    package var wantsMore: Bool { received.count < maxMessages }
 
-    enum Outcome { case received, moved, expired }
+    package enum Outcome { case received, moved, expired }
 
     /// Decides about one visible message; `handle` makes its new receipt handle.
     @discardableResult
-    mutating func take(_ message: QueueService.StoredMessage, handle: (_ key: [UInt8], _ count: Int) -> String) -> Outcome {
+    package mutating func take(_ message: QueueService.StoredMessage, handle: (_ key: [UInt8], _ count: Int) -> String) -> Outcome {
         let sent = Int64(message.row["sent"]?.integerValue ?? 0)
         if time - sent >= retention {
             expired.append(.object(message.location))

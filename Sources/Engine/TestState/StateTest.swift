@@ -1,3 +1,4 @@
+public import Runtime
 public import JSON
 import StatesLanguage
 

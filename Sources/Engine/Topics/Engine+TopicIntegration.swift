@@ -1,7 +1,8 @@
-import EventLog
+package import Runtime
+package import EventLog
 import JSON
-import Messaging
-import StatesLanguage
+package import Messaging
+package import StatesLanguage
 
 /// `arn:aws:states:::sns:publish`: a Task state publishes to a Stepline topic in the
 /// log transaction of the step that schedules it, like `sqs:sendMessage`, so the
@@ -12,7 +13,7 @@ extension Engine {
     public func connect(topics: TopicService) { integrations.topics = topics }
 
     /// What an `sns:publish` task's parameters ask for.
-    enum PublishRequest {
+    package enum PublishRequest {
         case publish(topicArn: String, PublishEntry)
         /// It cannot be published: the task's failure.
         case refused(TaskOutcome)
@@ -21,7 +22,7 @@ extension Engine {
     /// The topic and entry of an `sns:publish` task (`TopicArn` or `TargetArn`, `Message`
     /// as a string or any JSON, `Subject`, `MessageAttributes`, `MessageGroupId`,
     /// `MessageDeduplicationId`, `MessageStructure`), or why it cannot be published.
-    func publishRequest(_ task: ScheduledTask) -> PublishRequest {
+    package func publishRequest(_ task: ScheduledTask) -> PublishRequest {
         guard integrations.topics != nil else {
             return .refused(.failed(error: StatesError.Name.taskFailed, cause: "sns:publish needs the topics, and this engine runs without them."))
         }
@@ -48,7 +49,7 @@ extension Engine {
     }
 
     /// Publishes one entry in the step's transaction and returns the task's outcome.
-    static func publish(_ entry: PublishEntry, to topicArn: String, _ topics: TopicService, _ append: AppendTransaction, at time: Int64) throws
+    package static func publish(_ entry: PublishEntry, to topicArn: String, _ topics: TopicService, _ append: AppendTransaction, at time: Int64) throws
         -> TaskOutcome
     {
         let results: [Result<PublishedMessage, TopicError>]
@@ -68,7 +69,7 @@ extension Engine {
     }
 
     /// AWS's task error for an SNS failure: `SNS.<Code>Exception` and the SDK's message.
-    static func snsFailure(_ error: TopicError) -> TaskOutcome {
+    package static func snsFailure(_ error: TopicError) -> TaskOutcome {
         let exception = error.code == .invalidParameterValue ? "InvalidParameterValueException" : "\(error.code.rawValue)Exception"
         return .failed(
             error: "SNS.\(exception)",

@@ -1,4 +1,5 @@
-import EventLog
+import Runtime
+package import EventLog
 import JSON
 import Messaging
 import Synchronization
@@ -14,7 +15,7 @@ extension EventBuses {
     /// Publishes `delivery`'s body to its topic in `append` and records the delivery's
     /// success there too; a FIFO topic gets the target's `MessageGroupId` and the event id
     /// as deduplication id. Returns the failure, having written nothing.
-    nonisolated func deliverToTopic(_ delivery: EventDelivery, in append: AppendTransaction, time: Int64) throws -> DeliveryFailure? {
+    package nonisolated func deliverToTopic(_ delivery: EventDelivery, in append: AppendTransaction, time: Int64) throws -> DeliveryFailure? {
         guard let topics = connectedTopics.withLock({ $0 }) else {
             return DeliveryFailure(code: "RESOURCE_NOT_FOUND", message: "The event buses run without topics; \(delivery.targetArn) cannot be reached.")
         }

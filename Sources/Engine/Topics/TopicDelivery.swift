@@ -1,3 +1,4 @@
+public import Runtime
 public import JSON
 public import Messaging
 
@@ -39,7 +40,7 @@ public struct TopicDelivery: Sendable, Hashable {
     /// its whole history without scanning the log.
     public var history: [Int] = []
 
-    init(
+    package init(
         deliveryId: String, messageType: String, messageId: String, topicArn: String, subscriptionArn: String,
         protocolName: String, endpoint: String, body: String, queueAttributes: JSONObject = JSONObject(),
         groupId: String? = nil, deduplicationId: String? = nil, due: Int64, retryPolicy: DeliveryRetryPolicy
@@ -59,7 +60,7 @@ public struct TopicDelivery: Sendable, Hashable {
         self.retryPolicy = retryPolicy
     }
 
-    var recordJSON: JSONValue {
+    package var recordJSON: JSONValue {
         let policy = retryPolicy
         var object: JSONObject = [
             "deliveryId": .string(deliveryId), "type": .string(messageType), "messageId": .string(messageId),
@@ -80,7 +81,7 @@ public struct TopicDelivery: Sendable, Hashable {
         return .object(object)
     }
 
-    init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
         let fields = try RecordFields(json, what: "topic delivery")
         deliveryId = try fields.string("deliveryId")
         messageType = try fields.string("type")
@@ -120,13 +121,13 @@ public struct TopicDeadLetter: Sendable, Hashable {
     /// The queue the message was sent to by the subscription's `RedrivePolicy`, if any.
     public var deadLetterQueue: String?
 
-    var recordJSON: JSONValue {
+    package var recordJSON: JSONValue {
         var object: JSONObject = ["delivery": delivery.recordJSON, "error": .string(error), "time": .integer(Int(time))]
         if let deadLetterQueue { object["deadLetterQueue"] = .string(deadLetterQueue) }
         return .object(object)
     }
 
-    init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
         let fields = try RecordFields(json, what: "topic dead letter")
         delivery = try TopicDelivery(recordJSON: try fields.value("delivery"))
         error = try fields.string("error")
@@ -134,4 +135,10 @@ public struct TopicDeadLetter: Sendable, Hashable {
         deadLetterQueue = fields.optionalString("deadLetterQueue")
     }
 }
+
+
+/// A topic delivery waiting for a person.
+public typealias TopicReviewItem = ReviewItem<TopicDeadLetter>
+
+extension TopicDeadLetter: RecordJSONCodable {}
 

@@ -1,3 +1,4 @@
+import Runtime
 public import EventLog
 import JSON
 public import LMDB
@@ -23,7 +24,7 @@ public struct TopicIndex: LogIndex {
         "topics.topics", "topics.subscriptions", "topics.byTopic", "topics.dedup", "topics.pending", "topics.deadLetters", "topics.review",
     ]
 
-    enum DB: Int { case topics, subscriptions, byTopic, dedup, pending, deadLetters, review }
+    package enum DB: Int { case topics, subscriptions, byTopic, dedup, pending, deadLetters, review }
 
     public init() {}
 

@@ -1,3 +1,4 @@
+import Runtime
 public import EventLog
 
 /// The record kinds of SNS topics, subscriptions and their deliveries (60…79).

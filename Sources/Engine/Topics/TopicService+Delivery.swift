@@ -5,7 +5,7 @@ import HeapModule
 import JSON
 import Logging
 import Messaging
-import Runtime
+package import Runtime
 import NIOCore
 import NIOHTTP1
 public import ServiceLifecycle
@@ -26,10 +26,10 @@ extension TopicService: Service {
     }
 
     /// The scheduler key of the earliest due delivery.
-    static let dueKey = Scheduler.Key("topics.deliveries")
+    package static let dueKey = Scheduler.Key("topics.deliveries")
 
     /// Queues a delivery to run when it is due.
-    func schedule(_ delivery: TopicDelivery) {
+    package func schedule(_ delivery: TopicDelivery) {
         state.withLock { state in
             state.pending[delivery.deliveryId] = delivery
             state.due.insert(DueDelivery(due: delivery.due, deliveryId: delivery.deliveryId))
@@ -42,7 +42,7 @@ extension TopicService: Service {
     ///
     /// They are read from the `topics.pending` view, which lists them from the
     /// commit on; what is already known here is left as it is.
-    func scheduleCommittedDeliveries() {
+    package func scheduleCommittedDeliveries() {
         state.withLock { state in
             // Read while holding the state: a delivery leaves `pending` only after the
             // record that finishes it committed, so the view read here cannot list a
@@ -61,7 +61,7 @@ extension TopicService: Service {
 
     /// Schedules ``runDue()`` at the earliest due delivery, unless it is already
     /// scheduled as early or no delivery can start (one ending schedules again).
-    func armDue() {
+    package func armDue() {
         let earliest = state.withLock { state in
             state.inFlight.count < configuration.maxConcurrentDeliveries ? state.due.min?.due : nil
         }
@@ -72,7 +72,7 @@ extension TopicService: Service {
     }
 
     /// Attempts what is due, having scheduled the next due delivery.
-    func runDue() async {
+    package func runDue() async {
         let due = takeDue()
         armDue()
         await withDiscardingTaskGroup { group in
@@ -80,7 +80,7 @@ extension TopicService: Service {
         }
     }
 
-    func takeDue() -> [TopicDelivery] {
+    package func takeDue() -> [TopicDelivery] {
         let time = now()
         return state.withLock { state in
             var due: [TopicDelivery] = []
@@ -96,13 +96,13 @@ extension TopicService: Service {
         }
     }
 
-    func attempt(_ delivery: TopicDelivery) async {
+    package func attempt(_ delivery: TopicDelivery) async {
         let failure = await send(delivery)
         await finish(delivery, failure: failure)
     }
 
     /// Sends once; returns why it failed, or `nil`.
-    func send(_ delivery: TopicDelivery) async -> String? {
+    package func send(_ delivery: TopicDelivery) async -> String? {
         switch delivery.protocolName {
         case "http", "https":
             return await post(delivery)
@@ -121,7 +121,7 @@ extension TopicService: Service {
     }
 
     /// POSTs the body with SNS's headers; any 2xx is a success.
-    func post(_ delivery: TopicDelivery) async -> String? {
+    package func post(_ delivery: TopicDelivery) async -> String? {
         var request = HTTPClientRequest(url: delivery.endpoint)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "text/plain; charset=UTF-8")
@@ -149,7 +149,7 @@ extension TopicService: Service {
     }
 
     /// Runs the local handler `workflows/handlers.yaml` maps the endpoint (a Lambda ARN) to, with the SNS event.
-    func invokeHandler(_ delivery: TopicDelivery) async -> String? {
+    package func invokeHandler(_ delivery: TopicDelivery) async -> String? {
         let input = (try? JSONParser.parse(delivery.body)) ?? .string(delivery.body)
         let configuration = engine.configuration
         if let inProcess = configuration.inProcessHandlers[delivery.endpoint] {
@@ -176,7 +176,7 @@ extension TopicService: Service {
 
     /// Records an attempt's outcome: success, a retry after the policy's delay, or a dead
     /// letter, sent in the same transaction to the subscription's `RedrivePolicy` queue.
-    func finish(_ delivery: TopicDelivery, failure: String?) async {
+    package func finish(_ delivery: TopicDelivery, failure: String?) async {
         let time = now()
         let id = JSONValue.string(delivery.deliveryId)
         var next = delivery
@@ -224,7 +224,7 @@ extension TopicService: Service {
         armDue()
     }
 
-    func deadLetter(_ delivery: TopicDelivery, error: String, time: Int64) async throws {
+    package func deadLetter(_ delivery: TopicDelivery, error: String, time: Int64) async throws {
         try await transact { append in
             var record: JSONObject = ["deliveryId": .string(delivery.deliveryId), "error": .string(error), "time": .integer(Int(time))]
             let subscription = try self.row(delivery.subscriptionArn, in: .subscriptions, append.transaction).map(TopicSubscription.init(row:))

@@ -1,7 +1,8 @@
+import Runtime
 public import EventLog
 import Foundation
 import JSON
-import LMDB
+package import LMDB
 public import Messaging
 
 /// One message to publish: `Publish`'s input, or one `PublishBatch` entry.
@@ -75,13 +76,13 @@ extension TopicService {
         return try decidePublish(topicArn: topicArn, entries: entries, ids: ids, time: time, baseURL: configuration.baseURL(), append: append).0
     }
 
-    struct QueueItem {
-        var message: OutgoingMessage
-        var delivery: TopicDelivery
+    package struct QueueItem {
+        package var message: OutgoingMessage
+        package var delivery: TopicDelivery
     }
 
     /// The decision of one publish, in the writer's transaction.
-    func decidePublish(
+    package func decidePublish(
         topicArn: String, entries: [PublishEntry], ids: [String], time: Int64, baseURL: String, append: AppendTransaction
     ) throws -> ([Result<PublishedMessage, TopicError>], [TopicDelivery]) {
         let topic = try requireTopic(topicArn, append.transaction)
@@ -201,7 +202,7 @@ extension TopicService {
     }
 
     /// The message accepted on `topicArn` with deduplication id `dedup` in the last five minutes.
-    func previousMessage(_ topicArn: String, _ dedup: String, time: Int64, _ transaction: ReadTransaction) throws -> PublishedMessage? {
+    package func previousMessage(_ topicArn: String, _ dedup: String, time: Int64, _ transaction: ReadTransaction) throws -> PublishedMessage? {
         guard let bytes = try transaction.value(forKey: QueueKeys.dedup(topicArn, dedup), in: db(.dedup)) else { return nil }
         let value = try JSONParser.parse(bytes: bytes)
         guard let first = value["time"]?.integerValue, time - Int64(first) < deduplicationWindow, let id = value["id"]?.stringValue else {
@@ -211,7 +212,7 @@ extension TopicService {
     }
 
     /// SNS's checks of one entry; returns the message per protocol (`default` for a plain message).
-    static func validate(_ entry: PublishEntry, fifo: Bool) throws(TopicError) -> [String: String] {
+    package static func validate(_ entry: PublishEntry, fifo: Bool) throws(TopicError) -> [String: String] {
         guard !entry.message.isEmpty else { throw TopicError.invalidParameter(nil, "Empty message") }
         try MessageAttribute.validate(entry.attributes)
         let size = entry.message.utf8.count

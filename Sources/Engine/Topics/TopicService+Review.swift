@@ -1,3 +1,4 @@
+public import Runtime
 import EventLog
 import JSON
 import LMDB

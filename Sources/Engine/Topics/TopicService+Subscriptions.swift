@@ -1,6 +1,7 @@
+import Runtime
 import EventLog
 import Foundation
-import JSON
+package import JSON
 import LMDB
 import Messaging
 
@@ -15,7 +16,7 @@ public struct TopicSubscription: Sendable, Hashable {
     /// An HTTP/S subscription not confirmed yet.
     public var pendingConfirmation: Bool
 
-    init(row: JSONObject) {
+    package init(row: JSONObject) {
         arn = row["arn"]?.stringValue ?? ""
         topicArn = row["topic"]?.stringValue ?? ""
         protocolName = row["protocol"]?.stringValue ?? ""
@@ -210,15 +211,15 @@ extension TopicService {
     // MARK: URLs
 
     /// `BASE/?name=value&…`, percent-encoded.
-    static func url(_ base: String, _ query: KeyValuePairs<String, String>) -> String {
+    package static func url(_ base: String, _ query: KeyValuePairs<String, String>) -> String {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
         let parts = query.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.value)" }
         return "\(base)/?\(parts.joined(separator: "&"))"
     }
 
-    static func signingCertURL(_ base: String) -> String { "\(base)/SimpleNotificationService.pem" }
+    package static func signingCertURL(_ base: String) -> String { "\(base)/SimpleNotificationService.pem" }
 
-    static func randomHex(_ bytes: Int) -> String {
+    package static func randomHex(_ bytes: Int) -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<bytes).map { _ in
             let byte = UInt8.random(in: 0...255, using: &generator)

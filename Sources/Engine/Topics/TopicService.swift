@@ -1,11 +1,11 @@
-import EventLog
+package import EventLog
 import Foundation
-import HeapModule
-import JSON
-import LMDB
-import Messaging
+package import HeapModule
+package import JSON
+package import LMDB
+package import Messaging
 import Runtime
-import Synchronization
+package import Synchronization
 
 /// SNS topics on the log: topics, subscriptions, tags and publishing, every change a
 /// ``TopicRecordKind`` record and every view a ``TopicIndex`` database.
@@ -54,20 +54,20 @@ public final class TopicService: Sendable {
     public let engine: Engine
     public let queues: QueueService
     public let configuration: Configuration
-    let databases: IndexDatabases
-    let state = Mutex(DeliveryState())
-    let policies = Mutex([String: FilterPolicy]())
+    package let databases: IndexDatabases
+    package let state = Mutex(DeliveryState())
+    package let policies = Mutex([String: FilterPolicy]())
 
-    struct DeliveryState {
-        var pending: [String: TopicDelivery] = [:]
-        var due = Heap<DueDelivery>()
-        var inFlight: Set<String> = []
+    package struct DeliveryState {
+        package var pending: [String: TopicDelivery] = [:]
+        package var due = Heap<DueDelivery>()
+        package var inFlight: Set<String> = []
     }
 
-    struct DueDelivery: Comparable {
-        var due: Int64
-        var deliveryId: String
-        static func < (lhs: DueDelivery, rhs: DueDelivery) -> Bool { (lhs.due, lhs.deliveryId) < (rhs.due, rhs.deliveryId) }
+    package struct DueDelivery: Comparable {
+        package var due: Int64
+        package var deliveryId: String
+        package static func < (lhs: DueDelivery, rhs: DueDelivery) -> Bool { (lhs.due, lhs.deliveryId) < (rhs.due, rhs.deliveryId) }
     }
 
     /// Opens the topics of `engine`'s log and queues every delivery still pending (recovery).
@@ -81,30 +81,30 @@ public final class TopicService: Sendable {
         return service
     }
 
-    init(engine: Engine, queues: QueueService, configuration: Configuration, databases: IndexDatabases) {
+    package init(engine: Engine, queues: QueueService, configuration: Configuration, databases: IndexDatabases) {
         self.engine = engine
         self.queues = queues
         self.configuration = configuration
         self.databases = databases
     }
 
-    var log: EventLog { engine.log }
-    var region: String { engine.configuration.region }
-    var account: String { engine.configuration.account }
-    func now() -> Int64 { engine.configuration.clock.now() }
-    func db(_ which: TopicIndex.DB) -> Database { databases[which.rawValue] }
+    package var log: EventLog { engine.log }
+    package var region: String { engine.configuration.region }
+    package var account: String { engine.configuration.account }
+    package func now() -> Int64 { engine.configuration.clock.now() }
+    package func db(_ which: TopicIndex.DB) -> Database { databases[which.rawValue] }
 
     /// `arn:aws:sns:REGION:ACCOUNT:NAME`.
     public func arn(ofTopic name: String) -> String { "arn:aws:sns:\(region):\(account):\(name)" }
 
     // MARK: Reading views
 
-    func row(_ key: String, in which: TopicIndex.DB, _ transaction: ReadTransaction) throws -> JSONObject? {
+    package func row(_ key: String, in which: TopicIndex.DB, _ transaction: ReadTransaction) throws -> JSONObject? {
         guard let bytes = try transaction.value(forKey: QueueKeys.text(key), in: db(which)) else { return nil }
         return try QueueKeys.object(bytes)
     }
 
-    func values(in which: TopicIndex.DB, prefix: [UInt8] = []) throws -> [JSONValue] {
+    package func values(in which: TopicIndex.DB, prefix: [UInt8] = []) throws -> [JSONValue] {
         try log.read { transaction in
             try transaction.withCursor(on: db(which)) { cursor in
                 var values: [JSONValue] = []
@@ -119,7 +119,7 @@ public final class TopicService: Sendable {
         }
     }
 
-    func subscriptionArns(of topicArn: String, _ transaction: ReadTransaction) throws -> [String] {
+    package func subscriptionArns(of topicArn: String, _ transaction: ReadTransaction) throws -> [String] {
         let prefix = QueueKeys.queuePrefix(topicArn)
         return try transaction.withCursor(on: db(.byTopic)) { cursor in
             var arns: [String] = []
@@ -134,30 +134,30 @@ public final class TopicService: Sendable {
         }
     }
 
-    func requireTopic(_ arn: String, _ transaction: ReadTransaction) throws -> JSONObject {
+    package func requireTopic(_ arn: String, _ transaction: ReadTransaction) throws -> JSONObject {
         guard let topic = try row(arn, in: .topics, transaction) else { throw TopicError.topicNotFound }
         return topic
     }
 
-    func requireSubscription(_ arn: String, _ transaction: ReadTransaction) throws -> JSONObject {
+    package func requireSubscription(_ arn: String, _ transaction: ReadTransaction) throws -> JSONObject {
         guard let subscription = try row(arn, in: .subscriptions, transaction) else { throw TopicError.subscriptionNotFound }
         return subscription
     }
 
-    static func strings(_ value: JSONValue?) -> [String: String] {
+    package static func strings(_ value: JSONValue?) -> [String: String] {
         var map: [String: String] = [:]
         for (key, value) in value?.objectValue?.entries ?? JSONObject().entries { map[key] = value.stringValue }
         return map
     }
 
-    static func object(_ map: [String: String]) -> JSONValue {
+    package static func object(_ map: [String: String]) -> JSONValue {
         var object = JSONObject()
         for (key, value) in map.sorted(by: { $0.key < $1.key }) { object[key] = .string(value) }
         return .object(object)
     }
 
     /// Runs `body` in the writer's transaction, mapping storage failures to ``TopicError``.
-    func transact<Result: Sendable>(_ body: @escaping @Sendable (AppendTransaction) throws -> Result) async throws -> Result {
+    package func transact<Result: Sendable>(_ body: @escaping @Sendable (AppendTransaction) throws -> Result) async throws -> Result {
         do {
             return try await log.transact(body)
         } catch let error as TopicError {
@@ -169,7 +169,7 @@ public final class TopicService: Sendable {
         }
     }
 
-    func append(_ kind: RecordKind, _ payload: JSONValue, time: Int64, in append: AppendTransaction) throws {
+    package func append(_ kind: RecordKind, _ payload: JSONValue, time: Int64, in append: AppendTransaction) throws {
         _ = try append.append(Record(kind: kind, timestamp: time * 1000, payload: payload.bytes))
     }
 
@@ -237,7 +237,7 @@ public final class TopicService: Sendable {
         }
     }
 
-    static func defaultPolicy(topicArn: String, account: String) -> String {
+    package static func defaultPolicy(topicArn: String, account: String) -> String {
         let statement: JSONValue = [
             "Sid": "__default_statement_ID", "Effect": "Allow", "Principal": ["AWS": "*"],
             "Action": ["SNS:Publish", "SNS:Subscribe", "SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:DeleteTopic"],
@@ -261,7 +261,7 @@ public final class TopicService: Sendable {
 
     // MARK: Tags
 
-    static func validateTags(_ tags: [(key: String, value: String)]) throws(TopicError) {
+    package static func validateTags(_ tags: [(key: String, value: String)]) throws(TopicError) {
         for tag in tags {
             guard (1...128).contains(tag.key.utf8.count), tag.value.utf8.count <= 256 else {
                 throw TopicError(.invalidParameter, "Invalid parameter: Tags Reason: A tag key must be 1 to 128 characters and a value at most 256")
@@ -281,7 +281,7 @@ public final class TopicService: Sendable {
         try await changeTags(arn: arn, set: [], removed: keys)
     }
 
-    func changeTags(arn: String, set: [(key: String, value: String)], removed: [String]) async throws {
+    package func changeTags(arn: String, set: [(key: String, value: String)], removed: [String]) async throws {
         let time = now()
         var tagObject = JSONObject()
         for tag in set { tagObject[tag.key] = .string(tag.value) }
@@ -312,7 +312,7 @@ public final class TopicService: Sendable {
     // MARK: Filter policies
 
     /// The compiled filter policy of a subscription's attributes, cached by text and scope.
-    func filterPolicy(_ attributes: [String: String]) -> FilterPolicy? {
+    package func filterPolicy(_ attributes: [String: String]) -> FilterPolicy? {
         guard let text = attributes["FilterPolicy"], !text.isEmpty else { return nil }
         let scope = FilterPolicy.Scope(rawValue: attributes["FilterPolicyScope"] ?? "") ?? .messageAttributes
         let key = "\(scope.rawValue)\u{0}\(text)"

@@ -1,4 +1,5 @@
-import JSON
+package import Runtime
+package import JSON
 
 /// A published version of a state machine: an immutable, numbered revision.
 ///
@@ -18,7 +19,7 @@ public struct StateMachineVersion: Sendable, Hashable {
     /// `<stateMachineArn>:<version>`.
     public var versionArn: String { "\(stateMachineArn):\(version)" }
 
-    var recordJSON: JSONValue {
+    package var recordJSON: JSONValue {
         var object: JSONObject = [
             "stateMachineArn": .string(stateMachineArn), "version": .integer(version),
             "revisionId": .string(revisionId), "time": .integer(Int(creationDate)),
@@ -27,7 +28,7 @@ public struct StateMachineVersion: Sendable, Hashable {
         return .object(object)
     }
 
-    init(stateMachineArn: String, version: Int, revisionId: String, description: String?, creationDate: Int64) {
+    package init(stateMachineArn: String, version: Int, revisionId: String, description: String?, creationDate: Int64) {
         self.stateMachineArn = stateMachineArn
         self.version = version
         self.revisionId = revisionId
@@ -35,7 +36,7 @@ public struct StateMachineVersion: Sendable, Hashable {
         self.creationDate = creationDate
     }
 
-    init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
         let fields = try RecordFields(json, what: "state machine version")
         stateMachineArn = try fields.string("stateMachineArn")
         version = try fields.integer("version")
@@ -74,7 +75,7 @@ public struct StateMachineAlias: Sendable, Hashable {
     /// `<stateMachineArn>:<name>`.
     public var aliasArn: String { "\(stateMachineArn):\(name)" }
 
-    var recordJSON: JSONValue {
+    package var recordJSON: JSONValue {
         var object: JSONObject = [
             "stateMachineArn": .string(stateMachineArn), "name": .string(name),
             "routing": .array(routing.map { ["versionArn": .string($0.versionArn), "weight": .integer($0.weight)] }),
@@ -85,7 +86,7 @@ public struct StateMachineAlias: Sendable, Hashable {
         return .object(object)
     }
 
-    init(stateMachineArn: String, name: String, description: String?, routing: [Route], creationDate: Int64) {
+    package init(stateMachineArn: String, name: String, description: String?, routing: [Route], creationDate: Int64) {
         self.stateMachineArn = stateMachineArn
         self.name = name
         self.description = description
@@ -93,7 +94,7 @@ public struct StateMachineAlias: Sendable, Hashable {
         self.creationDate = creationDate
     }
 
-    init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
         let fields = try RecordFields(json, what: "state machine alias")
         stateMachineArn = try fields.string("stateMachineArn")
         name = try fields.string("name")

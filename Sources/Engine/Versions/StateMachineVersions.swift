@@ -1,7 +1,7 @@
-import EventLog
+package import EventLog
 import JSON
-import LMDB
-import Runtime
+package import LMDB
+public import Runtime
 
 /// Versions, aliases and tags of state machines, on the Engine's log.
 ///
@@ -37,7 +37,7 @@ public actor StateMachineVersions {
     public static let maximumTags = 50
 
     public nonisolated let engine: Engine
-    nonisolated let index: IndexDatabases
+    package nonisolated let index: IndexDatabases
 
     /// Opens the views of an opened ``Engine`` (whose log registered ``VersionsIndex``).
     public init(engine: Engine) {
@@ -46,7 +46,7 @@ public actor StateMachineVersions {
         self.index = engine.log.databases(ofIndex: VersionsIndex().name)!
     }
 
-    nonisolated func db(_ which: VersionsIndex.DB) -> Database { index[which.rawValue] }
+    package nonisolated func db(_ which: VersionsIndex.DB) -> Database { index[which.rawValue] }
 
     // MARK: Versions
 
@@ -204,7 +204,7 @@ public actor StateMachineVersions {
 
     /// AWS's alias names: 1–80 of letters, digits, `_`, `-`, `.`, not only digits
     /// (a number would be a version).
-    static func validateAliasName(_ name: String) throws {
+    package static func validateAliasName(_ name: String) throws {
         let allowed = name.unicodeScalars.allSatisfy { scalar in
             scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "_-.".unicodeScalars.contains(scalar))
         }
@@ -366,12 +366,12 @@ public actor StateMachineVersions {
 }
 
 /// The three forms of a state machine ARN: `…:stateMachine:NAME`, `…:NAME:VERSION`, `…:NAME:ALIAS`.
-enum QualifiedArn: Hashable {
+package enum QualifiedArn: Hashable {
     case unqualified
     case version(stateMachineArn: String, number: Int)
     case alias(stateMachineArn: String, name: String)
 
-    init(_ arn: String) {
+    package init(_ arn: String) {
         let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 8, parts[5] == "stateMachine" else {
             self = .unqualified

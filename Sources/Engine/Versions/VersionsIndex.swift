@@ -1,5 +1,6 @@
+import Runtime
 public import EventLog
-import JSON
+package import JSON
 public import LMDB
 
 /// The views of state machine versions, aliases and tags, maintained in the
@@ -18,7 +19,7 @@ public struct VersionsIndex: LogIndex {
     public let name = "versions"
     public let databaseNames = ["versions.versions", "versions.counters", "versions.aliases", "versions.tags"]
 
-    enum DB: Int {
+    package enum DB: Int {
         case versions, counters, aliases, tags
     }
 
@@ -92,7 +93,7 @@ public struct VersionsIndex: LogIndex {
     }
 
     /// The tags stored under one resource (none for `nil`).
-    static func tags(_ bytes: [UInt8]?) throws -> [ResourceTag] {
+    package static func tags(_ bytes: [UInt8]?) throws -> [ResourceTag] {
         guard let bytes else { return [] }
         return try (JSONParser.parse(bytes: bytes).arrayValue ?? []).map { value throws(RecordDecodingError) in
             let tag = try RecordFields(value, what: "stored tag")
@@ -100,18 +101,18 @@ public struct VersionsIndex: LogIndex {
         }
     }
 
-    static func tagsJSON(_ tags: [ResourceTag]) -> JSONValue {
+    package static func tagsJSON(_ tags: [ResourceTag]) -> JSONValue {
         .array(tags.map { ["key": .string($0.key), "value": .string($0.value)] })
     }
 }
 
 /// Keys of the ``VersionsIndex`` databases.
-enum VersionKeys {
-    static func version(_ machineArn: String, _ version: Int) -> [UInt8] {
+package enum VersionKeys {
+    package static func version(_ machineArn: String, _ version: Int) -> [UInt8] {
         Keys.text(machineArn) + [0] + Keys.bigEndian(UInt64(max(0, version)))
     }
 
-    static func alias(_ machineArn: String, _ name: String) -> [UInt8] {
+    package static func alias(_ machineArn: String, _ name: String) -> [UInt8] {
         Keys.text(machineArn) + [0] + Keys.text(name)
     }
 }

@@ -1,3 +1,4 @@
+import Runtime
 public import EventLog
 
 /// The record kinds of state machine versions, aliases and tags (90–99).
@@ -33,14 +34,4 @@ public enum VersionsRecordKind {
         kinds.register(tagsAdded, name: "resource.tagsAdded", versions: 1...1)
         kinds.register(tagsRemoved, name: "resource.tagsRemoved", versions: 1...1)
     }
-}
-
-extension EngineError.Code {
-    /// The request conflicts with the resource as it is (an alias still routes to a version, …).
-    public static let conflict = Self(rawValue: "ConflictException")
-    /// Step Functions: a version, alias or taggable resource that does not exist
-    /// (EventBridge's ``resourceNotFound`` is named differently).
-    public static let statesResourceNotFound = Self(rawValue: "ResourceNotFound")
-    /// More tags than a resource may have.
-    public static let tooManyTags = Self(rawValue: "TooManyTags")
 }

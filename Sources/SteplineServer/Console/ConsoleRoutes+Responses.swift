@@ -2,6 +2,7 @@ internal import Engine
 import Foundation
 internal import HTTPTypes
 internal import Hummingbird
+import Runtime
 
 extension ConsoleRoutes {
     // MARK: Responses

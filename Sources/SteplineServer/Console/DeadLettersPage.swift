@@ -1,5 +1,6 @@
 internal import Engine
 internal import JSON
+import Runtime
 
 /// The dead-letter and manual-review views: failed executions (redrive one or all),
 /// executions that failed again after a redrive (retry, or resolve with a reason),

@@ -1,6 +1,7 @@
 public import Engine
 import HTTPTypes
 import JSON
+import Runtime
 
 extension AWSService {
     /// Stepline's operations on bus deliveries (`X-Amz-Target: SteplineEvents.<Operation>`,

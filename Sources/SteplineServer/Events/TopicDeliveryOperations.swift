@@ -2,6 +2,7 @@ public import Engine
 import HTTPTypes
 import JSON
 import Messaging
+import Runtime
 
 extension AWSService {
     /// Stepline's operations on topic deliveries (`X-Amz-Target: SteplineTopics.<Operation>`,

@@ -1,5 +1,6 @@
 internal import Engine
 internal import JSON
+import Runtime
 
 extension StepFunctionsAPI {
     static let definitionLength = 1...1_048_576

@@ -4,6 +4,7 @@ import Foundation
 import JSON
 import TestSupport
 import Testing
+import Runtime
 
 @Suite struct EventResourcesTests {
     static let yaml = """

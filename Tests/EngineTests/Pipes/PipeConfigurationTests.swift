@@ -2,6 +2,7 @@ import Engine
 import JSON
 import Messaging
 import Testing
+import Runtime
 
 @Suite struct PipeConfigurationTests {
     @Test func aPipesFileDeclaresSourceFilterEnrichmentTemplateAndTarget() throws {

@@ -4,6 +4,7 @@ import Foundation
 import JSON
 import TestSupport
 import Testing
+import Runtime
 
 private func pass(_ result: String) -> String {
     #"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": "\#(result)", "End": true}}}"#

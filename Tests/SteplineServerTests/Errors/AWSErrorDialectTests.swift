@@ -6,6 +6,7 @@ import Messaging
 import Testing
 
 @testable import SteplineServer
+@testable import Runtime
 
 /// The one mapping from a service's failure to each AWS service's error.
 @Suite("Service errors as AWS errors")

@@ -6,6 +6,7 @@ import LMDB
 import Testing
 
 @testable import SteplineServer
+@testable import Runtime
 
 @Suite("EventBridge operation table")
 struct EventBridgeOperationsTests {

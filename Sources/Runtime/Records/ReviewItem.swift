@@ -1,9 +1,9 @@
-import EventLog
+package import EventLog
 public import JSON
 
 /// A value written as JSON in records and index rows, with the one encoding and
 /// decoding of its type.
-protocol RecordJSONCodable {
+package protocol RecordJSONCodable {
     var recordJSON: JSONValue { get }
     init(recordJSON json: JSONValue) throws(RecordDecodingError)
 }
@@ -27,29 +27,20 @@ public struct ReviewItem<Letter: Sendable & Hashable>: Sendable, Hashable {
 
     public var isResolved: Bool { resolution != nil }
 
-    init(letter: Letter) {
+    package init(letter: Letter) {
         self.letter = letter
     }
 }
 
-/// A bus delivery waiting for a person.
-public typealias DeliveryReviewItem = ReviewItem<DeadLetter>
-
-/// A topic delivery waiting for a person.
-public typealias TopicReviewItem = ReviewItem<TopicDeadLetter>
-
-extension DeadLetter: RecordJSONCodable {}
-extension TopicDeadLetter: RecordJSONCodable {}
-
 extension ReviewItem: RecordJSONCodable where Letter: RecordJSONCodable {
-    var recordJSON: JSONValue {
+    package var recordJSON: JSONValue {
         var object: JSONObject = ["letter": letter.recordJSON]
         if let resolution { object["resolution"] = .string(resolution) }
         if let resolvedTime { object["resolvedTime"] = .integer(Int(resolvedTime)) }
         return .object(object)
     }
 
-    init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
         let fields = try RecordFields(json, what: "review item")
         letter = try Letter(recordJSON: try fields.value("letter"))
         resolution = fields.optionalString("resolution")
@@ -72,7 +63,7 @@ public struct DeliveryHistoryEntry: Sendable, Hashable {
 extension DeliveryHistoryEntry {
     /// The records at `sequences` read back from `log`, each presented by `detail`
     /// (given the record's kind and payload): the history of a bus or topic delivery.
-    static func read(
+    package static func read(
         _ sequences: [Int], from log: EventLog, detail: (RecordKind, JSONValue) -> JSONValue
     ) throws -> [DeliveryHistoryEntry] {
         let kinds = log.configuration.kinds

@@ -55,7 +55,7 @@ public struct TaskHandlerMap: Sendable {
         return resource
     }
 
-    static func matches(pattern: String, _ text: String) -> Bool {
+    package static func matches(pattern: String, _ text: String) -> Bool {
         let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
         var rest = Substring(text)
         guard rest.hasPrefix(parts[0]) else { return false }
@@ -149,7 +149,7 @@ public struct TaskHandlerMap: Sendable {
         return map
     }
 
-    static func jsonValue(fromYAML value: Any) throws -> JSONValue {
+    package static func jsonValue(fromYAML value: Any) throws -> JSONValue {
         switch value {
         case let text as String: return .string(text)
         case let flag as Bool: return .bool(flag)
@@ -170,6 +170,6 @@ public struct TaskHandlerMap: Sendable {
 /// A handler map file that cannot be used.
 public struct TaskHandlerMapError: Error, Sendable, CustomStringConvertible {
     public let message: String
-    init(_ message: String) { self.message = message }
+    package init(_ message: String) { self.message = message }
     public var description: String { message }
 }

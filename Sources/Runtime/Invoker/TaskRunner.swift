@@ -1,22 +1,30 @@
 import AsyncHTTPClient
 import Foundation
-import JSON
+package import JSON
 import NIOCore
 import NIOHTTP1
-import StatesLanguage
 import Subprocess
-import SystemPackage
+package import SystemPackage
 
 /// One external task call: what a handler receives.
-struct TaskInvocation: Sendable {
-    var resource: String
-    var input: JSONValue
+package struct TaskInvocation: Sendable {
+    package var resource: String
+    package var input: JSONValue
     /// `<execution ARN>/<state-entered event id>/<attempt>`: the same for every
     /// delivery of the same attempt, so a handler can deduplicate.
-    var idempotencyKey: String
-    var token: String?
-    var executionArn: String
-    var stateName: String
+    package var idempotencyKey: String
+    package var token: String?
+    package var executionArn: String
+    package var stateName: String
+
+    package init(resource: String, input: JSONValue, idempotencyKey: String, token: String?, executionArn: String, stateName: String) {
+        self.resource = resource
+        self.input = input
+        self.idempotencyKey = idempotencyKey
+        self.token = token
+        self.executionArn = executionArn
+        self.stateName = stateName
+    }
 }
 
 /// The error an in-process handler throws to fail its task with a chosen error name and cause.
@@ -30,19 +38,27 @@ public struct TaskFailure: Error, Sendable {
 }
 
 /// How an external task ended.
-enum TaskOutcome: Sendable {
+package enum TaskOutcome: Sendable {
     case succeeded(JSONValue)
     case failed(error: String, cause: String)
 }
 
 /// Runs tasks on local commands and HTTP endpoints (after commit, outside the actor).
-struct TaskRunner: Sendable {
-    static let idempotencyVariable = "STEPLINE_IDEMPOTENCY_KEY"
-    static let idempotencyHeader = "Stepline-Idempotency-Key"
-    static let tokenVariable = "STEPLINE_TASK_TOKEN"
-    static let tokenHeader = "Stepline-Task-Token"
+package struct TaskRunner: Sendable {
+    package static let idempotencyVariable = "STEPLINE_IDEMPOTENCY_KEY"
+    package static let idempotencyHeader = "Stepline-Idempotency-Key"
+    package static let tokenVariable = "STEPLINE_TASK_TOKEN"
+    package static let tokenHeader = "Stepline-Task-Token"
 
-    func run(_ handler: TaskHandlerMap.Handler, _ invocation: TaskInvocation) async -> TaskOutcome {
+    /// The States Language's names for a target that failed and for a task that
+    /// cannot run (`StatesError.Name`): every target's failure, whether a Task state,
+    /// a bus target or a subscription called it, is reported in Step Functions' terms.
+    package static let taskFailed = "States.TaskFailed"
+    package static let runtimeError = "States.Runtime"
+
+    package init() {}
+
+    package func run(_ handler: TaskHandlerMap.Handler, _ invocation: TaskInvocation) async -> TaskOutcome {
         switch handler {
         case .command(let arguments, let directory, let timeout):
             return await runCommand(arguments, directory: directory, timeout: timeout, invocation)
@@ -81,7 +97,7 @@ struct TaskRunner: Sendable {
                 if standardOutput.isEmpty { return .succeeded(.null) }
                 do { return .succeeded(try JSONParser.parse(standardOutput)) } catch {
                     return .failed(
-                        error: StatesError.Name.taskFailed,
+                        error: Self.taskFailed,
                         cause: "The handler \(arguments[0]) printed output that is not JSON: \(error)"
                     )
                 }
@@ -90,7 +106,7 @@ struct TaskRunner: Sendable {
                 "\(arguments[0]) exited with \(result.terminationStatus)\(standardError.isEmpty ? "" : ": \(standardError)")"
             }
         } catch {
-            return .failed(error: StatesError.Name.taskFailed, cause: "The handler \(arguments[0]) could not run: \(error)")
+            return .failed(error: Self.taskFailed, cause: "The handler \(arguments[0]) could not run: \(error)")
         }
     }
 
@@ -100,7 +116,7 @@ struct TaskRunner: Sendable {
     /// write into a pipe fail with SIGPIPE (killing the whole process: the server,
     /// or `stepline run`) or, with SIGPIPE ignored, crash swift-subprocess, which
     /// traps on a descriptor left open by a failed write.
-    static func inputFile(_ input: JSONValue) throws -> SystemPackage.FileDescriptor {
+    package static func inputFile(_ input: JSONValue) throws -> SystemPackage.FileDescriptor {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("stepline-input-\(UInt64.random(in: 0...UInt64.max))").path
         let file = try SystemPackage.FileDescriptor.open(
@@ -117,11 +133,11 @@ struct TaskRunner: Sendable {
     }
 
     /// A failure the handler described as `{"error": …, "cause": …}`, or a generic one.
-    static func failure(fromBody body: String, otherwise cause: () -> String) -> TaskOutcome {
+    package static func failure(fromBody body: String, otherwise cause: () -> String) -> TaskOutcome {
         if let json = try? JSONParser.parse(body), let error = json["error"]?.stringValue {
             return .failed(error: error, cause: json["cause"]?.stringValue ?? json["cause"]?.serialized ?? "")
         }
-        return .failed(error: StatesError.Name.taskFailed, cause: cause())
+        return .failed(error: Self.taskFailed, cause: cause())
     }
 
     private func runHTTP(
@@ -139,7 +155,7 @@ struct TaskRunner: Sendable {
         if invoke {
             // arn:aws:states:::http:invoke: the request is in the Parameters.
             guard let endpoint = invocation.input["ApiEndpoint"]?.stringValue else {
-                return .failed(error: StatesError.Name.runtime, cause: "http:invoke needs Parameters.ApiEndpoint")
+                return .failed(error: Self.runtimeError, cause: "http:invoke needs Parameters.ApiEndpoint")
             }
             target = Self.withQuery(endpoint, invocation.input["QueryParameters"]?.objectValue)
             request = HTTPClientRequest(url: target)
@@ -191,10 +207,10 @@ struct TaskRunner: Sendable {
             }
             if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return .succeeded(.null) }
             do { return .succeeded(try JSONParser.parse(text)) } catch {
-                return .failed(error: StatesError.Name.taskFailed, cause: "\(target) answered with a body that is not JSON: \(error)")
+                return .failed(error: Self.taskFailed, cause: "\(target) answered with a body that is not JSON: \(error)")
             }
         } catch {
-            return .failed(error: StatesError.Name.taskFailed, cause: "\(target) could not be called: \(error)")
+            return .failed(error: Self.taskFailed, cause: "\(target) could not be called: \(error)")
         }
     }
 

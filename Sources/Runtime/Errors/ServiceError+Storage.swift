@@ -1,5 +1,5 @@
 import EventLog
-import LMDB
+package import LMDB
 
 extension ServiceError {
     /// The longest key LMDB accepts (`mdb_env_get_maxkeysize` with the default build), in bytes.
@@ -33,7 +33,7 @@ extension ServiceError {
     }
 
     /// The `LMDBError` at the root of `error`: itself, or the cause of a log error.
-    static func lmdbError(in error: any Error) -> LMDBError? {
+    package static func lmdbError(in error: any Error) -> LMDBError? {
         var current: (any Error)? = error
         while let next = current {
             if let lmdb = next as? LMDBError { return lmdb }
@@ -43,7 +43,7 @@ extension ServiceError {
     }
 
     /// `identifier` in quotes, cut to 80 characters: the message names it without echoing a megabyte.
-    static func quoted(_ identifier: String) -> String {
+    package static func quoted(_ identifier: String) -> String {
         identifier.count <= 80 ? "'\(identifier)'" : "'\(identifier.prefix(80))…' (\(identifier.utf8.count) bytes)"
     }
 }

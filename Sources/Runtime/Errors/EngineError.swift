@@ -1,4 +1,5 @@
-/// A failure of an Engine operation, named as the Step Functions API names it.
+/// A failure of a service operation, named as the AWS API names it (Step Functions,
+/// EventBridge): the codes every service shares.
 ///
 /// The ``Code`` raw values are AWS error names (`ExecutionDoesNotExist`,
 /// `TaskDoesNotExist`, …) so the HTTP layer maps each one to its `__type`
@@ -33,6 +34,22 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let storage = Code(rawValue: "InternalStorageFailure")
         /// Not an AWS name: a manual-review item that does not exist.
         public static let reviewItemDoesNotExist = Code(rawValue: "ResourceNotFound")
+
+        /// EventBridge: the bus, rule or target does not exist.
+        public static let resourceNotFound = Self(rawValue: "ResourceNotFoundException")
+        /// EventBridge: a bus of that name exists.
+        public static let resourceAlreadyExists = Self(rawValue: "ResourceAlreadyExistsException")
+        /// EventBridge: the event pattern is not valid.
+        public static let invalidEventPattern = Self(rawValue: "InvalidEventPatternException")
+        /// EventBridge: the replay is not in a state that allows the operation.
+        public static let illegalStatus = Self(rawValue: "IllegalStatusException")
+        /// The request conflicts with the resource as it is (an alias still routes to a version, …).
+        public static let conflict = Self(rawValue: "ConflictException")
+        /// Step Functions: a version, alias or taggable resource that does not exist
+        /// (EventBridge's ``resourceNotFound`` is named differently).
+        public static let statesResourceNotFound = Self(rawValue: "ResourceNotFound")
+        /// More tags than a resource may have.
+        public static let tooManyTags = Self(rawValue: "TooManyTags")
 
         public var description: String { rawValue }
     }

@@ -1,11 +1,11 @@
-import LMDB
+package import LMDB
 
 extension WriteTransaction {
     /// Deletes every entry of `database` whose key starts with `prefix`.
     ///
     /// Keys are collected first and deleted after the cursor is closed: deleting under an
     /// open cursor would move it, and a prefix is one contiguous range in LMDB's key order.
-    func deleteAll(withPrefix prefix: [UInt8], in database: Database) throws {
+    package func deleteAll(withPrefix prefix: [UInt8], in database: Database) throws {
         var keys: [[UInt8]] = []
         try withCursor(on: database) { cursor in
             var more = try cursor.seek(atLeast: prefix)

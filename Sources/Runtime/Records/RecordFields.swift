@@ -1,9 +1,9 @@
-import JSON
+package import JSON
 
 /// A record payload that does not have the structure its kind and version define.
 public struct RecordDecodingError: Error, Sendable, CustomStringConvertible {
     public let message: String
-    init(_ message: String) { self.message = message }
+    package init(_ message: String) { self.message = message }
     public var description: String { message }
 }
 
@@ -12,22 +12,22 @@ public struct RecordDecodingError: Error, Sendable, CustomStringConvertible {
 /// Built from bytes in one of two ways: every member built (``init(bytes:what:)``),
 /// or members kept as bytes and built when asked for (``init(raw:what:)``), for
 /// index appliers that copy large members (a message, an execution row) unchanged.
-struct RecordFields {
+package struct RecordFields {
     private enum Members {
         case built(JSONObject)
         case raw(RawJSONObject)
     }
 
     private let members: Members
-    let what: String
+    package let what: String
 
-    init(_ json: JSONValue, what: String) throws(RecordDecodingError) {
+    package init(_ json: JSONValue, what: String) throws(RecordDecodingError) {
         guard case .object(let object) = json else { throw RecordDecodingError("\(what) is not a JSON object") }
         members = .built(object)
         self.what = what
     }
 
-    init(bytes: some Collection<UInt8>, what: String) throws(RecordDecodingError) {
+    package init(bytes: some Collection<UInt8>, what: String) throws(RecordDecodingError) {
         let json: JSONValue
         do { json = try JSONParser.parse(bytes: bytes) } catch {
             throw RecordDecodingError("\(what) is not valid JSON: \(error)")
@@ -36,7 +36,7 @@ struct RecordFields {
     }
 
     /// Reads only the members named in `keys` (the others are checked but not built).
-    init(bytes: some Collection<UInt8>, what: String, keeping keys: [String]) throws(RecordDecodingError) {
+    package init(bytes: some Collection<UInt8>, what: String, keeping keys: [String]) throws(RecordDecodingError) {
         do { members = .built(try JSONParser.parse(bytes: bytes, keeping: keys)) } catch {
             throw RecordDecodingError("\(what) is not a valid JSON object: \(error)")
         }
@@ -45,7 +45,7 @@ struct RecordFields {
 
     /// Checks the whole object but builds a member only when it is read; ``raw(_:)``
     /// gives a member's bytes without building it.
-    init(raw bytes: ArraySlice<UInt8>, what: String) throws(RecordDecodingError) {
+    package init(raw bytes: ArraySlice<UInt8>, what: String) throws(RecordDecodingError) {
         do { members = .raw(try RawJSONObject(slice: bytes)) } catch {
             throw RecordDecodingError("\(what) is not a valid JSON object: \(error)")
         }
@@ -53,13 +53,13 @@ struct RecordFields {
     }
 
     /// Members of an object read as bytes (a member of another record, say).
-    init(_ object: RawJSONObject, what: String) {
+    package init(_ object: RawJSONObject, what: String) {
         members = .raw(object)
         self.what = what
     }
 
     /// The object member `key`, its members left as bytes.
-    func object(_ key: String) throws(RecordDecodingError) -> RawJSONObject {
+    package func object(_ key: String) throws(RecordDecodingError) -> RawJSONObject {
         guard case .raw(let object) = members else { return try Self.rawObject(try raw(key), what: "\(what) field \(key)") }
         let member: RawJSONObject?
         do { member = try object.object(key) } catch {
@@ -70,7 +70,7 @@ struct RecordFields {
     }
 
     /// The objects of the array member `key` (none when it is absent), their members left as bytes.
-    func objects(inArray key: String) throws(RecordDecodingError) -> [RawJSONObject] {
+    package func objects(inArray key: String) throws(RecordDecodingError) -> [RawJSONObject] {
         guard case .raw(let object) = members else {
             guard let bytes = try? raw(key) else { return [] }
             do {
@@ -101,7 +101,7 @@ struct RecordFields {
     }
 
     /// The compact JSON bytes of `key`'s value.
-    func raw(_ key: String) throws(RecordDecodingError) -> ArraySlice<UInt8> {
+    package func raw(_ key: String) throws(RecordDecodingError) -> ArraySlice<UInt8> {
         switch members {
         case .built(let object):
             guard let value = object[key] else { throw RecordDecodingError("\(what) has no field \(key)") }
@@ -112,24 +112,24 @@ struct RecordFields {
         }
     }
 
-    func value(_ key: String) throws(RecordDecodingError) -> JSONValue {
+    package func value(_ key: String) throws(RecordDecodingError) -> JSONValue {
         guard let value = member(key) else { throw RecordDecodingError("\(what) has no field \(key)") }
         return value
     }
 
-    func optional(_ key: String) -> JSONValue? {
+    package func optional(_ key: String) -> JSONValue? {
         guard let value = member(key), value != .null else { return nil }
         return value
     }
 
-    func string(_ key: String) throws(RecordDecodingError) -> String {
+    package func string(_ key: String) throws(RecordDecodingError) -> String {
         guard let text = try value(key).stringValue else { throw RecordDecodingError("\(what) field \(key) is not a string") }
         return text
     }
 
-    func optionalString(_ key: String) -> String? { optional(key)?.stringValue }
+    package func optionalString(_ key: String) -> String? { optional(key)?.stringValue }
 
-    func integer(_ key: String) throws(RecordDecodingError) -> Int {
+    package func integer(_ key: String) throws(RecordDecodingError) -> Int {
         guard let number = try value(key).integerValue else {
             throw RecordDecodingError("\(what) field \(key) is not an integer")
         }
@@ -139,5 +139,5 @@ struct RecordFields {
 
 extension JSONValue {
     /// The compact serialization as UTF-8 bytes, for record payloads and index values.
-    var bytes: [UInt8] { serializedBytes }
+    package var bytes: [UInt8] { serializedBytes }
 }
