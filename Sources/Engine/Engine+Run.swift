@@ -94,18 +94,7 @@ extension Engine: Service {
     }
 
     package nonisolated func runExternal(_ arn: String, _ task: ScheduledTask, token: String?, key: String) async -> TaskOutcome {
-        let (lookup, input, _) = TaskHandlerMap.target(of: task)
-        if let inProcess = configuration.inProcessHandlers[TaskHandlerMap.baseResource(lookup)] {
-            do { return .succeeded(try await inProcess(input)) } catch let failure as TaskFailure {
-                return .failed(error: failure.error, cause: failure.cause)
-            } catch {
-                return .failed(error: StatesError.Name.taskFailed, cause: "\(error)")
-            }
-        }
-        switch await configuration.handlers.run(task, executionArn: arn, idempotencyKey: key, token: token) {
-        case .success(let output): return .succeeded(output)
-        case .failure(let failure): return .failed(error: failure.error, cause: failure.cause)
-        }
+        await context.invoker.run(task, executionArn: arn, idempotencyKey: key, token: token).taskOutcome
     }
 
     /// Sends a task's result to its execution; a second result for the same task is refused by the core and dropped.

@@ -1,6 +1,6 @@
 public import EventLog
 import Foundation
-public import JSON
+package import JSON
 package import LMDB
 public import Logging
 public import Runtime
@@ -56,7 +56,7 @@ public actor Engine {
         /// ``handlers``): for embedding Stepline in a Swift program and for
         /// benchmarks. They receive the task input and return its output;
         /// a thrown ``TaskFailure`` sets the error and cause.
-        public var inProcessHandlers: [String: @Sendable (JSONValue) async throws -> JSONValue] = [:]
+        public var inProcessHandlers: [String: Invoker.InProcessHandler] = [:]
         /// The clock for event times and timers.
         public var clock: any RuntimeClock = SystemClock()
         /// The scheduler that fires timers, heartbeat deadlines and every other
@@ -78,7 +78,9 @@ public actor Engine {
     /// id, or by token, so a heartbeat moves its deadline and a cleared timer is
     /// cancelled. ``run()`` runs it; the other services of the process share it.
     public nonisolated let scheduler: Scheduler
-    package let runner = TaskRunner()
+    /// The log, region, account, clock, scheduler and invoker this engine shares with
+    /// the other services of its process (they are opened on it).
+    public nonisolated let context: ServiceContext
 
     package var open: [String: OpenExecution] = [:]
     package var tokens: [String: TokenLocation] = [:]
@@ -170,6 +172,11 @@ public actor Engine {
         self.log = log
         self.configuration = configuration
         self.scheduler = configuration.scheduler ?? Scheduler(clock: configuration.clock)
+        self.context = ServiceContext(
+            log: log, region: configuration.region, account: configuration.account, clock: configuration.clock,
+            scheduler: scheduler,
+            invoker: Invoker(handlers: configuration.handlers, inProcessHandlers: configuration.inProcessHandlers),
+            maxConcurrentCalls: configuration.maxConcurrentTasks, logger: configuration.logger)
         // Force-unwrap proven: EngineIndex was registered when the log was opened.
         self.index = log.databases(ofIndex: EngineIndex().name)!
         let streams = log.databases(ofIndex: StreamIndex().name)!

@@ -76,12 +76,12 @@ extension Stepline {
         }
         await engine.connect(queues: queues)
         let buses: EventBuses
-        do { buses = try await EventBuses.open(engine: engine, queues: queues) } catch {
+        do { buses = try await EventBuses.open(context: engine.context, queues: queues, executions: engine) } catch {
             throw SteplineOpenError("cannot open the event buses in \(dataDirectory): \(error)")
         }
         await engine.connect(buses: buses)
         let topics: TopicService
-        do { topics = try TopicService.open(engine: engine, queues: queues, configuration: configuration.resolvedTopics) } catch {
+        do { topics = try TopicService.open(context: engine.context, queues: queues, configuration: configuration.resolvedTopics) } catch {
             throw SteplineOpenError("cannot open the topics in \(dataDirectory): \(error)")
         }
         await engine.connect(topics: topics)
@@ -104,7 +104,7 @@ extension Stepline {
                 throw SteplineOpenError("cannot deploy \(workflowsText): \(error)")
             }
         }
-        let pipes = PipeService(pipes: pipeDefinitions, engine: engine, queues: queues, buses: buses, topics: topics)
+        let pipes = PipeService(pipes: pipeDefinitions, context: engine.context, executions: engine, queues: queues, buses: buses, topics: topics)
         do { try await pipes.deploySources(source: "pipes of \(workflowsText)") } catch { throw SteplineOpenError("\(error)") }
         return Stepline(
             dataDirectory: dataDirectory,

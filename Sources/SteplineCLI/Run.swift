@@ -117,9 +117,9 @@ struct Run: AsyncParsableCommand {
             return .noResponse
         }
         let key = "\(executionArn)/\(task.stateName)/\(task.taskId)"
-        switch await map.run(task, executionArn: executionArn, idempotencyKey: key) {
-        case .success(let output): return .succeeded(output)
-        case .failure(let failure): return .failed(error: failure.error, cause: failure.cause)
+        switch await Invoker(handlers: map).run(task, executionArn: executionArn, idempotencyKey: key).taskOutcome {
+        case .succeeded(let output): return .succeeded(output)
+        case .failed(let error, let cause): return .failed(error: error, cause: cause)
         }
     }
 

@@ -24,7 +24,7 @@ public struct EventBusClock: Service {
 
     public func run() async throws {
         await buses.startClock(replayStep: interval)
-        await cancelWhenGracefulShutdown { await buses.engine.scheduler.run() }
+        await cancelWhenGracefulShutdown { await buses.context.scheduler.run() }
         await buses.stopClock()
     }
 }

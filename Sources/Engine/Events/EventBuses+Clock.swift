@@ -25,13 +25,13 @@ extension EventBuses {
     /// Stops ticking; nothing fires until the next ``startClock(replayStep:)``.
     package func stopClock() {
         clockReplayStep = nil
-        engine.scheduler.cancel(Self.clockKey)
+        context.scheduler.cancel(Self.clockKey)
     }
 
     /// Schedules a tick at `due` unless one is already scheduled as early, or the clock is stopped.
     package func armClock(at due: Int64) {
         guard clockReplayStep != nil else { return }
-        let scheduler = engine.scheduler
+        let scheduler = context.scheduler
         if let scheduled = scheduler.due(of: Self.clockKey), scheduled <= due { return }
         scheduler.schedule(Self.clockKey, at: due) { [weak self] in await self?.clockTick() }
     }

@@ -61,7 +61,7 @@ extension EventBuses {
     /// - Throws: what reading the log throws; `tally` is then unchanged.
     public nonisolated func updateRuleActivity(_ tally: inout RuleActivityTally) throws {
         var next = tally
-        try engine.log.scan(from: SequenceNumber(tally.scannedThrough + 1)) { sequence, header, payload in
+        try context.log.scan(from: SequenceNumber(tally.scannedThrough + 1)) { sequence, header, payload in
             next.scannedThrough = sequence.rawValue
             switch header.kind {
             case EventsRecordKind.eventAccepted:

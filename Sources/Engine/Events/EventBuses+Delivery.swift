@@ -23,7 +23,7 @@ extension EventBuses: Service {
     /// same idempotency key.
     public nonisolated func run() async throws {
         // At graceful shutdown the scheduler stops; what is pending stays pending in the log.
-        await cancelWhenGracefulShutdown { await self.engine.scheduler.run() }
+        await cancelWhenGracefulShutdown { await self.context.scheduler.run() }
     }
 
     /// The scheduler key of the earliest due delivery.
@@ -32,8 +32,8 @@ extension EventBuses: Service {
     /// Schedules ``runDue()`` at the earliest due delivery, unless it is already
     /// scheduled as early or no attempt can start (one ending schedules again).
     package func armDue() {
-        guard inFlight.count < engine.configuration.maxConcurrentTasks, let first = dueQueue.min else { return }
-        let scheduler = engine.scheduler
+        guard inFlight.count < context.maxConcurrentCalls, let first = dueQueue.min else { return }
+        let scheduler = context.scheduler
         if let scheduled = scheduler.due(of: Self.dueKey), scheduled <= first.due { return }
         scheduler.schedule(Self.dueKey, at: first.due) { [weak self] in await self?.runDue() }
     }
@@ -50,7 +50,7 @@ extension EventBuses: Service {
     package func takeDue() -> [EventDelivery] {
         let time = now()
         var due: [EventDelivery] = []
-        while inFlight.count < engine.configuration.maxConcurrentTasks, let first = dueQueue.min, first.due <= time {
+        while inFlight.count < context.maxConcurrentCalls, let first = dueQueue.min, first.due <= time {
             dueQueue.removeMin()
             // Stale heap entries (a delivery that was retried or finished) are skipped.
             guard let delivery = pending[first.deliveryId], delivery.due == first.due else { continue }
@@ -151,10 +151,8 @@ extension EventBuses: Service {
         if arn.hasPrefix("arn:aws:states:"), arn.contains(":stateMachine:") {
             let input = (try? JSONParser.parse(delivery.body)) != nil ? delivery.body : JSONValue.string(delivery.body).serialized
             do {
-                _ = try await engine.startExecution(stateMachineArn: arn, name: Self.executionName(delivery), input: input)
+                try await executions.startExecution(of: arn, named: Self.executionName(delivery), input: input)
                 return nil
-            } catch let error as EngineError where error.code == .executionAlreadyExists {
-                return nil  // started by an earlier attempt whose success was not recorded
             } catch let error as EngineError {
                 let code = error.code == .stateMachineDoesNotExist ? "RESOURCE_NOT_FOUND" : "SDK_CLIENT_ERROR"
                 return DeliveryFailure(code: code, message: error.message)
@@ -163,18 +161,7 @@ extension EventBuses: Service {
             }
         }
         let input = (try? JSONParser.parse(delivery.body)) ?? .string(delivery.body)
-        let configuration = engine.configuration
-        if let inProcess = configuration.inProcessHandlers[arn] {
-            do {
-                _ = try await inProcess(input)
-                return nil
-            } catch let failure as TaskFailure {
-                return DeliveryFailure(code: failure.error, message: failure.cause)
-            } catch {
-                return DeliveryFailure(code: "SDK_CLIENT_ERROR", message: "\(error)")
-            }
-        }
-        let handler: TaskHandlerMap.Handler
+        var handler: TaskHandlerMap.Handler?
         if arn.hasPrefix("arn:aws:events:"), arn.contains(":api-destination/") {
             do {
                 let request = try apiDestinationRequest(arn)
@@ -186,26 +173,15 @@ extension EventBuses: Service {
             }
         } else if arn.hasPrefix("http://") || arn.hasPrefix("https://") {
             handler = .http(url: arn, method: "POST", headers: [:])
-        } else if let configured = configuration.handlers.handler(for: arn) {
-            handler = configured
-        } else {
-            return DeliveryFailure(
-                code: "RESOURCE_NOT_FOUND",
-                message: "No handler is configured for the target \(arn); add it to workflows/handlers.yaml."
-            )
         }
         let invocation = TaskInvocation(
-            resource: arn,
-            input: input,
-            idempotencyKey: delivery.eventId,
-            token: nil,
-            executionArn: delivery.ruleArn,
-            stateName: delivery.targetId
-        )
-        switch await engine.runner.run(handler, invocation) {
+            resource: arn, input: input, idempotencyKey: delivery.eventId, token: nil, executionArn: delivery.ruleArn,
+            stateName: delivery.targetId)
+        switch await context.invoker.invoke(invocation, handler: handler) {
         case .succeeded: return nil
+        case .noHandler(let cause): return DeliveryFailure(code: "RESOURCE_NOT_FOUND", message: cause)
         case .failed(let error, let cause):
-            return DeliveryFailure(code: error == StatesError.Name.taskFailed ? "SDK_CLIENT_ERROR" : error, message: cause)
+            return DeliveryFailure(code: error == TaskRunner.taskFailed ? "SDK_CLIENT_ERROR" : error, message: cause)
         }
     }
 
@@ -273,7 +249,7 @@ extension EventBuses: Service {
             if sentToQueue { queues.wakeReceivers() }
         } catch {
             // Still pending in the log: try again later rather than lose it.
-            engine.configuration.logger.info(
+            context.logger.info(
                 "event delivery outcome not recorded",
                 metadata: ["delivery": "\(delivery.deliveryId)", "error": "\(error)"]
             )

@@ -4,7 +4,7 @@ package import HeapModule
 public import JSON
 package import LMDB
 package import Messaging
-import Runtime
+public import Runtime
 package import Synchronization
 
 /// Event buses, rules and targets run durably on the Engine's log: EventBridge's
@@ -55,14 +55,17 @@ public actor EventBuses {
     /// targets ends (AWS refuses deeper chains too).
     package static let maximumHops = 5
 
-    public nonisolated let engine: Engine
+    /// The log, clock, scheduler and invoker shared with the other services.
+    public nonisolated let context: ServiceContext
+    /// What starts the executions of state-machine targets (the workflow engine).
+    public nonisolated let executions: any ExecutionStarting
     /// The queues that SQS targets and dead-letter queues deliver to, in the
     /// transaction of the record that causes the delivery.
     public nonisolated let queues: QueueService
     /// The topics that SNS targets publish to, in the same way (``connect(topics:)``).
     package nonisolated let connectedTopics = Mutex<TopicService?>(nil)
     package nonisolated let index: IndexDatabases
-    package nonisolated var log: EventLog { engine.log }
+    package nonisolated var log: EventLog { context.log }
 
     /// Routing state of each bus, loaded from the views at open and changed
     /// only after the record that changes it committed.
@@ -106,32 +109,19 @@ public actor EventBuses {
         }
     }
 
-    /// Opens the buses of `engine`'s log: loads rules and targets into matchers,
+    /// Opens the buses of `context`'s log: loads rules and targets into matchers,
     /// re-queues every pending delivery (recovery), and creates the `default`
     /// bus the first time.
     ///
-    /// Pass the ``QueueService`` the server uses, so that receivers long-polling
-    /// a queue wake up when a rule delivers to it; without one, the buses make
-    /// their own (fine when nothing long-polls in the same process).
+    /// `queues` is the ``QueueService`` of the process, so that receivers long-polling
+    /// a queue wake up when a rule delivers to it; `executions` starts the executions
+    /// of state-machine targets.
     /// - Throws: ``EngineError`` when the views cannot be read or the default bus not written.
-    public static func open(engine: Engine, queues: QueueService? = nil) async throws -> EventBuses {
-        guard let index = engine.log.databases(ofIndex: EventsIndex().name) else {
+    public static func open(context: ServiceContext, queues: QueueService, executions: any ExecutionStarting) async throws -> EventBuses {
+        guard let index = context.log.databases(ofIndex: EventsIndex().name) else {
             throw EngineError(.storage, "The log was opened without the events index; open it with Stepline.open.")
         }
-        let queueService: QueueService
-        if let queues {
-            queueService = queues
-        } else {
-            var configuration = QueueService.Configuration()
-            configuration.region = engine.configuration.region
-            configuration.account = engine.configuration.account
-            configuration.clock = engine.configuration.clock
-            configuration.scheduler = engine.scheduler
-            do { queueService = try QueueService(log: engine.log, configuration: configuration) } catch {
-                throw EngineError(.storage, "The queues of the log could not be opened: \(error)")
-            }
-        }
-        let buses = EventBuses(engine: engine, queues: queueService, index: index)
+        let buses = EventBuses(context: context, queues: queues, executions: executions, index: index)
         try await buses.load()
         if try buses.storedBus(defaultBusName) == nil {
             _ = try await buses.createEventBus(name: defaultBusName, description: nil)
@@ -139,16 +129,17 @@ public actor EventBuses {
         return buses
     }
 
-    package init(engine: Engine, queues: QueueService, index: IndexDatabases) {
-        self.engine = engine
+    package init(context: ServiceContext, queues: QueueService, executions: any ExecutionStarting, index: IndexDatabases) {
+        self.context = context
+        self.executions = executions
         self.queues = queues
         self.index = index
     }
 
     package nonisolated func db(_ which: EventsIndex.DB) -> Database { index[which.rawValue] }
-    package nonisolated func now() -> Int64 { engine.configuration.clock.now() }
-    package nonisolated var region: String { engine.configuration.region }
-    package nonisolated var account: String { engine.configuration.account }
+    package nonisolated func now() -> Int64 { context.now() }
+    package nonisolated var region: String { context.region }
+    package nonisolated var account: String { context.account }
 
     private func load() throws {
         for bus in try values(in: .buses) {

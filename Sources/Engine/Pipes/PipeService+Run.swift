@@ -29,7 +29,7 @@ extension PipeService: Service {
                             } catch {
                                 if Task.isCancelled { return }
                                 self.logger.info("pipe poll failed", metadata: ["pipe": "\(pipe.name)", "error": "\(error)"])
-                                let clock = self.engine.scheduler.clock
+                                let clock = self.context.scheduler.clock
                                 try? await clock.sleep(untilMilliseconds: clock.now() + 1000)
                             }
                         }

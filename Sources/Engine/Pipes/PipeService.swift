@@ -3,7 +3,7 @@ import Foundation
 public import JSON
 public import Logging
 import Messaging
-import Runtime
+public import Runtime
 
 /// Runs ``PipeDefinition``s over the Engine's queues: receive, filter, enrich, deliver, delete.
 ///
@@ -22,7 +22,10 @@ import Runtime
 /// - ``run()``
 public final class PipeService: Sendable {
     public let pipes: [PipeDefinition]
-    package let engine: Engine
+    /// The clock, scheduler and invoker shared with the other services.
+    package let context: ServiceContext
+    /// What starts the executions of state-machine targets (the workflow engine).
+    package let executions: any ExecutionStarting
     package let queues: QueueService
     /// The buses that bus sources' rules live on; `nil` when no pipe reads a bus.
     package let buses: EventBuses?
@@ -31,11 +34,12 @@ public final class PipeService: Sendable {
     package let logger: Logger
 
     public init(
-        pipes: [PipeDefinition], engine: Engine, queues: QueueService, buses: EventBuses? = nil,
+        pipes: [PipeDefinition], context: ServiceContext, executions: any ExecutionStarting, queues: QueueService, buses: EventBuses? = nil,
         topics: TopicService? = nil, logger: Logger = Logger(label: "stepline.pipes")
     ) {
         self.pipes = pipes
-        self.engine = engine
+        self.context = context
+        self.executions = executions
         self.queues = queues
         self.buses = buses
         self.topics = topics
@@ -94,7 +98,7 @@ public final class PipeService: Sendable {
         for attempt in 1...pipe.maximumAttempts {
             if attempt > 1 {
                 // One batch's backoff, on the engine's clock (a test's manual clock moves it).
-                let clock = engine.scheduler.clock
+                let clock = context.scheduler.clock
                 try await clock.sleep(untilMilliseconds: clock.now() + (pipe.backoff * (1 << min(attempt - 2, 20))).inMilliseconds)
             }
             do {
@@ -160,11 +164,10 @@ public final class PipeService: Sendable {
     package func deliver(_ input: JSONValue, to target: PipeDefinition.Target, pipe: PipeDefinition, batchId: String, sourceArn: String, handles: [String]) async throws {
         switch target {
         case .stateMachine(let name):
-            let arn = "arn:aws:states:\(engine.configuration.region):\(engine.configuration.account):stateMachine:\(name)"
+            let arn = "arn:aws:states:\(context.region):\(context.account):stateMachine:\(name)"
             do {
-                _ = try await engine.startExecution(stateMachineArn: arn, name: batchId, input: input.serialized)
-            } catch let error as EngineError where error.code == .executionAlreadyExists {
-                // An earlier delivery of this batch started it and crashed before the delete.
+                // An earlier delivery of this batch that started it and crashed before the delete finds it started.
+                try await executions.startExecution(of: arn, named: batchId, input: input.serialized)
             } catch {
                 throw PipeDeliveryError("StartExecution of \(name): \(error)")
             }
@@ -217,17 +220,11 @@ public final class PipeService: Sendable {
 
     /// Runs a handler-map resource (or an in-process handler) once.
     package func invoke(_ resource: String, input: JSONValue, key: String) async throws -> JSONValue {
-        let configuration = engine.configuration
-        if let inProcess = configuration.inProcessHandlers[TaskHandlerMap.baseResource(resource)] {
-            do { return try await inProcess(input) } catch { throw PipeDeliveryError("\(resource) failed: \(error)") }
-        }
-        guard let handler = configuration.handlers.handler(for: resource) else {
-            throw PipeDeliveryError("no handler is configured for \(resource); add it to workflows/handlers.yaml")
-        }
         let invocation = TaskInvocation(
             resource: resource, input: input, idempotencyKey: key, token: nil, executionArn: key, stateName: "pipe")
-        switch await TaskRunner().run(handler, invocation) {
+        switch await context.invoker.invoke(invocation) {
         case .succeeded(let output): return output
+        case .noHandler(let cause): throw PipeDeliveryError(cause)
         case .failed(let error, let cause): throw PipeDeliveryError("\(resource) failed: \(error): \(cause)")
         }
     }

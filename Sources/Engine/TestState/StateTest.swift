@@ -222,9 +222,10 @@ public struct StateTest: Sendable {
             case .failure(let error, let cause): return .failed(error: error, cause: cause)
             case .handlers(let map):
                 let key = "\(runner.executionName)/\(task.stateName)/\(task.taskId)"
-                switch await map.run(task, executionArn: "arn:aws:states:us-east-1:123456789012:execution:TestState:test", idempotencyKey: key) {
-                case .success(let output): return .succeeded(output)
-                case .failure(let failure): return .failed(error: failure.error, cause: failure.cause)
+                let executionArn = "arn:aws:states:us-east-1:123456789012:execution:TestState:test"
+                switch await Invoker(handlers: map).run(task, executionArn: executionArn, idempotencyKey: key).taskOutcome {
+                case .succeeded(let output): return .succeeded(output)
+                case .failed(let error, let cause): return .failed(error: error, cause: cause)
                 }
             }
         }

@@ -22,7 +22,7 @@ extension TopicService: Service {
     /// deliveries when it commits, a publish in another service's transaction when
     /// that service calls ``scheduleCommittedDeliveries()`` after its commit.
     public func run() async throws {
-        await cancelWhenGracefulShutdown { await self.engine.scheduler.run() }
+        await cancelWhenGracefulShutdown { await self.context.scheduler.run() }
     }
 
     /// The scheduler key of the earliest due delivery.
@@ -66,7 +66,7 @@ extension TopicService: Service {
             state.inFlight.count < configuration.maxConcurrentDeliveries ? state.due.min?.due : nil
         }
         guard let earliest else { return }
-        let scheduler = engine.scheduler
+        let scheduler = context.scheduler
         if let scheduled = scheduler.due(of: Self.dueKey), scheduled <= earliest { return }
         scheduler.schedule(Self.dueKey, at: earliest) { [weak self] in await self?.runDue() }
     }
@@ -151,25 +151,12 @@ extension TopicService: Service {
     /// Runs the local handler `workflows/handlers.yaml` maps the endpoint (a Lambda ARN) to, with the SNS event.
     package func invokeHandler(_ delivery: TopicDelivery) async -> String? {
         let input = (try? JSONParser.parse(delivery.body)) ?? .string(delivery.body)
-        let configuration = engine.configuration
-        if let inProcess = configuration.inProcessHandlers[delivery.endpoint] {
-            do {
-                _ = try await inProcess(input)
-                return nil
-            } catch let failure as TaskFailure {
-                return "\(failure.error): \(failure.cause)"
-            } catch {
-                return "\(error)"
-            }
-        }
-        guard let handler = configuration.handlers.handler(for: delivery.endpoint) else {
-            return "No handler is configured for \(delivery.endpoint); add it to workflows/handlers.yaml."
-        }
         let invocation = TaskInvocation(
             resource: delivery.endpoint, input: input, idempotencyKey: delivery.messageId, token: nil,
             executionArn: delivery.subscriptionArn, stateName: delivery.topicArn)
-        switch await engine.runner.run(handler, invocation) {
+        switch await context.invoker.invoke(invocation) {
         case .succeeded: return nil
+        case .noHandler(let cause): return cause
         case .failed(let error, let cause): return "\(error): \(cause)"
         }
     }
@@ -206,7 +193,7 @@ extension TopicService: Service {
             }
         } catch {
             // Still pending in the log: try again in a second rather than lose it.
-            engine.configuration.logger.info(
+            context.logger.info(
                 "topic delivery outcome not recorded", metadata: ["delivery": "\(delivery.deliveryId)", "error": "\(error)"])
             next = delivery
             next.due = time + 1000

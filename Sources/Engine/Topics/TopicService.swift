@@ -4,7 +4,7 @@ package import HeapModule
 package import JSON
 package import LMDB
 package import Messaging
-import Runtime
+public import Runtime
 package import Synchronization
 
 /// SNS topics on the log: topics, subscriptions, tags and publishing, every change a
@@ -51,7 +51,8 @@ public final class TopicService: Sendable {
         public init() {}
     }
 
-    public let engine: Engine
+    /// The log, clock, scheduler and invoker shared with the other services.
+    public let context: ServiceContext
     public let queues: QueueService
     public let configuration: Configuration
     package let databases: IndexDatabases
@@ -70,28 +71,28 @@ public final class TopicService: Sendable {
         package static func < (lhs: DueDelivery, rhs: DueDelivery) -> Bool { (lhs.due, lhs.deliveryId) < (rhs.due, rhs.deliveryId) }
     }
 
-    /// Opens the topics of `engine`'s log and queues every delivery still pending (recovery).
+    /// Opens the topics of `context`'s log and queues every delivery still pending (recovery).
     /// - Throws: ``TopicError`` `InternalError` when the log was opened without ``TopicIndex``.
-    public static func open(engine: Engine, queues: QueueService, configuration: Configuration = Configuration()) throws -> TopicService {
-        guard let databases = engine.log.databases(ofIndex: TopicIndex().name) else {
+    public static func open(context: ServiceContext, queues: QueueService, configuration: Configuration = Configuration()) throws -> TopicService {
+        guard let databases = context.log.databases(ofIndex: TopicIndex().name) else {
             throw TopicError(.internalError, "The log was opened without the topics index; open it with Stepline.open.")
         }
-        let service = TopicService(engine: engine, queues: queues, configuration: configuration, databases: databases)
+        let service = TopicService(context: context, queues: queues, configuration: configuration, databases: databases)
         for value in try service.values(in: .pending) { service.schedule(try TopicDelivery(recordJSON: value)) }
         return service
     }
 
-    package init(engine: Engine, queues: QueueService, configuration: Configuration, databases: IndexDatabases) {
-        self.engine = engine
+    package init(context: ServiceContext, queues: QueueService, configuration: Configuration, databases: IndexDatabases) {
+        self.context = context
         self.queues = queues
         self.configuration = configuration
         self.databases = databases
     }
 
-    package var log: EventLog { engine.log }
-    package var region: String { engine.configuration.region }
-    package var account: String { engine.configuration.account }
-    package func now() -> Int64 { engine.configuration.clock.now() }
+    package var log: EventLog { context.log }
+    package var region: String { context.region }
+    package var account: String { context.account }
+    package func now() -> Int64 { context.now() }
     package func db(_ which: TopicIndex.DB) -> Database { databases[which.rawValue] }
 
     /// `arn:aws:sns:REGION:ACCOUNT:NAME`.

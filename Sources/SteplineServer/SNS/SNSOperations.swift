@@ -1,6 +1,7 @@
 import Engine
 import JSON
 import Messaging
+import Runtime
 
 /// One function per SNS action: reads the query parameters, calls the ``TopicService``,
 /// and builds the `<ActionResult>` children botocore's `sns/2010-03-31` model expects.
@@ -115,7 +116,7 @@ public struct SNSOperations: Sendable {
                 shown.map { subscription in
                     [
                         .field("SubscriptionArn", subscription.pendingConfirmation ? "PendingConfirmation" : subscription.arn),
-                        .field("Owner", topics.engine.configuration.account), .field("Protocol", subscription.protocolName),
+                        .field("Owner", topics.context.account), .field("Protocol", subscription.protocolName),
                         .field("Endpoint", subscription.endpoint), .field("TopicArn", subscription.topicArn),
                     ]
                 })

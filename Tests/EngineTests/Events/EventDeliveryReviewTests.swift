@@ -49,7 +49,7 @@ func publishHandler(succeedingOnceExists marker: String) -> TaskHandlerMap {
             let ids = fifo.compactMap { try? JSONParser.parse($0.body)["id"]?.stringValue }
             #expect(ids == results.compactMap(\.eventId))
             #expect(fifo.allSatisfy { $0.systemAttributes["MessageGroupId"] == "uploads" })
-            #expect(try buses.engine.log.verify().isClean)
+            #expect(try buses.log.verify().isClean)
         }
     }
 

@@ -19,7 +19,7 @@ import Testing
             #expect(Set(answers.map(\.eventId)).count == 1)
             #expect(answers.filter(\.duplicate).count == 1)
             #expect(try await buses.queues.receive(queueArn: jobs.arn, maxMessages: 10, waitSeconds: 0).count == 1)
-            #expect(try buses.engine.log.verify().isClean)
+            #expect(try buses.log.verify().isClean)
             return answers[0].eventId
         }
         try await withBuses(directory.path) { (_: Engine, buses: EventBuses) async throws in

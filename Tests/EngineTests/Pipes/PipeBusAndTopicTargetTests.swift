@@ -23,7 +23,7 @@ import Runtime
             let pipe = PipeDefinition(
                 name: "uploads", source: .queue("uploads"), target: .bus("default", source: nil, detailType: nil),
                 inputTemplate: try PipeInputTemplate(#"{"key": "<$.body.key>"}"#))
-            let service = PipeService(pipes: [pipe], engine: engine, queues: queues, buses: buses)
+            let service = PipeService(pipes: [pipe], context: engine.context, executions: engine, queues: queues, buses: buses)
             #expect(try await service.poll(pipe).delivered == 1)
             #expect(try queues.attributes(queueArn: source.arn)["ApproximateNumberOfMessagesNotVisible"] == "0")
             let events = try await queues.receive(queueArn: copy.arn, maxMessages: 10, waitSeconds: 0)
@@ -48,7 +48,7 @@ import Runtime
             let pipe = PipeDefinition(
                 name: "uploads", source: .queue("uploads"), target: .topic("ready"),
                 inputTemplate: try PipeInputTemplate(#"{"key": "<$.body.key>"}"#), batchSize: 10)
-            let service = PipeService(pipes: [pipe], engine: engine, queues: queues, topics: topics)
+            let service = PipeService(pipes: [pipe], context: engine.context, executions: engine, queues: queues, topics: topics)
             #expect(try await service.poll(pipe).delivered == 2)
             let published = try await queues.receive(queueArn: copy.arn, maxMessages: 10, waitSeconds: 0)
             #expect(Set(published.compactMap { try? JSONParser.parse($0.body)["key"]?.stringValue }) == ["a.mp4", "b.mp4"])
@@ -66,7 +66,7 @@ import Runtime
             let pipe = PipeDefinition(
                 name: "uploads", source: .queue("uploads"), target: .topic("nope"), maximumAttempts: 1, backoff: .zero,
                 deadLetterQueue: "failed")
-            let service = PipeService(pipes: [pipe], engine: engine, queues: queues, topics: topics)
+            let service = PipeService(pipes: [pipe], context: engine.context, executions: engine, queues: queues, topics: topics)
             #expect(try await service.poll(pipe).deadLettered == 1)
             let letter = try #require(try await queues.receive(queueArn: failed.arn, maxMessages: 1, waitSeconds: 0).first)
             #expect(try JSONParser.parse(letter.body)["error"]?.stringValue?.contains("Publish to nope") == true)

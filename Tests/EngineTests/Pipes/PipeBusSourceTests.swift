@@ -21,7 +21,7 @@ import Runtime
             let (engine, queues) = (stepline.engine, stepline.queues)
             let buses = stepline.buses
             let target = try await queues.createQueue(name: "ingested", attributes: [:])
-            let service = PipeService(pipes: [Self.pipe], engine: engine, queues: queues, buses: buses)
+            let service = PipeService(pipes: [Self.pipe], context: engine.context, executions: engine, queues: queues, buses: buses)
             #expect(try await service.deploySources(source: "pipes.yaml") == 3)
             let results = try await buses.putEvents([
                 EventEntry(source: "partner", detailType: "Upload", detail: #"{"kind": "video", "key": "a.mp4"}"#),
@@ -43,7 +43,7 @@ import Runtime
         try await withStepline(directory.path, clock: SystemClock(), running: false) { (stepline: Stepline) async throws in
             let (engine, queues) = (stepline.engine, stepline.queues)
             let buses = stepline.buses
-            let service = PipeService(pipes: [Self.pipe], engine: engine, queues: queues, buses: buses)
+            let service = PipeService(pipes: [Self.pipe], context: engine.context, executions: engine, queues: queues, buses: buses)
             #expect(try await service.deploySources(source: "pipes.yaml") == 3)
             #expect(try await service.deploySources(source: "pipes.yaml") == 0)
             #expect(try buses.describeRule(bus: "default", name: "pipe-uploads")["EventPattern"] != nil)
@@ -57,7 +57,7 @@ import Runtime
             let buses = stepline.buses
             var pipe = Self.pipe
             pipe.source = .bus("nowhere", eventPattern: #"{"source": ["partner"]}"#)
-            let service = PipeService(pipes: [pipe], engine: engine, queues: queues, buses: buses)
+            let service = PipeService(pipes: [pipe], context: engine.context, executions: engine, queues: queues, buses: buses)
             let error = await #expect(throws: EventResourcesError.self) { try await service.deploySources(source: "pipes.yaml") }
             #expect(error?.description.contains("pipes.yaml") == true && error?.description.contains("pipe-uploads") == true)
         }

@@ -19,7 +19,7 @@ func withPipes<Result: Sendable>(
 ) async throws -> Result {
     try await withStepline(directory, clock: SystemClock(), running: false, configure: { $0.inProcessHandlers = handlers }) { stepline in
         let (engine, queues) = (stepline.engine, stepline.queues)
-        return try await body(engine, queues) { PipeService(pipes: $0, engine: engine, queues: queues) }
+        return try await body(engine, queues) { PipeService(pipes: $0, context: engine.context, executions: engine, queues: queues) }
     }
 }
 

@@ -57,7 +57,7 @@ import Testing
             await #expect(throws: TopicError.self) { try await topics.retryReviewItem(deliveryId: item.letter.delivery.deliveryId) }
             await #expect(throws: TopicError.self) { try await topics.retryReviewItem(deliveryId: "no-such-delivery") }
             // The review view is derived: dropping and rebuilding the indexes gives the same bytes.
-            #expect(try topics.engine.log.verify().isClean)
+            #expect(try topics.log.verify().isClean)
             return item.letter.delivery.deliveryId
         }
         try await withTopics(directory.path, clock: clock, handler: handler, runDeliveries: false) { topics, _ in
@@ -82,7 +82,7 @@ import Testing
             try await topics.retryReviewItem(deliveryId: try #require(try topics.reviewItems().first).letter.delivery.deliveryId)
             #expect(try await eventually { try topics.pendingDeliveries().isEmpty && topics.reviewItems(includeResolved: true).isEmpty })
             #expect(handler.calls.withLock { $0.count } == 3)
-            #expect(try topics.engine.log.verify().isClean)
+            #expect(try topics.log.verify().isClean)
         }
     }
 }

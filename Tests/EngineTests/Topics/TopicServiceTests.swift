@@ -49,7 +49,7 @@ func withTopics<Result: Sendable>(
             _ = try await topics.subscribe(
                 topicArn: topic, protocol: "sqs", endpoint: video.arn,
                 attributes: [("FilterPolicy", #"{"kind": ["video"]}"#), ("RawMessageDelivery", "true")])
-            let before = try #require(topics.engine.log.lastSequence)
+            let before = try #require(topics.log.lastSequence)
             let results = try await topics.publish(
                 topicArn: topic,
                 entries: [
@@ -58,7 +58,7 @@ func withTopics<Result: Sendable>(
                 ])
             #expect(results.allSatisfy { $0.succeeded != nil })
             // One group commit: the topic record and one queue record per receiving queue.
-            let records = try topics.engine.log.entries(from: before.next, limit: 10).map(\.header.kind)
+            let records = try topics.log.entries(from: before.next, limit: 10).map(\.header.kind)
             #expect(records.count == 3)
             #expect(Set(records) == [TopicRecordKind.published, QueueRecordKind.sent])
             let everything = try await queues.receive(queueArn: all.arn, maxMessages: 10, visibilityTimeout: nil, waitSeconds: 0)
