@@ -75,7 +75,7 @@ extension Engine: Service {
                 )
                 return
             }
-            if ServiceIntegrations.Kind(resource: task.resource) != nil, await deliverIntegrationOutcome(arn, task) {
+            if ServiceIntegrations.runs(task.resource), await deliverIntegrationOutcome(arn, task) {
                 return  // put or sent when its step committed (Engine+Integrations)
             }
             let base = TaskHandlerMap.baseResource(task.resource)

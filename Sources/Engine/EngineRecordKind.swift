@@ -38,7 +38,6 @@ public enum EngineRecordKind {
         kinds.register(reviewResolved, name: "review.resolved", versions: 1...1)
         kinds.register(taskHeartbeat, name: "task.heartbeat", versions: 1...1)
         kinds.register(taskDecided, name: "console.task.decided", versions: 1...1)
-        EventsRecordKind.register(into: &kinds)
         return kinds
     }
 }

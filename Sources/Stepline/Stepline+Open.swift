@@ -6,6 +6,7 @@ extension Stepline {
     /// Every record kind a Stepline log holds: the log refuses to append any other.
     public static var recordKinds: RecordKinds {
         var kinds = EngineRecordKind.all
+        EventsRecordKind.register(into: &kinds)
         QueueRecordKind.register(in: &kinds)
         VersionsRecordKind.register(in: &kinds)
         TopicRecordKind.register(in: &kinds)
@@ -74,17 +75,17 @@ extension Stepline {
         do { queues = try QueueService(log: engine.log, configuration: queueConfiguration) } catch {
             throw SteplineOpenError("cannot open the queues in \(dataDirectory): \(error)")
         }
-        await engine.connect(queues: queues)
+        await engine.register(queues)
         let buses: EventBuses
         do { buses = try await EventBuses.open(context: engine.context, queues: queues, executions: engine) } catch {
             throw SteplineOpenError("cannot open the event buses in \(dataDirectory): \(error)")
         }
-        await engine.connect(buses: buses)
+        await engine.register(buses)
         let topics: TopicService
         do { topics = try TopicService.open(context: engine.context, queues: queues, configuration: configuration.resolvedTopics) } catch {
             throw SteplineOpenError("cannot open the topics in \(dataDirectory): \(error)")
         }
-        await engine.connect(topics: topics)
+        await engine.register(topics)
         buses.connect(topics: topics)
         var webhooks: [Webhook]?
         var pipeDefinitions: [PipeDefinition] = []

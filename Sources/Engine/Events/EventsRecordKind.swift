@@ -51,7 +51,7 @@ public enum EventsRecordKind {
     /// Every kind of this range, for the index's quick filter.
     package static let range = RecordKind(20)...RecordKind(39)
 
-    /// Adds every events kind to `kinds` (``EngineRecordKind/all`` calls it).
+    /// Adds every events kind to `kinds` (`Stepline.recordKinds` calls it).
     public static func register(into kinds: inout RecordKinds) {
         kinds.register(busCreated, name: "events.bus.created", versions: 1...1)
         kinds.register(busDeleted, name: "events.bus.deleted", versions: 1...1)

@@ -1,16 +1,28 @@
 package import Runtime
 package import EventLog
-import JSON
+package import JSON
 package import Messaging
-package import StatesLanguage
+import StatesLanguage
 
 /// `arn:aws:states:::sns:publish`: a Task state publishes to a Stepline topic in the
 /// log transaction of the step that schedules it, like `sqs:sendMessage`, so the
 /// topic's queue subscribers get the message exactly once and the task's answer
 /// (`{"MessageId": …, "SequenceNumber"?: …}`) is recorded with the open task.
-extension Engine {
-    /// Lets Task states publish to `topics` (`arn:aws:states:::sns:publish`).
-    public func connect(topics: TopicService) { integrations.topics = topics }
+extension TopicService: TaskIntegration {
+    package var integratedResources: [String] { ["arn:aws:states:::sns:publish"] }
+
+    package func prepare(_ task: IntegrationTask) async -> IntegrationEffect {
+        switch publishRequest(task.parameters) {
+        case .refused(let failure): return .refused(failure)
+        case .publish(let topicArn, let entry):
+            return .perform(
+                { append in try self.publishForTask(entry, to: topicArn, append, at: task.time) },
+                committed: {
+                    self.queues.wakeReceivers()
+                    self.scheduleCommittedDeliveries()
+                })
+        }
+    }
 
     /// What an `sns:publish` task's parameters ask for.
     package enum PublishRequest {
@@ -22,11 +34,7 @@ extension Engine {
     /// The topic and entry of an `sns:publish` task (`TopicArn` or `TargetArn`, `Message`
     /// as a string or any JSON, `Subject`, `MessageAttributes`, `MessageGroupId`,
     /// `MessageDeduplicationId`, `MessageStructure`), or why it cannot be published.
-    package func publishRequest(_ task: ScheduledTask) -> PublishRequest {
-        guard integrations.topics != nil else {
-            return .refused(.failed(error: StatesError.Name.taskFailed, cause: "sns:publish needs the topics, and this engine runs without them."))
-        }
-        let parameters = task.parameters
+    package func publishRequest(_ parameters: JSONValue) -> PublishRequest {
         guard let topicArn = (parameters["TopicArn"] ?? parameters["TargetArn"])?.stringValue else {
             return .refused(Self.snsFailure(TopicError.invalidParameter(nil, "TopicArn or TargetArn Reason: no value for required parameter")))
         }
@@ -49,12 +57,10 @@ extension Engine {
     }
 
     /// Publishes one entry in the step's transaction and returns the task's outcome.
-    package static func publish(_ entry: PublishEntry, to topicArn: String, _ topics: TopicService, _ append: AppendTransaction, at time: Int64) throws
-        -> TaskOutcome
-    {
+    package func publishForTask(_ entry: PublishEntry, to topicArn: String, _ append: AppendTransaction, at time: Int64) throws -> TaskOutcome {
         let results: [Result<PublishedMessage, TopicError>]
-        do { results = try topics.publish(in: append, topicArn: topicArn, entries: [entry], time: time) } catch let error as TopicError {
-            return snsFailure(error)
+        do { results = try publish(in: append, topicArn: topicArn, entries: [entry], time: time) } catch let error as TopicError {
+            return Self.snsFailure(error)
         }
         switch results.first {
         case .success(let published)?:
@@ -62,9 +68,9 @@ extension Engine {
             if let sequence = published.sequenceNumber { answer["SequenceNumber"] = .string(sequence) }
             return .succeeded(.object(answer))
         case .failure(let error)?:
-            return snsFailure(error)
+            return Self.snsFailure(error)
         case nil:
-            return .failed(error: StatesError.Name.taskFailed, cause: "The topic \(topicArn) answered nothing for one message.")
+            return .failed(error: TaskRunner.taskFailed, cause: "The topic \(topicArn) answered nothing for one message.")
         }
     }
 
