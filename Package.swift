@@ -1,6 +1,6 @@
 // swift-tools-version:6.2
 // Stepline: a durable workflow engine on one LMDB log.
-// Module map and dependency direction: docs/architecture.md (SteplineCLI -> SteplineServer -> Engine -> EventLog -> LMDB -> CLMDB,
+// Module map and dependency direction: docs/architecture.md (SteplineCLI -> SteplineServer -> Workflows, Queues, Topics, EventBuses -> Runtime -> EventLog -> LMDB -> CLMDB,
 // Stepline wiring the services); Tests/SteplineTests/ModuleImportTests.swift checks every import against it.
 
 import PackageDescription
@@ -114,24 +114,40 @@ package.targets += [
     .testTarget(name: "RuntimeTests", dependencies: ["Runtime"], swiftSettings: swiftSettings),
 ]
 
-// MARK: Engine
+// MARK: Services, one module each on Runtime: Workflows (the engine), Queues, Topics, EventBuses (with pipes)
+let serviceDependencies: [Target.Dependency] = [
+    "Runtime", "EventLog", "LMDB", "JSON",
+    .product(name: "Logging", package: "swift-log"),
+    .product(name: "HeapModule", package: "swift-collections"),
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+]
+let services = ["Workflows", "Queues", "Topics", "EventBuses"]
 package.targets += [
+    .target(name: "Queues", dependencies: serviceDependencies + ["Messaging"], swiftSettings: swiftSettings),
     .target(
-        name: "Engine",
-        dependencies: [
-            "EventLog", "LMDB", "StatesLanguage", "JSON", "Messaging", "Runtime",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "HeapModule", package: "swift-collections"),
-            .product(name: "Subprocess", package: "swift-subprocess"),
+        name: "Topics",
+        dependencies: serviceDependencies + [
+            "Queues", "Messaging",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "Yams", package: "Yams"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ],
+        swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "EventBuses",
+        dependencies: serviceDependencies + ["Queues", "Topics", "Messaging", .product(name: "Yams", package: "Yams")],
+        swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "Workflows",
+        dependencies: serviceDependencies + ["StatesLanguage"],
         swiftSettings: swiftSettings
     ),
     .testTarget(
         name: "EngineTests",
-        dependencies: ["Engine", "EventLog", "StatesLanguage", "JSON", "Runtime", "Stepline", "SteplineTesting", "TestSupport"],
+        dependencies: ["EventLog", "StatesLanguage", "JSON", "Messaging", "Runtime", "Stepline", "SteplineTesting", "TestSupport"]
+            + services.map { .target(name: $0) },
         swiftSettings: swiftSettings
     ),
 ]
@@ -141,7 +157,7 @@ package.targets += [
     .target(
         name: "Stepline",
         dependencies: [
-            "Engine", "EventLog", "JSON", "Runtime",
+            "EventLog", "JSON", "Runtime", "Workflows", "Queues", "Topics", "EventBuses",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ],
@@ -150,20 +166,20 @@ package.targets += [
     // One harness for every test that needs a running system: Stepline.open with a manual clock.
     .target(
         name: "SteplineTesting",
-        dependencies: ["Stepline", "Engine", "EventLog", "Runtime"],
+        dependencies: ["Stepline", "EventLog", "Runtime"] + services.map { .target(name: $0) },
         path: "Tests/SteplineTesting",
         swiftSettings: swiftSettings
     ),
     // The program docs/embedding.md shows; SteplineTests checks the two are the same text and runs it.
     .executableTarget(
         name: "EmbeddingExample",
-        dependencies: ["Stepline", "Engine", "JSON", "StatesLanguage"],
+        dependencies: ["Stepline", "Workflows", "JSON", "StatesLanguage"],
         path: "Examples/EmbeddingExample",
         swiftSettings: swiftSettings
     ),
     .testTarget(
         name: "SteplineTests",
-        dependencies: ["Stepline", "SteplineTesting", "TestSupport", "Engine", "EventLog", "JSON", "StatesLanguage"],
+        dependencies: ["Stepline", "SteplineTesting", "TestSupport", "EventLog", "JSON", "StatesLanguage"] + services.map { .target(name: $0) },
         swiftSettings: swiftSettings
     ),
 ]
@@ -174,8 +190,8 @@ package.targets += [
         name: "SteplineServer",
         dependencies: [
             "JSON",
-            // The Step Functions handler runs on the Engine and validates definitions.
-            "Engine",
+            // The operation tables run on the services; the Step Functions handler validates definitions.
+            "Workflows", "Queues", "Topics", "EventBuses",
             // The console reads the Engine's clock.
             "Runtime",
             "StatesLanguage",
@@ -196,7 +212,7 @@ package.targets += [
             "SteplineServer",
             "JSON",
             // The console's routes are tested on a real Engine in a temporary directory.
-            "Engine",
+            "Workflows", "Queues", "Topics", "EventBuses",
             // The error mapping is tested with LMDB's own errors and the services' codes.
             "EventLog",
             "LMDB",
@@ -226,7 +242,7 @@ package.targets += [
             "SteplineServer",
             "Stepline",
             "EventLog",
-            "Engine",
+            "Workflows", "Queues", "Topics", "EventBuses",
             // `stepline bench lateness` times the Scheduler alone too.
             "Runtime",
             "JSON",

@@ -3,10 +3,10 @@
 // end and prints its status and output.
 //
 //     swift run EmbeddingExample [DATA_DIRECTORY]
-import Engine
 import JSON
 import StatesLanguage
 import Stepline
+import Workflows
 
 @main
 struct EmbeddingExample {

@@ -1,5 +1,5 @@
-public import Engine
 public import ServiceLifecycle
+public import Workflows
 
 /// Runs an ``Engine`` as a service of the server's `ServiceGroup`.
 ///

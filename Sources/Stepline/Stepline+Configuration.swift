@@ -1,9 +1,11 @@
-public import Engine
 public import EventLog
 import Foundation
 public import JSON
 public import Logging
+public import Queues
 public import Runtime
+public import Topics
+public import Workflows
 
 extension Stepline {
     /// How to open Stepline: the defaults give a working system on the system clock.

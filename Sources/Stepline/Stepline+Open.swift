@@ -1,6 +1,9 @@
-import Engine
+import EventBuses
 public import EventLog
 import Foundation
+import Queues
+import Topics
+import Workflows
 
 extension Stepline {
     /// Every record kind a Stepline log holds: the log refuses to append any other.

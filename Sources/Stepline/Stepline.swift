@@ -1,8 +1,11 @@
-public import Engine
+public import EventBuses
 public import EventLog
 import Foundation
 import Logging
+public import Queues
 public import ServiceLifecycle
+public import Topics
+public import Workflows
 
 /// Stepline in one value: the log of a data directory and every service on it, wired.
 ///

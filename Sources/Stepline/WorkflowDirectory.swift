@@ -1,6 +1,7 @@
-public import Engine
+import EventBuses
 import Foundation
 public import Runtime
+public import Workflows
 
 /// The `workflows/` directory `stepline serve --workflows DIR` deploys at start.
 ///

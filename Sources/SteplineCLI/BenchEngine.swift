@@ -1,10 +1,10 @@
 import ArgumentParser
-import Engine
 import EventLog
 import Foundation
 import JSON
 import Stepline
 import Synchronization
+import Workflows
 
 /// `stepline bench engine`: durable executions and transitions per second, latency, and recovery time.
 struct BenchEngine: AsyncParsableCommand {

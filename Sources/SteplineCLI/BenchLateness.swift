@@ -1,11 +1,12 @@
 import ArgumentParser
-import Engine
+import EventBuses
 import EventLog
 import Foundation
 import JSON
 import Runtime
 import Stepline
 import Synchronization
+import Workflows
 
 #if canImport(Glibc)
 import Glibc

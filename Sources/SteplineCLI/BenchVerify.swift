@@ -1,8 +1,8 @@
 import ArgumentParser
-import Engine
 import EventLog
 import Foundation
 import Stepline
+import Workflows
 
 /// `stepline bench verify`: how fast `stepline verify` replays and compares a log of mixed records.
 struct BenchVerify: AsyncParsableCommand {

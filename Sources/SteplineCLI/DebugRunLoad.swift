@@ -1,7 +1,7 @@
 import ArgumentParser
-import Engine
 import Foundation
 import Stepline
+import Workflows
 
 /// `stepline debug run-load`: runs the load workload's executions to the end,
 /// for the crash-recovery test, which kills it with SIGKILL and starts it again.

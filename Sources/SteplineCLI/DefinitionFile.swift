@@ -1,7 +1,7 @@
-import Engine
 import Foundation
 import JSON
 import Runtime
+import Workflows
 
 /// A state machine definition read from a file for `validate` and `run`.
 ///

@@ -1,10 +1,10 @@
 import ArgumentParser
-import Engine
 import Foundation
 import JSON
+import Runtime
 import StatesLanguage
 import SteplineServer
-import Runtime
+import Workflows
 
 /// `stepline run FILE --input JSON`: one execution in memory, no server and no log.
 struct Run: AsyncParsableCommand {

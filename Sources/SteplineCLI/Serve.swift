@@ -1,9 +1,9 @@
 import ArgumentParser
-import Engine
 import Foundation
 import Stepline
 import SteplineServer
 import Synchronization
+import Workflows
 
 /// `stepline serve`: the HTTP server, until SIGTERM or SIGINT.
 struct Serve: AsyncParsableCommand {

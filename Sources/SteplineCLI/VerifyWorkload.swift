@@ -1,8 +1,10 @@
-import Engine
+import EventBuses
 import EventLog
 import Foundation
 import JSON
+import Queues
 import Stepline
+import Workflows
 
 /// The log `stepline bench verify` verifies: the record kinds a server writes, in
 /// the proportions of a busy one, made in-process and without fsync so the fill

@@ -1,11 +1,12 @@
-@testable import Engine
 import EventLog
 import Foundation
 import JSON
 import StatesLanguage
 import TestSupport
 import Testing
+@testable import Queues
 @testable import Runtime
+@testable import Workflows
 
 /// Holds the steps the engine's test hook hands it until released: the window
 /// between a step's commit and the engine taking it in, which the actor's

@@ -1,10 +1,10 @@
-import Engine
 import EventLog
 import Foundation
 import JSON
 import StatesLanguage
 import TestSupport
 import Testing
+import Workflows
 
 /// The built `stepline` executable beside the test bundle (`swift build --build-tests` builds it).
 private let steplineBinary: String = {

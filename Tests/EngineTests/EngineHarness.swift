@@ -1,7 +1,7 @@
-import Engine
 import Runtime
 import Stepline
 import SteplineTesting
+import Workflows
 
 /// The engine of ``withStepline(_:clock:running:configure:_:)`` (every service
 /// running, on the system clock unless `clock` is given), for tests of executions.

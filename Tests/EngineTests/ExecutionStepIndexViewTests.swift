@@ -2,7 +2,7 @@ import JSON
 import StatesLanguage
 import Testing
 
-@testable import Engine
+@testable import Workflows
 @testable import Runtime
 
 /// `ExecutionStep.IndexView` copies a step's row and opened tasks as bytes; the

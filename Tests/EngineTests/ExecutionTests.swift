@@ -1,10 +1,10 @@
-import Engine
 import EventLog
 import JSON
 import Runtime
 import StatesLanguage
 import TestSupport
 import Testing
+import Workflows
 
 @Suite("Executions on the log")
 struct ExecutionTests {

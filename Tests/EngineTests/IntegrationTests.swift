@@ -1,14 +1,16 @@
-import Engine
+import EventBuses
 import EventLog
 import Foundation
 import JSON
 import Messaging
+import Queues
+import Runtime
 import StatesLanguage
 import Stepline
 import SteplineTesting
 import TestSupport
 import Testing
-import Runtime
+import Workflows
 
 /// The engine, buses and queues of ``withStepline(_:clock:running:configure:_:)``
 /// (connected as Task integrations by `Stepline.open`), on the system clock.

@@ -1,10 +1,10 @@
-import Engine
 import EventLog
 import JSON
 import Runtime
 import StatesLanguage
 import TestSupport
 import Testing
+import Workflows
 
 /// Answers activity tasks with `answer(input)` until `count` tasks were handled; returns the inputs seen.
 func work(

@@ -1,11 +1,11 @@
-import Engine
 import EventLog
 import Foundation
 import JSON
+import Runtime
 import StatesLanguage
 import TestSupport
 import Testing
-import Runtime
+import Workflows
 
 /// The repository's `tools/handlers/record-effect`, found from this file.
 let recordEffectHandler: String = {

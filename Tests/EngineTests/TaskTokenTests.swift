@@ -1,10 +1,10 @@
-@testable import Engine
 import EventLog
 import JSON
 import Runtime
 import StatesLanguage
 import TestSupport
 import Testing
+@testable import Workflows
 
 /// A state machine whose one Task is performed by activity `worker`.
 func activityMachine(_ activityArn: String, extra: String = "") -> String {

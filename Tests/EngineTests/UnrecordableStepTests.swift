@@ -1,11 +1,12 @@
-import Engine
 import EventLog
 import Foundation
 import JSON
+import Queues
 import Runtime
 import StatesLanguage
 import TestSupport
 import Testing
+import Workflows
 
 /// JSON text nested `depth` levels deep (arrays in arrays).
 func nested(_ depth: Int) -> String { String(repeating: "[", count: depth) + String(repeating: "]", count: depth) }

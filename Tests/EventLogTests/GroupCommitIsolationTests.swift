@@ -1,9 +1,9 @@
 import Dispatch
-@testable import EventLog
 import LMDB
 import Synchronization
 import TestSupport
 import Testing
+@testable import EventLog
 
 /// An index that refuses records whose payload starts with 0xFF, as an index
 /// refuses a record it cannot decode.

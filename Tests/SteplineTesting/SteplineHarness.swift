@@ -1,7 +1,7 @@
-import Engine
-public import Runtime
 import EventLog
+public import Runtime
 public import Stepline
+import Workflows
 
 extension Stepline.Configuration {
     /// The configuration every test opens Stepline with: `clock` (a `ManualClock`

@@ -33,7 +33,18 @@ import Testing
         #expect(map.exclusive["CLMDB"] == "LMDB")
         #expect(map.exclusive["Hummingbird"] == "SteplineServer")
         #expect(map.exclusive["ArgumentParser"] == "SteplineCLI")
-        #expect(map.allowed["Stepline"]?.contains("Engine") == true)
+        #expect(map.allowed["Stepline"]?.contains("Workflows") == true)
+    }
+
+    @Test("the services depend one way: the engine on none of them, buses on topics on queues, none on the engine")
+    func theServicesHaveNoCycle() throws {
+        let map = try ModuleMap(markdown: try PackageRoot.text("docs/architecture.md"))
+        let services = ["Workflows", "Queues", "Topics", "EventBuses"]
+        #expect(map.allowed["Workflows"].map { $0.isDisjoint(with: services) } == true)
+        #expect(map.allowed["Queues"].map { $0.isDisjoint(with: services) } == true)
+        #expect(map.allowed["Topics"].map { $0.intersection(services) } == ["Queues"])
+        #expect(map.allowed["EventBuses"].map { $0.intersection(services) } == ["Queues", "Topics"])
+        for service in services { #expect(map.allowed[service]?.contains("Runtime") == true) }
     }
 
     static let sampleMap = """

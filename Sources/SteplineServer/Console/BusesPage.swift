@@ -1,5 +1,6 @@
-internal import Engine
+import EventBuses
 internal import JSON
+internal import Workflows
 
 /// Buses, their rules and targets, with how often each rule matched and each target
 /// was invoked and failed (counted from the log), and what is pending or dead-lettered.

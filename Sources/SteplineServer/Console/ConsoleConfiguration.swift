@@ -1,4 +1,6 @@
-public import Engine
+public import EventBuses
+public import Topics
+public import Workflows
 
 /// What the web console under `/console/` works on.
 ///

@@ -1,7 +1,7 @@
-internal import Engine
 import Foundation
 internal import HTTPTypes
 internal import Hummingbird
+internal import Workflows
 
 extension ConsoleRoutes {
     // MARK: The gate

@@ -1,8 +1,8 @@
-internal import Engine
 import Foundation
 internal import HTTPTypes
 internal import Hummingbird
 import Runtime
+internal import Workflows
 
 extension ConsoleRoutes {
     // MARK: Responses

@@ -1,10 +1,12 @@
-internal import Engine
+import EventBuses
 import Foundation
-import Runtime
 internal import HTTPTypes
 internal import Hummingbird
 internal import JSON
+import Runtime
 internal import StatesLanguage
+import Topics
+internal import Workflows
 
 /// The web console: `GET` pages under `/console/` and the `POST` actions their forms make.
 ///

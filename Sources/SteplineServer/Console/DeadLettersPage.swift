@@ -1,6 +1,8 @@
-internal import Engine
+import EventBuses
 internal import JSON
 import Runtime
+import Topics
+internal import Workflows
 
 /// The dead-letter and manual-review views: failed executions (redrive one or all),
 /// executions that failed again after a redrive (retry, or resolve with a reason),

@@ -1,5 +1,5 @@
-internal import Engine
 internal import StatesLanguage
+internal import Workflows
 
 /// The executions list: filters by state machine and status, newest first, one page
 /// at a time.

@@ -1,6 +1,6 @@
-internal import Engine
 internal import JSON
 internal import StatesLanguage
+internal import Workflows
 
 /// One execution: its summary, its state machine drawn with the path taken and the
 /// current (or failing) state highlighted, the decisions people made, and its history

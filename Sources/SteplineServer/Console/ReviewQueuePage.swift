@@ -1,5 +1,5 @@
-internal import Engine
 internal import JSON
+internal import Workflows
 
 /// The review queue: tasks waiting for a person's answer, newest first, each with
 /// Approve (optional output JSON) and Reject (error, cause).

@@ -1,5 +1,6 @@
-internal import Engine
+import EventBuses
 import Synchronization
+internal import Workflows
 
 /// The buses page's counts, kept between requests so that each view reads only the log
 /// records appended since the last one instead of the whole log.

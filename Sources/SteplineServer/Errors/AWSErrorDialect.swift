@@ -1,7 +1,7 @@
-import Engine
 internal import HTTPTypes
 internal import Messaging
 import Runtime
+import Workflows
 
 /// The one mapping from a service's failure to the error its AWS clients expect.
 ///

@@ -1,5 +1,6 @@
-import Engine
+import EventBuses
 import JSON
+import Workflows
 
 extension EventBridgeOperations {
     /// Registers the archive and replay operations (`CreateArchive` … `CancelReplay`).

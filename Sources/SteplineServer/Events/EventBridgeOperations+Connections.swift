@@ -1,5 +1,6 @@
-import Engine
+import EventBuses
 import JSON
+import Workflows
 
 extension EventBridgeOperations {
     /// `CreateConnection`, `DescribeConnection`, `ListConnections`, `DeleteConnection`,

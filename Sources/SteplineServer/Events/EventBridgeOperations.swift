@@ -1,6 +1,7 @@
-public import Engine
+public import EventBuses
 import HTTPTypes
 import JSON
+import Workflows
 
 /// The EventBridge JSON API (`AWSEvents.*`, awsJson 1.1) over ``EventBuses``.
 ///

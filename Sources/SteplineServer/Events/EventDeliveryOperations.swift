@@ -1,7 +1,8 @@
-public import Engine
+public import EventBuses
 import HTTPTypes
 import JSON
 import Runtime
+import Workflows
 
 extension AWSService {
     /// Stepline's operations on bus deliveries (`X-Amz-Target: SteplineEvents.<Operation>`,

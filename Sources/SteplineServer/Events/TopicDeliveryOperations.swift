@@ -1,8 +1,9 @@
-public import Engine
 import HTTPTypes
 import JSON
 import Messaging
 import Runtime
+public import Topics
+import Workflows
 
 extension AWSService {
     /// Stepline's operations on topic deliveries (`X-Amz-Target: SteplineTopics.<Operation>`,

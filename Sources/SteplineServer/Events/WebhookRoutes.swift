@@ -1,9 +1,10 @@
 import Crypto
-public import Engine
+public import EventBuses
 import Foundation
 import HTTPTypes
 internal import Hummingbird
 import JSON
+import Workflows
 
 /// `POST /webhooks/NAME`: a partner's signed HTTP call becomes one event on a bus.
 ///

@@ -1,7 +1,8 @@
-import Engine
 import JSON
 import Messaging
 import Runtime
+import Topics
+import Workflows
 
 /// One function per SNS action: reads the query parameters, calls the ``TopicService``,
 /// and builds the `<ActionResult>` children botocore's `sns/2010-03-31` model expects.

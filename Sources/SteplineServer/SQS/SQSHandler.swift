@@ -1,7 +1,8 @@
-public import Engine
+import HTTPTypes
 import JSON
 import Messaging
-import HTTPTypes
+public import Queues
+import Workflows
 
 /// The `AmazonSQS` service (awsJson 1.0, as boto3 ≥ 1.34 speaks it) over a ``QueueService``.
 ///

@@ -1,6 +1,7 @@
-import Engine
 import JSON
 import Messaging
+import Queues
+import Workflows
 
 /// One function per SQS operation: reads the input shape, calls the ``QueueService``,
 /// and builds the output shape botocore's model expects.

@@ -1,6 +1,6 @@
-internal import Engine
 internal import JSON
 internal import ServiceLifecycle
+internal import Workflows
 
 extension StepFunctionsAPI {
     /// How long `GetActivityTask` waits for a task before answering without one, as AWS.

@@ -1,6 +1,6 @@
-internal import Engine
 internal import JSON
 internal import StatesLanguage
+internal import Workflows
 
 extension StepFunctionsAPI {
     /// The `SensitiveData` limit of execution inputs and outputs (256 KiB).

@@ -1,6 +1,6 @@
-internal import Engine
 internal import JSON
 import Runtime
+internal import Workflows
 
 extension StepFunctionsAPI {
     static let definitionLength = 1...1_048_576

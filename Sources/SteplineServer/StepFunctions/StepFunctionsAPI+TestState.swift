@@ -1,5 +1,5 @@
-internal import Engine
 internal import JSON
+internal import Workflows
 
 extension StepFunctionsAPI {
     /// `TestState`: one state run with an input (``StateTest``). Task states use `mock` when

@@ -1,5 +1,5 @@
-internal import Engine
 internal import JSON
+internal import Workflows
 
 /// Versions, aliases and tags (``StateMachineVersions``), with the shapes of botocore's model.
 extension StepFunctionsAPI {

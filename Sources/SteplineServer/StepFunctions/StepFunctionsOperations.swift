@@ -1,5 +1,5 @@
-public import Engine
 internal import HTTPTypes
+public import Workflows
 
 /// The Step Functions API (`AWSStepFunctions.*`, awsJson 1.0) as an ``AWSOperationTable``.
 ///

@@ -1,5 +1,5 @@
-public import Engine
 internal import JSON
+public import Workflows
 
 extension AWSService {
     /// Stepline's own operations (`X-Amz-Target: Stepline.<Operation>`, awsJson 1.0): the

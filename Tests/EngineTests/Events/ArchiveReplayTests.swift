@@ -1,10 +1,11 @@
-import Engine
+import EventBuses
 import EventLog
 import Foundation
 import JSON
 import Runtime
 import TestSupport
 import Testing
+import Workflows
 
 @Suite struct ArchiveReplayTests {
     @Test func aReplayResendsTheArchivedEventsOfItsWindowToTheRulesAsTheyAreNow() async throws {

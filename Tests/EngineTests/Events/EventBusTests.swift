@@ -1,4 +1,4 @@
-import Engine
+import EventBuses
 import EventLog
 import Foundation
 import JSON
@@ -7,6 +7,7 @@ import Stepline
 import SteplineTesting
 import TestSupport
 import Testing
+import Workflows
 
 /// The engine and event buses of ``withStepline(_:clock:running:configure:_:)``,
 /// on the system clock unless `clock` is given.

@@ -1,10 +1,12 @@
-import Engine
+import EventBuses
 import EventLog
 import Foundation
 import JSON
+import Queues
 import Runtime
 import TestSupport
 import Testing
+import Workflows
 
 /// A handler map with one local command, `arn:stepline:handler:publish`, that
 /// succeeds only once `marker` exists: a target that is broken until fixed.

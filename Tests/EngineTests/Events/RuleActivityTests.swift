@@ -1,8 +1,9 @@
-import Engine
+import EventBuses
 import Foundation
 import JSON
 import TestSupport
 import Testing
+import Workflows
 
 /// The counts the console's buses page shows, read from the log in one pass or incrementally.
 @Suite struct RuleActivityTests {

@@ -1,10 +1,11 @@
-import Engine
+import EventBuses
 import EventLog
 import Foundation
 import JSON
 import Runtime
 import TestSupport
 import Testing
+import Workflows
 
 /// A Pass state machine and a rule target that starts it, so each delivered event is one execution.
 func recordingTarget(_ engine: Engine, _ buses: EventBuses, rule: String, machine: String = "record") async throws -> String {

@@ -1,9 +1,11 @@
-import Engine
+import EventBuses
 import EventLog
 import Foundation
 import JSON
+import Queues
 import TestSupport
 import Testing
+import Workflows
 
 @Suite struct WebhookTests {
     @Test func aDeliveryIdIsAcceptedOnceAndAnsweredWithTheSameEventIdAfterARestart() async throws {

@@ -1,13 +1,16 @@
-import Engine
+import EventBuses
 import EventLog
 import Foundation
 import JSON
 import Messaging
+import Queues
+import Runtime
 import Stepline
 import SteplineTesting
 import TestSupport
 import Testing
-import Runtime
+import Topics
+import Workflows
 
 @Suite struct PipeBusAndTopicTargetTests {
     @Test func aBusTargetPutsEachRecordAsAnEventThatReachesTheRulesQueueOnce() async throws {

@@ -1,13 +1,15 @@
-import Engine
+import EventBuses
 import EventLog
 import Foundation
 import JSON
 import Messaging
+import Queues
+import Runtime
 import Stepline
 import SteplineTesting
 import TestSupport
 import Testing
-import Runtime
+import Workflows
 
 @Suite struct PipeBusSourceTests {
     static let pipe = PipeDefinition(

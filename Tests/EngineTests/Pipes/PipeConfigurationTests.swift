@@ -1,8 +1,9 @@
-import Engine
+import EventBuses
 import JSON
 import Messaging
-import Testing
 import Runtime
+import Testing
+import Workflows
 
 @Suite struct PipeConfigurationTests {
     @Test func aPipesFileDeclaresSourceFilterEnrichmentTemplateAndTarget() throws {

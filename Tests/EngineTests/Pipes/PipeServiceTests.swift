@@ -1,14 +1,16 @@
-import Engine
+import EventBuses
 import EventLog
 import Foundation
 import JSON
 import Messaging
+import Queues
+import Runtime
 import Stepline
 import SteplineTesting
 import Synchronization
 import TestSupport
 import Testing
-import Runtime
+import Workflows
 
 /// The engine (with in-process `handlers`) and queues of ``withStepline(_:clock:running:configure:_:)``,
 /// its services stopped so each test polls its pipes by hand, and a `PipeService` for `pipes`.

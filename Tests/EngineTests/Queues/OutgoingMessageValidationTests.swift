@@ -1,7 +1,8 @@
-import Engine
 import JSON
 import Messaging
+import Queues
 import Testing
+import Workflows
 
 private typealias A = OutgoingMessageValidationTests
 

@@ -1,11 +1,12 @@
-import Engine
 import EventLog
 import Foundation
 import JSON
 import Messaging
+import Queues
 import Runtime
 import TestSupport
 import Testing
+import Workflows
 
 /// Creates `work` with dead-letter queue `dlq` (maxReceiveCount 1) and puts `count` messages in `dlq`.
 func deadLetters(_ queues: QueueService, _ clock: ManualClock, count: Int) async throws -> (source: String, dlq: String) {

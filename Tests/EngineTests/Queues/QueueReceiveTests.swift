@@ -1,11 +1,12 @@
-import Engine
 import EventLog
 import Foundation
 import JSON
 import Messaging
+import Queues
 import Runtime
 import TestSupport
 import Testing
+import Workflows
 
 @Suite struct QueueReceiveTests {
     @Test("a long-polling receive returns a message when the clock reaches the end of its visibility timeout, which commits nothing")

@@ -1,13 +1,14 @@
-import Engine
 import EventLog
 import Foundation
 import JSON
 import Messaging
+import Queues
 import Runtime
 import Stepline
 import SteplineTesting
 import TestSupport
 import Testing
+import Workflows
 
 /// The queues of ``withStepline(_:clock:running:configure:_:)`` and its manual clock.
 func withQueues<Result: Sendable>(

@@ -1,14 +1,17 @@
-import Engine
+import EventBuses
 import EventLog
 import Foundation
 import JSON
 import Messaging
+import Queues
+import Runtime
 import StatesLanguage
 import Stepline
 import SteplineTesting
 import TestSupport
 import Testing
-import Runtime
+import Topics
+import Workflows
 
 @Suite struct TopicIntegrationTests {
     @Test func snsPublishTaskAndARuleTargetingATopicReachTheTopicsQueuesOnce() async throws {

@@ -1,11 +1,13 @@
-import Engine
 import EventLog
 import JSON
 import Messaging
+import Queues
 import Runtime
 import Synchronization
 import TestSupport
 import Testing
+import Topics
+import Workflows
 
 @Suite struct TopicReviewTests {
     /// Subscribes the flaky lambda to a new topic with no retries, so each attempt that fails dead-letters.

@@ -1,14 +1,16 @@
-import Engine
 import EventLog
 import Foundation
 import JSON
 import Messaging
+import Queues
 import Runtime
 import Stepline
 import SteplineTesting
 import Synchronization
 import TestSupport
 import Testing
+import Topics
+import Workflows
 
 /// A subscriber handler that fails while `failing` is set and counts its calls.
 final class FlakyHandler: Sendable {

@@ -1,10 +1,10 @@
-import Engine
 import EventLog
 import Foundation
 import JSON
+import Runtime
 import TestSupport
 import Testing
-import Runtime
+import Workflows
 
 private func pass(_ result: String) -> String {
     #"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": "\#(result)", "End": true}}}"#

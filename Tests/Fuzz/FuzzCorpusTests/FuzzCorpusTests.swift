@@ -1,5 +1,5 @@
-import FuzzTargets
 import Foundation
+import FuzzTargets
 import Testing
 
 /// Every committed corpus file (`Tests/Fuzz/corpus/<target>/`) replayed through its

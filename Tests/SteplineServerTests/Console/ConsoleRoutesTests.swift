@@ -1,4 +1,3 @@
-import Engine
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -10,6 +9,7 @@ import StatesLanguage
 import Stepline
 import SteplineTesting
 import Testing
+import Workflows
 
 @testable import SteplineServer
 

@@ -1,17 +1,18 @@
-import Engine
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import JSON
 import Logging
 import Messaging
+import Runtime
 import Stepline
 import SteplineTesting
 import TestSupport
 import Testing
-import Runtime
+import Workflows
 
 @testable import SteplineServer
+@testable import Topics
 
 /// Topic deliveries on the dead-letters page: redrive, then retry and resolve in review.
 @Suite("Console topic deliveries")

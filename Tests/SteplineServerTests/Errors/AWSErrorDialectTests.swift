@@ -1,9 +1,9 @@
-import Engine
 import EventLog
 import HTTPTypes
 import LMDB
 import Messaging
 import Testing
+import Workflows
 
 @testable import SteplineServer
 @testable import Runtime

@@ -1,9 +1,9 @@
-import Engine
 import HTTPTypes
 import HummingbirdTesting
 import JSON
 import LMDB
 import Testing
+import Workflows
 
 @testable import SteplineServer
 @testable import Runtime

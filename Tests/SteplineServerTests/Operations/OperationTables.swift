@@ -1,13 +1,13 @@
-import Engine
 import Foundation
-import Stepline
-import SteplineTesting
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import JSON
 import Logging
+import Stepline
+import SteplineTesting
 import Testing
+import Workflows
 
 @testable import SteplineServer
 

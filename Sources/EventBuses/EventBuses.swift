@@ -1,0 +1,300 @@
+package import EventLog
+import Foundation
+package import HeapModule
+public import JSON
+package import LMDB
+package import Messaging
+public import Queues
+public import Runtime
+package import Synchronization
+package import Topics
+
+/// Event buses, rules and targets run durably on the Engine's log: EventBridge's
+/// semantics (from `Messaging`) made records, views and deliveries.
+///
+/// Every change is a record (``EventsRecordKind``) and every view an
+/// ``EventsIndex`` database written in the same transaction. `PutEvents` matches
+/// each event against the bus's rules and writes, in the record that accepts the
+/// event, the deliveries it causes (``EventDelivery``): an event forwarded to
+/// another bus is accepted there in the same transaction (exactly once), a state
+/// machine is started with a name derived from the delivery (so a re-run after a
+/// crash finds it started), and HTTP endpoints and local handlers are called at
+/// least once with the event id as idempotency key. A failed delivery is retried
+/// on a durable timer by its target's `RetryPolicy`, and then becomes a
+/// ``DeadLetter`` that ``redrive(deliveryId:)`` sends again.
+///
+/// Open it on an opened ``Engine`` with ``open(engine:)``, and keep ``run()``
+/// running beside the engine's.
+///
+/// ## Topics
+/// ### Buses
+/// - ``createEventBus(name:description:)``
+/// - ``describeEventBus(name:)``
+/// - ``listEventBuses(namePrefix:)``
+/// - ``deleteEventBus(name:)``
+/// - ``putEvents(_:)``
+/// ### Rules and targets
+/// - ``putRule(_:)``
+/// - ``setRuleState(bus:name:enabled:)``
+/// - ``describeRule(bus:name:)``
+/// - ``listRules(bus:namePrefix:)``
+/// - ``deleteRule(bus:name:)``
+/// - ``putTargets(bus:rule:targets:)``
+/// - ``removeTargets(bus:rule:ids:)``
+/// - ``listTargets(bus:rule:)``
+/// ### Deliveries
+/// - ``run()``
+/// - ``pendingDeliveries()``
+/// - ``deadLetters()``
+/// - ``redrive(deliveryId:)``
+public actor EventBuses {
+    /// The bus every account has, which cannot be deleted.
+    public static let defaultBusName = "default"
+    /// AWS's limits on one `PutEvents` request.
+    public static let maximumEntries = 10
+    public static let maximumRequestBytes = 256 * 1024
+    /// How many buses an event may be forwarded through, so a cycle of bus
+    /// targets ends (AWS refuses deeper chains too).
+    package static let maximumHops = 5
+
+    /// The log, clock, scheduler and invoker shared with the other services.
+    public nonisolated let context: ServiceContext
+    /// What starts the executions of state-machine targets (the workflow engine).
+    public nonisolated let executions: any ExecutionStarting
+    /// The queues that SQS targets and dead-letter queues deliver to, in the
+    /// transaction of the record that causes the delivery.
+    public nonisolated let queues: QueueService
+    /// The topics that SNS targets publish to, in the same way (``connect(topics:)``).
+    package nonisolated let connectedTopics = Mutex<TopicService?>(nil)
+    package nonisolated let index: IndexDatabases
+    package nonisolated var log: EventLog { context.log }
+
+    /// Routing state of each bus, loaded from the views at open and changed
+    /// only after the record that changes it committed.
+    package var routes: [String: BusRoutes] = [:]
+    package var pending: [String: EventDelivery] = [:]
+    package var dueQueue = Heap<DueDelivery>()
+    package var inFlight: Set<String> = []
+    /// The pause between replay steps while ``EventBusClock`` runs; `nil`: it does not, nothing ticks.
+    package var clockReplayStep: Duration?
+    /// Due deliveries whose previous attempt was still in flight when they came due.
+    package var blocked: [DueDelivery] = []
+
+    package struct BusRoutes {
+        package var matcher = RuleMatcher()
+        package var rules: [String: RuleRoute] = [:]
+    }
+
+    package struct RuleRoute {
+        package var arn: String
+        package var enabled: Bool
+        package var pattern: EventPattern?
+        package var targets: [String: TargetRoute] = [:]
+    }
+
+    package struct TargetRoute {
+        package var id: String
+        package var arn: String
+        package var input: TargetInput
+        package var maximumRetryAttempts: Int
+        package var maximumEventAgeSeconds: Int
+        package var deadLetterArn: String?
+        /// `SqsParameters.MessageGroupId`, for FIFO queue targets.
+        package var messageGroupId: String?
+    }
+
+    package struct DueDelivery: Comparable {
+        package var due: Int64
+        package var deliveryId: String
+        package static func < (lhs: DueDelivery, rhs: DueDelivery) -> Bool {
+            (lhs.due, lhs.deliveryId) < (rhs.due, rhs.deliveryId)
+        }
+    }
+
+    /// Opens the buses of `context`'s log: loads rules and targets into matchers,
+    /// re-queues every pending delivery (recovery), and creates the `default`
+    /// bus the first time.
+    ///
+    /// `queues` is the ``QueueService`` of the process, so that receivers long-polling
+    /// a queue wake up when a rule delivers to it; `executions` starts the executions
+    /// of state-machine targets.
+    /// - Throws: ``EngineError`` when the views cannot be read or the default bus not written.
+    public static func open(context: ServiceContext, queues: QueueService, executions: any ExecutionStarting) async throws -> EventBuses {
+        guard let index = context.log.databases(ofIndex: EventsIndex().name) else {
+            throw EngineError(.storage, "The log was opened without the events index; open it with Stepline.open.")
+        }
+        let buses = EventBuses(context: context, queues: queues, executions: executions, index: index)
+        try await buses.load()
+        if try buses.storedBus(defaultBusName) == nil {
+            _ = try await buses.createEventBus(name: defaultBusName, description: nil)
+        }
+        return buses
+    }
+
+    package init(context: ServiceContext, queues: QueueService, executions: any ExecutionStarting, index: IndexDatabases) {
+        self.context = context
+        self.executions = executions
+        self.queues = queues
+        self.index = index
+    }
+
+    package nonisolated func db(_ which: EventsIndex.DB) -> Database { index[which.rawValue] }
+    package nonisolated func now() -> Int64 { context.now() }
+    package nonisolated var region: String { context.region }
+    package nonisolated var account: String { context.account }
+
+    private func load() throws {
+        for bus in try values(in: .buses) {
+            routes[bus["Name"]?.stringValue ?? ""] = BusRoutes()
+        }
+        for rule in try values(in: .rules) {
+            let bus = rule["EventBusName"]?.stringValue ?? ""
+            let name = rule["Name"]?.stringValue ?? ""
+            install(rule: rule, bus: bus, name: name)
+        }
+        for target in try values(in: .targets) {
+            let bus = target["EventBusName"]?.stringValue ?? ""
+            let rule = target["RuleName"]?.stringValue ?? ""
+            if let route = try? Self.targetRoute(target) { routes[bus]?.rules[rule]?.targets[route.id] = route }
+        }
+        for value in try values(in: .pending) {
+            let delivery = try EventDelivery(recordJSON: value)
+            queue(delivery)
+        }
+    }
+
+    package nonisolated func values(in which: EventsIndex.DB, prefix: [UInt8] = []) throws -> [JSONValue] {
+        try log.read { transaction in
+            try transaction.withCursor(on: db(which)) { cursor in
+                var values: [JSONValue] = []
+                // LMDB refuses an empty key (MDB_BAD_VALSIZE): no prefix means from the first.
+                var more = prefix.isEmpty ? try cursor.first() : try cursor.seek(atLeast: prefix)
+                while more {
+                    guard try cursor.key().starts(with: prefix) else { break }
+                    values.append(try JSONParser.parse(bytes: try cursor.value()))
+                    more = try cursor.next()
+                }
+                return values
+            }
+        }
+    }
+
+    package nonisolated func stored(_ key: [UInt8], in which: EventsIndex.DB) throws -> JSONValue? {
+        guard let bytes = try log.read({ try $0.value(forKey: key, in: db(which)) }) else { return nil }
+        return try JSONParser.parse(bytes: bytes)
+    }
+
+    package nonisolated func storedBus(_ name: String) throws -> JSONValue? { try stored(EventKeys.bus(name), in: .buses) }
+
+    /// Appends JSON records in one transaction and waits for the commit.
+    package func append(_ records: [(RecordKind, JSONValue)], about subject: String) async throws {
+        let time = now()
+        let batch = records.map { Self.record($0.0, $0.1, time: time) }
+        do { try await log.append(batch) } catch {
+            throw ServiceError.storage(error, about: subject)
+        }
+    }
+
+    /// Runs `body` in the writer's transaction (records plus queue sends that
+    /// must commit together) and waits for the commit.
+    package nonisolated func transact<Result: Sendable>(
+        about subject: String,
+        _ body: @escaping @Sendable (AppendTransaction) throws -> Result
+    ) async throws -> Result {
+        do { return try await log.transact(body) } catch let error as EngineError {
+            throw error
+        } catch let failure as DeliveryFailure {
+            throw failure
+        } catch {
+            throw ServiceError.storage(error, about: subject)
+        }
+    }
+
+    /// An events record stamped with `time` (milliseconds; headers hold microseconds).
+    package static func record(_ kind: RecordKind, _ payload: JSONValue, time: Int64) -> Record {
+        Record(kind: kind, timestamp: time * 1000, stream: .none, payload: payload.bytes)
+    }
+
+    package func queue(_ delivery: EventDelivery) {
+        pending[delivery.deliveryId] = delivery
+        dueQueue.insert(DueDelivery(due: delivery.due, deliveryId: delivery.deliveryId))
+        armDue()
+    }
+
+    // MARK: Names and ARNs
+
+    /// The bus name of `nameOrArn` (an `EventBusName` may be either); `nil` means `default`.
+    public nonisolated func busName(_ nameOrArn: String?) -> String {
+        guard let text = nameOrArn, !text.isEmpty else { return Self.defaultBusName }
+        if text.hasPrefix("arn:"), let range = text.range(of: ":event-bus/") { return String(text[range.upperBound...]) }
+        return text
+    }
+
+    package nonisolated func busArn(_ name: String) -> String { "arn:aws:events:\(region):\(account):event-bus/\(name)" }
+
+    package nonisolated func ruleArn(bus: String, name: String) -> String {
+        bus == Self.defaultBusName
+            ? "arn:aws:events:\(region):\(account):rule/\(name)"
+            : "arn:aws:events:\(region):\(account):rule/\(bus)/\(name)"
+    }
+
+    package nonisolated func requireBus(_ name: String) throws -> JSONValue {
+        guard let bus = try storedBus(name) else {
+            throw EngineError(.resourceNotFound, "Event bus \(name) does not exist.")
+        }
+        return bus
+    }
+
+    package static func validateName(_ name: String, member: String) throws {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")
+        guard (1...64).contains(name.count), name.allSatisfy({ allowed.contains($0) }) else {
+            throw EngineError(
+                .validation,
+                "1 validation error detected: Value '\(name)' at '\(member)' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+"
+            )
+        }
+    }
+
+    // MARK: Buses
+
+    /// Creates a bus and returns its ARN.
+    /// - Throws: ``EngineError`` `ResourceAlreadyExistsException`, `ValidationException`.
+    public func createEventBus(name: String, description: String?) async throws -> String {
+        try Self.validateName(name, member: "name")
+        if try storedBus(name) != nil || routes[name] != nil {
+            throw EngineError(.resourceAlreadyExists, "Event bus \(name) already exists.")
+        }
+        let arn = busArn(name)
+        var record: JSONObject = ["name": .string(name), "arn": .string(arn), "time": .integer(Int(now()))]
+        if let description { record["description"] = .string(description) }
+        routes[name] = BusRoutes()
+        do { try await append([(EventsRecordKind.busCreated, .object(record))], about: arn) } catch {
+            routes[name] = nil
+            throw error
+        }
+        return arn
+    }
+
+    /// The bus as `DescribeEventBus` answers (`Name`, `Arn`, `Description`, `CreationTime` in ms).
+    public nonisolated func describeEventBus(name: String) throws -> JSONValue { try requireBus(busName(name)) }
+
+    /// Every bus whose name starts with `namePrefix`, by name.
+    public nonisolated func listEventBuses(namePrefix: String?) throws -> [JSONValue] {
+        try values(in: .buses, prefix: EventKeys.text(namePrefix ?? ""))
+    }
+
+    /// Deletes a bus with its rules and targets; deleting one that does not
+    /// exist succeeds, as on AWS, and the default bus cannot be deleted.
+    public func deleteEventBus(name: String) async throws {
+        let name = busName(name)
+        guard name != Self.defaultBusName else {
+            throw EngineError(.validation, "Cannot delete event bus default.")
+        }
+        guard try storedBus(name) != nil else { return }
+        try await append(
+            [(EventsRecordKind.busDeleted, ["name": .string(name), "time": .integer(Int(now()))])],
+            about: busArn(name)
+        )
+        routes[name] = nil
+    }
+}

@@ -1,0 +1,329 @@
+package import JSON
+package import Runtime
+package import StatesLanguage
+
+/// The record encoding of ASL history events (schema version 1 of
+/// ``EngineRecordKind/executionStep``).
+///
+/// Each event is a JSON object with its id, previous id, time, frame and type
+/// name, plus the fields of its details under short keys. The encoding is
+/// frozen once shipped: a change gets a new record version and a decoder for
+/// the old one, so an old log still replays.
+extension HistoryEvent {
+    /// The event as stored in a record.
+    package var recordJSON: JSONValue {
+        var object = JSONObject()
+        object["i"] = .integer(id)
+        object["p"] = .integer(previousEventId)
+        object["t"] = .integer(Int(timestamp.millisecondsSinceEpoch))
+        object["f"] = .integer(frame)
+        object["k"] = .string(details.typeName)
+        func set(_ key: String, _ value: JSONValue?) { if let value { object[key] = value } }
+        func text(_ value: String?) -> JSONValue? { value.map(JSONValue.string) }
+        switch details {
+        case .executionStarted(let start):
+            set("start", start.recordJSON)
+        case .executionSucceeded(let output):
+            set("output", output)
+        case .executionRedriven(let redriveCount):
+            set("redriveCount", .integer(redriveCount))
+        case .executionFailed(let error, let cause), .executionTimedOut(let error, let cause),
+            .executionAborted(let error, let cause), .mapStateFailed(let error, let cause),
+            .mapRunFailed(let error, let cause), .parallelStateFailed(let error, let cause):
+            set("error", text(error))
+            set("cause", text(cause))
+        case .evaluationFailed(let state, let error, let cause):
+            set("name", .string(state))
+            set("error", text(error))
+            set("cause", text(cause))
+        case .stateEntered(let type, let name, let input):
+            set("type", .string(type.rawValue))
+            set("name", .string(name))
+            set("input", input)
+        case .stateExited(let type, let name, let output, let assigned):
+            set("type", .string(type.rawValue))
+            set("name", .string(name))
+            set("output", output)
+            set("assigned", assigned.map(JSONValue.object))
+        case .taskScheduled(let task):
+            set("task", task.recordJSON)
+        case .taskStarted(let taskId, let resource, let workerName):
+            set("task", .integer(taskId))
+            set("resource", .string(resource))
+            set("worker", text(workerName))
+        case .taskSucceeded(let taskId, let resource, let output):
+            set("task", .integer(taskId))
+            set("resource", .string(resource))
+            set("output", output)
+        case .taskFailed(let taskId, let resource, let error, let cause),
+            .taskTimedOut(let taskId, let resource, let error, let cause):
+            set("task", .integer(taskId))
+            set("resource", .string(resource))
+            set("error", text(error))
+            set("cause", text(cause))
+        case .mapStateStarted(let length, let items, let maxConcurrency, let tolerance):
+            set("length", .integer(length))
+            set("items", .array(items))
+            set("maxConcurrency", .integer(maxConcurrency))
+            set("toleratedCount", tolerance.count.map(JSONValue.integer))
+            set("toleratedPercentage", tolerance.percentage.map(JSONValue.double))
+        case .mapStateSucceeded, .mapStateAborted, .mapRunSucceeded, .parallelStateSucceeded, .parallelStateAborted:
+            break
+        case .mapIterationStarted(let name, let index, let input, let childFrame):
+            set("name", .string(name))
+            set("index", .integer(index))
+            set("input", input)
+            set("child", .integer(childFrame))
+        case .mapIterationSucceeded(let name, let index, let output):
+            set("name", .string(name))
+            set("index", .integer(index))
+            set("output", output)
+        case .mapIterationFailed(let name, let index, let error, let cause):
+            set("name", .string(name))
+            set("index", .integer(index))
+            set("error", text(error))
+            set("cause", text(cause))
+        case .mapIterationAborted(let name, let index):
+            set("name", .string(name))
+            set("index", .integer(index))
+        case .mapRunStarted(let mapRunArn):
+            set("mapRunArn", .string(mapRunArn))
+        case .parallelStateStarted(let branches, let input):
+            set("branches", .integer(branches))
+            set("input", input)
+        case .timerScheduled(let timerId, let due, let reason):
+            set("timer", .integer(timerId))
+            set("due", .integer(Int(due.millisecondsSinceEpoch)))
+            set("reason", reason.recordJSON)
+        case .timerFired(let timerId):
+            set("timer", .integer(timerId))
+        case .branchStarted(let index, let input, let childFrame):
+            set("index", .integer(index))
+            set("input", input)
+            set("child", .integer(childFrame))
+        case .branchSucceeded(let index, let output):
+            set("index", .integer(index))
+            set("output", output)
+        case .branchFailed(let index, let error, let cause):
+            set("index", .integer(index))
+            set("error", text(error))
+            set("cause", text(cause))
+        case .branchAborted(let index):
+            set("index", .integer(index))
+        }
+        return .object(object)
+    }
+
+    /// Decodes an event written by ``recordJSON``.
+    /// - Throws: ``RecordDecodingError`` naming the missing or malformed field.
+    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+        let fields = try RecordFields(json, what: "history event")
+        let kind = try fields.string("k")
+        func error() -> String? { fields.optionalString("error") }
+        func cause() -> String? { fields.optionalString("cause") }
+        let details: Details
+        switch kind {
+        case "ExecutionStarted": details = .executionStarted(try ExecutionStart(recordJSON: try fields.value("start")))
+        case "ExecutionSucceeded": details = .executionSucceeded(output: fields.optional("output") ?? .null)
+        case "ExecutionRedriven": details = .executionRedriven(redriveCount: try fields.integer("redriveCount"))
+        case "ExecutionFailed": details = .executionFailed(error: error(), cause: cause())
+        case "ExecutionTimedOut": details = .executionTimedOut(error: error(), cause: cause())
+        case "ExecutionAborted": details = .executionAborted(error: error(), cause: cause())
+        case "TaskScheduled": details = .taskScheduled(try ScheduledTask(recordJSON: try fields.value("task")))
+        case "TaskStarted":
+            details = .taskStarted(
+                taskId: try fields.integer("task"),
+                resource: try fields.string("resource"),
+                workerName: fields.optionalString("worker")
+            )
+        case "TaskSucceeded":
+            details = .taskSucceeded(
+                taskId: try fields.integer("task"),
+                resource: try fields.string("resource"),
+                output: fields.optional("output") ?? .null
+            )
+        case "TaskFailed":
+            details = .taskFailed(
+                taskId: try fields.integer("task"),
+                resource: try fields.string("resource"),
+                error: error(),
+                cause: cause()
+            )
+        case "TaskTimedOut":
+            details = .taskTimedOut(
+                taskId: try fields.integer("task"),
+                resource: try fields.string("resource"),
+                error: error(),
+                cause: cause()
+            )
+        case "MapStateStarted":
+            details = .mapStateStarted(
+                length: try fields.integer("length"),
+                items: fields.optional("items")?.arrayValue ?? [],
+                maxConcurrency: try fields.integer("maxConcurrency"),
+                tolerance: FailureTolerance(
+                    count: fields.optional("toleratedCount")?.integerValue,
+                    percentage: fields.optional("toleratedPercentage")?.doubleValue
+                )
+            )
+        case "MapStateSucceeded": details = .mapStateSucceeded
+        case "MapStateFailed": details = .mapStateFailed(error: error(), cause: cause())
+        case "EvaluationFailed":
+            details = .evaluationFailed(state: try fields.string("name"), error: error(), cause: cause())
+        case "MapStateAborted": details = .mapStateAborted
+        case "MapIterationStarted":
+            details = .mapIterationStarted(
+                name: try fields.string("name"),
+                index: try fields.integer("index"),
+                input: fields.optional("input") ?? .null,
+                childFrame: try fields.integer("child")
+            )
+        case "MapIterationSucceeded":
+            details = .mapIterationSucceeded(
+                name: try fields.string("name"),
+                index: try fields.integer("index"),
+                output: fields.optional("output") ?? .null
+            )
+        case "MapIterationFailed":
+            details = .mapIterationFailed(
+                name: try fields.string("name"),
+                index: try fields.integer("index"),
+                error: error(),
+                cause: cause()
+            )
+        case "MapIterationAborted":
+            details = .mapIterationAborted(name: try fields.string("name"), index: try fields.integer("index"))
+        case "MapRunStarted": details = .mapRunStarted(mapRunArn: try fields.string("mapRunArn"))
+        case "MapRunSucceeded": details = .mapRunSucceeded
+        case "MapRunFailed": details = .mapRunFailed(error: error(), cause: cause())
+        case "ParallelStateStarted":
+            details = .parallelStateStarted(branches: try fields.integer("branches"), input: fields.optional("input") ?? .null)
+        case "ParallelStateSucceeded": details = .parallelStateSucceeded
+        case "ParallelStateFailed": details = .parallelStateFailed(error: error(), cause: cause())
+        case "ParallelStateAborted": details = .parallelStateAborted
+        case "SteplineTimerScheduled":
+            details = .timerScheduled(
+                timerId: try fields.integer("timer"),
+                due: Timestamp(millisecondsSinceEpoch: Int64(try fields.integer("due"))),
+                reason: try TimerReason(recordJSON: try fields.value("reason"))
+            )
+        case "SteplineTimerFired": details = .timerFired(timerId: try fields.integer("timer"))
+        case "SteplineBranchStarted":
+            details = .branchStarted(
+                index: try fields.integer("index"),
+                input: fields.optional("input") ?? .null,
+                childFrame: try fields.integer("child")
+            )
+        case "SteplineBranchSucceeded":
+            details = .branchSucceeded(index: try fields.integer("index"), output: fields.optional("output") ?? .null)
+        case "SteplineBranchFailed": details = .branchFailed(index: try fields.integer("index"), error: error(), cause: cause())
+        case "SteplineBranchAborted": details = .branchAborted(index: try fields.integer("index"))
+        default:
+            guard let type = StateType(rawValue: fields.optionalString("type") ?? "") else {
+                throw RecordDecodingError("history event has unknown type \(kind)")
+            }
+            if kind == type.enteredEventType {
+                details = .stateEntered(type, name: try fields.string("name"), input: fields.optional("input") ?? .null)
+            } else if kind == type.exitedEventType {
+                details = .stateExited(
+                    type,
+                    name: try fields.string("name"),
+                    output: fields.optional("output") ?? .null,
+                    assignedVariables: fields.optional("assigned")?.objectValue
+                )
+            } else {
+                throw RecordDecodingError("history event has unknown type \(kind)")
+            }
+        }
+        self.init(
+            id: try fields.integer("i"),
+            previousEventId: try fields.integer("p"),
+            timestamp: Timestamp(millisecondsSinceEpoch: Int64(try fields.integer("t"))),
+            frame: try fields.integer("f"),
+            details: details
+        )
+    }
+}
+
+extension ExecutionStart {
+    package var recordJSON: JSONValue {
+        [
+            "input": input, "executionArn": .string(executionArn), "executionName": .string(executionName),
+            "stateMachineArn": .string(stateMachineArn), "stateMachineName": .string(stateMachineName),
+            "roleArn": .string(roleArn), "redriveCount": .integer(redriveCount),
+        ]
+    }
+
+    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+        let fields = try RecordFields(json, what: "execution start")
+        self.init(
+            input: fields.optional("input") ?? .null,
+            executionArn: try fields.string("executionArn"),
+            executionName: try fields.string("executionName"),
+            stateMachineArn: try fields.string("stateMachineArn"),
+            stateMachineName: try fields.string("stateMachineName"),
+            roleArn: try fields.string("roleArn"),
+            redriveCount: fields.optional("redriveCount")?.integerValue ?? 0
+        )
+    }
+}
+
+extension ScheduledTask {
+    package var recordJSON: JSONValue {
+        var object: JSONObject = [
+            "taskId": .integer(taskId), "stateName": .string(stateName), "resource": .string(resource),
+            "parameters": parameters, "attempt": .integer(attempt), "enteredEventId": .integer(enteredEventId),
+        ]
+        if let timeoutSeconds { object["timeoutSeconds"] = .integer(timeoutSeconds) }
+        if let heartbeatSeconds { object["heartbeatSeconds"] = .integer(heartbeatSeconds) }
+        if let credentials { object["credentials"] = credentials }
+        return .object(object)
+    }
+
+    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+        let fields = try RecordFields(json, what: "scheduled task")
+        self.init(
+            taskId: try fields.integer("taskId"),
+            stateName: try fields.string("stateName"),
+            resource: try fields.string("resource"),
+            parameters: fields.optional("parameters") ?? .null,
+            timeoutSeconds: fields.optional("timeoutSeconds")?.integerValue,
+            heartbeatSeconds: fields.optional("heartbeatSeconds")?.integerValue,
+            attempt: try fields.integer("attempt"),
+            enteredEventId: try fields.integer("enteredEventId"),
+            credentials: fields.optional("credentials")
+        )
+    }
+}
+
+extension TimerReason {
+    package var recordJSON: JSONValue {
+        switch self {
+        case .wait: ["kind": "wait"]
+        case .executionTimeout: ["kind": "executionTimeout"]
+        case .taskTimeout(let taskId): ["kind": "taskTimeout", "task": .integer(taskId)]
+        case .retry(let retrier, let attempt, let error, let cause):
+            [
+                "kind": "retry", "retrier": .integer(retrier), "attempt": .integer(attempt), "error": .string(error),
+                "cause": .string(cause),
+            ]
+        }
+    }
+
+    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+        let fields = try RecordFields(json, what: "timer reason")
+        switch try fields.string("kind") {
+        case "wait": self = .wait
+        case "executionTimeout": self = .executionTimeout
+        case "taskTimeout": self = .taskTimeout(taskId: try fields.integer("task"))
+        case "retry":
+            self = .retry(
+                retrier: try fields.integer("retrier"),
+                attempt: try fields.integer("attempt"),
+                error: try fields.string("error"),
+                cause: fields.optionalString("cause") ?? ""
+            )
+        case let other: throw RecordDecodingError("timer reason has unknown kind \(other)")
+        }
+    }
+}
