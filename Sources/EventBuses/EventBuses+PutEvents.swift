@@ -97,7 +97,6 @@ extension EventBuses {
         if let earlier { return earlier }
         let done = Set(delivered)
         for delivery in deliveries where !done.contains(delivery.deliveryId) { queue(delivery) }
-        if !done.isEmpty { queues.wakeReceivers() }
         return nil
     }
 

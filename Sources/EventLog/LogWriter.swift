@@ -42,6 +42,8 @@ final class LogWriter: @unchecked Sendable {
         let meta: Database
         let indexes: [RegisteredIndex]
         let kinds: RecordKinds?
+        /// Who is told of committed records, and what the group being written holds for them.
+        let observers = CommitObservers()
 
         /// Appends one record under `sequence` and applies every index to it.
         /// Kinds were checked before the record was queued.
@@ -56,6 +58,7 @@ final class LogWriter: @unchecked Sendable {
                 in: log,
                 options: .append
             )
+            observers.note(record, at: sequence)
             if indexes.isEmpty { return }
             let entry = LogEntry(sequence: sequence, record: record)
             for registered in indexes {
@@ -217,6 +220,7 @@ final class LogWriter: @unchecked Sendable {
                 // The body may run again after the map grew: start from scratch.
                 outcomes.removeAll(keepingCapacity: true)
                 refused = nil
+                context.observers.rollBack(to: 0)
                 var next = base
                 for (position, submission) in group.enumerated() {
                     let start = next
@@ -233,6 +237,7 @@ final class LogWriter: @unchecked Sendable {
                         }
                         outcomes.append(.success(start..<next))
                     case .transaction(let body):
+                        let mark = context.observers.mark
                         do {
                             next = try transaction.nested { child in
                                 let append = AppendTransaction(transaction: child, writer: context, nextSequence: start)
@@ -241,6 +246,7 @@ final class LogWriter: @unchecked Sendable {
                             }
                             outcomes.append(.success(start..<next))
                         } catch {
+                            context.observers.rollBack(to: mark)
                             outcomes.append(.failure(error))
                         }
                     }
@@ -250,6 +256,7 @@ final class LogWriter: @unchecked Sendable {
                 CrashPoint.beforeCommit.reach()
             }
         } catch {
+            context.observers.rollBack(to: 0)
             if let refused { return (refused, error) }
             logger.error(
                 "group commit failed",
@@ -260,6 +267,9 @@ final class LogWriter: @unchecked Sendable {
         }
         CrashPoint.afterCommit.reach()
         commits.committed(through: last)
+        // Observers first: what a caller learns once answered (a message it sent) is
+        // already known to the services that keep it in memory (its receivers woken).
+        context.observers.deliver()
         for (submission, outcome) in zip(group, outcomes) { submission.complete(outcome) }
         return nil
     }

@@ -149,7 +149,6 @@ extension QueueService {
     public func send(queueArn: String, messages: [OutgoingMessage]) async throws -> [Result<SentMessage, QueueError>] {
         let time = now()
         let results = try await transact { append in try self.send(in: append, queueArn: queueArn, messages: messages, time: time) }
-        wakeReceivers()
         return results
     }
 
@@ -196,10 +195,9 @@ extension QueueService {
         let deadline = ContinuousClock.now + .seconds(waitSeconds ?? queueWait)
         while true {
             let time = now()
-            let (received, moved) = try await transact { append in
+            let received = try await transact { append in
                 try self.receiveOnce(in: append, queueArn, maxMessages, visibilityTimeout, time: time)
             }
-            if moved { wakeReceivers() }
             let remaining = deadline - ContinuousClock.now
             if !received.isEmpty || remaining <= .zero || Task.isCancelled { return received }
             // Nothing to receive: wait for a commit, or for the time a message becomes
@@ -230,7 +228,7 @@ extension QueueService {
     /// nothing (its later messages are skipped once each).
     package func receiveOnce(
         in append: AppendTransaction, _ arn: String, _ maxMessages: Int, _ visibilityTimeout: Int?, time: Int64
-    ) throws -> ([ReceivedMessage], Bool) {
+    ) throws -> [ReceivedMessage] {
         let queue = try requireQueue(arn, in: append.transaction)
         let policy = queue.attributes.redrivePolicy
         let deadLetterExists = try policy.map { try self.queue($0.deadLetterTargetArn, in: append.transaction) != nil } ?? false
@@ -278,7 +276,7 @@ extension QueueService {
                 QueueRecordKind.messagesDeleted, ["arn": .string(arn), "time": .integer(Int(time)), "messages": .array(decision.expired)],
                 time: time, in: append)
         }
-        return (decision.received, !decision.moved.isEmpty)
+        return decision.received
     }
 
     /// Up to `limit` keys of the `visible` order from `from` (inclusive) below `bound`.
@@ -343,7 +341,6 @@ extension QueueService {
     public func delete(queueArn: String, handles: [String]) async throws -> [Result<Void, QueueError>] {
         let time = now()
         let results = try await transact { append in try self.delete(in: append, queueArn: queueArn, handles: handles, time: time).results }
-        wakeReceivers()
         return results
     }
 
@@ -411,7 +408,6 @@ extension QueueService {
             }
             return results
         }
-        wakeReceivers()
         return results
     }
 

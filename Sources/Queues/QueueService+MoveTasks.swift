@@ -135,7 +135,6 @@ extension QueueService {
                 return moves.count
             }
         }
-        if total > 0 { wakeReceivers() }
         return total
     }
 

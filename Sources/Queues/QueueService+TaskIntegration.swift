@@ -14,7 +14,8 @@ extension QueueService: TaskIntegration {
         switch sendMessageRequest(task.parameters) {
         case .refused(let failure): return .refused(failure)
         case .send(let queueArn, let message):
-            return .perform({ append in try self.sendForTask(message, to: queueArn, append, at: task.time) }, committed: { self.wakeReceivers() })
+            // Receivers are woken by the commit itself (``receivableChanges``).
+            return .perform({ append in try self.sendForTask(message, to: queueArn, append, at: task.time) }, committed: {})
         }
     }
 

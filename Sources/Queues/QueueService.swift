@@ -59,6 +59,30 @@ public final class QueueService: Sendable {
         self.configuration = configuration
         self.scheduler = configuration.scheduler ?? Scheduler(clock: configuration.clock)
         self.databases = databases
+        // Whoever commits a change that can make a message receivable (this service, a
+        // Task state's step, a topic's fan-out, a rule's delivery, a pipe), long-polling
+        // receivers look again once it is durable.
+        log.observeCommits(of: Self.receivableChanges) { [weak self] records in
+            if records.contains(where: Self.mayMakeReceivable) { self?.wakeReceivers() }
+        }
+    }
+
+    /// Record kinds after which a waiting receive may find a message: one was sent or
+    /// moved in (a receive that moves messages to a dead-letter queue), became visible,
+    /// unblocked its FIFO group, or the queue changed or went away.
+    static let receivableChanges: Set<RecordKind> = [
+        QueueRecordKind.sent, QueueRecordKind.received, QueueRecordKind.visibilityChanged, QueueRecordKind.messagesDeleted,
+        QueueRecordKind.attributesSet, QueueRecordKind.moveTask, QueueRecordKind.purged, QueueRecordKind.deleted,
+    ]
+
+    /// Whether `record` can make a message receivable: a receive only when it moved
+    /// messages to a dead-letter queue, so receivers are not woken by every receive.
+    static func mayMakeReceivable(_ record: CommittedRecord) -> Bool {
+        guard record.header.kind == QueueRecordKind.received else { return true }
+        guard let fields = try? RecordFields(raw: record.payload[...], what: "receive"), let moved = try? fields.raw("moved") else {
+            return false
+        }
+        return !moved.elementsEqual("[]".utf8)
     }
 
     package func db(_ which: QueueIndex.DB) -> Database { databases[which.rawValue] }
@@ -192,7 +216,6 @@ public final class QueueService: Sendable {
                 QueueRecordKind.attributesSet, ["arn": .string(arn), "attributes": .object(object), "time": .integer(Int(time))],
                 time: time, in: append)
         }
-        wakeReceivers()
     }
 
     /// Deletes the queue and its messages.

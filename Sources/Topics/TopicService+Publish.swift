@@ -60,7 +60,6 @@ extension TopicService {
             try self.decidePublish(topicArn: topicArn, entries: entries, ids: ids, time: time, baseURL: baseURL, append: append)
         }
         for delivery in deliveries { schedule(delivery) }
-        queues.wakeReceivers()
         return results
     }
 

@@ -85,8 +85,11 @@ struct CrashRecoveryTests {
             kills += 1
         }
         let (last, output) = try launchLoad(data: data, effects: effects, executions: Self.executions)
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        last.waitUntilExit()
+        let printed = try await offPool {
+            let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            last.waitUntilExit()
+            return printed
+        }
         #expect(last.terminationStatus == 0)
         #expect(printed.hasSuffix("done\n"))
         #expect(kills > 0)

@@ -11,7 +11,7 @@ import Testing
 /// engine's end-to-end tests.
 @Suite(.serialized, .timeLimit(.minutes(5))) struct MediaWorkflowTests {
     @Test(arguments: ["ingest-and-publish", "partner-ingest", "reprocess-library"])
-    func workflowIsValidWithoutWarnings(_ name: String) throws {
+    func workflowIsValidWithoutWarnings(_ name: String) async throws {
         let text = try String(
             contentsOf: MediaHandlers.root.appendingPathComponent("workflows/\(name).asl.json"),
             encoding: .utf8
@@ -21,16 +21,25 @@ import Testing
         #expect(result.diagnostics.map(\.message) == [])
     }
 
-    /// Runs ingest-and-publish on a 2-second clip of `size`; the review is answered with `answer`.
+    /// Runs ingest-and-publish on a 2-second clip of `size` in `directory`; the review is
+    /// answered with `answer`. It runs ffmpeg for seconds, so on a thread of its own
+    /// (``TestSupport/offPool(_:)``), never holding one of the cooperative pool's.
     func ingest(
         answer: EmbeddedRunner.TaskOutcome,
         in directory: borrowing TemporaryDirectory,
         size: String = "1280x720",
         source: String? = nil
-    ) throws
+    ) async throws
         -> (result: EmbeddedRunner.Result, review: JSONValue?)
     {
-        let clip = directory.path + "/clip.mp4"
+        let path = directory.path
+        return try await offPool { try Self.ingestBlocking(answer: answer, in: path, size: size, source: source) }
+    }
+
+    static func ingestBlocking(answer: EmbeddedRunner.TaskOutcome, in directory: String, size: String, source: String?) throws
+        -> (result: EmbeddedRunner.Result, review: JSONValue?)
+    {
+        let clip = directory + "/clip.mp4"
         if source == nil { try MediaHandlers.makeClip(at: clip, size: size) }
         let review = Mutex<JSONValue?>(nil)
         let runner = EmbeddedRunner(
@@ -41,15 +50,15 @@ import Testing
             }
         )
         let result = runner.run(input: [
-            "asset_id": "clip-001", "source": .string(source ?? clip), "work_dir": .string(directory.path + "/work/clip-001"),
-            "publish_dir": .string(directory.path + "/published"),
+            "asset_id": "clip-001", "source": .string(source ?? clip), "work_dir": .string(directory + "/work/clip-001"),
+            "publish_dir": .string(directory + "/published"),
         ])
         return (result, review.withLock { $0 })
     }
 
-    @Test func approvalPublishesTheRenditionsTheSourceAllows() throws {
+    @Test func approvalPublishesTheRenditionsTheSourceAllows() async throws {
         let directory = TemporaryDirectory()
-        let (result, review) = try ingest(answer: .succeeded(["approved": true]), in: directory)
+        let (result, review) = try await ingest(answer: .succeeded(["approved": true]), in: directory)
         #expect(result.status == .succeeded, "\(result.error ?? "") \(result.cause ?? "")")
         #expect(result.output?["status"] == "published")
 
@@ -77,18 +86,18 @@ import Testing
             .failed(error: "Rejected", cause: "blurry"),
         ]
     )
-    func rejectionCleansUp(_ answer: EmbeddedRunner.TaskOutcome) throws {
+    func rejectionCleansUp(_ answer: EmbeddedRunner.TaskOutcome) async throws {
         let directory = TemporaryDirectory()
-        let (result, _) = try ingest(answer: answer, in: directory, size: "640x360")
+        let (result, _) = try await ingest(answer: answer, in: directory, size: "640x360")
         #expect(result.status == .succeeded, "\(result.error ?? "") \(result.cause ?? "")")
         #expect(result.output?["status"] == "rejected")
         #expect(!FileManager.default.fileExists(atPath: directory.path + "/work/clip-001"))
         #expect(!FileManager.default.fileExists(atPath: directory.path + "/published/clip-001"))
     }
 
-    @Test func aMissingSourceFailsTheExecutionWithFileNotFound() throws {
+    @Test func aMissingSourceFailsTheExecutionWithFileNotFound() async throws {
         let directory = TemporaryDirectory()
-        let (result, review) = try ingest(
+        let (result, review) = try await ingest(
             answer: .succeeded([:]),
             in: directory,
             source: directory.path + "/no-such-clip.mp4"
@@ -98,19 +107,19 @@ import Testing
         #expect(review == nil)
     }
 
-    @Test func aSourceBelowTheLowestRenditionIsRejectedByTheChoice() throws {
+    @Test func aSourceBelowTheLowestRenditionIsRejectedByTheChoice() async throws {
         let directory = TemporaryDirectory()
         let small = directory.path + "/small.mp4"
-        try MediaHandlers.makeClip(at: small, size: "320x240", seconds: 1)
-        let (result, _) = try ingest(answer: .succeeded([:]), in: directory, source: small)
+        try await offPool { try MediaHandlers.makeClip(at: small, size: "320x240", seconds: 1) }
+        let (result, _) = try await ingest(answer: .succeeded([:]), in: directory, source: small)
         #expect(result.status == .failed)
         #expect(result.error == "Media.ResolutionTooLow")
     }
 
-    @Test func partnerIngestStartsOneNamedIngestPerAsset() throws {
+    @Test func partnerIngestStartsOneNamedIngestPerAsset() async throws {
         let directory = TemporaryDirectory()
         let clip = directory.path + "/clip.mp4"
-        try MediaHandlers.makeClip(at: clip, size: "640x360", seconds: 1)
+        try await offPool { try MediaHandlers.makeClip(at: clip, size: "640x360", seconds: 1) }
         let started = Mutex<[JSONValue]>([])
         let runner = EmbeddedRunner(
             definition: try MediaHandlers.definition("partner-ingest"),
@@ -130,7 +139,7 @@ import Testing
                 "assets": [["id": "clip-001", "uri": .string("file://" + clip)], ["id": "clip-002", "uri": .string(clip)]],
             ],
         ]
-        let result = runner.run(input: event)
+        let result = try await offPool { runner.run(input: event) }
         #expect(result.status == .succeeded, "\(result.error ?? "") \(result.cause ?? "")")
         let calls = started.withLock { $0 }
         #expect(calls.compactMap { $0["Name"]?.stringValue } == ["acme-d-42-clip-001", "acme-d-42-clip-002"])
@@ -139,10 +148,10 @@ import Testing
         #expect(result.output?["executions"]?.arrayValue?.count == 2)
     }
 
-    @Test func reprocessFailsWhenMoreThanTheToleratedShareOfAssetsFail() throws {
+    @Test func reprocessFailsWhenMoreThanTheToleratedShareOfAssetsFail() async throws {
         let directory = TemporaryDirectory()
         let clip = directory.path + "/clip.mp4"
-        try MediaHandlers.makeClip(at: clip, size: "640x360", seconds: 1)
+        try await offPool { try MediaHandlers.makeClip(at: clip, size: "640x360", seconds: 1) }
         let runner = EmbeddedRunner(
             definition: try MediaHandlers.definition("reprocess-library"),
             taskHandler: MediaHandlers.handler { _ in .failed(error: "States.TaskFailed", cause: "unexpected resource") }
@@ -154,7 +163,7 @@ import Testing
             ]
         }
         // One of three (33%) is more than the 10% tolerated.
-        let result = runner.run(input: ["assets": .array(assets)])
+        let result = try await offPool { runner.run(input: ["assets": .array(assets)]) }
         #expect(result.status == .failed)
         #expect(result.error == "States.ExceedToleratedFailureThreshold")
     }

@@ -20,23 +20,27 @@ import Testing
         process.standardError = FileHandle.nullDevice
         try process.run()
 
-        // Kill at a random moment: after a random number of acknowledged records.
+        // Kill at a random moment: after a random number of acknowledged records. The
+        // child's output is read on a thread of its own, not on the cooperative pool.
         let killAfter = Int.random(in: 30...600)
-        var acknowledged: [UInt64] = []
-        var pending = Data()
-        let reader = output.fileHandleForReading
-        while acknowledged.count < killAfter {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }  // the child exited on its own: the checks below will say why
-            pending.append(chunk)
-            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
-                pending.removeSubrange(pending.startIndex...newline)
-                if line.hasPrefix("acked "), let sequence = UInt64(line.dropFirst(6)) { acknowledged.append(sequence) }
+        let acknowledged: [UInt64] = try await offPool {
+            var acknowledged: [UInt64] = []
+            var pending = Data()
+            let reader = output.fileHandleForReading
+            while acknowledged.count < killAfter {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }  // the child exited on its own: the checks below will say why
+                pending.append(chunk)
+                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
+                    pending.removeSubrange(pending.startIndex...newline)
+                    if line.hasPrefix("acked "), let sequence = UInt64(line.dropFirst(6)) { acknowledged.append(sequence) }
+                }
             }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return acknowledged
         }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal)
         #expect(acknowledged.count >= killAfter)
 

@@ -25,44 +25,44 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
-    @Test func validateAcceptsAValidDefinitionAndExitsZero() throws {
+    @Test func validateAcceptsAValidDefinitionAndExitsZero() async throws {
         let directory = TemporaryDirectory()
         let file = try write(Self.chain, named: "chain.json", in: directory)
-        let result = try SteplineBinary.run(["validate", file])
+        let result = try await SteplineBinary.run(["validate", file])
         #expect(result.status == 0)
         #expect(result.output.contains("OK (3 top-level states)"))
     }
 
-    @Test func validateNamesTheCodeAndLocationOfAMissingTargetAndExitsOne() throws {
+    @Test func validateNamesTheCodeAndLocationOfAMissingTargetAndExitsOne() async throws {
         let directory = TemporaryDirectory()
         let file = try write(Self.broken, named: "broken.json", in: directory)
-        let result = try SteplineBinary.run(["validate", file])
+        let result = try await SteplineBinary.run(["validate", file])
         #expect(result.status == 1)
         #expect(result.output.contains("ERROR MISSING_TRANSITION_TARGET at /States/A/Next"))
-        let report = try json(try SteplineBinary.run(["validate", file, "--json"]).output)
+        let report = try json(try await SteplineBinary.run(["validate", file, "--json"]).output)
         #expect(report["result"] as? String == "FAIL")
         let diagnostics = try #require(report["diagnostics"] as? [[String: Any]])
         #expect(diagnostics.contains { $0["code"] as? String == "MISSING_TRANSITION_TARGET" && $0["severity"] as? String == "ERROR" })
     }
 
-    @Test func validateReportsTextThatIsNotJSON() throws {
+    @Test func validateReportsTextThatIsNotJSON() async throws {
         let directory = TemporaryDirectory()
         let file = try write("{\"StartAt\": ", named: "cut.json", in: directory)
-        let result = try SteplineBinary.run(["validate", file])
+        let result = try await SteplineBinary.run(["validate", file])
         #expect(result.status == 1)
         #expect(result.output.contains("INVALID_JSON_DESCRIPTION"))
     }
 
-    @Test func validateOfAMissingFileExitsTwoAndNamesIt() throws {
-        let result = try SteplineBinary.run(["validate", "/nonexistent/definition.json"])
+    @Test func validateOfAMissingFileExitsTwoAndNamesIt() async throws {
+        let result = try await SteplineBinary.run(["validate", "/nonexistent/definition.json"])
         #expect(result.status == 2)
         #expect(result.error.contains("cannot read /nonexistent/definition.json"))
     }
 
-    @Test func runPrintsTheOutputAndATimelineOnVirtualTime() throws {
+    @Test func runPrintsTheOutputAndATimelineOnVirtualTime() async throws {
         let directory = TemporaryDirectory()
         let file = try write(Self.chain, named: "chain.json", in: directory)
-        let result = try SteplineBinary.run(["run", file, "--input", #"{"who": "world"}"#])
+        let result = try await SteplineBinary.run(["run", file, "--input", #"{"who": "world"}"#])
         #expect(result.status == 0)
         #expect(result.output.hasPrefix("SUCCEEDED after 3600.000s of virtual time"))
         #expect(result.output.contains(#"output: {"greeting":"hello world"}"#))
@@ -70,10 +70,10 @@ import Testing
         #expect(result.output.contains("+3600.000s"))
     }
 
-    @Test func runWithJSONGivesGetExecutionHistoryShapedEvents() throws {
+    @Test func runWithJSONGivesGetExecutionHistoryShapedEvents() async throws {
         let directory = TemporaryDirectory()
         let file = try write(Self.chain, named: "chain.json", in: directory)
-        let report = try json(try SteplineBinary.run(["run", file, "--input", #"{"who": "you"}"#, "--json"]).output)
+        let report = try json(try await SteplineBinary.run(["run", file, "--input", #"{"who": "you"}"#, "--json"]).output)
         #expect(report["status"] as? String == "SUCCEEDED")
         #expect((report["output"] as? [String: Any])?["greeting"] as? String == "hello you")
         let history = try #require(report["history"] as? [[String: Any]])
@@ -86,27 +86,27 @@ import Testing
         #expect(history.map { $0["id"] as? Int } == Array(1...8))
     }
 
-    @Test func runOfATaskWithoutHandlersFailsNamingTheResource() throws {
+    @Test func runOfATaskWithoutHandlersFailsNamingTheResource() async throws {
         let directory = TemporaryDirectory()
         let file = try write(
             #"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": true}}}"#,
             named: "task.json", in: directory)
-        let result = try SteplineBinary.run(["run", file])
+        let result = try await SteplineBinary.run(["run", file])
         #expect(result.status == 1)
         #expect(result.output.contains("error: States.TaskFailed"))
         #expect(result.output.contains("arn:aws:lambda:us-east-1:1:function:f"))
     }
 
-    @Test func runRefusesInputThatIsNotJSONWithExitCode64() throws {
-        let result = try SteplineBinary.run(["run", "whatever.json", "--input", "{x"])
+    @Test func runRefusesInputThatIsNotJSONWithExitCode64() async throws {
+        let result = try await SteplineBinary.run(["run", "whatever.json", "--input", "{x"])
         #expect(result.status == 64)
         #expect(result.error.contains("--input must be JSON"))
     }
 
-    @Test func runOfAnInvalidDefinitionExitsTwoWithItsDiagnostics() throws {
+    @Test func runOfAnInvalidDefinitionExitsTwoWithItsDiagnostics() async throws {
         let directory = TemporaryDirectory()
         let file = try write(Self.broken, named: "broken.json", in: directory)
-        let result = try SteplineBinary.run(["run", file])
+        let result = try await SteplineBinary.run(["run", file])
         #expect(result.status == 2)
         #expect(result.error.contains("MISSING_TRANSITION_TARGET"))
     }
@@ -117,36 +117,36 @@ import Testing
           "End": true}}}
         """
 
-    @Test func runRunsTasksOnTheHandlerMapBesideTheDefinition() throws {
+    @Test func runRunsTasksOnTheHandlerMapBesideTheDefinition() async throws {
         let directory = TemporaryDirectory()
         let file = try write(Self.echoTask, named: "echo.asl.json", in: directory)
         _ = try write(#"handlers: {"arn:aws:lambda:*:*:function:echo": {command: [/bin/cat]}}"#, named: "handlers.yaml", in: directory)
-        let result = try SteplineBinary.run(["run", file, "--input", #"{"x": 7}"#, "--json"])
+        let result = try await SteplineBinary.run(["run", file, "--input", #"{"x": 7}"#, "--json"])
         #expect(result.status == 0)
         let report = try json(result.output)
         #expect(report["status"] as? String == "SUCCEEDED")
         #expect((report["output"] as? [String: Any])?["v"] as? Int == 7)
     }
 
-    @Test func runUsesTheHandlersOptionAndRetriesAFailingHandlerOnVirtualTime() throws {
+    @Test func runUsesTheHandlersOptionAndRetriesAFailingHandlerOnVirtualTime() async throws {
         let directory = TemporaryDirectory()
         let file = try write(Self.echoTask, named: "echo.asl.json", in: directory)
         let map = try write(#"handlers: {"arn:aws:lambda:*:*:function:echo": {command: [/bin/sh, -c, "cat > /dev/null; exit 1"]}}"#, named: "failing.yaml", in: directory)
-        let result = try SteplineBinary.run(["run", file, "--handlers", map, "--input", #"{"x": 1}"#])
+        let result = try await SteplineBinary.run(["run", file, "--handlers", map, "--input", #"{"x": 1}"#])
         #expect(result.status == 1)
         #expect(result.output.contains("FAILED after 60.000s of virtual time"))
         #expect(result.output.contains("TaskFailed"))
     }
 
-    @Test func runOfAnUnreadableHandlerMapExitsTwoAndNamesIt() throws {
+    @Test func runOfAnUnreadableHandlerMapExitsTwoAndNamesIt() async throws {
         let directory = TemporaryDirectory()
         let file = try write(Self.echoTask, named: "echo.asl.json", in: directory)
-        let result = try SteplineBinary.run(["run", file, "--handlers", directory.path + "/missing.yaml"])
+        let result = try await SteplineBinary.run(["run", file, "--handlers", directory.path + "/missing.yaml"])
         #expect(result.status == 2)
         #expect(result.error.contains("missing.yaml"))
     }
 
-    @Test func validateAndRunAcceptAYAMLDefinition() throws {
+    @Test func validateAndRunAcceptAYAMLDefinition() async throws {
         let directory = TemporaryDirectory()
         let yaml = """
             StartAt: Greet
@@ -158,10 +158,10 @@ import Testing
                 End: true
             """
         let file = try write(yaml, named: "greet.asl.yaml", in: directory)
-        #expect(try SteplineBinary.run(["validate", file]).status == 0)
-        let report = try json(try SteplineBinary.run(["run", file, "--input", #"{"who": "yaml"}"#, "--json"]).output)
+        #expect(try await SteplineBinary.run(["validate", file]).status == 0)
+        let report = try json(try await SteplineBinary.run(["run", file, "--input", #"{"who": "yaml"}"#, "--json"]).output)
         #expect((report["output"] as? [String: Any])?["greeting"] as? String == "hello yaml")
         let broken = try write("StartAt: [unclosed", named: "broken.yml", in: directory)
-        #expect(try SteplineBinary.run(["validate", broken]).status == 2)
+        #expect(try await SteplineBinary.run(["validate", broken]).status == 2)
     }
 }

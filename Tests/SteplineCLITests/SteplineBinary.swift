@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The built `stepline` executable, beside the test bundle in the build products
 /// directory (`swift build --build-tests` builds it).
@@ -19,12 +20,17 @@ enum SteplineBinary {
     }
 
     /// Runs `stepline ARGUMENTS` to completion and returns its exit status and output.
+    /// Waits on a thread of its own (``TestSupport/offPool(_:)``), not on the cooperative pool.
     static func run(
         _ arguments: [String],
         environment: [String: String] = [:]
-    ) throws
+    ) async throws
         -> (status: Int32, output: String, error: String)
     {
+        try await offPool { try runBlocking(arguments, environment: environment) }
+    }
+
+    private static func runBlocking(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String, error: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments

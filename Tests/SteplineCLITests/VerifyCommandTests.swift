@@ -22,7 +22,7 @@ import Testing
     @Test func verifyReportsACleanLogAndExitsZero() async throws {
         let directory = TemporaryDirectory()
         try await makeLog(in: directory, records: 40).close()
-        let result = try SteplineBinary.run(["verify", "--data-dir", directory.path, "--json"])
+        let result = try await SteplineBinary.run(["verify", "--data-dir", directory.path, "--json"])
         #expect(result.status == 0)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         #expect(report["clean"] as? Bool == true)
@@ -34,7 +34,7 @@ import Testing
     @Test func verifyReadsTheDataDirectoryFromTheEnvironment() async throws {
         let directory = TemporaryDirectory()
         try await makeLog(in: directory, records: 3).close()
-        let result = try SteplineBinary.run(["verify"], environment: ["STEPLINE_DATA_DIR": directory.path])
+        let result = try await SteplineBinary.run(["verify"], environment: ["STEPLINE_DATA_DIR": directory.path])
         #expect(result.status == 0)
         #expect(result.output.hasPrefix("clean: 3 records replayed"))
     }
@@ -46,14 +46,14 @@ import Testing
         let key: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 1] + [0, 0, 0, 0, 0, 0, 0, 6]
         try await log.transact { append in try append.transaction.delete(key: key, in: streams) }
         await log.close()
-        let result = try SteplineBinary.run(["verify", "--data-dir", directory.path])
+        let result = try await SteplineBinary.run(["verify", "--data-dir", directory.path])
         #expect(result.status == 1)
         #expect(result.output.contains("database log.streams, key 0x00000000000000010000000000000006 is missing"))
     }
 
-    @Test func verifyOfADirectoryWithoutALogExitsOneAndSaysSo() throws {
+    @Test func verifyOfADirectoryWithoutALogExitsOneAndSaysSo() async throws {
         let directory = TemporaryDirectory()
-        let result = try SteplineBinary.run(["verify", "--data-dir", directory.path])
+        let result = try await SteplineBinary.run(["verify", "--data-dir", directory.path])
         #expect(result.status == 1)
         #expect(result.error.contains("no log in"))
     }

@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test("the built example opens Stepline, runs its execution to the end and prints the output")
-    func theExampleRunsAnExecution() throws {
+    func theExampleRunsAnExecution() async throws {
         let binary = try #require(PackageRoot.builtProduct("EmbeddingExample"), "EmbeddingExample is not built beside the tests")
         let directory = TemporaryDirectory()
         let process = Process()
@@ -24,8 +24,11 @@ import Testing
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let printed = try await offPool {
+            let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return printed
+        }
         #expect(process.terminationStatus == 0)
         #expect(printed == #"SUCCEEDED {"greeting":"Hello, Ada!"}"# + "\n")
     }

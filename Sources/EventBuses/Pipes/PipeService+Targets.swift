@@ -26,7 +26,6 @@ extension PipeService {
         }
         let done = Set(delivered)
         for delivery in accepted.deliveries where !done.contains(delivery.deliveryId) { await buses.queue(delivery) }
-        queues.wakeReceivers()
     }
 
     /// Publishes each record to topic `name` and deletes the batch from the source in
@@ -54,7 +53,6 @@ extension PipeService {
         } catch let error as TopicError {
             throw PipeDeliveryError("Publish to \(name): \(error.message)")
         }
-        queues.wakeReceivers()
         topics.scheduleCommittedDeliveries()
     }
 }

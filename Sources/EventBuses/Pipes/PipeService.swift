@@ -208,7 +208,6 @@ public final class PipeService: Sendable {
                 if case .failure(let error) = sent { throw error }
             }
         }
-        queues.wakeReceivers()
     }
 
     /// Deletes `handles` from the source in `append`, refusing when any is no longer
