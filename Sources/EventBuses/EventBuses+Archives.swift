@@ -38,17 +38,7 @@ extension EventBuses {
 
     package nonisolated func archiveValues(_ which: EventArchiveIndex.DB) throws -> [JSONValue] {
         guard let index = archiveIndex else { return [] }
-        return try log.read { transaction in
-            try transaction.withCursor(on: index[which.rawValue]) { cursor in
-                var values: [JSONValue] = []
-                var more = try cursor.first()
-                while more {
-                    values.append(try JSONParser.parse(bytes: try cursor.value()))
-                    more = try cursor.next()
-                }
-                return values
-            }
-        }
+        return try log.read { try $0.values(withPrefix: [], in: index[which.rawValue]) }.map { try JSONParser.parse(bytes: $0) }
     }
 
     package static func checkedPattern(_ text: String?) throws -> EventPattern? {

@@ -164,19 +164,7 @@ public actor EventBuses {
     }
 
     package nonisolated func values(in which: EventsIndex.DB, prefix: [UInt8] = []) throws -> [JSONValue] {
-        try log.read { transaction in
-            try transaction.withCursor(on: db(which)) { cursor in
-                var values: [JSONValue] = []
-                // LMDB refuses an empty key (MDB_BAD_VALSIZE): no prefix means from the first.
-                var more = prefix.isEmpty ? try cursor.first() : try cursor.seek(atLeast: prefix)
-                while more {
-                    guard try cursor.key().starts(with: prefix) else { break }
-                    values.append(try JSONParser.parse(bytes: try cursor.value()))
-                    more = try cursor.next()
-                }
-                return values
-            }
-        }
+        try log.read { try $0.values(withPrefix: prefix, in: db(which)) }.map { try JSONParser.parse(bytes: $0) }
     }
 
     package nonisolated func stored(_ key: [UInt8], in which: EventsIndex.DB) throws -> JSONValue? {

@@ -157,6 +157,44 @@ public class ReadTransaction {
         return accepted
     }
 
+    /// Calls `body` with each entry of `database` whose key starts with `prefix`, in key
+    /// order, until `body` returns `false` or the prefix's range ends; an empty prefix
+    /// visits every entry (LMDB refuses to seek to an empty key). Returns how many
+    /// entries `body` accepted. The spans are valid only during the call.
+    @discardableResult
+    public func forEach(
+        withPrefix prefix: [UInt8],
+        in database: Database,
+        _ body: (_ key: RawSpan, _ value: RawSpan) throws -> Bool
+    ) throws -> Int {
+        let visit: (RawSpan, RawSpan) throws -> Bool = { key, value in
+            guard key.withUnsafeBytes({ $0.starts(with: prefix) }) else { return false }
+            return try body(key, value)
+        }
+        if prefix.isEmpty { return try forEach(in: database, visit) }
+        return try forEach(in: database, from: prefix.span.bytes, visit)
+    }
+
+    /// Copies of the keys of `database` that start with `prefix`, in key order.
+    public func keys(withPrefix prefix: [UInt8], in database: Database) throws -> [[UInt8]] {
+        var keys: [[UInt8]] = []
+        try forEach(withPrefix: prefix, in: database) { key, _ in
+            keys.append(key.copiedBytes())
+            return true
+        }
+        return keys
+    }
+
+    /// Copies of the values of `database` whose keys start with `prefix`, in key order.
+    public func values(withPrefix prefix: [UInt8], in database: Database) throws -> [[UInt8]] {
+        var values: [[UInt8]] = []
+        try forEach(withPrefix: prefix, in: database) { _, value in
+            values.append(value.copiedBytes())
+            return true
+        }
+        return values
+    }
+
     /// The number of entries in `database` in this snapshot. The corresponding C function is `mdb_stat`.
     public func entryCount(in database: Database) throws -> Int {
         try checkUsable("mdb_stat")

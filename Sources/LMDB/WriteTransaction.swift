@@ -124,6 +124,17 @@ public final class WriteTransaction: ReadTransaction {
         try delete(key: key.span.bytes, in: database)
     }
 
+    /// Deletes every entry of `database` whose key starts with `prefix`; returns how many.
+    ///
+    /// Keys are collected first and deleted after the cursor is closed: deleting under an
+    /// open cursor would move it, and a prefix is one contiguous range in LMDB's key order.
+    @discardableResult
+    public func deleteAll(withPrefix prefix: [UInt8], in database: Database) throws -> Int {
+        let keys = try keys(withPrefix: prefix, in: database)
+        for key in keys { try delete(key: key, in: database) }
+        return keys.count
+    }
+
     /// Deletes every entry of `database`, keeping the database itself.
     /// The corresponding C function is `mdb_drop` with `del` = 0.
     public func removeAll(in database: Database) throws {

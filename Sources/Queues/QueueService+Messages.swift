@@ -169,17 +169,14 @@ extension QueueService {
     /// The messages of `arn` in arrival order: at most `limit`, put there by records up to `upTo`.
     package func messages(of arn: String, in transaction: ReadTransaction, limit: Int = .max, upTo: Int = .max) throws -> [StoredMessage] {
         let prefix = QueueKeys.queuePrefix(arn)
-        return try transaction.withCursor(on: db(.messages)) { cursor in
-            var found: [StoredMessage] = []
-            var more = try cursor.seek(atLeast: prefix)
-            while more, found.count < limit {
-                let key = try cursor.key()
-                guard key.starts(with: prefix), key.count == prefix.count + 16, QueueKeys.location(key).sequence <= upTo else { break }
-                found.append(StoredMessage(key: key, row: try JSONParser.parse(bytes: try cursor.value())))
-                more = try cursor.next()
-            }
-            return found
+        var found: [StoredMessage] = []
+        try transaction.forEach(withPrefix: prefix, in: db(.messages)) { key, value in
+            let key = key.copiedBytes()
+            guard found.count < limit, key.count == prefix.count + 16, QueueKeys.location(key).sequence <= upTo else { return false }
+            found.append(StoredMessage(key: key, row: try JSONParser.parse(bytes: value.copiedBytes())))
+            return true
         }
+        return found
     }
 
     /// Receives up to `maxMessages` visible messages, waiting up to `waitSeconds`
@@ -195,6 +192,7 @@ extension QueueService {
         let deadline = ContinuousClock.now + .seconds(waitSeconds ?? queueWait)
         while true {
             let time = now()
+            let seen = wakeUpCount
             let received = try await transact { append in
                 try self.receiveOnce(in: append, queueArn, maxMessages, visibilityTimeout, time: time)
             }
@@ -203,7 +201,7 @@ extension QueueService {
             // Nothing to receive: wait for a commit, or for the time a message becomes
             // visible (a delay or visibility timeout ending commits nothing), on the clock.
             let nextVisible = try log.read { try self.nextVisibleTime(queueArn, after: time, $0) }
-            await waitForChange(atMost: remaining, orUntil: nextVisible)
+            await waitForChange(since: seen, atMost: remaining, orUntil: nextVisible)
         }
     }
 
@@ -303,16 +301,11 @@ extension QueueService {
     /// most 10, so the first 10 decide it.
     package func groupHead(_ arn: String, _ group: String, _ transaction: ReadTransaction) throws -> [([UInt8], JSONObject)] {
         let prefix = QueueKeys.groupPrefix(arn, group)
-        let locations: [(sequence: Int, position: Int)] = try transaction.withCursor(on: db(.groups)) { cursor in
-            var found: [(sequence: Int, position: Int)] = []
-            var more = try cursor.seek(atLeast: prefix)
-            while more, found.count < 10 {
-                let key = try cursor.key()
-                guard key.starts(with: prefix) else { break }
-                found.append(QueueKeys.location(key))
-                more = try cursor.next()
-            }
-            return found
+        var locations: [(sequence: Int, position: Int)] = []
+        try transaction.forEach(withPrefix: prefix, in: db(.groups)) { key, _ in
+            guard locations.count < 10 else { return false }
+            locations.append(QueueKeys.location(key.copiedBytes()))
+            return true
         }
         return try locations.compactMap { location in
             let key = QueueKeys.message(arn, sequence: location.sequence, position: location.position)

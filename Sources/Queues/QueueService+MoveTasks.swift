@@ -79,15 +79,7 @@ extension QueueService {
     }
 
     package func moveTasks(in transaction: ReadTransaction) throws -> [JSONValue] {
-        try transaction.withCursor(on: db(.moveTasks)) { cursor in
-            var found: [JSONValue] = []
-            var more = try cursor.first()
-            while more {
-                found.append(try JSONParser.parse(bytes: try cursor.value()))
-                more = try cursor.next()
-            }
-            return found
-        }
+        try transaction.values(withPrefix: [], in: db(.moveTasks)).map { try JSONParser.parse(bytes: $0) }
     }
 
     /// One second's worth of every running move task: each moves up to its

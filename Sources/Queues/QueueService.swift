@@ -48,6 +48,9 @@ public final class QueueService: Sendable {
         case done
     }
     private let nextWaiter = Atomic<UInt64>(0)
+    /// How many times receivers were woken: a receive that saw nothing notes it before
+    /// looking, and does not park if a commit woke receivers since (it would miss it).
+    private let wakeUps = Atomic<UInt64>(0)
 
     /// Serves the queues of `log`, which must have been opened with a ``QueueIndex``
     /// (`Stepline.open` registers it).
@@ -186,18 +189,10 @@ public final class QueueService: Sendable {
 
     /// The queues whose names start with `prefix`, by name.
     public func listQueues(prefix: String = "") throws -> [Queue] {
-        try log.read { transaction in
-            var queues: [Queue] = []
-            try transaction.withCursor(on: db(.queues)) { cursor in
-                var more = try cursor.first()
-                while more {
-                    let queue = try Queue(row: try JSONParser.parse(bytes: try cursor.value()))
-                    if queue.name.hasPrefix(prefix) { queues.append(queue) }
-                    more = try cursor.next()
-                }
-            }
-            return queues.sorted { $0.name < $1.name }
-        }
+        try log.read { try $0.values(withPrefix: [], in: db(.queues)) }
+            .map { try Queue(row: try JSONParser.parse(bytes: $0)) }
+            .filter { $0.name.hasPrefix(prefix) }
+            .sorted { $0.name < $1.name }
     }
 
     /// Sets attributes (`FifoQueue` cannot change).
@@ -252,6 +247,7 @@ public final class QueueService: Sendable {
     /// Wakes every long-polling receiver to look again.
     package func wakeReceivers() {
         let woken = waiters.withLock { waiters in
+            wakeUps.add(1, ordering: .sequentiallyConsistent)
             var continuations: [CheckedContinuation<Void, Never>] = []
             for (id, waiter) in waiters {
                 if case .waiting(let continuation) = waiter { continuations.append(continuation) }
@@ -262,9 +258,14 @@ public final class QueueService: Sendable {
         for continuation in woken { continuation.resume() }
     }
 
+    /// The count of wake-ups so far, for ``waitForChange(since:atMost:orUntil:)``: read it
+    /// before looking for messages.
+    package var wakeUpCount: UInt64 { wakeUps.load(ordering: .sequentiallyConsistent) }
+
     /// Waits until a commit wakes receivers, `duration` passes, or the clock reaches
-    /// `visible` (when a message becomes visible), whichever comes first.
-    package func waitForChange(atMost duration: Duration, orUntil visible: Int64? = nil) async {
+    /// `visible` (when a message becomes visible), whichever comes first; at once when
+    /// receivers were woken since `seen` (``wakeUpCount`` read before the look that found nothing).
+    package func waitForChange(since seen: UInt64, atMost duration: Duration, orUntil visible: Int64? = nil) async {
         let id = nextWaiter.add(1, ordering: .relaxed).newValue
         @Sendable func timedOut() {
             let waiter = waiters.withLock { waiters in
@@ -279,6 +280,8 @@ public final class QueueService: Sendable {
                 await withCheckedContinuation { continuation in
                     let resumeNow = self.waiters.withLock { waiters in
                         if case .done = waiters[id] { return true }
+                        // Counted under the same lock as wake-ups: none can slip in between.
+                        if self.wakeUps.load(ordering: .sequentiallyConsistent) != seen { return true }
                         waiters[id] = .waiting(continuation)
                         return false
                     }

@@ -73,11 +73,11 @@ public struct TopicIndex: LogIndex {
         case TopicRecordKind.topicDeleted:
             let arn = try fields.string("arn")
             _ = try transaction.delete(key: QueueKeys.text(arn), in: db(.topics))
-            for key in try keys(prefix: QueueKeys.queuePrefix(arn), in: db(.byTopic), transaction) {
+            for key in try transaction.keys(withPrefix: QueueKeys.queuePrefix(arn), in: db(.byTopic)) {
                 _ = try transaction.delete(key: key, in: db(.byTopic))
                 _ = try transaction.delete(key: Array(key.dropFirst(arn.utf8.count + 1)), in: db(.subscriptions))
             }
-            for key in try keys(prefix: QueueKeys.queuePrefix(arn), in: db(.dedup), transaction) {
+            for key in try transaction.keys(withPrefix: QueueKeys.queuePrefix(arn), in: db(.dedup)) {
                 _ = try transaction.delete(key: key, in: db(.dedup))
             }
         case TopicRecordKind.subscribed:
@@ -184,19 +184,5 @@ public struct TopicIndex: LogIndex {
             object["history"] = [sequence]
             try put(.object(object), QueueKeys.text(id), .pending)
         }
-    }
-
-    private func keys(prefix: [UInt8], in database: Database, _ transaction: WriteTransaction) throws -> [[UInt8]] {
-        var keys: [[UInt8]] = []
-        try transaction.withCursor(on: database) { cursor in
-            var more = try cursor.seek(atLeast: prefix)
-            while more {
-                let key = try cursor.key()
-                guard key.starts(with: prefix) else { break }
-                keys.append(key)
-                more = try cursor.next()
-            }
-        }
-        return keys
     }
 }

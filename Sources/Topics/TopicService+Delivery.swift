@@ -87,9 +87,11 @@ extension TopicService: Service {
             while state.inFlight.count < configuration.maxConcurrentDeliveries, let first = state.due.min, first.due <= time {
                 state.due.removeMin()
                 // Stale heap entries (a delivery since retried, finished or redriven) are skipped.
-                guard let delivery = state.pending[first.deliveryId], delivery.due == first.due,
-                    state.inFlight.insert(first.deliveryId).inserted
-                else { continue }
+                guard let delivery = state.pending[first.deliveryId], delivery.due == first.due else { continue }
+                guard state.inFlight.insert(first.deliveryId).inserted else {
+                    state.blocked.append(first)
+                    continue
+                }
                 due.append(delivery)
             }
             return due
@@ -204,9 +206,13 @@ extension TopicService: Service {
             if retried {
                 state.pending[delivery.deliveryId] = next
                 state.due.insert(DueDelivery(due: next.due, deliveryId: next.deliveryId))
-            } else {
+            } else if state.pending[delivery.deliveryId]?.redriveCount == delivery.redriveCount {
+                // Finished; unless it was redriven (or retried from review) meanwhile, once
+                // its dead letter committed: that newer delivery stays pending.
                 state.pending[delivery.deliveryId] = nil
             }
+            for entry in state.blocked { state.due.insert(entry) }
+            state.blocked.removeAll()
         }
         armDue()
     }

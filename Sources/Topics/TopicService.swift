@@ -64,6 +64,9 @@ public final class TopicService: Sendable {
         package var pending: [String: TopicDelivery] = [:]
         package var due = Heap<DueDelivery>()
         package var inFlight: Set<String> = []
+        /// Due while its previous attempt was still recording its outcome (a redrive of a
+        /// dead letter whose record just committed): queued again when that attempt ends.
+        package var blocked: [DueDelivery] = []
     }
 
     package struct DueDelivery: Comparable {
@@ -107,33 +110,12 @@ public final class TopicService: Sendable {
     }
 
     package func values(in which: TopicIndex.DB, prefix: [UInt8] = []) throws -> [JSONValue] {
-        try log.read { transaction in
-            try transaction.withCursor(on: db(which)) { cursor in
-                var values: [JSONValue] = []
-                var more = prefix.isEmpty ? try cursor.first() : try cursor.seek(atLeast: prefix)
-                while more {
-                    guard try cursor.key().starts(with: prefix) else { break }
-                    values.append(try JSONParser.parse(bytes: try cursor.value()))
-                    more = try cursor.next()
-                }
-                return values
-            }
-        }
+        try log.read { try $0.values(withPrefix: prefix, in: db(which)) }.map { try JSONParser.parse(bytes: $0) }
     }
 
     package func subscriptionArns(of topicArn: String, _ transaction: ReadTransaction) throws -> [String] {
         let prefix = QueueKeys.queuePrefix(topicArn)
-        return try transaction.withCursor(on: db(.byTopic)) { cursor in
-            var arns: [String] = []
-            var more = try cursor.seek(atLeast: prefix)
-            while more {
-                let key = try cursor.key()
-                guard key.starts(with: prefix) else { break }
-                arns.append(String(decoding: key.dropFirst(prefix.count), as: UTF8.self))
-                more = try cursor.next()
-            }
-            return arns
-        }
+        return try transaction.keys(withPrefix: prefix, in: db(.byTopic)).map { String(decoding: $0.dropFirst(prefix.count), as: UTF8.self) }
     }
 
     package func requireTopic(_ arn: String, _ transaction: ReadTransaction) throws -> JSONObject {
