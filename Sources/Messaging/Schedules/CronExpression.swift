@@ -1,3 +1,4 @@
+import JSON
 /// AWS's six-field cron, `minutes hours day-of-month month day-of-week year`, in UTC.
 ///
 /// Each field takes values, ranges (`1-5`), lists (`1,15`), steps (`0/15`,
@@ -221,58 +222,5 @@ public struct CronExpression: Sendable, Hashable {
 
     static func floorDiv(_ value: Int64, _ divisor: Int64) -> Int64 {
         value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
-    }
-}
-
-/// A proleptic Gregorian date in UTC, converted to and from days since
-/// 1970-01-01 with Howard Hinnant's civil algorithms: schedules and event
-/// times need calendar dates without Foundation's time zones.
-public struct CivilDate: Sendable, Hashable {
-    public var year: Int
-    public var month: Int
-    public var day: Int
-
-    public init(year: Int, month: Int, day: Int) {
-        self.year = year
-        self.month = month
-        self.day = day
-    }
-
-    /// The date `days` days after 1970-01-01 (before it when negative).
-    public init(daysSinceEpoch days: Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        day = Int(dayOfYear - (153 * monthIndex + 2) / 5 + 1)
-        month = Int(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9)
-        year = Int(yearOfEra + era * 400) + (month <= 2 ? 1 : 0)
-    }
-
-    /// Days since 1970-01-01, the inverse of ``init(daysSinceEpoch:)``.
-    public var daysSinceEpoch: Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let m = Int64(month)
-        let dayOfYear = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// 1 (Sunday) … 7 (Saturday), as cron counts; 1970-01-01 was a Thursday.
-    public var weekday: Int {
-        let days = daysSinceEpoch
-        return Int(((days % 7) + 7 + 4) % 7) + 1
-    }
-
-    static func length(ofMonth month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
     }
 }

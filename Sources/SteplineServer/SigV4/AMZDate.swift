@@ -1,3 +1,5 @@
+import JSON
+
 /// A SigV4 timestamp: `yyyyMMdd'T'HHmmss'Z'` in UTC, as in the `X-Amz-Date` header.
 ///
 /// Parsed by hand rather than with Foundation's formatters: the format is fixed, and
@@ -47,34 +49,13 @@ public struct AMZDate: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public static func < (lhs: AMZDate, rhs: AMZDate) -> Bool { lhs.secondsSinceEpoch < rhs.secondsSinceEpoch }
 
-    /// Howard Hinnant's `days_from_civil`: days since 1970-01-01 in the proleptic Gregorian calendar.
     static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        CivilDate.daysSinceEpoch(year: year, month: month, day: day)
     }
 
-    /// Howard Hinnant's `civil_from_days`, the inverse of ``daysSinceEpoch(year:month:day:)``.
     static func civil(daysSinceEpoch: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = daysSinceEpoch + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        CivilDate.components(daysSinceEpoch: daysSinceEpoch)
     }
 
-    static func daysIn(month: Int64, year: Int64) -> Int64 {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
+    static func daysIn(month: Int64, year: Int64) -> Int64 { Int64(CivilDate.length(ofMonth: Int(month), year: Int(year))) }
 }
