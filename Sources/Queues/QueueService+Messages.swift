@@ -80,8 +80,13 @@ extension QueueService {
                 let md5Body = Digest.md5Hex(Array(message.body.utf8))
                 var dedup: String?
                 if attributes.isFifo {
-                    guard message.groupId != nil else {
+                    guard let group = message.groupId else {
                         throw QueueError(.missingParameter, "The request must contain the parameter MessageGroupId.")
+                    }
+                    for (parameter, value) in [("MessageGroupId", group), ("MessageDeduplicationId", message.deduplicationId)] {
+                        if let value, let problem = FifoIdentifier.problem(with: value) {
+                            throw QueueError(.invalidParameterValue, "Value \(value.prefix(200)) for parameter \(parameter) is invalid. Reason: \(parameter) \(problem)")
+                        }
                     }
                     guard message.delaySeconds == nil || message.delaySeconds == 0 else {
                         throw QueueError(.invalidParameterValue, "Value \(message.delaySeconds ?? 0) for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.")

@@ -227,7 +227,11 @@ extension TopicService {
             guard let group = entry.groupId, !group.isEmpty else {
                 throw TopicError.invalidParameter(nil, "The MessageGroupId parameter is required for FIFO topics")
             }
-            guard group.count <= 128 else { throw TopicError.invalidParameter(nil, "MessageGroupId Reason: must be at most 128 characters") }
+            for (parameter, value) in [("MessageGroupId", group), ("MessageDeduplicationId", entry.deduplicationId)] {
+                if let value, let problem = FifoIdentifier.problem(with: value) {
+                    throw TopicError.invalidParameter(nil, "\(parameter) Reason: \(parameter) \(problem)")
+                }
+            }
         } else if entry.deduplicationId != nil {
             throw TopicError.invalidParameter(
                 nil, "MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type")

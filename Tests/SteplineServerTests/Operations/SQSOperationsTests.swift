@@ -61,7 +61,7 @@ struct SQSOperationsTests {
         }
     }
 
-    @Test("a message group id too long for a storage key is InvalidParameterValue, not a server fault")
+    @Test("a message group id over 128 characters is InvalidParameterValue in SQS's words, not a server fault")
     func keyTooLong() async throws {
         try await OperationTables.test { client in
             let created = try await OperationTables.call(
@@ -71,7 +71,7 @@ struct SQSOperationsTests {
                 ["QueueName": "jobs.fifo", "Attributes": ["FifoQueue": "true"]]
             )
             let url = try #require(created.json["QueueUrl"]?.stringValue)
-            // The group becomes part of a key; 1,000 bytes is more than LMDB's 511.
+            // SQS allows 128 characters; the group would become part of a key, and 1,000 bytes is more than LMDB's 511.
             let answer = try await OperationTables.call(
                 client,
                 .sqs,
@@ -82,7 +82,7 @@ struct SQSOperationsTests {
                 ]
             )
             OperationTables.expectError(answer, .badRequest, "InvalidParameterValue", queryCode: "InvalidParameterValue")
-            #expect(answer.json["message"]?.stringValue?.contains("too long to be stored") == true)
+            #expect(answer.json["message"]?.stringValue?.contains("MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.") == true)
             // Nothing was stored: the queue is empty.
             let received = try await OperationTables.call(client, .sqs, "ReceiveMessage", ["QueueUrl": .string(url)])
             #expect(received.json["Messages"] == nil || received.json["Messages"] == [])
