@@ -156,7 +156,7 @@ extension JSONataDateTime {
     private static func value(_ text: String, _ marker: JSONataDateTimePicture.Marker) throws(JSONataError) -> Int64? {
         switch marker.component {
         case "Z", "z":
-            return zoneMinutes(marker.component == "z" ? String(text.dropFirst(3)) : text, marker.integer?.regularGrouping?.character)
+            return try zoneMinutes(marker.component == "z" ? String(text.dropFirst(3)) : text, marker.integer?.regularGrouping?.character)
         case "f":
             // A fraction of a second: its first three digits are milliseconds.
             let digits = text.filter { $0.isASCII && $0.isNumber }.prefix(3)
@@ -190,15 +190,25 @@ extension JSONataDateTime {
     }
 
     /// `±hh`, `±hhmm` or `±hh:mm` in minutes east of UTC.
-    private static func zoneMinutes(_ text: String, _ separator: Character?) -> Int64? {
+    ///
+    /// - Throws: D3110 when hours or minutes have more than four digits: no zone is
+    ///   that far from UTC, and their sum in minutes could overflow.
+    private static func zoneMinutes(_ text: String, _ separator: Character?) throws(JSONataError) -> Int64? {
         let sign: Int64 = text.first == "-" ? -1 : 1
         let unsigned = text.dropFirst()
+        let hoursText: Substring
+        let minutesText: Substring
         if let separator, let split = unsigned.firstIndex(of: separator) {
-            guard let hours = Int64(unsigned[..<split]), let minutes = Int64(unsigned[unsigned.index(after: split)...]) else { return nil }
-            return sign * (hours * 60 + minutes)
+            hoursText = unsigned[..<split]
+            minutesText = unsigned[unsigned.index(after: split)...]
+        } else {
+            hoursText = unsigned.prefix(2)
+            minutesText = unsigned.count <= 2 ? "0" : unsigned.dropFirst(2)
         }
-        if unsigned.count <= 2 { return Int64(unsigned).map { sign * $0 * 60 } }
-        guard let hours = Int64(unsigned.prefix(2)), let minutes = Int64(unsigned.dropFirst(2)) else { return nil }
+        guard hoursText.count <= 4, minutesText.count <= 4 else {
+            throw JSONataError("D3110", "The time zone offset \"\(text)\" is outside the range of time zones")
+        }
+        guard let hours = Int64(hoursText), let minutes = Int64(minutesText) else { return nil }
         return sign * (hours * 60 + minutes)
     }
 
@@ -258,10 +268,16 @@ extension JSONataDateTime {
             if hour == 12 { hour = 0 }
             if components["P"] == 1 { hour += 12 }
         }
+        // As JavaScript's `Date.UTC` does: the sum in doubles (each component is at most
+        // 2^53, so no integer arithmetic could hold it), then nothing beyond ±8.64e15 ms.
         let days = JSONataCivilTime.days(year: year, month: month, day: day)
-        var millis = ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millisecond
-        if let zone = read["Z"] ?? read["z"] { millis -= zone * 60_000 }
-        return Double(millis)
+        var millis =
+            ((Double(days) * 24 + Double(hour)) * 60 + Double(minute)) * 60_000 + Double(second) * 1000 + Double(millisecond)
+        guard abs(millis) <= 8.64e15 else {
+            throw JSONataError("D3110", "The timestamp read, \(JSONataNumberText.text(millis)) milliseconds, is outside the range of dates")
+        }
+        if let zone = read["Z"] ?? read["z"] { millis -= Double(zone) * 60_000 }
+        return millis
     }
 
     private static func missingComponents() -> JSONataError {

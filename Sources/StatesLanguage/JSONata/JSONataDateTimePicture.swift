@@ -117,10 +117,14 @@ struct JSONataDateTimePicture {
             let bounds = width.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
             marker.minimumWidth = Int(bounds[0])
             marker.maximumWidth = bounds.count > 1 ? Int(bounds[1]) : nil
-            // A width is padding to write: one of a billion would exhaust memory, not fail the state.
-            if let minimum = marker.minimumWidth, minimum > JSONataEvaluator.maximumPadding {
+            // A width is padding to write (a year's maximum width is its digit count too):
+            // one of a billion would exhaust memory, not fail the state. A negative one
+            // (`[Y,2--3]`) would be a negative count of digits or characters to keep.
+            for width in [marker.minimumWidth, marker.maximumWidth].compactMap({ $0 })
+            where !(0...JSONataEvaluator.maximumPadding).contains(width) {
                 throw JSONataError(
-                    "D3141", "The width \(minimum) in the date/time picture exceeds \(JSONataEvaluator.maximumPadding) characters"
+                    "D3141",
+                    "The width \(width) in the date/time picture is outside 0…\(JSONataEvaluator.maximumPadding) characters"
                 )
             }
         }

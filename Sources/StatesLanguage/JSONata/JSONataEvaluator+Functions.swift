@@ -163,8 +163,9 @@ extension JSONataEvaluator {
             else {
                 throw JSONataError("T1010", "The matcher function argument passed to a string function does not return the correct object structure")
             }
-            let from = min(max(0, Int(start)), text.count)
-            let to = min(max(from, Int(end)), text.count)
+            // The offsets come from the caller's function: any number, 1e300 among them.
+            let from = min(max(0, Self.integer(start)), text.count)
+            let to = min(max(from, Self.integer(end)), text.count)
             found.append(
                 JSONataRegex.Match(
                     text: matched,

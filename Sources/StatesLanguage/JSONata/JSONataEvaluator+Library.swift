@@ -5,8 +5,15 @@ import Glibc  // exp and log for $power with a fractional exponent; pure functio
 #endif
 
 extension JSONataEvaluator {
-    /// Runs built-in `builtin` on `arguments` (the context already inserted).
+    /// Runs built-in `builtin` on `arguments` (the context already inserted),
+    /// counting what its result holds against the evaluation's budget.
     func callBuiltin(_ builtin: JSONataBuiltin, _ arguments: [JSONataValue?]) throws(JSONataError) -> JSONataValue? {
+        let result = try runBuiltin(builtin, arguments)
+        try charge(result)
+        return result
+    }
+
+    private func runBuiltin(_ builtin: JSONataBuiltin, _ arguments: [JSONataValue?]) throws(JSONataError) -> JSONataValue? {
         let name = builtin.name
         func argument(_ index: Int) -> JSONataValue? { index < arguments.count ? arguments[index] : nil }
         func signatureError(_ index: Int) -> JSONataError {

@@ -13,6 +13,9 @@ final class JSONataEvaluator {
     private var steps = 0
     /// Range items made so far; see ``maximumRangeItems``.
     private var rangeItems = 0
+    /// Array items and string bytes made so far; see ``maximumItemsMade``.
+    private var itemsMade = 0
+    private var charactersMade = 0
     /// Transform copies tag their objects with fresh identities.
     var nextIdentity = 0
 
@@ -30,6 +33,17 @@ final class JSONataEvaluator {
     /// about 40 bytes, and a state's whole payload is capped at 256 KiB: a
     /// million items (40 MB) is far beyond any useful result.
     static let maximumRangeItems = 1_000_000
+    /// How many array items one evaluation may copy into the arrays it makes
+    /// (path results, array constructors, built-ins' results). The step budget
+    /// counts expressions, not what each makes: `($a := [1..500000]; $a.$a)` is
+    /// 500,000 steps but 250 billion items, and `$append` doubling an array
+    /// reaches gigabytes in thirty calls. Ten per step of the step budget is far
+    /// beyond anything a 256 KiB payload holds.
+    static let maximumItemsMade = 10_000_000
+    /// How many bytes of strings one evaluation may make with `&` and the
+    /// built-ins: a string doubled thirty times is a gigabyte. 400 times the
+    /// payload limit leaves room for strings built piece by piece.
+    static let maximumCharactersMade = 100_000_000
 
     init(now: Timestamp, random: SplitMix64) {
         self.now = now
@@ -78,10 +92,13 @@ final class JSONataEvaluator {
             for item in items {
                 guard let value = try evaluate(item, input, env) else { continue }
                 if case .array = item.kind {
+                    try charge(items: 1)
                     values.append(value)
                 } else if case .array(let array) = value {
+                    try charge(items: array.items.count)
                     values.append(contentsOf: array.items)
                 } else {
+                    try charge(items: 1)
                     values.append(value)
                 }
             }
@@ -89,15 +106,21 @@ final class JSONataEvaluator {
             array.isConstructed = node.consarray
             result = .array(array)
         case .object(let pairs): result = try group(JSONataGroup(pairs: pairs, position: node.position), input, env)
-        case .name(let key): result = Self.lookup(input, key)
+        case .name(let key):
+            result = Self.lookup(input, key)
+            // Over an array the lookup copies what it finds; over an object it makes nothing.
+            if input?.isArray == true { try charge(result) }
         case .string(let s): result = .string(s)
         case .number(let n): result = .number(n)
         case .value(let v): result = v
-        case .wildcard: result = Self.wildcard(input)
+        case .wildcard:
+            result = Self.wildcard(input)
+            try charge(result)
         case .descendants:
             if let input {
                 var found: [JSONataValue] = []
                 Self.descendants(input, &found)
+                try charge(items: found.count)
                 result = found.count == 1 ? found[0] : .sequence(found)
             }
         case .parent(let slot): result = slot.flatMap { env.lookup($0.label) }
@@ -157,6 +180,39 @@ final class JSONataEvaluator {
             return .array(array)
         }
         return result
+    }
+
+    // MARK: Budgets
+
+    /// Counts `items` array items and `characters` string bytes about to be made.
+    ///
+    /// - Throws: U1001 when the evaluation has made more than
+    ///   ``maximumItemsMade`` or ``maximumCharactersMade``.
+    func charge(items: Int = 0, characters: Int = 0) throws(JSONataError) {
+        itemsMade += items
+        charactersMade += characters
+        guard itemsMade <= Self.maximumItemsMade else {
+            throw JSONataError(
+                "U1001",
+                "Expression evaluation made more than \(Self.maximumItemsMade) array items: Check for a runaway expression"
+            )
+        }
+        guard charactersMade <= Self.maximumCharactersMade else {
+            throw JSONataError(
+                "U1001",
+                "Expression evaluation made more than \(Self.maximumCharactersMade) bytes of strings: Check for a runaway expression"
+            )
+        }
+    }
+
+    /// Counts what a new `value` holds at its top level (its items, members or bytes).
+    func charge(_ value: JSONataValue?) throws(JSONataError) {
+        switch value {
+        case .string(let text)?: try charge(characters: text.utf8.count)
+        case .array(let array)?: try charge(items: array.items.count)
+        case .object(let object)?: try charge(items: object.count)
+        default: break
+        }
     }
 
     // MARK: Paths
@@ -241,6 +297,11 @@ final class JSONataEvaluator {
         if isLast, results.count == 1, case .array(let array) = results[0], !array.isSequence {
             return array
         }
+        var count = 0
+        for value in results {
+            if case .array(let array) = value, !array.isConstructed { count += array.items.count } else { count += 1 }
+        }
+        try charge(items: count)
         var flattened: [JSONataValue] = []
         for value in results {
             if case .array(let array) = value, !array.isConstructed {
@@ -317,6 +378,7 @@ final class JSONataEvaluator {
             } else {
                 items = [value]
             }
+            try charge(items: items.count)
             for (position, item) in items.enumerated() {
                 var next = tuple
                 if fromTuples, case .object(let inner) = item {
@@ -558,7 +620,9 @@ final class JSONataEvaluator {
         }
         if items.isEmpty { items = [nil] }
         var order: [String] = []
-        var groups: [String: (data: JSONataValue?, pair: Int)] = [:]
+        // Each key's items in order, appended once at the end (``appendAll(_:)``):
+        // appending item by item copies the group each time, quadratic in its size.
+        var groups: [String: (items: [JSONataValue?], pair: Int)] = [:]
         for item in items {
             var context = item
             var scope = env
@@ -575,13 +639,15 @@ final class JSONataEvaluator {
                         position: group.position
                     )
                 }
-                if let existing = groups[name] {
-                    guard existing.pair == index else {
+                // Only the pair is read here: a copy of the entry would share its items'
+                // storage, and the append below would then copy them every time.
+                if let pair = groups[name]?.pair {
+                    guard pair == index else {
                         throw JSONataError("D1009", "Multiple key definitions evaluate to same key: \"\(name)\"", position: group.position)
                     }
-                    groups[name] = (Self.append(existing.data, item), index)
+                    groups[name]?.items.append(item)
                 } else {
-                    groups[name] = (item, index)
+                    groups[name] = ([item], index)
                     order.append(name)
                 }
             }
@@ -590,10 +656,11 @@ final class JSONataEvaluator {
         for name in order {
             // Every name in `order` was stored in `groups`.
             let entry = groups[name]!
-            var context = entry.data
+            let data = Self.appendAll(entry.items)
+            var context = data
             var scope = env
             if reduce {
-                var tuple = Self.reduceTuples(entry.data)
+                var tuple = Self.reduceTuples(data)
                 context = tuple["@"]
                 tuple["@"] = nil
                 scope = Self.frame(env, tuple)
@@ -608,16 +675,29 @@ final class JSONataEvaluator {
         switch data {
         case .object(let tuple)?: return tuple
         case .array(let array)?:
-            var result = JSONataObject()
-            for (position, item) in array.items.enumerated() {
+            var order: [String] = []
+            var entries: [String: [JSONataValue?]] = [:]
+            for item in array.items {
                 guard case .object(let tuple) = item else { continue }
                 for key in tuple.keys {
-                    result[key] = position == 0 ? tuple[key] : append(result[key], tuple[key])
+                    if entries[key] == nil { order.append(key) }
+                    entries[key, default: []].append(tuple[key])
                 }
             }
+            var result = JSONataObject()
+            for key in order { result[key] = appendAll(entries[key] ?? []) }
             return result
         default: return JSONataObject()
         }
+    }
+
+    /// ``append(_:_:)`` folded over `values`, in one pass.
+    static func appendAll(_ values: [JSONataValue?]) -> JSONataValue? {
+        let present = values.compactMap { $0 }
+        guard present.count > 1 else { return present.first }
+        var items: [JSONataValue] = []
+        for value in present { items.append(contentsOf: value.arrayItems ?? [value]) }
+        return .plainArray(items)
     }
 
     static func append(_ a: JSONataValue?, _ b: JSONataValue?) -> JSONataValue? {
@@ -698,10 +778,12 @@ final class JSONataEvaluator {
             default: return .bool(comparison >= 0)
             }
         case "&":
-            var text = ""
-            if let left { text += try JSONataNumberText.castString(left) }
-            if let right { text += try JSONataNumberText.castString(right) }
-            return .string(text)
+            var leftText = ""
+            var rightText = ""
+            if let left { leftText = try JSONataNumberText.castString(left) }
+            if let right { rightText = try JSONataNumberText.castString(right) }
+            try charge(characters: leftText.utf8.count + rightText.utf8.count)
+            return .string(leftText + rightText)
         case "in":
             guard let left, let right else { return .bool(false) }
             let candidates = right.arrayItems ?? [right]

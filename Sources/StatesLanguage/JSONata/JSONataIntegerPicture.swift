@@ -128,15 +128,29 @@ struct JSONataIntegerPicture {
 
     // MARK: Formatting
 
+    /// Roman numerals are written up to here (at most 999 leading `m`s); larger
+    /// numbers are written in decimal digits, as XPath F&O 4.6.1 allows for any
+    /// numbering sequence ("numbers that fall outside this range must be
+    /// formatted using the format token 1"). Without a bound, `1e15` would be a
+    /// trillion `m`s, and `1e300` would never finish, subtracting 1000 in vain.
+    static let largestRomanNumeral = 999_999.0
+
     /// `value` (already an integer) formatted by this picture.
     ///
-    /// - Throws: D3130 for a numbering sequence.
+    /// - Throws: D3130 for a numbering sequence; D1001 for an infinite or NaN
+    ///   value (a `$sum` past the largest double, or `1e999` in the input), which
+    ///   has no integer to write.
     func format(_ value: Double) throws(JSONataError) -> String {
+        guard value.isFinite else {
+            throw JSONataError("D1001", "Number out of range: \(JSONataNumberText.text(value)) cannot be formatted as an integer")
+        }
         let magnitude = abs(value)
         var text: String
         switch primary {
         case .letters:
             text = JSONataNumerals.letters(magnitude, uppercase: letterCase == .upper)
+        case .roman where magnitude > Self.largestRomanNumeral:
+            text = formatDigits(magnitude)
         case .roman:
             text = JSONataNumerals.roman(magnitude)
             if letterCase == .upper { text = text.uppercased() }
@@ -166,21 +180,26 @@ struct JSONataIntegerPicture {
                 return Unicode.Scalar(scalar.value - 0x30 + zeroCode) ?? scalar
             }
         }
-        var characters = digits.map(Character.init)
-        // Separators are inserted right to left, so earlier insertions do not
-        // move the positions of later ones; a separator with no digit to its
-        // left is left out.
-        let count = characters.count
+        // The separators before the digit with `position` digits to its right, in
+        // the picture's order (right to left); one with no digit to its left is left
+        // out. Written in one pass: inserting each into the array would take time
+        // quadratic in the width, and a date picture's width may be millions.
+        let count = digits.count
+        var separators: [Int: [Character]] = [:]
         if let regular = regularGrouping {
-            var position = regular.position
-            while position < count {
-                characters.insert(regular.character, at: count - position)
-                position += regular.position
+            for position in stride(from: regular.position, to: count, by: regular.position) {
+                separators[position] = [regular.character]
             }
         } else {
             for separator in groupingSeparators where separator.position > 0 && separator.position < count {
-                characters.insert(separator.character, at: count - separator.position)
+                separators[separator.position, default: []].append(separator.character)
             }
+        }
+        var characters: [Character] = []
+        characters.reserveCapacity(count + separators.count)
+        for (index, digit) in digits.enumerated() {
+            if let before = separators[count - index] { characters.append(contentsOf: before.reversed()) }
+            characters.append(Character(digit))
         }
         var text = String(characters)
         if ordinal {

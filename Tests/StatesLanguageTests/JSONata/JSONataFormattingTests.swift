@@ -38,6 +38,14 @@ import Testing
         Row(expression: "$formatInteger(1234567, '#,##0;o')", expected: #""1,234,567th""#),
         Row(expression: "$formatInteger(2012, 'Ww;o')", expected: #""Two Thousand and Twelfth""#),
         Row(expression: "$formatInteger(-14, 'I')", expected: #""-XIV""#),
+        // Roman numerals past 3999 repeat M, as jsonata-js writes them; past 999,999 the
+        // number is written in digits (XPath's fallback) instead of a billion Ms.
+        Row(expression: "$formatInteger(4000, 'I')", expected: #""MMMM""#),
+        Row(expression: "$formatInteger(1e15, 'I')", expected: #""1000000000000000""#),
+        // Separators at irregular places stay where the picture puts them.
+        Row(expression: "$formatInteger(1234567, '#,###,00')", expected: #""12,345,67""#),
+        // A million-digit year with a separator between every two digits is written in one pass.
+        Row(expression: "$length($fromMillis(0, \"[Y0'0,1000000]\"))", expected: "1999999"),
         // Decimal-format options.
         Row(
             expression: "$formatNumber(1234.5, '#.##0,00', {'decimal-separator': ',', 'grouping-separator': '.'})",
@@ -68,6 +76,15 @@ import Testing
         ("$toMillis('2018-13-01')", "D3110"),
         ("$toMillis('2018-01-01T10:00')", "D3110"),
         ("$formatInteger(5, '#')", "D3130"),
+        // An infinite sum has no integer to write: words recursed and numerals looped forever.
+        ("$formatInteger($sum([1e308, 1e308]), 'w')", "D1001"),
+        ("$formatInteger($sum([1e308, 1e308]), 'I')", "D1001"),
+        // A year whose milliseconds overflow Int64; a zone hours field that overflows in minutes.
+        ("$toMillis('999999999', '[Y]')", "D3110"),
+        ("$toMillis('2020 +999999999999999999:00', '[Y] [Z]')", "D3110"),
+        // Picture widths: a negative one, and a maximum that would be a year's digit count.
+        ("$fromMillis(0, '[Y,2--3]')", "D3141"),
+        ("$fromMillis(0, '[Y,1-99999999999]')", "D3141"),
         ("$formatNumber(1, '0.0', {'digit': 1})", "T0410"),
         ("$decodeUrlComponent('%C3')", "D3140"),
         ("$decodeUrlComponent('%zz')", "D3140"),

@@ -115,6 +115,17 @@ import Testing
             input: "{}",
             expected: #"["aXc",true]"#
         ),
+        // A matcher function's offsets are any numbers: past the text they stop at its end.
+        Row(
+            expression: """
+                $match('abc', function($s) { {'match': 'c', 'start': 1e300, 'end': 1e300, 'groups': [], \
+                'next': function() { undefined }} })
+                """,
+            input: "{}",
+            expected: #"{"match":"c","index":3,"groups":[]}"#
+        ),
+        // Grouping 100,000 items under one key appends them once, not once per item.
+        Row(expression: "[1..100000]{'k': $count($)}", input: "{}", expected: #"{"k":100000}"#),
         // `$round` shifts a number written with an exponent by adding to it.
         Row(expression: "$round(6.022e-23, 24)", input: "{}", expected: "6e-23"),
         // `$number` on the strings jsonata-js accepts.
@@ -183,6 +194,20 @@ import Testing
             input: "{}"
         )
         #expect(result == (try JSONParser.parse(#"{"g": ["The"], "r": "a#b#", "s": ["a", "b", "c"]}"#)))
+    }
+
+    /// The step budget counts expressions, not what each makes: each of these
+    /// would take gigabytes within a few thousand steps (fuzz finding class).
+    @Test(arguments: [
+        "($a := [1..500000]; $count($a.$a))",
+        "($f := function($a, $n){ $n = 0 ? $a : $f($append($a, $a), $n - 1) }; $count($f([1], 40)))",
+        "($f := function($s, $n){ $n = 0 ? $s : $f($s & $s, $n - 1) }; $length($f('x', 40)))",
+        "[1..300].$pad('', 1e7) ~> $count()",
+    ])
+    func runawayResultsFailOnTheSizeBudget(_ expression: String) {
+        let error = #expect(throws: JSONataError.self) { try Self.evaluate(expression, input: "{}") }
+        #expect(error?.code == "U1001", "\(expression): \(error.map(String.init(describing:)) ?? "no error")")
+        #expect(error?.message.contains("made more than") == true, "\(expression): \(error.map(String.init(describing:)) ?? "no error")")
     }
 
     @Test func aTailCallLoopThatNeverEndsFailsWithinTheStepBudget() {
