@@ -145,6 +145,23 @@ struct DeliveryLifecycleTests {
         }
     }
 
+    @Test("a delivery queued again while its attempt is in flight runs after that attempt ends, not beside it, and is not lost")
+    func queuedAgainWhileInFlight() async throws {
+        try await withCourier { courier, _ in
+            courier.failing.withLock { $0 = false }
+            courier.held.withLock { $0 = true }
+            try await courier.decide(Parcel(deliveryId: "p6", due: 1_000_000, maximumRetryAttempts: 0))
+            #expect(try await eventually { courier.attemptTimes("p6").count == 1 })
+            // As a redrive does when it commits while the previous outcome is still being recorded.
+            var again = Parcel(deliveryId: "p6", due: 1_000_000, maximumRetryAttempts: 0)
+            again.redriveCount = 1
+            courier.lifecycle.schedule(again)
+            courier.held.withLock { $0 = false }
+            #expect(try await eventually { courier.attemptTimes("p6").count == 2 && courier.lifecycle.scheduled.isEmpty })
+            #expect(courier.maximumInFlight.withLock { $0 } == 1)
+        }
+    }
+
     @Test("EventBridge's policy: backoff doubles from one second, and the event's age ends retries before the count does")
     func exponentialBackoffPolicy() {
         #expect((1...10).map(ExponentialBackoffPolicy.backoff(afterAttempt:)) == [

@@ -134,6 +134,8 @@ final class Courier: DeliveryHandler {
     let log: EventLog
     let lifecycle: DeliveryLifecycle<Parcel>
     let failing = Mutex(true)
+    /// While set, attempts wait (in flight) before they answer.
+    let held = Mutex(false)
     /// The clock time of every attempt, by delivery id.
     let attempts = Mutex([String: [Int64]]())
     let deadLetterQueue = Mutex([String]())
@@ -164,6 +166,7 @@ final class Courier: DeliveryHandler {
         maximumInFlight.withLock { $0 = max($0, running) }
         // Gives another attempt, were one started beside this one, the time to show.
         for _ in 0..<5 { await Task.yield() }
+        while held.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(1)) }
         inFlight.withLock { $0 -= 1 }
         return failing.withLock { $0 } ? .failed("courier is down") : .succeeded
     }
