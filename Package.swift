@@ -111,7 +111,7 @@ package.targets += [
         ],
         swiftSettings: swiftSettings
     ),
-    .testTarget(name: "RuntimeTests", dependencies: ["Runtime"], swiftSettings: swiftSettings),
+    .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "EventLog", "LMDB", "JSON", "TestSupport"], swiftSettings: swiftSettings),
 ]
 
 // MARK: Services, one module each on Runtime: Workflows (the engine), Queues, Topics, EventBuses (with pipes)

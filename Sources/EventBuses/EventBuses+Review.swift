@@ -18,7 +18,7 @@ extension EventBuses {
     /// - Throws: ``EngineError`` `ResourceNotFoundException` when no delivery of that id waits for review.
     public nonisolated func reviewItem(deliveryId: String) throws -> DeliveryReviewItem {
         guard let value = try stored(EventKeys.text(deliveryId), in: .review) else {
-            throw EngineError(.resourceNotFound, "Review item \(deliveryId) does not exist; list them with ListReviewItems.")
+            throw error(for: .noReviewItem(deliveryId: deliveryId))
         }
         return try DeliveryReviewItem(recordJSON: value)
     }
@@ -34,45 +34,14 @@ extension EventBuses {
     /// Sends a review item's delivery again, with fresh attempts; if it fails
     /// again it comes back to review.
     /// - Throws: ``EngineError`` `ResourceNotFoundException`; `ValidationException` when it was resolved.
-    public func retryReviewItem(deliveryId: String) async throws {
-        let item = try reviewItem(deliveryId: deliveryId)
-        if let resolution = item.resolution {
-            throw EngineError(.validation, "Review item \(deliveryId) was resolved (\(resolution)); it cannot be retried.")
-        }
-        let time = now()
-        try await append(
-            [
-                (
-                    EventsRecordKind.reviewRetried,
-                    ["deliveryId": .string(deliveryId), "due": .integer(Int(time)), "time": .integer(Int(time))]
-                )
-            ],
-            about: deliveryId
-        )
-        if let value = try stored(EventKeys.text(deliveryId), in: .pending) {
-            queue(try EventDelivery(recordJSON: value))
-        }
+    public nonisolated func retryReviewItem(deliveryId: String) async throws {
+        try await deliveries.retryReviewItem(deliveryId: deliveryId)
     }
 
     /// Closes a review item with what was done about it; it stays in the view, resolved.
     /// - Throws: ``EngineError`` `ResourceNotFoundException`; `ValidationException`
     ///   for an empty reason or an item already resolved.
-    public func resolveReviewItem(deliveryId: String, reason: String) async throws {
-        let item = try reviewItem(deliveryId: deliveryId)
-        guard !reason.isEmpty else {
-            throw EngineError(.validation, "A reason is required to resolve review item \(deliveryId).")
-        }
-        if let resolution = item.resolution {
-            throw EngineError(.validation, "Review item \(deliveryId) is already resolved (\(resolution)).")
-        }
-        try await append(
-            [
-                (
-                    EventsRecordKind.reviewResolved,
-                    ["deliveryId": .string(deliveryId), "reason": .string(reason), "time": .integer(Int(now()))]
-                )
-            ],
-            about: deliveryId
-        )
+    public nonisolated func resolveReviewItem(deliveryId: String, reason: String) async throws {
+        try await deliveries.resolveReviewItem(deliveryId: deliveryId, reason: reason)
     }
 }

@@ -1,6 +1,5 @@
 package import EventLog
 import Foundation
-package import HeapModule
 public import JSON
 package import LMDB
 package import Messaging
@@ -72,13 +71,10 @@ public actor EventBuses {
     /// Routing state of each bus, loaded from the views at open and changed
     /// only after the record that changes it committed.
     package var routes: [String: BusRoutes] = [:]
-    package var pending: [String: EventDelivery] = [:]
-    package var dueQueue = Heap<DueDelivery>()
-    package var inFlight: Set<String> = []
+    /// Every delivery not yet done: scheduled, attempted, retried, dead-lettered and redriven.
+    package nonisolated let deliveries: DeliveryLifecycle<EventDelivery>
     /// The pause between replay steps while ``EventBusClock`` runs; `nil`: it does not, nothing ticks.
     package var clockReplayStep: Duration?
-    /// Due deliveries whose previous attempt was still in flight when they came due.
-    package var blocked: [DueDelivery] = []
 
     package struct BusRoutes {
         package var matcher = RuleMatcher()
@@ -101,14 +97,6 @@ public actor EventBuses {
         package var deadLetterArn: String?
         /// `SqsParameters.MessageGroupId`, for FIFO queue targets.
         package var messageGroupId: String?
-    }
-
-    package struct DueDelivery: Comparable {
-        package var due: Int64
-        package var deliveryId: String
-        package static func < (lhs: DueDelivery, rhs: DueDelivery) -> Bool {
-            (lhs.due, lhs.deliveryId) < (rhs.due, rhs.deliveryId)
-        }
     }
 
     /// Opens the buses of `context`'s log: loads rules and targets into matchers,
@@ -136,6 +124,8 @@ public actor EventBuses {
         self.executions = executions
         self.queues = queues
         self.index = index
+        deliveries = DeliveryLifecycle(context: context, key: Self.dueKey, maxConcurrentAttempts: context.maxConcurrentCalls)
+        deliveries.connect(self)
     }
 
     package nonisolated func db(_ which: EventsIndex.DB) -> Database { index[which.rawValue] }
@@ -203,10 +193,9 @@ public actor EventBuses {
         Record(kind: kind, timestamp: time * 1000, stream: .none, payload: payload.bytes)
     }
 
+    /// Hands a delivery whose record committed to ``deliveries``, to run when due.
     package func queue(_ delivery: EventDelivery) {
-        pending[delivery.deliveryId] = delivery
-        dueQueue.insert(DueDelivery(due: delivery.due, deliveryId: delivery.deliveryId))
-        armDue()
+        deliveries.schedule(delivery)
     }
 
     // MARK: Names and ARNs

@@ -136,9 +136,7 @@ public struct TopicDeadLetter: Sendable, Hashable {
     }
 }
 
-
 /// A topic delivery waiting for a person.
 public typealias TopicReviewItem = ReviewItem<TopicDeadLetter>
 
 extension TopicDeadLetter: RecordJSONCodable {}
-

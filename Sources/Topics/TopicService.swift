@@ -1,6 +1,5 @@
 package import EventLog
 import Foundation
-package import HeapModule
 package import JSON
 package import LMDB
 package import Messaging
@@ -57,23 +56,9 @@ public final class TopicService: Sendable {
     public let queues: QueueService
     public let configuration: Configuration
     package let databases: IndexDatabases
-    package let state = Mutex(DeliveryState())
     package let policies = Mutex([String: FilterPolicy]())
-
-    package struct DeliveryState {
-        package var pending: [String: TopicDelivery] = [:]
-        package var due = Heap<DueDelivery>()
-        package var inFlight: Set<String> = []
-        /// Due while its previous attempt was still recording its outcome (a redrive of a
-        /// dead letter whose record just committed): queued again when that attempt ends.
-        package var blocked: [DueDelivery] = []
-    }
-
-    package struct DueDelivery: Comparable {
-        package var due: Int64
-        package var deliveryId: String
-        package static func < (lhs: DueDelivery, rhs: DueDelivery) -> Bool { (lhs.due, lhs.deliveryId) < (rhs.due, rhs.deliveryId) }
-    }
+    /// Every delivery not yet done: scheduled, attempted, retried, dead-lettered and redriven.
+    package let deliveries: DeliveryLifecycle<TopicDelivery>
 
     /// Opens the topics of `context`'s log and queues every delivery still pending (recovery).
     /// - Throws: ``TopicError`` `InternalError` when the log was opened without ``TopicIndex``.
@@ -91,6 +76,8 @@ public final class TopicService: Sendable {
         self.queues = queues
         self.configuration = configuration
         self.databases = databases
+        deliveries = DeliveryLifecycle(context: context, key: Self.dueKey, maxConcurrentAttempts: configuration.maxConcurrentDeliveries)
+        deliveries.connect(self)
     }
 
     package var log: EventLog { context.log }

@@ -23,6 +23,16 @@ func publishHandler(succeedingOnceExists marker: String) -> TaskHandlerMap {
     ])
 }
 
+/// The member names of every record of `kinds` in `log`, in payload order, by kind:
+/// the shared delivery lifecycle must write what each service wrote before it.
+func recordMembers(_ log: EventLog, kinds: [RecordKind]) throws -> [RecordKind: Set<[String]>] {
+    var members: [RecordKind: Set<[String]>] = [:]
+    for entry in try log.entries(from: .first) where kinds.contains(entry.header.kind) {
+        members[entry.header.kind, default: []].insert(try JSONParser.parse(bytes: entry.payload).objectValue?.keys ?? [])
+    }
+    return members
+}
+
 @Suite struct EventDeliveryReviewTests {
     @Test func queueTargetsReceiveTheEventInTheTransactionThatAcceptsIt() async throws {
         let directory = TemporaryDirectory()
@@ -148,6 +158,16 @@ func publishHandler(succeedingOnceExists marker: String) -> TaskHandlerMap {
             }
             // The review view is derived: dropping and rebuilding the indexes gives the same bytes.
             #expect(try engine.log.verify().isClean)
+            // Old logs replay: each record keeps the members, in the order, written before the lifecycle was shared.
+            let kinds = (27...32).map { RecordKind(UInt16($0)) }
+            #expect(
+                try recordMembers(engine.log, kinds: kinds) == [
+                    EventsRecordKind.deliveryRetried: [["deliveryId", "attempt", "due", "error", "message"]],
+                    EventsRecordKind.deliveryDeadLettered: [["deliveryId", "error", "message", "time", "condition"]],
+                    EventsRecordKind.deliveryRedriven: [["deliveryId", "due"]],
+                    EventsRecordKind.reviewRetried: [["deliveryId", "due", "time"]],
+                    EventsRecordKind.reviewResolved: [["deliveryId", "reason", "time"]],
+                ])
             return item.letter.delivery.deliveryId
         }
         try await withBuses(directory.path) { (_: Engine, buses: EventBuses) async throws in

@@ -60,6 +60,15 @@ import Workflows
             await #expect(throws: TopicError.self) { try await topics.retryReviewItem(deliveryId: "no-such-delivery") }
             // The review view is derived: dropping and rebuilding the indexes gives the same bytes.
             #expect(try topics.log.verify().isClean)
+            // Old logs replay: each record keeps the members, in the order, written before the lifecycle was shared.
+            let kinds = (69...74).map { RecordKind(UInt16($0)) }
+            #expect(
+                try recordMembers(topics.log, kinds: kinds) == [
+                    TopicRecordKind.deliveryDeadLettered: [["deliveryId", "error", "time", "deadLetterQueue"]],
+                    TopicRecordKind.deliveryRedriven: [["deliveryId", "due"]],
+                    TopicRecordKind.reviewRetried: [["deliveryId", "due", "time"]],
+                    TopicRecordKind.reviewResolved: [["deliveryId", "reason", "time"]],
+                ])
             return item.letter.delivery.deliveryId
         }
         try await withTopics(directory.path, clock: clock, handler: handler, runDeliveries: false) { topics, _ in
