@@ -198,8 +198,9 @@ extension EventLog {
             return rebuilds.map { _ in 0 }
         }
         let threads = max(1, min(rebuilds.count, threads ?? ProcessInfo.processInfo.activeProcessorCount))
-        // Eight batches of 4,096 records per index in flight at most: enough that a
-        // thread finishing one index finds another's work waiting.
+        // Eight batches queued per index at most (and eight more being applied):
+        // enough that a thread finishing one index finds another's work waiting,
+        // and at most 64 MiB of payloads (ReplayReader.batchBytes) in memory.
         let board = RebuildBoard(indexes: rebuilds.count, capacity: 8)
         for number in 0..<threads {
             let thread = Thread {

@@ -14,6 +14,10 @@ struct ReplayReader {
     /// nothing next to applying it, small enough that the batches in flight
     /// (see ``RebuildBoard``) hold a few tens of megabytes.
     static let batchSize = 4_096
+    /// Payload bytes after which a batch ends even if it holds fewer than
+    /// ``batchSize`` records, so that a log of large records (a 256 KiB message
+    /// each) does not put gigabytes in flight.
+    static let batchBytes = 4 << 20
 
     private let indexes: [any LogIndex]
     /// For each kind met so far, the positions of the indexes that want it:
@@ -25,7 +29,8 @@ struct ReplayReader {
     }
 
     /// Reads records `1...last` of `log` in `transaction` and calls `deliver` with
-    /// each batch of ``batchSize`` records (the last may be shorter), in order;
+    /// each batch of ``batchSize`` records or ``batchBytes`` of payload (the last
+    /// may be shorter), in order;
     /// stops early when `deliver` returns `false`.
     /// - Throws: ``EventLogError`` naming the first corrupt record, ``LMDBError``, what `deliver` throws.
     mutating func read(
@@ -37,6 +42,7 @@ struct ReplayReader {
         guard last.rawValue > 0 else { return }
         try transaction.withCursor(on: log) { cursor in
             var batch = ReplayBatch(indexes: indexes.count, capacity: Self.batchSize)
+            var bytes = 0
             var positioned = try cursor.first()
             while positioned {
                 let inRange: Bool = try cursor.withCurrent { key, value in
@@ -47,6 +53,7 @@ struct ReplayReader {
                     if !wanting.isEmpty {
                         let position = Int32(batch.entries.count)
                         let payload = value.extracting(RecordFormat.headerSize...).copiedBytes()
+                        bytes += payload.count
                         batch.entries.append(LogEntry(sequence: sequence, record: Record(header: header, payload: payload)))
                         for index in wanting { batch.wanted[Int(index)].append(position) }
                     }
@@ -54,9 +61,10 @@ struct ReplayReader {
                     return true
                 }
                 guard inRange else { break }
-                if batch.records == Self.batchSize {
+                if batch.records == Self.batchSize || bytes >= Self.batchBytes {
                     guard try deliver(batch) else { return }
                     batch = ReplayBatch(indexes: indexes.count, capacity: Self.batchSize)
+                    bytes = 0
                 }
                 positioned = try cursor.next()
             }

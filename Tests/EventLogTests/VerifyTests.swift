@@ -172,6 +172,23 @@ import Testing
         await log.close()
     }
 
+    @Test func largeRecordsAreReplayedInBatchesOfBoundedBytesAndAMissingRowIsFound() async throws {
+        let directory = TemporaryDirectory()
+        let log = try EventLog(directory: directory.path, indexes: [KindIndex(), StreamCountIndex()], configuration: testConfiguration())
+        // 150 records of 96 KiB: about 14 MiB, so batches end on bytes (4 MiB), not on records.
+        for batch in UInt64(0)..<3 {
+            try await log.append((0..<50).map { record(batch * 50 + $0, stream: $0 % 3, kind: 2, size: 96 << 10) })
+        }
+        #expect(try log.verify(threads: 2).isClean)
+        let byKind = try #require(log.databases(ofIndex: "by-kind"))[0]
+        let missingKey = [0, 2] + bigEndian(149)
+        try await log.transact { append in _ = try append.transaction.delete(key: missingKey, in: byKind) }
+        let difference = try #require(try log.verify(threads: 2).firstDifference)
+        #expect(difference.kind == .missing)
+        #expect(difference.key == missingKey)
+        await log.close()
+    }
+
     @Test func anErrorOfOneRebuildStopsTheOthersAndVerifyRethrowsIt() async throws {
         let directory = TemporaryDirectory()
         let log = try EventLog(
