@@ -128,8 +128,7 @@ extension EventLog {
         limit: Int,
         in transaction: ReadTransaction,
         log: Database,
-        kinds: RecordKinds?,
-        wanted: ((RecordKind) -> Bool)? = nil
+        kinds: RecordKinds?
     ) throws -> [LogEntry] {
         var entries: [LogEntry] = []
         guard start <= end, limit > 0 else { return entries }
@@ -137,19 +136,14 @@ extension EventLog {
             let startKey = start.key
             var positioned = try cursor.seek(atLeast: startKey.span.bytes)
             while positioned, entries.count < limit {
-                // nil past `end`; an entry without a payload for a kind not `wanted`.
-                let entry: LogEntry?? = try cursor.withCurrent { key, value in
+                // nil past `end`.
+                let entry: LogEntry? = try cursor.withCurrent { key, value in
                     let sequence = try RecordFormat.decodeKey(key)
                     guard sequence <= end else { return nil }
-                    if let wanted {
-                        // The header is still decoded: a corrupt record stops the read either way.
-                        let header = try RecordFormat.decodeHeader(value, at: sequence)
-                        if !wanted(header.kind) { return .some(nil) }
-                    }
                     return try RecordFormat.decodeEntry(value, at: sequence, kinds: kinds)
                 }
                 guard let entry else { break }
-                if let entry { entries.append(entry) }
+                entries.append(entry)
                 positioned = try cursor.next()
             }
         }

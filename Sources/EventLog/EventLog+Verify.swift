@@ -69,6 +69,9 @@ public struct VerifyReport: Sendable {
     public let entriesCompared: Int
     /// The first difference, or `nil` when every index matches its rebuild byte for byte.
     public let firstDifference: IndexDifference?
+    /// For each index, by name, the CPU seconds its `apply` took while rebuilding
+    /// (its threads' time): where a slow verify spends its time.
+    public let rebuildCPUSeconds: [String: Double]
 
     /// Whether every index matches its rebuild.
     public var isClean: Bool { firstDifference == nil }
@@ -78,20 +81,23 @@ extension EventLog {
     /// Rebuilds every index from the log into a scratch environment and compares
     /// it byte for byte with the live one, in one snapshot of the live log.
     ///
-    /// Indexes are rebuilt in parallel, one thread and one scratch environment
-    /// each (up to the number of active processors at once), see ``IndexRebuild``;
-    /// the comparison walks each live database beside its rebuild with two cursors.
-    /// Replaying also decodes every record's header, so a corrupt record stops
-    /// verify with an error naming it. The live snapshot is held for the whole
-    /// run: in this process, map growth waits until verify returns.
+    /// The calling thread reads the log once (``ReplayReader``) and hands batches
+    /// of records to `threads` rebuild threads, which apply them to each index's
+    /// scratch environment (one per index, see ``IndexRebuild``), any free thread
+    /// taking any index whose batches wait (``RebuildBoard``); then the comparison
+    /// walks each live database beside its rebuild with two cursors.
+    /// Reading decodes every record's header, so a corrupt record stops verify
+    /// with an error naming it. The live snapshot is held for the whole run: in
+    /// this process, map growth waits until verify returns.
     /// - Parameters:
     ///   - scratchDirectory: where to build; a fresh temporary directory (removed
     ///     afterwards) when `nil`. A given directory must not hold other environments.
-    ///   - threads: how many indexes are rebuilt at once; `nil` for the number of
-    ///     active processors. (Benchmarks compare with 1.)
+    ///   - threads: how many threads apply records to the rebuilt indexes; `nil` for
+    ///     the number of active processors; never more than the indexes. (Benchmarks
+    ///     compare with 1.) The log is read on the calling thread besides.
     ///   - progress: called on the calling thread every 65,536 records or entries and
     ///     at the end of each phase. While rebuilding, `completed` is the records
-    ///     replayed averaged over the indexes.
+    ///     that every index has applied.
     /// - Throws: ``EventLogError`` for a corrupt record; ``LMDBError``; what an index's `apply` throws.
     public func verify(
         scratchDirectory: String? = nil,
@@ -118,7 +124,7 @@ extension EventLog {
                 try cursor.last() ? try cursor.withCurrent { key, _ in try RecordFormat.decodeKey(key) } : SequenceNumber(0)
             }
             let total = Int(last.rawValue)
-            try rebuildInParallel(rebuilds, through: last, threads: threads) { replayed in
+            let cpuSeconds = try rebuild(rebuilds, from: live, through: last, threads: threads) { replayed in
                 progress(VerifyProgress(phase: .rebuilding, completed: replayed, total: total))
             }
 
@@ -167,54 +173,86 @@ extension EventLog {
                 recordsReplayed: total,
                 indexes: indexes.map(\.index.name),
                 entriesCompared: compared,
-                firstDifference: difference
+                firstDifference: difference,
+                rebuildCPUSeconds: Dictionary(uniqueKeysWithValues: zip(indexes.map(\.index.name), cpuSeconds))
             )
         }
     }
 
-    /// Runs every rebuild through `last`, on `threads` threads (default: one per
-    /// active processor; never more than indexes), each taking the next index not yet started, and reports the records
-    /// replayed, averaged over the indexes, on the calling thread, which waits.
-    /// The first error of any rebuild stops the others and is rethrown.
-    private func rebuildInParallel(
+    /// Replays records `1...last` into every rebuild: reads them on the calling
+    /// thread in `live` and applies them on `threads` threads (default: one per
+    /// active processor; never more than rebuilds), reporting the records every
+    /// index has applied. The first error, of the reader or of any rebuild, stops
+    /// the others and is rethrown once no thread is applying. Returns the thread
+    /// time each rebuild's `apply` took, in seconds.
+    private func rebuild(
         _ rebuilds: [IndexRebuild],
+        from live: ReadTransaction,
         through last: SequenceNumber,
         threads: Int?,
         progress: (Int) -> Void
-    ) throws {
+    ) throws -> [Double] {
         let total = Int(last.rawValue)
         guard total > 0, !rebuilds.isEmpty else {
             progress(0)
-            return
+            return rebuilds.map { _ in 0 }
         }
         let threads = max(1, min(rebuilds.count, threads ?? ProcessInfo.processInfo.activeProcessorCount))
-        let board = RebuildBoard(threads: threads)
+        // Eight batches queued per index at most (and eight more being applied):
+        // enough that a thread finishing one index finds another's work waiting,
+        // and at most 64 MiB of payloads (ReplayReader.batchBytes) in memory.
+        let board = RebuildBoard(indexes: rebuilds.count, capacity: 8)
         for number in 0..<threads {
-            let thread = Thread { [self] in
-                while let position = board.take(below: rebuilds.count) {
+            let thread = Thread {
+                while let work = board.take() {
+                    let started = Self.threadCPUSeconds()
                     do {
-                        try rebuilds[position].replay(self, through: last, replayed: board.add, shouldStop: board.failed)
+                        try rebuilds[work.lane].apply(work.batches, lane: work.lane)
+                        let records = work.batches.reduce(0) { $0 + $1.records }
+                        board.applied(lane: work.lane, records: records, cpuSeconds: Self.threadCPUSeconds() - started)
                     } catch {
-                        board.fail(error)
+                        board.fail(error, lane: work.lane)
                     }
                 }
-                board.finish()
             }
             thread.name = "stepline-verify-\(number)"
             thread.start()
         }
         var reported = 0
-        while true {
-            let (replayed, running) = board.wait()
-            if running == 0 { break }
-            let average = replayed / rebuilds.count
-            if average >= reported + 65_536 {
-                progress(average)
-                reported = average
+        func report(_ applied: Int) {
+            if applied >= reported + 65_536 {
+                progress(applied)
+                reported = applied
             }
+        }
+        var reader = ReplayReader(indexes: rebuilds.map(\.live.index))
+        do {
+            try reader.read(logDatabase, in: live, through: last) { batch in
+                guard board.deliver(batch) else { return false }
+                report(board.applied)
+                return true
+            }
+        } catch {
+            board.fail(error)
+        }
+        board.endReading()
+        var seen = 0
+        while true {
+            let (applied, settled) = board.wait(past: seen)
+            if settled { break }
+            seen = applied
+            report(applied)
         }
         if let error = board.error { throw error }
         progress(total)
+        return board.cpuSeconds
+    }
+
+    /// The CPU time of the calling thread so far, in seconds.
+    private static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     /// Walks both databases in key order and returns the first difference.

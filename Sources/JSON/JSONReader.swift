@@ -332,21 +332,12 @@ struct JSONReader {
                 position += 1
                 return String(decoding: bytes, as: UTF8.self)
             case UInt8(ascii: "\\"):
-                position += 1
-                guard position < buffer.count else { throw error(.unexpectedEnd) }
-                let escape = buffer[position]
-                position += 1
-                switch escape {
-                case UInt8(ascii: "\""): bytes.append(0x22)
-                case UInt8(ascii: "\\"): bytes.append(0x5C)
-                case UInt8(ascii: "/"): bytes.append(0x2F)
-                case UInt8(ascii: "b"): bytes.append(0x08)
-                case UInt8(ascii: "f"): bytes.append(0x0C)
-                case UInt8(ascii: "n"): bytes.append(0x0A)
-                case UInt8(ascii: "r"): bytes.append(0x0D)
-                case UInt8(ascii: "t"): bytes.append(0x09)
-                case UInt8(ascii: "u"): try appendUnicodeEscape(to: &bytes)
-                default: throw error(.invalidEscape, at: position - 2)
+                let scalar = try readEscape()
+                if scalar.isASCII {
+                    bytes.append(UInt8(scalar.value))
+                } else {
+                    // Every scalar has a UTF-8 form.
+                    bytes.append(contentsOf: UTF8.encode(scalar)!)
                 }
             default:
                 if byte < 0x20 { throw error(.controlCharacterInString) }
@@ -357,8 +348,30 @@ struct JSONReader {
         throw error(.unexpectedEnd)
     }
 
-    /// After `\u`: one escape, or a surrogate pair of two, appended as UTF-8.
-    private mutating func appendUnicodeEscape(to bytes: inout [UInt8]) throws(JSONParseError) {
+    /// At a backslash in a string: reads the escape (a character, or `u` and four
+    /// hex digits, or a surrogate pair of two such) and returns the scalar it stands for.
+    /// ``parseString()`` and ``skipString()`` share it, so skipping checks what parsing checks.
+    mutating func readEscape() throws(JSONParseError) -> Unicode.Scalar {
+        position += 1
+        guard position < buffer.count else { throw error(.unexpectedEnd) }
+        let escape = buffer[position]
+        position += 1
+        switch escape {
+        case UInt8(ascii: "\""): return "\""
+        case UInt8(ascii: "\\"): return "\\"
+        case UInt8(ascii: "/"): return "/"
+        case UInt8(ascii: "b"): return "\u{08}"
+        case UInt8(ascii: "f"): return "\u{0C}"
+        case UInt8(ascii: "n"): return "\n"
+        case UInt8(ascii: "r"): return "\r"
+        case UInt8(ascii: "t"): return "\t"
+        case UInt8(ascii: "u"): return try readUnicodeEscape()
+        default: throw error(.invalidEscape, at: position - 2)
+        }
+    }
+
+    /// After `\u`: one escape, or a surrogate pair of two, as the scalar it stands for.
+    private mutating func readUnicodeEscape() throws(JSONParseError) -> Unicode.Scalar {
         var scalar = try parseHex4()
         if (0xD800...0xDBFF).contains(scalar) {
             guard position + 1 < buffer.count, buffer[position] == UInt8(ascii: "\\"),
@@ -372,7 +385,7 @@ struct JSONReader {
             throw error(.invalidUnicodeEscape)
         }
         // Surrogates were excluded above and the value is below 0x110000, so it is a scalar.
-        bytes.append(contentsOf: UTF8.encode(Unicode.Scalar(scalar)!)!)
+        return Unicode.Scalar(scalar)!
     }
 
     mutating func parseHex4() throws(JSONParseError) -> UInt32 {

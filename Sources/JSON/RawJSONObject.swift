@@ -175,8 +175,15 @@ public struct RawJSONObject: Sendable {
         }
     }
 
+    /// Compares lengths first and then contiguous bytes: comparing each key with
+    /// `key.utf8` element by element was a twentieth of `stepline verify`'s time.
     private func position(of key: String) -> Int? {
-        keyBytes.firstIndex { $0.elementsEqual(key.utf8) }
+        var key = key
+        return key.withUTF8 { wanted in
+            keyBytes.firstIndex { candidate in
+                candidate.count == wanted.count && candidate.withUnsafeBufferPointer { $0.elementsEqual(wanted) }
+            }
+        }
     }
 
     /// The object as compact JSON bytes: the bytes it was read from while no member changed.

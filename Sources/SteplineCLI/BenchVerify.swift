@@ -16,8 +16,10 @@ struct BenchVerify: AsyncParsableCommand {
             deletes, and PutEvents to a rule with a queue target. Then runs verify on it the way \
             `stepline verify` does (every index the server registers), --repeats times each with \
             one rebuild thread and with the default (one per processor), alternating, and prints \
-            the medians: records replayed per second, the seconds of each phase, and the CPU \
-            seconds (less sensitive to a busy machine than the wall time). The goal is at least \
+            the medians: records replayed per second, the seconds of each phase, the CPU \
+            seconds (less sensitive to a busy machine than the wall time) and how they split \
+            between the indexes' `apply`. With --data-dir it verifies an existing log instead \
+            of filling one, so two builds can be measured on the same log. The goal is at least \
             200,000 records/s. Exit codes: 0 after printing; 1 if verify finds a difference; 64 \
             for invalid options.
             """
@@ -32,6 +34,15 @@ struct BenchVerify: AsyncParsableCommand {
     @Option(help: "Directory for the benchmark's log (default: a fresh temporary directory, removed afterwards).")
     var scratch: String?
 
+    @Option(
+        name: .customLong("data-dir"),
+        help: """
+            Verify the log in this existing data directory instead of filling one (--records is then ignored), \
+            so that builds can be compared on one log.
+            """
+    )
+    var dataDirectory: String?
+
     @Flag(help: "Print the figures as one JSON object.")
     var json = false
 
@@ -44,13 +55,18 @@ struct BenchVerify: AsyncParsableCommand {
             scratch ?? FileManager.default.temporaryDirectory.appendingPathComponent("stepline-bench-verify-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { if scratch == nil { try? FileManager.default.removeItem(atPath: root) } }
-        let directory = root + "/log"
+        let directory = dataDirectory ?? root + "/log"
 
         let clock = ContinuousClock()
         let fillStart = clock.now
-        let kinds = try await VerifyWorkload.fill(directory: directory, records: records) { printError("bench: \($0)") }
+        let kinds =
+            if dataDirectory != nil {
+                try await VerifyWorkload.composition(directory: directory)
+            } else {
+                try await VerifyWorkload.fill(directory: directory, records: records) { printError("bench: \($0)") }
+            }
         let fillSeconds = (clock.now - fillStart).seconds
-        printError(String(format: "bench: filled %d records in %.1f s", kinds.total, fillSeconds))
+        if dataDirectory == nil { printError(String(format: "bench: filled %d records in %.1f s", kinds.total, fillSeconds)) }
 
         // One thread (indexes rebuilt one after the other, as before verify went
         // parallel) and the default (one thread per processor), alternating.
@@ -81,7 +97,7 @@ struct BenchVerify: AsyncParsableCommand {
                 object[name] = [
                     "seconds": run.seconds, "rebuildSeconds": run.rebuildSeconds, "compareSeconds": run.compareSeconds,
                     "recordsPerSecond": run.recordsPerSecond, "cpuSeconds": run.cpuSeconds, "entriesCompared": run.entries,
-                    "runs": (runs[name] ?? []).map(\.seconds),
+                    "runs": (runs[name] ?? []).map(\.seconds), "rebuildCPUSecondsByIndex": run.rebuildCPUSeconds,
                 ]
             }
             printLine(jsonText(object))
@@ -104,6 +120,11 @@ struct BenchVerify: AsyncParsableCommand {
                 )
             }
             printLine(String(format: "  parallel / 1 thread: %.2fx (goal: 200000 records/s)", medians[0].run.seconds / medians[1].run.seconds))
+            printLine(
+                "  apply CPU s by index (parallel): "
+                    + medians[1].run.rebuildCPUSeconds.sorted { $0.value > $1.value }.map { String(format: "%@ %.2f", $0.key, $0.value) }
+                    .joined(separator: ", ")
+            )
             printLine("  records by kind: " + kinds.byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
     }
@@ -137,7 +158,8 @@ struct BenchVerify: AsyncParsableCommand {
             seconds: total,
             rebuildSeconds: rebuildSeconds,
             compareSeconds: total - rebuildSeconds,
-            cpuSeconds: cpu
+            cpuSeconds: cpu,
+            rebuildCPUSeconds: report.rebuildCPUSeconds
         )
     }
 
@@ -157,6 +179,7 @@ struct BenchVerify: AsyncParsableCommand {
         var rebuildSeconds: Double
         var compareSeconds: Double
         var cpuSeconds: Double
+        var rebuildCPUSeconds: [String: Double]
         var recordsPerSecond: Double { seconds > 0 ? Double(records) / seconds : 0 }
     }
 }

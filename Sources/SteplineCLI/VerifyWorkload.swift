@@ -96,7 +96,11 @@ enum VerifyWorkload {
             group.cancelAll()
         }
         await engine.close()
+        return try await composition(directory: directory)
+    }
 
+    /// Counts the records of the log in `directory`, by kind.
+    static func composition(directory: String) async throws -> Composition {
         let reader = try EventLog(directory: directory)
         var byKind: [String: Int] = [:]
         let total = try reader.scan { _, header, _ in

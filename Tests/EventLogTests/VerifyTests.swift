@@ -80,7 +80,7 @@ import Testing
     @Test func verifyRebuildsIndexesOnSeveralThreadsAcrossChunksAndFindsADifferenceInTheLastIndex() async throws {
         let directory = TemporaryDirectory()
         let log = try EventLog(directory: directory.path, indexes: [KindIndex(), StreamCountIndex()], configuration: testConfiguration())
-        // More records than one rebuild chunk (16,384), so each rebuild commits several times.
+        // More records than one replay batch (4,096), so each rebuild commits several times.
         for batch in UInt64(0)..<4 {
             try await log.append((0..<10_000).map { record(batch * 10_000 + $0, stream: $0 % 7, kind: UInt16($0 % 3), size: 8) })
         }
@@ -116,6 +116,112 @@ import Testing
             return error?.code == .corruptRecord && error?.sequence == SequenceNumber(17)
         }
         await log.close()
+    }
+}
+
+/// One pass of the log feeds every rebuild (ReplayReader, RebuildBoard): these
+/// checks use more records than one batch (4,096), indexes that want only some
+/// kinds, and fewer threads than indexes, so lanes change threads between batches.
+@Suite struct VerifyOnePassTests {
+    private func makeLog(_ directory: borrowing TemporaryDirectory) async throws -> EventLog {
+        let log = try EventLog(
+            directory: directory.path,
+            indexes: [KindIndex(), EvenKindCountIndex(), StreamCountIndex()],
+            configuration: testConfiguration()
+        )
+        for batch in UInt64(0)..<3 {
+            try await log.append((0..<10_000).map { record(batch * 10_000 + $0, stream: $0 % 5, kind: UInt16($0 % 4), size: 8) })
+        }
+        return log
+    }
+
+    @Test(arguments: [1, 2, 4])
+    func verifyFindsARowMissingFromTheLastBatchOfAnIndexThatWantsSomeKinds(threads: Int) async throws {
+        let directory = TemporaryDirectory()
+        let log = try await makeLog(directory)
+        let clean = try log.verify(threads: threads)
+        #expect(clean.isClean)
+        #expect(clean.recordsReplayed == 30_000)
+        #expect(clean.entriesCompared == 24_000 + 30_000 + 2 + 5)
+        #expect(Set(clean.rebuildCPUSeconds.keys) == ["streams", "by-kind", "even-kind-counts", "stream-counts"])
+
+        // Record 29,998 is of kind (29,998 - 1) % 4 = 1 and stream (29,998 - 1) % 5 = 2.
+        let byKind = try #require(log.databases(ofIndex: "by-kind"))[0]
+        let missingKey = [0, 1] + bigEndian(29_998)
+        try await log.transact { append in _ = try append.transaction.delete(key: missingKey, in: byKind) }
+        let difference = try #require(try log.verify(threads: threads).firstDifference)
+        #expect(difference.index == "by-kind")
+        #expect(difference.kind == .missing)
+        #expect(difference.key == missingKey)
+        #expect(difference.rebuiltValue == bigEndian(2))
+        await log.close()
+    }
+
+    @Test(arguments: [1, 2])
+    func verifyFindsAWrongCountInAnIndexThatSkipsTheKindsItDoesNotWant(threads: Int) async throws {
+        let directory = TemporaryDirectory()
+        let log = try await makeLog(directory)
+        let counts = try #require(log.databases(ofIndex: "even-kind-counts"))[0]
+        try await log.transact { append in try append.transaction.put(bigEndian(7_499), forKey: bigEndian(2), in: counts) }
+        let difference = try #require(try log.verify(threads: threads).firstDifference)
+        #expect(difference.index == "even-kind-counts")
+        #expect(difference.kind == .valueDiffers)
+        #expect(difference.key == bigEndian(2))
+        #expect(difference.liveValue == bigEndian(7_499))
+        #expect(difference.rebuiltValue == bigEndian(7_500))
+        await log.close()
+    }
+
+    @Test func largeRecordsAreReplayedInBatchesOfBoundedBytesAndAMissingRowIsFound() async throws {
+        let directory = TemporaryDirectory()
+        let log = try EventLog(directory: directory.path, indexes: [KindIndex(), StreamCountIndex()], configuration: testConfiguration())
+        // 150 records of 96 KiB: about 14 MiB, so batches end on bytes (4 MiB), not on records.
+        for batch in UInt64(0)..<3 {
+            try await log.append((0..<50).map { record(batch * 50 + $0, stream: $0 % 3, kind: 2, size: 96 << 10) })
+        }
+        #expect(try log.verify(threads: 2).isClean)
+        let byKind = try #require(log.databases(ofIndex: "by-kind"))[0]
+        let missingKey = [0, 2] + bigEndian(149)
+        try await log.transact { append in _ = try append.transaction.delete(key: missingKey, in: byKind) }
+        let difference = try #require(try log.verify(threads: 2).firstDifference)
+        #expect(difference.kind == .missing)
+        #expect(difference.key == missingKey)
+        await log.close()
+    }
+
+    @Test func anErrorOfOneRebuildStopsTheOthersAndVerifyRethrowsIt() async throws {
+        let directory = TemporaryDirectory()
+        let log = try EventLog(
+            directory: directory.path,
+            indexes: [KindIndex(), RefusingIndex(), StreamCountIndex()],
+            configuration: testConfiguration()
+        )
+        try await log.append((1...20_000).map { Record(kind: RecordKind(1), timestamp: Int64($0), stream: StreamID($0 % 3), payload: [0]) })
+        // A record whose header is valid but whose payload RefusingIndex refuses.
+        let logDatabase = try log.openDatabase(named: EventLog.logDatabaseName)
+        let refused: [UInt8] = [1, 0, 0, 1, 0, 1, 0, 0] + bigEndian(0) + bigEndian(1) + [0, 0, 0, 1] + [0xFF]
+        try await log.transact { append in try append.transaction.put(refused, forKey: bigEndian(15_000), in: logDatabase) }
+        #expect(throws: RefusingIndex.Refused.self) { _ = try log.verify(threads: 2) }
+        await log.close()
+    }
+}
+
+/// Counts the records of each even kind and ignores the others, which it says
+/// it does not want: verify hands it only the even kinds.
+struct EvenKindCountIndex: LogIndex {
+    let name = "even-kind-counts"
+    let databaseNames = ["test.even-kind-counts"]
+
+    func wants(_ kind: RecordKind) -> Bool { kind.rawValue % 2 == 0 }
+
+    func apply(_ entry: LogEntry, to databases: IndexDatabases, in transaction: WriteTransaction) throws {
+        guard wants(entry.header.kind) else { return }
+        let key = bigEndian(UInt64(entry.header.kind.rawValue))
+        let count =
+            try transaction.value(forKey: key, in: databases[0]).map { bytes in
+                bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            } ?? 0
+        try transaction.put(bigEndian(count + 1), forKey: key, in: databases[0])
     }
 }
 

@@ -41,6 +41,30 @@ import Testing
         #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes: Array(text.utf8), keeping: ["k"]) }
     }
 
+    @Test(
+        "escapes in skipped strings are checked as a full parse checks them: same error at the same place",
+        arguments: [
+            #"{"skip": "\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00 {\"job\": 1}", "k": 1}"#,
+            #"{"skip": "a\qb", "k": 1}"#,
+            #"{"skip": "a\u12", "k": 1}"#,
+            #"{"skip": "a\u12zz", "k": 1}"#,
+            #"{"skip": "a\ud800x", "k": 1}"#,
+            #"{"skip": "a\ud800\u0041", "k": 1}"#,
+            #"{"skip": "a\udc00", "k": 1}"#,
+            #"{"skip": "a\"#,
+            "{\"skip\": \"a\\n\u{1}b\", \"k\": 1}",
+        ]
+    )
+    func escapesInSkippedStringsAreChecked(text: String) {
+        let full = Result { () throws(JSONParseError) in try JSONParser.parse(text) }
+        let kept = Result { () throws(JSONParseError) in try JSONParser.parse(bytes: Array(text.utf8), keeping: ["k"]) }
+        switch (full, kept) {
+        case (.success(let full), .success(let kept)): #expect(kept["k"] == full["k"])
+        case (.failure(let full), .failure(let kept)): #expect(kept == full)
+        default: Issue.record("a full parse gives \(full), a parse skipping the string \(kept)")
+        }
+    }
+
     @Test("anything but an object is refused")
     func nonObjectIsRefused() {
         #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes: Array("[1, 2]".utf8), keeping: ["k"]) }
