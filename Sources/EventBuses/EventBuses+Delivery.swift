@@ -45,7 +45,6 @@ extension EventBuses: Service {
         } catch {
             return .failed(DeliveryFailure(code: "SDK_CLIENT_ERROR", message: "\(error)"))
         }
-        if delivery.targetArn.hasPrefix("arn:aws:sns:") { connectedTopics.withLock { $0 }?.scheduleCommittedDeliveries() }
         return .succeededAndRecorded
     }
 

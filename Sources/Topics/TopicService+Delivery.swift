@@ -1,7 +1,8 @@
 import AsyncHTTPClient
-import EventLog
+package import EventLog
 import Foundation
 import JSON
+import Logging
 import Messaging
 import NIOCore
 import NIOHTTP1
@@ -18,7 +19,7 @@ extension TopicService: Service {
     /// service shares, on the shared scheduler, which this runs (or stands by for,
     /// when another service sharing it drives it): a publish schedules its
     /// deliveries when it commits, a publish in another service's transaction when
-    /// that service calls ``scheduleCommittedDeliveries()`` after its commit.
+    /// the commit that records them, whoever wrote it (``scheduleDeliveries(recordedIn:)``).
     public func run() async throws {
         await cancelWhenGracefulShutdown { await self.context.scheduler.run() }
     }
@@ -31,15 +32,32 @@ extension TopicService: Service {
         deliveries.schedule(delivery)
     }
 
-    /// Schedules the deliveries that publishes made in other services' transactions
-    /// (rule targets, Task states, pipes) recorded: call it after such a commit.
-    ///
-    /// They are read from the `topics.pending` view, which lists them from the
-    /// commit on; what is already known here is left as it is.
-    package func scheduleCommittedDeliveries() {
-        deliveries.scheduleUnknown {
-            ((try? values(in: .pending)) ?? []).compactMap { try? TopicDelivery(recordJSON: $0) }
+    /// The record kinds whose committed records carry deliveries (`deliveries`, as the
+    /// `topics.pending` view stores them): a publish and a subscription's confirmation.
+    static let deliveringKinds: Set<RecordKind> = [TopicRecordKind.published, TopicRecordKind.subscribed]
+
+    /// Schedules the deliveries that committed `records` decided, whoever's transaction
+    /// wrote them: this service's publishes and subscriptions, a Task state's
+    /// `sns:publish`, a rule's SNS target, a pipe. Called by the log's commit observer
+    /// (``EventLog/EventLog/observeCommits(of:_:)``), so no writer schedules by hand.
+    package func scheduleDeliveries(recordedIn records: [CommittedRecord]) {
+        var recorded: [TopicDelivery] = []
+        for record in records {
+            do {
+                let fields = try RecordFields(raw: record.payload[...], what: "topic record")
+                for value in fields.optional("deliveries")?.arrayValue ?? [] {
+                    guard var object = value.objectValue else { continue }
+                    // As the view holds it: its history starts with the record that decided it.
+                    object["history"] = [.integer(Int(record.sequence.rawValue))]
+                    recorded.append(try TopicDelivery(recordJSON: .object(object)))
+                }
+            } catch {
+                // The index applied this record in its transaction, so it reads; should it not,
+                // the delivery is still in `topics.pending` and the next start schedules it.
+                context.logger.error("a committed topic record could not be read", metadata: ["sequence": "\(record.sequence.rawValue)", "error": "\(error)"])
+            }
         }
+        if !recorded.isEmpty { deliveries.scheduleUnknown { recorded } }
     }
 
     /// Makes one attempt.

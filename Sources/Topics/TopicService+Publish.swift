@@ -56,18 +56,18 @@ extension TopicService {
         let time = now()
         let baseURL = configuration.baseURL()
         let ids = entries.map { _ in UUID().uuidString.lowercased() }
-        let (results, deliveries) = try await transact { append in
+        // The deliveries it recorded are scheduled by the commit (``scheduleDeliveries(recordedIn:)``).
+        let (results, _) = try await transact { append in
             try self.decidePublish(topicArn: topicArn, entries: entries, ids: ids, time: time, baseURL: baseURL, append: append)
         }
-        for delivery in deliveries { schedule(delivery) }
         return results
     }
 
     /// Publishes inside `append`, a caller's transaction (an EventBridge rule whose target
     /// is a topic, a Task state's `sns:publish`): queue subscribers get the messages exactly
     /// when the caller's records commit. Deliveries to HTTP/S endpoints and handlers are
-    /// recorded; the caller hands them to ``run()`` by calling
-    /// ``scheduleCommittedDeliveries()`` after its commit.
+    /// recorded, and scheduled when the caller's transaction commits
+    /// (``scheduleDeliveries(recordedIn:)``, a commit observer).
     /// - Throws: ``TopicError`` `NotFound` for an unknown topic.
     public func publish(
         in append: AppendTransaction, topicArn: String, entries: [PublishEntry], time: Int64

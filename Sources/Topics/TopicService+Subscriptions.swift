@@ -69,7 +69,8 @@ extension TopicService {
         let subscriptionArn = "\(topicArn):\(UUID().uuidString.lowercased())"
         let finalAttributes = attributes
         let baseURL = configuration.baseURL()
-        let (subscription, confirmation) = try await transact { append -> (TopicSubscription, TopicDelivery?) in
+        // A confirmation delivery is scheduled by the commit (``scheduleDeliveries(recordedIn:)``).
+        return try await transact { append -> TopicSubscription in
             let topic = try self.requireTopic(topicArn, append.transaction)
             let fifoTopic = Self.strings(topic["attributes"])["FifoTopic"] == "true"
             if kind == "sqs" {
@@ -90,14 +91,13 @@ extension TopicService {
                 guard finalAttributes.allSatisfy({ current.attributes[$0.key] == $0.value }) else {
                     throw TopicError(.invalidParameter, "Invalid parameter: Attributes Reason: Subscription already exists with different attributes")
                 }
-                return (current, nil)
+                return current
             }
             let pending = kind == "http" || kind == "https"
             var record: JSONObject = [
                 "arn": .string(subscriptionArn), "topic": .string(topicArn), "protocol": .string(kind), "endpoint": .string(endpoint),
                 "attributes": Self.object(finalAttributes), "pending": .bool(pending), "time": .integer(Int(time)),
             ]
-            var confirmation: TopicDelivery?
             if pending {
                 record["token"] = .string(token)
                 let messageId = UUID().uuidString.lowercased()
@@ -110,15 +110,12 @@ extension TopicService {
                     subscriptionArn: subscriptionArn, protocolName: kind, endpoint: endpoint, body: body.serialized, due: time,
                     retryPolicy: DeliveryRetryPolicy(topicPolicy: Self.strings(topic["attributes"])["DeliveryPolicy"], subscriptionPolicy: finalAttributes["DeliveryPolicy"]))
                 record["deliveries"] = [delivery.recordJSON]
-                confirmation = delivery
             }
             try self.append(TopicRecordKind.subscribed, .object(record), time: time, in: append)
             var row = record
             row["deliveries"] = nil
-            return (TopicSubscription(row: row), confirmation)
+            return TopicSubscription(row: row)
         }
-        if let confirmation { schedule(confirmation) }
-        return subscription
     }
 
     /// Confirms a pending HTTP/S subscription by the token its confirmation carried.

@@ -17,7 +17,7 @@ extension TopicService: TaskIntegration {
         case .publish(let topicArn, let entry):
             return .perform(
                 { append in try self.publishForTask(entry, to: topicArn, append, at: task.time) },
-                committed: { self.scheduleCommittedDeliveries() })
+                committed: {})
         }
     }
 

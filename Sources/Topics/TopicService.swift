@@ -68,6 +68,7 @@ public final class TopicService: Sendable {
         }
         let service = TopicService(context: context, queues: queues, configuration: configuration, databases: databases)
         for value in try service.values(in: .pending) { service.schedule(try TopicDelivery(recordJSON: value)) }
+        context.log.observeCommits(of: deliveringKinds) { [weak service] records in service?.scheduleDeliveries(recordedIn: records) }
         return service
     }
 

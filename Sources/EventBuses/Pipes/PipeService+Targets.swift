@@ -53,6 +53,5 @@ extension PipeService {
         } catch let error as TopicError {
             throw PipeDeliveryError("Publish to \(name): \(error.message)")
         }
-        topics.scheduleCommittedDeliveries()
     }
 }
