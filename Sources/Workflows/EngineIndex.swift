@@ -21,17 +21,18 @@ import StatesLanguage
 /// | `engine.taskTokens` | token | execution ARN and task id: open tokens only |
 /// | `engine.deadLetters` | execution ARN | failed, timed out or aborted, not redriven |
 /// | `engine.review` | execution ARN | failed again after a redrive; resolution once resolved |
+/// | `engine.startCommands` | sequence number of the command | the ``StartCommand`` payload: committed, not yet applied |
 public struct EngineIndex: LogIndex {
     public let name = "engine"
     public let databaseNames = [
         "engine.stateMachines", "engine.revisions", "engine.activities", "engine.executions",
         "engine.executionsByMachine", "engine.openExecutions", "engine.timers", "engine.pendingTasks",
-        "engine.taskTokens", "engine.deadLetters", "engine.review",
+        "engine.taskTokens", "engine.deadLetters", "engine.review", "engine.startCommands",
     ]
 
     package enum DB: Int {
         case stateMachines, revisions, activities, executions, executionsByMachine, openExecutions, timers,
-            pendingTasks, taskTokens, deadLetters, review
+            pendingTasks, taskTokens, deadLetters, review, startCommands
     }
 
     public init() {}
@@ -42,7 +43,8 @@ public struct EngineIndex: LogIndex {
     private static let appliedKinds: Set<RecordKind> = [
         EngineRecordKind.stateMachineCreated, EngineRecordKind.stateMachineUpdated, EngineRecordKind.stateMachineDeleted,
         EngineRecordKind.activityCreated, EngineRecordKind.activityDeleted, EngineRecordKind.executionStep,
-        EngineRecordKind.reviewResolved, EngineRecordKind.taskHeartbeat,
+        EngineRecordKind.reviewResolved, EngineRecordKind.taskHeartbeat, EngineRecordKind.startRequested,
+        EngineRecordKind.startApplied,
     ]
 
     public func apply(_ entry: LogEntry, to databases: IndexDatabases, in transaction: WriteTransaction) throws {
@@ -76,6 +78,11 @@ public struct EngineIndex: LogIndex {
             var open = try ExecutionStep.OpenTask(recordJSON: try JSONParser.parse(bytes: current))
             open.heartbeatDue = Int64(try fields.integer("due"))
             try transaction.put(open.recordJSON.bytes, forKey: key, in: db(.pendingTasks))
+        case EngineRecordKind.startRequested:
+            try transaction.put(entry.payload, forKey: StartCommand.key(entry.sequence), in: db(.startCommands))
+        case EngineRecordKind.startApplied:
+            let applied = try StartApplied(recordJSON: try JSONParser.parse(bytes: entry.payload))
+            try transaction.delete(key: StartCommand.key(applied.command), in: db(.startCommands))
         case EngineRecordKind.reviewResolved:
             let fields = try RecordFields(bytes: entry.payload, what: "review resolution")
             let key = Keys.text(try fields.string("executionArn"))
