@@ -153,15 +153,17 @@ extension Engine {
 
     // MARK: Deciding and committing
 
-    /// Runs `kind` through the pure core on `state`, with the time and fresh entropy.
+    /// Runs `kind` through the pure core on `state`: the one place a command gets the
+    /// time, fresh entropy, the secret its task tokens are drawn from, and what the
+    /// engine knows of the resources its Task states name (which activities exist).
     package func decide(_ state: inout ExecutionState, _ kind: ExecutionCommand.Kind, at time: Int64) throws -> [HistoryEvent] {
         let command = ExecutionCommand(
             now: Timestamp(millisecondsSinceEpoch: time),
             entropy: UInt64.random(in: 0...UInt64.max, using: &random),
             tokenSecret: tokenSecret(),
+            resources: ResourceCatalog(activities: activityArns),
             kind
         )
-        state.resourceUnavailable = resourceCheck
         do { return try state.handle(command) } catch {
             throw EngineError(
                 error.reason == .notRunning ? .executionDoesNotExist : .taskDoesNotExist,
@@ -356,10 +358,11 @@ extension Engine {
         for id in state.openTasks.keys.sorted() where oldTasks[id] == nil {
             // Force-unwrap proven: `id` was just read from `state.openTasks`.
             let task = state.openTasks[id]!
-            // The core's token (recorded in TaskScheduled) is the one `$$.Task.Token`
-            // hands to the definition, so it must be the one registered here.
-            let token = Self.needsToken(task.resource, activityPrefix: activityArnPrefix)
-                ? (task.taskToken ?? makeToken(stream: row.stream)) : nil
+            // The core gives tasks their tokens (recorded in TaskScheduled, read as
+            // `$$.Task.Token`), so the one registered here is the one the definition saw.
+            // Events recorded before TaskScheduled kept the token have none when a redrive
+            // rebuilds them: such a task gets a fresh one.
+            let token = task.taskToken ?? (TaskResource.takesToken(task.resource) ? legacyToken(stream: row.stream) : nil)
             // A heartbeat deadline is durable: it is in the step, and each heartbeat
             // is a record that moves it, so recovery re-arms it where it was.
             let heartbeatDue = token == nil ? nil : task.heartbeatSeconds.map { time + Int64($0) * 1000 }

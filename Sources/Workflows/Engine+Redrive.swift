@@ -126,17 +126,8 @@ extension Engine {
         row.redriveCount += 1
         row.redriveDate = time
         let events: [HistoryEvent]
-        state.resourceUnavailable = resourceCheck
         do {
-            events = try state.redrive(
-                ExecutionState.Redrive(
-                    redriveCount: row.redriveCount,
-                    reenter: point.reenter,
-                    now: Timestamp(millisecondsSinceEpoch: time),
-                    entropy: UInt64.random(in: 0...UInt64.max, using: &random),
-                    tokenSecret: tokenSecret()
-                )
-            )
+            events = try decide(&state, .redrive(redriveCount: row.redriveCount, reenter: point.reenter), at: time)
         } catch {
             throw EngineError(.executionNotRedrivable, "Execution has nothing to resume: '\(arn)'")
         }

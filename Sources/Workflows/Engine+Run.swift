@@ -47,18 +47,12 @@ extension Engine: Service {
             guard heartbeatDeadlines[token] == entry.due, let location = tokens[token] else { return }
             await acquire(arn)
             defer { release(arn) }
-            guard let execution = open[arn] else { return }
+            // A heartbeat that moved the deadline while this waited for the lock wins.
+            guard heartbeatDeadlines[token] == entry.due, let execution = open[arn] else { return }
             var state = execution.state
             let time = now()
-            state.resourceUnavailable = resourceCheck
             do {
-                let events = try state.handleTaskTimeout(
-                    taskId: location.taskId,
-                    error: StatesError.Name.heartbeatTimeout,
-                    now: Timestamp(millisecondsSinceEpoch: time),
-                    entropy: UInt64.random(in: 0...UInt64.max, using: &random),
-                    tokenSecret: tokenSecret()
-                )
+                let events = try decide(&state, .taskHeartbeatTimedOut(taskId: location.taskId), at: time)
                 _ = try await commit(arn, before: execution, state: state, row: execution.row, events: events, at: time)
             } catch {
                 configuration.logger.debug("heartbeat timeout refused", metadata: ["execution": "\(arn)", "error": "\(error)"])
@@ -72,7 +66,7 @@ extension Engine: Service {
         case .applyStart(let sequence, let command):
             await applyStartCommand(sequence, command)
         case .dispatch(let arn, let task, let token, let key):
-            if Self.isActivity(task.resource) {
+            if TaskResource.isActivity(task.resource) {
                 guard let token else { return }
                 await enqueueActivity(
                     task.resource,

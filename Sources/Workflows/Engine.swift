@@ -91,6 +91,10 @@ public actor Engine {
     package var busy: Set<String> = []
     package var lockWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
     package var definitions: [String: StateMachineDefinition] = [:]
+    /// The activities that exist, for the core's check of Task resources
+    /// (``StatesLanguage/ResourceCatalog``): read at open, changed after each create
+    /// or delete commits.
+    package var activityArns: Set<String> = []
     package var nextStream: UInt64
     package let effects: AsyncStream<Effect>
     package let effectSink: AsyncStream<Effect>.Continuation
@@ -195,6 +199,17 @@ public actor Engine {
             }
         }
         nextStream = last + 1
+        activityArns = try log.read { transaction in
+            try transaction.withCursor(on: log.databases(ofIndex: EngineIndex().name)![EngineIndex.DB.activities.rawValue]) { cursor in
+                var arns: Set<String> = []
+                var more = try cursor.first()
+                while more {
+                    arns.insert(String(decoding: try cursor.key(), as: UTF8.self))
+                    more = try cursor.next()
+                }
+                return arns
+            }
+        }
         (effects, effectSink) = AsyncStream.makeStream(of: Effect.self)
     }
 
