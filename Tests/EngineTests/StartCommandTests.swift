@@ -134,3 +134,18 @@ struct StartCommandTests {
         }
     }
 }
+
+@Suite("Record appliers")
+struct RecordApplierTests {
+    @Test("every version the engine's kinds register has an index applier, and no applier has a version the log would refuse")
+    func appliersMatchRegisteredVersions() {
+        let kinds = EngineRecordKind.all
+        for kind in EngineIndex.appliers.kinds {
+            let registration = kinds[kind]
+            #expect(registration != nil, "\(kind) has an applier but no registration")
+            if let registration {
+                #expect(EngineIndex.appliers.versions(of: kind) == Array(registration.versions), "\(registration.name)")
+            }
+        }
+    }
+}
