@@ -92,7 +92,7 @@ extension Engine {
             }
         }
         @Sendable func record(_ step: ExecutionStep) -> Record {
-            Record(kind: EngineRecordKind.executionStep, timestamp: time * 1000, stream: StreamID(stream), payload: step.payload)
+            step.record(stream: stream, at: time)
         }
         guard !effects.isEmpty else {
             let stepRecord = record(result.step)

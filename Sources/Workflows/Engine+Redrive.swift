@@ -12,7 +12,7 @@ extension Engine {
         var effective: [HistoryEvent] = []
         var lastId = 0
         for entry in try log.entries(ofStream: StreamID(row.stream)) where entry.header.kind == EngineRecordKind.executionStep {
-            let summary = try ExecutionStep.decodeSummary(entry.payload)
+            let summary = try ExecutionStep.decodeSummary(entry.payload, version: entry.header.version)
             if let cut = summary.redriveCut { effective.removeSubrange(min(cut, effective.count)...) }
             for event in try ExecutionStep.decodeEvents(entry.payload) {
                 effective.append(event)

@@ -36,9 +36,7 @@ extension Engine {
         }
         do {
             try await log.append(
-                prepared.map {
-                    Record(kind: EngineRecordKind.executionStep, timestamp: time * 1000, stream: StreamID($0.row.stream), payload: $0.step.payload)
-                })
+                prepared.map { $0.step.record(stream: $0.row.stream, at: time) })
         } catch {
             throw ServiceError.storage(error, about: arn)
         }

@@ -47,8 +47,11 @@ public struct EngineIndex: LogIndex {
     /// version (and its registration in ``EngineRecordKind/all``) beside the old one.
     package static let appliers: RecordAppliers = {
         var appliers = RecordAppliers()
-        appliers.register(EngineRecordKind.executionStep, version: 1) { entry, databases, transaction in
-            try applyStep(ExecutionStep.IndexView(payload: entry.payload), databases, transaction)
+        // Version 1 holds each opened task's token beside it, version 2 only in the task.
+        for version: UInt16 in 1...2 {
+            appliers.register(EngineRecordKind.executionStep, version: version) { entry, databases, transaction in
+                try applyStep(ExecutionStep.IndexView(payload: entry.payload, version: version), databases, transaction)
+            }
         }
         for kind in [EngineRecordKind.stateMachineCreated, EngineRecordKind.stateMachineUpdated] {
             appliers.register(kind, version: 1) { entry, databases, transaction in

@@ -43,7 +43,7 @@ public enum EngineRecordKind {
         kinds.register(stateMachineDeleted, name: "stateMachine.deleted", versions: 1...1)
         kinds.register(activityCreated, name: "activity.created", versions: 1...1)
         kinds.register(activityDeleted, name: "activity.deleted", versions: 1...1)
-        kinds.register(executionStep, name: "execution.step", versions: 1...1)
+        kinds.register(executionStep, name: "execution.step", versions: 1...ExecutionStep.version)
         kinds.register(reviewResolved, name: "review.resolved", versions: 1...1)
         kinds.register(taskHeartbeat, name: "task.heartbeat", versions: 1...1)
         kinds.register(startRequested, name: "execution.startRequested", versions: 1...1)
