@@ -55,6 +55,25 @@ extension Engine {
         versionArn: String? = nil,
         aliasArn: String? = nil
     ) async throws -> StartedExecution {
+        try await startExecution(
+            stateMachineArn: stateMachineArn, name: name, input: input, parentExecutionArn: parentExecutionArn,
+            revisionId: revisionId, versionArn: versionArn, aliasArn: aliasArn, applying: nil)
+    }
+
+    /// ``startExecution(stateMachineArn:name:input:parentExecutionArn:revisionId:versionArn:aliasArn:)``
+    /// applying the start command committed at `command`: the mark that it was applied
+    /// (``EngineRecordKind/startApplied``) is committed with the start step, or alone when
+    /// the execution was already running with the same input.
+    package func startExecution(
+        stateMachineArn: String,
+        name: String? = nil,
+        input: String? = nil,
+        parentExecutionArn: String? = nil,
+        revisionId: String? = nil,
+        versionArn: String? = nil,
+        aliasArn: String? = nil,
+        applying command: SequenceNumber?
+    ) async throws -> StartedExecution {
         let name = name ?? UUID().uuidString.lowercased()
         try Self.validateName(name)
         let inputValue: JSONValue
@@ -70,6 +89,12 @@ extension Engine {
         if let running = open[arn] {
             guard running.row.input == inputValue else {
                 throw EngineError(.executionAlreadyExists, "Execution Already Exists: '\(arn)'")
+            }
+            if let command {
+                let applied = StartApplied(command: command, executionArn: arn)
+                do { try await log.append([applied.record(stream: StreamID(running.row.stream), at: now())]) } catch {
+                    throw ServiceError.storage(error, about: arn)
+                }
             }
             return StartedExecution(executionArn: arn, startDate: running.row.startDate)
         }
@@ -107,6 +132,7 @@ extension Engine {
         // An input too deep to record even in a failed start is the caller's to fix.
         _ = try await commit(
             arn, before: nil, state: state, row: row, events: events, at: time, started: true,
+            applying: command.map { StartApplied(command: $0, executionArn: arn).record(stream: StreamID(stream), at: time) },
             unrecordable: .failExecution(orRefuse: .invalidExecutionInput))
         return StartedExecution(executionArn: arn, startDate: time)
     }
@@ -127,15 +153,17 @@ extension Engine {
 
     // MARK: Deciding and committing
 
-    /// Runs `kind` through the pure core on `state`, with the time and fresh entropy.
+    /// Runs `kind` through the pure core on `state`: the one place a command gets the
+    /// time, fresh entropy, the secret its task tokens are drawn from, and what the
+    /// engine knows of the resources its Task states name (which activities exist).
     package func decide(_ state: inout ExecutionState, _ kind: ExecutionCommand.Kind, at time: Int64) throws -> [HistoryEvent] {
         let command = ExecutionCommand(
             now: Timestamp(millisecondsSinceEpoch: time),
             entropy: UInt64.random(in: 0...UInt64.max, using: &random),
             tokenSecret: tokenSecret(),
+            resources: ResourceCatalog(activities: activityArns),
             kind
         )
-        state.resourceUnavailable = resourceCheck
         do { return try state.handle(command) } catch {
             throw EngineError(
                 error.reason == .notRunning ? .executionDoesNotExist : .taskDoesNotExist,
@@ -148,11 +176,14 @@ extension Engine {
     /// `companions` (records about the step, such as who decided a task) in the
     /// same transaction.
     /// - Throws: ``EngineError`` when the execution is not running or the command does not fit.
+    /// `applying` marks a start command applied by this step (a refusal failing the
+    /// parent's task); unlike `companions` it is kept in a failure step too.
     @discardableResult
     package func advance(
         _ arn: String,
         _ kind: ExecutionCommand.Kind,
         companions: [Record] = [],
+        applying: Record? = nil,
         unrecordable: Unrecordable = .failExecution(orRefuse: .storage)
     ) async throws -> ExecutionDescription {
         await acquire(arn)
@@ -165,7 +196,7 @@ extension Engine {
         let events = try decide(&state, kind, at: time)
         return try await commit(
             arn, before: execution, state: state, row: execution.row, events: events, at: time, companions: companions,
-            unrecordable: unrecordable)
+            applying: applying, unrecordable: unrecordable)
     }
 
     /// What a command does when the step it decided cannot be recorded (its
@@ -186,7 +217,9 @@ extension Engine {
     ///
     /// A step whose record would nest deeper than the log can read back is never
     /// queued; `unrecordable` says what happens instead. A failure step is
-    /// committed without `companions` (they are about the command, which did not happen).
+    /// committed without `companions` (they are about the command, which did not happen)
+    /// but with `applying`, the mark of the start command the step applies (a start that
+    /// fails is still the command's start).
     /// - Throws: ``EngineError`` with `unrecordable`'s code, or a storage ``ServiceError`` when the log failed.
     package func commit(
         _ arn: String,
@@ -198,13 +231,15 @@ extension Engine {
         started: Bool = false,
         redriveCut: Int? = nil,
         companions: [Record] = [],
+        applying: Record? = nil,
         unrecordable policy: Unrecordable = .failExecution(orRefuse: .storage)
     ) async throws -> ExecutionDescription {
         var prepared = prepareStep(
             arn, before: before, state: state, row: row, events: events, at: time, started: started, redriveCut: redriveCut)
+        let applying = applying.map { [$0] } ?? []
         var integrated: IntegratedStep
         do {
-            integrated = try await append(prepared, at: time, companions: companions)
+            integrated = try await append(prepared, at: time, companions: applying + companions)
         } catch let unrecordable as UnrecordableStep {
             let refusal: EngineError.Code
             switch policy {
@@ -216,7 +251,7 @@ extension Engine {
                     arn, before: before, decided: state, row: row, events: events, at: time, started: started, reason: unrecordable)
             else { throw EngineError(refusal, unrecordable.message) }
             prepared = failure
-            do { integrated = try await append(prepared, at: time, companions: []) } catch let again as UnrecordableStep {
+            do { integrated = try await append(prepared, at: time, companions: applying) } catch let again as UnrecordableStep {
                 throw EngineError(refusal, again.message)
             }
         }
@@ -323,10 +358,11 @@ extension Engine {
         for id in state.openTasks.keys.sorted() where oldTasks[id] == nil {
             // Force-unwrap proven: `id` was just read from `state.openTasks`.
             let task = state.openTasks[id]!
-            // The core's token (recorded in TaskScheduled) is the one `$$.Task.Token`
-            // hands to the definition, so it must be the one registered here.
-            let token = Self.needsToken(task.resource, activityPrefix: activityArnPrefix)
-                ? (task.taskToken ?? makeToken(stream: row.stream)) : nil
+            // The core gives tasks their tokens (recorded in TaskScheduled, read as
+            // `$$.Task.Token`), so the one registered here is the one the definition saw.
+            // Events recorded before TaskScheduled kept the token have none when a redrive
+            // rebuilds them: such a task gets a fresh one.
+            let token = task.taskToken ?? (TaskResource.takesToken(task.resource) ? legacyToken(stream: row.stream) : nil)
             // A heartbeat deadline is durable: it is in the step, and each heartbeat
             // is a record that moves it, so recovery re-arms it where it was.
             let heartbeatDue = token == nil ? nil : task.heartbeatSeconds.map { time + Int64($0) * 1000 }
@@ -371,6 +407,8 @@ extension Engine {
         for opened in step.tasksOpened {
             // The token itself was registered before the append (see `append(_:at:companions:)`).
             if let token = opened.token, let due = opened.heartbeatDue { armHeartbeat(token, arn, due: due) }
+            // Its start command, committed with the step, is applied from the log (Engine+StartCommands).
+            if Self.isStartExecution(opened.task.resource) { continue }
             effectSink.yield(
                 .dispatch(
                     executionArn: arn,

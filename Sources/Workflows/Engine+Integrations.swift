@@ -55,8 +55,9 @@ extension Engine {
         for resource in integration.integratedResources { integrations.byResource[resource] = integration }
     }
 
-    /// Appends the step record, with the effects of the integration tasks it opens
-    /// and `companions` in the same transaction, and returns the step with their outcomes.
+    /// Appends the step record, with the effects of the integration tasks it opens, the
+    /// start commands of its `states:startExecution` tasks and `companions` in the same
+    /// transaction, and returns the step with their outcomes.
     package func appendStep(
         _ step: ExecutionStep,
         arn: String,
@@ -65,6 +66,12 @@ extension Engine {
         companions: [Record] = []
     ) async throws -> IntegratedStep {
         var result = IntegratedStep(step: step)
+        // The starts the step's `states:startExecution` tasks ask for, applied once from the log.
+        let companions =
+            step.tasksOpened.filter { Self.isStartExecution($0.task.resource) }.map { opened in
+                let key = Self.idempotencyKey(arn, opened.task, redriveCount: step.row.redriveCount)
+                return Self.startCommand(for: opened.task, of: arn, key: key, at: time).record(stream: StreamID(stream))
+            } + companions
         var effects: [(index: Int, perform: @Sendable (AppendTransaction) throws -> TaskOutcome)] = []
         for (index, opened) in step.tasksOpened.enumerated() where ServiceIntegrations.runs(opened.task.resource) {
             let base = TaskHandlerMap.baseResource(opened.task.resource)
@@ -85,7 +92,7 @@ extension Engine {
             }
         }
         @Sendable func record(_ step: ExecutionStep) -> Record {
-            Record(kind: EngineRecordKind.executionStep, timestamp: time * 1000, stream: StreamID(stream), payload: step.payload)
+            step.record(stream: stream, at: time)
         }
         guard !effects.isEmpty else {
             let stepRecord = record(result.step)

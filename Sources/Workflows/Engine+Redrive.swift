@@ -12,7 +12,7 @@ extension Engine {
         var effective: [HistoryEvent] = []
         var lastId = 0
         for entry in try log.entries(ofStream: StreamID(row.stream)) where entry.header.kind == EngineRecordKind.executionStep {
-            let summary = try ExecutionStep.decodeSummary(entry.payload)
+            let summary = try ExecutionStep.decodeSummary(entry.payload, version: entry.header.version)
             if let cut = summary.redriveCut { effective.removeSubrange(min(cut, effective.count)...) }
             for event in try ExecutionStep.decodeEvents(entry.payload) {
                 effective.append(event)
@@ -126,17 +126,8 @@ extension Engine {
         row.redriveCount += 1
         row.redriveDate = time
         let events: [HistoryEvent]
-        state.resourceUnavailable = resourceCheck
         do {
-            events = try state.redrive(
-                ExecutionState.Redrive(
-                    redriveCount: row.redriveCount,
-                    reenter: point.reenter,
-                    now: Timestamp(millisecondsSinceEpoch: time),
-                    entropy: UInt64.random(in: 0...UInt64.max, using: &random),
-                    tokenSecret: tokenSecret()
-                )
-            )
+            events = try decide(&state, .redrive(redriveCount: row.redriveCount, reenter: point.reenter), at: time)
         } catch {
             throw EngineError(.executionNotRedrivable, "Execution has nothing to resume: '\(arn)'")
         }

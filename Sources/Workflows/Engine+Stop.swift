@@ -36,9 +36,7 @@ extension Engine {
         }
         do {
             try await log.append(
-                prepared.map {
-                    Record(kind: EngineRecordKind.executionStep, timestamp: time * 1000, stream: StreamID($0.row.stream), payload: $0.step.payload)
-                })
+                prepared.map { $0.step.record(stream: $0.row.stream, at: time) })
         } catch {
             throw ServiceError.storage(error, about: arn)
         }
@@ -53,15 +51,11 @@ extension Engine {
     package func syncChildren(of arn: String, _ execution: OpenExecution) -> [String] {
         var children: Set<String> = []
         for task in execution.state.openTasks.values
-        where TaskHandlerMap.baseResource(task.resource) == "arn:aws:states:::states:startExecution"
+        where Self.isStartExecution(task.resource)
             && (task.resource.hasSuffix(".sync") || task.resource.hasSuffix(".sync:2"))
         {
-            // arn:aws:states:REGION:ACCOUNT:stateMachine:NAME[:VERSION or ALIAS]
-            let parts = (task.parameters["StateMachineArn"]?.stringValue ?? "").split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count >= 7 else { continue }
             let key = Self.idempotencyKey(arn, task, redriveCount: execution.row.redriveCount)
-            let name = task.parameters["Name"]?.stringValue ?? Self.childName(key)
-            children.insert(executionArn(machineName: String(parts[6]), name: name))
+            if let child = executionArn(of: Self.startCommand(for: task, of: arn, key: key, at: 0)) { children.insert(child) }
         }
         return children.sorted()
     }

@@ -19,14 +19,6 @@ public struct ActivityTaskAssignment: Sendable, Hashable {
 extension Engine {
     // MARK: Tokens
 
-    package static func needsToken(_ resource: String, activityPrefix: String) -> Bool {
-        resource.hasSuffix(".waitForTaskToken") || isActivity(resource)
-    }
-
-    package static func isActivity(_ resource: String) -> Bool {
-        resource.hasPrefix("arn:aws:states:") && resource.contains(":activity:")
-    }
-
     /// 256 bits from the system CSPRNG (`SystemRandomNumberGenerator`: getrandom on
     /// Linux) for the core to derive the decision's task tokens from.
     package func tokenSecret() -> [UInt8] {
@@ -36,14 +28,13 @@ extension Engine {
         return bytes
     }
 
-    /// An unguessable task token: the execution's stream (so a stale token can be
-    /// told from a forged one) and 24 bytes from the system CSPRNG, base64url.
-    package func makeToken(stream: UInt64) -> String {
+    /// A token for a task whose TaskScheduled event was recorded without the core's (a
+    /// log older than that event field, redriven): the execution's stream (so a stale
+    /// token can be told from a forged one, ``closedTokenError(_:)``) and 24 bytes from
+    /// the system CSPRNG, base64url, as such logs' tokens were.
+    package func legacyToken(stream: UInt64) -> String {
         var bytes = Keys.bigEndian(stream)
-        for _ in 0..<3 {
-            let word = UInt64.random(in: 0...UInt64.max, using: &random)
-            bytes += Keys.bigEndian(word)
-        }
+        for _ in 0..<3 { bytes += Keys.bigEndian(UInt64.random(in: 0...UInt64.max, using: &random)) }
         return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
@@ -54,7 +45,9 @@ extension Engine {
     package func closedTokenError(_ token: String) -> EngineError {
         // Tokens chosen by the core (`$$.Task.Token`) are 32 lowercase hex digits.
         // The token index keeps only open tokens, so a well-formed one that is not
-        // open is answered as a task that is over.
+        // open is answered as a task that is over. Builds before the core chose every
+        // token issued base64url ones (the execution's stream and 24 random bytes),
+        // which a worker may still hold: those are told apart by their stream.
         if token.utf8.count == 32, token.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) {
             return EngineError(.taskTimedOut, "Task Timed Out: 'Provided task does not exist anymore'")
         }
@@ -147,6 +140,7 @@ extension Engine {
         let time = now()
         let activity = ActivityDescription(activityArn: arn, name: name, creationDate: time)
         try await append(EngineRecordKind.activityCreated, activity.recordJSON, stream: 0, at: time, about: arn)
+        activityArns.insert(arn)
         return activity
     }
 
@@ -154,6 +148,7 @@ extension Engine {
     public func deleteActivity(arn: String) async throws {
         guard try storedActivity(arn) != nil else { return }
         try await append(EngineRecordKind.activityDeleted, ["activityArn": .string(arn)], stream: 0, at: now(), about: arn)
+        activityArns.remove(arn)
         activityQueues[arn] = nil
         pollers.wakeAll(of: arn)
     }
@@ -239,16 +234,6 @@ extension Engine {
         let activityArn = TaskHandlerMap.baseResource(resource)
         activityQueues[activityArn, default: []].append(task)
         pollers.wakeFirst(of: activityArn)
-    }
-
-    /// The core's check of Task resources: an activity that does not exist (any
-    /// more) fails its Task state with `States.Runtime`, as in AWS.
-    package nonisolated var resourceCheck: @Sendable (String) -> String? {
-        { [self] resource in
-            guard Self.isActivity(resource) else { return nil }
-            let activityArn = TaskHandlerMap.baseResource(resource)
-            return (try? storedActivity(activityArn)) == nil ? "The activity \(activityArn) does not exist." : nil
-        }
     }
 
     /// `<execution ARN>/<state-entered event id>/<attempt>`, plus `/redrive-<n>`

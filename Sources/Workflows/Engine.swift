@@ -91,10 +91,17 @@ public actor Engine {
     package var busy: Set<String> = []
     package var lockWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
     package var definitions: [String: StateMachineDefinition] = [:]
+    /// The activities that exist, for the core's check of Task resources
+    /// (``StatesLanguage/ResourceCatalog``): read at open, changed after each create
+    /// or delete commits.
+    package var activityArns: Set<String> = []
     package var nextStream: UInt64
     package let effects: AsyncStream<Effect>
     package let effectSink: AsyncStream<Effect>.Continuation
     package var random = SystemRandomNumberGenerator()
+    /// Where ``run()`` starts following the log for start commands: after the last
+    /// record committed when recovery looked at `engine.startCommands`.
+    package var followStartCommandsFrom = SequenceNumber(1)
     /// The buses and queues Task states reach through `events:putEvents` and `sqs:sendMessage`.
     package var integrations = ServiceIntegrations()
     /// How long recovery took when the engine opened.
@@ -148,12 +155,15 @@ public actor Engine {
     /// Work to do after a commit, outside the actor.
     package enum Effect: Sendable {
         case dispatch(executionArn: String, task: ScheduledTask, token: String?, key: String)
+        /// Apply the start command committed at `sequence` (``StartCommand``), unless it was.
+        case applyStart(sequence: SequenceNumber, command: StartCommand)
     }
 
     /// Opens the engine on `log` and recovers: open executions are loaded from the
     /// `engine.openExecutions` index and their streams replayed through `apply`, timers
-    /// are re-armed, and unanswered tasks are queued for dispatch again (with the same
-    /// idempotency keys) once ``run()`` runs.
+    /// are re-armed, unanswered tasks are queued for dispatch again (with the same
+    /// idempotency keys) and start commands not yet applied are queued to be applied,
+    /// once ``run()`` runs.
     ///
     /// The log must have been opened with every record kind and index of Stepline
     /// (`Stepline.open` in the `Stepline` module does that, and wires the other services).
@@ -189,6 +199,17 @@ public actor Engine {
             }
         }
         nextStream = last + 1
+        activityArns = try log.read { transaction in
+            try transaction.withCursor(on: log.databases(ofIndex: EngineIndex().name)![EngineIndex.DB.activities.rawValue]) { cursor in
+                var arns: Set<String> = []
+                var more = try cursor.first()
+                while more {
+                    arns.insert(String(decoding: try cursor.key(), as: UTF8.self))
+                    more = try cursor.next()
+                }
+                return arns
+            }
+        }
         (effects, effectSink) = AsyncStream.makeStream(of: Effect.self)
     }
 
@@ -268,6 +289,12 @@ public actor Engine {
 
     package func recover() async throws {
         let started = ContinuousClock.now
+        // Read before `engine.startCommands`: a command committed in between is seen
+        // twice, and applied once (``applyStartCommand(_:_:)``), rather than missed.
+        followStartCommandsFrom = (log.lastSequence ?? SequenceNumber(0)).next
+        let commands = try pendingStartCommands()
+        // Tasks whose command is pending are answered by applying it, not dispatched.
+        let waitingForCommand = Set(commands.compactMap { $0.command.parent.map { "\($0.executionArn)\u{0}\($0.taskId)" } })
         var arns: [String] = []
         try log.read { transaction in
             try transaction.withCursor(on: db(.openExecutions)) { cursor in
@@ -292,6 +319,7 @@ public actor Engine {
                     // A deadline that lapsed while the process was down fires at the first timer check.
                     if let due = task.heartbeatDue { armHeartbeat(token, arn, due: due) }
                 }
+                if waitingForCommand.contains("\(arn)\u{0}\(task.task.taskId)") { continue }
                 effectSink.yield(
                     .dispatch(
                         executionArn: arn,
@@ -302,6 +330,7 @@ public actor Engine {
                 )
             }
         }
+        for pending in commands { effectSink.yield(.applyStart(sequence: pending.sequence, command: pending.command)) }
         recoveredExecutions = arns.count
         recoveryDuration = ContinuousClock.now - started
         if !arns.isEmpty {

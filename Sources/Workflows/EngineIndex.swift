@@ -21,79 +21,98 @@ import StatesLanguage
 /// | `engine.taskTokens` | token | execution ARN and task id: open tokens only |
 /// | `engine.deadLetters` | execution ARN | failed, timed out or aborted, not redriven |
 /// | `engine.review` | execution ARN | failed again after a redrive; resolution once resolved |
+/// | `engine.startCommands` | sequence number of the command | the ``StartCommand`` payload: committed, not yet applied |
 public struct EngineIndex: LogIndex {
     public let name = "engine"
     public let databaseNames = [
         "engine.stateMachines", "engine.revisions", "engine.activities", "engine.executions",
         "engine.executionsByMachine", "engine.openExecutions", "engine.timers", "engine.pendingTasks",
-        "engine.taskTokens", "engine.deadLetters", "engine.review",
+        "engine.taskTokens", "engine.deadLetters", "engine.review", "engine.startCommands",
     ]
 
     package enum DB: Int {
         case stateMachines, revisions, activities, executions, executionsByMachine, openExecutions, timers,
-            pendingTasks, taskTokens, deadLetters, review
+            pendingTasks, taskTokens, deadLetters, review, startCommands
     }
 
     public init() {}
 
-    public func wants(_ kind: RecordKind) -> Bool { Self.appliedKinds.contains(kind) }
-
-    /// The kinds ``apply(_:to:in:)`` handles.
-    private static let appliedKinds: Set<RecordKind> = [
-        EngineRecordKind.stateMachineCreated, EngineRecordKind.stateMachineUpdated, EngineRecordKind.stateMachineDeleted,
-        EngineRecordKind.activityCreated, EngineRecordKind.activityDeleted, EngineRecordKind.executionStep,
-        EngineRecordKind.reviewResolved, EngineRecordKind.taskHeartbeat,
-    ]
+    public func wants(_ kind: RecordKind) -> Bool { Self.appliers.kinds.contains(kind) }
 
     public func apply(_ entry: LogEntry, to databases: IndexDatabases, in transaction: WriteTransaction) throws {
-        func db(_ which: DB) -> Database { databases[which.rawValue] }
-        switch entry.header.kind {
-        case EngineRecordKind.executionStep:
-            try applyStep(ExecutionStep.IndexView(payload: entry.payload), db, transaction)
-        case EngineRecordKind.stateMachineCreated, EngineRecordKind.stateMachineUpdated:
-            let machine = try StateMachineDescription(recordJSON: try JSONParser.parse(bytes: entry.payload))
-            let value = machine.recordJSON.bytes
-            try transaction.put(value, forKey: Keys.text(machine.stateMachineArn), in: db(.stateMachines))
-            try transaction.put(
-                value,
-                forKey: Keys.revision(machine.stateMachineArn, machine.revisionId),
-                in: db(.revisions)
-            )
-        case EngineRecordKind.stateMachineDeleted:
+        try Self.appliers.apply(entry, to: databases, in: transaction)
+    }
+
+    /// The appliers, by kind and version: frozen once shipped; a payload change adds a
+    /// version (and its registration in ``EngineRecordKind/all``) beside the old one.
+    package static let appliers: RecordAppliers = {
+        var appliers = RecordAppliers()
+        // Version 1 holds each opened task's token beside it, version 2 only in the task.
+        for version: UInt16 in 1...2 {
+            appliers.register(EngineRecordKind.executionStep, version: version) { entry, databases, transaction in
+                try applyStep(ExecutionStep.IndexView(payload: entry.payload, version: version), databases, transaction)
+            }
+        }
+        for kind in [EngineRecordKind.stateMachineCreated, EngineRecordKind.stateMachineUpdated] {
+            appliers.register(kind, version: 1) { entry, databases, transaction in
+                let machine = try StateMachineDescription(recordJSON: try JSONParser.parse(bytes: entry.payload))
+                let value = machine.recordJSON.bytes
+                try transaction.put(value, forKey: Keys.text(machine.stateMachineArn), in: db(.stateMachines, databases))
+                try transaction.put(
+                    value,
+                    forKey: Keys.revision(machine.stateMachineArn, machine.revisionId),
+                    in: db(.revisions, databases)
+                )
+            }
+        }
+        appliers.register(EngineRecordKind.stateMachineDeleted, version: 1) { entry, databases, transaction in
             let fields = try RecordFields(bytes: entry.payload, what: "state machine deletion")
-            try transaction.delete(key: Keys.text(try fields.string("stateMachineArn")), in: db(.stateMachines))
-        case EngineRecordKind.activityCreated:
+            try transaction.delete(key: Keys.text(try fields.string("stateMachineArn")), in: db(.stateMachines, databases))
+        }
+        appliers.register(EngineRecordKind.activityCreated, version: 1) { entry, databases, transaction in
             let activity = try ActivityDescription(recordJSON: try JSONParser.parse(bytes: entry.payload))
-            try transaction.put(activity.recordJSON.bytes, forKey: Keys.text(activity.activityArn), in: db(.activities))
-        case EngineRecordKind.activityDeleted:
+            try transaction.put(activity.recordJSON.bytes, forKey: Keys.text(activity.activityArn), in: db(.activities, databases))
+        }
+        appliers.register(EngineRecordKind.activityDeleted, version: 1) { entry, databases, transaction in
             let fields = try RecordFields(bytes: entry.payload, what: "activity deletion")
-            try transaction.delete(key: Keys.text(try fields.string("activityArn")), in: db(.activities))
-        case EngineRecordKind.taskHeartbeat:
+            try transaction.delete(key: Keys.text(try fields.string("activityArn")), in: db(.activities, databases))
+        }
+        appliers.register(EngineRecordKind.taskHeartbeat, version: 1) { entry, databases, transaction in
             // A heartbeat for a task that closed meanwhile changes nothing.
             let fields = try RecordFields(bytes: entry.payload, what: "task heartbeat")
             let key = Keys.task(try fields.string("executionArn"), try fields.integer("taskId"))
-            guard let current = try transaction.value(forKey: key, in: db(.pendingTasks)) else { return }
+            guard let current = try transaction.value(forKey: key, in: db(.pendingTasks, databases)) else { return }
             var open = try ExecutionStep.OpenTask(recordJSON: try JSONParser.parse(bytes: current))
             open.heartbeatDue = Int64(try fields.integer("due"))
-            try transaction.put(open.recordJSON.bytes, forKey: key, in: db(.pendingTasks))
-        case EngineRecordKind.reviewResolved:
+            try transaction.put(open.recordJSON.bytes, forKey: key, in: db(.pendingTasks, databases))
+        }
+        appliers.register(EngineRecordKind.startRequested, version: 1) { entry, databases, transaction in
+            try transaction.put(entry.payload, forKey: StartCommand.key(entry.sequence), in: db(.startCommands, databases))
+        }
+        appliers.register(EngineRecordKind.startApplied, version: 1) { entry, databases, transaction in
+            let applied = try StartApplied(recordJSON: try JSONParser.parse(bytes: entry.payload))
+            try transaction.delete(key: StartCommand.key(applied.command), in: db(.startCommands, databases))
+        }
+        appliers.register(EngineRecordKind.reviewResolved, version: 1) { entry, databases, transaction in
             let fields = try RecordFields(bytes: entry.payload, what: "review resolution")
             let key = Keys.text(try fields.string("executionArn"))
-            guard let current = try transaction.value(forKey: key, in: db(.review)) else { return }
+            guard let current = try transaction.value(forKey: key, in: db(.review, databases)) else { return }
             var item = try FailedExecutionItem(recordJSON: try JSONParser.parse(bytes: current))
             item.resolution = try fields.string("reason")
             item.resolvedDate = Int64(try fields.integer("time"))
-            try transaction.put(item.recordJSON.bytes, forKey: key, in: db(.review))
-        default:
-            break
+            try transaction.put(item.recordJSON.bytes, forKey: key, in: db(.review, databases))
         }
-    }
+        return appliers
+    }()
 
-    private func applyStep(
+    private static func db(_ which: DB, _ databases: IndexDatabases) -> Database { databases[which.rawValue] }
+
+    private static func applyStep(
         _ step: ExecutionStep.IndexView,
-        _ db: (DB) -> Database,
+        _ databases: IndexDatabases,
         _ transaction: WriteTransaction
     ) throws {
+        func db(_ which: DB) -> Database { databases[which.rawValue] }
         let arn = step.executionArn
         try transaction.put(step.row.bytes, forKey: Keys.text(arn), in: db(.executions))
         if step.started && !step.redriven {

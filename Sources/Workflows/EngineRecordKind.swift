@@ -25,6 +25,15 @@ public enum EngineRecordKind {
     /// new heartbeat deadline. A record (not a history event, as in AWS) so that
     /// a deadline that lapses while the process is down still fires after a restart.
     public static let taskHeartbeat = RecordKind(12)
+    /// A command to start an execution (`StartCommand`): `{stateMachineArn, name,
+    /// input, time, parent?: {executionArn, taskId, resource}}`, written in the
+    /// transaction that decides it (a parent's step, a rule's delivery) and applied
+    /// once from the log; `engine.startCommands` holds it until it is applied.
+    public static let startRequested = RecordKind(13)
+    /// A start command applied (`StartApplied`): `{command, executionArn?, error?,
+    /// cause?}`, in the transaction of the execution's start step, or of the parent
+    /// step that fails its task with the refusal, or alone.
+    public static let startApplied = RecordKind(14)
 
     /// Every kind, for ``EventLog/Configuration/kinds``.
     public static var all: RecordKinds {
@@ -34,9 +43,11 @@ public enum EngineRecordKind {
         kinds.register(stateMachineDeleted, name: "stateMachine.deleted", versions: 1...1)
         kinds.register(activityCreated, name: "activity.created", versions: 1...1)
         kinds.register(activityDeleted, name: "activity.deleted", versions: 1...1)
-        kinds.register(executionStep, name: "execution.step", versions: 1...1)
+        kinds.register(executionStep, name: "execution.step", versions: 1...ExecutionStep.version)
         kinds.register(reviewResolved, name: "review.resolved", versions: 1...1)
         kinds.register(taskHeartbeat, name: "task.heartbeat", versions: 1...1)
+        kinds.register(startRequested, name: "execution.startRequested", versions: 1...1)
+        kinds.register(startApplied, name: "execution.startApplied", versions: 1...1)
         kinds.register(taskDecided, name: "console.task.decided", versions: 1...1)
         return kinds
     }

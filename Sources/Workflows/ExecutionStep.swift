@@ -1,4 +1,4 @@
-import EventLog
+package import EventLog
 package import JSON
 package import Runtime
 package import StatesLanguage
@@ -12,10 +12,21 @@ package import StatesLanguage
 /// it decides and stored with the events, so the index applier never re-runs
 /// the interpreter and `verify` rebuilds the views from records alone.
 ///
-/// Encoding (version 1): a 4-byte big-endian length, the summary as compact
-/// JSON, then the events as a JSON array. The summary comes first so an index
-/// reads it without parsing the events.
+/// Encoding: a 4-byte big-endian length, the summary as compact JSON, then the
+/// events as a JSON array. The summary comes first so an index reads it without
+/// parsing the events.
+///
+/// Versions (the decoders of both are kept, ``EngineIndex`` applies each):
+/// - 1: each opened task (`tasks+`) is `{task, token?, heartbeatDue?, outcome?}`,
+///   its token beside the task.
+/// - 2 (current): `{task, heartbeatDue?, outcome?}`: the token is the task's own
+///   `taskToken`, the one the core drew (tasks get their token in one place).
+///   The `engine.pendingTasks` rows keep version 1's shape, so a log with both
+///   versions has one kind of row and `verify` rebuilds them byte for byte.
 package struct ExecutionStep {
+    /// The version ``payload`` writes.
+    package static let version: UInt16 = 2
+
     /// The execution after the step.
     package var row: ExecutionDescription
     /// Whether this step started the execution (or a redrive of it).
@@ -63,10 +74,20 @@ package struct ExecutionStep {
             self.heartbeatDue = heartbeatDue
         }
 
-        package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+        /// The task as a version 2 step holds it: the token is the task's own.
+        package var stepJSON: JSONValue {
+            var object: JSONObject = ["task": task.recordJSON]
+            if let heartbeatDue { object["heartbeatDue"] = .integer(Int(heartbeatDue)) }
+            if let outcome { object["outcome"] = outcome }
+            return .object(object)
+        }
+
+        /// Decodes an `engine.pendingTasks` row or a version 1 step's task (`version`
+        /// 1), or a version 2 step's, whose token is the task's `taskToken`.
+        package init(recordJSON json: JSONValue, version: UInt16 = 1) throws(RecordDecodingError) {
             let fields = try RecordFields(json, what: "open task")
             task = try ScheduledTask(recordJSON: try fields.value("task"))
-            token = fields.optionalString("token")
+            token = version == 1 ? fields.optionalString("token") : task.taskToken
             heartbeatDue = fields.optional("heartbeatDue")?.integerValue.map(Int64.init)
             outcome = fields.optional("outcome")
         }
@@ -82,14 +103,19 @@ package struct ExecutionStep {
         }
         if !timersArmed.isEmpty { object["timers+"] = timers(timersArmed) }
         if !timersCleared.isEmpty { object["timers-"] = timers(timersCleared) }
-        if !tasksOpened.isEmpty { object["tasks+"] = .array(tasksOpened.map(\.recordJSON)) }
+        if !tasksOpened.isEmpty { object["tasks+"] = .array(tasksOpened.map(\.stepJSON)) }
         if !tasksClosed.isEmpty {
             object["tasks-"] = .array(tasksClosed.map { JSONValue.integer($0) })
         }
         return .object(object)
     }
 
-    /// The record payload.
+    /// The record, version ``version``, at `time` (milliseconds) on `stream`.
+    package func record(stream: UInt64, at time: Int64) -> Record {
+        Record(kind: EngineRecordKind.executionStep, version: Self.version, timestamp: time * 1000, stream: StreamID(stream), payload: payload)
+    }
+
+    /// The record payload (version ``version``).
     package var payload: [UInt8] {
         let summary = summaryJSON.bytes
         let count = UInt32(summary.count)
@@ -103,8 +129,8 @@ package struct ExecutionStep {
         return bytes
     }
 
-    /// Decodes the summary only (what the index needs); `events` stays empty.
-    package static func decodeSummary(_ payload: [UInt8]) throws(RecordDecodingError) -> ExecutionStep {
+    /// Decodes the summary of a step record of `version` only; `events` stays empty.
+    package static func decodeSummary(_ payload: [UInt8], version: UInt16) throws(RecordDecodingError) -> ExecutionStep {
         let (summary, _) = try split(payload)
         let fields = try RecordFields(bytes: summary, what: "execution step")
         var step = ExecutionStep(row: try ExecutionDescription(recordJSON: try fields.value("row")))
@@ -114,13 +140,13 @@ package struct ExecutionStep {
         step.timersArmed = try timers(fields.optional("timers+"), key: "timers+")
         step.timersCleared = try timers(fields.optional("timers-"), key: "timers-")
         for value in fields.optional("tasks+")?.arrayValue ?? [] {
-            step.tasksOpened.append(try OpenTask(recordJSON: value))
+            step.tasksOpened.append(try OpenTask(recordJSON: value, version: version))
         }
         step.tasksClosed = (fields.optional("tasks-")?.arrayValue ?? []).compactMap(\.integerValue)
         return step
     }
 
-    /// Decodes the events only.
+    /// Decodes the events only (the same in every version).
     package static func decodeEvents(_ payload: [UInt8]) throws(RecordDecodingError) -> [HistoryEvent] {
         let (_, events) = try split(payload)
         let json: JSONValue
@@ -167,7 +193,9 @@ extension ExecutionStep {
         package var tasksOpened: [(taskId: Int, token: String?, value: [UInt8])]
         package var tasksClosed: [Int]
 
-        package init(payload: [UInt8]) throws(RecordDecodingError) {
+        /// Reads a step record of `version`; the opened tasks' rows have version 1's
+        /// shape whatever the version (see ``ExecutionStep``).
+        package init(payload: [UInt8], version: UInt16) throws(RecordDecodingError) {
             let (summary, _) = try ExecutionStep.split(payload)
             let fields = try RecordFields(raw: summary, what: "execution step")
             row = try fields.object("row")
@@ -194,6 +222,7 @@ extension ExecutionStep {
                 guard let taskId = task.member("taskId")?.integerValue else {
                     throw RecordDecodingError("scheduled task field taskId is not an integer")
                 }
+                if version >= 2 { open = try Self.withToken(open, task.member("taskToken")?.stringValue) }
                 tasksOpened.append((taskId, open.member("token")?.stringValue, open.bytes))
             }
             tasksClosed = (fields.optional("tasks-")?.arrayValue ?? []).compactMap(\.integerValue)
@@ -208,6 +237,20 @@ extension ExecutionStep {
                 }
                 return try ExecutionDescription(recordJSON: json)
             }
+        }
+
+        /// A version 2 task as version 1 wrote it: `token` right after `task`.
+        private static func withToken(_ open: RawJSONObject, _ token: String?) throws(RecordDecodingError) -> RawJSONObject {
+            guard let token else { return open }
+            var row: RawJSONObject
+            do { row = try RawJSONObject(bytes: Array("{}".utf8)) } catch {
+                throw RecordDecodingError("an empty JSON object did not parse: \(error)")
+            }
+            for key in open.keys {
+                row.setRaw(key, open[raw: key])
+                if key == "task" { row.set("token", .string(token)) }
+            }
+            return row
         }
 
         /// Removes `key` when its value is `null`, as the record decoders do; whether it did.

@@ -277,6 +277,9 @@ extension ScheduledTask {
         if let timeoutSeconds { object["timeoutSeconds"] = .integer(timeoutSeconds) }
         if let heartbeatSeconds { object["heartbeatSeconds"] = .integer(heartbeatSeconds) }
         if let credentials { object["credentials"] = credentials }
+        // The core's token, so a state rebuilt from the log (recovery, redrive) has the
+        // token `$$.Task.Token` gave the definition, not a new one.
+        if let taskToken { object["taskToken"] = .string(taskToken) }
         return .object(object)
     }
 
@@ -291,7 +294,8 @@ extension ScheduledTask {
             heartbeatSeconds: fields.optional("heartbeatSeconds")?.integerValue,
             attempt: try fields.integer("attempt"),
             enteredEventId: try fields.integer("enteredEventId"),
-            credentials: fields.optional("credentials")
+            credentials: fields.optional("credentials"),
+            taskToken: fields.optionalString("taskToken")
         )
     }
 }

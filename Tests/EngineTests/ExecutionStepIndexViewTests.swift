@@ -35,7 +35,8 @@ import Testing
                 heartbeatSeconds: nil,
                 attempt: 1,
                 enteredEventId: 5,
-                credentials: credentials
+                credentials: credentials,
+                taskToken: "token-7"
             ),
             token: "token-7",
             heartbeatDue: 1_700_000_010_000
@@ -62,8 +63,8 @@ import Testing
     )
     func matchesDecodedAndEncoded(output: JSONValue?, credentials: JSONValue?, outcome: JSONValue?) throws {
         let payload = Self.step(output: output, credentials: credentials, outcome: outcome).payload
-        let decoded = try ExecutionStep.decodeSummary(payload)
-        let view = try ExecutionStep.IndexView(payload: payload)
+        let decoded = try ExecutionStep.decodeSummary(payload, version: ExecutionStep.version)
+        let view = try ExecutionStep.IndexView(payload: payload, version: ExecutionStep.version)
         #expect(view.row.bytes == decoded.row.recordJSON.bytes)
         #expect(try view.description == decoded.row)
         #expect(view.tasksOpened.map(\.value) == decoded.tasksOpened.map(\.recordJSON.bytes))

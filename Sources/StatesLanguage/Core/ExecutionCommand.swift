@@ -16,12 +16,19 @@ public struct ExecutionCommand: Sendable {
     /// needs the secret. Without one (embedded runs, tests) tokens come from
     /// ``entropy`` and are reproducible, not secret.
     public var tokenSecret: [UInt8]?
+    /// What the engine knows about the resources Task states name (which activities
+    /// exist), so deciding asks nothing of the world. Default: check nothing.
+    public var resources: ResourceCatalog
     public var kind: Kind
 
-    public init(now: Timestamp, entropy: UInt64, tokenSecret: [UInt8]? = nil, _ kind: Kind) {
+    public init(
+        now: Timestamp, entropy: UInt64, tokenSecret: [UInt8]? = nil, resources: ResourceCatalog = ResourceCatalog(),
+        _ kind: Kind
+    ) {
         self.now = now
         self.entropy = entropy
         self.tokenSecret = tokenSecret
+        self.resources = resources
         self.kind = kind
     }
 
@@ -36,8 +43,20 @@ public struct ExecutionCommand: Sendable {
         case taskFailed(taskId: Int, error: String, cause: String)
         /// A timer the core armed (``ExecutionState/timers``) is due.
         case timerFired(timerId: Int)
+        /// The task's worker missed its heartbeat deadline (the engine's, since a
+        /// heartbeat is an outside call, not an event): `TaskTimedOut` with
+        /// `States.HeartbeatTimeout`, then the state's Retry and Catch, exactly as a
+        /// `TimeoutSeconds` timer.
+        case taskHeartbeatTimedOut(taskId: Int)
         /// StopExecution: abort with an optional error and cause.
         case stop(error: String?, cause: String?)
+        /// RedriveExecution of a state rebuilt from the events before its failure (see
+        /// ``ExecutionState/prepareForRedrive(lastHistoryEventId:)``): records
+        /// `ExecutionRedriven` with `redriveCount` (this redrive included), arms the
+        /// execution-wide timeout afresh (AWS resets it), and enters `reenter` again when
+        /// the failure was a state's own (a Fail state, a data-flow error, a Choice without
+        /// a match) rather than a task's or a timer's, which stay open and run again.
+        case redrive(redriveCount: Int, reenter: ExecutionState.Reentry?)
     }
 }
 

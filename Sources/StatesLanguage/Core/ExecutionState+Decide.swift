@@ -11,6 +11,8 @@ struct Decision {
     var tokenSecret: [UInt8]? = nil
     /// How many tokens this decision made (each token hashes a distinct counter).
     var tokensMade: UInt64 = 0
+    /// See ``ExecutionCommand/resources``.
+    var resources = ResourceCatalog()
 }
 
 /// Where a frame's run continues from.
@@ -54,7 +56,9 @@ extension ExecutionState {
     /// event, because `decide` itself works by applying the events it emits.
     @discardableResult
     public mutating func handle(_ command: ExecutionCommand) throws(CommandRejection) -> [HistoryEvent] {
-        var decision = Decision(now: command.now, random: SplitMix64(seed: command.entropy), tokenSecret: command.tokenSecret)
+        var decision = Decision(
+            now: command.now, random: SplitMix64(seed: command.entropy), tokenSecret: command.tokenSecret,
+            resources: command.resources)
         decision.events.reserveCapacity(16)
         switch command.kind {
         case .start(let start):
@@ -126,9 +130,32 @@ extension ExecutionState {
                 }
             }
 
+        case .taskHeartbeatTimedOut(let taskId):
+            try requireRunning()
+            guard let task = openTasks[taskId], let frame = frameOfTask(taskId) else {
+                throw CommandRejection(reason: .unknownTask, message: "No open task has id \(taskId).")
+            }
+            let error = StatesError.Name.heartbeatTimeout
+            emit(frame, .taskTimedOut(taskId: taskId, resource: task.resource, error: error, cause: nil), &decision)
+            runAndPropagate(frame, .fail(StatesError(error)), &decision)
+
         case .stop(let error, let cause):
             try requireRunning()
             emit(0, .executionAborted(error: error, cause: cause), &decision)
+
+        case .redrive(let redriveCount, let reentry):
+            try requireRunning()
+            emit(0, .executionRedriven(redriveCount: redriveCount), &decision)
+            if let timeout = definition.timeoutSeconds {
+                emit(
+                    0,
+                    .timerScheduled(timerId: nextTimerId, due: command.now.adding(seconds: Int64(timeout)), reason: .executionTimeout),
+                    &decision
+                )
+            }
+            if let reentry, reentry.frame < frames.count, frames[reentry.frame] != nil {
+                runAndPropagate(reentry.frame, .enter(reentry.name, reentry.input), &decision)
+            }
         }
         return decision.events
     }
@@ -549,11 +576,12 @@ extension ExecutionState {
             return nil
 
         case .task(let task):
-            if let reason = resourceUnavailable?(task.resource) { throw .runtime(reason) }
-            // Callback tasks get a token now, drawn from the command's entropy and
-            // recorded in TaskScheduled, so `$$.Task.Token` can be passed on.
+            if let reason = decision.resources.unavailable(task.resource) { throw .runtime(reason) }
+            // Callback tasks get their token now, here and nowhere else: drawn from the
+            // command's secret (or entropy) and recorded in TaskScheduled, so
+            // `$$.Task.Token` can be passed on and the engine answers by it.
             var token: String?
-            if task.resource.hasSuffix(".waitForTaskToken") || task.resource.contains(":activity:") {
+            if TaskResource.takesToken(task.resource) {
                 token = Self.taskToken(&decision)
             }
             var scope = scope

@@ -55,13 +55,6 @@ public struct ExecutionState: Sendable {
     /// Not part of replay: only ``decide(_:)`` reads it.
     public var historyEventLimit = 25_000
 
-    /// Says why a Task resource cannot be used now (for example an activity that
-    /// does not exist: "The activity ARN does not exist."), or `nil` when it can.
-    /// The Task state then fails with `States.Runtime` before scheduling, as in
-    /// AWS. Supplied by the Engine, which knows its resources; not part of
-    /// replay: only ``decide(_:)`` reads it, and its verdict is in the events.
-    public var resourceUnavailable: (@Sendable (String) -> String?)?
-
     var frames: [FrameBox?] = []
     var nextTimerId = 1
 

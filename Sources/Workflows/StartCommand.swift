@@ -1,0 +1,125 @@
+package import EventLog
+package import JSON
+package import Runtime
+
+/// A request to start an execution, written as an ``EngineRecordKind/startRequested``
+/// record in the transaction that decides it and applied once from the log.
+///
+/// A parent's `states:startExecution` task writes one with the step that schedules the
+/// task; a rule or pipe gets one from ``Engine/startCommand(of:named:input:at:)`` for its
+/// own transaction. The engine applies each committed command exactly once: it starts
+/// the execution with an ``EngineRecordKind/startApplied`` record in the start's own
+/// transaction (or, when it refuses, in the transaction that fails the parent's task),
+/// and the `engine.startCommands` view holds the commands that have no such record yet,
+/// which is what recovery applies after a crash.
+///
+/// Why a record rather than a call after the parent's step commits: a crash between the
+/// commit and the call lost the start, and a retried call needed a name derived for
+/// idempotency to find the child it had started. What if not: a rule delivery or a
+/// parent task could start its execution twice, or never.
+package struct StartCommand: Sendable, Hashable {
+    /// The state machine to run (`""` when a parent's task named none: refused when applied).
+    package var stateMachineArn: String
+    package var name: String
+    /// JSON text, parsed when applied (a malformed one is refused then, as by `StartExecution`).
+    package var input: String
+    /// When the command was decided, milliseconds since the Unix epoch.
+    package var time: Int64
+    /// The parent task that asked for the start, if any.
+    package var parent: Parent?
+
+    /// The `states:startExecution` task of a parent execution.
+    package struct Parent: Sendable, Hashable {
+        package var executionArn: String
+        package var taskId: Int
+        /// The task's resource: plain, `.sync` or `.sync:2` says how the parent waits.
+        package var resource: String
+    }
+
+    package init(stateMachineArn: String, name: String, input: String, time: Int64, parent: Parent? = nil) {
+        self.stateMachineArn = stateMachineArn
+        self.name = name
+        self.input = input
+        self.time = time
+        self.parent = parent
+    }
+
+    package var recordJSON: JSONValue {
+        var object: JSONObject = [
+            "stateMachineArn": .string(stateMachineArn), "name": .string(name), "input": .string(input),
+            "time": .integer(Int(time)),
+        ]
+        if let parent {
+            object["parent"] = [
+                "executionArn": .string(parent.executionArn), "taskId": .integer(parent.taskId),
+                "resource": .string(parent.resource),
+            ]
+        }
+        return .object(object)
+    }
+
+    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+        let fields = try RecordFields(json, what: "start command")
+        stateMachineArn = try fields.string("stateMachineArn")
+        name = try fields.string("name")
+        input = try fields.string("input")
+        time = Int64(try fields.integer("time"))
+        if let parent = fields.optional("parent") {
+            let parentFields = try RecordFields(parent, what: "start command parent")
+            self.parent = Parent(
+                executionArn: try parentFields.string("executionArn"), taskId: try parentFields.integer("taskId"),
+                resource: try parentFields.string("resource"))
+        }
+    }
+
+    /// The command as a record (version 1) on `stream`.
+    package func record(stream: StreamID) -> Record {
+        Record(kind: EngineRecordKind.startRequested, timestamp: time * 1000, stream: stream, payload: recordJSON.bytes)
+    }
+
+    /// The key of a command in the `engine.startCommands` view: its sequence number.
+    package static func key(_ sequence: SequenceNumber) -> [UInt8] { Keys.bigEndian(sequence.rawValue) }
+}
+
+/// How a start command was applied when no start step says so: refused (the parent's
+/// task fails with it), or the execution was already running with the same input
+/// (``EngineRecordKind/startApplied``, with the start step when there is one).
+package struct StartApplied: Sendable, Hashable {
+    /// The sequence number of the ``StartCommand`` record.
+    package var command: SequenceNumber
+    /// The execution started, or found running.
+    package var executionArn: String?
+    /// Why the command was refused: a `StepFunctions.…Exception` name or `States.Runtime`.
+    package var error: String?
+    package var cause: String?
+
+    package var recordJSON: JSONValue {
+        var object: JSONObject = ["command": .integer(Int(command.rawValue))]
+        if let executionArn { object["executionArn"] = .string(executionArn) }
+        if let error { object["error"] = .string(error) }
+        if let cause { object["cause"] = .string(cause) }
+        return .object(object)
+    }
+
+    package init(command: SequenceNumber, executionArn: String? = nil, error: String? = nil, cause: String? = nil) {
+        self.command = command
+        self.executionArn = executionArn
+        self.error = error
+        self.cause = cause
+    }
+
+    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
+        let fields = try RecordFields(json, what: "applied start command")
+        let command = try fields.integer("command")
+        guard command > 0 else { throw RecordDecodingError("applied start command field command is not a sequence number") }
+        self.command = SequenceNumber(UInt64(command))
+        executionArn = fields.optionalString("executionArn")
+        error = fields.optionalString("error")
+        cause = fields.optionalString("cause")
+    }
+
+    /// The record (version 1) on `stream`, at `time` (milliseconds).
+    package func record(stream: StreamID, at time: Int64) -> Record {
+        Record(kind: EngineRecordKind.startApplied, timestamp: time * 1000, stream: stream, payload: recordJSON.bytes)
+    }
+}
