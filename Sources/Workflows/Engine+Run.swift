@@ -20,8 +20,6 @@ extension Engine: Service {
     public nonisolated func run() async throws {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.scheduler.run() }
-            let commandsFrom = await followStartCommandsFrom
-            group.addTask { await self.followStartCommands(from: commandsFrom) }
             var running = 0
             for await effect in effects {
                 if running >= configuration.maxConcurrentTasks {

@@ -10,8 +10,8 @@ package import StatesLanguage
 /// commands of rules and pipes (``StartCommand``).
 ///
 /// A parent's step that schedules a `states:startExecution` task (plain, `.sync`,
-/// `.sync:2`) carries the child's ``StartCommand`` in its own transaction. ``run()``
-/// follows the log and applies every committed command once (``applyStartCommand(_:_:)``);
+/// `.sync:2`) carries the child's ``StartCommand`` in its own transaction. A commit
+/// observer hands every committed command to ``run()``, which applies it once (``applyStartCommand(_:_:)``);
 /// recovery applies those that `engine.startCommands` still holds. Applying a parent's
 /// command then answers the parent: at once for a plain task, when the child ends for
 /// `.sync` and `.sync:2`.
@@ -66,20 +66,21 @@ extension Engine {
 
     // MARK: Following and recovering
 
-    /// Hands every start command committed from `start` on to ``run()``'s effects, as it commits.
-    package nonisolated func followStartCommands(from start: SequenceNumber) async {
-        do {
-            for try await entry in log.follow(from: start) where entry.header.kind == EngineRecordKind.startRequested {
+    /// Hands every start command to ``run()``'s effects as it commits, whoever's
+    /// transaction wrote it (a parent's step, a rule's or a pipe's delivery): a commit
+    /// observer on `execution.startRequested`, registered before recovery reads what is
+    /// pending, so no command is missed (one seen twice is applied once).
+    package nonisolated func observeStartCommands() {
+        let (sink, logger) = (effectSink, configuration.logger)
+        log.observeCommits(of: [EngineRecordKind.startRequested]) { records in
+            for record in records {
                 do {
-                    let command = try StartCommand(recordJSON: try JSONParser.parse(bytes: entry.payload))
-                    effectSink.yield(.applyStart(sequence: entry.sequence, command: command))
+                    let command = try StartCommand(recordJSON: try JSONParser.parse(bytes: record.payload))
+                    sink.yield(.applyStart(sequence: record.sequence, command: command))
                 } catch {
-                    configuration.logger.info(
-                        "start command unreadable", metadata: ["sequence": "\(entry.sequence)", "error": "\(error)"])
+                    logger.info("start command unreadable", metadata: ["sequence": "\(record.sequence)", "error": "\(error)"])
                 }
             }
-        } catch {
-            configuration.logger.info("stopped following start commands", metadata: ["error": "\(error)"])
         }
     }
 

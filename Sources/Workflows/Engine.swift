@@ -99,9 +99,6 @@ public actor Engine {
     package let effects: AsyncStream<Effect>
     package let effectSink: AsyncStream<Effect>.Continuation
     package var random = SystemRandomNumberGenerator()
-    /// Where ``run()`` starts following the log for start commands: after the last
-    /// record committed when recovery looked at `engine.startCommands`.
-    package var followStartCommandsFrom = SequenceNumber(1)
     /// The buses and queues Task states reach through `events:putEvents` and `sqs:sendMessage`.
     package var integrations = ServiceIntegrations()
     /// How long recovery took when the engine opened.
@@ -174,6 +171,7 @@ public actor Engine {
             throw EngineError(.storage, "The log in \(log.directory) was opened without the engine index; open it with Stepline.open.")
         }
         let engine = try Engine(log: log, configuration: configuration)
+        engine.observeStartCommands()
         try await engine.recover()
         return engine
     }
@@ -289,9 +287,8 @@ public actor Engine {
 
     package func recover() async throws {
         let started = ContinuousClock.now
-        // Read before `engine.startCommands`: a command committed in between is seen
-        // twice, and applied once (``applyStartCommand(_:_:)``), rather than missed.
-        followStartCommandsFrom = (log.lastSequence ?? SequenceNumber(0)).next
+        // The commit observer (``observeStartCommands()``) was registered before this read:
+        // a command committed in between is seen twice, and applied once, rather than missed.
         let commands = try pendingStartCommands()
         // Tasks whose command is pending are answered by applying it, not dispatched.
         let waitingForCommand = Set(commands.compactMap { $0.command.parent.map { "\($0.executionArn)\u{0}\($0.taskId)" } })
