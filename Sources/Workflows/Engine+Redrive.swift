@@ -170,16 +170,6 @@ extension Engine {
 
     /// Every value of an index database, decoded, in key order.
     package nonisolated func allValues<Value>(in which: EngineIndex.DB, _ decode: (JSONValue) throws -> Value) throws -> [Value] {
-        try log.read { transaction in
-            try transaction.withCursor(on: db(which)) { cursor in
-                var values: [Value] = []
-                var more = try cursor.first()
-                while more {
-                    values.append(try decode(try JSONParser.parse(bytes: try cursor.value())))
-                    more = try cursor.next()
-                }
-                return values
-            }
-        }
+        try log.read { try $0.values(withPrefix: [], in: db(which)) }.map { try decode(try JSONParser.parse(bytes: $0)) }
     }
 }

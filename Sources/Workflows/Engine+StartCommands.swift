@@ -86,19 +86,15 @@ extension Engine {
 
     /// The commands `engine.startCommands` holds: committed and not yet applied.
     package nonisolated func pendingStartCommands() throws -> [(sequence: SequenceNumber, command: StartCommand)] {
-        try log.read { transaction in
-            try transaction.withCursor(on: db(.startCommands)) { cursor in
-                var commands: [(sequence: SequenceNumber, command: StartCommand)] = []
-                var more = try cursor.first()
-                while more {
-                    let key = try cursor.key()
-                    let sequence = SequenceNumber(key.reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
-                    commands.append((sequence, try StartCommand(recordJSON: try JSONParser.parse(bytes: try cursor.value()))))
-                    more = try cursor.next()
-                }
-                return commands
+        var commands: [(sequence: SequenceNumber, command: StartCommand)] = []
+        _ = try log.read { transaction in
+            try transaction.forEach(withPrefix: [], in: db(.startCommands)) { key, value in
+                let sequence = SequenceNumber(key.copiedBytes().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+                commands.append((sequence, try StartCommand(recordJSON: try JSONParser.parse(bytes: value.copiedBytes()))))
+                return true
             }
         }
+        return commands
     }
 
     // MARK: Applying

@@ -197,17 +197,8 @@ public actor Engine {
             }
         }
         nextStream = last + 1
-        activityArns = try log.read { transaction in
-            try transaction.withCursor(on: log.databases(ofIndex: EngineIndex().name)![EngineIndex.DB.activities.rawValue]) { cursor in
-                var arns: Set<String> = []
-                var more = try cursor.first()
-                while more {
-                    arns.insert(String(decoding: try cursor.key(), as: UTF8.self))
-                    more = try cursor.next()
-                }
-                return arns
-            }
-        }
+        let activities = log.databases(ofIndex: EngineIndex().name)![EngineIndex.DB.activities.rawValue]
+        activityArns = Set(try log.read { try $0.keys(withPrefix: [], in: activities) }.map { String(decoding: $0, as: UTF8.self) })
         (effects, effectSink) = AsyncStream.makeStream(of: Effect.self)
     }
 
@@ -292,16 +283,7 @@ public actor Engine {
         let commands = try pendingStartCommands()
         // Tasks whose command is pending are answered by applying it, not dispatched.
         let waitingForCommand = Set(commands.compactMap { $0.command.parent.map { "\($0.executionArn)\u{0}\($0.taskId)" } })
-        var arns: [String] = []
-        try log.read { transaction in
-            try transaction.withCursor(on: db(.openExecutions)) { cursor in
-                var more = try cursor.first()
-                while more {
-                    arns.append(String(decoding: try cursor.key(), as: UTF8.self))
-                    more = try cursor.next()
-                }
-            }
-        }
+        let arns = try log.read { try $0.keys(withPrefix: [], in: db(.openExecutions)) }.map { String(decoding: $0, as: UTF8.self) }
         for arn in arns {
             guard let row = try storedExecution(arn) else { continue }
             let state = try replay(row, definition: try definition(machineArn: row.stateMachineArn, revisionId: row.revisionId)).state
@@ -340,19 +322,15 @@ public actor Engine {
 
     package nonisolated func pendingTasks(of arn: String) throws -> [ExecutionStep.OpenTask] {
         let prefix = Keys.text(arn) + [0]
-        return try log.read { transaction in
-            try transaction.withCursor(on: db(.pendingTasks)) { cursor in
-                var tasks: [ExecutionStep.OpenTask] = []
-                var more = try cursor.seek(atLeast: prefix)
-                while more {
-                    let key = try cursor.key()
-                    guard key.count == prefix.count + 8, key.starts(with: prefix) else { break }
-                    tasks.append(try ExecutionStep.OpenTask(recordJSON: try JSONParser.parse(bytes: try cursor.value())))
-                    more = try cursor.next()
-                }
-                return tasks
+        var tasks: [ExecutionStep.OpenTask] = []
+        _ = try log.read { transaction in
+            try transaction.forEach(withPrefix: prefix, in: db(.pendingTasks)) { key, value in
+                guard key.byteCount == prefix.count + 8 else { return false }
+                tasks.append(try ExecutionStep.OpenTask(recordJSON: try JSONParser.parse(bytes: value.copiedBytes())))
+                return true
             }
         }
+        return tasks
     }
 
     package struct TimerKeyInfo {

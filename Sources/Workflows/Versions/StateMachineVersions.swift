@@ -350,18 +350,7 @@ public actor StateMachineVersions {
     }
 
     private nonisolated func values<Value>(in which: VersionsIndex.DB, prefix: [UInt8], _ decode: (JSONValue) throws -> Value) throws -> [Value] {
-        try engine.log.read { transaction in
-            try transaction.withCursor(on: db(which)) { cursor in
-                var values: [Value] = []
-                var more = try cursor.seek(atLeast: prefix)
-                while more {
-                    guard try cursor.key().starts(with: prefix) else { break }
-                    values.append(try decode(try JSONParser.parse(bytes: try cursor.value())))
-                    more = try cursor.next()
-                }
-                return values
-            }
-        }
+        try engine.log.read { try $0.values(withPrefix: prefix, in: db(which)) }.map { try decode(try JSONParser.parse(bytes: $0)) }
     }
 }
 
