@@ -3,23 +3,16 @@ import JSON
 import Messaging
 import Runtime
 import Synchronization
-public import Topics
+import Topics
 
+/// Rules target SNS topics: an event is published to the topic in the transaction
+/// that accepts it (or that records its retry's success), so the topic's queue
+/// subscribers get it exactly once.
 extension EventBuses {
-    /// Lets rules target SNS topics: an event is published to the topic in the
-    /// transaction that accepts it (or that records its retry's success), so the
-    /// topic's queue subscribers get it exactly once.
-    public nonisolated func connect(topics: TopicService) {
-        connectedTopics.withLock { $0 = topics }
-    }
-
     /// Publishes `delivery`'s body to its topic in `append` and records the delivery's
     /// success there too; a FIFO topic gets the target's `MessageGroupId` and the event id
     /// as deduplication id. Returns the failure, having written nothing.
     package nonisolated func deliverToTopic(_ delivery: EventDelivery, in append: AppendTransaction, time: Int64) throws -> DeliveryFailure? {
-        guard let topics = connectedTopics.withLock({ $0 }) else {
-            return DeliveryFailure(code: "RESOURCE_NOT_FOUND", message: "The event buses run without topics; \(delivery.targetArn) cannot be reached.")
-        }
         let fifo = delivery.targetArn.hasSuffix(".fifo")
         let entry = PublishEntry(
             message: delivery.body, groupId: fifo ? (delivery.messageGroupId ?? delivery.ruleName) : nil,

@@ -5,8 +5,8 @@ package import LMDB
 package import Messaging
 public import Queues
 public import Runtime
-package import Synchronization
-package import Topics
+import Synchronization
+public import Topics
 
 /// Event buses, rules and targets run durably on the Engine's log: EventBridge's
 /// semantics (from `Messaging`) made records, views and deliveries.
@@ -63,8 +63,8 @@ public actor EventBuses {
     /// The queues that SQS targets and dead-letter queues deliver to, in the
     /// transaction of the record that causes the delivery.
     public nonisolated let queues: QueueService
-    /// The topics that SNS targets publish to, in the same way (``connect(topics:)``).
-    package nonisolated let connectedTopics = Mutex<TopicService?>(nil)
+    /// The topics that SNS targets publish to, in the same way.
+    public nonisolated let topics: TopicService
     package nonisolated let index: IndexDatabases
     package nonisolated var log: EventLog { context.log }
 
@@ -105,13 +105,15 @@ public actor EventBuses {
     ///
     /// `queues` is the ``QueueService`` of the process, so that receivers long-polling
     /// a queue wake up when a rule delivers to it; `executions` starts the executions
-    /// of state-machine targets.
+    /// of state-machine targets; `topics` are the process's topics, for SNS targets.
     /// - Throws: ``EngineError`` when the views cannot be read or the default bus not written.
-    public static func open(context: ServiceContext, queues: QueueService, executions: any ExecutionStarting) async throws -> EventBuses {
+    public static func open(
+        context: ServiceContext, queues: QueueService, topics: TopicService, executions: any ExecutionStarting
+    ) async throws -> EventBuses {
         guard let index = context.log.databases(ofIndex: EventsIndex().name) else {
             throw EngineError(.storage, "The log was opened without the events index; open it with Stepline.open.")
         }
-        let buses = EventBuses(context: context, queues: queues, executions: executions, index: index)
+        let buses = EventBuses(context: context, queues: queues, topics: topics, executions: executions, index: index)
         try await buses.load()
         if try buses.storedBus(defaultBusName) == nil {
             _ = try await buses.createEventBus(name: defaultBusName, description: nil)
@@ -119,10 +121,11 @@ public actor EventBuses {
         return buses
     }
 
-    package init(context: ServiceContext, queues: QueueService, executions: any ExecutionStarting, index: IndexDatabases) {
+    package init(context: ServiceContext, queues: QueueService, topics: TopicService, executions: any ExecutionStarting, index: IndexDatabases) {
         self.context = context
         self.executions = executions
         self.queues = queues
+        self.topics = topics
         self.index = index
         deliveries = DeliveryLifecycle(context: context, key: Self.dueKey, maxConcurrentAttempts: context.maxConcurrentCalls)
         deliveries.connect(self)

@@ -15,7 +15,7 @@ extension QueueService: TaskIntegration {
         case .refused(let failure): return .refused(failure)
         case .send(let queueArn, let message):
             // Receivers are woken by the commit itself (``receivableChanges``).
-            return .perform({ append in try self.sendForTask(message, to: queueArn, append, at: task.time) }, committed: {})
+            return .perform({ append in try self.sendForTask(message, to: queueArn, append, at: task.time) })
         }
     }
 

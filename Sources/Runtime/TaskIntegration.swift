@@ -49,7 +49,7 @@ package enum IntegrationEffect: Sendable {
     /// `committed` runs once the step committed (queues deliveries, wakes receivers).
     case perform(
         @Sendable (AppendTransaction) throws -> TaskOutcome,
-        committed: @Sendable () async -> Void
+        committed: @Sendable () async -> Void = {}
     )
 }
 

@@ -79,17 +79,16 @@ extension Stepline {
             throw SteplineOpenError("cannot open the queues in \(dataDirectory): \(error)")
         }
         await engine.register(queues)
-        let buses: EventBuses
-        do { buses = try await EventBuses.open(context: engine.context, queues: queues, executions: engine) } catch {
-            throw SteplineOpenError("cannot open the event buses in \(dataDirectory): \(error)")
-        }
-        await engine.register(buses)
         let topics: TopicService
         do { topics = try TopicService.open(context: engine.context, queues: queues, configuration: configuration.resolvedTopics) } catch {
             throw SteplineOpenError("cannot open the topics in \(dataDirectory): \(error)")
         }
         await engine.register(topics)
-        buses.connect(topics: topics)
+        let buses: EventBuses
+        do { buses = try await EventBuses.open(context: engine.context, queues: queues, topics: topics, executions: engine) } catch {
+            throw SteplineOpenError("cannot open the event buses in \(dataDirectory): \(error)")
+        }
+        await engine.register(buses)
         var webhooks: [Webhook]?
         var pipeDefinitions: [PipeDefinition] = []
         if let workflows {

@@ -15,9 +15,8 @@ extension TopicService: TaskIntegration {
         switch publishRequest(task.parameters) {
         case .refused(let failure): return .refused(failure)
         case .publish(let topicArn, let entry):
-            return .perform(
-                { append in try self.publishForTask(entry, to: topicArn, append, at: task.time) },
-                committed: {})
+            // Its deliveries are scheduled by the commit itself (``scheduleDeliveries(recordedIn:)``).
+            return .perform({ append in try self.publishForTask(entry, to: topicArn, append, at: task.time) })
         }
     }
 
