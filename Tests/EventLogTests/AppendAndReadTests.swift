@@ -104,19 +104,21 @@ import Testing
         let log = try EventLog(directory: directory.path, configuration: testConfiguration())
         try await log.append((1...5).map { record($0) })
         let logDatabase = try log.openDatabase(named: EventLog.logDatabaseName)
-        var pending: Task<Range<SequenceNumber>, any Error>?
-        let (before, after) = try log.read { snapshot in
-            let before = try snapshot.entryCount(in: logDatabase)
-            pending = Task { try await log.append((6...10).map { record($0) }) }
-            // The writer publishes the commit from its own thread; wait for it
-            // without needing the cooperative pool (bounded: 10 s).
-            for _ in 0..<10_000 where log.lastSequence != SequenceNumber(10) { usleepMilliseconds(1) }
-            return (before, try snapshot.entryCount(in: logDatabase))
+        // The snapshot is held, and the commit waited for, on a thread of its own: the
+        // append's task needs the cooperative pool, which this wait must not occupy
+        // (bounded: 30 s, as `eventually`).
+        let (before, after, pending) = try await offPool {
+            try log.read { snapshot in
+                let before = try snapshot.entryCount(in: logDatabase)
+                let pending = Task { try await log.append((6...10).map { record($0) }) }
+                for _ in 0..<30_000 where log.lastSequence != SequenceNumber(10) { usleepMilliseconds(1) }
+                return (before, try snapshot.entryCount(in: logDatabase), pending)
+            }
         }
         #expect(log.lastSequence == SequenceNumber(10))
         #expect(before == 5)
         #expect(after == 5)
-        _ = try await pending?.value
+        _ = try await pending.value
         #expect(try log.entries(from: .first).count == 10)
         await log.close()
     }
