@@ -72,7 +72,7 @@ public final class PipeService: Sendable {
         let messages = try await queues.receive(queueArn: sourceArn, maxMessages: pipe.batchSize, waitSeconds: waitSeconds)
         var result = PollResult(received: messages.count)
         guard !messages.isEmpty else { return result }
-        let region = queues.configuration.region
+        let region = queues.context.region
         var matched: [(message: ReceivedMessage, record: JSONValue)] = []
         var dropped: [String] = []
         for message in messages {
