@@ -157,8 +157,7 @@ struct JSONataReshaper {
         case .condition(let test, let then, let otherwise):
             let t = try reshape(test)
             let a = try reshape(then)
-            var b: JSONataNode?
-            if let otherwise { b = try reshape(otherwise) }
+            let b = try otherwise.map { (branch) throws(JSONataError) in try reshape(branch) }
             result = JSONataNode(.condition(t, a, b), at: node.position)
             for part in [t, a, b].compactMap({ $0 }) { pushAncestry(result, part) }
         case .coalesce(let lhs, let rhs), .elvis(let lhs, let rhs):
@@ -174,8 +173,7 @@ struct JSONataReshaper {
         case .transform(let pattern, let update, let delete):
             let p = try reshape(pattern)
             let u = try reshape(update)
-            var d: JSONataNode?
-            if let delete { d = try reshape(delete) }
+            let d = try delete.map { (part) throws(JSONataError) in try reshape(part) }
             result = JSONataNode(.transform(p, u, d), at: node.position)
         case .block(let expressions):
             result = JSONataNode(.block([]), at: node.position)
