@@ -25,7 +25,7 @@ extension StateMachineAlias: RecordShape {}
 extension RecordedTaskDecision: RecordShape {}
 extension EventDelivery: RecordShape {}
 extension DeadLetter: RecordShape {}
-extension ReviewItem: RecordShape where Letter: RecordJSONCodable {}
+extension ReviewItem: RecordShape where Letter: RecordPayload {}
 extension TopicDelivery: RecordShape {}
 extension TopicDeadLetter: RecordShape {}
 extension HistoryEvent: RecordShape {}
