@@ -17,7 +17,7 @@ extension Engine {
 
     package nonisolated func storedStateMachine(_ arn: String) throws -> StateMachineDescription? {
         guard let bytes = try readValue(Keys.text(arn), in: .stateMachines) else { return nil }
-        return try StateMachineDescription(recordJSON: try JSONParser.parse(bytes: bytes))
+        return try StateMachineDescription(recordBytes: bytes)
     }
 
     /// Validates `definition` and fails with AWS's `InvalidDefinition` message listing every problem.
@@ -102,7 +102,7 @@ extension Engine {
         guard let bytes = try readValue(Keys.revision(arn, revisionId), in: .revisions) else {
             throw EngineError(.stateMachineDoesNotExist, "State Machine Does Not Exist: '\(arn)'")
         }
-        return try StateMachineDescription(recordJSON: try JSONParser.parse(bytes: bytes))
+        return try StateMachineDescription(recordBytes: bytes)
     }
 
     /// Every state machine, by ARN.

@@ -168,7 +168,7 @@ extension Engine {
 
     package nonisolated func storedActivity(_ arn: String) throws -> ActivityDescription? {
         guard let bytes = try readValue(Keys.text(arn), in: .activities) else { return nil }
-        return try ActivityDescription(recordJSON: try JSONParser.parse(bytes: bytes))
+        return try ActivityDescription(recordBytes: bytes)
     }
 
     /// Long-polls for a task of the activity: returns one as soon as there is one

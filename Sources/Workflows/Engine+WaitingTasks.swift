@@ -203,7 +203,7 @@ extension Engine {
             kind: EngineRecordKind.taskDecided,
             timestamp: time * 1000,
             stream: StreamID(execution.row.stream),
-            payload: record.recordJSON.bytes
+            payload: record.recordBytes
         )
         // An approval whose output is too deep to record is refused; the task stays open.
         let unrecordable: Unrecordable = output == nil ? .failExecution(orRefuse: .storage) : .refuse(.invalidOutput)
@@ -218,7 +218,7 @@ extension Engine {
         }
         var decisions: [RecordedTaskDecision] = []
         for entry in try log.entries(ofStream: StreamID(row.stream)) where entry.header.kind == EngineRecordKind.taskDecided {
-            decisions.append(try RecordedTaskDecision(recordJSON: try JSONParser.parse(bytes: entry.payload)))
+            decisions.append(try RecordedTaskDecision(recordBytes: entry.payload))
         }
         return decisions
     }

@@ -101,7 +101,7 @@ public actor StateMachineVersions {
         guard let bytes = try engine.log.read({ try $0.value(forKey: VersionKeys.version(machineArn, number), in: db(.versions)) }) else {
             return nil
         }
-        return try StateMachineVersion(recordJSON: try JSONParser.parse(bytes: bytes))
+        return try StateMachineVersion(recordBytes: bytes)
     }
 
     /// Deletes a version; deleting one that does not exist succeeds, as in AWS.
@@ -161,7 +161,7 @@ public actor StateMachineVersions {
         guard let bytes = try engine.log.read({ try $0.value(forKey: VersionKeys.alias(machineArn, name), in: db(.aliases)) }) else {
             return nil
         }
-        return try StateMachineAlias(recordJSON: try JSONParser.parse(bytes: bytes))
+        return try StateMachineAlias(recordBytes: bytes)
     }
 
     /// Changes an alias's description and/or routing.

@@ -35,9 +35,9 @@ public struct VersionsIndex: LogIndex {
         let kind = entry.header.kind
         switch kind {
         case VersionsRecordKind.versionPublished:
-            let version = try StateMachineVersion(recordJSON: try JSONParser.parse(bytes: entry.payload))
+            let version = try StateMachineVersion(recordBytes: entry.payload)
             let key = VersionKeys.version(version.stateMachineArn, version.version)
-            try transaction.put(version.recordJSON.bytes, forKey: key, in: db(.versions))
+            try transaction.put(version.recordBytes, forKey: key, in: db(.versions))
             try transaction.put(
                 JSONValue.integer(version.version).bytes,
                 forKey: Keys.text(version.stateMachineArn),
@@ -48,8 +48,8 @@ public struct VersionsIndex: LogIndex {
             let key = VersionKeys.version(try fields.string("stateMachineArn"), try fields.integer("version"))
             try transaction.delete(key: key, in: db(.versions))
         case VersionsRecordKind.aliasCreated, VersionsRecordKind.aliasUpdated:
-            let alias = try StateMachineAlias(recordJSON: try JSONParser.parse(bytes: entry.payload))
-            try transaction.put(alias.recordJSON.bytes, forKey: VersionKeys.alias(alias.stateMachineArn, alias.name), in: db(.aliases))
+            let alias = try StateMachineAlias(recordBytes: entry.payload)
+            try transaction.put(alias.recordBytes, forKey: VersionKeys.alias(alias.stateMachineArn, alias.name), in: db(.aliases))
         case VersionsRecordKind.aliasDeleted:
             let fields = try RecordFields(bytes: entry.payload, what: "alias deletion at \(entry.sequence)")
             try transaction.delete(key: VersionKeys.alias(try fields.string("stateMachineArn"), try fields.string("name")), in: db(.aliases))
