@@ -66,24 +66,24 @@ public struct EngineIndex: LogIndex {
             }
         }
         appliers.register(EngineRecordKind.stateMachineDeleted, version: 1) { entry, databases, transaction in
-            let fields = try RecordFields(bytes: entry.payload, what: "state machine deletion")
-            try transaction.delete(key: Keys.text(try fields.string("stateMachineArn")), in: db(.stateMachines, databases))
+            let deletion = try StateMachineDeletion(recordBytes: entry.payload)
+            try transaction.delete(key: Keys.text(deletion.stateMachineArn), in: db(.stateMachines, databases))
         }
         appliers.register(EngineRecordKind.activityCreated, version: 1) { entry, databases, transaction in
             let activity = try ActivityDescription(recordBytes: entry.payload)
             try transaction.put(activity.recordBytes, forKey: Keys.text(activity.activityArn), in: db(.activities, databases))
         }
         appliers.register(EngineRecordKind.activityDeleted, version: 1) { entry, databases, transaction in
-            let fields = try RecordFields(bytes: entry.payload, what: "activity deletion")
-            try transaction.delete(key: Keys.text(try fields.string("activityArn")), in: db(.activities, databases))
+            let deletion = try ActivityDeletion(recordBytes: entry.payload)
+            try transaction.delete(key: Keys.text(deletion.activityArn), in: db(.activities, databases))
         }
         appliers.register(EngineRecordKind.taskHeartbeat, version: 1) { entry, databases, transaction in
             // A heartbeat for a task that closed meanwhile changes nothing.
-            let fields = try RecordFields(bytes: entry.payload, what: "task heartbeat")
-            let key = Keys.task(try fields.string("executionArn"), try fields.integer("taskId"))
+            let heartbeat = try TaskHeartbeat(recordBytes: entry.payload)
+            let key = Keys.task(heartbeat.executionArn, heartbeat.taskId)
             guard let current = try transaction.value(forKey: key, in: db(.pendingTasks, databases)) else { return }
             var open = try ExecutionStep.OpenTask(recordBytes: current)
-            open.heartbeatDue = Int64(try fields.integer("due"))
+            open.heartbeatDue = heartbeat.due
             try transaction.put(open.recordBytes, forKey: key, in: db(.pendingTasks, databases))
         }
         appliers.register(EngineRecordKind.startRequested, version: 1) { entry, databases, transaction in
@@ -94,12 +94,12 @@ public struct EngineIndex: LogIndex {
             try transaction.delete(key: StartCommand.key(applied.command), in: db(.startCommands, databases))
         }
         appliers.register(EngineRecordKind.reviewResolved, version: 1) { entry, databases, transaction in
-            let fields = try RecordFields(bytes: entry.payload, what: "review resolution")
-            let key = Keys.text(try fields.string("executionArn"))
+            let resolution = try ReviewResolution(recordBytes: entry.payload)
+            let key = Keys.text(resolution.executionArn)
             guard let current = try transaction.value(forKey: key, in: db(.review, databases)) else { return }
             var item = try FailedExecutionItem(recordBytes: current)
-            item.resolution = try fields.string("reason")
-            item.resolvedDate = Int64(try fields.integer("time"))
+            item.resolution = resolution.reason
+            item.resolvedDate = resolution.time
             try transaction.put(item.recordBytes, forKey: key, in: db(.review, databases))
         }
         return appliers

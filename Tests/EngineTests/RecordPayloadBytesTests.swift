@@ -29,6 +29,15 @@ extension ReviewItem: RecordShape where Letter: RecordPayload {}
 extension TopicDelivery: RecordShape {}
 extension TopicDeadLetter: RecordShape {}
 extension HistoryEvent: RecordShape {}
+extension StateMachineDeletion: RecordShape {}
+extension ActivityDeletion: RecordShape {}
+extension TaskHeartbeat: RecordShape {}
+extension ReviewResolution: RecordShape {}
+extension VersionDeletion: RecordShape {}
+extension AliasDeletion: RecordShape {}
+extension TagsAdded: RecordShape {}
+extension TagsRemoved: RecordShape {}
+extension Array: RecordShape where Element == ResourceTag {}
 
 /// `bytes` decode, and encode back to exactly `bytes`: for values a test cannot
 /// build (their initializers are the module's own).
@@ -290,6 +299,24 @@ struct RecordPayloadBytesTests {
         #expect(String(decoding: open.stepJSON.bytes, as: UTF8.self) == version2)
         #expect(try ExecutionStep.OpenTask(recordJSON: try JSONParser.parse(bytes: Array(version1.utf8)), version: 1) == open)
         #expect(try ExecutionStep.OpenTask(recordJSON: try JSONParser.parse(bytes: Array(version2.utf8)), version: 2) == open)
+    }
+
+    /// The bytes of the payloads that were `JSONValue` literals where they were written.
+    @Test("deletions, heartbeats, review resolutions and tags keep their bytes")
+    func smallRecords() throws {
+        #expect(try decodedFrom(#"{"stateMachineArn":"\#(machineArn)"}"#, as: StateMachineDeletion.self).stateMachineArn == machineArn)
+        #expect(try decodedFrom(#"{"activityArn":"arn:activity"}"#, as: ActivityDeletion.self).activityArn == "arn:activity")
+        let heartbeat = try decodedFrom(#"{"executionArn":"\#(executionArn)","taskId":4,"due":9000}"#, as: TaskHeartbeat.self)
+        #expect(heartbeat.taskId == 4 && heartbeat.due == 9_000)
+        #expect(try decodedFrom(#"{"executionArn":"\#(executionArn)","reason":"fixed","time":1000}"#, as: ReviewResolution.self).reason == "fixed")
+        #expect(try decodedFrom(#"{"stateMachineArn":"\#(machineArn)","version":3,"time":1000}"#, as: VersionDeletion.self).version == 3)
+        #expect(try decodedFrom(#"{"stateMachineArn":"\#(machineArn)","name":"PROD","time":1000}"#, as: AliasDeletion.self).name == "PROD")
+        let added = try decodedFrom(
+            #"{"resourceArn":"\#(machineArn)","tags":[{"key":"team","value":"media"},{"key":"env","value":"prod"}],"time":1000}"#,
+            as: TagsAdded.self)
+        #expect(added.tags == [ResourceTag(key: "team", value: "media"), ResourceTag(key: "env", value: "prod")])
+        #expect(try decodedFrom(#"{"resourceArn":"\#(machineArn)","keys":["team"],"time":1000}"#, as: TagsRemoved.self).keys == ["team"])
+        try expectBytes([ResourceTag(key: "team", value: "media")], #"[{"key":"team","value":"media"}]"#)
     }
 
     @Test("a malformed payload names the member that is wrong")

@@ -29,6 +29,12 @@ package protocol RecordPayload: Codable {
     static var recordName: String { get }
 }
 
+/// A list of payloads is a payload: an index value that holds several (a
+/// resource's tags), written as a JSON array.
+extension Array: RecordPayload where Element: RecordPayload {
+    package static var recordName: String { "list of \(Element.recordName)s" }
+}
+
 extension RecordPayload {
     /// The payload as JSON.
     package var recordJSON: JSONValue {

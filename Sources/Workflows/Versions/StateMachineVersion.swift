@@ -79,8 +79,11 @@ public struct StateMachineAlias: RecordPayload, Sendable, Hashable {
     }
 }
 
-/// One tag of a resource, in the order it was first added.
-public struct ResourceTag: Sendable, Hashable {
+/// One tag of a resource, in the order it was first added: `{key, value}` in
+/// records and in the versions index.
+public struct ResourceTag: RecordPayload, Sendable, Hashable {
+    package static let recordName = "tag"
+
     public var key: String
     public var value: String
 
