@@ -49,9 +49,12 @@ public struct EventDelivery: RecordPayload, Sendable, Hashable {
 
     /// The members in the order of the record's bytes.
     private enum CodingKeys: String, CodingKey {
-        case deliveryId, eventId, busName = "bus", ruleName, ruleArn, targetId, targetArn, body, eventTime, attempt, due
+        case deliveryId, eventId
+        case busName = "bus"
+        case ruleName, ruleArn, targetId, targetArn, body, eventTime, attempt, due
         case maximumRetryAttempts, maximumEventAgeSeconds, redriveCount, deadLetterArn, lastError, lastMessage
-        case messageGroupId, event, history = "log"
+        case messageGroupId, event
+        case history = "log"
     }
 
     package init(
@@ -122,7 +125,8 @@ public struct DeadLetter: RecordPayload, Sendable, Hashable {
 
     /// The members in the order of the record's bytes.
     private enum CodingKeys: String, CodingKey {
-        case delivery, errorCode, errorMessage, time, exhaustedRetryCondition = "condition"
+        case delivery, errorCode, errorMessage, time
+        case exhaustedRetryCondition = "condition"
     }
 
     /// `ERROR_CODE`, `ERROR_MESSAGE`, `RULE_ARN`, `TARGET_ARN`, `RETRY_ATTEMPTS`

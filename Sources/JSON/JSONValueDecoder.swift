@@ -46,7 +46,7 @@ public struct JSONValueDecoder: Sendable {
 
 /// The scalar conversions, shared by the containers. The coding path is built
 /// only for an error: most members are scalars that convert.
-fileprivate enum Scalar {
+private enum Scalar {
     static func mismatch(_ type: Any.Type, _ description: String, at codingPath: () -> [any CodingKey]) -> DecodingError {
         .typeMismatch(type, DecodingError.Context(codingPath: codingPath(), debugDescription: description))
     }
@@ -99,7 +99,7 @@ fileprivate enum Scalar {
     }
 }
 
-fileprivate struct ValueDecoder: Decoder {
+private struct ValueDecoder: Decoder {
     let value: JSONValue
     let codingPath: [any CodingKey]
     var userInfo: [CodingUserInfoKey: Any] { [:] }
@@ -142,7 +142,7 @@ extension ValueDecoder: SingleValueDecodingContainer {
     func decode(_ type: UInt64.Type) throws -> UInt64 { try Scalar.integer(type, value, at: { codingPath }) }
 }
 
-fileprivate struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let object: JSONObject
     let codingPath: [any CodingKey]
 
@@ -219,7 +219,7 @@ fileprivate struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
     }
 }
 
-fileprivate struct UnkeyedContainer: UnkeyedDecodingContainer {
+private struct UnkeyedContainer: UnkeyedDecodingContainer {
     let elements: [JSONValue]
     let codingPath: [any CodingKey]
     var currentIndex = 0
@@ -243,7 +243,8 @@ fileprivate struct UnkeyedContainer: UnkeyedDecodingContainer {
     }
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        if !isAtEnd, let scalar = try Scalar.decode(type, elements[currentIndex], at: { [codingPath, currentIndex] in codingPath + [JSONCodingKey(index: currentIndex)] }) {
+        let path = { [codingPath, currentIndex] in codingPath + [JSONCodingKey(index: currentIndex)] }
+        if !isAtEnd, let scalar = try Scalar.decode(type, elements[currentIndex], at: path) {
             currentIndex += 1
             return scalar
         }

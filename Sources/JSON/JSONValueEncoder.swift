@@ -77,7 +77,7 @@ public struct JSONValueEncoder: Sendable {
 
 /// A value under construction: nested containers write into their node after
 /// their parent has placed it, so nodes are references until the end.
-fileprivate enum EncodedNode {
+private enum EncodedNode {
     case value(JSONValue)
     case object(EncodedObject)
     case array(EncodedArray)
@@ -91,7 +91,7 @@ fileprivate enum EncodedNode {
     }
 }
 
-fileprivate final class EncodedObject {
+private final class EncodedObject {
     /// The members; a nested container's member holds `null` here until ``json``.
     var object = JSONObject()
     /// Members whose value is a nested container, filled in by ``json``.
@@ -113,12 +113,12 @@ fileprivate final class EncodedObject {
     }
 }
 
-fileprivate final class EncodedArray {
+private final class EncodedArray {
     var elements: [EncodedNode] = []
     var json: JSONValue { .array(elements.map(\.json)) }
 }
 
-fileprivate final class ValueEncoder: Encoder {
+private final class ValueEncoder: Encoder {
     let codingPath: [any CodingKey]
     var userInfo: [CodingUserInfoKey: Any] { [:] }
     /// What was encoded: `nil` until a container is asked for.
@@ -151,7 +151,7 @@ fileprivate final class ValueEncoder: Encoder {
     func singleValueContainer() -> any SingleValueEncodingContainer { SingleValueContainer(encoder: self) }
 }
 
-fileprivate struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
+private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let object: EncodedObject
     let codingPath: [any CodingKey]
 
@@ -194,7 +194,7 @@ fileprivate struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     }
 }
 
-fileprivate struct UnkeyedContainer: UnkeyedEncodingContainer {
+private struct UnkeyedContainer: UnkeyedEncodingContainer {
     let array: EncodedArray
     let codingPath: [any CodingKey]
     var count: Int { array.elements.count }
@@ -230,7 +230,7 @@ fileprivate struct UnkeyedContainer: UnkeyedEncodingContainer {
     }
 }
 
-fileprivate struct SingleValueContainer: SingleValueEncodingContainer {
+private struct SingleValueContainer: SingleValueEncodingContainer {
     let encoder: ValueEncoder
     var codingPath: [any CodingKey] { encoder.codingPath }
 

@@ -44,9 +44,19 @@ public struct TopicDelivery: RecordPayload, Sendable, Hashable {
 
     /// The members in the order of the record's bytes.
     private enum CodingKeys: String, CodingKey {
-        case deliveryId, messageType = "type", messageId, topicArn = "topic", subscriptionArn = "subscription"
-        case protocolName = "protocol", endpoint, body, attempt, due, retryPolicy = "retry", redriveCount, history
-        case queueAttributes = "attributes", groupId = "group", deduplicationId = "dedup", lastError
+        case deliveryId
+        case messageType = "type"
+        case messageId
+        case topicArn = "topic"
+        case subscriptionArn = "subscription"
+        case protocolName = "protocol"
+        case endpoint, body, attempt, due
+        case retryPolicy = "retry"
+        case redriveCount, history
+        case queueAttributes = "attributes"
+        case groupId = "group"
+        case deduplicationId = "dedup"
+        case lastError
     }
 
     package init(

@@ -47,7 +47,9 @@ public struct ExecutionDescription: RecordPayload, Sendable, Hashable {
     private enum CodingKeys: String, CodingKey {
         case executionArn, stateMachineArn, name, status, startDate, input, revisionId, redriveCount, stream
         case stopDate, output, error, cause, redriveDate
-        case parentExecutionArn = "parent", stateMachineVersionArn = "version", stateMachineAliasArn = "alias"
+        case parentExecutionArn = "parent"
+        case stateMachineVersionArn = "version"
+        case stateMachineAliasArn = "alias"
         case notRedrivableReason = "notRedrivable"
     }
 

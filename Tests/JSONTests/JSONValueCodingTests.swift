@@ -17,7 +17,8 @@ private struct Alias: Codable, Equatable {
 
     /// Not the declaration order: the keys' order is the order of the members.
     enum CodingKeys: String, CodingKey {
-        case name, routing, stream, input, output, ratio, updateDate = "updated"
+        case name, routing, stream, input, output, ratio
+        case updateDate = "updated"
     }
 }
 

@@ -21,8 +21,13 @@ public struct DeliveryRetryPolicy: Codable, Sendable, Hashable {
     /// The members as a topic delivery stores the policy it was decided with
     /// (`TopicDelivery`'s `retry`): short names, this order, frozen in the log.
     private enum CodingKeys: String, CodingKey {
-        case minDelayTarget = "min", maxDelayTarget = "max", numRetries = "retries", numNoDelayRetries = "noDelay"
-        case numMinDelayRetries = "minDelay", numMaxDelayRetries = "maxDelay", backoffFunction = "backoff"
+        case minDelayTarget = "min"
+        case maxDelayTarget = "max"
+        case numRetries = "retries"
+        case numNoDelayRetries = "noDelay"
+        case numMinDelayRetries = "minDelay"
+        case numMaxDelayRetries = "maxDelay"
+        case backoffFunction = "backoff"
     }
 
     /// AWS's default HTTP/S policy.

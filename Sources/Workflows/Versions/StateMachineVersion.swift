@@ -22,7 +22,9 @@ public struct StateMachineVersion: RecordPayload, Sendable, Hashable {
 
     /// The members in the order of the record's bytes.
     private enum CodingKeys: String, CodingKey {
-        case stateMachineArn, version, revisionId, creationDate = "time", description
+        case stateMachineArn, version, revisionId
+        case creationDate = "time"
+        case description
     }
 
     package init(stateMachineArn: String, version: Int, revisionId: String, description: String?, creationDate: Int64) {
