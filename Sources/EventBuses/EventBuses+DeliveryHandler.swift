@@ -23,7 +23,7 @@ extension EventBuses: DeliveryHandler {
 
     package nonisolated func pendingDelivery(_ deliveryId: String, in transaction: ReadTransaction) throws -> EventDelivery? {
         guard let bytes = try transaction.value(forKey: EventKeys.text(deliveryId), in: db(.pending)) else { return nil }
-        return try EventDelivery(recordJSON: try JSONParser.parse(bytes: bytes))
+        return try EventDelivery(recordBytes: bytes)
     }
 
     package nonisolated func isDeadLetter(_ deliveryId: String, in transaction: ReadTransaction) throws -> Bool {
@@ -32,7 +32,7 @@ extension EventBuses: DeliveryHandler {
 
     package nonisolated func reviewState(_ deliveryId: String, in transaction: ReadTransaction) throws -> DeliveryReviewState {
         guard let bytes = try transaction.value(forKey: EventKeys.text(deliveryId), in: db(.review)) else { return .missing }
-        let item = try DeliveryReviewItem(recordJSON: try JSONParser.parse(bytes: bytes))
+        let item = try DeliveryReviewItem(recordBytes: bytes)
         return item.resolution.map(DeliveryReviewState.resolved) ?? .open
     }
 

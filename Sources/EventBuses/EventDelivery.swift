@@ -1,4 +1,4 @@
-package import JSON
+import JSON
 package import Queues
 public import Runtime
 
@@ -9,7 +9,9 @@ public import Runtime
 /// retry policy as it was when the event arrived), so a delivery re-run after a
 /// crash or a redrive sends exactly what the first attempt sent, whatever
 /// happened to the rule since.
-public struct EventDelivery: Sendable, Hashable {
+public struct EventDelivery: RecordPayload, Sendable, Hashable {
+    package static let recordName = "event delivery"
+
     /// `eventId/ruleName/targetId`: unique, and stable across attempts.
     public var deliveryId: String
     public var eventId: String
@@ -43,24 +45,16 @@ public struct EventDelivery: Sendable, Hashable {
     public var event: String?
     /// Sequence numbers of the records that concern this delivery, oldest
     /// first: its whole history, kept by ``EventsIndex`` (never in records).
-    public var history: [Int] = []
+    @OmittedWhenEmpty public var history: [Int] = []
 
-    package var recordJSON: JSONValue {
-        var object: JSONObject = [
-            "deliveryId": .string(deliveryId), "eventId": .string(eventId), "bus": .string(busName),
-            "ruleName": .string(ruleName), "ruleArn": .string(ruleArn), "targetId": .string(targetId),
-            "targetArn": .string(targetArn), "body": .string(body), "eventTime": .integer(Int(eventTime)),
-            "attempt": .integer(attempt), "due": .integer(Int(due)),
-            "maximumRetryAttempts": .integer(maximumRetryAttempts),
-            "maximumEventAgeSeconds": .integer(maximumEventAgeSeconds), "redriveCount": .integer(redriveCount),
-        ]
-        if let deadLetterArn { object["deadLetterArn"] = .string(deadLetterArn) }
-        if let lastError { object["lastError"] = .string(lastError) }
-        if let lastMessage { object["lastMessage"] = .string(lastMessage) }
-        if let messageGroupId { object["messageGroupId"] = .string(messageGroupId) }
-        if let event { object["event"] = .string(event) }
-        if !history.isEmpty { object["log"] = .array(history.map { .integer($0) }) }
-        return .object(object)
+    /// The members in the order of the record's bytes.
+    private enum CodingKeys: String, CodingKey {
+        case deliveryId, eventId
+        case busName = "bus"
+        case ruleName, ruleArn, targetId, targetArn, body, eventTime, attempt, due
+        case maximumRetryAttempts, maximumEventAgeSeconds, redriveCount, deadLetterArn, lastError, lastMessage
+        case messageGroupId, event
+        case history = "log"
     }
 
     package init(
@@ -110,30 +104,6 @@ public struct EventDelivery: Sendable, Hashable {
         redriveCount += 1
         history.append(record)
     }
-
-    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
-        let fields = try RecordFields(json, what: "event delivery")
-        deliveryId = try fields.string("deliveryId")
-        eventId = try fields.string("eventId")
-        busName = try fields.string("bus")
-        ruleName = try fields.string("ruleName")
-        ruleArn = try fields.string("ruleArn")
-        targetId = try fields.string("targetId")
-        targetArn = try fields.string("targetArn")
-        body = try fields.string("body")
-        eventTime = Int64(try fields.integer("eventTime"))
-        attempt = try fields.integer("attempt")
-        due = Int64(try fields.integer("due"))
-        maximumRetryAttempts = try fields.integer("maximumRetryAttempts")
-        maximumEventAgeSeconds = try fields.integer("maximumEventAgeSeconds")
-        deadLetterArn = fields.optionalString("deadLetterArn")
-        lastError = fields.optionalString("lastError")
-        lastMessage = fields.optionalString("lastMessage")
-        redriveCount = fields.optional("redriveCount")?.integerValue ?? 0
-        messageGroupId = fields.optionalString("messageGroupId")
-        event = fields.optionalString("event")
-        history = fields.optional("log")?.arrayValue?.compactMap(\.integerValue) ?? []
-    }
 }
 
 /// A delivery that exhausted its retry policy: the `events.deadLetters` view,
@@ -141,7 +111,9 @@ public struct EventDelivery: Sendable, Hashable {
 ///
 /// ``attributes`` are the message attributes AWS adds when it sends such an
 /// event to a target's dead-letter queue.
-public struct DeadLetter: Sendable, Hashable {
+public struct DeadLetter: RecordPayload, Sendable, Hashable {
+    package static let recordName = "dead letter"
+
     public var delivery: EventDelivery
     public var errorCode: String
     public var errorMessage: String
@@ -150,6 +122,12 @@ public struct DeadLetter: Sendable, Hashable {
     /// `MaximumRetryAttempts` or `MaximumEventAgeInSeconds`: the limit that
     /// ended the retries; `nil` when the error was not retryable.
     public var exhaustedRetryCondition: String?
+
+    /// The members in the order of the record's bytes.
+    private enum CodingKeys: String, CodingKey {
+        case delivery, errorCode, errorMessage, time
+        case exhaustedRetryCondition = "condition"
+    }
 
     /// `ERROR_CODE`, `ERROR_MESSAGE`, `RULE_ARN`, `TARGET_ARN`, `RETRY_ATTEMPTS`
     /// and `EXHAUSTED_RETRY_CONDITION`, as AWS names them.
@@ -173,15 +151,6 @@ public struct DeadLetter: Sendable, Hashable {
         return OutgoingMessage(body: delivery.event ?? delivery.body, attributes: messageAttributes)
     }
 
-    package var recordJSON: JSONValue {
-        var object: JSONObject = [
-            "delivery": delivery.recordJSON, "errorCode": .string(errorCode), "errorMessage": .string(errorMessage),
-            "time": .integer(Int(time)),
-        ]
-        if let exhaustedRetryCondition { object["condition"] = .string(exhaustedRetryCondition) }
-        return .object(object)
-    }
-
     package init(delivery: EventDelivery, errorCode: String, errorMessage: String, time: Int64, exhaustedRetryCondition: String?) {
         self.delivery = delivery
         self.errorCode = errorCode
@@ -189,18 +158,7 @@ public struct DeadLetter: Sendable, Hashable {
         self.time = time
         self.exhaustedRetryCondition = exhaustedRetryCondition
     }
-
-    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
-        let fields = try RecordFields(json, what: "dead letter")
-        delivery = try EventDelivery(recordJSON: try fields.value("delivery"))
-        errorCode = try fields.string("errorCode")
-        errorMessage = try fields.string("errorMessage")
-        time = Int64(try fields.integer("time"))
-        exhaustedRetryCondition = fields.optionalString("condition")
-    }
 }
 
 /// A bus delivery waiting for a person.
 public typealias DeliveryReviewItem = ReviewItem<DeadLetter>
-
-extension DeadLetter: RecordJSONCodable {}

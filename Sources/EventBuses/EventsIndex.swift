@@ -110,7 +110,7 @@ public struct EventsIndex: LogIndex {
             delivery.lastError = try fields.string("error")
             delivery.lastMessage = try fields.string("message")
             delivery.history.append(sequence)
-            try transaction.put(delivery.recordJSON.bytes, forKey: key, in: db(.pending))
+            try transaction.put(delivery.recordBytes, forKey: key, in: db(.pending))
         case EventsRecordKind.deliveryDeadLettered:
             let key = EventKeys.text(try fields.string("deliveryId"))
             guard var delivery = try delivery(key, in: db(.pending), transaction) else { return }
@@ -125,32 +125,32 @@ public struct EventsIndex: LogIndex {
             try transaction.delete(key: key, in: db(.pending))
             // A delivery that fails again after a redrive waits for a person instead.
             if delivery.redriveCount > 0 {
-                try transaction.put(DeliveryReviewItem(letter: letter).recordJSON.bytes, forKey: key, in: db(.review))
+                try transaction.put(DeliveryReviewItem(letter: letter).recordBytes, forKey: key, in: db(.review))
             } else {
-                try transaction.put(letter.recordJSON.bytes, forKey: key, in: db(.deadLetters))
+                try transaction.put(letter.recordBytes, forKey: key, in: db(.deadLetters))
             }
         case EventsRecordKind.deliveryRedriven:
             let key = EventKeys.text(try fields.string("deliveryId"))
             guard let bytes = try transaction.value(forKey: key, in: db(.deadLetters)) else { return }
-            var delivery = try DeadLetter(recordJSON: try JSONParser.parse(bytes: bytes)).delivery
+            var delivery = try DeadLetter(recordBytes: bytes).delivery
             delivery.restart(due: Int64(try fields.integer("due")), record: sequence)
             try transaction.delete(key: key, in: db(.deadLetters))
-            try transaction.put(delivery.recordJSON.bytes, forKey: key, in: db(.pending))
+            try transaction.put(delivery.recordBytes, forKey: key, in: db(.pending))
         case EventsRecordKind.reviewRetried:
             let key = EventKeys.text(try fields.string("deliveryId"))
             guard let bytes = try transaction.value(forKey: key, in: db(.review)) else { return }
-            var delivery = try DeliveryReviewItem(recordJSON: try JSONParser.parse(bytes: bytes)).letter.delivery
+            var delivery = try DeliveryReviewItem(recordBytes: bytes).letter.delivery
             delivery.restart(due: Int64(try fields.integer("due")), record: sequence)
             try transaction.delete(key: key, in: db(.review))
-            try transaction.put(delivery.recordJSON.bytes, forKey: key, in: db(.pending))
+            try transaction.put(delivery.recordBytes, forKey: key, in: db(.pending))
         case EventsRecordKind.reviewResolved:
             let key = EventKeys.text(try fields.string("deliveryId"))
             guard let bytes = try transaction.value(forKey: key, in: db(.review)) else { return }
-            var item = try DeliveryReviewItem(recordJSON: try JSONParser.parse(bytes: bytes))
+            var item = try DeliveryReviewItem(recordBytes: bytes)
             item.resolution = try fields.string("reason")
             item.resolvedTime = Int64(try fields.integer("time"))
             item.letter.delivery.history.append(sequence)
-            try transaction.put(item.recordJSON.bytes, forKey: key, in: db(.review))
+            try transaction.put(item.recordBytes, forKey: key, in: db(.review))
         case EventsRecordKind.connectionPut:
             let connection = try fields.value("connection")
             let name = connection["Name"]?.stringValue ?? ""
@@ -189,7 +189,7 @@ public struct EventsIndex: LogIndex {
 
     private func delivery(_ key: [UInt8], in database: Database, _ transaction: WriteTransaction) throws -> EventDelivery? {
         guard let bytes = try transaction.value(forKey: key, in: database) else { return nil }
-        return try EventDelivery(recordJSON: try JSONParser.parse(bytes: bytes))
+        return try EventDelivery(recordBytes: bytes)
     }
 
 }

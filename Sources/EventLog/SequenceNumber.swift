@@ -27,6 +27,23 @@ public struct SequenceNumber: RawRepresentable, Hashable, Strideable, Sendable, 
     var key: InlineArray<8, UInt8> { rawValue.bigEndianBytes }
 }
 
+/// A sequence number in a record payload or index value: the number itself.
+/// `0` numbers no record, so it does not decode.
+extension SequenceNumber: Codable {
+    public init(from decoder: any Decoder) throws {
+        let number = try decoder.singleValueContainer().decode(UInt64.self)
+        guard number > 0 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "is not a sequence number"))
+        }
+        self.init(number)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
 extension UInt64 {
     /// The value as 8 big-endian bytes, without allocating.
     @inline(__always)

@@ -497,7 +497,7 @@ extension Engine {
                     }
                     let arn = String(decoding: key[(prefix.count + 8)...], as: UTF8.self)
                     if let bytes = try transaction.value(forKey: Keys.text(arn), in: db(.executions)) {
-                        let row = try ExecutionDescription(recordJSON: try JSONParser.parse(bytes: bytes))
+                        let row = try ExecutionDescription(recordBytes: bytes)
                         if status == nil || row.status == status { page.append(row) }
                     }
                     more = try cursor.next()

@@ -132,7 +132,7 @@ extension Engine {
     /// Returns `false` when the task has no recorded outcome (a log older than integrations).
     package nonisolated func deliverIntegrationOutcome(_ arn: String, _ task: ScheduledTask) async -> Bool {
         guard let bytes = try? readValue(Keys.task(arn, task.taskId), in: .pendingTasks),
-            let pending = try? ExecutionStep.OpenTask(recordJSON: try JSONParser.parse(bytes: bytes))
+            let pending = try? ExecutionStep.OpenTask(recordBytes: bytes)
         else { return true }
         guard let recorded = pending.outcome, let outcome = TaskOutcome(recordJSON: recorded) else { return false }
         if case .succeeded = outcome, task.resource.hasSuffix(".waitForTaskToken") { return true }

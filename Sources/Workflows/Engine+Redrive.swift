@@ -157,7 +157,7 @@ extension Engine {
         let time = now()
         try await append(
             EngineRecordKind.reviewResolved,
-            ["executionArn": .string(executionArn), "reason": .string(reason), "time": .integer(Int(time))],
+            ReviewResolution(executionArn: executionArn, reason: reason, time: time),
             stream: 0,
             at: time,
             about: executionArn

@@ -75,7 +75,7 @@ extension Engine {
         log.observeCommits(of: [EngineRecordKind.startRequested]) { records in
             for record in records {
                 do {
-                    let command = try StartCommand(recordJSON: try JSONParser.parse(bytes: record.payload))
+                    let command = try StartCommand(recordBytes: record.payload)
                     sink.yield(.applyStart(sequence: record.sequence, command: command))
                 } catch {
                     logger.info("start command unreadable", metadata: ["sequence": "\(record.sequence)", "error": "\(error)"])
@@ -90,7 +90,7 @@ extension Engine {
         _ = try log.read { transaction in
             try transaction.forEach(withPrefix: [], in: db(.startCommands)) { key, value in
                 let sequence = SequenceNumber(key.copiedBytes().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
-                commands.append((sequence, try StartCommand(recordJSON: try JSONParser.parse(bytes: value.copiedBytes()))))
+                commands.append((sequence, try StartCommand(recordBytes: value.copiedBytes())))
                 return true
             }
         }

@@ -1,9 +1,9 @@
 package import EventLog
 import Foundation
 import HeapModule
-package import JSON
+import JSON
 import LMDB
-import Runtime
+package import Runtime
 package import StatesLanguage
 
 extension Engine {
@@ -17,7 +17,7 @@ extension Engine {
 
     package nonisolated func storedStateMachine(_ arn: String) throws -> StateMachineDescription? {
         guard let bytes = try readValue(Keys.text(arn), in: .stateMachines) else { return nil }
-        return try StateMachineDescription(recordJSON: try JSONParser.parse(bytes: bytes))
+        return try StateMachineDescription(recordBytes: bytes)
     }
 
     /// Validates `definition` and fails with AWS's `InvalidDefinition` message listing every problem.
@@ -63,7 +63,7 @@ extension Engine {
             revisionId: UUID().uuidString.lowercased(),
             stream: stream
         )
-        try await append(EngineRecordKind.stateMachineCreated, machine.recordJSON, stream: stream, at: time, about: arn)
+        try await append(EngineRecordKind.stateMachineCreated, machine, stream: stream, at: time, about: arn)
         return machine
     }
 
@@ -84,7 +84,7 @@ extension Engine {
         machine.roleArn = roleArn ?? machine.roleArn
         machine.updateDate = time
         machine.revisionId = UUID().uuidString.lowercased()
-        try await append(EngineRecordKind.stateMachineUpdated, machine.recordJSON, stream: machine.stream, at: time, about: arn)
+        try await append(EngineRecordKind.stateMachineUpdated, machine, stream: machine.stream, at: time, about: arn)
         return machine
     }
 
@@ -102,7 +102,7 @@ extension Engine {
         guard let bytes = try readValue(Keys.revision(arn, revisionId), in: .revisions) else {
             throw EngineError(.stateMachineDoesNotExist, "State Machine Does Not Exist: '\(arn)'")
         }
-        return try StateMachineDescription(recordJSON: try JSONParser.parse(bytes: bytes))
+        return try StateMachineDescription(recordBytes: bytes)
     }
 
     /// Every state machine, by ARN.
@@ -118,17 +118,19 @@ extension Engine {
         guard let machine = try storedStateMachine(arn) else { return }
         try await append(
             EngineRecordKind.stateMachineDeleted,
-            ["stateMachineArn": .string(arn)],
+            StateMachineDeletion(stateMachineArn: arn),
             stream: machine.stream,
             at: now(),
             about: arn
         )
     }
 
-    /// Appends one JSON record and waits for its commit.
-    package func append(_ kind: RecordKind, _ payload: JSONValue, stream: UInt64, at time: Int64, about subject: String) async throws {
+    /// Appends one record and waits for its commit.
+    package func append(
+        _ kind: RecordKind, _ payload: some RecordPayload, stream: UInt64, at time: Int64, about subject: String
+    ) async throws {
         do {
-            try await log.append([Record(kind: kind, timestamp: time * 1000, stream: StreamID(stream), payload: payload.bytes)])
+            try await log.append([payload.record(kind, timestamp: time * 1000, stream: StreamID(stream))])
         } catch {
             throw ServiceError.storage(error, about: subject)
         }

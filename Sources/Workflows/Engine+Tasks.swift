@@ -121,7 +121,7 @@ extension Engine {
         let due = time + Int64(seconds) * 1000
         try await append(
             EngineRecordKind.taskHeartbeat,
-            ["executionArn": .string(arn), "taskId": .integer(location.taskId), "due": .integer(Int(due))],
+            TaskHeartbeat(executionArn: arn, taskId: location.taskId, due: due),
             stream: execution.row.stream,
             at: time,
             about: arn
@@ -139,7 +139,7 @@ extension Engine {
         if let existing = try storedActivity(arn) { return existing }
         let time = now()
         let activity = ActivityDescription(activityArn: arn, name: name, creationDate: time)
-        try await append(EngineRecordKind.activityCreated, activity.recordJSON, stream: 0, at: time, about: arn)
+        try await append(EngineRecordKind.activityCreated, activity, stream: 0, at: time, about: arn)
         activityArns.insert(arn)
         return activity
     }
@@ -147,7 +147,7 @@ extension Engine {
     /// Deletes an activity (succeeds if it does not exist).
     public func deleteActivity(arn: String) async throws {
         guard try storedActivity(arn) != nil else { return }
-        try await append(EngineRecordKind.activityDeleted, ["activityArn": .string(arn)], stream: 0, at: now(), about: arn)
+        try await append(EngineRecordKind.activityDeleted, ActivityDeletion(activityArn: arn), stream: 0, at: now(), about: arn)
         activityArns.remove(arn)
         activityQueues[arn] = nil
         pollers.wakeAll(of: arn)
@@ -168,7 +168,7 @@ extension Engine {
 
     package nonisolated func storedActivity(_ arn: String) throws -> ActivityDescription? {
         guard let bytes = try readValue(Keys.text(arn), in: .activities) else { return nil }
-        return try ActivityDescription(recordJSON: try JSONParser.parse(bytes: bytes))
+        return try ActivityDescription(recordBytes: bytes)
     }
 
     /// Long-polls for a task of the activity: returns one as soon as there is one

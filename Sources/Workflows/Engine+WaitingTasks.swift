@@ -2,7 +2,7 @@ public import EventLog
 import Foundation
 public import JSON
 import LMDB
-package import Runtime
+public import Runtime
 package import StatesLanguage
 
 /// A task whose result a person or an activity worker is to send by token:
@@ -53,7 +53,9 @@ public struct TaskDecision: Sendable, Hashable {
 }
 
 /// A ``TaskDecision`` as the log holds it (``EngineRecordKind/taskDecided``).
-public struct RecordedTaskDecision: Sendable, Hashable {
+public struct RecordedTaskDecision: RecordPayload, Sendable, Hashable {
+    package static let recordName = "task decision"
+
     /// The execution whose task was answered.
     public var executionArn: String
     /// The Task state that waited.
@@ -70,15 +72,9 @@ public struct RecordedTaskDecision: Sendable, Hashable {
     /// Milliseconds since the Unix epoch.
     public var time: Int64
 
-    package var recordJSON: JSONValue {
-        var object: JSONObject = [
-            "executionArn": .string(executionArn), "stateName": .string(stateName), "outcome": .string(outcome),
-            "decidedBy": .string(decidedBy), "time": .integer(Int(time)),
-        ]
-        if let output { object["output"] = output }
-        if let error { object["error"] = .string(error) }
-        if let cause { object["cause"] = .string(cause) }
-        return .object(object)
+    /// The members in the order of the record's bytes.
+    private enum CodingKeys: String, CodingKey {
+        case executionArn, stateName, outcome, decidedBy, time, output, error, cause
     }
 
     package init(
@@ -101,18 +97,6 @@ public struct RecordedTaskDecision: Sendable, Hashable {
             self.error = error
             self.cause = cause
         }
-    }
-
-    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
-        let fields = try RecordFields(json, what: "task decision")
-        executionArn = try fields.string("executionArn")
-        stateName = try fields.string("stateName")
-        outcome = try fields.string("outcome")
-        decidedBy = try fields.string("decidedBy")
-        time = Int64(try fields.integer("time"))
-        output = fields.optional("output")
-        error = fields.optionalString("error")
-        cause = fields.optionalString("cause")
     }
 }
 
@@ -219,7 +203,7 @@ extension Engine {
             kind: EngineRecordKind.taskDecided,
             timestamp: time * 1000,
             stream: StreamID(execution.row.stream),
-            payload: record.recordJSON.bytes
+            payload: record.recordBytes
         )
         // An approval whose output is too deep to record is refused; the task stays open.
         let unrecordable: Unrecordable = output == nil ? .failExecution(orRefuse: .storage) : .refuse(.invalidOutput)
@@ -234,7 +218,7 @@ extension Engine {
         }
         var decisions: [RecordedTaskDecision] = []
         for entry in try log.entries(ofStream: StreamID(row.stream)) where entry.header.kind == EngineRecordKind.taskDecided {
-            decisions.append(try RecordedTaskDecision(recordJSON: try JSONParser.parse(bytes: entry.payload)))
+            decisions.append(try RecordedTaskDecision(recordBytes: entry.payload))
         }
         return decisions
     }

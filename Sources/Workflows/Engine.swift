@@ -252,7 +252,7 @@ public actor Engine {
 
     package nonisolated func storedExecution(_ arn: String) throws -> ExecutionDescription? {
         guard let bytes = try readValue(Keys.text(arn), in: .executions) else { return nil }
-        return try ExecutionDescription(recordJSON: try JSONParser.parse(bytes: bytes))
+        return try ExecutionDescription(recordBytes: bytes)
     }
 
     /// The parsed definition of `revisionId` of `machineArn` (cached).
@@ -262,7 +262,7 @@ public actor Engine {
         guard let bytes = try readValue(Keys.revision(machineArn, revisionId), in: .revisions) else {
             throw EngineError(.stateMachineDoesNotExist, "State Machine Does Not Exist: '\(machineArn)' (revision \(revisionId))")
         }
-        let machine = try StateMachineDescription(recordJSON: try JSONParser.parse(bytes: bytes))
+        let machine = try StateMachineDescription(recordBytes: bytes)
         let result = StateMachineDefinition.parse(machine.definition)
         guard let parsed = result.definition else {
             throw EngineError(
@@ -326,7 +326,7 @@ public actor Engine {
         _ = try log.read { transaction in
             try transaction.forEach(withPrefix: prefix, in: db(.pendingTasks)) { key, value in
                 guard key.byteCount == prefix.count + 8 else { return false }
-                tasks.append(try ExecutionStep.OpenTask(recordJSON: try JSONParser.parse(bytes: value.copiedBytes())))
+                tasks.append(try ExecutionStep.OpenTask(recordBytes: value.copiedBytes()))
                 return true
             }
         }

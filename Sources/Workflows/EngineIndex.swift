@@ -55,8 +55,8 @@ public struct EngineIndex: LogIndex {
         }
         for kind in [EngineRecordKind.stateMachineCreated, EngineRecordKind.stateMachineUpdated] {
             appliers.register(kind, version: 1) { entry, databases, transaction in
-                let machine = try StateMachineDescription(recordJSON: try JSONParser.parse(bytes: entry.payload))
-                let value = machine.recordJSON.bytes
+                let machine = try StateMachineDescription(recordBytes: entry.payload)
+                let value = machine.recordBytes
                 try transaction.put(value, forKey: Keys.text(machine.stateMachineArn), in: db(.stateMachines, databases))
                 try transaction.put(
                     value,
@@ -66,41 +66,41 @@ public struct EngineIndex: LogIndex {
             }
         }
         appliers.register(EngineRecordKind.stateMachineDeleted, version: 1) { entry, databases, transaction in
-            let fields = try RecordFields(bytes: entry.payload, what: "state machine deletion")
-            try transaction.delete(key: Keys.text(try fields.string("stateMachineArn")), in: db(.stateMachines, databases))
+            let deletion = try StateMachineDeletion(recordBytes: entry.payload)
+            try transaction.delete(key: Keys.text(deletion.stateMachineArn), in: db(.stateMachines, databases))
         }
         appliers.register(EngineRecordKind.activityCreated, version: 1) { entry, databases, transaction in
-            let activity = try ActivityDescription(recordJSON: try JSONParser.parse(bytes: entry.payload))
-            try transaction.put(activity.recordJSON.bytes, forKey: Keys.text(activity.activityArn), in: db(.activities, databases))
+            let activity = try ActivityDescription(recordBytes: entry.payload)
+            try transaction.put(activity.recordBytes, forKey: Keys.text(activity.activityArn), in: db(.activities, databases))
         }
         appliers.register(EngineRecordKind.activityDeleted, version: 1) { entry, databases, transaction in
-            let fields = try RecordFields(bytes: entry.payload, what: "activity deletion")
-            try transaction.delete(key: Keys.text(try fields.string("activityArn")), in: db(.activities, databases))
+            let deletion = try ActivityDeletion(recordBytes: entry.payload)
+            try transaction.delete(key: Keys.text(deletion.activityArn), in: db(.activities, databases))
         }
         appliers.register(EngineRecordKind.taskHeartbeat, version: 1) { entry, databases, transaction in
             // A heartbeat for a task that closed meanwhile changes nothing.
-            let fields = try RecordFields(bytes: entry.payload, what: "task heartbeat")
-            let key = Keys.task(try fields.string("executionArn"), try fields.integer("taskId"))
+            let heartbeat = try TaskHeartbeat(recordBytes: entry.payload)
+            let key = Keys.task(heartbeat.executionArn, heartbeat.taskId)
             guard let current = try transaction.value(forKey: key, in: db(.pendingTasks, databases)) else { return }
-            var open = try ExecutionStep.OpenTask(recordJSON: try JSONParser.parse(bytes: current))
-            open.heartbeatDue = Int64(try fields.integer("due"))
-            try transaction.put(open.recordJSON.bytes, forKey: key, in: db(.pendingTasks, databases))
+            var open = try ExecutionStep.OpenTask(recordBytes: current)
+            open.heartbeatDue = heartbeat.due
+            try transaction.put(open.recordBytes, forKey: key, in: db(.pendingTasks, databases))
         }
         appliers.register(EngineRecordKind.startRequested, version: 1) { entry, databases, transaction in
             try transaction.put(entry.payload, forKey: StartCommand.key(entry.sequence), in: db(.startCommands, databases))
         }
         appliers.register(EngineRecordKind.startApplied, version: 1) { entry, databases, transaction in
-            let applied = try StartApplied(recordJSON: try JSONParser.parse(bytes: entry.payload))
+            let applied = try StartApplied(recordBytes: entry.payload)
             try transaction.delete(key: StartCommand.key(applied.command), in: db(.startCommands, databases))
         }
         appliers.register(EngineRecordKind.reviewResolved, version: 1) { entry, databases, transaction in
-            let fields = try RecordFields(bytes: entry.payload, what: "review resolution")
-            let key = Keys.text(try fields.string("executionArn"))
+            let resolution = try ReviewResolution(recordBytes: entry.payload)
+            let key = Keys.text(resolution.executionArn)
             guard let current = try transaction.value(forKey: key, in: db(.review, databases)) else { return }
-            var item = try FailedExecutionItem(recordJSON: try JSONParser.parse(bytes: current))
-            item.resolution = try fields.string("reason")
-            item.resolvedDate = Int64(try fields.integer("time"))
-            try transaction.put(item.recordJSON.bytes, forKey: key, in: db(.review, databases))
+            var item = try FailedExecutionItem(recordBytes: current)
+            item.resolution = resolution.reason
+            item.resolvedDate = resolution.time
+            try transaction.put(item.recordBytes, forKey: key, in: db(.review, databases))
         }
         return appliers
     }()
@@ -157,7 +157,7 @@ public struct EngineIndex: LogIndex {
         case .failed, .timedOut, .aborted:
             // Aborted executions are redrivable too (AWS), so they are dead letters as well.
             try transaction.delete(key: Keys.text(arn), in: db(.openExecutions))
-            let item = FailedExecutionItem(try step.description).recordJSON.bytes
+            let item = FailedExecutionItem(try step.description).recordBytes
             try transaction.put(item, forKey: Keys.text(arn), in: db(step.redriveCount == 0 ? .deadLetters : .review))
         }
     }

@@ -1,10 +1,17 @@
 public import JSON
-package import Runtime
+public import Runtime
 public import StatesLanguage
 
 /// What `DescribeExecution` reports about one execution; also the value of the
 /// `engine.executions` index, so describe and list never replay.
-public struct ExecutionDescription: Sendable, Hashable {
+///
+/// Execution steps carry it as their `row`; ``ExecutionStep/IndexView`` reads a
+/// few of its members in place (`RawJSONObject`) and copies the rest as bytes,
+/// so the index applier never builds it: this type is still the one definition
+/// of the members.
+public struct ExecutionDescription: RecordPayload, Sendable, Hashable {
+    package static let recordName = "execution"
+
     public var executionArn: String
     public var stateMachineArn: String
     public var name: String
@@ -35,6 +42,17 @@ public struct ExecutionDescription: Sendable, Hashable {
     /// over (set by ``Engine/describeExecution(arn:)``); `nil` otherwise.
     package var notRedrivableReason: String?
 
+    /// The members in the order of the record's bytes: the ones always present
+    /// first, then the optional ones.
+    private enum CodingKeys: String, CodingKey {
+        case executionArn, stateMachineArn, name, status, startDate, input, revisionId, redriveCount, stream
+        case stopDate, output, error, cause, redriveDate
+        case parentExecutionArn = "parent"
+        case stateMachineVersionArn = "version"
+        case stateMachineAliasArn = "alias"
+        case notRedrivableReason = "notRedrivable"
+    }
+
     /// AWS's redrivable period: 14 days after the execution stopped.
     package static let redrivablePeriod: Int64 = 14 * 24 * 3600 * 1000
 
@@ -61,24 +79,6 @@ public struct ExecutionDescription: Sendable, Hashable {
         }
     }
 
-    package var recordJSON: JSONValue {
-        var object: JSONObject = [
-            "executionArn": .string(executionArn), "stateMachineArn": .string(stateMachineArn), "name": .string(name),
-            "status": .string(status.rawValue), "startDate": .integer(Int(startDate)), "input": input,
-            "revisionId": .string(revisionId), "redriveCount": .integer(redriveCount), "stream": .integer(Int(stream)),
-        ]
-        if let stopDate { object["stopDate"] = .integer(Int(stopDate)) }
-        if let output { object["output"] = output }
-        if let error { object["error"] = .string(error) }
-        if let cause { object["cause"] = .string(cause) }
-        if let redriveDate { object["redriveDate"] = .integer(Int(redriveDate)) }
-        if let parentExecutionArn { object["parent"] = .string(parentExecutionArn) }
-        if let stateMachineVersionArn { object["version"] = .string(stateMachineVersionArn) }
-        if let stateMachineAliasArn { object["alias"] = .string(stateMachineAliasArn) }
-        if let notRedrivableReason { object["notRedrivable"] = .string(notRedrivableReason) }
-        return .object(object)
-    }
-
     package init(
         executionArn: String,
         stateMachineArn: String,
@@ -100,31 +100,6 @@ public struct ExecutionDescription: Sendable, Hashable {
         self.redriveCount = 0
         self.stream = stream
         self.parentExecutionArn = parentExecutionArn
-    }
-
-    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
-        let fields = try RecordFields(json, what: "execution")
-        guard let status = ExecutionStatus(rawValue: try fields.string("status")) else {
-            throw RecordDecodingError("execution field status is not an execution status")
-        }
-        executionArn = try fields.string("executionArn")
-        stateMachineArn = try fields.string("stateMachineArn")
-        name = try fields.string("name")
-        self.status = status
-        startDate = Int64(try fields.integer("startDate"))
-        stopDate = fields.optional("stopDate")?.integerValue.map(Int64.init)
-        input = fields.optional("input") ?? .null
-        output = fields.optional("output")
-        error = fields.optionalString("error")
-        cause = fields.optionalString("cause")
-        revisionId = try fields.string("revisionId")
-        redriveCount = fields.optional("redriveCount")?.integerValue ?? 0
-        redriveDate = fields.optional("redriveDate")?.integerValue.map(Int64.init)
-        parentExecutionArn = fields.optionalString("parent")
-        stateMachineVersionArn = fields.optionalString("version")
-        stateMachineAliasArn = fields.optionalString("alias")
-        notRedrivableReason = fields.optionalString("notRedrivable")
-        stream = UInt64(try fields.integer("stream"))
     }
 
     /// Copies the outcome of `state` (status, output, error, stop time).

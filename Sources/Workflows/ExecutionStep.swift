@@ -46,8 +46,15 @@ package struct ExecutionStep {
         package var timerId: Int
     }
 
-    /// A task waiting for its result, with what a re-dispatch after a crash needs.
-    package struct OpenTask: Hashable {
+    /// A task waiting for its result, with what a re-dispatch after a crash needs:
+    /// an `engine.pendingTasks` row as it is (version 1's shape), and, without its
+    /// `token`, an opened task of a version 2 step (``stepJSON``).
+    ///
+    /// ``IndexView`` reads a step's opened tasks in place (`RawJSONObject`) and
+    /// copies their bytes into the rows; this type is the one definition of them.
+    package struct OpenTask: RecordPayload, Hashable {
+        package static let recordName = "open task"
+
         package var task: ScheduledTask
         /// The task token, for activities and `.waitForTaskToken` (unguessable, chosen when scheduled).
         package var token: String?
@@ -60,14 +67,6 @@ package struct ExecutionStep {
         /// after a crash delivers it instead of doing it again.
         package var outcome: JSONValue?
 
-        package var recordJSON: JSONValue {
-            var object: JSONObject = ["task": task.recordJSON]
-            if let token { object["token"] = .string(token) }
-            if let heartbeatDue { object["heartbeatDue"] = .integer(Int(heartbeatDue)) }
-            if let outcome { object["outcome"] = outcome }
-            return .object(object)
-        }
-
         package init(task: ScheduledTask, token: String?, heartbeatDue: Int64? = nil) {
             self.task = task
             self.token = token
@@ -76,20 +75,16 @@ package struct ExecutionStep {
 
         /// The task as a version 2 step holds it: the token is the task's own.
         package var stepJSON: JSONValue {
-            var object: JSONObject = ["task": task.recordJSON]
-            if let heartbeatDue { object["heartbeatDue"] = .integer(Int(heartbeatDue)) }
-            if let outcome { object["outcome"] = outcome }
-            return .object(object)
+            var withoutToken = self
+            withoutToken.token = nil
+            return withoutToken.recordJSON
         }
 
-        /// Decodes an `engine.pendingTasks` row or a version 1 step's task (`version`
-        /// 1), or a version 2 step's, whose token is the task's `taskToken`.
-        package init(recordJSON json: JSONValue, version: UInt16 = 1) throws(RecordDecodingError) {
-            let fields = try RecordFields(json, what: "open task")
-            task = try ScheduledTask(recordJSON: try fields.value("task"))
-            token = version == 1 ? fields.optionalString("token") : task.taskToken
-            heartbeatDue = fields.optional("heartbeatDue")?.integerValue.map(Int64.init)
-            outcome = fields.optional("outcome")
+        /// Decodes an opened task of a step record of `version`: from version 2 on,
+        /// its token is the task's `taskToken`.
+        package init(recordJSON json: JSONValue, version: UInt16) throws(RecordDecodingError) {
+            try self.init(recordJSON: json)
+            if version >= 2 { token = task.taskToken }
         }
     }
 

@@ -245,59 +245,12 @@ extension HistoryEvent {
     }
 }
 
-extension ExecutionStart {
-    package var recordJSON: JSONValue {
-        [
-            "input": input, "executionArn": .string(executionArn), "executionName": .string(executionName),
-            "stateMachineArn": .string(stateMachineArn), "stateMachineName": .string(stateMachineName),
-            "roleArn": .string(roleArn), "redriveCount": .integer(redriveCount),
-        ]
-    }
-
-    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
-        let fields = try RecordFields(json, what: "execution start")
-        self.init(
-            input: fields.optional("input") ?? .null,
-            executionArn: try fields.string("executionArn"),
-            executionName: try fields.string("executionName"),
-            stateMachineArn: try fields.string("stateMachineArn"),
-            stateMachineName: try fields.string("stateMachineName"),
-            roleArn: try fields.string("roleArn"),
-            redriveCount: fields.optional("redriveCount")?.integerValue ?? 0
-        )
-    }
+extension ExecutionStart: RecordPayload {
+    package static let recordName = "execution start"
 }
 
-extension ScheduledTask {
-    package var recordJSON: JSONValue {
-        var object: JSONObject = [
-            "taskId": .integer(taskId), "stateName": .string(stateName), "resource": .string(resource),
-            "parameters": parameters, "attempt": .integer(attempt), "enteredEventId": .integer(enteredEventId),
-        ]
-        if let timeoutSeconds { object["timeoutSeconds"] = .integer(timeoutSeconds) }
-        if let heartbeatSeconds { object["heartbeatSeconds"] = .integer(heartbeatSeconds) }
-        if let credentials { object["credentials"] = credentials }
-        // The core's token, so a state rebuilt from the log (recovery, redrive) has the
-        // token `$$.Task.Token` gave the definition, not a new one.
-        if let taskToken { object["taskToken"] = .string(taskToken) }
-        return .object(object)
-    }
-
-    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
-        let fields = try RecordFields(json, what: "scheduled task")
-        self.init(
-            taskId: try fields.integer("taskId"),
-            stateName: try fields.string("stateName"),
-            resource: try fields.string("resource"),
-            parameters: fields.optional("parameters") ?? .null,
-            timeoutSeconds: fields.optional("timeoutSeconds")?.integerValue,
-            heartbeatSeconds: fields.optional("heartbeatSeconds")?.integerValue,
-            attempt: try fields.integer("attempt"),
-            enteredEventId: try fields.integer("enteredEventId"),
-            credentials: fields.optional("credentials"),
-            taskToken: fields.optionalString("taskToken")
-        )
-    }
+extension ScheduledTask: RecordPayload {
+    package static let recordName = "scheduled task"
 }
 
 extension TimerReason {

@@ -1,6 +1,5 @@
 package import EventLog
-package import JSON
-package import Runtime
+import Runtime
 
 /// A request to start an execution, written as an ``EngineRecordKind/startRequested``
 /// record in the transaction that decides it and applied once from the log.
@@ -17,7 +16,9 @@ package import Runtime
 /// commit and the call lost the start, and a retried call needed a name derived for
 /// idempotency to find the child it had started. What if not: a rule delivery or a
 /// parent task could start its execution twice, or never.
-package struct StartCommand: Sendable, Hashable {
+package struct StartCommand: RecordPayload, Sendable, Hashable {
+    package static let recordName = "start command"
+
     /// The state machine to run (`""` when a parent's task named none: refused when applied).
     package var stateMachineArn: String
     package var name: String
@@ -29,7 +30,7 @@ package struct StartCommand: Sendable, Hashable {
     package var parent: Parent?
 
     /// The `states:startExecution` task of a parent execution.
-    package struct Parent: Sendable, Hashable {
+    package struct Parent: Codable, Sendable, Hashable {
         package var executionArn: String
         package var taskId: Int
         /// The task's resource: plain, `.sync` or `.sync:2` says how the parent waits.
@@ -44,37 +45,9 @@ package struct StartCommand: Sendable, Hashable {
         self.parent = parent
     }
 
-    package var recordJSON: JSONValue {
-        var object: JSONObject = [
-            "stateMachineArn": .string(stateMachineArn), "name": .string(name), "input": .string(input),
-            "time": .integer(Int(time)),
-        ]
-        if let parent {
-            object["parent"] = [
-                "executionArn": .string(parent.executionArn), "taskId": .integer(parent.taskId),
-                "resource": .string(parent.resource),
-            ]
-        }
-        return .object(object)
-    }
-
-    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
-        let fields = try RecordFields(json, what: "start command")
-        stateMachineArn = try fields.string("stateMachineArn")
-        name = try fields.string("name")
-        input = try fields.string("input")
-        time = Int64(try fields.integer("time"))
-        if let parent = fields.optional("parent") {
-            let parentFields = try RecordFields(parent, what: "start command parent")
-            self.parent = Parent(
-                executionArn: try parentFields.string("executionArn"), taskId: try parentFields.integer("taskId"),
-                resource: try parentFields.string("resource"))
-        }
-    }
-
     /// The command as a record (version 1) on `stream`.
     package func record(stream: StreamID) -> Record {
-        Record(kind: EngineRecordKind.startRequested, timestamp: time * 1000, stream: stream, payload: recordJSON.bytes)
+        record(EngineRecordKind.startRequested, timestamp: time * 1000, stream: stream)
     }
 
     /// The key of a command in the `engine.startCommands` view: its sequence number.
@@ -84,7 +57,9 @@ package struct StartCommand: Sendable, Hashable {
 /// How a start command was applied when no start step says so: refused (the parent's
 /// task fails with it), or the execution was already running with the same input
 /// (``EngineRecordKind/startApplied``, with the start step when there is one).
-package struct StartApplied: Sendable, Hashable {
+package struct StartApplied: RecordPayload, Sendable, Hashable {
+    package static let recordName = "applied start command"
+
     /// The sequence number of the ``StartCommand`` record.
     package var command: SequenceNumber
     /// The execution started, or found running.
@@ -93,14 +68,6 @@ package struct StartApplied: Sendable, Hashable {
     package var error: String?
     package var cause: String?
 
-    package var recordJSON: JSONValue {
-        var object: JSONObject = ["command": .integer(Int(command.rawValue))]
-        if let executionArn { object["executionArn"] = .string(executionArn) }
-        if let error { object["error"] = .string(error) }
-        if let cause { object["cause"] = .string(cause) }
-        return .object(object)
-    }
-
     package init(command: SequenceNumber, executionArn: String? = nil, error: String? = nil, cause: String? = nil) {
         self.command = command
         self.executionArn = executionArn
@@ -108,18 +75,8 @@ package struct StartApplied: Sendable, Hashable {
         self.cause = cause
     }
 
-    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
-        let fields = try RecordFields(json, what: "applied start command")
-        let command = try fields.integer("command")
-        guard command > 0 else { throw RecordDecodingError("applied start command field command is not a sequence number") }
-        self.command = SequenceNumber(UInt64(command))
-        executionArn = fields.optionalString("executionArn")
-        error = fields.optionalString("error")
-        cause = fields.optionalString("cause")
-    }
-
     /// The record (version 1) on `stream`, at `time` (milliseconds).
     package func record(stream: StreamID, at time: Int64) -> Record {
-        Record(kind: EngineRecordKind.startApplied, timestamp: time * 1000, stream: stream, payload: recordJSON.bytes)
+        record(EngineRecordKind.startApplied, timestamp: time * 1000, stream: stream)
     }
 }

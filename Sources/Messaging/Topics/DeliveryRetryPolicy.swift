@@ -9,7 +9,7 @@ import JSON
 /// (`linear`, `arithmetic`, `geometric`, `exponential`), and `numMaxDelayRetries`
 /// after `maxDelayTarget`. The defaults are AWS's: 3 retries, 20 s apart. After the
 /// last retry the message goes to the subscription's dead-letter queue.
-public struct DeliveryRetryPolicy: Sendable, Hashable {
+public struct DeliveryRetryPolicy: Codable, Sendable, Hashable {
     public var minDelayTarget = 20
     public var maxDelayTarget = 20
     public var numRetries = 3
@@ -17,6 +17,18 @@ public struct DeliveryRetryPolicy: Sendable, Hashable {
     public var numMinDelayRetries = 0
     public var numMaxDelayRetries = 0
     public var backoffFunction = "linear"
+
+    /// The members as a topic delivery stores the policy it was decided with
+    /// (`TopicDelivery`'s `retry`): short names, this order, frozen in the log.
+    private enum CodingKeys: String, CodingKey {
+        case minDelayTarget = "min"
+        case maxDelayTarget = "max"
+        case numRetries = "retries"
+        case numNoDelayRetries = "noDelay"
+        case numMinDelayRetries = "minDelay"
+        case numMaxDelayRetries = "maxDelay"
+        case backoffFunction = "backoff"
+    }
 
     /// AWS's default HTTP/S policy.
     public init() {}

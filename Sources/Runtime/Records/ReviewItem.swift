@@ -1,13 +1,6 @@
 package import EventLog
 public import JSON
 
-/// A value written as JSON in records and index rows, with the one encoding and
-/// decoding of its type.
-package protocol RecordJSONCodable {
-    var recordJSON: JSONValue { get }
-    init(recordJSON json: JSONValue) throws(RecordDecodingError)
-}
-
 /// A delivery waiting for a person: it was dead-lettered, redriven, and failed
 /// again. Bus deliveries (``DeliveryReviewItem``, the `events.review` view) and
 /// topic deliveries (``TopicReviewItem``, `topics.review`) share it; both views
@@ -32,20 +25,10 @@ public struct ReviewItem<Letter: Sendable & Hashable>: Sendable, Hashable {
     }
 }
 
-extension ReviewItem: RecordJSONCodable where Letter: RecordJSONCodable {
-    package var recordJSON: JSONValue {
-        var object: JSONObject = ["letter": letter.recordJSON]
-        if let resolution { object["resolution"] = .string(resolution) }
-        if let resolvedTime { object["resolvedTime"] = .integer(Int(resolvedTime)) }
-        return .object(object)
-    }
+extension ReviewItem: Codable where Letter: Codable {}
 
-    package init(recordJSON json: JSONValue) throws(RecordDecodingError) {
-        let fields = try RecordFields(json, what: "review item")
-        letter = try Letter(recordJSON: try fields.value("letter"))
-        resolution = fields.optionalString("resolution")
-        resolvedTime = fields.optional("resolvedTime")?.integerValue.map(Int64.init)
-    }
+extension ReviewItem: RecordPayload where Letter: RecordPayload {
+    package static var recordName: String { "review item" }
 }
 
 /// One record of a delivery's history, as a review item's inspection shows it.

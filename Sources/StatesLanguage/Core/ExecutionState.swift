@@ -1,7 +1,7 @@
 public import JSON
 
 /// Where an execution stands.
-public enum ExecutionStatus: String, Sendable, Hashable {
+public enum ExecutionStatus: String, Codable, Sendable, Hashable {
     case notStarted = "NOT_STARTED"
     case running = "RUNNING"
     case succeeded = "SUCCEEDED"

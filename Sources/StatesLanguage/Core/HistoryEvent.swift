@@ -176,7 +176,10 @@ extension StateType {
 
 /// Who started an execution and under which names; the `$$.Execution` and
 /// `$$.StateMachine` parts of the context object.
-public struct ExecutionStart: Sendable, Hashable {
+///
+/// `Codable` as the Engine's records store it (its `ExecutionStarted` events):
+/// the members in declaration order, which is the order of those bytes.
+public struct ExecutionStart: Codable, Sendable, Hashable {
     public var input: JSONValue
     public var executionArn: String
     public var executionName: String
@@ -206,7 +209,10 @@ public struct ExecutionStart: Sendable, Hashable {
 
 /// A task the core wants performed: what the Engine dispatches to a handler,
 /// activity worker or HTTP endpoint, and what `TaskScheduled` reports.
-public struct ScheduledTask: Sendable, Hashable {
+///
+/// `Codable` as the Engine's records store it (its `TaskScheduled` events and
+/// open tasks); its `CodingKeys` give the order of those bytes.
+public struct ScheduledTask: Codable, Sendable, Hashable {
     /// The task's identity: the id of its `TaskScheduled` event. Results name it.
     public var taskId: Int
     /// The Task state's name.
@@ -226,6 +232,13 @@ public struct ScheduledTask: Sendable, Hashable {
     /// activity), which `$$.Task.Token` gave the parameters; `nil` otherwise.
     /// SendTaskSuccess/Failure/Heartbeat name the task by it.
     public var taskToken: String?
+
+    /// The members in the order of the record's bytes: the ones always present
+    /// first, then the optional ones.
+    private enum CodingKeys: String, CodingKey {
+        case taskId, stateName, resource, parameters, attempt, enteredEventId
+        case timeoutSeconds, heartbeatSeconds, credentials, taskToken
+    }
 
     public init(
         taskId: Int,

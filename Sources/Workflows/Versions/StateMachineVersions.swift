@@ -84,7 +84,7 @@ public actor StateMachineVersions {
             description: description,
             creationDate: engine.configuration.clock.now()
         )
-        try await append(VersionsRecordKind.versionPublished, version.recordJSON, about: version.versionArn)
+        try await append(VersionsRecordKind.versionPublished, version, about: version.versionArn)
         return version
     }
 
@@ -101,7 +101,7 @@ public actor StateMachineVersions {
         guard let bytes = try engine.log.read({ try $0.value(forKey: VersionKeys.version(machineArn, number), in: db(.versions)) }) else {
             return nil
         }
-        return try StateMachineVersion(recordJSON: try JSONParser.parse(bytes: bytes))
+        return try StateMachineVersion(recordBytes: bytes)
     }
 
     /// Deletes a version; deleting one that does not exist succeeds, as in AWS.
@@ -116,10 +116,8 @@ public actor StateMachineVersions {
                 "Version to be deleted must not be referenced by an alias. Current list of aliases referencing this version: [\(referring.map(\.name).joined(separator: ", "))]"
             )
         }
-        let record: JSONValue = [
-            "stateMachineArn": .string(version.stateMachineArn), "version": .integer(version.version),
-            "time": .integer(Int(engine.configuration.clock.now())),
-        ]
+        let record = VersionDeletion(
+            stateMachineArn: version.stateMachineArn, version: version.version, time: engine.configuration.clock.now())
         try await append(VersionsRecordKind.versionDeleted, record, about: arn)
     }
 
@@ -151,7 +149,7 @@ public actor StateMachineVersions {
             return existing
         }
         alias.updateDate = nil
-        try await append(VersionsRecordKind.aliasCreated, alias.recordJSON, about: alias.aliasArn)
+        try await append(VersionsRecordKind.aliasCreated, alias, about: alias.aliasArn)
         return alias
     }
 
@@ -161,7 +159,7 @@ public actor StateMachineVersions {
         guard let bytes = try engine.log.read({ try $0.value(forKey: VersionKeys.alias(machineArn, name), in: db(.aliases)) }) else {
             return nil
         }
-        return try StateMachineAlias(recordJSON: try JSONParser.parse(bytes: bytes))
+        return try StateMachineAlias(recordBytes: bytes)
     }
 
     /// Changes an alias's description and/or routing.
@@ -180,7 +178,7 @@ public actor StateMachineVersions {
         }
         if let description { alias.description = description }
         alias.updateDate = engine.configuration.clock.now()
-        try await append(VersionsRecordKind.aliasUpdated, alias.recordJSON, about: arn)
+        try await append(VersionsRecordKind.aliasUpdated, alias, about: arn)
         return alias
     }
 
@@ -188,10 +186,7 @@ public actor StateMachineVersions {
     /// - Throws: ``EngineError`` `ResourceNotFound`.
     public func deleteAlias(arn: String) async throws {
         guard let alias = try alias(arn: arn) else { throw Self.aliasNotFound(arn) }
-        let record: JSONValue = [
-            "stateMachineArn": .string(alias.stateMachineArn), "name": .string(alias.name),
-            "time": .integer(Int(engine.configuration.clock.now())),
-        ]
+        let record = AliasDeletion(stateMachineArn: alias.stateMachineArn, name: alias.name, time: engine.configuration.clock.now())
         try await append(VersionsRecordKind.aliasDeleted, record, about: arn)
     }
 
@@ -302,10 +297,7 @@ public actor StateMachineVersions {
         guard keys.count <= Self.maximumTags else {
             throw EngineError(.tooManyTags, "Too many tags: '\(resourceArn)' would have \(keys.count), at most \(Self.maximumTags) are allowed")
         }
-        let record: JSONValue = [
-            "resourceArn": .string(resourceArn), "tags": VersionsIndex.tagsJSON(tags),
-            "time": .integer(Int(engine.configuration.clock.now())),
-        ]
+        let record = TagsAdded(resourceArn: resourceArn, tags: tags, time: engine.configuration.clock.now())
         try await append(VersionsRecordKind.tagsAdded, record, about: resourceArn)
     }
 
@@ -313,16 +305,14 @@ public actor StateMachineVersions {
     /// - Throws: ``EngineError`` `ResourceNotFound`.
     public func untag(resourceArn: String, keys: [String]) async throws {
         try requireTaggable(resourceArn)
-        let record: JSONValue = [
-            "resourceArn": .string(resourceArn), "keys": .array(keys.map { .string($0) }),
-            "time": .integer(Int(engine.configuration.clock.now())),
-        ]
+        let record = TagsRemoved(resourceArn: resourceArn, keys: keys, time: engine.configuration.clock.now())
         try await append(VersionsRecordKind.tagsRemoved, record, about: resourceArn)
     }
 
     /// The tags of a resource, in the order first added.
     public nonisolated func tags(of resourceArn: String) throws -> [ResourceTag] {
-        try VersionsIndex.tags(try engine.log.read { try $0.value(forKey: Keys.text(resourceArn), in: db(.tags)) })
+        guard let bytes = try engine.log.read({ try $0.value(forKey: Keys.text(resourceArn), in: db(.tags)) }) else { return [] }
+        return try [ResourceTag](recordBytes: bytes)
     }
 
     /// Throws unless `arn` is a state machine or activity that exists: tags belong only to those.
@@ -341,9 +331,9 @@ public actor StateMachineVersions {
 
     // MARK: Log
 
-    private func append(_ kind: RecordKind, _ payload: JSONValue, about subject: String) async throws {
+    private func append(_ kind: RecordKind, _ payload: some RecordPayload, about subject: String) async throws {
         do {
-            try await engine.log.append([Record(kind: kind, timestamp: engine.configuration.clock.now() * 1000, stream: StreamID(0), payload: payload.bytes)])
+            try await engine.log.append([payload.record(kind, timestamp: engine.configuration.clock.now() * 1000, stream: StreamID(0))])
         } catch {
             throw ServiceError.storage(error, about: subject)
         }

@@ -1,5 +1,5 @@
 public import EventLog
-package import JSON
+import JSON
 public import LMDB
 import Runtime
 
@@ -35,74 +35,60 @@ public struct VersionsIndex: LogIndex {
         let kind = entry.header.kind
         switch kind {
         case VersionsRecordKind.versionPublished:
-            let version = try StateMachineVersion(recordJSON: try JSONParser.parse(bytes: entry.payload))
+            let version = try StateMachineVersion(recordBytes: entry.payload)
             let key = VersionKeys.version(version.stateMachineArn, version.version)
-            try transaction.put(version.recordJSON.bytes, forKey: key, in: db(.versions))
+            try transaction.put(version.recordBytes, forKey: key, in: db(.versions))
             try transaction.put(
                 JSONValue.integer(version.version).bytes,
                 forKey: Keys.text(version.stateMachineArn),
                 in: db(.counters)
             )
         case VersionsRecordKind.versionDeleted:
-            let fields = try RecordFields(bytes: entry.payload, what: "version deletion at \(entry.sequence)")
-            let key = VersionKeys.version(try fields.string("stateMachineArn"), try fields.integer("version"))
-            try transaction.delete(key: key, in: db(.versions))
+            let deletion = try VersionDeletion(recordBytes: entry.payload)
+            try transaction.delete(key: VersionKeys.version(deletion.stateMachineArn, deletion.version), in: db(.versions))
         case VersionsRecordKind.aliasCreated, VersionsRecordKind.aliasUpdated:
-            let alias = try StateMachineAlias(recordJSON: try JSONParser.parse(bytes: entry.payload))
-            try transaction.put(alias.recordJSON.bytes, forKey: VersionKeys.alias(alias.stateMachineArn, alias.name), in: db(.aliases))
+            let alias = try StateMachineAlias(recordBytes: entry.payload)
+            try transaction.put(alias.recordBytes, forKey: VersionKeys.alias(alias.stateMachineArn, alias.name), in: db(.aliases))
         case VersionsRecordKind.aliasDeleted:
-            let fields = try RecordFields(bytes: entry.payload, what: "alias deletion at \(entry.sequence)")
-            try transaction.delete(key: VersionKeys.alias(try fields.string("stateMachineArn"), try fields.string("name")), in: db(.aliases))
+            let deletion = try AliasDeletion(recordBytes: entry.payload)
+            try transaction.delete(key: VersionKeys.alias(deletion.stateMachineArn, deletion.name), in: db(.aliases))
         case VersionsRecordKind.tagsAdded:
-            let fields = try RecordFields(bytes: entry.payload, what: "tags at \(entry.sequence)")
-            let arn = try fields.string("resourceArn")
-            var tags = try Self.tags(transaction.value(forKey: Keys.text(arn), in: db(.tags)))
-            for value in try fields.value("tags").arrayValue ?? [] {
-                let tag = try RecordFields(value, what: "tag at \(entry.sequence)")
-                let (key, text) = (try tag.string("key"), try tag.string("value"))
-                if let index = tags.firstIndex(where: { $0.key == key }) {
-                    tags[index].value = text
+            let added = try TagsAdded(recordBytes: entry.payload)
+            var tags = try Self.tags(transaction.value(forKey: Keys.text(added.resourceArn), in: db(.tags)))
+            for tag in added.tags {
+                if let index = tags.firstIndex(where: { $0.key == tag.key }) {
+                    tags[index].value = tag.value
                 } else {
-                    tags.append(ResourceTag(key: key, value: text))
+                    tags.append(tag)
                 }
             }
-            try transaction.put(Self.tagsJSON(tags).bytes, forKey: Keys.text(arn), in: db(.tags))
+            try transaction.put(tags.recordBytes, forKey: Keys.text(added.resourceArn), in: db(.tags))
         case VersionsRecordKind.tagsRemoved:
-            let fields = try RecordFields(bytes: entry.payload, what: "untagging at \(entry.sequence)")
-            let arn = try fields.string("resourceArn")
-            let removed = Set((try fields.value("keys").arrayValue ?? []).compactMap(\.stringValue))
-            let tags = try Self.tags(transaction.value(forKey: Keys.text(arn), in: db(.tags))).filter { !removed.contains($0.key) }
+            let removal = try TagsRemoved(recordBytes: entry.payload)
+            let removed = Set(removal.keys)
+            let tags = try Self.tags(transaction.value(forKey: Keys.text(removal.resourceArn), in: db(.tags))).filter { !removed.contains($0.key) }
             if tags.isEmpty {
-                try transaction.delete(key: Keys.text(arn), in: db(.tags))
+                try transaction.delete(key: Keys.text(removal.resourceArn), in: db(.tags))
             } else {
-                try transaction.put(Self.tagsJSON(tags).bytes, forKey: Keys.text(arn), in: db(.tags))
+                try transaction.put(tags.recordBytes, forKey: Keys.text(removal.resourceArn), in: db(.tags))
             }
         case EngineRecordKind.stateMachineDeleted:
-            let fields = try RecordFields(bytes: entry.payload, what: "state machine deletion at \(entry.sequence)")
-            let arn = try fields.string("stateMachineArn")
+            let arn = try StateMachineDeletion(recordBytes: entry.payload).stateMachineArn
             try transaction.deleteAll(withPrefix: Keys.text(arn) + [0], in: db(.versions))
             try transaction.deleteAll(withPrefix: Keys.text(arn) + [0], in: db(.aliases))
             try transaction.delete(key: Keys.text(arn), in: db(.counters))
             try transaction.delete(key: Keys.text(arn), in: db(.tags))
         case EngineRecordKind.activityDeleted:
-            let fields = try RecordFields(bytes: entry.payload, what: "activity deletion at \(entry.sequence)")
-            try transaction.delete(key: Keys.text(try fields.string("activityArn")), in: db(.tags))
+            try transaction.delete(key: Keys.text(try ActivityDeletion(recordBytes: entry.payload).activityArn), in: db(.tags))
         default:
             return
         }
     }
 
     /// The tags stored under one resource (none for `nil`).
-    package static func tags(_ bytes: [UInt8]?) throws -> [ResourceTag] {
+    private static func tags(_ bytes: [UInt8]?) throws -> [ResourceTag] {
         guard let bytes else { return [] }
-        return try (JSONParser.parse(bytes: bytes).arrayValue ?? []).map { value throws(RecordDecodingError) in
-            let tag = try RecordFields(value, what: "stored tag")
-            return ResourceTag(key: try tag.string("key"), value: try tag.string("value"))
-        }
-    }
-
-    package static func tagsJSON(_ tags: [ResourceTag]) -> JSONValue {
-        .array(tags.map { ["key": .string($0.key), "value": .string($0.value)] })
+        return try [ResourceTag](recordBytes: bytes)
     }
 }
 
