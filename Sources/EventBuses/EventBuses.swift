@@ -210,34 +210,36 @@ public actor EventBuses {
     /// replay, a Task state's `events:putEvents`, a pipe's bus target. Called by the log's
     /// commit observer (``EventLog/EventLog/observeCommits(of:_:)``), so no writer
     /// schedules by hand.
+    ///
+    /// It runs on the log's writer thread, so it builds only the deliveries left to
+    /// schedule: those delivered in the accepting transaction are skipped by their id.
     package nonisolated func scheduleDeliveries(recordedIn records: [CommittedRecord]) {
-        var decided: [EventDelivery] = []
         var finished: Set<String> = []
-        for record in records {
-            // Most accepted events cause no delivery: found out by bytes, as the index does.
-            let succeeded = record.header.kind == EventsRecordKind.deliverySucceeded
-            guard succeeded || EventsIndex.contains(record.payload, EventsIndex.deliveryIdMarker) else { continue }
+        var decided: [EventDelivery] = []
+        for record in records where record.header.kind == EventsRecordKind.deliverySucceeded {
+            guard let id = try? RecordFields(bytes: record.payload, what: "delivery success").string("deliveryId") else { continue }
+            finished.insert(id)
+        }
+        // Most accepted events cause no delivery: found out by bytes, as the index does.
+        for record in records where record.header.kind == EventsRecordKind.eventAccepted {
+            guard EventsIndex.contains(record.payload, EventsIndex.deliveryIdMarker) else { continue }
             do {
                 let fields = try RecordFields(raw: record.payload[...], what: "events record at \(record.sequence)")
-                if succeeded {
-                    finished.insert(try fields.string("deliveryId"))
-                    continue
-                }
                 for var object in try fields.objects(inArray: "deliveries") {
+                    guard let id = object.member("deliveryId")?.stringValue, !finished.contains(id) else { continue }
                     // As the pending view holds it: its history starts with the record that decided it.
                     object.set("log", [.integer(Int(record.sequence.rawValue))])
                     decided.append(try EventDelivery(recordJSON: try JSONParser.parse(bytes: object.bytes)))
                 }
             } catch {
                 // The index applied this record in its transaction, so it reads; should it not,
-                // the delivery is still in `events.pending` and the next open schedules it.
+                // its deliveries are still in `events.pending` and the next open schedules them.
                 context.logger.error(
                     "a committed events record could not be read",
                     metadata: ["sequence": "\(record.sequence.rawValue)", "error": "\(error)"])
             }
         }
-        let unfinished = decided.filter { !finished.contains($0.deliveryId) }
-        if !unfinished.isEmpty { deliveries.scheduleUnknown { unfinished } }
+        if !decided.isEmpty { deliveries.scheduleUnknown { decided } }
     }
 
     // MARK: Names and ARNs
