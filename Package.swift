@@ -88,7 +88,7 @@ package.targets += [
 package.targets += [
     .target(
         name: "Messaging",
-        dependencies: ["JSON"],
+        dependencies: ["JSON", .product(name: "Crypto", package: "swift-crypto")],
         swiftSettings: swiftSettings,
         // Rounding numbers calls libm, which nothing links on Linux unless Foundation or Glibc is imported.
         linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
@@ -258,6 +258,7 @@ package.targets += [
         name: "ActivityWorker",
         dependencies: [
             "JSON",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),

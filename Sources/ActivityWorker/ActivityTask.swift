@@ -20,7 +20,7 @@ public struct ActivityTask: Sendable, Hashable {
     }
 
     static func derivedKey(_ token: String) -> String {
-        "activity-" + String(SHA256Digest.hex(SHA256Digest.hash(Array(token.utf8))).prefix(32))
+        "activity-" + String(SHA256Digest.hash(Array(token.utf8)).hexEncoded.prefix(32))
     }
 }
 

@@ -122,8 +122,9 @@ extension EventBuses: Service {
             handler = .http(url: arn, method: "POST", headers: [:])
         }
         let invocation = TaskInvocation(
-            resource: arn, input: input, idempotencyKey: delivery.eventId, token: nil, executionArn: delivery.ruleArn,
-            stateName: delivery.targetId)
+            resource: arn, input: input,
+            idempotencyKey: IdempotencyKey.eventDelivery(eventId: delivery.eventId, ruleArn: delivery.ruleArn, targetId: delivery.targetId),
+            token: nil, executionArn: delivery.ruleArn, stateName: delivery.targetId)
         switch await context.invoker.invoke(invocation, handler: handler) {
         case .succeeded: return nil
         case .noHandler(let cause): return DeliveryFailure(code: "RESOURCE_NOT_FOUND", message: cause)

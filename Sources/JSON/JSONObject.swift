@@ -95,13 +95,7 @@ public struct JSONObject: Sendable {
                     removeValue(at: position)
                 }
             } else if let newValue {
-                keys.append(key)
-                values.append(newValue)
-                if index != nil {
-                    index![key] = keys.count - 1
-                } else if keys.count > Self.indexThreshold {
-                    buildIndex()
-                }
+                appendUnchecked(key: key, value: newValue)
             }
         }
     }

@@ -266,22 +266,25 @@ struct JSONPathParser {
     // MARK: Filter expressions
 
     mutating func parseOr() throws(JSONPathError) -> JSONPath.Filter {
-        var result = try parseAnd()
-        while true {
-            skipBlanks()
-            guard current == UInt8(ascii: "|"), peek(1) == UInt8(ascii: "|") else { return result }
-            position += 2
-            result = .or(result, try parseAnd())
-        }
+        try parseChain(joinedBy: UInt8(ascii: "|"), JSONPath.Filter.or) { parser throws(JSONPathError) in try parser.parseAnd() }
     }
 
     mutating func parseAnd() throws(JSONPathError) -> JSONPath.Filter {
-        var result = try parseUnary()
+        try parseChain(joinedBy: UInt8(ascii: "&"), JSONPath.Filter.and) { parser throws(JSONPathError) in try parser.parseUnary() }
+    }
+
+    /// Operands joined by a doubled `symbol` (`||`, `&&`), grouped from the left.
+    private mutating func parseChain(
+        joinedBy symbol: UInt8,
+        _ combine: (JSONPath.Filter, JSONPath.Filter) -> JSONPath.Filter,
+        operand: (inout Self) throws(JSONPathError) -> JSONPath.Filter
+    ) throws(JSONPathError) -> JSONPath.Filter {
+        var result = try operand(&self)
         while true {
             skipBlanks()
-            guard current == UInt8(ascii: "&"), peek(1) == UInt8(ascii: "&") else { return result }
+            guard current == symbol, peek(1) == symbol else { return result }
             position += 2
-            result = .and(result, try parseUnary())
+            result = combine(result, try operand(&self))
         }
     }
 

@@ -54,18 +54,14 @@ public struct JSONPathError: Error, Sendable, Hashable, CustomStringConvertible 
     /// 0-based position, in `Character`s of ``path``, of the offending character or segment.
     public let offset: Int
 
-    /// Creates an error; `offset` counts `Character`s of `path` from 0.
-    public init(reason: Reason, path: String, offset: Int) {
-        self.reason = reason
-        self.path = path
-        self.offset = offset
-    }
-
-    /// Creates an error at a UTF-8 offset of `path`, converted to a `Character` offset.
+    /// Creates an error at a UTF-8 offset of `path` (where the parser stands),
+    /// reported as a `Character` offset.
     init(reason: Reason, path: String, utf8Offset: Int) {
         let bounded = min(max(0, utf8Offset), path.utf8.count)
         let index = path.utf8.index(path.utf8.startIndex, offsetBy: bounded)
-        self.init(reason: reason, path: path, offset: path.distance(from: path.startIndex, to: index))
+        self.reason = reason
+        self.path = path
+        self.offset = path.distance(from: path.startIndex, to: index)
     }
 
     public var description: String { "invalid JSONPath '\(path)': \(reason) at character \(offset)" }

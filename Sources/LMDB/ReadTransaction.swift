@@ -177,22 +177,26 @@ public class ReadTransaction {
 
     /// Copies of the keys of `database` that start with `prefix`, in key order.
     public func keys(withPrefix prefix: [UInt8], in database: Database) throws -> [[UInt8]] {
-        var keys: [[UInt8]] = []
-        try forEach(withPrefix: prefix, in: database) { key, _ in
-            keys.append(key.copiedBytes())
-            return true
-        }
-        return keys
+        try collect(withPrefix: prefix, in: database) { key, _ in key.copiedBytes() }
     }
 
     /// Copies of the values of `database` whose keys start with `prefix`, in key order.
     public func values(withPrefix prefix: [UInt8], in database: Database) throws -> [[UInt8]] {
-        var values: [[UInt8]] = []
-        try forEach(withPrefix: prefix, in: database) { _, value in
-            values.append(value.copiedBytes())
+        try collect(withPrefix: prefix, in: database) { _, value in value.copiedBytes() }
+    }
+
+    /// `transform` of every entry whose key starts with `prefix`, in key order.
+    private func collect<Element>(
+        withPrefix prefix: [UInt8],
+        in database: Database,
+        _ transform: (_ key: RawSpan, _ value: RawSpan) throws -> Element
+    ) throws -> [Element] {
+        var elements: [Element] = []
+        try forEach(withPrefix: prefix, in: database) { key, value in
+            elements.append(try transform(key, value))
             return true
         }
-        return values
+        return elements
     }
 
     /// The number of entries in `database` in this snapshot. The corresponding C function is `mdb_stat`.

@@ -82,15 +82,8 @@ struct EventScanner {
             } else {
                 guard skipValue() else { return false }
             }
-            skipWhitespace()
-            guard position < bytes.count else { return false }
-            if bytes[position] == UInt8(ascii: ",") {
-                position += 1
-                continue
-            }
-            guard bytes[position] == UInt8(ascii: "}") else { return false }
-            position += 1
-            return true
+            guard let another = passSeparator(closing: UInt8(ascii: "}")) else { return false }
+            if !another { return true }
         }
     }
 
@@ -147,16 +140,20 @@ struct EventScanner {
             steps = saved.appending(array: array, index: index)
             guard scanValue(node: node, &leaves) else { return false }
             index += 1
-            skipWhitespace()
-            guard position < bytes.count else { return false }
-            if bytes[position] == UInt8(ascii: ",") {
-                position += 1
-                continue
-            }
-            guard bytes[position] == UInt8(ascii: "]") else { return false }
-            position += 1
-            return true
+            guard let another = passSeparator(closing: UInt8(ascii: "]")) else { return false }
+            if !another { return true }
         }
+    }
+
+    /// After a member of an object or array: past a `,` gives `true` (another
+    /// member follows), past `close` `false` (the container ends); `nil` at
+    /// anything else.
+    @inline(__always)
+    private mutating func passSeparator(closing close: UInt8) -> Bool? {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: ",") || bytes[position] == close else { return nil }
+        position += 1
+        return bytes[position - 1] == UInt8(ascii: ",")
     }
 
     /// At `"`: moves past the closing quote; returns the content's bounds and whether it has escapes.

@@ -99,6 +99,14 @@ struct PatternTokenizer {
         if position < bytes.count { throw unexpected("expected end of input") }
     }
 
+    private mutating func openContainer(_ container: Container, expecting next: Expectation, _ token: Token) throws(EventBridgeError) -> Token {
+        try checkDepth()
+        position += 1
+        stack.append(container)
+        expectation = next
+        return token
+    }
+
     private mutating func closeContainer(_ token: Token) -> Token {
         stack.removeLast()
         expectation = stack.isEmpty ? .finished : .commaOrEnd
@@ -117,17 +125,9 @@ struct PatternTokenizer {
         let byte = bytes[position]
         switch byte {
         case UInt8(ascii: "{"):
-            try checkDepth()
-            position += 1
-            stack.append(.object)
-            expectation = .fieldOrEnd
-            return .startObject
+            return try openContainer(.object, expecting: .fieldOrEnd, .startObject)
         case UInt8(ascii: "["):
-            try checkDepth()
-            position += 1
-            stack.append(.array)
-            expectation = .valueOrEnd
-            return .startArray
+            return try openContainer(.array, expecting: .valueOrEnd, .startArray)
         case UInt8(ascii: "\""):
             let text = try readString()
             afterScalar()

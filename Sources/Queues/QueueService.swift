@@ -18,24 +18,21 @@ package import Synchronization
 /// Other parts of the Engine deliver to a queue exactly once by calling
 /// ``send(in:queueArn:messages:time:)`` inside their own transaction.
 public final class QueueService: Sendable {
+    /// What only the queues read; the rest (log, region, account, clock, scheduler)
+    /// is the ``ServiceContext`` every service shares.
     public struct Configuration: Sendable {
-        public var region = "us-east-1"
-        public var account = "123456789012"
-        public var clock: any RuntimeClock = SystemClock()
         /// The pause between two steps of a running message move task in ``run()``;
         /// each step moves up to a task's `MaxNumberOfMessagesPerSecond`, so this
         /// is the second that rate is per.
         public var moveTaskInterval: Duration = .seconds(1)
-        /// The scheduler move task steps wait on; `nil` makes one on ``clock``.
-        /// A server shares the engine's (``Engine/scheduler``).
-        public var scheduler: Scheduler?
         public init() {}
     }
 
-    public let log: EventLog
+    public let context: ServiceContext
     public let configuration: Configuration
-    /// Where the next move task step waits (``run()`` runs it).
-    public let scheduler: Scheduler
+    public var log: EventLog { context.log }
+    /// Where the next move task step waits (``run()`` runs it): the context's.
+    public var scheduler: Scheduler { context.scheduler }
     /// Whether ``run()`` runs, so move tasks step on the scheduler.
     package let movesTasks = Atomic<Bool>(false)
     package let databases: IndexDatabases
@@ -52,20 +49,19 @@ public final class QueueService: Sendable {
     /// looking, and does not park if a commit woke receivers since (it would miss it).
     private let wakeUps = Atomic<UInt64>(0)
 
-    /// Serves the queues of `log`, which must have been opened with a ``QueueIndex``
-    /// (`Stepline.open` registers it).
-    public init(log: EventLog, configuration: Configuration = Configuration()) throws(QueueError) {
-        guard let databases = log.databases(ofIndex: QueueIndex().name) else {
+    /// Serves the queues of `context`'s log, which must have been opened with a
+    /// ``QueueIndex`` (`Stepline.open` registers it).
+    public init(context: ServiceContext, configuration: Configuration = Configuration()) throws(QueueError) {
+        guard let databases = context.log.databases(ofIndex: QueueIndex().name) else {
             throw QueueError(.storage, "the log was opened without the queues index")
         }
-        self.log = log
+        self.context = context
         self.configuration = configuration
-        self.scheduler = configuration.scheduler ?? Scheduler(clock: configuration.clock)
         self.databases = databases
         // Whoever commits a change that can make a message receivable (this service, a
         // Task state's step, a topic's fan-out, a rule's delivery, a pipe), long-polling
         // receivers look again once it is durable.
-        log.observeCommits(of: Self.receivableChanges) { [weak self] records in
+        context.log.observeCommits(of: Self.receivableChanges) { [weak self] records in
             if records.contains(where: Self.mayMakeReceivable) { self?.wakeReceivers() }
         }
     }
@@ -89,10 +85,10 @@ public final class QueueService: Sendable {
     }
 
     package func db(_ which: QueueIndex.DB) -> Database { databases[which.rawValue] }
-    package func now() -> Int64 { configuration.clock.now() }
+    package func now() -> Int64 { context.now() }
 
     /// `arn:aws:sqs:REGION:ACCOUNT:NAME`.
-    public func arn(ofQueue name: String) -> String { "arn:aws:sqs:\(configuration.region):\(configuration.account):\(name)" }
+    public func arn(ofQueue name: String) -> String { "arn:aws:sqs:\(context.region):\(context.account):\(name)" }
 
     // MARK: Queues
 
@@ -293,7 +289,7 @@ public final class QueueService: Sendable {
                 timedOut()
             }
             if let visible {
-                group.addTask { [clock = configuration.clock] in
+                group.addTask { [clock = context.clock] in
                     do { try await clock.sleep(untilMilliseconds: visible) } catch { return }
                     timedOut()
                 }

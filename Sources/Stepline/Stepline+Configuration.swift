@@ -61,21 +61,12 @@ extension Stepline {
 
         /// The engine's configuration with the shared settings and the handlers applied.
         var resolvedEngine: Engine.Configuration {
-            var resolved = sharing(engine)
-            resolved.handlers = handlers
-            resolved.inProcessHandlers = inProcessHandlers
-            return resolved
-        }
-
-        /// The queues' configuration with the shared settings applied.
-        var resolvedQueues: QueueService.Configuration { sharing(queues) }
-
-        /// `service` with ``region``, ``account`` and ``clock`` set to this configuration's.
-        private func sharing<Service: SharedServiceSettings>(_ service: Service) -> Service {
-            var resolved = service
+            var resolved = engine
             resolved.region = region
             resolved.account = account
             resolved.clock = clock
+            resolved.handlers = handlers
+            resolved.inProcessHandlers = inProcessHandlers
             return resolved
         }
 
@@ -87,13 +78,3 @@ extension Stepline {
         }
     }
 }
-
-/// What the configurations of several services each hold, and Stepline sets once for all.
-protocol SharedServiceSettings {
-    var region: String { get set }
-    var account: String { get set }
-    var clock: any RuntimeClock { get set }
-}
-
-extension Engine.Configuration: SharedServiceSettings {}
-extension QueueService.Configuration: SharedServiceSettings {}

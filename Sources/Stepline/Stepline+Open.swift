@@ -72,10 +72,7 @@ extension Stepline {
         let workflowsText = "the workflows directory \(workflows?.path ?? "")"
         do { try await workflows?.deploy(to: engine) } catch { throw SteplineOpenError("cannot deploy \(workflowsText): \(error)") }
         let queues: QueueService
-        // One scheduler for every service: the queues' move tasks wait on the engine's.
-        var queueConfiguration = configuration.resolvedQueues
-        queueConfiguration.scheduler = engine.scheduler
-        do { queues = try QueueService(log: engine.log, configuration: queueConfiguration) } catch {
+        do { queues = try QueueService(context: engine.context, configuration: configuration.queues) } catch {
             throw SteplineOpenError("cannot open the queues in \(dataDirectory): \(error)")
         }
         await engine.register(queues)

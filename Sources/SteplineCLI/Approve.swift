@@ -24,9 +24,7 @@ struct Approve: AsyncParsableCommand {
     @OptionGroup var server: ServerOptions
 
     func validate() throws {
-        do { _ = try JSONParser.parse(output) } catch {
-            throw ValidationError("--output must be JSON text (quote it for the shell): \(error)")
-        }
+        try ValidationError.checkJSON(output, option: "--output")
     }
 
     func run() async throws {

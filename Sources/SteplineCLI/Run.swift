@@ -48,11 +48,7 @@ struct Run: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        if inputFile == nil {
-            do { _ = try JSONParser.parse(input) } catch {
-                throw ValidationError("--input must be JSON text (quote it for the shell, e.g. --input '{\"x\": 1}'): \(error)")
-            }
-        }
+        if inputFile == nil { try ValidationError.checkJSON(input, option: "--input", example: #"{"x": 1}"#) }
     }
 
     func run() async throws {

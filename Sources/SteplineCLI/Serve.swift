@@ -111,8 +111,8 @@ struct Serve: AsyncParsableCommand {
                 handlers: [
                     StepFunctionsOperations.table(engine: stepline.engine, tokens: tokens), SteplineOperations.table(engine: stepline.engine),
                     SQSHandler.make(queues: stepline.queues, baseURL: baseURL, tokens: tokens),
-                    EventBridgeOperations.table(buses: stepline.buses, tokens: tokens), EventDeliveryOperations.table(buses: stepline.buses),
-                    TopicDeliveryOperations.table(topics: stepline.topics), SNSHandler(topics: stepline.topics, tokens: tokens),
+                    EventBridgeOperations.table(buses: stepline.buses, tokens: tokens), DeliveryReviewOperations.table(buses: stepline.buses),
+                    DeliveryReviewOperations.table(topics: stepline.topics), SNSHandler(topics: stepline.topics, tokens: tokens),
                 ],
                 services: stepline.services,
                 console: ConsoleConfiguration(engine: stepline.engine, buses: stepline.buses, topics: stepline.topics, dataDirectory: dataDir),

@@ -30,9 +30,7 @@ struct Start: AsyncParsableCommand {
     @OptionGroup var server: ServerOptions
 
     func validate() throws {
-        do { _ = try JSONParser.parse(input) } catch {
-            throw ValidationError("--input must be JSON text (quote it for the shell, e.g. --input '{\"x\": 1}'): \(error)")
-        }
+        try ValidationError.checkJSON(input, option: "--input", example: #"{"x": 1}"#)
     }
 
     func run() async throws {

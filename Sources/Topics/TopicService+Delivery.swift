@@ -117,8 +117,9 @@ extension TopicService: Service {
     package func invokeHandler(_ delivery: TopicDelivery) async -> String? {
         let input = (try? JSONParser.parse(delivery.body)) ?? .string(delivery.body)
         let invocation = TaskInvocation(
-            resource: delivery.endpoint, input: input, idempotencyKey: delivery.messageId, token: nil,
-            executionArn: delivery.subscriptionArn, stateName: delivery.topicArn)
+            resource: delivery.endpoint, input: input,
+            idempotencyKey: IdempotencyKey.topicDelivery(messageId: delivery.messageId, subscriptionArn: delivery.subscriptionArn),
+            token: nil, executionArn: delivery.subscriptionArn, stateName: delivery.topicArn)
         switch await context.invoker.invoke(invocation) {
         case .succeeded: return nil
         case .noHandler(let cause): return cause

@@ -236,10 +236,8 @@ extension Engine {
         pollers.wakeFirst(of: activityArn)
     }
 
-    /// `<execution ARN>/<state-entered event id>/<attempt>`, plus `/redrive-<n>`
-    /// after a redrive (the re-run of a failed attempt is a new effect).
+    /// The key of one attempt of `task` (``IdempotencyKey/taskAttempt(executionArn:enteredEventId:attempt:redriveCount:)``).
     package static func idempotencyKey(_ arn: String, _ task: ScheduledTask, redriveCount: Int) -> String {
-        let key = "\(arn)/\(task.enteredEventId)/\(task.attempt)"
-        return redriveCount == 0 ? key : "\(key)/redrive-\(redriveCount)"
+        IdempotencyKey.taskAttempt(executionArn: arn, enteredEventId: task.enteredEventId, attempt: task.attempt, redriveCount: redriveCount)
     }
 }

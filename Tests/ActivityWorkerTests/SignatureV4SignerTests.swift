@@ -91,26 +91,24 @@ struct BotocoreVector: CustomTestStringConvertible, Sendable {
         ]
     )
     func digest(_ message: String, _ expected: String) {
-        #expect(SHA256Digest.hex(SHA256Digest.hash(Array(message.utf8))) == expected)
+        #expect(SHA256Digest.hash(Array(message.utf8)).hexEncoded == expected)
     }
 
     @Test("RFC 4231 HMAC-SHA-256 test cases 1, 2 and 6 (a key longer than a block)")
     func hmac() {
         #expect(
-            SHA256Digest.hex(SHA256Digest.hmac(key: [UInt8](repeating: 0x0b, count: 20), Array("Hi There".utf8)))
+            SHA256Digest.hmac(key: [UInt8](repeating: 0x0b, count: 20), Array("Hi There".utf8)).hexEncoded
                 == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
         )
         #expect(
-            SHA256Digest.hex(SHA256Digest.hmac(key: Array("Jefe".utf8), Array("what do ya want for nothing?".utf8)))
+            SHA256Digest.hmac(key: Array("Jefe".utf8), Array("what do ya want for nothing?".utf8)).hexEncoded
                 == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         )
         #expect(
-            SHA256Digest.hex(
-                SHA256Digest.hmac(
-                    key: [UInt8](repeating: 0xaa, count: 131),
-                    Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)
-                )
-            )
+            SHA256Digest.hmac(
+                key: [UInt8](repeating: 0xaa, count: 131),
+                Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)
+            ).hexEncoded
                 == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
         )
     }

@@ -1,3 +1,5 @@
+import JSON
+
 /// AWS credentials for signing requests to a Stepline (or AWS) endpoint.
 public struct AWSCredentials: Sendable, Hashable {
     public var accessKeyID: String
@@ -58,11 +60,11 @@ public struct SignatureV4Signer: Sendable {
         let day = String(amzDate.prefix(8))
         let scope = "\(day)/\(region)/\(service)/aws4_request"
         let stringToSign = [
-            "AWS4-HMAC-SHA256", amzDate, scope, SHA256Digest.hex(SHA256Digest.hash(Array(canonical.request.utf8))),
+            "AWS4-HMAC-SHA256", amzDate, scope, SHA256Digest.hash(Array(canonical.request.utf8)).hexEncoded,
         ].joined(separator: "\n")
         var key = SHA256Digest.hmac(key: Array("AWS4\(credentials.secretAccessKey)".utf8), Array(day.utf8))
         for part in [region, service, "aws4_request"] { key = SHA256Digest.hmac(key: key, Array(part.utf8)) }
-        let signature = SHA256Digest.hex(SHA256Digest.hmac(key: key, Array(stringToSign.utf8)))
+        let signature = SHA256Digest.hmac(key: key, Array(stringToSign.utf8)).hexEncoded
         added.append(
             (
                 "Authorization",
@@ -96,7 +98,7 @@ public struct SignatureV4Signer: Sendable {
             Self.canonicalQuery(query),
             canonicalHeaders,
             signedHeaders,
-            SHA256Digest.hex(SHA256Digest.hash(body)),
+            SHA256Digest.hash(body).hexEncoded,
         ].joined(separator: "\n")
         return (request, signedHeaders)
     }
@@ -136,8 +138,8 @@ public struct SignatureV4Signer: Sendable {
         let bytes = Array(text.utf8)
         var index = 0
         while index < bytes.count {
-            if bytes[index] == 0x25, index + 2 < bytes.count, let high = hexValue(bytes[index + 1]),
-                let low = hexValue(bytes[index + 2])
+            if bytes[index] == 0x25, index + 2 < bytes.count, let high = Hex.value(of: bytes[index + 1]),
+                let low = Hex.value(of: bytes[index + 2])
             {
                 output.append(high << 4 | low)
                 index += 3
@@ -147,14 +149,5 @@ public struct SignatureV4Signer: Sendable {
             }
         }
         return String(decoding: output, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: byte - 0x30
-        case 0x41...0x46: byte - 0x41 + 10
-        case 0x61...0x66: byte - 0x61 + 10
-        default: nil
-        }
     }
 }

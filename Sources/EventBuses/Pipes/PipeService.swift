@@ -72,7 +72,7 @@ public final class PipeService: Sendable {
         let messages = try await queues.receive(queueArn: sourceArn, maxMessages: pipe.batchSize, waitSeconds: waitSeconds)
         var result = PollResult(received: messages.count)
         guard !messages.isEmpty else { return result }
-        let region = queues.configuration.region
+        let region = queues.context.region
         var matched: [(message: ReceivedMessage, record: JSONValue)] = []
         var dropped: [String] = []
         for message in messages {
@@ -106,7 +106,7 @@ public final class PipeService: Sendable {
             do {
                 var batch = matched.map(\.record)
                 if let enrichment = pipe.enrichment {
-                    let enriched = try await invoke(enrichment, input: .array(batch), key: "pipe/\(pipe.name)/\(batchId)/enrichment")
+                    let enriched = try await invoke(enrichment, input: .array(batch), key: IdempotencyKey.pipeStep(pipe: pipe.name, batchId: batchId, step: "enrichment"))
                     batch = enriched.arrayValue ?? [enriched]
                 }
                 if batch.isEmpty {
@@ -176,7 +176,7 @@ public final class PipeService: Sendable {
                 throw PipeDeliveryError("SendMessage to \(name): \(error)")
             }
         case .handler(let resource):
-            _ = try await invoke(resource, input: input, key: "pipe/\(pipe.name)/\(batchId)/target")
+            _ = try await invoke(resource, input: input, key: IdempotencyKey.pipeStep(pipe: pipe.name, batchId: batchId, step: "target"))
             _ = try await queues.delete(queueArn: sourceArn, handles: handles)
         case .bus(let name, let source, let detailType):
             let entries = (input.arrayValue ?? [input]).map { record in

@@ -54,33 +54,3 @@ public enum MessageAttributeDigest {
         return total
     }
 }
-
-/// Standard base64 (RFC 4648 section 4) decoding, for binary message attributes.
-enum Base64 {
-    static func decode(_ text: String) -> [UInt8]? {
-        var values = [UInt8]()
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): values.append(byte - UInt8(ascii: "A"))
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): values.append(byte - UInt8(ascii: "a") + 26)
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): values.append(byte - UInt8(ascii: "0") + 52)
-            case UInt8(ascii: "+"): values.append(62)
-            case UInt8(ascii: "/"): values.append(63)
-            case UInt8(ascii: "="), UInt8(ascii: "\n"), UInt8(ascii: "\r"): continue
-            default: return nil
-            }
-        }
-        var out = [UInt8]()
-        var buffer: UInt32 = 0
-        var bits = 0
-        for value in values {
-            buffer = buffer << 6 | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
-            }
-        }
-        return out
-    }
-}

@@ -1,3 +1,5 @@
+import JSON
+
 /// The parameters of an AWS query-protocol request (`Action=Publish&TopicArn=…`),
 /// decoded from `application/x-www-form-urlencoded` and read as the protocol nests them.
 ///
@@ -52,7 +54,7 @@ public struct QueryParameters: Sendable, Hashable {
             switch byte {
             case UInt8(ascii: "+"): output.append(UInt8(ascii: " "))
             case UInt8(ascii: "%"):
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                guard let high = iterator.next().flatMap(Hex.value), let low = iterator.next().flatMap(Hex.value) else {
                     throw TopicError(.invalidParameter, "Invalid parameter: the form body has a '%' not followed by two hexadecimal digits")
                 }
                 output.append(high << 4 | low)
@@ -63,15 +65,6 @@ public struct QueryParameters: Sendable, Hashable {
             throw TopicError(.invalidParameter, "Invalid parameter: the form body is not UTF-8 once decoded")
         }
         return text
-    }
-
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     /// The parameter called exactly `name`.

@@ -13,10 +13,10 @@ public import JSON
 /// 4. with none of them the call is ``Outcome/noHandler(_:)``, which each caller
 ///    reports in its own terms (EventBridge's `RESOURCE_NOT_FOUND`, not retried).
 ///
-/// Every call carries an idempotency key (handed to commands as
-/// `STEPLINE_IDEMPOTENCY_KEY` and to endpoints as `Stepline-Idempotency-Key`) that is
-/// the same for every delivery of one logical attempt, so a handler that sees it twice
-/// after a crash can answer from what it did the first time. A failure is always an
+/// Every call carries an idempotency key, built by the one rule of ``IdempotencyKey``
+/// (handed to commands as `STEPLINE_IDEMPOTENCY_KEY` and to endpoints as
+/// `Stepline-Idempotency-Key`): the same for every delivery of one effect, so a handler
+/// that sees it twice after a crash can answer from what it did the first time. A failure is always an
 /// error name and a cause, named as Step Functions names them (`States.TaskFailed`,
 /// `States.Timeout`, `States.Http.StatusCode.503`, or the name a handler chose).
 public struct Invoker: Sendable {

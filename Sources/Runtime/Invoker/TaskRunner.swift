@@ -10,8 +10,8 @@ package import SystemPackage
 package struct TaskInvocation: Sendable {
     package var resource: String
     package var input: JSONValue
-    /// `<execution ARN>/<state-entered event id>/<attempt>`: the same for every
-    /// delivery of the same attempt, so a handler can deduplicate.
+    /// Names the effect (``IdempotencyKey``): the same for every delivery of it,
+    /// so a handler can deduplicate.
     package var idempotencyKey: String
     package var token: String?
     package var executionArn: String

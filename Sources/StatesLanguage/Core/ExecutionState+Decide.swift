@@ -435,28 +435,14 @@ extension ExecutionState {
                 let cause = try jsonataValue(state.jsonata.cause, field: "Cause", bindings, &decision)
                 return .fail(StatesError(error.map(Self.plain) ?? "", cause: cause.map(Self.plain) ?? ""))
             }
-            var error = fail.error ?? ""
-            var cause = fail.cause ?? ""
-            if let path = fail.errorPath {
-                let value = try DataFlow.resolve(
-                    path,
-                    field: "ErrorPath",
-                    input: stateInput,
-                    scope: scope,
-                    random: &decision.random
-                )
-                error = value.stringValue ?? value.serialized
+            // `ErrorPath` and `CausePath`, when given, replace `Error` and `Cause`.
+            func text(_ fixed: String?, or path: DynamicValue?, field: String) throws(StatesError) -> String {
+                guard let path else { return fixed ?? "" }
+                let value = try DataFlow.resolve(path, field: field, input: stateInput, scope: scope, random: &decision.random)
+                return value.stringValue ?? value.serialized
             }
-            if let path = fail.causePath {
-                let value = try DataFlow.resolve(
-                    path,
-                    field: "CausePath",
-                    input: stateInput,
-                    scope: scope,
-                    random: &decision.random
-                )
-                cause = value.stringValue ?? value.serialized
-            }
+            let error = try text(fail.error, or: fail.errorPath, field: "ErrorPath")
+            let cause = try text(fail.cause, or: fail.causePath, field: "CausePath")
             // Through `.fail` (a Fail state has no Retry or Catch), so that a Fail
             // state ending a Map iteration or Parallel branch lets its parent go on.
             return .fail(StatesError(error, cause: cause))
@@ -834,30 +820,22 @@ extension ExecutionState {
     /// unguessable and unrelated to each other; otherwise from the command's
     /// entropy (reproducible embedded runs).
     static func taskToken(_ decision: inout Decision) -> String {
-        let digits = Array("0123456789abcdef")
-        var text = ""
-        func append(_ bytes: some Sequence<UInt8>) {
-            for byte in bytes {
-                text.append(digits[Int(byte >> 4)])
-                text.append(digits[Int(byte & 0xF)])
-            }
-        }
         if let secret = decision.tokenSecret {
             var hasher = SHA256()
             hasher.update(data: secret)
             withUnsafeBytes(of: decision.tokensMade.bigEndian) { hasher.update(bufferPointer: $0) }
             decision.tokensMade += 1
-            append(hasher.finalize().prefix(16))
-            return text
+            return hasher.finalize().prefix(16).hexEncoded
         }
+        var bytes: [UInt8] = []
         for _ in 0..<2 {
             var word = decision.random.next()
             for _ in 0..<8 {
-                append([UInt8(truncatingIfNeeded: word)])
+                bytes.append(UInt8(truncatingIfNeeded: word))
                 word >>= 8
             }
         }
-        return text
+        return bytes.hexEncoded
     }
 
     /// Step Functions' limit on a state's input, output or result: 256 KiB of UTF-8 JSON.

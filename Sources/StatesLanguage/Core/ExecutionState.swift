@@ -179,24 +179,17 @@ extension ExecutionState {
             startTime = event.timestamp
             frames = [FrameBox(Frame(parent: -1, role: .root, scope: definition.scope, hidden: false, lastEventId: event.id))]
         case .executionSucceeded(let output):
-            status = .succeeded
             self.output = output
-            finish(at: event.timestamp)
+            finish(.succeeded, at: event.timestamp)
         case .executionFailed(let error, let cause):
-            status = .failed
-            self.error = error
-            self.cause = cause
-            finish(at: event.timestamp)
+            (self.error, self.cause) = (error, cause)
+            finish(.failed, at: event.timestamp)
         case .executionTimedOut(let error, let cause):
-            status = .timedOut
-            self.error = error
-            self.cause = cause
-            finish(at: event.timestamp)
+            (self.error, self.cause) = (error, cause)
+            finish(.timedOut, at: event.timestamp)
         case .executionAborted(let error, let cause):
-            status = .aborted
-            self.error = error
-            self.cause = cause
-            finish(at: event.timestamp)
+            (self.error, self.cause) = (error, cause)
+            finish(.aborted, at: event.timestamp)
         case .executionRedriven(let redriveCount):
             // The state it resumes from was rebuilt from the events before the failure,
             // so it is already running; only `$$.Execution.RedriveCount` changes.
@@ -323,7 +316,9 @@ extension ExecutionState {
         }
     }
 
-    private mutating func finish(at time: Timestamp) {
+    /// Ends the execution with `status` at `time`.
+    private mutating func finish(_ status: ExecutionStatus, at time: Timestamp) {
+        self.status = status
         stopTime = time
         openTasks = [:]
         timers = [:]

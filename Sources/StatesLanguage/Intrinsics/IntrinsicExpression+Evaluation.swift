@@ -241,23 +241,13 @@ extension IntrinsicExpression {
 
     static func hexDigest(of bytes: [UInt8], algorithm: String) -> String? {
         switch algorithm {
-        case "MD5": hex(Insecure.MD5.hash(data: bytes))
-        case "SHA-1": hex(Insecure.SHA1.hash(data: bytes))
-        case "SHA-256": hex(SHA256.hash(data: bytes))
-        case "SHA-384": hex(SHA384.hash(data: bytes))
-        case "SHA-512": hex(SHA512.hash(data: bytes))
+        case "MD5": Insecure.MD5.hash(data: bytes).hexEncoded
+        case "SHA-1": Insecure.SHA1.hash(data: bytes).hexEncoded
+        case "SHA-256": SHA256.hash(data: bytes).hexEncoded
+        case "SHA-384": SHA384.hash(data: bytes).hexEncoded
+        case "SHA-512": SHA512.hash(data: bytes).hexEncoded
         default: nil
         }
-    }
-
-    private static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// A random (version 4, RFC 9562) UUID in lower-case text form.
@@ -269,7 +259,7 @@ extension IntrinsicExpression {
         }
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let digits = Array(hex(bytes))
+        let digits = Array(bytes.hexEncoded)
         return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(digits[$0]) }.joined(separator: "-")
     }
 }

@@ -42,11 +42,5 @@ public struct IntrinsicParseError: Error, Sendable, Hashable, CustomStringConver
     /// 0-based position, in `Character`s of ``text``, where parsing stopped.
     public let offset: Int
 
-    public init(reason: Reason, text: String, offset: Int) {
-        self.reason = reason
-        self.text = text
-        self.offset = offset
-    }
-
     public var description: String { "invalid intrinsic function call '\(text)': \(reason) at character \(offset)" }
 }

@@ -1,95 +1,51 @@
-/// A built-in function: its name and how many arguments it takes. When
-/// `usesContext` is set and fewer than `minArguments` are given, the input at
-/// the call site becomes the first argument (`$uppercase()` on a string).
+/// A built-in function: its name, the signature its arguments are checked
+/// against, and how many arguments it takes.
 struct JSONataBuiltin {
     var name: String
-    var minArguments: Int
+    /// jsonata-js's declared signature: it decides which argument types the
+    /// built-in accepts (`T0410`, `T0412`) and where a missing first argument is
+    /// the context (`-`, `T0411`). `nil` for `$random` and Step Functions'
+    /// additions, which check their own arguments.
+    var signature: JSONataSignature?
+    /// The most arguments it takes: more is `T0410`; partial application and
+    /// higher-order functions pass at most this many.
     var maxArguments: Int
-    var usesContext = false
+
+    /// How many arguments a repeated (`+`) parameter takes at the most: `$zip`'s arrays.
+    static let variadicLimit = 64
 
     /// The standard library plus Step Functions' additions, by name (without `$`).
     static let library: [String: JSONataBuiltin] = {
+        // The standard library, with the signatures jsonata-js declares.
+        let declared: [String: String] = [
+            "sum": "<a<n>:n>", "count": "<a:n>", "max": "<a<n>:n>", "min": "<a<n>:n>", "average": "<a<n>:n>",
+            "string": "<x-b?:s>", "substring": "<s-nn?:s>", "substringBefore": "<s-s:s>", "substringAfter": "<s-s:s>",
+            "lowercase": "<s-:s>", "uppercase": "<s-:s>", "length": "<s-:n>", "trim": "<s-:s>", "pad": "<s-ns?:s>",
+            "match": "<s-f<s:o>n?:a<o>>", "contains": "<s-(sf):b>", "replace": "<s-(sf)(sf)n?:s>",
+            "split": "<s-(sf)n?:a<s>>", "join": "<a<s>s?:s>", "formatNumber": "<n-so?:s>", "formatBase": "<n-n?:s>",
+            "formatInteger": "<n-s:s>", "parseInteger": "<s-s:n>", "number": "<(nsb)-:n>", "floor": "<n-:n>",
+            "ceil": "<n-:n>", "round": "<n-n?:n>", "abs": "<n-:n>", "sqrt": "<n-:n>", "power": "<n-n:n>",
+            "boolean": "<x-:b>", "not": "<x-:b>", "map": "<af>", "zip": "<a+>", "filter": "<af>", "single": "<af?>",
+            "reduce": "<afj?:j>", "sift": "<o-f?:o>", "keys": "<x-:a<s>>", "lookup": "<x-s:x>", "append": "<xx:a>",
+            "exists": "<x:b>", "spread": "<x-:a<o>>", "merge": "<a<o>:o>", "reverse": "<a:a>", "each": "<o-f:a>",
+            "error": "<s?:x>", "assert": "<bs?:x>", "type": "<x:s>", "sort": "<af?:a>", "shuffle": "<a:a>",
+            "distinct": "<x:x>", "base64encode": "<s-:s>", "base64decode": "<s-:s>", "encodeUrlComponent": "<s-:s>",
+            "encodeUrl": "<s-:s>", "decodeUrlComponent": "<s-:s>", "decodeUrl": "<s-:s>", "toMillis": "<s-s?:n>",
+            "fromMillis": "<n-s?s?:s>", "now": "<s?s?:s>", "millis": "<:n>",
+        ]
+        // Without a signature: the most arguments each takes.
+        let unchecked: [String: Int] = ["random": 0, "partition": 2, "range": 3, "hash": 2, "uuid": 0, "parse": 1]
         var table: [String: JSONataBuiltin] = [:]
-        func add(_ name: String, _ min: Int, _ max: Int, context: Bool = false) {
-            table[name] = JSONataBuiltin(name: name, minArguments: min, maxArguments: max, usesContext: context)
+        for (name, text) in declared {
+            // The texts above are fixed and valid: parsing them cannot fail.
+            let signature = try! JSONataSignature(text)
+            let variadic = signature.parameters.contains { $0.quantifier == .oneOrMore }
+            let most = variadic ? variadicLimit : signature.parameters.count
+            table[name] = JSONataBuiltin(name: name, signature: signature, maxArguments: most)
         }
-        // Strings
-        add("string", 1, 2, context: true)
-        add("length", 1, 1, context: true)
-        add("substring", 2, 3, context: true)
-        add("substringBefore", 2, 2, context: true)
-        add("substringAfter", 2, 2, context: true)
-        add("uppercase", 1, 1, context: true)
-        add("lowercase", 1, 1, context: true)
-        add("trim", 1, 1, context: true)
-        add("pad", 2, 3, context: true)
-        add("contains", 2, 2, context: true)
-        add("split", 2, 3, context: true)
-        add("join", 1, 2)
-        add("match", 2, 3, context: true)
-        add("replace", 3, 4, context: true)
-        add("base64encode", 1, 1, context: true)
-        add("base64decode", 1, 1, context: true)
-        add("formatNumber", 2, 3, context: true)
-        add("formatBase", 1, 2, context: true)
-        add("formatInteger", 2, 2, context: true)
-        add("parseInteger", 2, 2, context: true)
-        add("encodeUrl", 1, 1, context: true)
-        add("encodeUrlComponent", 1, 1, context: true)
-        add("decodeUrl", 1, 1, context: true)
-        add("decodeUrlComponent", 1, 1, context: true)
-        // Numbers
-        add("number", 1, 1, context: true)
-        add("abs", 1, 1, context: true)
-        add("floor", 1, 1, context: true)
-        add("ceil", 1, 1, context: true)
-        add("round", 1, 2, context: true)
-        add("power", 2, 2, context: true)
-        add("sqrt", 1, 1, context: true)
-        add("random", 0, 0)
-        // Aggregation
-        add("sum", 1, 1)
-        add("max", 1, 1)
-        add("min", 1, 1)
-        add("average", 1, 1)
-        add("count", 1, 1)
-        // Booleans
-        add("boolean", 1, 1, context: true)
-        add("not", 1, 1, context: true)
-        add("exists", 1, 1)
-        // Arrays
-        add("append", 2, 2)
-        add("reverse", 1, 1)
-        add("shuffle", 1, 1)
-        add("sort", 1, 2)
-        add("distinct", 1, 1)
-        add("zip", 1, 64)
-        // Objects
-        add("keys", 1, 1, context: true)
-        add("lookup", 2, 2, context: true)
-        add("spread", 1, 1, context: true)
-        add("merge", 1, 1)
-        add("sift", 2, 2, context: true)
-        add("each", 2, 2, context: true)
-        add("error", 0, 1)
-        add("assert", 1, 2)
-        add("type", 1, 1)
-        // Higher order
-        add("map", 2, 2)
-        add("filter", 2, 2)
-        add("reduce", 2, 3)
-        add("single", 1, 2)
-        // Dates
-        add("now", 0, 2)
-        add("millis", 0, 0)
-        add("fromMillis", 1, 3, context: true)
-        add("toMillis", 1, 2, context: true)
-        // Step Functions
-        add("partition", 2, 2)
-        add("range", 3, 3)
-        add("hash", 1, 2)
-        add("uuid", 0, 0)
-        add("parse", 1, 1)
+        for (name, most) in unchecked {
+            table[name] = JSONataBuiltin(name: name, signature: nil, maxArguments: most)
+        }
         return table
     }()
 }

@@ -95,12 +95,9 @@ extension JSONataEvaluator {
                 return try evaluate(lambda.body, lambda.input, frame)
             case .builtin(let builtin):
                 var arguments = arguments
-                if let signature = JSONataBuiltin.signatures[builtin.name] {
+                if let signature = builtin.signature {
                     arguments = try signature.validate(arguments, context: context, function: builtin.name, position: position)
                 } else {
-                    if builtin.usesContext && arguments.count < builtin.minArguments {
-                        arguments.insert(context, at: 0)
-                    }
                     guard arguments.count <= builtin.maxArguments else {
                         throw JSONataError(
                             "T0410",

@@ -51,6 +51,12 @@ extension JSONataEvaluator {
             return f
         }
         func characters(_ text: String) -> [Character] { Array(text) }
+        /// A limit on how many results: all when absent; `code` when negative.
+        func countLimit(_ index: Int, code: String, ordinal: String) throws(JSONataError) -> Int {
+            guard let n = try number(index) else { return Int.max }
+            guard n >= 0 else { throw JSONataError(code, "\(ordinal) argument of \(name) function must evaluate to a positive number") }
+            return Self.integer(n)
+        }
 
         if Self.formattingBuiltins.contains(name) { return try callFormattingBuiltin(name, arguments) }
         switch name {
@@ -107,11 +113,7 @@ extension JSONataEvaluator {
             return .bool(token.isEmpty || text.firstRange(of: token) != nil)
         case "split":
             guard let text = try string(0) else { return nil }
-            var limit = Int.max
-            if let n = try number(2) {
-                guard n >= 0 else { throw JSONataError("D3020", "Third argument of split function must evaluate to a positive number") }
-                limit = Self.integer(n)
-            }
+            let limit = try countLimit(2, code: "D3020", ordinal: "Third")
             var parts: [String] = []
             if case .function(let matcher)? = argument(1) {
                 var position = text.startIndex
@@ -147,11 +149,7 @@ extension JSONataEvaluator {
             return .sequence(matches.map(\.object))
         case "replace":
             guard let text = try string(0) else { return nil }
-            var limit = Int.max
-            if let n = try number(3) {
-                guard n >= 0 else { throw JSONataError("D3011", "Fourth argument of replace function must evaluate to a positive number") }
-                limit = Self.integer(n)
-            }
+            let limit = try countLimit(3, code: "D3011", ordinal: "Fourth")
             let replacement = argument(2)
             if case .function(let matcher)? = argument(1) {
                 var result = ""

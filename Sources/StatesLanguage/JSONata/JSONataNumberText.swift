@@ -112,32 +112,40 @@ enum JSONataNumberText {
         case .string(let s): output += JSONValue.string(s).serialized
         case .function: output += "\"\""
         case .array(let array):
-            if array.items.isEmpty {
-                output += "[]"
-                return
+            try writeMembers("[", "]", count: array.items.count, pretty: pretty, indent: indent, to: &output) { index, output throws(JSONataError) in
+                try write(array.items[index], pretty: pretty, indent: indent + 2, to: &output)
             }
-            output += "["
-            for (index, item) in array.items.enumerated() {
-                if index > 0 { output += "," }
-                if pretty { output += "\n" + String(repeating: " ", count: indent + 2) }
-                try write(item, pretty: pretty, indent: indent + 2, to: &output)
-            }
-            if pretty { output += "\n" + String(repeating: " ", count: indent) }
-            output += "]"
         case .object(let object):
-            if object.count == 0 {
-                output += "{}"
-                return
-            }
-            output += "{"
-            for (index, key) in object.keys.enumerated() {
-                if index > 0 { output += "," }
-                if pretty { output += "\n" + String(repeating: " ", count: indent + 2) }
+            try writeMembers("{", "}", count: object.keys.count, pretty: pretty, indent: indent, to: &output) { index, output throws(JSONataError) in
+                let key = object.keys[index]
                 output += JSONValue.string(key).serialized + (pretty ? ": " : ":")
                 try write(object[key]!, pretty: pretty, indent: indent + 2, to: &output)  // `keys` lists the stored keys.
             }
-            if pretty { output += "\n" + String(repeating: " ", count: indent) }
-            output += "}"
         }
+    }
+
+    /// An array or object of `count` members between `open` and `close`, each
+    /// written by `member`; when `pretty`, one a line, indented two more spaces.
+    private static func writeMembers(
+        _ open: Character,
+        _ close: Character,
+        count: Int,
+        pretty: Bool,
+        indent: Int,
+        to output: inout String,
+        _ member: (Int, inout String) throws(JSONataError) -> Void
+    ) throws(JSONataError) {
+        output.append(open)
+        guard count > 0 else {
+            output.append(close)
+            return
+        }
+        for index in 0..<count {
+            if index > 0 { output += "," }
+            if pretty { output += "\n" + String(repeating: " ", count: indent + 2) }
+            try member(index, &output)
+        }
+        if pretty { output += "\n" + String(repeating: " ", count: indent) }
+        output.append(close)
     }
 }

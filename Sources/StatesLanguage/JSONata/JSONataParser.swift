@@ -138,16 +138,7 @@ struct JSONataParser {
                 try expect(")")
                 return JSONataNode(.block(expressions), at: at)
             case "[":
-                var items: [JSONataNode] = []
-                if token.kind != .op("]") {
-                    while true {
-                        items.append(try expression(0))
-                        if token.kind != .op(",") { break }
-                        try advance()
-                    }
-                }
-                try expect("]")
-                return JSONataNode(.array(items), at: at)
+                return JSONataNode(.array(try list(closedBy: "]") { (parser) throws(JSONataError) in try parser.expression(0) }), at: at)
             case "{":
                 return JSONataNode(.object(try objectPairs()), at: at)
             case "|":
@@ -168,18 +159,30 @@ struct JSONataParser {
     }
 
     private mutating func objectPairs() throws(JSONataError) -> [(JSONataNode, JSONataNode)] {
-        var pairs: [(JSONataNode, JSONataNode)] = []
-        if token.kind != .op("}") {
+        try list(closedBy: "}") { (parser) throws(JSONataError) in
+            let key = try parser.expression(0)
+            try parser.expect(":")
+            return (key, try parser.expression(0))
+        }
+    }
+
+    /// Items read by `item`, separated by commas, up to and past `close`; with
+    /// `allowsEmpty`, `close` may follow at once.
+    private mutating func list<Item>(
+        closedBy close: String,
+        allowsEmpty: Bool = true,
+        _ item: (inout Self) throws(JSONataError) -> Item
+    ) throws(JSONataError) -> [Item] {
+        var items: [Item] = []
+        if !allowsEmpty || token.kind != .op(close) {
             while true {
-                let key = try expression(0)
-                try expect(":")
-                pairs.append((key, try expression(0)))
+                items.append(try item(&self))
                 if token.kind != .op(",") { break }
                 try advance()
             }
         }
-        try expect("}")
-        return pairs
+        try expect(close)
+        return items
     }
 
     private mutating func lambda(at position: Int) throws(JSONataError) -> JSONataNode {
@@ -246,18 +249,8 @@ struct JSONataParser {
         case "{":
             return JSONataNode(.groupBy(left, try objectPairs()), at: at)
         case "(":
-            var arguments: [JSONataNode] = []
-            var isPartial = false
-            if token.kind != .op(")") {
-                while true {
-                    let argument = try expression(0)
-                    if case .placeholder = argument.kind { isPartial = true }
-                    arguments.append(argument)
-                    if token.kind != .op(",") { break }
-                    try advance()
-                }
-            }
-            try expect(")")
+            let arguments = try list(closedBy: ")") { (parser) throws(JSONataError) in try parser.expression(0) }
+            let isPartial = arguments.contains { if case .placeholder = $0.kind { true } else { false } }
             return JSONataNode(isPartial ? .partial(left, arguments) : .call(left, arguments), at: at)
         case "?":
             let then = try expression(0)
@@ -286,20 +279,16 @@ struct JSONataParser {
             return JSONataNode(.apply(left, try expression(40)), at: at)
         case "^":
             try expect("(")
-            var terms: [(JSONataNode, descending: Bool)] = []
-            while true {
+            let terms = try list(closedBy: ")", allowsEmpty: false) { (parser) throws(JSONataError) -> (JSONataNode, descending: Bool) in
                 var descending = false
-                if token.kind == .op("<") {
-                    try advance()
-                } else if token.kind == .op(">") {
+                if parser.token.kind == .op("<") {
+                    try parser.advance()
+                } else if parser.token.kind == .op(">") {
                     descending = true
-                    try advance()
+                    try parser.advance()
                 }
-                terms.append((try expression(0), descending))
-                if token.kind != .op(",") { break }
-                try advance()
+                return (try parser.expression(0), descending)
             }
-            try expect(")")
             return JSONataNode(.orderBy(left, terms), at: at)
         default:
             guard let power = Self.bindingPowers[op] else {

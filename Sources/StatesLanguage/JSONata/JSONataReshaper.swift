@@ -130,13 +130,7 @@ struct JSONataReshaper {
             }
         case .array(let items):
             result = JSONataNode(.array([]), at: node.position)
-            var reshaped: [JSONataNode] = []
-            for item in items {
-                let value = try reshape(item)
-                pushAncestry(result, value)
-                reshaped.append(value)
-            }
-            result.kind = .array(reshaped)
+            result.kind = .array(try reshape(items, under: result))
         case .object(let pairs):
             result = JSONataNode(.object([]), at: node.position)
             var reshaped: [(JSONataNode, JSONataNode)] = []
@@ -150,12 +144,7 @@ struct JSONataReshaper {
             result.kind = .object(reshaped)
         case .call(let procedure, let arguments), .partial(let procedure, let arguments):
             result = JSONataNode(.block([]), at: node.position)
-            var reshaped: [JSONataNode] = []
-            for argument in arguments {
-                let value = try reshape(argument)
-                pushAncestry(result, value)
-                reshaped.append(value)
-            }
+            let reshaped = try reshape(arguments, under: result)
             let callee = try reshape(procedure)
             if case .partial = node.kind {
                 result.kind = .partial(callee, reshaped)
@@ -168,8 +157,7 @@ struct JSONataReshaper {
         case .condition(let test, let then, let otherwise):
             let t = try reshape(test)
             let a = try reshape(then)
-            var b: JSONataNode?
-            if let otherwise { b = try reshape(otherwise) }
+            let b = try otherwise.map { (branch) throws(JSONataError) in try reshape(branch) }
             result = JSONataNode(.condition(t, a, b), at: node.position)
             for part in [t, a, b].compactMap({ $0 }) { pushAncestry(result, part) }
         case .coalesce(let lhs, let rhs), .elvis(let lhs, let rhs):
@@ -185,18 +173,14 @@ struct JSONataReshaper {
         case .transform(let pattern, let update, let delete):
             let p = try reshape(pattern)
             let u = try reshape(update)
-            var d: JSONataNode?
-            if let delete { d = try reshape(delete) }
+            let d = try delete.map { (part) throws(JSONataError) in try reshape(part) }
             result = JSONataNode(.transform(p, u, d), at: node.position)
         case .block(let expressions):
             result = JSONataNode(.block([]), at: node.position)
-            var reshaped: [JSONataNode] = []
-            for expression in expressions {
-                let part = try reshape(expression)
-                pushAncestry(result, part)
+            let reshaped = try reshape(expressions, under: result)
+            for part in reshaped {
                 if part.consarray { result.consarray = true }
                 if case .path(let steps) = part.kind, steps.first?.consarray == true { result.consarray = true }
-                reshaped.append(part)
             }
             result.kind = .block(reshaped)
         case .name:
@@ -315,6 +299,17 @@ struct JSONataReshaper {
             )
         }
         return slot
+    }
+
+    /// `nodes` reshaped in order, each one's pending parent lookups passed up to `parent`.
+    private mutating func reshape(_ nodes: [JSONataNode], under parent: JSONataNode) throws(JSONataError) -> [JSONataNode] {
+        var reshaped: [JSONataNode] = []
+        for node in nodes {
+            let value = try reshape(node)
+            pushAncestry(parent, value)
+            reshaped.append(value)
+        }
+        return reshaped
     }
 
     private func pushAncestry(_ result: JSONataNode, _ value: JSONataNode) {

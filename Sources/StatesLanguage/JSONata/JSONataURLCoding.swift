@@ -1,3 +1,5 @@
+import JSON
+
 /// `$encodeUrl`, `$encodeUrlComponent`, `$decodeUrl` and
 /// `$decodeUrlComponent`: percent-encoding of UTF-8 as JavaScript's
 /// `encodeURI`, `encodeURIComponent`, `decodeURI` and `decodeURIComponent` do.
@@ -36,7 +38,7 @@ enum JSONataURLCoding {
         let bytes = Array(text.utf8)
         func escaped(at index: Int) -> UInt8? {
             guard index + 2 < bytes.count, bytes[index] == UInt8(ascii: "%"),
-                let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
+                let high = Hex.value(of: bytes[index + 1]), let low = Hex.value(of: bytes[index + 2])
             else { return nil }
             return high << 4 | low
         }
@@ -67,14 +69,5 @@ enum JSONataURLCoding {
             index += 3 * length
         }
         return String(decoding: output, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

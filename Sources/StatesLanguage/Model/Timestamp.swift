@@ -36,25 +36,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// ISO-8601 in UTC with milliseconds, as Step Functions writes context times
     /// (`2024-01-02T03:04:05.678Z`).
-    public var iso8601: String {
-        let millis = millisecondsSinceEpoch
-        var days = millis / 86_400_000
-        var rest = millis % 86_400_000
-        if rest < 0 {
-            rest += 86_400_000
-            days -= 1
-        }
-        let (year, month, day) = Self.civil(fromDays: days)
-        let hour = rest / 3_600_000
-        let minute = (rest / 60_000) % 60
-        let second = (rest / 1000) % 60
-        let ms = rest % 1000
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(ms, 3))Z"
-    }
+    public var iso8601: String { CivilTime(millisecondsSinceEpoch: millisecondsSinceEpoch).iso8601() }
 
     public var description: String { iso8601 }
 

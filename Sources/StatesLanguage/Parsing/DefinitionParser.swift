@@ -601,29 +601,18 @@ struct DefinitionParser {
                 at: location
             )
         }
-        if let value = object["MaxConcurrency"] {
-            if case .integer(let count) = value, count >= 0 {
-                map.maxConcurrency = count
-            } else if language == .jsonPath {
-                error("MaxConcurrency must be a non-negative integer.", at: "\(location)/MaxConcurrency")
-            }
+        // In JSONata the counts may be expressions, checked when the state runs.
+        let report = language == .jsonPath
+        let count = Self.integer(in: 0...Int.max)
+        let percentage: (JSONValue) -> Double? = { $0.doubleValue.flatMap { (0...100).contains($0) ? $0 : nil } }
+        if let count = field(object, "MaxConcurrency", at: location, must: "a non-negative integer", report: report, count) {
+            map.maxConcurrency = count
         }
-        if let value = object["ToleratedFailureCount"] {
-            if case .integer(let count) = value, count >= 0 {
-                map.toleratedFailureCount = count
-            } else if language == .jsonPath {
-                error("ToleratedFailureCount must be a non-negative integer.", at: "\(location)/ToleratedFailureCount")
-            }
+        if let count = field(object, "ToleratedFailureCount", at: location, must: "a non-negative integer", report: report, count) {
+            map.toleratedFailureCount = count
         }
-        if let value = object["ToleratedFailurePercentage"] {
-            if let percentage = value.doubleValue, percentage >= 0, percentage <= 100 {
-                map.toleratedFailurePercentage = percentage
-            } else if language == .jsonPath {
-                error(
-                    "ToleratedFailurePercentage must be a number from 0 to 100.",
-                    at: "\(location)/ToleratedFailurePercentage"
-                )
-            }
+        if let percentage = field(object, "ToleratedFailurePercentage", at: location, must: "a number from 0 to 100", report: report, percentage) {
+            map.toleratedFailurePercentage = percentage
         }
         return map
     }
@@ -714,40 +703,22 @@ struct DefinitionParser {
             if retrier.errorEquals.contains(StatesError.Name.all) && index != array.count - 1 {
                 error("A retrier with States.ALL must be the last one.", at: "\(here)/ErrorEquals")
             }
-            if let value = object["IntervalSeconds"] {
-                if case .integer(let seconds) = value, seconds >= 1, seconds <= 99_999_999 {
-                    retrier.intervalSeconds = seconds
-                } else {
-                    error("IntervalSeconds must be a positive integer.", at: "\(here)/IntervalSeconds")
-                }
+            let integer = Self.integer(in:)
+            if let seconds = field(object, "IntervalSeconds", at: here, must: "a positive integer", integer(1...99_999_999)) {
+                retrier.intervalSeconds = seconds
             }
-            if let value = object["MaxAttempts"] {
-                if case .integer(let attempts) = value, attempts >= 0, attempts <= 99_999_999 {
-                    retrier.maxAttempts = attempts
-                } else {
-                    error("MaxAttempts must be a non-negative integer.", at: "\(here)/MaxAttempts")
-                }
+            if let attempts = field(object, "MaxAttempts", at: here, must: "a non-negative integer", integer(0...99_999_999)) {
+                retrier.maxAttempts = attempts
             }
-            if let value = object["BackoffRate"] {
-                if let rate = value.doubleValue, rate >= 1.0 {
-                    retrier.backoffRate = rate
-                } else {
-                    error("BackoffRate must be a number not less than 1.0.", at: "\(here)/BackoffRate")
-                }
+            let rate: (JSONValue) -> Double? = { $0.doubleValue.flatMap { $0 >= 1 ? $0 : nil } }
+            if let rate = field(object, "BackoffRate", at: here, must: "a number not less than 1.0", rate) {
+                retrier.backoffRate = rate
             }
-            if let value = object["MaxDelaySeconds"] {
-                if case .integer(let seconds) = value, seconds >= 1, seconds <= 31_622_400 {
-                    retrier.maxDelaySeconds = seconds
-                } else {
-                    error("MaxDelaySeconds must be a positive integer.", at: "\(here)/MaxDelaySeconds")
-                }
+            if let seconds = field(object, "MaxDelaySeconds", at: here, must: "a positive integer", integer(1...31_622_400)) {
+                retrier.maxDelaySeconds = seconds
             }
-            if let value = object["JitterStrategy"] {
-                if let text = value.stringValue, let jitter = Retrier.Jitter(rawValue: text) {
-                    retrier.jitter = jitter
-                } else {
-                    error("JitterStrategy must be FULL or NONE.", at: "\(here)/JitterStrategy")
-                }
+            if let jitter = field(object, "JitterStrategy", at: here, must: "FULL or NONE", { $0.stringValue.flatMap(Retrier.Jitter.init) }) {
+                retrier.jitter = jitter
             }
             result.append(retrier)
         }
@@ -802,6 +773,33 @@ struct DefinitionParser {
     mutating func checkFields(_ object: JSONObject, allowed: Set<String>, at location: String) {
         for key in object.keys where !allowed.contains(key) {
             error("Field '\(key)' is not supported here.", at: location.isEmpty ? "/\(key)" : "\(location)/\(key)")
+        }
+    }
+
+    /// The field `key` of `object` as `read` takes it; `nil` when it is absent, or
+    /// when `read` refuses it, which reports "`key` must be `rule`." at the field
+    /// unless `report` is false.
+    mutating func field<Value>(
+        _ object: JSONObject,
+        _ key: String,
+        at location: String,
+        must rule: String,
+        report: Bool = true,
+        _ read: (JSONValue) -> Value?
+    ) -> Value? {
+        guard let value = object[key] else { return nil }
+        guard let result = read(value) else {
+            if report { error("\(key) must be \(rule).", at: "\(location)/\(key)") }
+            return nil
+        }
+        return result
+    }
+
+    /// Reads a JSON integer (not a number with a fraction) within `range`.
+    static func integer(in range: ClosedRange<Int>) -> (JSONValue) -> Int? {
+        { value in
+            guard case .integer(let number) = value, range.contains(number) else { return nil }
+            return number
         }
     }
 

@@ -83,9 +83,8 @@ struct BusesPage: Sendable {
                     let counts = rule.activity.targets[id] ?? TargetActivity()
                     html.raw("<td>")
                     html.text(id)
-                    html.raw("<div class=\"muted mono\">")
-                    html.text(target["Arn"]?.stringValue ?? "")
-                    html.raw("</div></td><td class=\"num\">\(counts.invocations)</td><td class=\"num\">\(counts.failures)</td>")
+                    html.note(target["Arn"]?.stringValue ?? "", style: "mono")
+                    html.raw("</td><td class=\"num\">\(counts.invocations)</td><td class=\"num\">\(counts.failures)</td>")
                     html.raw("<td class=\"num\">\(rule.pending[id] ?? 0)</td><td class=\"num\">\(rule.deadLettered[id] ?? 0)</td></tr>")
                 }
             }

@@ -151,61 +151,8 @@ struct ConsoleRoutes: Sendable {
                 return .back("/console/dead-letters", ok: "Resolved \(ConsoleLinks.executionName(arn)).")
             }
         }
-        router.post("/console/deliveries/redrive") { request, _ in
-            await action(request) { _, form in
-                let buses = try requireBuses()
-                try await buses.redrive(deliveryId: try form.required("id"))
-                return .back("/console/dead-letters", ok: "Delivery redriven.")
-            }
-        }
-        router.post("/console/deliveries/redrive-all") { request, _ in
-            await action(request) { _, _ in
-                let buses = try requireBuses()
-                let letters = try buses.deadLetters()
-                for letter in letters { try await buses.redrive(deliveryId: letter.delivery.deliveryId) }
-                return .back("/console/dead-letters", ok: "Redrove \(letters.count) deliveries.")
-            }
-        }
-        router.post("/console/delivery-reviews/retry") { request, _ in
-            await action(request) { _, form in
-                let buses = try requireBuses()
-                try await buses.retryReviewItem(deliveryId: try form.required("id"))
-                return .back("/console/dead-letters", ok: "Delivery retried.")
-            }
-        }
-        router.post("/console/delivery-reviews/resolve") { request, _ in
-            await action(request) { _, form in
-                let buses = try requireBuses()
-                try await buses.resolveReviewItem(deliveryId: try form.required("id"), reason: try form.required("reason"))
-                return .back("/console/dead-letters", ok: "Delivery resolved.")
-            }
-        }
-        router.post("/console/topic-deliveries/redrive") { request, _ in
-            await action(request) { _, form in
-                try await requireTopics().redrive(deliveryId: try form.required("id"))
-                return .back("/console/dead-letters", ok: "Topic delivery redriven.")
-            }
-        }
-        router.post("/console/topic-deliveries/redrive-all") { request, _ in
-            await action(request) { _, _ in
-                let topics = try requireTopics()
-                let letters = try topics.deadLetters()
-                for letter in letters { try await topics.redrive(deliveryId: letter.delivery.deliveryId) }
-                return .back("/console/dead-letters", ok: "Redrove \(letters.count) topic deliveries.")
-            }
-        }
-        router.post("/console/topic-reviews/retry") { request, _ in
-            await action(request) { _, form in
-                try await requireTopics().retryReviewItem(deliveryId: try form.required("id"))
-                return .back("/console/dead-letters", ok: "Topic delivery retried.")
-            }
-        }
-        router.post("/console/topic-reviews/resolve") { request, _ in
-            await action(request) { _, form in
-                try await requireTopics().resolveReviewItem(deliveryId: try form.required("id"), reason: try form.required("reason"))
-                return .back("/console/dead-letters", ok: "Topic delivery resolved.")
-            }
-        }
+        addDeliveryActions(to: router, of: .buses) { try requireBuses() }
+        addDeliveryActions(to: router, of: .topics) { try requireTopics() }
         router.get("/console/buses") { request, _ in
             await page(request, title: "Buses and rules", path: "/console/buses") { _ in
                 guard let buses = console.buses else { return HTML(raw: "<p class=\"empty\">This server has no event buses.</p>") }
@@ -213,6 +160,52 @@ struct ConsoleRoutes: Sendable {
             }
         }
         router.get("/console/files") { request, _ in await file(request) }
+    }
+
+    /// The actions on one kind of delivery's dead letters (redrive one or all) and
+    /// review items (retry, resolve): each acts on the service and goes back to the
+    /// dead-letter page with the notice it returns.
+    func addDeliveryActions<Service: DeliveryReviewing>(
+        to router: Router<ServerRequestContext>,
+        of kind: ConsoleDeliveryKind,
+        service: @escaping @Sendable () throws -> Service
+    ) {
+        let actions: [(path: String, perform: @Sendable (Service, ConsoleForm) async throws -> String)] = [
+            (
+                kind.deadLetterPath + "/redrive",
+                { service, form in
+                    try await service.redrive(deliveryId: try form.required("id"))
+                    return "\(kind.singular) redriven."
+                }
+            ),
+            (
+                kind.deadLetterPath + "/redrive-all",
+                { service, _ in
+                    let letters = try service.deadLetters()
+                    for letter in letters { try await service.redrive(deliveryId: letter.deliveryId) }
+                    return "Redrove \(letters.count) \(kind.plural)."
+                }
+            ),
+            (
+                kind.reviewPath + "/retry",
+                { service, form in
+                    try await service.retryReviewItem(deliveryId: try form.required("id"))
+                    return "\(kind.singular) retried."
+                }
+            ),
+            (
+                kind.reviewPath + "/resolve",
+                { service, form in
+                    try await service.resolveReviewItem(deliveryId: try form.required("id"), reason: try form.required("reason"))
+                    return "\(kind.singular) resolved."
+                }
+            ),
+        ]
+        for (path, perform) in actions {
+            router.post(RouterPath(path)) { request, _ in
+                await action(request) { _, form in .back("/console/dead-letters", ok: try await perform(try service(), form)) }
+            }
+        }
     }
 
     // MARK: Pages

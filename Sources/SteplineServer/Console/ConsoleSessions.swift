@@ -1,4 +1,5 @@
 internal import Crypto
+import JSON
 
 /// Signed console sessions and the CSRF tokens bound to them.
 ///
@@ -44,7 +45,7 @@ struct ConsoleSessions: Sendable {
     /// A new session for `identity`, valid for ``lifetime`` from `now`.
     func issue(identity: String, now: Int64, nonce: [UInt8]) -> (session: Session, cookie: String) {
         let session = Session(identity: identity, expiry: now + Self.lifetime, nonce: nonce.hexEncoded)
-        let body = Base64URL.encode(Array("\(identity)\u{0}\(session.expiry)\u{0}\(session.nonce)".utf8))
+        let body = Base64.encode(Array("\(identity)\u{0}\(session.expiry)\u{0}\(session.nonce)".utf8), alphabet: .url)
         return (session, body + "." + sign("session\u{0}" + body))
     }
 
@@ -52,7 +53,7 @@ struct ConsoleSessions: Sendable {
     func verify(cookie: String, now: Int64) -> Session? {
         let parts = cookie.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, SignatureV4Verifier.constantTimeEqual(sign("session\u{0}" + parts[0]), String(parts[1])),
-            let bytes = Base64URL.decode(parts[0])
+            let bytes = Base64.decode(parts[0], alphabet: .url)
         else { return nil }
         let fields = String(decoding: bytes, as: UTF8.self).split(separator: "\u{0}", omittingEmptySubsequences: false)
         guard fields.count == 3, let expiry = Int64(fields[1]), expiry > now, !fields[2].isEmpty else { return nil }

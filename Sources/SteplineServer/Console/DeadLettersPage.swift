@@ -56,13 +56,7 @@ struct DeadLettersPage: Sendable {
         } else {
             html.append(
                 table(reviewItems, id: "review-items") { item in
-                    if let resolution = item.resolution {
-                        var done = HTML(raw: "<span class=\"muted\">Resolved")
-                        if let date = item.resolvedDate { done.text(" " + ConsoleFormat.time(date)) }
-                        done.raw(":</span> ")
-                        done.text(resolution)
-                        return done
-                    }
+                    if let resolution = item.resolution { return resolved(resolution, at: item.resolvedDate) }
                     var actions = HTML.postButton(
                         action: "/console/executions/redrive",
                         label: "Retry",
@@ -74,117 +68,81 @@ struct DeadLettersPage: Sendable {
                 }
             )
         }
-        if let deliveries {
-            html.raw("<h2>Bus deliveries</h2>")
-            if deliveries.isEmpty {
-                html.raw("<p class=\"empty\">No event delivery is dead-lettered.</p>")
-            } else {
-                html.raw("<p>")
-                html.append(
-                    HTML.postButton(
-                        action: "/console/deliveries/redrive-all",
-                        label: "Redrive all deliveries (\(deliveries.count))",
-                        csrf: csrf,
-                        style: "primary"
-                    )
-                )
-                html.raw("</p>")
-                html.append(
-                    deliveryTable(deliveries, id: "delivery-dead-letters") { letter in
-                        HTML.postButton(
-                            action: "/console/deliveries/redrive",
-                            label: "Redrive",
-                            csrf: csrf,
-                            fields: [("id", letter.delivery.deliveryId)]
-                        )
-                    }
-                )
-            }
-        }
-        if let deliveryReviews, !deliveryReviews.isEmpty {
-            html.raw("<h2>Bus deliveries in manual review</h2>")
-            html.raw("<p class=\"muted\">Deliveries that failed again after a redrive.</p>")
-            let resolutions = Dictionary(
-                deliveryReviews.map { ($0.letter.delivery.deliveryId, $0) },
-                uniquingKeysWith: { first, _ in first }
-            )
-            html.append(
-                deliveryTable(deliveryReviews.map(\.letter), id: "delivery-review") { letter in
-                    let id = letter.delivery.deliveryId
-                    if let item = resolutions[id], let resolution = item.resolution {
-                        return resolved(resolution, at: item.resolvedTime)
-                    }
-                    var actions = HTML.postButton(action: "/console/delivery-reviews/retry", label: "Retry", csrf: csrf, fields: [("id", id)])
-                    actions.append(resolveForm(action: "/console/delivery-reviews/resolve", field: ("id", id)))
-                    return actions
-                }
-            )
-        }
-        html.append(topicSections())
+        if let deliveries { html.append(deadLetterSection(deliveries, of: .buses, table: deliveryTable)) }
+        if let deliveryReviews { html.append(reviewSection(deliveryReviews, of: .buses, table: deliveryTable)) }
+        if let topicLetters { html.append(deadLetterSection(topicLetters, of: .topics, table: topicTable)) }
+        if let topicReviews { html.append(reviewSection(topicReviews, of: .topics, table: topicTable)) }
         return html
     }
 
-    /// Topic deliveries: dead letters (redrive one or all) and review items (retry or resolve).
-    private func topicSections() -> HTML {
-        var html = HTML(raw: "")
-        if let topicLetters {
-            html.raw("<h2>Topic deliveries</h2>")
-            if topicLetters.isEmpty {
-                html.raw("<p class=\"empty\">No topic delivery is dead-lettered.</p>")
-            } else {
-                html.raw("<p>")
-                html.append(
-                    HTML.postButton(
-                        action: "/console/topic-deliveries/redrive-all",
-                        label: "Redrive all topic deliveries (\(topicLetters.count))",
-                        csrf: csrf,
-                        style: "primary"
-                    )
-                )
-                html.raw("</p>")
-                html.append(
-                    topicTable(topicLetters, id: "topic-dead-letters") { letter in
-                        HTML.postButton(
-                            action: "/console/topic-deliveries/redrive", label: "Redrive", csrf: csrf,
-                            fields: [("id", letter.delivery.deliveryId)])
-                    }
-                )
-            }
+    /// One kind of delivery's dead letters: redrive one or all.
+    private func deadLetterSection<Letter: DeliveryDeadLetter>(
+        _ letters: [Letter], of kind: ConsoleDeliveryKind, table: ([Letter], String, (Letter) -> HTML) -> HTML
+    ) -> HTML {
+        var html = HTML(raw: "<h2>")
+        html.text(kind.heading)
+        html.raw("</h2>")
+        if letters.isEmpty {
+            html.raw("<p class=\"empty\">")
+            html.text(kind.empty)
+            html.raw("</p>")
+            return html
         }
-        if let topicReviews, !topicReviews.isEmpty {
-            html.raw("<h2>Topic deliveries in manual review</h2>")
-            html.raw("<p class=\"muted\">Topic deliveries that failed again after a redrive.</p>")
-            let items = Dictionary(topicReviews.map { ($0.letter.delivery.deliveryId, $0) }, uniquingKeysWith: { first, _ in first })
-            html.append(
-                topicTable(topicReviews.map(\.letter), id: "topic-review") { letter in
-                    let id = letter.delivery.deliveryId
-                    if let item = items[id], let resolution = item.resolution {
-                        return resolved(resolution, at: item.resolvedTime)
-                    }
-                    var actions = HTML.postButton(action: "/console/topic-reviews/retry", label: "Retry", csrf: csrf, fields: [("id", id)])
-                    actions.append(resolveForm(action: "/console/topic-reviews/resolve", field: ("id", id)))
-                    return actions
-                }
+        html.raw("<p>")
+        html.append(
+            HTML.postButton(
+                action: kind.deadLetterPath + "/redrive-all",
+                label: "Redrive all \(kind.plural) (\(letters.count))",
+                csrf: csrf,
+                style: "primary"
             )
-        }
+        )
+        html.raw("</p>")
+        html.append(
+            table(letters, "\(kind.tableId)-dead-letters") { letter in
+                HTML.postButton(action: kind.deadLetterPath + "/redrive", label: "Redrive", csrf: csrf, fields: [("id", letter.deliveryId)])
+            }
+        )
+        return html
+    }
+
+    /// One kind of delivery's review items (resolved ones included): retry or resolve
+    /// those that wait. Nothing when there is none.
+    private func reviewSection<Letter: DeliveryDeadLetter>(
+        _ items: [ReviewItem<Letter>], of kind: ConsoleDeliveryKind, table: ([Letter], String, (Letter) -> HTML) -> HTML
+    ) -> HTML {
+        guard !items.isEmpty else { return HTML() }
+        var html = HTML(raw: "<h2>")
+        html.text(kind.heading + " in manual review")
+        html.raw("</h2><p class=\"muted\">")
+        html.text(kind.plural.prefix(1).uppercased() + kind.plural.dropFirst() + " that failed again after a redrive.")
+        html.raw("</p>")
+        let byId = Dictionary(items.map { ($0.letter.deliveryId, $0) }, uniquingKeysWith: { first, _ in first })
+        html.append(
+            table(items.map(\.letter), "\(kind.tableId)-review") { letter in
+                let id = letter.deliveryId
+                if let item = byId[id], let resolution = item.resolution {
+                    return resolved(resolution, at: item.resolvedTime)
+                }
+                var actions = HTML.postButton(action: kind.reviewPath + "/retry", label: "Retry", csrf: csrf, fields: [("id", id)])
+                actions.append(resolveForm(action: kind.reviewPath + "/resolve", field: ("id", id)))
+                return actions
+            }
+        )
         return html
     }
 
     private func topicTable(_ letters: [TopicDeadLetter], id: String, actions: (TopicDeadLetter) -> HTML) -> HTML {
-        var html = HTML(raw: "<table id=\"\(id)\"><thead><tr><th>Topic / subscription</th><th>Error</th>")
-        html.raw("<th>Dead-lettered</th><th>Message</th><th></th></tr></thead><tbody>")
+        var html = HTML.tableStart(id: id, columns: ["Topic / subscription", "Error", "Dead-lettered", "Message", ""])
         for letter in letters {
             let delivery = letter.delivery
             html.raw("<tr class=\"failed-delivery\" data-delivery=\"\(HTML.escape(delivery.deliveryId))\"><td>")
             html.text(delivery.topicArn)
-            html.raw("<div class=\"muted mono\">")
-            html.text("\(delivery.protocolName) \(delivery.endpoint)")
-            html.raw("</div></td><td>")
+            html.note("\(delivery.protocolName) \(delivery.endpoint)", style: "mono")
+            html.raw("</td><td>")
             html.text(letter.error)
             if let queue = letter.deadLetterQueue {
-                html.raw("<div class=\"muted\">sent to ")
-                html.text(queue)
-                html.raw("</div>")
+                html.note("sent to " + queue)
             }
             html.raw("</td><td>")
             html.text(ConsoleFormat.time(letter.time))
@@ -207,7 +165,7 @@ struct DeadLettersPage: Sendable {
         return html
     }
 
-    /// What a resolved delivery review item shows instead of buttons.
+    /// What a resolved review item shows instead of buttons.
     private func resolved(_ resolution: String, at time: Int64?) -> HTML {
         var done = HTML(raw: "<span class=\"muted\">Resolved")
         if let time { done.text(" " + ConsoleFormat.time(time)) }
@@ -225,18 +183,15 @@ struct DeadLettersPage: Sendable {
     }
 
     private func deliveryTable(_ letters: [DeadLetter], id: String, actions: (DeadLetter) -> HTML) -> HTML {
-        var html = HTML(raw: "<table id=\"\(id)\"><thead><tr><th>Bus / rule / target</th><th>Error</th>")
-        html.raw("<th>Dead-lettered</th><th>Event</th><th></th></tr></thead><tbody>")
+        var html = HTML.tableStart(id: id, columns: ["Bus / rule / target", "Error", "Dead-lettered", "Event", ""])
         for letter in letters {
             html.raw("<tr class=\"failed-delivery\" data-rule=\"\(HTML.escape(letter.delivery.ruleName))\"><td>")
             html.text("\(letter.delivery.busName) / \(letter.delivery.ruleName) / \(letter.delivery.targetId)")
-            html.raw("<div class=\"muted mono\">")
-            html.text(letter.delivery.targetArn)
-            html.raw("</div></td><td>")
+            html.note(letter.delivery.targetArn, style: "mono")
+            html.raw("</td><td>")
             html.text(letter.errorCode)
-            html.raw("<div class=\"muted\">")
-            html.text(letter.errorMessage)
-            html.raw("</div></td><td>")
+            html.note(letter.errorMessage)
+            html.raw("</td><td>")
             html.text(ConsoleFormat.time(letter.time))
             html.raw("</td><td>")
             html.append(body(letter.delivery.body))
@@ -249,22 +204,17 @@ struct DeadLettersPage: Sendable {
     }
 
     private func table(_ items: [FailedExecutionItem], id: String, actions: (FailedExecutionItem) -> HTML) -> HTML {
-        var html = HTML(
-            raw:
-                "<table id=\"\(id)\"><thead><tr><th>Execution</th><th>Status</th><th>Error</th><th>Stopped</th><th>Redrives</th><th></th></tr></thead><tbody>"
-        )
+        var html = HTML.tableStart(id: id, columns: ["Execution", "Status", "Error", "Stopped", "Redrives", ""])
         for item in items {
             html.raw("<tr class=\"failed-execution\" data-execution=\"\(HTML.escape(ConsoleLinks.executionName(item.executionArn)))\"><td>")
             html.append(ConsoleLinks.execution(item.executionArn))
-            html.raw("<div class=\"muted\">")
-            html.text(ConsoleLinks.machineName(item.stateMachineArn))
-            html.raw("</div></td><td class=\"status \(HTML.escape(item.status))\">")
+            html.note(ConsoleLinks.machineName(item.stateMachineArn))
+            html.raw("</td><td class=\"status \(HTML.escape(item.status))\">")
             html.text(item.status)
             html.raw("</td><td>")
             html.text(item.error ?? "")
-            html.raw("<div class=\"muted\">")
-            html.text(item.cause ?? "")
-            html.raw("</div></td><td>")
+            html.note(item.cause ?? "")
+            html.raw("</td><td>")
             html.text(item.stopDate.map(ConsoleFormat.time) ?? "")
             html.raw("</td><td class=\"num\">\(item.redriveCount)</td><td>")
             html.append(actions(item))

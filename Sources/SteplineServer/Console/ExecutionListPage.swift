@@ -35,8 +35,7 @@ struct ExecutionListPage: Sendable {
             html.raw("<p class=\"empty\">No execution matches.</p>")
             return html
         }
-        html.raw("<table id=\"executions\"><thead><tr><th>Name</th><th>State machine</th><th>Status</th>")
-        html.raw("<th>Started</th><th>Stopped</th><th>Redrives</th></tr></thead><tbody>")
+        html.append(HTML.tableStart(id: "executions", columns: ["Name", "State machine", "Status", "Started", "Stopped", "Redrives"]))
         for execution in executions {
             html.raw("<tr><td>")
             html.append(ConsoleLinks.execution(execution.executionArn))

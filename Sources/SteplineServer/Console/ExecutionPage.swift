@@ -124,9 +124,8 @@ struct ExecutionPage: Sendable {
             html.raw("</div>")
         }
         if !decisions.isEmpty {
-            html.raw(
-                "<h2>Decisions</h2><table id=\"decisions\"><thead><tr><th>Time</th><th>State</th><th>Decision</th><th>By</th><th>Details</th></tr></thead><tbody>"
-            )
+            html.raw("<h2>Decisions</h2>")
+            html.append(HTML.tableStart(id: "decisions", columns: ["Time", "State", "Decision", "By", "Details"]))
             for decision in decisions {
                 html.raw("<tr><td>")
                 html.text(ConsoleFormat.time(decision.time))

@@ -37,6 +37,21 @@ struct HTML: Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
     /// Appends `value`, escaped.
     mutating func text(_ value: String) { text += Self.escape(value) }
 
+    /// The opening of a table with a header row of `columns` (escaped), up to its
+    /// `<tbody>`: the rows and `</tbody></table>` follow.
+    static func tableStart(id: String, columns: [String]) -> HTML {
+        var html = HTML(raw: "<table id=\"\(escape(id))\"><thead><tr>")
+        for column in columns { html.raw("<th>" + escape(column) + "</th>") }
+        html.raw("</tr></thead><tbody>")
+        return html
+    }
+
+    /// Appends `value`, escaped, as a muted line under what precedes it in a cell
+    /// (`<div class="muted">`); `style` adds classes (`mono`, `worker`).
+    mutating func note(_ value: String, style: String? = nil) {
+        text += "<div class=\"muted" + (style.map { " " + Self.escape($0) } ?? "") + "\">" + Self.escape(value) + "</div>"
+    }
+
     /// `value` percent-encoded for a query string or a path segment.
     static func queryEscape(_ value: String) -> String {
         var allowed = CharacterSet.alphanumerics

@@ -22,23 +22,17 @@ struct ReviewQueuePage: Sendable {
             html.raw("<p class=\"empty\" id=\"review-empty\">No task is waiting.</p>")
             return html
         }
-        html.raw("<table id=\"review-queue\"><thead><tr><th>Execution</th><th>State</th><th>Payload</th>")
-        html.raw("<th>Waiting for</th><th>Deadline</th><th>Decision</th></tr></thead><tbody>")
+        html.append(HTML.tableStart(id: "review-queue", columns: ["Execution", "State", "Payload", "Waiting for", "Deadline", "Decision"]))
         for task in tasks {
             let execution = ConsoleLinks.executionName(task.executionArn)
             html.raw("<tr class=\"waiting-task\" data-execution=\"\(HTML.escape(execution))\" data-state=\"\(HTML.escape(task.stateName))\"><td>")
             html.append(ConsoleLinks.execution(task.executionArn))
-            html.raw("<div class=\"muted\">")
-            html.text(ConsoleLinks.machineName(task.stateMachineArn))
-            html.raw("</div></td><td>")
+            html.note(ConsoleLinks.machineName(task.stateMachineArn))
+            html.raw("</td><td>")
             html.text(task.stateName)
-            html.raw("<div class=\"muted mono\">")
-            html.text(task.resource)
-            html.raw("</div>")
+            html.note(task.resource, style: "mono")
             if let worker = task.workerName {
-                html.raw("<div class=\"muted worker\">taken by ")
-                html.text(worker.isEmpty ? "a worker" : worker)
-                html.raw("</div>")
+                html.note("taken by " + (worker.isEmpty ? "a worker" : worker), style: "worker")
             }
             html.raw("</td><td>")
             html.append(HTML.json(task.payload))
@@ -53,9 +47,8 @@ struct ReviewQueuePage: Sendable {
             }
             html.raw("</td><td>")
             html.text(ConsoleFormat.duration(milliseconds: now - task.scheduledDate))
-            html.raw("<div class=\"muted\">since ")
-            html.text(ConsoleFormat.time(task.scheduledDate))
-            html.raw("</div></td><td>")
+            html.note("since " + ConsoleFormat.time(task.scheduledDate))
+            html.raw("</td><td>")
             html.append(deadline(task))
             html.raw("</td><td><div class=\"decide\">")
             html.raw("<form method=\"post\" action=\"/console/review/approve\" class=\"approve\">")
@@ -79,15 +72,11 @@ struct ReviewQueuePage: Sendable {
         if let timeout = task.timeoutDate {
             any = true
             html.text(ConsoleFormat.time(timeout))
-            html.raw("<div class=\"muted\">times out in ")
-            html.text(ConsoleFormat.duration(milliseconds: timeout - now))
-            html.raw("</div>")
+            html.note("times out in " + ConsoleFormat.duration(milliseconds: timeout - now))
         }
         if let heartbeat = task.heartbeatDeadline {
             any = true
-            html.raw("<div class=\"muted\">heartbeat due ")
-            html.text(ConsoleFormat.time(heartbeat))
-            html.raw("</div>")
+            html.note("heartbeat due " + ConsoleFormat.time(heartbeat))
         }
         if !any { html.raw("<span class=\"muted\">none</span>") }
         return html

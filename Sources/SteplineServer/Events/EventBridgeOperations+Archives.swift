@@ -3,23 +3,26 @@ import JSON
 import Workflows
 
 extension EventBridgeOperations {
+    /// The members of `CreateArchive` and, without `EventSourceArn` (an archive keeps
+    /// its source), of `UpdateArchive`.
+    static func archiveDefinition(_ input: AWSInput, withSource: Bool) throws(AWSError) -> ArchiveDefinition {
+        ArchiveDefinition(
+            name: try input.requiredString("ArchiveName", length: 1...48),
+            eventSourceArn: try withSource ? input.requiredString("EventSourceArn", length: 1...1600) : nil,
+            description: try input.string("Description", length: 0...512),
+            eventPattern: try input.string("EventPattern", length: 0...4096),
+            retentionDays: try input.integer("RetentionDays", range: 0...Int(Int32.max))
+        )
+    }
+
     /// Registers the archive and replay operations (`CreateArchive` … `CancelReplay`).
     static func registerArchives(in table: inout AWSOperationTable, buses: EventBuses, tokens: PaginationTokenCodec) {
         table.register("CreateArchive") { input, _ async throws(AWSError) in
-            let definition = ArchiveDefinition(
-                name: try input.requiredString("ArchiveName", length: 1...48),
-                eventSourceArn: try input.requiredString("EventSourceArn", length: 1...1600),
-                description: try input.string("Description", length: 0...512),
-                eventPattern: try input.string("EventPattern", length: 0...4096),
-                retentionDays: try input.integer("RetentionDays", range: 0...Int(Int32.max)))
+            let definition = try archiveDefinition(input, withSource: true)
             return stateShape(times(try await AWSService.events.call { try await buses.createArchive(definition) }), arn: "ArchiveArn")
         }
         table.register("UpdateArchive") { input, _ async throws(AWSError) in
-            let definition = ArchiveDefinition(
-                name: try input.requiredString("ArchiveName", length: 1...48),
-                description: try input.string("Description", length: 0...512),
-                eventPattern: try input.string("EventPattern", length: 0...4096),
-                retentionDays: try input.integer("RetentionDays", range: 0...Int(Int32.max)))
+            let definition = try archiveDefinition(input, withSource: false)
             return stateShape(times(try await AWSService.events.call { try await buses.updateArchive(definition) }), arn: "ArchiveArn")
         }
         table.register("DescribeArchive") { input, _ async throws(AWSError) in

@@ -128,34 +128,11 @@ public struct WebhookRoutes: Sendable {
         func verifies(_ header: String, secret: String, timestamp: String, deliveryId: String, body: [UInt8]) -> Bool {
             let prefix = rawValue + "="
             guard header.hasPrefix(prefix), !deliveryId.contains(where: { $0.isNewline }),
-                let signature = WebhookRoutes.bytes(hex: String(header.dropFirst(prefix.count)))
+                let signature = Hex.bytes(header.dropFirst(prefix.count))
             else { return false }
             return HMAC<SHA256>.isValidAuthenticationCode(
                 signature, authenticating: message(timestamp: timestamp, deliveryId: deliveryId, body: body),
                 using: SymmetricKey(data: Array(secret.utf8)))
-        }
-    }
-
-    static func bytes(hex: String) -> [UInt8]? {
-        let digits = Array(hex.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(digits.count / 2)
-        var index = 0
-        while index < digits.count {
-            guard let high = Self.nibble(digits[index]), let low = Self.nibble(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            index += 2
-        }
-        return bytes
-    }
-
-    static func nibble(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
         }
     }
 

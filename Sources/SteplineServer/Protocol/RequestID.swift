@@ -1,3 +1,5 @@
+import JSON
+
 /// A random version-4 UUID in its usual text form, the shape of AWS's `x-amzn-RequestId`.
 enum RequestID {
     /// A fresh id. Two draws of the system generator (one `getrandom` each) rather than

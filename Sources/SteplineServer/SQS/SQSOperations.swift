@@ -1,6 +1,7 @@
 import JSON
 import Messaging
 import Queues
+import Runtime
 import Workflows
 
 /// One function per SQS operation: reads the input shape, calls the ``QueueService``,
@@ -10,7 +11,7 @@ struct SQSOperations: Sendable {
     let baseURL: @Sendable () -> String
     var tokens = PaginationTokenCodec()
 
-    func url(_ name: String) -> String { "\(baseURL())/\(queues.configuration.account)/\(name)" }
+    func url(_ name: String) -> String { "\(baseURL())/\(queues.context.account)/\(name)" }
 
     /// The ARN of the queue a `QueueUrl` names (its last path component).
     ///

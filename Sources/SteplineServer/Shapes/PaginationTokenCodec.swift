@@ -31,7 +31,7 @@ public struct PaginationTokenCodec: Sendable {
     /// The token for `position` in the listing named by `scope`.
     public func encode(_ position: JSONValue, scope: String) -> String {
         let payload = Array(position.serialized.utf8)
-        return Base64URL.encode(payload) + "." + Base64URL.encode(mac(payload, scope: scope))
+        return Base64.encode(payload, alphabet: .url) + "." + Base64.encode(mac(payload, scope: scope), alphabet: .url)
     }
 
     /// The position a token encodes, if this codec made it for `scope`.
@@ -42,7 +42,7 @@ public struct PaginationTokenCodec: Sendable {
     public func decode(_ token: String, scope: String, code: AWSError.Code = .invalidToken) throws(AWSError) -> JSONValue {
         let invalid = AWSError(code, "Invalid Token: '\(token.prefix(64))' was not issued for this listing or was altered")
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let payload = Base64URL.decode(parts[0]), let tag = Base64URL.decode(parts[1]) else {
+        guard parts.count == 2, let payload = Base64.decode(parts[0], alphabet: .url), let tag = Base64.decode(parts[1], alphabet: .url) else {
             throw invalid
         }
         let expected = mac(payload, scope: scope)

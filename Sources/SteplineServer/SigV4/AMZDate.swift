@@ -35,26 +35,12 @@ public struct AMZDate: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var day: String { String(description.prefix(8)) }
 
     /// The `yyyyMMdd'T'HHmmss'Z'` form.
-    public var description: String {
-        let days = secondsSinceEpoch >= 0 ? secondsSinceEpoch / 86_400 : (secondsSinceEpoch - 86_399) / 86_400
-        let secondOfDay = secondsSinceEpoch - days * 86_400
-        let (year, month, day) = Self.civil(daysSinceEpoch: days)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return pad(year, 4) + pad(month, 2) + pad(day, 2) + "T" + pad(secondOfDay / 3_600, 2)
-            + pad(secondOfDay % 3_600 / 60, 2) + pad(secondOfDay % 60, 2) + "Z"
-    }
+    public var description: String { CivilTime(secondsSinceEpoch: secondsSinceEpoch).iso8601(.basic) }
 
     public static func < (lhs: AMZDate, rhs: AMZDate) -> Bool { lhs.secondsSinceEpoch < rhs.secondsSinceEpoch }
 
     static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
         CivilDate.daysSinceEpoch(year: year, month: month, day: day)
-    }
-
-    static func civil(daysSinceEpoch: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        CivilDate.components(daysSinceEpoch: daysSinceEpoch)
     }
 
     static func daysIn(month: Int64, year: Int64) -> Int64 { Int64(CivilDate.length(ofMonth: Int(month), year: Int(year))) }

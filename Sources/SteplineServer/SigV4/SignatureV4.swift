@@ -1,4 +1,5 @@
 public import Crypto
+import JSON
 
 /// The AWS Signature Version 4 computation: canonical request, string to sign, signing key.
 ///

@@ -23,9 +23,7 @@ extension StepFunctionsAPI {
         let page = try PageRequest(input, codec: tokens, scope: "ListActivities")
         let activities = try await AWSService.stepFunctions.call { try engine.listActivities() }
         let (items, next) = Self.page(activities, after: page, key: \.activityArn)
-        var output: JSONObject = ["activities": .array(items.map(Self.activityJSON))]
-        if let next { output["nextToken"] = .string(next) }
-        return .object(output)
+        return Self.listed("activities", items.map(Self.activityJSON), next: next)
     }
 
     func deleteActivity(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {

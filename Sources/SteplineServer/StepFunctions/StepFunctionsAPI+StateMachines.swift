@@ -107,17 +107,13 @@ extension StepFunctionsAPI {
         let page = try PageRequest(input, codec: tokens, scope: "ListStateMachines")
         let machines = try await AWSService.stepFunctions.call { try engine.listStateMachines() }
         let (items, next) = Self.page(machines, after: page, key: \.stateMachineArn)
-        var output: JSONObject = [
-            "stateMachines": .array(
-                items.map {
-                    [
-                        "stateMachineArn": .string($0.stateMachineArn), "name": .string($0.name), "type": .string($0.type),
-                        "creationDate": Self.date($0.creationDate),
-                    ]
-                })
-        ]
-        if let next { output["nextToken"] = .string(next) }
-        return .object(output)
+        let entries: [JSONValue] = items.map {
+            [
+                "stateMachineArn": .string($0.stateMachineArn), "name": .string($0.name), "type": .string($0.type),
+                "creationDate": Self.date($0.creationDate),
+            ]
+        }
+        return Self.listed("stateMachines", entries, next: next)
     }
 
     func deleteStateMachine(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
@@ -149,6 +145,14 @@ extension StepFunctionsAPI {
 
     /// One page of a listing the Engine returns whole, sorted by `key`: the items after
     /// the page's position and the token for the rest, if any.
+    /// A list operation's answer: one page of `items` under `member`, and
+    /// `nextToken` when more follow.
+    static func listed(_ member: String, _ items: [JSONValue], next: String?) -> JSONValue {
+        var output: JSONObject = [member: .array(items)]
+        if let next { output["nextToken"] = .string(next) }
+        return .object(output)
+    }
+
     static func page<Item>(_ all: [Item], after page: PageRequest, key: (Item) -> String) -> ([Item], String?) {
         var rest = all[...]
         if let last = page.position?.stringValue {

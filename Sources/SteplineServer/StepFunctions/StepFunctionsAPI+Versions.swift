@@ -12,7 +12,12 @@ extension StepFunctionsAPI {
         let version = try await AWSService.stepFunctions.call {
             try await versions.publish(stateMachineArn: arn, revisionId: revisionId, description: description)
         }
-        return ["stateMachineVersionArn": .string(version.versionArn), "creationDate": Self.date(version.creationDate)]
+        return Self.versionJSON(version)
+    }
+
+    /// A version as PublishStateMachineVersion answers it and ListStateMachineVersions lists it.
+    static func versionJSON(_ version: StateMachineVersion) -> JSONValue {
+        ["stateMachineVersionArn": .string(version.versionArn), "creationDate": date(version.creationDate)]
     }
 
     func listStateMachineVersions(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
@@ -24,13 +29,7 @@ extension StepFunctionsAPI {
             let digits = String(Int.max - version.version)
             return String(repeating: "0", count: 20 - digits.count) + digits
         }
-        var output: JSONObject = [
-            "stateMachineVersions": .array(items.map {
-                ["stateMachineVersionArn": .string($0.versionArn), "creationDate": Self.date($0.creationDate)]
-            })
-        ]
-        if let next { output["nextToken"] = .string(next) }
-        return .object(output)
+        return Self.listed("stateMachineVersions", items.map(Self.versionJSON), next: next)
     }
 
     func deleteStateMachineVersion(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
@@ -88,13 +87,8 @@ extension StepFunctionsAPI {
         let page = try PageRequest(input, codec: tokens, scope: "ListStateMachineAliases \(arn)")
         let all = try await AWSService.stepFunctions.call { try versions.aliases(of: arn) }
         let (items, next) = Self.page(all, after: page, key: \.name)
-        var output: JSONObject = [
-            "stateMachineAliases": .array(items.map {
-                ["stateMachineAliasArn": .string($0.aliasArn), "creationDate": Self.date($0.creationDate)]
-            })
-        ]
-        if let next { output["nextToken"] = .string(next) }
-        return .object(output)
+        let aliases: [JSONValue] = items.map { ["stateMachineAliasArn": .string($0.aliasArn), "creationDate": Self.date($0.creationDate)] }
+        return Self.listed("stateMachineAliases", aliases, next: next)
     }
 
     // MARK: Tags

@@ -2,7 +2,7 @@ public import EventBuses
 import HTTPTypes
 import JSON
 import Runtime
-import Workflows
+public import Topics
 
 extension AWSService {
     /// Stepline's operations on bus deliveries (`X-Amz-Target: SteplineEvents.<Operation>`,
@@ -10,35 +10,57 @@ extension AWSService {
     /// which EventBridge does not model (it only sends dead letters to a queue).
     ///
     /// A prefix of their own keeps them apart from the execution views of
-    /// ``AWSService/stepline``; signed requests use the `events` signing name.
+    /// ``AWSService/stepline``; signed requests use the `events` signing name, and
+    /// failures are EventBridge's codes.
     public static let steplineEvents = AWSService(
         targetPrefix: "SteplineEvents",
         jsonVersion: "1.1",
         signingName: "events",
         maximumRequestBodySize: 1 << 20
     )
+
+    /// The same operations on topic deliveries (`X-Amz-Target: SteplineTopics.<Operation>`):
+    /// the dead letters and manual-review view of SNS subscriptions, which SNS does not
+    /// model either. Signed with the `sns` signing name; failures are SNS's codes
+    /// (`NotFound` 404, `InvalidParameter` 400).
+    public static let steplineTopics = AWSService(
+        targetPrefix: "SteplineTopics",
+        jsonVersion: "1.1",
+        signingName: "sns",
+        maximumRequestBodySize: 1 << 20
+    )
 }
 
-/// The operations of ``AWSService/steplineEvents``:
+/// The Stepline operations on one service's failed deliveries, the same for bus
+/// deliveries (``AWSService/steplineEvents``) and topic deliveries
+/// (``AWSService/steplineTopics``), so one client (`stepline dlq|review --kind buses|topics`) serves both:
 ///
 /// | operation | input | output |
 /// |---|---|---|
-/// | `ListDeadLetters` | — | `{items: [item]}` |
+/// | `ListDeadLetters` | — | `{items: [item]}`, oldest first |
 /// | `RedriveDeadLetters` | `{deliveryIds: [id]}` or `{all: true}` | `{redriven: [id]}` |
 /// | `ListReviewItems` | `{includeResolved?}` | `{items: [item]}` |
-/// | `DescribeReviewItem` | `{deliveryId}` | `item` with `history` |
+/// | `DescribeReviewItem` | `{deliveryId}` | `item` with `body` and `history` |
 /// | `RetryReviewItem` | `{deliveryId}` | `{}` |
 /// | `ResolveReviewItem` | `{deliveryId, reason}` | `{}` |
 ///
-/// An item is `{deliveryId, eventId, eventBusName, ruleArn, targetArn, errorCode,
-/// errorMessage, attributes, retryAttempts, redriveCount, time}` (times in
-/// seconds), plus `resolution`/`resolvedTime` for resolved review items.
-public enum EventDeliveryOperations {
-    public static func table(buses: EventBuses) -> AWSOperationTable {
-        var table = AWSOperationTable(service: .steplineEvents)
+/// An item is the letter's ``DeliveryDeadLetter/itemJSON`` (times in seconds);
+/// review items add `status` (`OPEN`, `RESOLVED`) and `resolution`/`resolvedTime`
+/// once resolved. Failures are the service's own error codes, in the dialect of
+/// the table's ``AWSService``.
+public enum DeliveryReviewOperations {
+    /// The operations of ``AWSService/steplineEvents`` on `buses`.
+    public static func table(buses: EventBuses) -> AWSOperationTable { table(buses, on: .steplineEvents) }
+
+    /// The operations of ``AWSService/steplineTopics`` on `topics`.
+    public static func table(topics: TopicService) -> AWSOperationTable { table(topics, on: .steplineTopics) }
+
+    static func table<Service: DeliveryReviewing>(_ service: Service, on aws: AWSService) -> AWSOperationTable {
+        var table = AWSOperationTable(service: aws)
         table.register("ListDeadLetters") { _, _ async throws(AWSError) in
-            let letters = try await AWSService.steplineEvents.call { try buses.deadLetters() }
-            return ["items": .array(letters.sorted { $0.time < $1.time }.map { itemJSON($0) })]
+            let letters = try await aws.call { try service.deadLetters() }
+            let oldestFirst = letters.sorted { ($0.time, $0.deliveryId) < ($1.time, $1.deliveryId) }
+            return ["items": .array(oldestFirst.map(\.itemJSON))]
         }
         table.register("RedriveDeadLetters") { input, _ async throws(AWSError) in
             let all = try input.bool("all") ?? false
@@ -46,25 +68,23 @@ public enum EventDeliveryOperations {
             guard all != !given.isEmpty else {
                 throw AWSError(.validation, "Give deliveryIds or all: true, not both.", status: .badRequest)
             }
-            let ids = try await AWSService.steplineEvents.call {
-                all ? try buses.deadLetters().map(\.delivery.deliveryId) : given
-            }
-            for id in ids { try await AWSService.steplineEvents.call { try await buses.redrive(deliveryId: id) } }
+            let ids = try await aws.call { all ? try service.deadLetters().map(\.deliveryId) : given }
+            for id in ids { try await aws.call { try await service.redrive(deliveryId: id) } }
             return ["redriven": .array(ids.map { .string($0) })]
         }
         table.register("ListReviewItems") { input, _ async throws(AWSError) in
             let includeResolved = try input.bool("includeResolved") ?? false
-            let items = try await AWSService.steplineEvents.call { try buses.reviewItems(includeResolved: includeResolved) }
+            let items = try await aws.call { try service.reviewItems(includeResolved: includeResolved) }
             return ["items": .array(items.map(reviewJSON))]
         }
         table.register("DescribeReviewItem") { input, _ async throws(AWSError) in
             let id = try input.requiredString("deliveryId", length: 1...2048)
-            let (item, history) = try await AWSService.steplineEvents.call {
-                let item = try buses.reviewItem(deliveryId: id)
-                return (item, try buses.history(of: item.letter.delivery))
+            let (item, history) = try await aws.call {
+                let item = try service.reviewItem(deliveryId: id)
+                return (item, try service.history(of: item.letter.delivery))
             }
             guard case .object(var object) = reviewJSON(item) else { return reviewJSON(item) }
-            object["body"] = .string(item.letter.delivery.body)
+            object["body"] = .string(item.letter.body)
             object["history"] = .array(
                 history.map { entry in
                     [
@@ -77,36 +97,23 @@ public enum EventDeliveryOperations {
         }
         table.register("RetryReviewItem") { input, _ async throws(AWSError) in
             let id = try input.requiredString("deliveryId", length: 1...2048)
-            try await AWSService.steplineEvents.call { try await buses.retryReviewItem(deliveryId: id) }
+            try await aws.call { try await service.retryReviewItem(deliveryId: id) }
             return [:]
         }
         table.register("ResolveReviewItem") { input, _ async throws(AWSError) in
             let id = try input.requiredString("deliveryId", length: 1...2048)
             let reason = try input.requiredString("reason", length: 1...32_768)
-            try await AWSService.steplineEvents.call { try await buses.resolveReviewItem(deliveryId: id, reason: reason) }
+            try await aws.call { try await service.resolveReviewItem(deliveryId: id, reason: reason) }
             return [:]
         }
         return table
     }
 
+    /// Milliseconds since the epoch as the operations write times: seconds.
     static func seconds(_ milliseconds: Int64) -> JSONValue { .double(Double(milliseconds) / 1000) }
 
-    static func itemJSON(_ letter: DeadLetter) -> JSONValue {
-        let delivery = letter.delivery
-        var attributes = JSONObject()
-        for (name, value) in letter.attributes.sorted(by: { $0.key < $1.key }) { attributes[name] = .string(value) }
-        return [
-            "deliveryId": .string(delivery.deliveryId), "eventId": .string(delivery.eventId),
-            "eventBusName": .string(delivery.busName), "ruleArn": .string(delivery.ruleArn),
-            "targetId": .string(delivery.targetId), "targetArn": .string(delivery.targetArn),
-            "errorCode": .string(letter.errorCode), "errorMessage": .string(letter.errorMessage),
-            "attributes": .object(attributes), "retryAttempts": .integer(delivery.attempt),
-            "redriveCount": .integer(delivery.redriveCount), "time": seconds(letter.time),
-        ]
-    }
-
-    static func reviewJSON(_ item: DeliveryReviewItem) -> JSONValue {
-        guard case .object(var object) = itemJSON(item.letter) else { return itemJSON(item.letter) }
+    static func reviewJSON<Letter: DeliveryDeadLetter>(_ item: ReviewItem<Letter>) -> JSONValue {
+        guard case .object(var object) = item.letter.itemJSON else { return item.letter.itemJSON }
         object["status"] = .string(item.isResolved ? "RESOLVED" : "OPEN")
         if let resolution = item.resolution { object["resolution"] = .string(resolution) }
         if let resolvedTime = item.resolvedTime { object["resolvedTime"] = seconds(resolvedTime) }
