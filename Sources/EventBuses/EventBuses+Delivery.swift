@@ -17,9 +17,9 @@ extension EventBuses: Service {
     /// each retry whose backoff elapses, each redrive, and after a restart
     /// everything still pending, at most `ServiceContext.maxConcurrentCalls` at
     /// once, each outcome recorded. A delivery interrupted by a crash is still
-    /// pending in the log and runs again after recovery: internal targets are
-    /// keyed so that a second run has no second effect, external ones get the
-    /// same idempotency key.
+    /// pending in the log and runs again after recovery: internal targets commit
+    /// their effect with the success record, so a second run has no second effect,
+    /// external ones get the same idempotency key.
     public nonisolated func run() async throws {
         // At graceful shutdown the scheduler stops; what is pending stays pending in the log.
         await cancelWhenGracefulShutdown { await self.context.scheduler.run() }
@@ -28,17 +28,18 @@ extension EventBuses: Service {
     /// The scheduler key of the earliest due delivery.
     package static let dueKey = Scheduler.Key("events.deliveries")
 
-    /// Makes one attempt: a queue or topic target in the transaction that records
-    /// its success (a failure leaves nothing), any other target by its invoker.
+    /// Makes one attempt: a target that is one of Stepline's own resources (a queue,
+    /// a topic, a state machine) in the transaction that records its success (a
+    /// failure leaves nothing), any other target by its invoker.
     package nonisolated func attempt(_ delivery: EventDelivery) async -> DeliveryAttemptOutcome<DeliveryFailure> {
-        guard delivery.isQueueDelivery else {
+        guard delivery.deliversInTransaction else {
             if let failure = await send(delivery) { return .failed(failure) }
             return .succeeded
         }
         let time = now()
         do {
             try await transact(about: delivery.deliveryId) { append in
-                if let failure = try self.deliverToQueue(delivery, in: append, time: time) { throw failure }
+                if let failure = try self.deliverInTransaction(delivery, in: append, time: time) { throw failure }
             }
         } catch let failure as DeliveryFailure {
             return .failed(failure)
@@ -48,13 +49,21 @@ extension EventBuses: Service {
         return .succeededAndRecorded
     }
 
-    /// Sends a queue delivery inside `append` and, when the queue accepted it,
-    /// appends its ``EventsRecordKind/deliverySucceeded`` record there too, so
-    /// the message exists exactly when the delivery is done. FIFO queues get
-    /// the target's `MessageGroupId` and the event id as deduplication id, as
-    /// EventBridge sends them. Returns the failure, having written nothing.
-    package nonisolated func deliverToQueue(_ delivery: EventDelivery, in append: AppendTransaction, time: Int64) throws -> DeliveryFailure? {
+    /// Delivers to one of Stepline's own resources inside `append` (a queue, a topic:
+    /// ``deliverToTopic(_:in:time:)``, a state machine: ``deliverToStateMachine(_:in:time:)``)
+    /// and, when it accepted the delivery, appends its ``EventsRecordKind/deliverySucceeded``
+    /// record there too, so the effect exists exactly when the delivery is done. Returns
+    /// the failure, having written nothing.
+    package nonisolated func deliverInTransaction(_ delivery: EventDelivery, in append: AppendTransaction, time: Int64) throws -> DeliveryFailure? {
         if delivery.targetArn.hasPrefix("arn:aws:sns:") { return try deliverToTopic(delivery, in: append, time: time) }
+        if delivery.isStateMachineDelivery { return try deliverToStateMachine(delivery, in: append, time: time) }
+        return try deliverToQueue(delivery, in: append, time: time)
+    }
+
+    /// Sends a queue delivery inside `append` with its success record. FIFO queues
+    /// get the target's `MessageGroupId` and the event id as deduplication id, as
+    /// EventBridge sends them. Returns the failure, having written nothing.
+    private nonisolated func deliverToQueue(_ delivery: EventDelivery, in append: AppendTransaction, time: Int64) throws -> DeliveryFailure? {
         let isFifo = delivery.targetArn.hasSuffix(".fifo")
         let message = OutgoingMessage(
             body: delivery.body,
@@ -72,18 +81,19 @@ extension EventBuses: Service {
         }
         switch result {
         case .success:
-            try append.append(
-                Self.record(
-                    EventsRecordKind.deliverySucceeded,
-                    ["deliveryId": .string(delivery.deliveryId), "time": .integer(Int(time))],
-                    time: time
-                )
-            )
+            try Self.appendSucceeded(delivery, in: append, time: time)
             return nil
         case .failure(let error):
             let code = error.code == .queueDoesNotExist ? "RESOURCE_NOT_FOUND" : "SDK_CLIENT_ERROR"
             return DeliveryFailure(code: code, message: error.message)
         }
+    }
+
+    /// Appends `delivery`'s ``EventsRecordKind/deliverySucceeded`` record, in the
+    /// transaction of the effect that delivered it.
+    package static func appendSucceeded(_ delivery: EventDelivery, in append: AppendTransaction, time: Int64) throws {
+        try append.append(
+            record(EventsRecordKind.deliverySucceeded, ["deliveryId": .string(delivery.deliveryId), "time": .integer(Int(time))], time: time))
     }
 
     /// Why an attempt failed: EventBridge's error code (`RESOURCE_NOT_FOUND`,
@@ -93,21 +103,10 @@ extension EventBuses: Service {
         package var message: String
     }
 
-    /// Sends `delivery` to its target once.
+    /// Sends `delivery` to a target outside the log (an API destination, an HTTP
+    /// endpoint, a handler) once.
     package nonisolated func send(_ delivery: EventDelivery) async -> DeliveryFailure? {
         let arn = delivery.targetArn
-        if arn.hasPrefix("arn:aws:states:"), arn.contains(":stateMachine:") {
-            let input = (try? JSONParser.parse(delivery.body)) != nil ? delivery.body : JSONValue.string(delivery.body).serialized
-            do {
-                try await executions.startExecution(of: arn, named: Self.executionName(delivery), input: input)
-                return nil
-            } catch let error as EngineError {
-                let code = error.code == .stateMachineDoesNotExist ? "RESOURCE_NOT_FOUND" : "SDK_CLIENT_ERROR"
-                return DeliveryFailure(code: code, message: error.message)
-            } catch {
-                return DeliveryFailure(code: "SDK_CLIENT_ERROR", message: "\(error)")
-            }
-        }
         let input = (try? JSONParser.parse(delivery.body)) ?? .string(delivery.body)
         var handler: TaskHandlerMap.Handler?
         if arn.hasPrefix("arn:aws:events:"), arn.contains(":api-destination/") {
@@ -132,19 +131,6 @@ extension EventBuses: Service {
         case .failed(let error, let cause):
             return DeliveryFailure(code: error == TaskRunner.taskFailed ? "SDK_CLIENT_ERROR" : error, message: cause)
         }
-    }
-
-    /// The execution name of a state machine delivery: the event id and a hash
-    /// of the delivery, so each (event, bus, rule, target) starts one execution
-    /// and a re-run after a crash finds it already started.
-    package static func executionName(_ delivery: EventDelivery) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in delivery.deliveryId.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return "\(delivery.eventId)-\(String(repeating: "0", count: 16 - hex.count))\(hex)"
     }
 
     // MARK: Views

@@ -74,9 +74,10 @@ extension EventBuses {
         return accepted.results
     }
 
-    /// Appends an acceptance's records in one transaction, delivers its queue
-    /// targets in that same transaction (Stepline's own resources: exactly
-    /// once), and queues its other deliveries once committed.
+    /// Appends an acceptance's records in one transaction and delivers its targets
+    /// that are Stepline's own resources (queues, topics, state machines) in that
+    /// same transaction: exactly once. The others are scheduled by the commit
+    /// (``scheduleDeliveries(recordedIn:)``).
     ///
     /// With an `idempotencyKey` already in `events.idempotency` (checked in the
     /// writer's transaction), nothing is written and the earlier event id is
@@ -85,23 +86,29 @@ extension EventBuses {
         // Serialized here, not in the writer's transaction: the writer is the one thread every commit waits on.
         let records = accepted.records.map { Self.record($0.0, $0.1, time: time) }
         let deliveries = accepted.deliveries
-        let queueDeliveries = deliveries.filter(\.isQueueDelivery)
         let database = db(.idempotency)
-        let (earlier, delivered): (String?, [String]) = try await transact(about: "event bus") { append in
+        return try await transact(about: "event bus") { append in
             if let key = idempotencyKey, let bytes = try append.transaction.value(forKey: EventKeys.text(key), in: database) {
-                return (try JSONParser.parse(bytes: bytes).stringValue, [])
+                return try JSONParser.parse(bytes: bytes).stringValue
             }
-            for record in records { try append.append(record) }
-            return (nil, try queueDeliveries.filter { try self.deliverToQueue($0, in: append, time: time) == nil }.map(\.deliveryId))
+            try self.appendAccepted(records, deliveries, in: append, time: time)
+            return nil
         }
-        if let earlier { return earlier }
-        let done = Set(delivered)
-        for delivery in deliveries where !done.contains(delivery.deliveryId) { queue(delivery) }
-        return nil
+    }
+
+    /// Appends the records that accept events and, in the same transaction, makes the
+    /// deliveries they carry to Stepline's own queues, topics and state machines
+    /// (``deliverInTransaction(_:in:time:)``): exactly once, with their success records.
+    /// One that fails stays pending and is retried; the others are scheduled by the
+    /// commit (``scheduleDeliveries(recordedIn:)``). Every writer of accepted events
+    /// (`PutEvents`, a webhook, a Task state's `events:putEvents`, a pipe) goes through it.
+    package nonisolated func appendAccepted(_ records: [Record], _ deliveries: [EventDelivery], in append: AppendTransaction, time: Int64) throws {
+        for record in records { try append.append(record) }
+        for delivery in deliveries where delivery.deliversInTransaction { _ = try deliverInTransaction(delivery, in: append, time: time) }
     }
 
     /// What accepting some entries decides: the answer per entry, the records to
-    /// append and the deliveries to queue once they committed.
+    /// append and the deliveries those records carry.
     package struct Acceptance {
         package var results: [PutEventsResultEntry] = []
         package var records: [(RecordKind, JSONValue)] = []

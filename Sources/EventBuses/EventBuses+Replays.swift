@@ -203,7 +203,6 @@ extension EventBuses {
         if next > through { replay["ReplayEndTime"] = .integer(Int(time)) }
         records.insert((EventArchiveRecordKind.replayPut, ["replay": .object(replay), "time": .integer(Int(time))]), at: 0)
         try await append(records, about: replayArn(name))
-        for delivery in deliveries { queue(delivery) }
         return sent
     }
 }

@@ -82,7 +82,6 @@ extension EventBuses {
                 throw ServiceError.storage(error, about: arn)
             }
             guard committed else { continue }
-            for delivery in deliveries { queue(delivery) }
             fired += 1
         }
         return fired

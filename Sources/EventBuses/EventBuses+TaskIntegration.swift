@@ -4,7 +4,8 @@ import Messaging
 package import Runtime
 
 /// `arn:aws:states:::events:putEvents`: a Task state puts `Parameters.Entries` on the
-/// buses in the log transaction of the step that opens it and answers
+/// buses in the log transaction of the step that opens it (with the deliveries to
+/// Stepline's own queues, topics and state machines, as `PutEvents` does) and answers
 /// `{"Entries": [{"EventId": …}], "FailedEntryCount": 0}`; a failed entry fails the task
 /// with `EventBridge.FailedEntry`, as on AWS.
 extension EventBuses: TaskIntegration {
@@ -13,14 +14,12 @@ extension EventBuses: TaskIntegration {
     package func prepare(_ task: IntegrationTask) async -> IntegrationEffect {
         let (outcome, acceptance) = putEvents(task)
         guard let acceptance else { return .refused(outcome) }
-        let records = acceptance.records
+        let records = acceptance.records.map { Self.record($0.0, $0.1, time: task.time) }
         let deliveries = acceptance.deliveries
-        return .perform(
-            { append in
-                for (kind, payload) in records { try append.append(Record(kind: kind, timestamp: task.time * 1000, stream: .none, payload: payload.bytes)) }
-                return outcome
-            },
-            committed: { await self.queueAccepted(deliveries) })
+        return .perform({ append in
+            try self.appendAccepted(records, deliveries, in: append, time: task.time)
+            return outcome
+        })
     }
 
     /// Decides an `events:putEvents` task: its outcome and, when a bus accepted
@@ -78,12 +77,5 @@ extension EventBuses: TaskIntegration {
             error: "EventBridge.AmazonEventBridgeException",
             cause: "\(message) (Service: AmazonEventBridge; Status Code: 400; Error Code: ValidationException)"
         )
-    }
-}
-
-extension EventBuses {
-    /// Queues the deliveries of events an execution step put, once that step committed.
-    package func queueAccepted(_ deliveries: [EventDelivery]) {
-        for delivery in deliveries { queue(delivery) }
     }
 }

@@ -22,8 +22,7 @@ extension EventBuses {
             return DeliveryFailure(code: error.code == .notFound ? "RESOURCE_NOT_FOUND" : "SDK_CLIENT_ERROR", message: error.message)
         }
         if case .failure(let error)? = results.first { return DeliveryFailure(code: "SDK_CLIENT_ERROR", message: error.message) }
-        try append.append(
-            Self.record(EventsRecordKind.deliverySucceeded, ["deliveryId": .string(delivery.deliveryId), "time": .integer(Int(time))], time: time))
+        try Self.appendSucceeded(delivery, in: append, time: time)
         return nil
     }
 }

@@ -2,6 +2,7 @@ package import EventLog
 import Foundation
 public import JSON
 package import LMDB
+import Logging
 package import Messaging
 public import Queues
 public import Runtime
@@ -15,10 +16,12 @@ public import Topics
 /// ``EventsIndex`` database written in the same transaction. `PutEvents` matches
 /// each event against the bus's rules and writes, in the record that accepts the
 /// event, the deliveries it causes (``EventDelivery``): an event forwarded to
-/// another bus is accepted there in the same transaction (exactly once), a state
-/// machine is started with a name derived from the delivery (so a re-run after a
-/// crash finds it started), and HTTP endpoints and local handlers are called at
-/// least once with the event id as idempotency key. A failed delivery is retried
+/// another bus is accepted there in the same transaction, a queue, topic or state
+/// machine target is delivered in that transaction too (a state machine by a start
+/// command the workflow engine applies once from the log), all exactly once, and
+/// HTTP endpoints and local handlers are called at least once with the event id as
+/// idempotency key. The commit of an accepted event schedules its other deliveries,
+/// whoever wrote it (``scheduleDeliveries(recordedIn:)``). A failed delivery is retried
 /// on a durable timer by its target's `RetryPolicy`, and then becomes a
 /// ``DeadLetter`` that ``redrive(deliveryId:)`` sends again.
 ///
@@ -114,6 +117,9 @@ public actor EventBuses {
             throw EngineError(.storage, "The log was opened without the events index; open it with Stepline.open.")
         }
         let buses = EventBuses(context: context, queues: queues, topics: topics, executions: executions, index: index)
+        // Before the pending view is read: a delivery committed in between is seen twice
+        // (and scheduled once) rather than missed.
+        context.log.observeCommits(of: deliveringKinds) { [weak buses] records in buses?.scheduleDeliveries(recordedIn: records) }
         try await buses.load()
         if try buses.storedBus(defaultBusName) == nil {
             _ = try await buses.createEventBus(name: defaultBusName, description: nil)
@@ -150,10 +156,7 @@ public actor EventBuses {
             let rule = target["RuleName"]?.stringValue ?? ""
             if let route = try? Self.targetRoute(target) { routes[bus]?.rules[rule]?.targets[route.id] = route }
         }
-        for value in try values(in: .pending) {
-            let delivery = try EventDelivery(recordJSON: value)
-            queue(delivery)
-        }
+        try deliveries.scheduleUnknown { try values(in: .pending).map { try EventDelivery(recordJSON: $0) } }
     }
 
     package nonisolated func values(in which: EventsIndex.DB, prefix: [UInt8] = []) throws -> [JSONValue] {
@@ -196,9 +199,47 @@ public actor EventBuses {
         Record(kind: kind, timestamp: time * 1000, stream: .none, payload: payload.bytes)
     }
 
-    /// Hands a delivery whose record committed to ``deliveries``, to run when due.
-    package func queue(_ delivery: EventDelivery) {
-        deliveries.schedule(delivery)
+    /// The record kinds whose commits change what ``deliveries`` schedules: an accepted
+    /// event decides its deliveries; a success in the same commit finishes one that was
+    /// delivered in the transaction that accepted the event (a queue, topic or state
+    /// machine target).
+    static let deliveringKinds: Set<RecordKind> = [EventsRecordKind.eventAccepted, EventsRecordKind.deliverySucceeded]
+
+    /// Schedules the deliveries that committed `records` decided and did not finish,
+    /// whoever's transaction wrote them: `PutEvents`, a webhook, a schedule's fire, a
+    /// replay, a Task state's `events:putEvents`, a pipe's bus target. Called by the log's
+    /// commit observer (``EventLog/EventLog/observeCommits(of:_:)``), so no writer
+    /// schedules by hand.
+    ///
+    /// It runs on the log's writer thread, so it builds only the deliveries left to
+    /// schedule: those delivered in the accepting transaction are skipped by their id.
+    package nonisolated func scheduleDeliveries(recordedIn records: [CommittedRecord]) {
+        var finished: Set<String> = []
+        var decided: [EventDelivery] = []
+        for record in records where record.header.kind == EventsRecordKind.deliverySucceeded {
+            guard let id = try? RecordFields(bytes: record.payload, what: "delivery success").string("deliveryId") else { continue }
+            finished.insert(id)
+        }
+        // Most accepted events cause no delivery: found out by bytes, as the index does.
+        for record in records where record.header.kind == EventsRecordKind.eventAccepted {
+            guard EventsIndex.contains(record.payload, EventsIndex.deliveryIdMarker) else { continue }
+            do {
+                let fields = try RecordFields(raw: record.payload[...], what: "events record at \(record.sequence)")
+                for var object in try fields.objects(inArray: "deliveries") {
+                    guard let id = object.member("deliveryId")?.stringValue, !finished.contains(id) else { continue }
+                    // As the pending view holds it: its history starts with the record that decided it.
+                    object.set("log", [.integer(Int(record.sequence.rawValue))])
+                    decided.append(try EventDelivery(recordJSON: try JSONParser.parse(bytes: object.bytes)))
+                }
+            } catch {
+                // The index applied this record in its transaction, so it reads; should it not,
+                // its deliveries are still in `events.pending` and the next open schedules them.
+                context.logger.error(
+                    "a committed events record could not be read",
+                    metadata: ["sequence": "\(record.sequence.rawValue)", "error": "\(error)"])
+            }
+        }
+        if !decided.isEmpty { deliveries.scheduleUnknown { decided } }
     }
 
     // MARK: Names and ARNs

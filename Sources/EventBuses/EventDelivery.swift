@@ -92,9 +92,15 @@ public struct EventDelivery: RecordPayload, Sendable, Hashable {
         self.event = event
     }
 
-    /// Whether the target is an SQS queue or an SNS topic: Stepline's own resource,
-    /// delivered in the transaction that records the delivery's success.
-    public var isQueueDelivery: Bool { targetArn.hasPrefix("arn:aws:sqs:") || targetArn.hasPrefix("arn:aws:sns:") }
+    /// Whether the target is an SQS queue, an SNS topic or a state machine: Stepline's
+    /// own resource, delivered in the transaction that records the delivery's success
+    /// (a state machine's by a start command).
+    public var deliversInTransaction: Bool {
+        targetArn.hasPrefix("arn:aws:sqs:") || targetArn.hasPrefix("arn:aws:sns:") || isStateMachineDelivery
+    }
+
+    /// Whether the target is a state machine: its execution starts from a start command.
+    public var isStateMachineDelivery: Bool { targetArn.hasPrefix("arn:aws:states:") && targetArn.contains(":stateMachine:") }
 
     /// Starts the delivery over after a redrive or a retry from review: fresh
     /// attempts, due at `due`, one more redrive, `record` added to its history.

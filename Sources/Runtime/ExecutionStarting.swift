@@ -1,4 +1,5 @@
 public import EventLog
+public import LMDB
 
 /// What starts a workflow execution for a service that is not the workflow engine:
 /// a rule's or a pipe's state-machine target.
@@ -6,17 +7,28 @@ public import EventLog
 /// The workflow engine conforms; the composition root hands it to the services that
 /// start executions, so they need not know the engine's type (no cycle between them).
 ///
-/// Prefer ``startCommand(of:named:input:at:)``: the start becomes a record in the
-/// caller's own transaction (the one that records the delivery, say), so it happens
-/// exactly once however the process crashes, where a call after the commit can be lost
-/// and a call before it can start an execution for a delivery that never committed.
+/// A start is a record in the caller's own transaction (the one that records the
+/// delivery's success, or deletes a pipe's batch from its source): it happens exactly
+/// once however the process crashes, where a call after the commit could be lost and a
+/// call before it could start an execution for a delivery that never committed. The
+/// caller checks the start first (``checkStart(of:named:input:in:)``, in that same
+/// transaction), so what the engine would refuse fails the caller's delivery instead.
+///
+/// ```swift
+/// try log.transact { append in
+///     try executions.checkStart(of: arn, named: name, input: input, in: append.transaction)
+///     try append.append(executions.startCommand(of: arn, named: name, input: input, at: time))
+///     try append.append(success)  // the delivery's own record
+/// }
+/// ```
 public protocol ExecutionStarting: Sendable {
-    /// Starts an execution of `stateMachineArn` named `name` with `input` (JSON text).
+    /// Throws what starting an execution of `stateMachineArn` named `name` with `input`
+    /// (JSON text) would be refused with, as read in `transaction`: ``EngineError``
+    /// `StateMachineDoesNotExist`, `InvalidName` or `InvalidExecutionInput`.
     ///
-    /// Idempotent by name, as `StartExecution` is: a second call with the same name and
-    /// input (a delivery retried after a crash) finds the execution already started and
-    /// succeeds without starting another.
-    func startExecution(of stateMachineArn: String, named name: String, input: String) async throws
+    /// A name already taken is not checked: a start command whose execution runs with the
+    /// same input is applied as done, and one refused when applied is only logged.
+    func checkStart(of stateMachineArn: String, named name: String, input: String, in transaction: ReadTransaction) throws
 
     /// The record that asks for an execution of `stateMachineArn` named `name` with
     /// `input` (JSON text), decided at `time` (milliseconds since the Unix epoch), for the

@@ -153,6 +153,9 @@ extension Engine {
     /// parent's task with the refusal, or alone (no parent, or its task closed meanwhile).
     private func refuse(_ sequence: SequenceNumber, _ command: StartCommand, error: String, cause: String) async {
         let applied = StartApplied(command: sequence, error: error, cause: cause)
+        // The parent's step that wrote the command may be committed and not yet in memory
+        // (its observer ran first): a new parent is not in `open` until that step is taken in.
+        if let parent = command.parent { await settle(parent.executionArn) }
         if let parent = command.parent, let stream = open[parent.executionArn]?.row.stream {
             do {
                 try await advance(

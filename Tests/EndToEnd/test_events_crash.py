@@ -87,7 +87,7 @@ def test_sigkill_mid_load_loses_nothing_acknowledged_and_duplicates_no_internal_
             ticks = [json.loads(m["Body"])["id"] for m in drain(sqs, ticks_url)]
             assert len(ticks) == len(set(ticks)), "an event was delivered to the queue twice"
             assert acknowledged <= set(ticks), f"{len(acknowledged - set(ticks))} acknowledged events missing from the queue"
-            # Bus to state machine: pending deliveries resume after recovery; one execution per event.
+            # Bus to state machine: a start command in the accepting transaction, applied once (after recovery if need be); one execution per event.
             def executions():
                 found, token = [], None
                 while True:

@@ -1,5 +1,6 @@
 import EventLog
 package import JSON
+import LMDB
 import Messaging
 import Queues
 import Runtime
@@ -7,9 +8,9 @@ import Topics
 
 extension PipeService {
     /// Puts `entries` on their bus and deletes the batch from the source in one
-    /// transaction: the events' records and their queue and topic targets commit with
-    /// the delete, so a redelivered batch puts nothing twice; other targets (HTTP,
-    /// state machines) are queued to the buses after the commit, as `PutEvents` does.
+    /// transaction: the events' records and their queue, topic and state machine targets
+    /// commit with the delete, so a redelivered batch puts nothing twice; the commit
+    /// schedules the other targets' deliveries (HTTP, handlers), as for `PutEvents`.
     package func putAndDelete(_ entries: [EventEntry], sourceArn: String, handles: [String]) async throws {
         guard let buses else { throw PipeDeliveryError("PutEvents: this pipe service runs without the event buses") }
         let time = queues.now()
@@ -18,14 +19,11 @@ extension PipeService {
             throw PipeDeliveryError("PutEvents to \(entries.first?.eventBusName ?? "default"): \(refused.errorCode ?? ""): \(refused.errorMessage ?? "")")
         }
         let records = accepted.records.map { EventBuses.record($0.0, $0.1, time: time) }
-        let queueDeliveries = accepted.deliveries.filter(\.isQueueDelivery)
-        let delivered = try await queues.transact { append in
+        let deliveries = accepted.deliveries
+        try await queues.transact { append in
             try self.deleteCurrent(in: append, sourceArn: sourceArn, handles: handles, time: time)
-            for record in records { try append.append(record) }
-            return try queueDeliveries.filter { try buses.deliverToQueue($0, in: append, time: time) == nil }.map(\.deliveryId)
+            try buses.appendAccepted(records, deliveries, in: append, time: time)
         }
-        let done = Set(delivered)
-        for delivery in accepted.deliveries where !done.contains(delivery.deliveryId) { await buses.queue(delivery) }
     }
 
     /// Publishes each record to topic `name` and deletes the batch from the source in
@@ -52,6 +50,30 @@ extension PipeService {
             }
         } catch let error as TopicError {
             throw PipeDeliveryError("Publish to \(name): \(error.message)")
+        }
+    }
+
+    /// Starts an execution of state machine `name` with `input` (the batch, named
+    /// `batchId`) and deletes the batch from the source in one transaction: the start is
+    /// a command the workflow engine applies once from the log (``Runtime/ExecutionStarting``),
+    /// so a crash before the commit starts nothing and redelivers the batch, and one after
+    /// it starts the execution once and redelivers nothing. What the engine would refuse
+    /// (a state machine that does not exist) fails the attempt, writing nothing.
+    package func startAndDelete(_ input: JSONValue, stateMachine name: String, batchId: String, sourceArn: String, handles: [String]) async throws {
+        let arn = "arn:aws:states:\(context.region):\(context.account):stateMachine:\(name)"
+        let input = input.serialized
+        let time = queues.now()
+        do {
+            // The log's own transact, not the queues': theirs would hide the engine's refusal as a storage failure.
+            try await queues.log.transact { append in
+                try self.executions.checkStart(of: arn, named: batchId, input: input, in: append.transaction)
+                try self.deleteCurrent(in: append, sourceArn: sourceArn, handles: handles, time: time)
+                try append.append(self.executions.startCommand(of: arn, named: batchId, input: input, at: time))
+            }
+        } catch let error as EngineError {
+            throw PipeDeliveryError("StartExecution of \(name): \(error)")
+        } catch let error as QueueError {
+            throw PipeDeliveryError("StartExecution of \(name): \(error)")
         }
     }
 }

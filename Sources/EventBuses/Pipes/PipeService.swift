@@ -12,12 +12,12 @@ public import Topics
 /// The source queue is the pipe's durable state: a received batch stays in the
 /// queue, invisible for the queue's visibility timeout, until its target accepted
 /// it, so a crash anywhere before the delete redelivers it, and the queue's
-/// `RedrivePolicy` takes a message received too often. Internal targets are written
-/// so that redelivery has no second effect: a state machine execution is named
-/// after the batch's message ids (a second start finds it), and a queue, bus or
-/// topic target's send, put or publish commits in the same transaction as the
-/// source delete. Handler targets are
-/// outside effects: at least once, with an idempotency key naming the batch.
+/// `RedrivePolicy` takes a message received too often. Internal targets commit in
+/// the same transaction as the source delete, so a batch has their effect exactly
+/// once: a state machine target's start command (named after the batch's message
+/// ids, applied once from the log by the workflow engine), a queue, bus or topic
+/// target's send, put or publish. Handler targets are outside effects: at least
+/// once, with an idempotency key naming the batch.
 ///
 /// ## Topics
 /// - ``poll(_:waitSeconds:)``
@@ -166,14 +166,7 @@ public final class PipeService: Sendable {
     package func deliver(_ input: JSONValue, to target: PipeDefinition.Target, pipe: PipeDefinition, batchId: String, sourceArn: String, handles: [String]) async throws {
         switch target {
         case .stateMachine(let name):
-            let arn = "arn:aws:states:\(context.region):\(context.account):stateMachine:\(name)"
-            do {
-                // An earlier delivery of this batch that started it and crashed before the delete finds it started.
-                try await executions.startExecution(of: arn, named: batchId, input: input.serialized)
-            } catch {
-                throw PipeDeliveryError("StartExecution of \(name): \(error)")
-            }
-            _ = try await queues.delete(queueArn: sourceArn, handles: handles)
+            try await startAndDelete(input, stateMachine: name, batchId: batchId, sourceArn: sourceArn, handles: handles)
         case .queue(let name):
             let elements = input.arrayValue ?? [input]
             let messages = elements.map { OutgoingMessage(body: $0.stringValue ?? $0.serialized) }

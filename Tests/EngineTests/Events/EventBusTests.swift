@@ -20,6 +20,14 @@ func withBuses<Result: Sendable>(
     try await withStepline(directory, clock: clock, configure: { $0.handlers = handlers }) { try await body($0.engine, $0.buses) }
 }
 
+/// Waits until the engine applied every start command committed so far (those of rule
+/// and pipe state-machine targets): their executions exist from then on.
+func startCommandsApplied(_ engine: Engine) async throws -> Bool {
+    try await eventually { try engine.pendingStartCommands().isEmpty }
+}
+
+private let passMachine = #"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#
+
 let uploadPattern = #"{"source": ["partner.uploads"], "detail": {"kind": ["video"]}}"#
 
 func upload(_ key: String, kind: String = "video", bus: String? = nil) -> EventEntry {
@@ -56,6 +64,7 @@ func upload(_ key: String, kind: String = "video", bus: String? = nil) -> EventE
             let results = try await buses.putEvents([upload("a.mp4"), upload("b.jpg", kind: "image")])
             #expect(results.allSatisfy { $0.eventId != nil })
             #expect(try await eventually { try buses.pendingDeliveries().isEmpty })
+            #expect(try await startCommandsApplied(engine))
             let executions = try engine.listExecutions(stateMachineArn: machine.stateMachineArn).executions
             #expect(executions.count == 1)
             #expect(executions.first?.input == ["object": "a.mp4", "rule": "uploads"])
@@ -126,6 +135,56 @@ func upload(_ key: String, kind: String = "video", bus: String? = nil) -> EventE
         }
     }
 
+    @Test("a rule's start command commits with the event and starts one execution, also when the process stopped before applying it")
+    func aRuleStartCommandCommittedWithTheEventStartsOneExecutionAcrossAReopen() async throws {
+        let directory = TemporaryDirectory()
+        // The engine does not run: the process stops after the event's commit, before the start.
+        let machineArn = try await withStepline(directory.path, clock: SystemClock(), running: false) { stepline in
+            let (engine, buses) = (stepline.engine, stepline.buses)
+            let machine = try await engine.createStateMachine(name: "ingest", definition: passMachine)
+            _ = try await buses.putRule(RuleDefinition(name: "uploads", eventPattern: uploadPattern))
+            let target: JSONValue = ["Id": "ingest", "Arn": .string(machine.stateMachineArn), "InputPath": "$.detail"]
+            _ = try await buses.putTargets(bus: nil, rule: "uploads", targets: [target])
+            _ = try await buses.putEvents([upload("a.mp4")])
+            // Delivered in the event's own transaction: the success and the command committed with it.
+            #expect(try buses.pendingDeliveries().isEmpty)
+            #expect(try engine.pendingStartCommands().map(\.command.stateMachineArn) == [machine.stateMachineArn])
+            #expect(try engine.listExecutions(stateMachineArn: machine.stateMachineArn).executions.isEmpty)
+            return machine.stateMachineArn
+        }
+        try await withBuses(directory.path) { (engine: Engine, buses: EventBuses) async throws in
+            #expect(try await startCommandsApplied(engine))
+            #expect(try engine.listExecutions(stateMachineArn: machineArn).executions.map(\.input) == [["key": "a.mp4", "kind": "video"]])
+            #expect(try buses.pendingDeliveries().isEmpty)
+        }
+        try await withBuses(directory.path) { (engine: Engine, _: EventBuses) async throws in
+            #expect(try engine.listExecutions(stateMachineArn: machineArn).executions.count == 1)
+            #expect(try engine.log.verify().isClean)
+        }
+    }
+
+    @Test func aTargetNamingAMissingStateMachineIsDeadLetteredAndRedrivenOnceItExistsStartsOneExecution() async throws {
+        let directory = TemporaryDirectory()
+        try await withBuses(directory.path) { (engine: Engine, buses: EventBuses) async throws in
+            let arn = "arn:aws:states:us-east-1:123456789012:stateMachine:later"
+            _ = try await buses.putRule(RuleDefinition(name: "uploads", eventPattern: uploadPattern))
+            _ = try await buses.putTargets(bus: nil, rule: "uploads", targets: [["Id": "later", "Arn": .string(arn)]])
+            _ = try await buses.putEvents([upload("a.mp4")])
+            // Not retried, as AWS does not retry a target that does not exist; no start command written.
+            #expect(try await eventually { try buses.deadLetters().count == 1 })
+            let letter = try #require(try buses.deadLetters().first)
+            #expect(letter.attributes["ERROR_CODE"] == "RESOURCE_NOT_FOUND")
+            #expect(try engine.pendingStartCommands().isEmpty)
+            #expect(try engine.log.entries(from: .first).allSatisfy { $0.header.kind != EngineRecordKind.startRequested })
+            _ = try await engine.createStateMachine(name: "later", definition: passMachine)
+            try await buses.redrive(deliveryId: letter.delivery.deliveryId)
+            #expect(try await eventually { try buses.pendingDeliveries().isEmpty && buses.deadLetters().isEmpty })
+            #expect(try await startCommandsApplied(engine))
+            #expect(try engine.listExecutions(stateMachineArn: arn).executions.count == 1)
+            #expect(try engine.log.verify().isClean)
+        }
+    }
+
     @Test func anEventForwardedToAnotherBusIsAcceptedThereOnce() async throws {
         let directory = TemporaryDirectory()
         try await withBuses(directory.path) { (engine: Engine, buses: EventBuses) async throws in
@@ -144,6 +203,7 @@ func upload(_ key: String, kind: String = "video", bus: String? = nil) -> EventE
             )
             _ = try await buses.putEvents([upload("c.mp4")])
             #expect(try await eventually { try buses.pendingDeliveries().isEmpty })
+            #expect(try await startCommandsApplied(engine))
             let executions = try engine.listExecutions(stateMachineArn: machine.stateMachineArn).executions
             #expect(executions.map(\.input) == [["key": "c.mp4", "kind": "video"]])
         }

@@ -16,9 +16,11 @@ func recordingTarget(_ engine: Engine, _ buses: EventBuses, rule: String, machin
     return created.stateMachineArn
 }
 
-/// The inputs of the executions of `machine`, oldest first, once no delivery is pending.
+/// The inputs of the executions of `machine`, oldest first, once no delivery is pending
+/// and the engine applied the start commands of those delivered.
 func deliveredInputs(_ engine: Engine, _ buses: EventBuses, _ machine: String) async throws -> [JSONValue] {
     #expect(try await eventually { try buses.pendingDeliveries().isEmpty })
+    #expect(try await startCommandsApplied(engine))
     return try engine.listExecutions(stateMachineArn: machine).executions.sorted { $0.startDate < $1.startDate }.map(\.input)
 }
 
