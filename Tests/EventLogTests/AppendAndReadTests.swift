@@ -111,7 +111,11 @@ import Testing
             try log.read { snapshot in
                 let before = try snapshot.entryCount(in: logDatabase)
                 let pending = Task { try await log.append((6...10).map { record($0) }) }
-                for _ in 0..<30_000 where log.lastSequence != SequenceNumber(10) { usleepMilliseconds(1) }
+                var tries = 0
+                while log.lastSequence != SequenceNumber(10), tries < 30_000 {
+                    usleepMilliseconds(1)
+                    tries += 1
+                }
                 return (before, try snapshot.entryCount(in: logDatabase), pending)
             }
         }

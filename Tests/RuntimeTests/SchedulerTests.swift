@@ -1,5 +1,6 @@
 import Runtime
 import Synchronization
+import TestSupport
 import Testing
 
 /// What fired, in order, collected from the scheduler's actions.
@@ -9,10 +10,9 @@ final class Fired: Sendable {
     func record(_ name: String) { names.withLock { $0.append(name) } }
     var all: [String] { names.withLock { $0 } }
 
-    /// Waits until `count` actions fired (up to about ten seconds on a loaded machine).
+    /// Waits until `count` actions fired.
     func wait(for count: Int) async throws {
-        for _ in 0..<10_000 where all.count < count { try await Task.sleep(for: .milliseconds(1)) }
-        #expect(all.count >= count, "only \(all) fired")
+        #expect(try await eventually { all.count >= count }, "only \(all) fired")
     }
 }
 
