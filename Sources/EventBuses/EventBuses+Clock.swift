@@ -73,9 +73,8 @@ extension EventBuses {
         for rule in try values(in: .rules) where rule["ScheduleExpression"] != nil && rule["State"] == "ENABLED" {
             guard let bus = rule["EventBusName"]?.stringValue, let name = rule["Name"]?.stringValue,
                 let text = rule["ScheduleExpression"]?.stringValue, let schedule = try? ScheduleExpression(parsing: text),
-                let bytes = try log.read({ try $0.value(forKey: EventArchiveIndex.scheduleKey(bus, name), in: schedules) })
+                let row = try log.read({ try $0.jsonValue(forKey: EventArchiveIndex.scheduleKey(bus, name), in: schedules) })
             else { continue }
-            let row = try JSONParser.parse(bytes: bytes)
             let start = Int64(row["start"]?.integerValue ?? 0)
             let last = Int64(row["last"]?.integerValue ?? 0)
             guard let fire = schedule.nextFire(after: last, start: start) else { continue }

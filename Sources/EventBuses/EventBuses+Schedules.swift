@@ -47,8 +47,7 @@ extension EventBuses {
                 let schedule = try? ScheduleExpression(parsing: text)
             else { continue }
             let key = EventArchiveIndex.scheduleKey(bus, name)
-            guard let bytes = try log.read({ try $0.value(forKey: key, in: index[EventArchiveIndex.DB.schedules.rawValue]) }) else { continue }
-            let row = try JSONParser.parse(bytes: bytes)
+            guard let row = try log.read({ try $0.jsonValue(forKey: key, in: index[EventArchiveIndex.DB.schedules.rawValue]) }) else { continue }
             let start = Int64(row["start"]?.integerValue ?? 0)
             let last = Int64(row["last"]?.integerValue ?? 0)
             guard let due = schedule.latestFire(atOrBefore: time, after: last, start: start) else { continue }
@@ -72,9 +71,7 @@ extension EventBuses {
             let committed: Bool
             do {
                 committed = try await log.transact { append in
-                    guard let bytes = try append.transaction.value(forKey: key, in: database),
-                        try JSONParser.parse(bytes: bytes)["last"]?.integerValue == Int(last)
-                    else { return false }
+                    guard try append.transaction.jsonValue(forKey: key, in: database)?["last"]?.integerValue == Int(last) else { return false }
                     for record in batch { try append.append(record) }
                     return true
                 }

@@ -1,7 +1,6 @@
 import Foundation
 public import JSON
 import Runtime
-import Yams
 
 /// One partner webhook: `POST /webhooks/NAME` becomes an event on `bus`.
 ///
@@ -76,16 +75,8 @@ public enum WebhookConfiguration {
     /// Loads `path` (YAML or JSON) with secrets from `environment`.
     /// - Throws: ``WebhookConfigurationError`` naming the file, the entry and what is wrong.
     public static func load(path: String, environment: [String: String]) throws -> [Webhook] {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw WebhookConfigurationError("\(path): cannot be read: \(error.localizedDescription)")
-        }
         let document: JSONValue
-        do {
-            document = path.hasSuffix(".json") ? try JSONParser.parse(text) : try TaskHandlerMap.jsonValue(fromYAML: try Yams.load(yaml: text) as Any)
-        } catch {
-            throw WebhookConfigurationError("\(path): not valid \(path.hasSuffix(".json") ? "JSON" : "YAML"): \(error)")
-        }
+        do { document = try YAMLDocument.load(path: path) } catch { throw WebhookConfigurationError(error.message) }
         return try parse(document, environment: environment, source: path)
     }
 

@@ -98,7 +98,7 @@ public final class TopicService: Sendable {
     }
 
     package func values(in which: TopicIndex.DB, prefix: [UInt8] = []) throws -> [JSONValue] {
-        try log.read { try $0.values(withPrefix: prefix, in: db(which)) }.map { try JSONParser.parse(bytes: $0) }
+        try log.read { try $0.jsonValues(withPrefix: prefix, in: db(which)) }
     }
 
     package func subscriptionArns(of topicArn: String, _ transaction: ReadTransaction) throws -> [String] {
