@@ -172,10 +172,7 @@ public actor EventBuses {
     /// Appends JSON records in one transaction and waits for the commit.
     package func append(_ records: [(RecordKind, JSONValue)], about subject: String) async throws {
         let time = now()
-        let batch = records.map { Self.record($0.0, $0.1, time: time) }
-        do { try await log.append(batch) } catch {
-            throw ServiceError.storage(error, about: subject)
-        }
+        try await log.append(records.map { Self.record($0.0, $0.1, time: time) }, about: subject)
     }
 
     /// Runs `body` in the writer's transaction (records plus queue sends that
