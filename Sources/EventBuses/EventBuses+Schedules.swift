@@ -91,15 +91,10 @@ extension EventBuses {
             // callers that both saw this fire due cannot both commit it.
             let database = index[EventArchiveIndex.DB.schedules.rawValue]
             let batch = records.map { Record(kind: $0.0, timestamp: time * 1000, payload: $0.1.bytes) }
-            let committed: Bool
-            do {
-                committed = try await log.transact { append in
-                    guard try append.transaction.jsonValue(forKey: key, in: database)?["last"]?.integerValue == Int(last) else { return false }
-                    for record in batch { try append.append(record) }
-                    return true
-                }
-            } catch {
-                throw ServiceError.storage(error, about: arn)
+            let committed = try await log.transact(about: arn) { append in
+                guard try append.transaction.jsonValue(forKey: key, in: database)?["last"]?.integerValue == Int(last) else { return false }
+                for record in batch { try append.append(record) }
+                return true
             }
             guard committed else { continue }
             fired += 1

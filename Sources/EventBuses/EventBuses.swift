@@ -181,13 +181,7 @@ public actor EventBuses {
         about subject: String,
         _ body: @escaping @Sendable (AppendTransaction) throws -> Result
     ) async throws -> Result {
-        do { return try await log.transact(body) } catch let error as EngineError {
-            throw error
-        } catch let failure as DeliveryFailure {
-            throw failure
-        } catch {
-            throw ServiceError.storage(error, about: subject)
-        }
+        try await log.transact(about: subject, passing: { $0 is EngineError || $0 is DeliveryFailure }, body)
     }
 
     /// An events record stamped with `time` (milliseconds; headers hold microseconds).
