@@ -10,6 +10,9 @@ import Runtime
 /// configured headers. The
 /// delivery id is the idempotency key: a partner retrying a delivery gets the
 /// event id of the first acceptance and no second event.
+///
+/// Only ``WebhookConfiguration`` makes them, from `webhooks.yaml` (where the defaults
+/// of the optional members are).
 public struct Webhook: Sendable, Hashable {
     public var name: String
     /// The bus name the events go to.
@@ -26,30 +29,6 @@ public struct Webhook: Sendable, Hashable {
     public var toleranceSeconds: Int
     /// The largest body accepted, in bytes (AWS's event limit by default).
     public var maximumBodyBytes: Int
-
-    public init(
-        name: String,
-        bus: String = "default",
-        source: String,
-        detailType: String,
-        secret: String,
-        signatureHeader: String = "X-Stepline-Signature",
-        timestampHeader: String = "X-Stepline-Timestamp",
-        deliveryIdHeader: String = "X-Stepline-Delivery",
-        toleranceSeconds: Int = 300,
-        maximumBodyBytes: Int = 256 * 1024
-    ) {
-        self.name = name
-        self.bus = bus
-        self.source = source
-        self.detailType = detailType
-        self.secret = secret
-        self.signatureHeader = signatureHeader
-        self.timestampHeader = timestampHeader
-        self.deliveryIdHeader = deliveryIdHeader
-        self.toleranceSeconds = toleranceSeconds
-        self.maximumBodyBytes = maximumBodyBytes
-    }
 }
 
 /// The webhooks of a `workflows/` directory's `webhooks.yaml`:
