@@ -136,7 +136,7 @@ package.targets += [
     ),
     .target(
         name: "EventBuses",
-        dependencies: serviceDependencies + ["Queues", "Topics", "Messaging", .product(name: "Yams", package: "Yams")],
+        dependencies: serviceDependencies + ["Queues", "Topics", "Messaging"],
         swiftSettings: swiftSettings
     ),
     .target(

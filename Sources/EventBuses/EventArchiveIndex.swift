@@ -40,7 +40,7 @@ public struct EventArchiveIndex: LogIndex {
             let fields = try RecordFields(bytes: entry.payload, what: "events record at \(entry.sequence)")
             let rule = try fields.value("rule")
             let key = Self.scheduleKey(rule["EventBusName"]?.stringValue ?? "", rule["Name"]?.stringValue ?? "")
-            let current = try transaction.value(forKey: key, in: db(.schedules)).map { try JSONParser.parse(bytes: $0) }
+            let current = try transaction.jsonValue(forKey: key, in: db(.schedules))
             let expression = rule["ScheduleExpression"]?.stringValue
             // A schedule starts when the rule first gets it, and restarts when it changes.
             guard let expression, current?["expression"]?.stringValue != expression else {
@@ -57,9 +57,7 @@ public struct EventArchiveIndex: LogIndex {
         switch kind {
         case EventArchiveRecordKind.scheduleFired:
             let key = Self.scheduleKey(try fields.string("bus"), try fields.string("rule"))
-            guard let bytes = try transaction.value(forKey: key, in: db(.schedules)),
-                case .object(var row) = try JSONParser.parse(bytes: bytes)
-            else { return }
+            guard case .object(var row) = try transaction.jsonValue(forKey: key, in: db(.schedules)) else { return }
             row["last"] = try fields.value("scheduled")
             try transaction.put(JSONValue.object(row).bytes, forKey: key, in: db(.schedules))
         case EventArchiveRecordKind.archivePut:

@@ -27,18 +27,19 @@ public struct ArchiveDefinition: Sendable {
 extension EventBuses {
     // MARK: Archives
 
-    package nonisolated func archiveArn(_ name: String) -> String { "arn:aws:events:\(region):\(account):archive/\(name)" }
+    package nonisolated func archiveArn(_ name: String) -> String { arn("archive/\(name)") }
 
-    package nonisolated func storedArchive(_ name: String) throws -> JSONValue? {
-        guard let index = archiveIndex,
-            let bytes = try log.read({ try $0.value(forKey: Array(name.utf8), in: index[EventArchiveIndex.DB.archives.rawValue]) })
-        else { return nil }
-        return try JSONParser.parse(bytes: bytes)
+    package nonisolated func storedArchive(_ name: String) throws -> JSONValue? { try archiveValue(name, in: .archives) }
+
+    /// The archive or replay named `name`, as the index keeps it.
+    package nonisolated func archiveValue(_ name: String, in which: EventArchiveIndex.DB) throws -> JSONValue? {
+        guard let index = archiveIndex else { return nil }
+        return try log.read { try $0.jsonValue(forKey: Array(name.utf8), in: index[which.rawValue]) }
     }
 
     package nonisolated func archiveValues(_ which: EventArchiveIndex.DB) throws -> [JSONValue] {
         guard let index = archiveIndex else { return [] }
-        return try log.read { try $0.values(withPrefix: [], in: index[which.rawValue]) }.map { try JSONParser.parse(bytes: $0) }
+        return try log.read { try $0.jsonValues(withPrefix: [], in: index[which.rawValue]) }
     }
 
     package static func checkedPattern(_ text: String?) throws -> EventPattern? {

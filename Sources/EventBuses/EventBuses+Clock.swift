@@ -67,18 +67,9 @@ extension EventBuses {
     /// The earliest next fire of the enabled scheduled rules, `nil` when none has one;
     /// a fire that is already due (it could not be committed) counts as `retry`.
     package nonisolated func nextScheduleFire(after time: Int64, retry: Int64) throws -> Int64? {
-        guard let index = archiveIndex else { return nil }
-        let schedules = index[EventArchiveIndex.DB.schedules.rawValue]
         var earliest: Int64?
-        for rule in try values(in: .rules) where rule["ScheduleExpression"] != nil && rule["State"] == "ENABLED" {
-            guard let bus = rule["EventBusName"]?.stringValue, let name = rule["Name"]?.stringValue,
-                let text = rule["ScheduleExpression"]?.stringValue, let schedule = try? ScheduleExpression(parsing: text),
-                let bytes = try log.read({ try $0.value(forKey: EventArchiveIndex.scheduleKey(bus, name), in: schedules) })
-            else { continue }
-            let row = try JSONParser.parse(bytes: bytes)
-            let start = Int64(row["start"]?.integerValue ?? 0)
-            let last = Int64(row["last"]?.integerValue ?? 0)
-            guard let fire = schedule.nextFire(after: last, start: start) else { continue }
+        for rule in try scheduledRules() {
+            guard let fire = rule.schedule.nextFire(after: rule.last, start: rule.start) else { continue }
             let due = fire <= time ? retry : fire
             earliest = min(earliest ?? due, due)
         }

@@ -65,9 +65,7 @@ extension EventBuses {
         let time = Int(now())
         var connection: JSONObject = [
             "Name": .string(definition.name),
-            "ConnectionArn": .string(
-                "arn:aws:events:\(region):\(account):connection/\(definition.name)/\(UUID().uuidString.lowercased())"
-            ),
+            "ConnectionArn": .string(uniqueArn("connection", definition.name)),
             "ConnectionState": "AUTHORIZED", "AuthorizationType": .string(definition.authorizationType),
             "AuthParameters": definition.authParameters, "CreationTime": .integer(time),
             "LastModifiedTime": .integer(time), "LastAuthorizedTime": .integer(time),
@@ -224,9 +222,7 @@ extension EventBuses {
         let time = Int(now())
         var destination: JSONObject = [
             "Name": .string(definition.name),
-            "ApiDestinationArn": .string(
-                "arn:aws:events:\(region):\(account):api-destination/\(definition.name)/\(UUID().uuidString.lowercased())"
-            ),
+            "ApiDestinationArn": .string(uniqueArn("api-destination", definition.name)),
             "ApiDestinationState": "ACTIVE", "ConnectionArn": .string(definition.connectionArn),
             "InvocationEndpoint": .string(definition.invocationEndpoint), "HttpMethod": .string(definition.httpMethod),
             "InvocationRateLimitPerSecond": .integer(definition.invocationRateLimitPerSecond ?? 300),

@@ -61,14 +61,9 @@ extension EventBuses {
         arn.range(of: ":archive/").map { String(arn[$0.upperBound...]) }
     }
 
-    package nonisolated func replayArn(_ name: String) -> String { "arn:aws:events:\(region):\(account):replay/\(name)" }
+    package nonisolated func replayArn(_ name: String) -> String { arn("replay/\(name)") }
 
-    package nonisolated func storedReplay(_ name: String) throws -> JSONValue? {
-        guard let index = archiveIndex,
-            let bytes = try log.read({ try $0.value(forKey: Array(name.utf8), in: index[EventArchiveIndex.DB.replays.rawValue]) })
-        else { return nil }
-        return try JSONParser.parse(bytes: bytes)
-    }
+    package nonisolated func storedReplay(_ name: String) throws -> JSONValue? { try archiveValue(name, in: .replays) }
 
     /// `StartReplay`: re-sends the archive's events accepted in the window to
     /// the rules of its bus as they are now, each with `replay-name` and a new

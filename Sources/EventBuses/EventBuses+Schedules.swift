@@ -26,6 +26,35 @@ extension EventBuses {
 
     package nonisolated var archiveIndex: IndexDatabases? { log.databases(ofIndex: EventArchiveIndex().name) }
 
+    /// An enabled rule with a schedule, and where its schedule stands.
+    package struct ScheduledRule {
+        package var bus: String
+        package var name: String
+        package var arn: String?
+        package var schedule: ScheduleExpression
+        /// When the rule got its schedule (fires count from there), and the last fire committed.
+        package var start: Int64
+        package var last: Int64
+    }
+
+    /// The enabled rules whose schedule parses and has a row in ``EventArchiveIndex``.
+    package nonisolated func scheduledRules() throws -> [ScheduledRule] {
+        guard let index = archiveIndex else { return [] }
+        let schedules = index[EventArchiveIndex.DB.schedules.rawValue]
+        var found: [ScheduledRule] = []
+        for rule in try values(in: .rules) where rule["ScheduleExpression"] != nil && rule["State"] == "ENABLED" {
+            guard let bus = rule["EventBusName"]?.stringValue, let name = rule["Name"]?.stringValue,
+                let text = rule["ScheduleExpression"]?.stringValue, let schedule = try? ScheduleExpression(parsing: text),
+                let row = try log.read({ try $0.jsonValue(forKey: EventArchiveIndex.scheduleKey(bus, name), in: schedules) })
+            else { continue }
+            found.append(
+                ScheduledRule(
+                    bus: bus, name: name, arn: rule["Arn"]?.stringValue, schedule: schedule,
+                    start: Int64(row["start"]?.integerValue ?? 0), last: Int64(row["last"]?.integerValue ?? 0)))
+        }
+        return found
+    }
+
     /// Fires every enabled scheduled rule that is due, once each.
     ///
     /// A fire is an ``EventArchiveRecordKind/scheduleFired`` record and the
@@ -41,17 +70,10 @@ extension EventBuses {
         guard let index = archiveIndex else { return 0 }
         let time = now()
         var fired = 0
-        for rule in try values(in: .rules) where rule["ScheduleExpression"] != nil && rule["State"] == "ENABLED" {
-            guard let bus = rule["EventBusName"]?.stringValue, let name = rule["Name"]?.stringValue,
-                let arn = rule["Arn"]?.stringValue, let text = rule["ScheduleExpression"]?.stringValue,
-                let schedule = try? ScheduleExpression(parsing: text)
-            else { continue }
+        for rule in try scheduledRules() {
+            let (bus, name, last) = (rule.bus, rule.name, rule.last)
+            guard let arn = rule.arn, let due = rule.schedule.latestFire(atOrBefore: time, after: last, start: rule.start) else { continue }
             let key = EventArchiveIndex.scheduleKey(bus, name)
-            guard let bytes = try log.read({ try $0.value(forKey: key, in: index[EventArchiveIndex.DB.schedules.rawValue]) }) else { continue }
-            let row = try JSONParser.parse(bytes: bytes)
-            let start = Int64(row["start"]?.integerValue ?? 0)
-            let last = Int64(row["last"]?.integerValue ?? 0)
-            guard let due = schedule.latestFire(atOrBefore: time, after: last, start: start) else { continue }
             let event: JSONValue = [
                 "version": "0", "id": .string(UUID().uuidString.lowercased()), "detail-type": "Scheduled Event",
                 "source": "aws.events", "account": .string(account), "time": .string(Self.isoTime(due)),
@@ -69,17 +91,10 @@ extension EventBuses {
             // callers that both saw this fire due cannot both commit it.
             let database = index[EventArchiveIndex.DB.schedules.rawValue]
             let batch = records.map { Record(kind: $0.0, timestamp: time * 1000, payload: $0.1.bytes) }
-            let committed: Bool
-            do {
-                committed = try await log.transact { append in
-                    guard let bytes = try append.transaction.value(forKey: key, in: database),
-                        try JSONParser.parse(bytes: bytes)["last"]?.integerValue == Int(last)
-                    else { return false }
-                    for record in batch { try append.append(record) }
-                    return true
-                }
-            } catch {
-                throw ServiceError.storage(error, about: arn)
+            let committed = try await log.transact(about: arn) { append in
+                guard try append.transaction.jsonValue(forKey: key, in: database)?["last"]?.integerValue == Int(last) else { return false }
+                for record in batch { try append.append(record) }
+                return true
             }
             guard committed else { continue }
             fired += 1

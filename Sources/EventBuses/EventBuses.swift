@@ -160,12 +160,11 @@ public actor EventBuses {
     }
 
     package nonisolated func values(in which: EventsIndex.DB, prefix: [UInt8] = []) throws -> [JSONValue] {
-        try log.read { try $0.values(withPrefix: prefix, in: db(which)) }.map { try JSONParser.parse(bytes: $0) }
+        try log.read { try $0.jsonValues(withPrefix: prefix, in: db(which)) }
     }
 
     package nonisolated func stored(_ key: [UInt8], in which: EventsIndex.DB) throws -> JSONValue? {
-        guard let bytes = try log.read({ try $0.value(forKey: key, in: db(which)) }) else { return nil }
-        return try JSONParser.parse(bytes: bytes)
+        try log.read { try $0.jsonValue(forKey: key, in: db(which)) }
     }
 
     package nonisolated func storedBus(_ name: String) throws -> JSONValue? { try stored(EventKeys.bus(name), in: .buses) }
@@ -173,10 +172,7 @@ public actor EventBuses {
     /// Appends JSON records in one transaction and waits for the commit.
     package func append(_ records: [(RecordKind, JSONValue)], about subject: String) async throws {
         let time = now()
-        let batch = records.map { Self.record($0.0, $0.1, time: time) }
-        do { try await log.append(batch) } catch {
-            throw ServiceError.storage(error, about: subject)
-        }
+        try await log.append(records.map { Self.record($0.0, $0.1, time: time) }, about: subject)
     }
 
     /// Runs `body` in the writer's transaction (records plus queue sends that
@@ -185,13 +181,7 @@ public actor EventBuses {
         about subject: String,
         _ body: @escaping @Sendable (AppendTransaction) throws -> Result
     ) async throws -> Result {
-        do { return try await log.transact(body) } catch let error as EngineError {
-            throw error
-        } catch let failure as DeliveryFailure {
-            throw failure
-        } catch {
-            throw ServiceError.storage(error, about: subject)
-        }
+        try await log.transact(about: subject, passing: { $0 is EngineError || $0 is DeliveryFailure }, body)
     }
 
     /// An events record stamped with `time` (milliseconds; headers hold microseconds).
@@ -251,12 +241,19 @@ public actor EventBuses {
         return text
     }
 
-    package nonisolated func busArn(_ name: String) -> String { "arn:aws:events:\(region):\(account):event-bus/\(name)" }
+    /// `arn:aws:events:REGION:ACCOUNT:RESOURCE`, the shape of every EventBridge ARN.
+    package nonisolated func arn(_ resource: String) -> String { "arn:aws:events:\(region):\(account):\(resource)" }
+
+    /// `arn:aws:events:REGION:ACCOUNT:TYPE/NAME/UUID`: connections and API destinations get
+    /// a new ARN each time their name is created; ``resourceName(_:type:)`` reads `NAME` back.
+    package nonisolated func uniqueArn(_ type: String, _ name: String) -> String {
+        arn("\(type)/\(name)/\(UUID().uuidString.lowercased())")
+    }
+
+    package nonisolated func busArn(_ name: String) -> String { arn("event-bus/\(name)") }
 
     package nonisolated func ruleArn(bus: String, name: String) -> String {
-        bus == Self.defaultBusName
-            ? "arn:aws:events:\(region):\(account):rule/\(name)"
-            : "arn:aws:events:\(region):\(account):rule/\(bus)/\(name)"
+        bus == Self.defaultBusName ? arn("rule/\(name)") : arn("rule/\(bus)/\(name)")
     }
 
     package nonisolated func requireBus(_ name: String) throws -> JSONValue {

@@ -3,7 +3,6 @@ public import JSON
 import Messaging
 public import Queues
 import Runtime
-import Yams
 
 /// The queues, buses, rules and targets a `workflows/` directory declares in
 /// `events.yaml` (or `.yml`, `.json`), deployed by `stepline serve --workflows` at start:
@@ -75,16 +74,8 @@ public struct EventResources: Sendable, Hashable {
     ///   - account: the account of those ARNs.
     /// - Throws: ``EventResourcesError`` naming the file and the field that is wrong.
     public static func load(path: String, region: String, account: String) throws -> EventResources {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw EventResourcesError("\(path): cannot be read: \(error)")
-        }
         let document: JSONValue
-        do {
-            document = path.hasSuffix(".json") ? try JSONParser.parse(text) : try TaskHandlerMap.jsonValue(fromYAML: try Yams.load(yaml: text) as Any)
-        } catch {
-            throw EventResourcesError("\(path): not valid \(path.hasSuffix(".json") ? "JSON" : "YAML"): \(error)")
-        }
+        do { document = try YAMLDocument.load(path: path) } catch { throw EventResourcesError(error.message) }
         return try parse(document, source: path, region: region, account: account)
     }
 

@@ -129,19 +129,16 @@ public struct EventsIndex: LogIndex {
             } else {
                 try transaction.put(letter.recordBytes, forKey: key, in: db(.deadLetters))
             }
-        case EventsRecordKind.deliveryRedriven:
+        case EventsRecordKind.deliveryRedriven, EventsRecordKind.reviewRetried:
+            // A dead letter (redrive) or a review item (a person's retry) is pending again.
+            let from: DB = kind == EventsRecordKind.deliveryRedriven ? .deadLetters : .review
             let key = EventKeys.text(try fields.string("deliveryId"))
-            guard let bytes = try transaction.value(forKey: key, in: db(.deadLetters)) else { return }
-            var delivery = try DeadLetter(recordBytes: bytes).delivery
+            guard let bytes = try transaction.value(forKey: key, in: db(from)) else { return }
+            var delivery =
+                from == .deadLetters
+                ? try DeadLetter(recordBytes: bytes).delivery : try DeliveryReviewItem(recordBytes: bytes).letter.delivery
             delivery.restart(due: Int64(try fields.integer("due")), record: sequence)
-            try transaction.delete(key: key, in: db(.deadLetters))
-            try transaction.put(delivery.recordBytes, forKey: key, in: db(.pending))
-        case EventsRecordKind.reviewRetried:
-            let key = EventKeys.text(try fields.string("deliveryId"))
-            guard let bytes = try transaction.value(forKey: key, in: db(.review)) else { return }
-            var delivery = try DeliveryReviewItem(recordBytes: bytes).letter.delivery
-            delivery.restart(due: Int64(try fields.integer("due")), record: sequence)
-            try transaction.delete(key: key, in: db(.review))
+            try transaction.delete(key: key, in: db(from))
             try transaction.put(delivery.recordBytes, forKey: key, in: db(.pending))
         case EventsRecordKind.reviewResolved:
             let key = EventKeys.text(try fields.string("deliveryId"))
@@ -151,18 +148,15 @@ public struct EventsIndex: LogIndex {
             item.resolvedTime = Int64(try fields.integer("time"))
             item.letter.delivery.history.append(sequence)
             try transaction.put(item.recordBytes, forKey: key, in: db(.review))
-        case EventsRecordKind.connectionPut:
-            let connection = try fields.value("connection")
-            let name = connection["Name"]?.stringValue ?? ""
-            try transaction.put(connection.bytes, forKey: EventKeys.text(name), in: db(.connections))
-        case EventsRecordKind.connectionDeleted:
-            try transaction.delete(key: EventKeys.text(try fields.string("name")), in: db(.connections))
-        case EventsRecordKind.apiDestinationPut:
-            let destination = try fields.value("destination")
-            let name = destination["Name"]?.stringValue ?? ""
-            try transaction.put(destination.bytes, forKey: EventKeys.text(name), in: db(.apiDestinations))
-        case EventsRecordKind.apiDestinationDeleted:
-            try transaction.delete(key: EventKeys.text(try fields.string("name")), in: db(.apiDestinations))
+        case EventsRecordKind.connectionPut, EventsRecordKind.apiDestinationPut:
+            // Both are kept by name, as the API shows them (connections with their secrets).
+            let (member, which): (String, DB) =
+                kind == EventsRecordKind.connectionPut ? ("connection", .connections) : ("destination", .apiDestinations)
+            let resource = try fields.value(member)
+            try transaction.put(resource.bytes, forKey: EventKeys.text(resource["Name"]?.stringValue ?? ""), in: db(which))
+        case EventsRecordKind.connectionDeleted, EventsRecordKind.apiDestinationDeleted:
+            let which: DB = kind == EventsRecordKind.connectionDeleted ? .connections : .apiDestinations
+            try transaction.delete(key: EventKeys.text(try fields.string("name")), in: db(which))
         default:
             break
         }

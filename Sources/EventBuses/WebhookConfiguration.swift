@@ -1,7 +1,6 @@
 import Foundation
 public import JSON
 import Runtime
-import Yams
 
 /// One partner webhook: `POST /webhooks/NAME` becomes an event on `bus`.
 ///
@@ -11,6 +10,9 @@ import Yams
 /// configured headers. The
 /// delivery id is the idempotency key: a partner retrying a delivery gets the
 /// event id of the first acceptance and no second event.
+///
+/// Only ``WebhookConfiguration`` makes them, from `webhooks.yaml` (where the defaults
+/// of the optional members are).
 public struct Webhook: Sendable, Hashable {
     public var name: String
     /// The bus name the events go to.
@@ -27,30 +29,6 @@ public struct Webhook: Sendable, Hashable {
     public var toleranceSeconds: Int
     /// The largest body accepted, in bytes (AWS's event limit by default).
     public var maximumBodyBytes: Int
-
-    public init(
-        name: String,
-        bus: String = "default",
-        source: String,
-        detailType: String,
-        secret: String,
-        signatureHeader: String = "X-Stepline-Signature",
-        timestampHeader: String = "X-Stepline-Timestamp",
-        deliveryIdHeader: String = "X-Stepline-Delivery",
-        toleranceSeconds: Int = 300,
-        maximumBodyBytes: Int = 256 * 1024
-    ) {
-        self.name = name
-        self.bus = bus
-        self.source = source
-        self.detailType = detailType
-        self.secret = secret
-        self.signatureHeader = signatureHeader
-        self.timestampHeader = timestampHeader
-        self.deliveryIdHeader = deliveryIdHeader
-        self.toleranceSeconds = toleranceSeconds
-        self.maximumBodyBytes = maximumBodyBytes
-    }
 }
 
 /// The webhooks of a `workflows/` directory's `webhooks.yaml`:
@@ -76,16 +54,8 @@ public enum WebhookConfiguration {
     /// Loads `path` (YAML or JSON) with secrets from `environment`.
     /// - Throws: ``WebhookConfigurationError`` naming the file, the entry and what is wrong.
     public static func load(path: String, environment: [String: String]) throws -> [Webhook] {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw WebhookConfigurationError("\(path): cannot be read: \(error.localizedDescription)")
-        }
         let document: JSONValue
-        do {
-            document = path.hasSuffix(".json") ? try JSONParser.parse(text) : try TaskHandlerMap.jsonValue(fromYAML: try Yams.load(yaml: text) as Any)
-        } catch {
-            throw WebhookConfigurationError("\(path): not valid \(path.hasSuffix(".json") ? "JSON" : "YAML"): \(error)")
-        }
+        do { document = try YAMLDocument.load(path: path) } catch { throw WebhookConfigurationError(error.message) }
         return try parse(document, environment: environment, source: path)
     }
 

@@ -144,8 +144,7 @@ extension QueueService {
 
     /// The id of the message sent to `arn` with deduplication id `dedup` in the last five minutes.
     package func previousMessage(_ arn: String, _ dedup: String, time: Int64, _ transaction: ReadTransaction) throws -> String? {
-        guard let bytes = try transaction.value(forKey: QueueKeys.dedup(arn, dedup), in: db(.dedup)) else { return nil }
-        let value = try JSONParser.parse(bytes: bytes)
+        guard let value = try transaction.jsonValue(forKey: QueueKeys.dedup(arn, dedup), in: db(.dedup)) else { return nil }
         guard let sent = value["time"]?.integerValue, time - Int64(sent) < deduplicationWindow else { return nil }
         return value["id"]?.stringValue
     }

@@ -79,7 +79,7 @@ extension QueueService {
     }
 
     package func moveTasks(in transaction: ReadTransaction) throws -> [JSONValue] {
-        try transaction.values(withPrefix: [], in: db(.moveTasks)).map { try JSONParser.parse(bytes: $0) }
+        try transaction.jsonValues(withPrefix: [], in: db(.moveTasks))
     }
 
     /// One second's worth of every running move task: each moves up to its

@@ -1,5 +1,5 @@
 package import EventLog
-package import JSON
+import JSON
 package import Messaging
 package import Runtime
 
@@ -10,32 +10,16 @@ package import Runtime
 extension QueueService: TaskIntegration {
     package var integratedResources: [String] { ["arn:aws:states:::sqs:sendMessage"] }
 
+    /// Sends the message the task's parameters give (`QueueUrl` or a queue ARN,
+    /// `MessageBody` as a string or any JSON, `MessageAttributes`, `DelaySeconds`,
+    /// `MessageGroupId`, `MessageDeduplicationId`), or refuses the task when they give none.
     package func prepare(_ task: IntegrationTask) async -> IntegrationEffect {
-        switch sendMessageRequest(task.parameters) {
-        case .refused(let failure): return .refused(failure)
-        case .send(let queueArn, let message):
-            // Receivers are woken by the commit itself (``receivableChanges``).
-            return .perform({ append in try self.sendForTask(message, to: queueArn, append, at: task.time) })
-        }
-    }
-
-    /// What an `sqs:sendMessage` task's parameters ask for.
-    package enum SendRequest {
-        case send(queueArn: String, OutgoingMessage)
-        /// It cannot be sent: the task's failure.
-        case refused(TaskOutcome)
-    }
-
-    /// The queue and message an `sqs:sendMessage` task asks for, or why it cannot be sent.
-    package func sendMessageRequest(_ parameters: JSONValue) -> SendRequest {
+        let parameters = task.parameters
         guard let url = parameters["QueueUrl"]?.stringValue, let name = Self.queueName(url) else {
             return .refused(Self.sqsFailure(QueueError(.missingParameter, "The request must contain the parameter QueueUrl.")))
         }
-        let body: String
-        switch parameters["MessageBody"] {
-        case .string(let text)?: body = text
-        case let value?: body = value.serialized
-        case nil: return .refused(Self.sqsFailure(QueueError(.missingParameter, "The request must contain the parameter MessageBody.")))
+        guard let body = parameters["MessageBody"].map({ $0.stringValue ?? $0.serialized }) else {
+            return .refused(Self.sqsFailure(QueueError(.missingParameter, "The request must contain the parameter MessageBody.")))
         }
         let message = OutgoingMessage(
             body: body,
@@ -44,7 +28,9 @@ extension QueueService: TaskIntegration {
             groupId: parameters["MessageGroupId"]?.stringValue,
             deduplicationId: parameters["MessageDeduplicationId"]?.stringValue
         )
-        return .send(queueArn: url.hasPrefix("arn:") ? url : arn(ofQueue: name), message)
+        let queueArn = url.hasPrefix("arn:") ? url : arn(ofQueue: name)
+        // Receivers are woken by the commit itself (``receivableChanges``).
+        return .perform({ append in try self.sendForTask(message, to: queueArn, append, at: task.time) })
     }
 
     /// The queue name of a queue URL (`http://HOST/ACCOUNT/NAME`, AWS's or Stepline's) or ARN.

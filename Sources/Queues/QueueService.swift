@@ -141,13 +141,7 @@ public final class QueueService: Sendable {
     /// Runs `body` in the writer's transaction; a failure of the log becomes a ``ServiceError``
     /// (``ServiceError/storage(_:about:)``), a ``QueueError`` of `body` passes through.
     package func transact<Result: Sendable>(_ body: @escaping @Sendable (AppendTransaction) throws -> Result) async throws -> Result {
-        do {
-            return try await log.transact(body)
-        } catch let error as QueueError {
-            throw error
-        } catch {
-            throw ServiceError.storage(error)
-        }
+        try await log.transact(about: nil, passing: { $0 is QueueError }, body)
     }
 
     package func appendRecord(_ kind: RecordKind, _ payload: JSONValue, time: Int64, in append: AppendTransaction) throws {

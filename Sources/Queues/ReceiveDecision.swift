@@ -22,15 +22,6 @@ package struct ReceiveDecision {
     package var moved: [JSONValue] = []
     package var expired: [JSONValue] = []
 
-    package init(time: Int64, maxMessages: Int, account: String, retention: Int64, timeout: Int64, redrive: RedrivePolicy?) {
-        self.time = time
-        self.maxMessages = maxMessages
-        self.account = account
-        self.retention = retention
-        self.timeout = timeout
-        self.redrive = redrive
-    }
-
     package var wantsMore: Bool { received.count < maxMessages }
 
     package enum Outcome { case received, moved, expired }

@@ -203,8 +203,7 @@ extension TopicService {
 
     /// The message accepted on `topicArn` with deduplication id `dedup` in the last five minutes.
     package func previousMessage(_ topicArn: String, _ dedup: String, time: Int64, _ transaction: ReadTransaction) throws -> PublishedMessage? {
-        guard let bytes = try transaction.value(forKey: QueueKeys.dedup(topicArn, dedup), in: db(.dedup)) else { return nil }
-        let value = try JSONParser.parse(bytes: bytes)
+        guard let value = try transaction.jsonValue(forKey: QueueKeys.dedup(topicArn, dedup), in: db(.dedup)) else { return nil }
         guard let first = value["time"]?.integerValue, time - Int64(first) < deduplicationWindow, let id = value["id"]?.stringValue else {
             return nil
         }

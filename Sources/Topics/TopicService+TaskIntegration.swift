@@ -1,5 +1,5 @@
 package import EventLog
-package import JSON
+import JSON
 package import Messaging
 import Queues
 package import Runtime
@@ -11,45 +11,27 @@ package import Runtime
 extension TopicService: TaskIntegration {
     package var integratedResources: [String] { ["arn:aws:states:::sns:publish"] }
 
-    package func prepare(_ task: IntegrationTask) async -> IntegrationEffect {
-        switch publishRequest(task.parameters) {
-        case .refused(let failure): return .refused(failure)
-        case .publish(let topicArn, let entry):
-            // Its deliveries are scheduled by the commit itself (``scheduleDeliveries(recordedIn:)``).
-            return .perform({ append in try self.publishForTask(entry, to: topicArn, append, at: task.time) })
-        }
-    }
-
-    /// What an `sns:publish` task's parameters ask for.
-    package enum PublishRequest {
-        case publish(topicArn: String, PublishEntry)
-        /// It cannot be published: the task's failure.
-        case refused(TaskOutcome)
-    }
-
-    /// The topic and entry of an `sns:publish` task (`TopicArn` or `TargetArn`, `Message`
+    /// Publishes the entry the task's parameters give (`TopicArn` or `TargetArn`, `Message`
     /// as a string or any JSON, `Subject`, `MessageAttributes`, `MessageGroupId`,
-    /// `MessageDeduplicationId`, `MessageStructure`), or why it cannot be published.
-    package func publishRequest(_ parameters: JSONValue) -> PublishRequest {
+    /// `MessageDeduplicationId`, `MessageStructure`), or refuses the task when they give none.
+    package func prepare(_ task: IntegrationTask) async -> IntegrationEffect {
+        let parameters = task.parameters
         guard let topicArn = (parameters["TopicArn"] ?? parameters["TargetArn"])?.stringValue else {
             return .refused(Self.snsFailure(TopicError.invalidParameter(nil, "TopicArn or TargetArn Reason: no value for required parameter")))
         }
-        let message: String
-        switch parameters["Message"] {
-        case .string(let text)?: message = text
-        case let value?: message = value.serialized
-        case nil: return .refused(Self.snsFailure(TopicError.invalidParameter(nil, "Empty message")))
+        guard let message = parameters["Message"].map({ $0.stringValue ?? $0.serialized }) else {
+            return .refused(Self.snsFailure(TopicError.invalidParameter(nil, "Empty message")))
         }
         var attributes: [(name: String, value: MessageAttribute)] = []
         for (name, value) in parameters["MessageAttributes"]?.objectValue?.entries ?? JSONObject().entries {
             attributes.append((name, MessageAttribute(stored: value)))
         }
-        return .publish(
-            topicArn: topicArn,
-            PublishEntry(
-                message: message, subject: parameters["Subject"]?.stringValue, messageStructure: parameters["MessageStructure"]?.stringValue,
-                attributes: attributes, groupId: parameters["MessageGroupId"]?.stringValue,
-                deduplicationId: parameters["MessageDeduplicationId"]?.stringValue))
+        let entry = PublishEntry(
+            message: message, subject: parameters["Subject"]?.stringValue, messageStructure: parameters["MessageStructure"]?.stringValue,
+            attributes: attributes, groupId: parameters["MessageGroupId"]?.stringValue,
+            deduplicationId: parameters["MessageDeduplicationId"]?.stringValue)
+        // Its deliveries are scheduled by the commit itself (``scheduleDeliveries(recordedIn:)``).
+        return .perform({ append in try self.publishForTask(entry, to: topicArn, append, at: task.time) })
     }
 
     /// Publishes one entry in the step's transaction and returns the task's outcome.

@@ -98,7 +98,7 @@ public final class TopicService: Sendable {
     }
 
     package func values(in which: TopicIndex.DB, prefix: [UInt8] = []) throws -> [JSONValue] {
-        try log.read { try $0.values(withPrefix: prefix, in: db(which)) }.map { try JSONParser.parse(bytes: $0) }
+        try log.read { try $0.jsonValues(withPrefix: prefix, in: db(which)) }
     }
 
     package func subscriptionArns(of topicArn: String, _ transaction: ReadTransaction) throws -> [String] {
@@ -128,17 +128,10 @@ public final class TopicService: Sendable {
         return .object(object)
     }
 
-    /// Runs `body` in the writer's transaction, mapping storage failures to ``TopicError``.
+    /// Runs `body` in the writer's transaction; a failure of the log becomes a ``ServiceError``
+    /// (``ServiceError/storage(_:about:)``), a ``TopicError`` or ``QueueError`` of `body` passes through.
     package func transact<Result: Sendable>(_ body: @escaping @Sendable (AppendTransaction) throws -> Result) async throws -> Result {
-        do {
-            return try await log.transact(body)
-        } catch let error as TopicError {
-            throw error
-        } catch let error as QueueError {
-            throw error
-        } catch {
-            throw ServiceError.storage(error)
-        }
+        try await log.transact(about: nil, passing: { $0 is TopicError || $0 is QueueError }, body)
     }
 
     package func append(_ kind: RecordKind, _ payload: JSONValue, time: Int64, in append: AppendTransaction) throws {

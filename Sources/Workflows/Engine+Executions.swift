@@ -92,9 +92,7 @@ extension Engine {
             }
             if let command {
                 let applied = StartApplied(command: command, executionArn: arn)
-                do { try await log.append([applied.record(stream: StreamID(running.row.stream), at: now())]) } catch {
-                    throw ServiceError.storage(error, about: arn)
-                }
+                try await log.append([applied.record(stream: StreamID(running.row.stream), at: now())], about: arn)
             }
             return StartedExecution(executionArn: arn, startDate: running.row.startDate)
         }

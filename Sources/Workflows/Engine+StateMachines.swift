@@ -129,10 +129,6 @@ extension Engine {
     package func append(
         _ kind: RecordKind, _ payload: some RecordPayload, stream: UInt64, at time: Int64, about subject: String
     ) async throws {
-        do {
-            try await log.append([payload.record(kind, timestamp: time * 1000, stream: StreamID(stream))])
-        } catch {
-            throw ServiceError.storage(error, about: subject)
-        }
+        try await log.append([payload.record(kind, timestamp: time * 1000, stream: StreamID(stream))], about: subject)
     }
 }

@@ -34,12 +34,7 @@ extension Engine {
                 pending.append((child, execution, next.error, "The parent execution \(next.arn) was stopped."))
             }
         }
-        do {
-            try await log.append(
-                prepared.map { $0.step.record(stream: $0.row.stream, at: time) })
-        } catch {
-            throw ServiceError.storage(error, about: arn)
-        }
+        try await log.append(prepared.map { $0.step.record(stream: $0.row.stream, at: time) }, about: arn)
         for step in prepared { await finishStep(step, IntegratedStep(step: step.step)) }
         // Force-unwrap proven: the parent's step is the first one prepared.
         return prepared.first!.row

@@ -71,18 +71,8 @@ public struct TaskHandlerMap: Sendable {
     /// Loads a handler map from a YAML (`.yaml`, `.yml`) or JSON file.
     /// - Throws: ``TaskHandlerMapError`` naming the file and the entry that is wrong.
     public static func load(path: String) throws -> TaskHandlerMap {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw TaskHandlerMapError("\(path): cannot be read: \(error.localizedDescription)")
-        }
         let document: JSONValue
-        if path.hasSuffix(".json") {
-            do { document = try JSONParser.parse(text) } catch { throw TaskHandlerMapError("\(path): \(error)") }
-        } else {
-            do { document = try jsonValue(fromYAML: try Yams.load(yaml: text) as Any) } catch let error as TaskHandlerMapError {
-                throw TaskHandlerMapError("\(path): \(error.message)")
-            } catch { throw TaskHandlerMapError("\(path): not valid YAML: \(error)") }
-        }
+        do { document = try YAMLDocument.load(path: path) } catch { throw TaskHandlerMapError(error.message) }
         // Absolute, because a command runs in its working directory (the base by
         // default): a relative path would be resolved twice.
         var directory = (path as NSString).deletingLastPathComponent

@@ -332,11 +332,8 @@ public actor StateMachineVersions {
     // MARK: Log
 
     private func append(_ kind: RecordKind, _ payload: some RecordPayload, about subject: String) async throws {
-        do {
-            try await engine.log.append([payload.record(kind, timestamp: engine.configuration.clock.now() * 1000, stream: StreamID(0))])
-        } catch {
-            throw ServiceError.storage(error, about: subject)
-        }
+        let record = payload.record(kind, timestamp: engine.configuration.clock.now() * 1000, stream: StreamID(0))
+        try await engine.log.append([record], about: subject)
     }
 
     private nonisolated func values<Value>(in which: VersionsIndex.DB, prefix: [UInt8], _ decode: (JSONValue) throws -> Value) throws -> [Value] {
