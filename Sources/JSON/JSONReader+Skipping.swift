@@ -112,10 +112,10 @@ extension JSONReader {
     }
 
     /// Advances `position` to the next quote, backslash or control character
-    /// (or the end), eight bytes at a time where none is near: the strings of
-    /// records and index rows (ids, handles, message bodies) are most of the
-    /// bytes `stepline verify` reads, and testing them one byte at a time was a
-    /// sixth of reading an object.
+    /// (or the end), eight bytes at a time: the strings of records and index
+    /// rows (keys, ids, handles, message bodies) are most of the bytes `stepline
+    /// verify` reads, and testing them one byte at a time was a sixth of reading
+    /// an object.
     @inline(__always)
     mutating func skipPlainStringBytes() {
         guard let base = buffer.baseAddress else { return }
@@ -123,26 +123,30 @@ extension JSONReader {
         let count = buffer.count
         var at = position
         defer { position = at }
-        while true {
-            while at + 8 <= count, !Self.mayHoldStringStop(raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) {
-                at += 8
+        while at + 8 <= count {
+            let stops = Self.stringStops(raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+            if stops != 0 {
+                // The lowest flagged byte (the first in memory) is a real stop.
+                at += stops.trailingZeroBitCount >> 3
+                return
             }
-            // At most eight bytes one at a time: the word that held a stop (or the tail).
-            let end = min(at + 8, count)
-            while at < end {
-                let byte = base[at]
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return }
-                at += 1
-            }
-            if at >= count { return }
+            at += 8
+        }
+        while at < count {
+            let byte = base[at]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return }
+            at += 1
         }
     }
 
-    /// Whether one of the eight bytes of `word` may be a quote, a backslash or
-    /// below 0x20 (the byte tests of "Bit Twiddling Hacks", `haszero` and
-    /// `haslessthan`: never a miss; a false alarm only costs the byte-wise look).
+    /// The high bit of each byte of `word` (read little-endian) that may be a
+    /// quote, a backslash or below 0x20 (the byte tests `haszero` and
+    /// `haslessthan` of "Bit Twiddling Hacks"). No stop is missed, and the
+    /// lowest flagged byte is always a real stop: a false alarm can only come
+    /// from a borrow out of a lower byte that is itself flagged.
     @inline(__always)
-    static func mayHoldStringStop(_ word: UInt64) -> Bool {
+    static func stringStops(_ word: UInt64) -> UInt64 {
+        let word = UInt64(littleEndian: word)
         let ones: UInt64 = 0x0101_0101_0101_0101
         let high: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (ones &* 0x22)
@@ -150,7 +154,7 @@ extension JSONReader {
         let zeroQuote = (quote &- ones) & ~quote
         let zeroBackslash = (backslash &- ones) & ~backslash
         let control = (word &- ones &* 0x20) & ~word
-        return (zeroQuote | zeroBackslash | control) & high != 0
+        return (zeroQuote | zeroBackslash | control) & high
     }
 
     mutating func expectColon() throws(JSONParseError) {
