@@ -104,7 +104,13 @@ extension JSONReader {
                 position += 1
                 return
             case UInt8(ascii: "\\"):
-                _ = try readEscape()
+                // A one-character escape is two bytes (message bodies that are JSON
+                // text are full of `\"`); `\u` and invalid escapes are read in full.
+                if position + 1 < buffer.count, Self.isOneCharacterEscape(buffer[position + 1]) {
+                    position += 2
+                } else {
+                    _ = try readEscape()
+                }
             default:
                 throw error(.controlCharacterInString)
             }
@@ -136,6 +142,17 @@ extension JSONReader {
             let byte = base[at]
             if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return }
             at += 1
+        }
+    }
+
+    /// Whether `\` followed by `byte` is an escape of one character (as ``readEscape()`` reads them).
+    @inline(__always)
+    static func isOneCharacterEscape(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            true
+        default: false
         }
     }
 
