@@ -29,6 +29,11 @@ package enum Keys {
         return key
     }
 
+    /// `text`, then a 0 byte if `separated`.
+    package static func text(_ text: String, separated: Bool) -> [UInt8] {
+        key(text, separated: separated, numbers: 0) { _ in }
+    }
+
     /// `text`, a 0 byte if `separated`, then `number` big-endian.
     ///
     /// One, two or three numbers rather than a variadic list: a variadic
