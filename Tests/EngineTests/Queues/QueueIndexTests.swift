@@ -65,7 +65,8 @@ import Testing
     func rowsAreTheBytesOfTheBuiltValues() async throws {
         let directory = TemporaryDirectory()
         let model = try Model(directory.path)
-        for (arn, attributes) in [(Self.standard, JSONObject()), (Self.fifo, ["FifoQueue": "true"]), (Self.dead, JSONObject())] {
+        let queues: [(String, JSONObject)] = [(Self.standard, [:]), (Self.fifo, ["FifoQueue": "true"]), (Self.dead, [:])]
+        for (arn, attributes) in queues {
             let name = String(arn.split(separator: ":").last ?? "")
             try await model.append(
                 QueueRecordKind.created, ["arn": .string(arn), "name": .string(name), "attributes": .object(attributes), "time": 1_000])
@@ -127,7 +128,9 @@ import Testing
 
         // Received again: `first` stays; the other message moves to the dead-letter queue.
         let again = [receive(Self.standard, sent, 1, count: 2, visible: 40_000, time: 10_000)]
-        let moving = try #require(model.rows.removeValue(forKey: model.key(Self.standard, sent, 0)))
+        let movingKey = model.key(Self.standard, sent, 0)
+        let moving = try #require(model.rows[movingKey])
+        model.rows[movingKey] = nil
         let receivedAgain = try await model.append(
             QueueRecordKind.received,
             [
