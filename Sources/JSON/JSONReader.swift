@@ -312,18 +312,14 @@ struct JSONReader {
         position += 1
         let start = position
         // Fast path: no escapes up to the closing quote.
-        while position < buffer.count {
-            let byte = buffer[position]
-            if byte == UInt8(ascii: "\"") {
-                let slice = UnsafeBufferPointer(rebasing: buffer[start..<position])
-                position += 1
-                return String(decoding: slice, as: UTF8.self)
-            }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw error(.controlCharacterInString) }
-            position += 1
-        }
+        skipPlainStringBytes()
         guard position < buffer.count else { throw error(.unexpectedEnd) }
+        if buffer[position] == UInt8(ascii: "\"") {
+            let slice = UnsafeBufferPointer(rebasing: buffer[start..<position])
+            position += 1
+            return String(decoding: slice, as: UTF8.self)
+        }
+        if buffer[position] < 0x20 { throw error(.controlCharacterInString) }
         var bytes = Array(UnsafeBufferPointer(rebasing: buffer[start..<position]))
         while position < buffer.count {
             let byte = buffer[position]

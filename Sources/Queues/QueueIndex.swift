@@ -77,43 +77,42 @@ public struct QueueIndex: LogIndex {
             for (position, message) in try fields.objects(inArray: "messages").enumerated() {
                 let key = QueueKeys.message(arn, sequence: Int(entry.sequence.rawValue), position: position)
                 try store.put(message, at: key, arn: arn, replacing: nil)
-                if let dedup = message.member("dedup")?.stringValue {
+                if let dedup = message.string("dedup") {
                     let value: JSONValue = ["id": message.member("id") ?? .null, "time": .integer(time)]
                     try transaction.put(value.bytes, forKey: QueueKeys.dedup(arn, dedup), in: store.db(.dedup))
                 }
             }
+        // The items of receive, visibility and delete records stay bytes: a row's
+        // changed members are the items' member bytes, which the serializer wrote
+        // as it would write the values built from them (see `RawJSONObject`).
         case QueueRecordKind.received:
             let arn = try fields.string("arn")
-            for item in try fields.value("received").arrayValue ?? [] {
+            let first = JSONValue.integer(time).serializedBytes[...]
+            for item in try fields.objects(inArray: "received") {
                 let key = try QueueKeys.message(arn, item)
                 guard var message = try store.message(at: key) else { continue }
                 let previous = MessageOrder(message)
-                message.set("count", item["count"])
-                message.set("visible", item["visible"])
-                message.set("handle", item["handle"])
-                if message[raw: "first"] == nil { message.set("first", .integer(time)) }
+                message.setRaw("count", item[raw: "count"])
+                message.setRaw("visible", item[raw: "visible"])
+                message.setRaw("handle", item[raw: "handle"])
+                if message[raw: "first"] == nil { message.setRaw("first", first) }
                 try store.put(message, at: key, arn: arn, replacing: previous)
             }
-            let moves = try (try fields.value("moved").arrayValue ?? []).map { move in
-                var move = try QueueKeys.object(move)
-                move["from"] = .string(arn)
-                return JSONValue.object(move)
-            }
-            try applyMoves(moves, sequence: entry.sequence, time: time, store)
+            try applyMoves(try fields.objects(inArray: "moved"), from: arn, sequence: entry.sequence, time: time, store)
         case QueueRecordKind.messagesDeleted:
             let arn = try fields.string("arn")
-            for item in try fields.value("messages").arrayValue ?? [] {
+            for item in try fields.objects(inArray: "messages") {
                 let key = try QueueKeys.message(arn, item)
                 guard let order = try store.order(at: key) else { continue }
                 try store.remove(order, at: key, arn: arn)
             }
         case QueueRecordKind.visibilityChanged:
             let arn = try fields.string("arn")
-            for item in try fields.value("changes").arrayValue ?? [] {
+            for item in try fields.objects(inArray: "changes") {
                 let key = try QueueKeys.message(arn, item)
                 guard var message = try store.message(at: key) else { continue }
                 let previous = MessageOrder(message)
-                message.set("visible", item["visible"])
+                message.setRaw("visible", item[raw: "visible"])
                 try store.put(message, at: key, arn: arn, replacing: previous)
             }
         case QueueRecordKind.moveTask:
@@ -121,7 +120,7 @@ public struct QueueIndex: LogIndex {
             guard let handle = task["TaskHandle"]?.stringValue else { throw RecordDecodingError("move task has no TaskHandle") }
             if let upTo = fields.optional("upTo") { task[MoveTaskRow.upToKey] = upTo }
             try transaction.put(JSONValue.object(task).bytes, forKey: QueueKeys.text(handle), in: store.db(.moveTasks))
-            try applyMoves(try fields.value("moves").arrayValue ?? [], sequence: entry.sequence, time: time, store)
+            try applyMoves(try fields.objects(inArray: "moves"), from: nil, sequence: entry.sequence, time: time, store)
         default:
             break
         }
@@ -129,19 +128,20 @@ public struct QueueIndex: LogIndex {
 
     /// Moves messages between queues; the moved message's key in its new queue is
     /// this record's sequence and the move's position, so order there is arrival order.
-    private func applyMoves(_ moves: [JSONValue], sequence: SequenceNumber, time: Int, _ store: MessageStore) throws {
+    /// `from` is the source queue of every move (a receive's), or `nil` when each move names its own.
+    private func applyMoves(_ moves: [RawJSONObject], from source: String?, sequence: SequenceNumber, time: Int, _ store: MessageStore) throws {
         for (position, move) in moves.enumerated() {
-            guard let from = move["from"]?.stringValue, let to = move["to"]?.stringValue else {
+            guard let from = source ?? move.member("from")?.stringValue, let to = move.member("to")?.stringValue else {
                 throw RecordDecodingError("queue move has no from/to")
             }
             let key = try QueueKeys.message(from, move)
             guard var message = try store.message(at: key) else { continue }
             try store.remove(MessageOrder(message), at: key, arn: from)
             if message[raw: "source"] == nil { message.set("source", .string(from)) }
-            if move["toSource"] == .bool(true) { message.set("source", nil) }
+            if move.member("toSource") == .bool(true) { message.set("source", nil) }
             message.set("visible", .integer(time))
             message.set("handle", nil)
-            if move["reset"] == .bool(true) {
+            if move.member("reset") == .bool(true) {
                 message.set("count", 0)
                 message.set("first", nil)
             }
@@ -219,8 +219,8 @@ package struct MessageOrder {
     }
 
     package init(_ row: RawJSONObject) {
-        visible = row.member("visible")?.integerValue ?? 0
-        group = row[raw: "seqno"] != nil ? row.member("group")?.stringValue : nil
+        visible = row.integer("visible") ?? 0
+        group = row[raw: "seqno"] != nil ? row.string("group") : nil
     }
 }
 
@@ -235,8 +235,8 @@ package enum QueueKeys {
     }
 
     /// The key of a message location `{s, i}` in a record.
-    package static func message(_ arn: String, _ location: JSONValue) throws -> [UInt8] {
-        guard let sequence = location["s"]?.integerValue, let position = location["i"]?.integerValue else {
+    package static func message(_ arn: String, _ location: RawJSONObject) throws -> [UInt8] {
+        guard let sequence = location.integer("s"), let position = location.integer("i") else {
             throw RecordDecodingError("queue message location has no s/i")
         }
         return message(arn, sequence: sequence, position: position)

@@ -116,3 +116,60 @@ import Testing
         #expect(raw.bytes == (try JSONParser.parse(text)).serializedBytes)
     }
 }
+
+/// The readers `QueueIndex` and the other appliers use instead of building members.
+@Suite struct RawJSONObjectScalarTests {
+    @Test("integer(_:) and string(_:) give what member(_:) builds, for every kind of member")
+    func scalarsMatchBuiltMembers() throws {
+        let text = Array(
+            #"{"i":17,"neg":-42,"zero":0,"big":9223372036854775807,"i18":999999999999999999,"f":1.0,"e":2e3,"#.utf8
+                + Array(#""half":1.5,"huge":1e300,"s":"plain","esc":"a\"b\u00e9","empty":"","t":true,"n":null,"o":{"i":1}}"#.utf8))
+        let raw = try RawJSONObject(bytes: text)
+        let built = try #require(try JSONParser.parse(bytes: text).objectValue)
+        for key in built.keys {
+            #expect(raw.integer(key) == built[key]?.integerValue, "\(key)")
+            #expect(raw.string(key) == built[key]?.stringValue, "\(key)")
+        }
+        #expect(raw.integer("absent") == nil && raw.string("absent") == nil)
+    }
+
+    @Test("objects(inArray:) reads each element as reading it alone does, compact or not, repeated keys included")
+    func arrayObjectsMatchSeparateReads() throws {
+        let elements = [#"{"s":1,"i":2}"#, #"{ "a" : [1, {"b":2}] }"#, #"{"k":1,"k":2}"#, "{}", #"{"x\"y":"\u00e9"}"#]
+        let raw = try RawJSONObject(bytes: Array(#"{"list":[\#(elements.joined(separator: " , "))]}"#.utf8))
+        let objects = try #require(try raw.objects(inArray: "list"))
+        #expect(objects.map(\.bytes) == (try elements.map { try RawJSONObject(bytes: Array($0.utf8)).bytes }))
+        #expect(objects.map(\.keys) == (try elements.map { try RawJSONObject(bytes: Array($0.utf8)).keys }))
+        #expect(try RawJSONObject(bytes: Array(#"{"list":[]}"#.utf8)).objects(inArray: "list")?.isEmpty == true)
+        #expect(throws: JSONParseError.self) { try RawJSONObject(bytes: Array(#"{"list":[{},1]}"#.utf8)).objects(inArray: "list") }
+    }
+
+    /// Strings of every length up to 33 with a quote, backslash or control character at every
+    /// place: the string scanner steps eight bytes at a time and must stop exactly there.
+    @Test("strings are read to their exact end wherever a quote, escape or control character falls")
+    func stringEnds() throws {
+        let fillers = ["a", "\u{7F}", "\u{e9}", "!", "[", "]", " ", "\u{1F600}"]
+        for length in 0..<34 {
+            for place in 0...length {
+                for stop in ["\"", "\\", "\n", "\u{1}", "\u{1F}"] {
+                    for filler in fillers {
+                        var characters = Array(repeating: filler, count: length)
+                        if place < length { characters[place] = stop }
+                        let string = characters.joined()
+                        let value: JSONValue = ["k": .string(string), "n": 1]
+                        let bytes = value.serializedBytes
+                        #expect(try JSONParser.parse(bytes: bytes) == value)
+                        let raw = try RawJSONObject(bytes: bytes)
+                        #expect(raw.member("k") == .string(string) && raw.integer("n") == 1 && raw.bytes == bytes)
+                        if place < length, stop.utf8.first.map({ $0 < 0x20 }) == true {
+                            // Unescaped, a control character is refused.
+                            let unescaped = Array(#"{"k":""#.utf8) + Array(string.utf8) + Array(#"","n":1}"#.utf8)
+                            #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes: unescaped) }
+                            #expect(throws: JSONParseError.self) { try RawJSONObject(bytes: unescaped) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

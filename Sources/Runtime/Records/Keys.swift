@@ -29,13 +29,46 @@ package enum Keys {
         return key
     }
 
-    /// `text`, a 0 byte if `separated`, then `numbers` big-endian.
-    package static func text(_ text: String, separated: Bool, then numbers: UInt64...) -> [UInt8] {
+    /// `text`, then a 0 byte if `separated`.
+    package static func text(_ text: String, separated: Bool) -> [UInt8] {
+        key(text, separated: separated, numbers: 0) { _ in }
+    }
+
+    /// `text`, a 0 byte if `separated`, then `number` big-endian.
+    ///
+    /// One, two or three numbers rather than a variadic list: a variadic
+    /// argument is an array allocated for every call, and `verify` makes keys
+    /// for every message of every queue record.
+    package static func text(_ text: String, separated: Bool, then number: UInt64) -> [UInt8] {
+        key(text, separated: separated, numbers: 1) { appendBigEndian(number, to: &$0) }
+    }
+
+    /// `text`, a 0 byte if `separated`, then `first` and `second` big-endian.
+    package static func text(_ text: String, separated: Bool, then first: UInt64, _ second: UInt64) -> [UInt8] {
+        key(text, separated: separated, numbers: 2) { key in
+            appendBigEndian(first, to: &key)
+            appendBigEndian(second, to: &key)
+        }
+    }
+
+    /// `text`, a 0 byte if `separated`, then `first`, `second` and `third` big-endian.
+    package static func text(
+        _ text: String, separated: Bool, then first: UInt64, _ second: UInt64, _ third: UInt64
+    ) -> [UInt8] {
+        key(text, separated: separated, numbers: 3) { key in
+            appendBigEndian(first, to: &key)
+            appendBigEndian(second, to: &key)
+            appendBigEndian(third, to: &key)
+        }
+    }
+
+    @inline(__always)
+    private static func key(_ text: String, separated: Bool, numbers: Int, _ append: (inout [UInt8]) -> Void) -> [UInt8] {
         var key: [UInt8] = []
-        key.reserveCapacity(text.utf8.count + 1 + 8 * numbers.count)
+        key.reserveCapacity(text.utf8.count + 1 + 8 * numbers)
         key.append(contentsOf: text.utf8)
         if separated { key.append(0) }
-        for number in numbers { appendBigEndian(number, to: &key) }
+        append(&key)
         return key
     }
 }

@@ -123,6 +123,7 @@ package struct RecordFields {
     }
 
     package func string(_ key: String) throws(RecordDecodingError) -> String {
+        if case .raw(let object) = members, let text = object.string(key) { return text }
         guard let text = try value(key).stringValue else { throw RecordDecodingError("\(what) field \(key) is not a string") }
         return text
     }
@@ -130,6 +131,7 @@ package struct RecordFields {
     package func optionalString(_ key: String) -> String? { optional(key)?.stringValue }
 
     package func integer(_ key: String) throws(RecordDecodingError) -> Int {
+        if case .raw(let object) = members, let number = object.integer(key) { return number }
         guard let number = try value(key).integerValue else {
             throw RecordDecodingError("\(what) field \(key) is not an integer")
         }
