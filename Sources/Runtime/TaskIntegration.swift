@@ -44,13 +44,11 @@ package struct IntegrationTask: Sendable {
 package enum IntegrationEffect: Sendable {
     /// The task cannot be done at all: its failure, with nothing written.
     case refused(TaskOutcome)
-    /// `perform` appends what the task does in the step's transaction and returns the
-    /// task's outcome (a thrown error fails the whole transaction: a storage failure);
-    /// `committed` runs once the step committed (queues deliveries, wakes receivers).
-    case perform(
-        @Sendable (AppendTransaction) throws -> TaskOutcome,
-        committed: @Sendable () async -> Void = {}
-    )
+    /// Appends what the task does in the step's transaction and returns the task's
+    /// outcome (a thrown error fails the whole transaction: a storage failure). Nothing
+    /// runs after the commit: what follows from the records (deliveries, woken
+    /// receivers) is each service's commit observer's.
+    case perform(@Sendable (AppendTransaction) throws -> TaskOutcome)
 }
 
 extension TaskOutcome {

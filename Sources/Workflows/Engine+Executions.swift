@@ -401,7 +401,6 @@ extension Engine {
             open[arn] = OpenExecution(state: state, row: row, tokens: prepared.taskTokens)
         }
         armTimers(of: arn, step.timersArmed.map { TimerKeyInfo(due: $0.due, timerId: $0.timerId) })
-        await integrated.committed()
         for opened in step.tasksOpened {
             // The token itself was registered before the append (see `append(_:at:companions:)`).
             if let token = opened.token, let due = opened.heartbeatDue { armHeartbeat(token, arn, due: due) }

@@ -21,16 +21,9 @@ package struct ServiceIntegrations: Sendable {
     package static func runs(_ resource: String) -> Bool { resources.contains(TaskHandlerMap.baseResource(resource)) }
 }
 
-/// A step as committed, with what its integrations leave to do after the commit.
+/// A step as committed, with the outcomes its integration tasks recorded.
 package struct IntegratedStep: Sendable {
     package var step: ExecutionStep
-    /// What each integration task does once the step committed.
-    package var afterCommit: [@Sendable () async -> Void] = []
-
-    /// Hands the committed effects to the buses, queues and topics.
-    package func committed() async {
-        for effect in afterCommit { await effect() }
-    }
 }
 
 /// A step whose record would nest deeper than ``JSON/JSONParser/maximumDepth``,
@@ -86,9 +79,8 @@ extension Engine {
             switch await integration.prepare(task) {
             case .refused(let failure):
                 result.step.tasksOpened[index].outcome = failure.recordJSON
-            case .perform(let perform, let committed):
+            case .perform(let perform):
                 effects.append((index, perform))
-                result.afterCommit.append(committed)
             }
         }
         @Sendable func record(_ step: ExecutionStep) -> Record {
