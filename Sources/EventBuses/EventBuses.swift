@@ -207,7 +207,7 @@ public actor EventBuses {
         var finished: Set<String> = []
         var decided: [EventDelivery] = []
         for record in records where record.header.kind == EventsRecordKind.deliverySucceeded {
-            guard let id = try? RecordFields(bytes: record.payload, what: "delivery success").string("deliveryId") else { continue }
+            guard let id = try? RecordFields(raw: record.payload[...], what: "delivery success").string("deliveryId") else { continue }
             finished.insert(id)
         }
         // Most accepted events cause no delivery: found out by bytes, as the index does.
@@ -219,7 +219,7 @@ public actor EventBuses {
                     guard let id = object.member("deliveryId")?.stringValue, !finished.contains(id) else { continue }
                     // As the pending view holds it: its history starts with the record that decided it.
                     object.set("log", [.integer(Int(record.sequence.rawValue))])
-                    decided.append(try EventDelivery(recordJSON: try JSONParser.parse(bytes: object.bytes)))
+                    decided.append(try EventDelivery(recordBytes: object.bytes))
                 }
             } catch {
                 // The index applied this record in its transaction, so it reads; should it not,
