@@ -235,9 +235,9 @@ extension Engine {
         var prepared = prepareStep(
             arn, before: before, state: state, row: row, events: events, at: time, started: started, redriveCut: redriveCut)
         let applying = applying.map { [$0] } ?? []
-        var integrated: IntegratedStep
+        var committed: ExecutionStep
         do {
-            integrated = try await append(prepared, at: time, companions: applying + companions)
+            committed = try await append(prepared, at: time, companions: applying + companions)
         } catch let unrecordable as UnrecordableStep {
             let refusal: EngineError.Code
             switch policy {
@@ -249,12 +249,12 @@ extension Engine {
                     arn, before: before, decided: state, row: row, events: events, at: time, started: started, reason: unrecordable)
             else { throw EngineError(refusal, unrecordable.message) }
             prepared = failure
-            do { integrated = try await append(prepared, at: time, companions: applying) } catch let again as UnrecordableStep {
+            do { committed = try await append(prepared, at: time, companions: applying) } catch let again as UnrecordableStep {
                 throw EngineError(refusal, again.message)
             }
         }
         if let stepCommitted { await stepCommitted(arn) }
-        await finishStep(prepared, integrated)
+        await finishStep(prepared, committed)
         return prepared.row
     }
 
@@ -270,7 +270,7 @@ extension Engine {
     /// `TaskTimedOut` for a task that is open. A step that does not commit was
     /// seen by nobody, so its tokens are simply withdrawn.
     /// - Throws: ``UnrecordableStep`` (nothing queued), or a storage ``ServiceError``.
-    private func append(_ prepared: PreparedStep, at time: Int64, companions: [Record]) async throws -> IntegratedStep {
+    private func append(_ prepared: PreparedStep, at time: Int64, companions: [Record]) async throws -> ExecutionStep {
         let opened = prepared.step.tasksOpened.compactMap { task in task.token.map { (token: $0, taskId: task.task.taskId) } }
         for task in opened { tokens[task.token] = TokenLocation(executionArn: prepared.arn, taskId: task.taskId) }
         do {
@@ -382,9 +382,9 @@ extension Engine {
 
     /// Makes memory follow a committed step: keeps the new state, retires and
     /// registers tokens, arms timers, wakes waiters and dispatches the opened tasks.
-    package func finishStep(_ prepared: PreparedStep, _ integrated: IntegratedStep) async {
+    /// `step` is the step as committed, with the outcomes its integration tasks recorded.
+    package func finishStep(_ prepared: PreparedStep, _ step: ExecutionStep) async {
         let (arn, state, row) = (prepared.arn, prepared.state, prepared.row)
-        let step = integrated.step
         for token in prepared.retired {
             tokens[token] = nil
             if heartbeatDeadlines.removeValue(forKey: token) != nil {

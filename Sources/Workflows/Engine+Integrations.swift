@@ -21,11 +21,6 @@ package struct ServiceIntegrations: Sendable {
     package static func runs(_ resource: String) -> Bool { resources.contains(TaskHandlerMap.baseResource(resource)) }
 }
 
-/// A step as committed, with the outcomes its integration tasks recorded.
-package struct IntegratedStep: Sendable {
-    package var step: ExecutionStep
-}
-
 /// A step whose record would nest deeper than ``JSON/JSONParser/maximumDepth``,
 /// so the log's index could not read it back. Thrown before anything is
 /// queued: such a record would otherwise fail inside the group commit.
@@ -57,8 +52,8 @@ extension Engine {
         stream: UInt64,
         at time: Int64,
         companions: [Record] = []
-    ) async throws -> IntegratedStep {
-        var result = IntegratedStep(step: step)
+    ) async throws -> ExecutionStep {
+        var result = step
         // The starts the step's `states:startExecution` tasks ask for, applied once from the log.
         let companions =
             step.tasksOpened.filter { Self.isStartExecution($0.task.resource) }.map { opened in
@@ -69,7 +64,7 @@ extension Engine {
         for (index, opened) in step.tasksOpened.enumerated() where ServiceIntegrations.runs(opened.task.resource) {
             let base = TaskHandlerMap.baseResource(opened.task.resource)
             guard let integration = integrations.byResource[base] else {
-                result.step.tasksOpened[index].outcome = TaskOutcome.failed(
+                result.tasksOpened[index].outcome = TaskOutcome.failed(
                     error: StatesError.Name.taskFailed, cause: "\(base) needs a service this engine runs without.").recordJSON
                 continue
             }
@@ -78,7 +73,7 @@ extension Engine {
                 stateMachineArn: step.row.stateMachineArn, time: time)
             switch await integration.prepare(task) {
             case .refused(let failure):
-                result.step.tasksOpened[index].outcome = failure.recordJSON
+                result.tasksOpened[index].outcome = failure.recordJSON
             case .perform(let perform):
                 effects.append((index, perform))
             }
@@ -87,17 +82,17 @@ extension Engine {
             step.record(stream: stream, at: time)
         }
         guard !effects.isEmpty else {
-            let stepRecord = record(result.step)
+            let stepRecord = record(result)
             try Self.checkRecordable(stepRecord, of: arn)
             try await log.append([stepRecord] + companions)
             return result
         }
         // The outcomes the effects add are a few shallow levels, inside `tasks+` as the parameters are.
-        try Self.checkRecordable(record(result.step), of: arn)
+        try Self.checkRecordable(record(result), of: arn)
         // An effect reads its service as of this transaction (FIFO deduplication), so
         // its outcome is known only inside it; the step record follows the effects.
-        let (pending, performing) = (result.step, effects)
-        result.step = try await log.transact { append in
+        let (pending, performing) = (result, effects)
+        result = try await log.transact { append in
             var step = pending
             for effect in performing {
                 step.tasksOpened[effect.index].outcome = try effect.perform(append).recordJSON

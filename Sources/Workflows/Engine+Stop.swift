@@ -35,7 +35,7 @@ extension Engine {
             }
         }
         try await log.append(prepared.map { $0.step.record(stream: $0.row.stream, at: time) }, about: arn)
-        for step in prepared { await finishStep(step, IntegratedStep(step: step.step)) }
+        for step in prepared { await finishStep(step, step.step) }
         // Force-unwrap proven: the parent's step is the first one prepared.
         return prepared.first!.row
     }
