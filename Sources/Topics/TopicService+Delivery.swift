@@ -45,11 +45,11 @@ extension TopicService: Service {
         for record in records {
             do {
                 let fields = try RecordFields(raw: record.payload[...], what: "topic record")
-                for value in fields.optional("deliveries")?.arrayValue ?? [] {
-                    guard var object = value.objectValue else { continue }
+                // On the log's writer thread: each delivery is decoded once, from its bytes.
+                for var object in try fields.objects(inArray: "deliveries") {
                     // As the view holds it: its history starts with the record that decided it.
-                    object["history"] = [.integer(Int(record.sequence.rawValue))]
-                    recorded.append(try TopicDelivery(recordJSON: .object(object)))
+                    object.set("history", [.integer(Int(record.sequence.rawValue))])
+                    recorded.append(try TopicDelivery(recordBytes: object.bytes))
                 }
             } catch {
                 // The index applied this record in its transaction, so it reads; should it not,
