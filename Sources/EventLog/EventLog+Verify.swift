@@ -266,64 +266,32 @@ extension EventLog {
         let name = live.1.name ?? "(main)"
         return try live.0.withCursor(on: live.1) { liveCursor in
             try rebuilt.0.withCursor(on: rebuilt.1) { rebuiltCursor in
+                /// The difference at the current entry of the live cursor (`.unexpected`),
+                /// of the rebuilt one (`.missing`), or of both (`.valueDiffers`).
+                func difference(_ kind: IndexDifference.Kind) throws -> IndexDifference {
+                    let atLive = kind != .missing
+                    return IndexDifference(
+                        index: index,
+                        database: name,
+                        kind: kind,
+                        key: try atLive ? liveCursor.key() : rebuiltCursor.key(),
+                        liveValue: atLive ? try liveCursor.value() : nil,
+                        rebuiltValue: kind == .unexpected ? nil : try rebuiltCursor.value()
+                    )
+                }
                 var liveOn = try liveCursor.first()
                 var rebuiltOn = try rebuiltCursor.first()
                 while liveOn || rebuiltOn {
-                    if !rebuiltOn {
-                        return IndexDifference(
-                            index: index,
-                            database: name,
-                            kind: .unexpected,
-                            key: try liveCursor.key(),
-                            liveValue: try liveCursor.value(),
-                            rebuiltValue: nil
-                        )
-                    }
-                    if !liveOn {
-                        return IndexDifference(
-                            index: index,
-                            database: name,
-                            kind: .missing,
-                            key: try rebuiltCursor.key(),
-                            liveValue: nil,
-                            rebuiltValue: try rebuiltCursor.value()
-                        )
-                    }
+                    if !rebuiltOn { return try difference(.unexpected) }
+                    if !liveOn { return try difference(.missing) }
                     let (keyOrder, valuesEqual) = try liveCursor.withCurrent { liveKey, liveValue in
                         try rebuiltCursor.withCurrent { rebuiltKey, rebuiltValue in
                             (liveKey.compareBytes(to: rebuiltKey), liveValue.compareBytes(to: rebuiltValue) == 0)
                         }
                     }
-                    if keyOrder < 0 {
-                        return IndexDifference(
-                            index: index,
-                            database: name,
-                            kind: .unexpected,
-                            key: try liveCursor.key(),
-                            liveValue: try liveCursor.value(),
-                            rebuiltValue: nil
-                        )
-                    }
-                    if keyOrder > 0 {
-                        return IndexDifference(
-                            index: index,
-                            database: name,
-                            kind: .missing,
-                            key: try rebuiltCursor.key(),
-                            liveValue: nil,
-                            rebuiltValue: try rebuiltCursor.value()
-                        )
-                    }
-                    if !valuesEqual {
-                        return IndexDifference(
-                            index: index,
-                            database: name,
-                            kind: .valueDiffers,
-                            key: try liveCursor.key(),
-                            liveValue: try liveCursor.value(),
-                            rebuiltValue: try rebuiltCursor.value()
-                        )
-                    }
+                    if keyOrder < 0 { return try difference(.unexpected) }
+                    if keyOrder > 0 { return try difference(.missing) }
+                    if !valuesEqual { return try difference(.valueDiffers) }
                     compared += 1
                     if compared % 65_536 == 0 { report(compared) }
                     liveOn = try liveCursor.next()
