@@ -296,12 +296,6 @@ extension TimerReason {
     }
 }
 
-extension JSONObject {
-    mutating func setOptional(_ key: String, _ value: String?) {
-        if let value { self[key] = .string(value) }
-    }
-}
-
 /// Typed access to the fields of a stored event, with errors that name the field
 /// (`history event has no field task`), worded as the Engine's record errors are.
 private struct FieldReader {
