@@ -13,78 +13,71 @@
 /// other matcher value (hence no other thread) holds it; shared instances are
 /// only read.
 final class FieldIndex: @unchecked Sendable {
-    private var strings: [String: [Int]] = [:]
-    private var numbers: [Int64: [Int]] = [:]
-    private var largeNumbers: [Double: [Int]] = [:]
-    private var trues: [Int] = []
-    private var falses: [Int] = []
-    private var nulls: [Int] = []
-    private var prefixes = PrefixTrie()
-    /// `exists: true`: any leaf satisfies them.
-    private(set) var present: [Int] = []
-    /// Conditions whose one alternative is a plain `anything-but`: every leaf
-    /// satisfies them except those in their exclusion set.
-    private(set) var anythingBut: [Int] = []
-    private var excludedStrings: [String: [Int]] = [:]
-    private var excludedNumbers: [Int64: [Int]] = [:]
-    /// Numeric ranges, tried on number leaves.
-    private var ranges: [(range: NumericRange, condition: Int)] = []
-    /// Operators that accept only strings, tried on string leaves.
-    private var stringScans: [(matcher: ValueMatcher, condition: Int)] = []
-    /// The rest (`anything-but` forms without a value index), tried on every leaf.
-    private var scanned: [(matcher: ValueMatcher, condition: Int)] = []
+    /// The tables, one value, so that ``copy()`` copies them all (each copy-on-write).
+    private struct Tables {
+        var strings: [String: [Int]] = [:]
+        var numbers: [Int64: [Int]] = [:]
+        var largeNumbers: [Double: [Int]] = [:]
+        var trues: [Int] = []
+        var falses: [Int] = []
+        var nulls: [Int] = []
+        var prefixes = PrefixTrie()
+        var present: [Int] = []
+        var anythingBut: [Int] = []
+        var excludedStrings: [String: [Int]] = [:]
+        var excludedNumbers: [Int64: [Int]] = [:]
+        /// Numeric ranges, tried on number leaves.
+        var ranges: [(range: NumericRange, condition: Int)] = []
+        /// Operators that accept only strings, tried on string leaves.
+        var stringScans: [(matcher: ValueMatcher, condition: Int)] = []
+        /// The rest (`anything-but` forms without a value index), tried on every leaf.
+        var scanned: [(matcher: ValueMatcher, condition: Int)] = []
+    }
+
+    private var tables = Tables()
 
     init() {}
 
+    private init(tables: Tables) { self.tables = tables }
+
     /// A copy that shares nothing mutable with this one.
-    func copy() -> FieldIndex {
-        let copy = FieldIndex()
-        copy.strings = strings
-        copy.numbers = numbers
-        copy.largeNumbers = largeNumbers
-        copy.trues = trues
-        copy.falses = falses
-        copy.nulls = nulls
-        copy.prefixes = prefixes
-        copy.present = present
-        copy.anythingBut = anythingBut
-        copy.excludedStrings = excludedStrings
-        copy.excludedNumbers = excludedNumbers
-        copy.ranges = ranges
-        copy.stringScans = stringScans
-        copy.scanned = scanned
-        return copy
-    }
+    func copy() -> FieldIndex { FieldIndex(tables: tables) }
+
+    /// `exists: true`: any leaf satisfies them.
+    var present: [Int] { tables.present }
+    /// Conditions whose one alternative is a plain `anything-but`: every leaf
+    /// satisfies them except those in their exclusion set.
+    var anythingBut: [Int] { tables.anythingBut }
 
     /// Whether the field has an exclusion-indexed `anything-but`.
-    var hasAnythingBut: Bool { !anythingBut.isEmpty }
+    var hasAnythingBut: Bool { !tables.anythingBut.isEmpty }
 
     func insert(_ matchers: [ValueMatcher], condition: Int) {
         if matchers.count == 1, case .anythingBut(.values(let excludedText, let excludedKeys)) = matchers[0] {
-            anythingBut.append(condition)
-            for text in excludedText { excludedStrings[text, default: []].append(condition) }
-            for key in excludedKeys { excludedNumbers[key, default: []].append(condition) }
+            tables.anythingBut.append(condition)
+            for text in excludedText { tables.excludedStrings[text, default: []].append(condition) }
+            for key in excludedKeys { tables.excludedNumbers[key, default: []].append(condition) }
             return
         }
         for matcher in matchers {
             switch matcher {
-            case .exact(.string(let text)): strings[text, default: []].append(condition)
+            case .exact(.string(let text)): tables.strings[text, default: []].append(condition)
             case .exact(.number(let number)):
                 if let key = ComparableNumber.key(number) {
-                    numbers[key, default: []].append(condition)
+                    tables.numbers[key, default: []].append(condition)
                 } else {
-                    largeNumbers[number, default: []].append(condition)
+                    tables.largeNumbers[number, default: []].append(condition)
                 }
-            case .exact(.bool(true)): trues.append(condition)
-            case .exact(.bool(false)): falses.append(condition)
-            case .exact(.null): nulls.append(condition)
-            case .prefix(let prefix): prefixes.insert(prefix, condition: condition)
-            case .exists(true): present.append(condition)
+            case .exact(.bool(true)): tables.trues.append(condition)
+            case .exact(.bool(false)): tables.falses.append(condition)
+            case .exact(.null): tables.nulls.append(condition)
+            case .prefix(let prefix): tables.prefixes.insert(prefix, condition: condition)
+            case .exists(true): tables.present.append(condition)
             case .exists(false): break
-            case .numeric(let range): ranges.append((range, condition))
+            case .numeric(let range): tables.ranges.append((range, condition))
             case .prefixIgnoringCase, .suffix, .suffixIgnoringCase, .equalsIgnoringCase, .wildcard, .cidr, .ipAddress:
-                stringScans.append((matcher, condition))
-            default: scanned.append((matcher, condition))
+                tables.stringScans.append((matcher, condition))
+            default: tables.scanned.append((matcher, condition))
             }
         }
     }
@@ -96,26 +89,26 @@ final class FieldIndex: @unchecked Sendable {
             if map[key]?.isEmpty == true { map[key] = nil }
         }
         if matchers.count == 1, case .anythingBut(.values(let excludedText, let excludedKeys)) = matchers[0] {
-            drop(&anythingBut)
-            for text in excludedText { drop(&excludedStrings, text) }
-            for key in excludedKeys { drop(&excludedNumbers, key) }
+            drop(&tables.anythingBut)
+            for text in excludedText { drop(&tables.excludedStrings, text) }
+            for key in excludedKeys { drop(&tables.excludedNumbers, key) }
             return
         }
         for matcher in matchers {
             switch matcher {
-            case .exact(.string(let text)): drop(&strings, text)
+            case .exact(.string(let text)): drop(&tables.strings, text)
             case .exact(.number(let number)):
-                if let key = ComparableNumber.key(number) { drop(&numbers, key) } else { drop(&largeNumbers, number) }
-            case .exact(.bool(true)): drop(&trues)
-            case .exact(.bool(false)): drop(&falses)
-            case .exact(.null): drop(&nulls)
-            case .prefix(let prefix): prefixes.remove(prefix, condition: condition)
-            case .exists(true): drop(&present)
+                if let key = ComparableNumber.key(number) { drop(&tables.numbers, key) } else { drop(&tables.largeNumbers, number) }
+            case .exact(.bool(true)): drop(&tables.trues)
+            case .exact(.bool(false)): drop(&tables.falses)
+            case .exact(.null): drop(&tables.nulls)
+            case .prefix(let prefix): tables.prefixes.remove(prefix, condition: condition)
+            case .exists(true): drop(&tables.present)
             case .exists(false): break
-            case .numeric: ranges.removeAll { $0.condition == condition }
+            case .numeric: tables.ranges.removeAll { $0.condition == condition }
             case .prefixIgnoringCase, .suffix, .suffixIgnoringCase, .equalsIgnoringCase, .wildcard, .cidr, .ipAddress:
-                stringScans.removeAll { $0.condition == condition }
-            default: scanned.removeAll { $0.condition == condition }
+                tables.stringScans.removeAll { $0.condition == condition }
+            default: tables.scanned.removeAll { $0.condition == condition }
             }
         }
     }
@@ -127,24 +120,24 @@ final class FieldIndex: @unchecked Sendable {
     func forEachSatisfied(by value: EventValue, _ body: (Int) -> Void) {
         switch value {
         case .string(let text):
-            if let hits = strings[text] { for condition in hits { body(condition) } }
-            if !prefixes.isEmpty { prefixes.forEachPrefix(of: text, body) }
-            for entry in stringScans where entry.matcher.accepts(value) { body(entry.condition) }
+            if let hits = tables.strings[text] { for condition in hits { body(condition) } }
+            if !tables.prefixes.isEmpty { tables.prefixes.forEachPrefix(of: text, body) }
+            for entry in tables.stringScans where entry.matcher.accepts(value) { body(entry.condition) }
         case .number(let number):
             if let key = ComparableNumber.key(number) {
-                if let hits = numbers[key] { for condition in hits { body(condition) } }
-            } else if let hits = largeNumbers[number] {
+                if let hits = tables.numbers[key] { for condition in hits { body(condition) } }
+            } else if let hits = tables.largeNumbers[number] {
                 for condition in hits { body(condition) }
             }
-            ranges.withUnsafeBufferPointer { ranges in
+            tables.ranges.withUnsafeBufferPointer { ranges in
                 for entry in ranges where entry.range.contains(number) { body(entry.condition) }
             }
-        case .bool(true): for condition in trues { body(condition) }
-        case .bool(false): for condition in falses { body(condition) }
-        case .null: for condition in nulls { body(condition) }
+        case .bool(true): for condition in tables.trues { body(condition) }
+        case .bool(false): for condition in tables.falses { body(condition) }
+        case .null: for condition in tables.nulls { body(condition) }
         }
-        if !scanned.isEmpty {
-            for entry in scanned where entry.matcher.accepts(value) { body(entry.condition) }
+        if !tables.scanned.isEmpty {
+            for entry in tables.scanned where entry.matcher.accepts(value) { body(entry.condition) }
         }
     }
 
@@ -153,9 +146,9 @@ final class FieldIndex: @unchecked Sendable {
     func excluded(by value: EventValue, _ body: (Int) -> Void) {
         switch value {
         case .string(let text):
-            if let hits = excludedStrings[text] { for condition in hits { body(condition) } }
+            if let hits = tables.excludedStrings[text] { for condition in hits { body(condition) } }
         case .number(let number):
-            if let key = ComparableNumber.key(number), let hits = excludedNumbers[key] { for condition in hits { body(condition) } }
+            if let key = ComparableNumber.key(number), let hits = tables.excludedNumbers[key] { for condition in hits { body(condition) } }
         default: break
         }
     }

@@ -58,6 +58,28 @@ import Testing
         #expect(try matcher.matches(eventJSON: event) == ["a"])
     }
 
+    @Test func aCopiedMatcherKeepsItsRulesWhenTheOriginalChangesEveryKindOfCondition() throws {
+        let patterns = [
+            #"{"source": ["s"], "n": [1], "big": [1e300], "b": [true], "f": [false], "z": [null]}"#,
+            #"{"source": [{"prefix": "pre"}], "e": [{"exists": true}], "r": [{"numeric": [">", 1]}]}"#,
+            #"{"source": [{"suffix": "fix"}], "w": [{"wildcard": "a*"}]}"#,
+            #"{"source": [{"anything-but": ["x"]}]}"#,
+        ]
+        let events = [
+            #"{"source": "s", "n": 1, "big": 1e300, "b": true, "f": false, "z": null}"#,
+            #"{"source": "prefix", "e": 0, "r": 2}"#, #"{"source": "suffix", "w": "ab"}"#, #"{"source": "y"}"#,
+        ]
+        var original = RuleMatcher()
+        for (index, pattern) in patterns.enumerated() { original.add(rule: "r\(index)", pattern: try EventPattern(parsing: pattern)) }
+        let copy = original
+        let before = try events.map { Set(try copy.matches(eventJSON: $0)) }
+        for index in patterns.indices { original.remove(rule: "r\(index)") }
+        original.add(rule: "other", pattern: try EventPattern(parsing: #"{"source": ["s", "y"]}"#))
+        #expect(try events.map { Set(try copy.matches(eventJSON: $0)) } == before)
+        #expect(before == [["r0", "r3"], ["r1", "r3"], ["r2", "r3"], ["r3"]])
+        #expect(try original.matches(eventJSON: #"{"source": "y"}"#) == ["other"])
+    }
+
     @Test func addingARuleWithAnExistingNameReplacesItsPattern() throws {
         var matcher = RuleMatcher()
         matcher.add(rule: "r", pattern: try EventPattern(parsing: #"{"source": ["a"]}"#))

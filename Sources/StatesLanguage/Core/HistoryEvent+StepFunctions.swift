@@ -145,3 +145,9 @@ extension HistoryEvent {
         }
     }
 }
+
+extension JSONObject {
+    mutating func setOptional(_ key: String, _ value: String?) {
+        if let value { self[key] = .string(value) }
+    }
+}

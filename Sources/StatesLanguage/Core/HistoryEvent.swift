@@ -146,32 +146,10 @@ public struct HistoryEvent: Sendable, Hashable {
 
 extension StateType {
     /// `PassStateEntered`, `TaskStateEntered`, …
-    public var enteredEventType: String {
-        switch self {
-        case .pass: "PassStateEntered"
-        case .task: "TaskStateEntered"
-        case .choice: "ChoiceStateEntered"
-        case .wait: "WaitStateEntered"
-        case .succeed: "SucceedStateEntered"
-        case .fail: "FailStateEntered"
-        case .parallel: "ParallelStateEntered"
-        case .map: "MapStateEntered"
-        }
-    }
+    public var enteredEventType: String { rawValue + "StateEntered" }
 
     /// `PassStateExited`, `TaskStateExited`, …
-    public var exitedEventType: String {
-        switch self {
-        case .pass: "PassStateExited"
-        case .task: "TaskStateExited"
-        case .choice: "ChoiceStateExited"
-        case .wait: "WaitStateExited"
-        case .succeed: "SucceedStateExited"
-        case .fail: "FailStateExited"
-        case .parallel: "ParallelStateExited"
-        case .map: "MapStateExited"
-        }
-    }
+    public var exitedEventType: String { rawValue + "StateExited" }
 }
 
 /// Who started an execution and under which names; the `$$.Execution` and

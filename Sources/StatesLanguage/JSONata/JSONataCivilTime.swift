@@ -1,33 +1,25 @@
+import JSON
+
 /// A UTC instant broken into the proleptic Gregorian calendar fields a
 /// date-time picture can show, including the ISO week-date ones.
 ///
-/// Pure arithmetic on day numbers (``Timestamp``'s civil-date conversions), so
-/// the result never depends on the host's calendar, locale or time zone.
+/// The date and time of day are the pure modules' one calendar (`CivilTime`); the
+/// week fields are arithmetic on day numbers, so the result never depends on the
+/// host's calendar, locale or time zone.
 struct JSONataCivilTime {
+    /// The instant's date and time of day.
+    let time: CivilTime
     /// Days since 1970-01-01.
-    var days: Int64
-    var year: Int64
-    var month: Int64
-    var day: Int64
-    var hour: Int64
-    var minute: Int64
-    var second: Int64
-    var millisecond: Int64
+    let days: Int64
 
     init(millisecondsSinceEpoch millis: Int64) {
-        var days = millis / 86_400_000
-        var rest = millis % 86_400_000
-        if rest < 0 {
-            rest += 86_400_000
-            days -= 1
-        }
-        self.days = days
-        (year, month, day) = Timestamp.civil(fromDays: days)
-        hour = rest / 3_600_000
-        minute = rest / 60_000 % 60
-        second = rest / 1000 % 60
-        millisecond = rest % 1000
+        time = CivilTime(millisecondsSinceEpoch: millis)
+        days = time.date.daysSinceEpoch
     }
+
+    var year: Int64 { Int64(time.date.year) }
+    var month: Int64 { Int64(time.date.month) }
+    var hour: Int64 { Int64(time.hour) }
 
     /// Days since the epoch of `day` of `month` (1-based; months past 12 or
     /// below 1 roll into the next or previous years, days past the month's end
@@ -94,7 +86,7 @@ struct JSONataCivilTime {
         switch component {
         case "Y": year
         case "M": month
-        case "D": day
+        case "D": Int64(time.date.day)
         case "d": dayOfYear
         case "F": weekday
         case "W": isoWeekOfYear
@@ -104,9 +96,9 @@ struct JSONataCivilTime {
         case "H": hour
         case "h": hour % 12 == 0 ? 12 : hour % 12
         case "P": hour >= 12 ? 1 : 0
-        case "m": minute
-        case "s": second
-        case "f": millisecond
+        case "m": Int64(time.minute)
+        case "s": Int64(time.second)
+        case "f": Int64(time.millisecond)
         default: nil
         }
     }

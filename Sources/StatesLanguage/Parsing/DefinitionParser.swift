@@ -157,20 +157,17 @@ struct DefinitionParser {
         if let extraFields {
             checkFields(object, allowed: extraFields.union(["StartAt", "States", "Comment"]), at: location)
         }
-        let startAt = object["StartAt"]?.stringValue
-        if object["StartAt"] == nil {
-            error("These fields are required: [StartAt]", at: location)
-        } else if startAt == nil {
-            error("The field 'StartAt' must be a string.", at: "\(location)/StartAt")
-        }
-        guard let statesValue = object["States"] else {
-            error("These fields are required: [States]", at: location)
-            return nil
-        }
-        guard let statesObject = statesValue.objectValue, !statesObject.isEmpty else {
-            error("The field 'States' must be a non-empty object.", at: "\(location)/States")
-            return nil
-        }
+        let startAt = required(object, "StartAt", at: location, invalid: "The field 'StartAt' must be a string.", \.stringValue)
+        let nonEmptyObject: (JSONValue) -> JSONObject? = { $0.objectValue.flatMap { $0.isEmpty ? nil : $0 } }
+        guard
+            let statesObject = required(
+                object,
+                "States",
+                at: location,
+                invalid: "The field 'States' must be a non-empty object.",
+                nonEmptyObject
+            )
+        else { return nil }
         var states: [State] = []
         var edges: [String: [(target: String, location: String)]] = [:]
         for (name, value) in statesObject.entries {
@@ -376,28 +373,16 @@ struct DefinitionParser {
             state.kind = .fail(failState(object, at: location, language: language))
         case .parallel:
             var branches: [StateScope] = []
-            if let value = object["Branches"] {
-                if let array = value.arrayValue, !array.isEmpty {
-                    for (index, branch) in array.enumerated() {
-                        let branchLocation = "\(location)/Branches/\(index)"
-                        guard let branchObject = branch.objectValue else {
-                            error("A branch must be an object with StartAt and States.", at: branchLocation)
-                            continue
-                        }
-                        if let scope = parseScope(
-                            branchObject,
-                            at: branchLocation,
-                            language: language,
-                            extraFields: ["QueryLanguage"]
-                        ) {
-                            branches.append(scope)
-                        }
-                    }
-                } else {
-                    error("The field 'Branches' must be a non-empty array.", at: "\(location)/Branches")
+            let array = required(object, "Branches", at: location, invalid: "The field 'Branches' must be a non-empty array.", Self.nonEmptyArray)
+            for (index, branch) in (array ?? []).enumerated() {
+                let branchLocation = "\(location)/Branches/\(index)"
+                guard let branchObject = branch.objectValue else {
+                    error("A branch must be an object with StartAt and States.", at: branchLocation)
+                    continue
                 }
-            } else {
-                error("These fields are required: [Branches]", at: location)
+                if let scope = parseScope(branchObject, at: branchLocation, language: language, extraFields: ["QueryLanguage"]) {
+                    branches.append(scope)
+                }
             }
             state.kind = .parallel(ParallelState(branches: branches))
         case .map:
@@ -409,14 +394,9 @@ struct DefinitionParser {
 
     mutating func taskState(_ object: JSONObject, at location: String) -> TaskState {
         var task = TaskState(resource: "")
-        if let resource = object["Resource"] {
-            if let text = resource.stringValue, !text.isEmpty {
-                task.resource = text
-            } else {
-                error("The field 'Resource' must be a non-empty string.", at: "\(location)/Resource")
-            }
-        } else {
-            error("These fields are required: [Resource]", at: location)
+        let nonEmptyString: (JSONValue) -> String? = { $0.stringValue.flatMap { $0.isEmpty ? nil : $0 } }
+        if let text = required(object, "Resource", at: location, invalid: "The field 'Resource' must be a non-empty string.", nonEmptyString) {
+            task.resource = text
         }
         task.timeoutSeconds = positiveInteger(object, "TimeoutSeconds", at: location)
         task.heartbeatSeconds = positiveInteger(object, "HeartbeatSeconds", at: location)
@@ -450,14 +430,15 @@ struct DefinitionParser {
                 error("The field 'Default' must be a state name.", at: "\(location)/Default")
             }
         }
-        guard let value = object["Choices"] else {
-            error("These fields are required: [Choices]", at: location)
-            return choice
-        }
-        guard let rules = value.arrayValue, !rules.isEmpty else {
-            error("The field 'Choices' must be a non-empty array of choice rules.", at: "\(location)/Choices")
-            return choice
-        }
+        guard
+            let rules = required(
+                object,
+                "Choices",
+                at: location,
+                invalid: "The field 'Choices' must be a non-empty array of choice rules.",
+                Self.nonEmptyArray
+            )
+        else { return choice }
         for (index, rule) in rules.enumerated() {
             let ruleLocation = "\(location)/Choices/\(index)"
             if language == .jsonata {
@@ -644,14 +625,15 @@ struct DefinitionParser {
     // MARK: Retry and Catch
 
     mutating func errorEquals(_ object: JSONObject, at location: String) -> [String] {
-        guard let value = object["ErrorEquals"] else {
-            error("These fields are required: [ErrorEquals]", at: location)
-            return []
-        }
-        guard let array = value.arrayValue, !array.isEmpty else {
-            error("ErrorEquals must be a non-empty array of error names.", at: "\(location)/ErrorEquals")
-            return []
-        }
+        guard
+            let array = required(
+                object,
+                "ErrorEquals",
+                at: location,
+                invalid: "ErrorEquals must be a non-empty array of error names.",
+                Self.nonEmptyArray
+            )
+        else { return [] }
         var names: [String] = []
         for (index, element) in array.enumerated() {
             guard let name = element.stringValue else {
@@ -673,18 +655,8 @@ struct DefinitionParser {
     }
 
     mutating func retriers(_ value: JSONValue, at location: String) -> [Retrier] {
-        guard let array = value.arrayValue else {
-            error("Retry must be an array of retriers.", at: location)
-            return []
-        }
-        var result: [Retrier] = []
-        for (index, element) in array.enumerated() {
-            let here = "\(location)/\(index)"
-            guard let object = element.objectValue else {
-                error("A retrier must be an object.", at: here)
-                continue
-            }
-            checkFields(
+        objects(value, at: location, named: "Retry", of: "retrier") { parser, object, here, isLast in
+            parser.checkFields(
                 object,
                 allowed: [
                     "ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds",
@@ -693,36 +665,36 @@ struct DefinitionParser {
                 at: here
             )
             var retrier = Retrier(
-                errorEquals: errorEquals(object, at: here),
+                errorEquals: parser.errorEquals(object, at: here),
                 intervalSeconds: 1,
                 maxAttempts: 3,
                 backoffRate: 2.0,
                 maxDelaySeconds: nil,
                 jitter: .none
             )
-            if retrier.errorEquals.contains(StatesError.Name.all) && index != array.count - 1 {
-                error("A retrier with States.ALL must be the last one.", at: "\(here)/ErrorEquals")
+            if retrier.errorEquals.contains(StatesError.Name.all) && !isLast {
+                parser.error("A retrier with States.ALL must be the last one.", at: "\(here)/ErrorEquals")
             }
             let integer = Self.integer(in:)
-            if let seconds = field(object, "IntervalSeconds", at: here, must: "a positive integer", integer(1...99_999_999)) {
+            if let seconds = parser.field(object, "IntervalSeconds", at: here, must: "a positive integer", integer(1...99_999_999)) {
                 retrier.intervalSeconds = seconds
             }
-            if let attempts = field(object, "MaxAttempts", at: here, must: "a non-negative integer", integer(0...99_999_999)) {
+            if let attempts = parser.field(object, "MaxAttempts", at: here, must: "a non-negative integer", integer(0...99_999_999)) {
                 retrier.maxAttempts = attempts
             }
             let rate: (JSONValue) -> Double? = { $0.doubleValue.flatMap { $0 >= 1 ? $0 : nil } }
-            if let rate = field(object, "BackoffRate", at: here, must: "a number not less than 1.0", rate) {
+            if let rate = parser.field(object, "BackoffRate", at: here, must: "a number not less than 1.0", rate) {
                 retrier.backoffRate = rate
             }
-            if let seconds = field(object, "MaxDelaySeconds", at: here, must: "a positive integer", integer(1...31_622_400)) {
+            if let seconds = parser.field(object, "MaxDelaySeconds", at: here, must: "a positive integer", integer(1...31_622_400)) {
                 retrier.maxDelaySeconds = seconds
             }
-            if let jitter = field(object, "JitterStrategy", at: here, must: "FULL or NONE", { $0.stringValue.flatMap(Retrier.Jitter.init) }) {
+            let jitter: (JSONValue) -> Retrier.Jitter? = { $0.stringValue.flatMap(Retrier.Jitter.init) }
+            if let jitter = parser.field(object, "JitterStrategy", at: here, must: "FULL or NONE", jitter) {
                 retrier.jitter = jitter
             }
-            result.append(retrier)
+            return retrier
         }
-        return result
     }
 
     mutating func catchers(
@@ -731,39 +703,56 @@ struct DefinitionParser {
         language: QueryLanguage,
         edges: inout [(target: String, location: String)]
     ) -> [Catcher] {
-        guard let array = value.arrayValue else {
-            error("Catch must be an array of catchers.", at: location)
-            return []
-        }
-        var result: [Catcher] = []
-        for (index, element) in array.enumerated() {
-            let here = "\(location)/\(index)"
-            guard let object = element.objectValue else {
-                error("A catcher must be an object.", at: here)
-                continue
-            }
+        objects(value, at: location, named: "Catch", of: "catcher") { parser, object, here, isLast in
             let allowed: Set<String> =
                 language == .jsonPath
                 ? ["ErrorEquals", "Next", "ResultPath", "Assign", "Comment"]
                 : ["ErrorEquals", "Next", "Output", "Assign", "Comment"]
-            checkFields(object, allowed: allowed, at: here)
-            let names = errorEquals(object, at: here)
-            if names.contains(StatesError.Name.all) && index != array.count - 1 {
-                error("A catcher with States.ALL must be the last one.", at: "\(here)/ErrorEquals")
+            parser.checkFields(object, allowed: allowed, at: here)
+            let names = parser.errorEquals(object, at: here)
+            if names.contains(StatesError.Name.all) && !isLast {
+                parser.error("A catcher with States.ALL must be the last one.", at: "\(here)/ErrorEquals")
             }
             var next = ""
             if let target = object["Next"]?.stringValue {
                 next = target
                 edges.append((target, "\(here)/Next"))
             } else {
-                error("These fields are required: [Next]", at: here)
+                parser.error("These fields are required: [Next]", at: here)
             }
             var catcher = Catcher(errorEquals: names, next: next, resultPath: .replace, assign: nil)
             if language == .jsonPath {
-                if let value = object["ResultPath"] { catcher.resultPath = resultPath(value, at: "\(here)/ResultPath") }
-                if let value = object["Assign"] { catcher.assign = assignTemplate(value, at: "\(here)/Assign") }
+                if let value = object["ResultPath"] { catcher.resultPath = parser.resultPath(value, at: "\(here)/ResultPath") }
+                if let value = object["Assign"] { catcher.assign = parser.assignTemplate(value, at: "\(here)/Assign") }
             }
-            result.append(catcher)
+            return catcher
+        }
+    }
+
+    /// Reads `value`, a list of objects named `name` (`Retry`, `Catch`): `read`
+    /// turns each object, with its location and whether it is the list's last
+    /// element, into an element. Reports "`name` must be an array of `element`s."
+    /// for a value that is not an array and "A `element` must be an object." at
+    /// each element that is not one, in the order of the document.
+    private mutating func objects<Element>(
+        _ value: JSONValue,
+        at location: String,
+        named name: String,
+        of element: String,
+        _ read: (inout Self, _ object: JSONObject, _ location: String, _ isLast: Bool) -> Element
+    ) -> [Element] {
+        guard let array = value.arrayValue else {
+            error("\(name) must be an array of \(element)s.", at: location)
+            return []
+        }
+        var result: [Element] = []
+        for (index, item) in array.enumerated() {
+            let here = "\(location)/\(index)"
+            guard let object = item.objectValue else {
+                error("A \(element) must be an object.", at: here)
+                continue
+            }
+            result.append(read(&self, object, here, index == array.count - 1))
         }
         return result
     }
@@ -794,6 +783,30 @@ struct DefinitionParser {
         }
         return result
     }
+
+    /// The required field `key` of `object` as `read` takes it; `nil` after
+    /// reporting "These fields are required: [`key`]" at `location` when it is
+    /// absent, or `invalid` at the field when `read` refuses it.
+    mutating func required<Value>(
+        _ object: JSONObject,
+        _ key: String,
+        at location: String,
+        invalid: String,
+        _ read: (JSONValue) -> Value?
+    ) -> Value? {
+        guard let value = object[key] else {
+            error("These fields are required: [\(key)]", at: location)
+            return nil
+        }
+        guard let result = read(value) else {
+            error(invalid, at: "\(location)/\(key)")
+            return nil
+        }
+        return result
+    }
+
+    /// A non-empty array (`Branches`, `Choices`, `ErrorEquals`).
+    static func nonEmptyArray(_ value: JSONValue) -> [JSONValue]? { value.arrayValue.flatMap { $0.isEmpty ? nil : $0 } }
 
     /// Reads a JSON integer (not a number with a fraction) within `range`.
     static func integer(in range: ClosedRange<Int>) -> (JSONValue) -> Int? {
