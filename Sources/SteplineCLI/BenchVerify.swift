@@ -31,8 +31,7 @@ struct BenchVerify: AsyncParsableCommand {
     @Option(help: "Verify runs of each variant; each is reported on standard error, then the medians.")
     var repeats = 3
 
-    @Option(help: "Directory for the benchmark's log (default: a fresh temporary directory, removed afterwards).")
-    var scratch: String?
+    @OptionGroup var scratch: ScratchDirectoryOptions
 
     @Option(
         name: .customLong("data-dir"),
@@ -51,10 +50,8 @@ struct BenchVerify: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let root =
-            scratch ?? FileManager.default.temporaryDirectory.appendingPathComponent("stepline-bench-verify-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        defer { if scratch == nil { try? FileManager.default.removeItem(atPath: root) } }
+        let root = try scratch.create(benchmark: "verify")
+        defer { scratch.remove(root) }
         let directory = dataDirectory ?? root + "/log"
 
         let clock = ContinuousClock()
