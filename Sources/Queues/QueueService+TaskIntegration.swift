@@ -69,7 +69,7 @@ extension QueueService: TaskIntegration {
         let exception = error.code == .queueDoesNotExist ? "QueueDoesNotExistException" : "AmazonSQSException"
         return .failed(
             error: "SQS.\(exception)",
-            cause: "\(error.message) (Service: AmazonSQS; Status Code: 400; Error Code: \(error.code.queryCode ?? error.code.rawValue))"
+            cause: "\(error.message) (Service: AmazonSQS; Status Code: 400; Error Code: \(error.code.queryCode))"
         )
     }
 }

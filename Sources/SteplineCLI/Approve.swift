@@ -2,7 +2,7 @@ import ArgumentParser
 import JSON
 
 /// `stepline approve TOKEN`: SendTaskSuccess for a task waiting on a person.
-struct Approve: AsyncParsableCommand {
+struct Approve: ServerCommand {
     static let configuration = CommandConfiguration(
         abstract: "Complete a waiting task (SendTaskSuccess) with an output.",
         discussion: """
@@ -27,10 +27,8 @@ struct Approve: AsyncParsableCommand {
         try ValidationError.checkJSON(output, option: "--output")
     }
 
-    func run() async throws {
-        try await reportingFailures {
-            _ = try await server.client.call("SendTaskSuccess", ["taskToken": .string(token), "output": .string(output)])
-            printLine(server.json ? "{}" : "approved")
-        }
+    func run(with client: StatesClient) async throws {
+        _ = try await client.call("SendTaskSuccess", ["taskToken": .string(token), "output": .string(output)])
+        server.printDone("approved")
     }
 }

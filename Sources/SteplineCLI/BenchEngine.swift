@@ -34,17 +34,14 @@ struct BenchEngine: AsyncParsableCommand {
     @Option(help: "Records in the log whose recovery is timed.")
     var recoveryRecords = 1_000_000
 
-    @Option(help: "Directory for the benchmark's logs (default: a fresh temporary directory, removed afterwards).")
-    var scratch: String?
+    @OptionGroup var scratch: ScratchDirectoryOptions
 
     static let motoTransitionsPerSecond = 700.0
     static let dbosStepsPerSecond = 460.0
 
     func run() async throws {
-        let root =
-            scratch ?? FileManager.default.temporaryDirectory.appendingPathComponent("stepline-bench-engine-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        defer { if scratch == nil { try? FileManager.default.removeItem(atPath: root) } }
+        let root = try scratch.create(benchmark: "engine")
+        defer { scratch.remove(root) }
 
         let pass = try await measure(
             directory: root + "/pass",

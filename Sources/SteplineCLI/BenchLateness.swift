@@ -41,14 +41,11 @@ struct BenchLateness: AsyncParsableCommand {
     @Option(help: "Executions whose Task state puts an event to that rule.")
     var taskDeliveries = 300
 
-    @Option(help: "Directory for the benchmark's log (default: a fresh temporary directory, removed afterwards).")
-    var scratch: String?
+    @OptionGroup var scratch: ScratchDirectoryOptions
 
     func run() async throws {
-        let root =
-            scratch ?? FileManager.default.temporaryDirectory.appendingPathComponent("stepline-bench-lateness-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        defer { if scratch == nil { try? FileManager.default.removeItem(atPath: root) } }
+        let root = try scratch.create(benchmark: "lateness")
+        defer { scratch.remove(root) }
         let receiver = try LocalHTTPReceiver()
         defer { receiver.close() }
         let timerLateness = Samples()

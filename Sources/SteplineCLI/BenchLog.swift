@@ -44,8 +44,7 @@ struct BenchLog: AsyncParsableCommand {
     @Option(help: "Records appended while measuring memory (the issue's case is 10000000).")
     var memoryRecords = 1_000_000
 
-    @Option(help: "Directory for the benchmark's logs (default: a fresh temporary directory, removed afterwards).")
-    var scratch: String?
+    @OptionGroup var scratch: ScratchDirectoryOptions
 
     @Flag(help: "Print the figures as one JSON object.")
     var json = false
@@ -57,11 +56,8 @@ struct BenchLog: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let scratchRoot =
-            scratch
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("stepline-bench-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: scratchRoot, withIntermediateDirectories: true)
-        defer { if scratch == nil { try? FileManager.default.removeItem(atPath: scratchRoot) } }
+        let scratchRoot = try scratch.create(benchmark: "log")
+        defer { scratch.remove(scratchRoot) }
         let referenceProgram: CReference
         do {
             referenceProgram = try CReference.build(source: try CReference.locateSource(reference), into: scratchRoot)

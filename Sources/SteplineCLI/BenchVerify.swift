@@ -31,8 +31,7 @@ struct BenchVerify: AsyncParsableCommand {
     @Option(help: "Verify runs of each variant; each is reported on standard error, then the medians.")
     var repeats = 3
 
-    @Option(help: "Directory for the benchmark's log (default: a fresh temporary directory, removed afterwards).")
-    var scratch: String?
+    @OptionGroup var scratch: ScratchDirectoryOptions
 
     @Option(
         name: .customLong("data-dir"),
@@ -51,10 +50,8 @@ struct BenchVerify: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let root =
-            scratch ?? FileManager.default.temporaryDirectory.appendingPathComponent("stepline-bench-verify-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        defer { if scratch == nil { try? FileManager.default.removeItem(atPath: root) } }
+        let root = try scratch.create(benchmark: "verify")
+        defer { scratch.remove(root) }
         let directory = dataDirectory ?? root + "/log"
 
         let clock = ContinuousClock()
@@ -96,15 +93,14 @@ struct BenchVerify: AsyncParsableCommand {
             for (name, run) in medians {
                 object[name] = [
                     "seconds": run.seconds, "rebuildSeconds": run.rebuildSeconds, "compareSeconds": run.compareSeconds,
-                    "recordsPerSecond": run.recordsPerSecond, "cpuSeconds": run.cpuSeconds, "entriesCompared": run.entries,
-                    "runs": (runs[name] ?? []).map(\.seconds), "rebuildCPUSecondsByIndex": run.rebuildCPUSeconds,
+                    "recordsPerSecond": run.recordsPerSecond, "cpuSeconds": run.cpuSeconds, "entriesCompared": run.report.entriesCompared,
+                    "runs": (runs[name] ?? []).map(\.seconds), "rebuildCPUSecondsByIndex": run.report.rebuildCPUSeconds,
                 ]
             }
             printLine(jsonText(object))
         } else {
-            printLine(
-                "verify of \(medians[0].run.records) records (\(medians[0].run.entries) index entries), median of \(repeats) runs each:"
-            )
+            let (records, entries) = (medians[0].run.records, medians[0].run.report.entriesCompared)
+            printLine("verify of \(records) records (\(entries) index entries), median of \(repeats) runs each:")
             for (name, run) in medians {
                 printLine(
                     String(
@@ -122,7 +118,7 @@ struct BenchVerify: AsyncParsableCommand {
             printLine(String(format: "  parallel / 1 thread: %.2fx (goal: 200000 records/s)", medians[0].run.seconds / medians[1].run.seconds))
             printLine(
                 "  apply CPU s by index (parallel): "
-                    + medians[1].run.rebuildCPUSeconds.sorted { $0.value > $1.value }.map { String(format: "%@ %.2f", $0.key, $0.value) }
+                    + medians[1].run.report.rebuildCPUSeconds.sorted { $0.value > $1.value }.map { String(format: "%@ %.2f", $0.key, $0.value) }
                     .joined(separator: ", ")
             )
             printLine("  records by kind: " + kinds.byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
@@ -152,15 +148,7 @@ struct BenchVerify: AsyncParsableCommand {
             printError("stepline bench verify: verify found a difference: \(report.firstDifference.map { "\($0)" } ?? "")")
             throw ExitCode(1)
         }
-        return VerifyRun(
-            records: report.recordsReplayed,
-            entries: report.entriesCompared,
-            seconds: total,
-            rebuildSeconds: rebuildSeconds,
-            compareSeconds: total - rebuildSeconds,
-            cpuSeconds: cpu,
-            rebuildCPUSeconds: report.rebuildCPUSeconds
-        )
+        return VerifyRun(report: report, seconds: total, rebuildSeconds: rebuildSeconds, cpuSeconds: cpu)
     }
 
     /// User and system CPU time of this process so far (`getrusage`): on a shared
@@ -172,14 +160,14 @@ struct BenchVerify: AsyncParsableCommand {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
+    /// One verify's report with the wall and CPU seconds it took.
     struct VerifyRun {
-        var records: Int
-        var entries: Int
+        var report: VerifyReport
         var seconds: Double
         var rebuildSeconds: Double
-        var compareSeconds: Double
         var cpuSeconds: Double
-        var rebuildCPUSeconds: [String: Double]
+        var compareSeconds: Double { seconds - rebuildSeconds }
+        var records: Int { report.recordsReplayed }
         var recordsPerSecond: Double { seconds > 0 ? Double(records) / seconds : 0 }
     }
 }

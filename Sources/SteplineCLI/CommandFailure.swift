@@ -21,11 +21,6 @@ struct CommandFailure: Error, CustomStringConvertible {
     }
 }
 
-/// Runs a command's body, turning a ``CommandFailure`` into its message and exit code.
-func reportingFailures(_ body: () async throws -> Void) async throws {
-    do { try await body() } catch let failure as CommandFailure { throw failure.exit() }
-}
-
 /// The exit codes of the commands that talk to a server, for their help text.
 let serverExitCodes = """
     Exit codes: 0 on success; 1 when the server refuses the request (its AWS error code and \

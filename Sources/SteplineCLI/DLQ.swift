@@ -16,7 +16,7 @@ struct DLQ: AsyncParsableCommand {
         subcommands: [List.self, Redrive.self]
     )
 
-    struct List: AsyncParsableCommand {
+    struct List: ServerCommand {
         static let configuration = CommandConfiguration(abstract: "List the dead letters.", discussion: serverExitCodes)
 
         @Option(help: "What to list: executions, buses (bus deliveries) or topics (topic deliveries).")
@@ -24,16 +24,13 @@ struct DLQ: AsyncParsableCommand {
 
         @OptionGroup var server: ServerOptions
 
-        func run() async throws {
-            try await reportingFailures {
-                let answer = try await server.client.call("ListDeadLetters", prefix: kind.prefix)
-                if server.json { return printLine(answer.serialized) }
-                kind.print(answer["items"]?.arrayValue ?? [], empty: "the dead-letter queue is empty")
-            }
+        func run(with client: StatesClient) async throws {
+            let answer = try await client.call("ListDeadLetters", prefix: kind.prefix)
+            kind.print(answer, json: server.json, empty: "the dead-letter queue is empty")
         }
     }
 
-    struct Redrive: AsyncParsableCommand {
+    struct Redrive: ServerCommand {
         static let configuration = CommandConfiguration(
             abstract: "Redrive dead letters: the executions given, or --all.", discussion: serverExitCodes)
 
@@ -54,24 +51,21 @@ struct DLQ: AsyncParsableCommand {
             }
         }
 
-        func run() async throws {
-            try await reportingFailures {
-                let client = server.client
-                if kind != .executions { return try await redriveDeliveries(client) }
-                var arns = executionArns
-                if all {
-                    let answer = try await client.call("ListDeadLetters", prefix: "Stepline")
-                    arns = (answer["items"]?.arrayValue ?? []).compactMap { $0["executionArn"]?.stringValue }
-                }
-                var redriven: [JSONValue] = []
-                for arn in arns {
-                    let answer = try await client.call("RedriveExecution", ["executionArn": .string(arn)])
-                    redriven.append(["executionArn": .string(arn), "redriveDate": answer["redriveDate"] ?? .null])
-                    if !server.json { printLine("redriven \(arn)") }
-                }
-                if server.json { printLine(JSONValue.object(["redriven": .array(redriven)]).serialized) }
-                if !server.json && arns.isEmpty { printLine("the dead-letter queue is empty; nothing to redrive") }
+        func run(with client: StatesClient) async throws {
+            if kind != .executions { return try await redriveDeliveries(client) }
+            var arns = executionArns
+            if all {
+                let answer = try await client.call("ListDeadLetters", prefix: "Stepline")
+                arns = (answer["items"]?.arrayValue ?? []).compactMap { $0["executionArn"]?.stringValue }
             }
+            var redriven: [JSONValue] = []
+            for arn in arns {
+                let answer = try await client.call("RedriveExecution", ["executionArn": .string(arn)])
+                redriven.append(["executionArn": .string(arn), "redriveDate": answer["redriveDate"] ?? .null])
+                if !server.json { printLine("redriven \(arn)") }
+            }
+            if server.json { printLine(JSONValue.object(["redriven": .array(redriven)]).serialized) }
+            if !server.json && arns.isEmpty { printLine("the dead-letter queue is empty; nothing to redrive") }
         }
 
         /// Bus or topic deliveries: the server redrives them in one call.

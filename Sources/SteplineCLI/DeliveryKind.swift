@@ -19,8 +19,11 @@ enum DeliveryKind: String, ExpressibleByArgument, CaseIterable {
     /// The input member naming one item: an execution ARN or a delivery id.
     var idMember: String { self == .executions ? "executionArn" : "deliveryId" }
 
-    /// Prints dead-letter or review items of this kind, one a line.
-    func print(_ items: [JSONValue], empty: String) {
+    /// Prints the answer of a list operation (`ListDeadLetters`, `ListReviewItems`): as it
+    /// is with `--json`, else its items of this kind one a line, or `empty` when there are none.
+    func print(_ answer: JSONValue, json: Bool, empty: String) {
+        if json { return printLine(answer.serialized) }
+        let items = answer["items"]?.arrayValue ?? []
         guard self != .executions else { return FailedExecutionText.print(items, empty: empty) }
         if items.isEmpty { return printLine(empty) }
         for item in items {

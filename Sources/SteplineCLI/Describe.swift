@@ -2,7 +2,7 @@ import ArgumentParser
 import JSON
 
 /// `stepline describe EXECUTION_ARN`: DescribeExecution on a running server.
-struct Describe: AsyncParsableCommand {
+struct Describe: ServerCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show an execution's status, input, output, error and cause.",
         discussion: serverExitCodes
@@ -13,10 +13,8 @@ struct Describe: AsyncParsableCommand {
 
     @OptionGroup var server: ServerOptions
 
-    func run() async throws {
-        try await reportingFailures {
-            let execution = try await server.client.call("DescribeExecution", ["executionArn": .string(executionArn)])
-            if server.json { printLine(execution.serialized) } else { ExecutionText.print(execution) }
-        }
+    func run(with client: StatesClient) async throws {
+        let execution = try await client.call("DescribeExecution", ["executionArn": .string(executionArn)])
+        if server.json { printLine(execution.serialized) } else { ExecutionText.print(execution) }
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import JSON
 
 /// `stepline heartbeat TOKEN`: SendTaskHeartbeat, to keep a task within its HeartbeatSeconds.
-struct Heartbeat: AsyncParsableCommand {
+struct Heartbeat: ServerCommand {
     static let configuration = CommandConfiguration(
         abstract: "Tell a waiting task that work on it goes on (SendTaskHeartbeat).",
         discussion: serverExitCodes
@@ -13,10 +13,8 @@ struct Heartbeat: AsyncParsableCommand {
 
     @OptionGroup var server: ServerOptions
 
-    func run() async throws {
-        try await reportingFailures {
-            _ = try await server.client.call("SendTaskHeartbeat", ["taskToken": .string(token)])
-            printLine(server.json ? "{}" : "heartbeat sent")
-        }
+    func run(with client: StatesClient) async throws {
+        _ = try await client.call("SendTaskHeartbeat", ["taskToken": .string(token)])
+        server.printDone("heartbeat sent")
     }
 }

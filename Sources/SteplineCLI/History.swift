@@ -2,7 +2,7 @@ import ArgumentParser
 import JSON
 
 /// `stepline history EXECUTION_ARN`: GetExecutionHistory as a readable timeline.
-struct History: AsyncParsableCommand {
+struct History: ServerCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print an execution's history as a timeline (every page).",
         discussion: """
@@ -22,18 +22,16 @@ struct History: AsyncParsableCommand {
 
     @OptionGroup var server: ServerOptions
 
-    func run() async throws {
-        try await reportingFailures {
-            let events = try await server.client.callAll(
-                "GetExecutionHistory",
-                ["executionArn": .string(executionArn), "reverseOrder": .bool(reverse), "maxResults": 1000],
-                member: "events"
-            )
-            if server.json {
-                printLine(JSONValue.object(["events": .array(events)]).serialized)
-            } else {
-                printLine(HistoryTimeline().render(events))
-            }
+    func run(with client: StatesClient) async throws {
+        let events = try await client.callAll(
+            "GetExecutionHistory",
+            ["executionArn": .string(executionArn), "reverseOrder": .bool(reverse), "maxResults": 1000],
+            member: "events"
+        )
+        if server.json {
+            printLine(JSONValue.object(["events": .array(events)]).serialized)
+        } else {
+            printLine(HistoryTimeline().render(events))
         }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import JSON
 
 /// `stepline list [MACHINE]`: the state machines, or one machine's executions.
-struct List: AsyncParsableCommand {
+struct List: ServerCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the state machines, or the executions of one (newest first).",
         discussion: """
@@ -32,28 +32,25 @@ struct List: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
-        try await reportingFailures {
-            let client = server.client
-            guard let machine else {
-                let machines = try await client.callAll("ListStateMachines", [:], member: "stateMachines")
-                if server.json { return printLine(JSONValue.object(["stateMachines": .array(machines)]).serialized) }
-                for item in machines {
-                    printLine(
-                        [item["name"], item["type"], item["stateMachineArn"]].map { $0?.stringValue ?? "" }.joined(separator: "  "))
-                }
-                return
-            }
-            var request: JSONObject = ["stateMachineArn": .string(try await client.stateMachineArn(machine))]
-            if let status { request["statusFilter"] = .string(status) }
-            let executions = try await client.callAll("ListExecutions", request, member: "executions")
-            if server.json { return printLine(JSONValue.object(["executions": .array(executions)]).serialized) }
-            for item in executions {
-                let status = item["status"]?.stringValue ?? ""
+    func run(with client: StatesClient) async throws {
+        guard let machine else {
+            let machines = try await client.callAll("ListStateMachines", [:], member: "stateMachines")
+            if server.json { return printLine(JSONValue.object(["stateMachines": .array(machines)]).serialized) }
+            for item in machines {
                 printLine(
-                    status.padding(toLength: 10, withPad: " ", startingAt: 0) + "  "
-                        + (ExecutionText.date(item["startDate"]) ?? "") + "  " + (item["executionArn"]?.stringValue ?? ""))
+                    [item["name"], item["type"], item["stateMachineArn"]].map { $0?.stringValue ?? "" }.joined(separator: "  "))
             }
+            return
+        }
+        var request: JSONObject = ["stateMachineArn": .string(try await client.stateMachineArn(machine))]
+        if let status { request["statusFilter"] = .string(status) }
+        let executions = try await client.callAll("ListExecutions", request, member: "executions")
+        if server.json { return printLine(JSONValue.object(["executions": .array(executions)]).serialized) }
+        for item in executions {
+            let status = item["status"]?.stringValue ?? ""
+            printLine(
+                status.padding(toLength: 10, withPad: " ", startingAt: 0) + "  "
+                    + (ExecutionText.date(item["startDate"]) ?? "") + "  " + (item["executionArn"]?.stringValue ?? ""))
         }
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import JSON
 
 /// `stepline reject TOKEN --error E --cause C`: SendTaskFailure for a waiting task.
-struct Reject: AsyncParsableCommand {
+struct Reject: ServerCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fail a waiting task (SendTaskFailure) with an error name and cause.",
         discussion: """
@@ -30,11 +30,9 @@ struct Reject: AsyncParsableCommand {
         guard error.count <= 256 else { throw ValidationError("--error must be at most 256 characters") }
     }
 
-    func run() async throws {
-        try await reportingFailures {
-            _ = try await server.client.call(
-                "SendTaskFailure", ["taskToken": .string(token), "error": .string(error), "cause": .string(cause)])
-            printLine(server.json ? "{}" : "rejected")
-        }
+    func run(with client: StatesClient) async throws {
+        _ = try await client.call(
+            "SendTaskFailure", ["taskToken": .string(token), "error": .string(error), "cause": .string(cause)])
+        server.printDone("rejected")
     }
 }

@@ -13,7 +13,7 @@ struct Review: AsyncParsableCommand {
         subcommands: [List.self, Resolve.self, Retry.self]
     )
 
-    struct List: AsyncParsableCommand {
+    struct List: ServerCommand {
         static let configuration = CommandConfiguration(abstract: "List the items waiting for review.", discussion: serverExitCodes)
 
         @Flag(help: "Include resolved items, with their resolution.")
@@ -24,16 +24,13 @@ struct Review: AsyncParsableCommand {
 
         @OptionGroup var server: ServerOptions
 
-        func run() async throws {
-            try await reportingFailures {
-                let answer = try await server.client.call("ListReviewItems", ["includeResolved": .bool(all)], prefix: kind.prefix)
-                if server.json { return printLine(answer.serialized) }
-                kind.print(answer["items"]?.arrayValue ?? [], empty: "nothing to review")
-            }
+        func run(with client: StatesClient) async throws {
+            let answer = try await client.call("ListReviewItems", ["includeResolved": .bool(all)], prefix: kind.prefix)
+            kind.print(answer, json: server.json, empty: "nothing to review")
         }
     }
 
-    struct Resolve: AsyncParsableCommand {
+    struct Resolve: ServerCommand {
         static let configuration = CommandConfiguration(
             abstract: "Mark a review item resolved, with the reason (recorded on the log).", discussion: serverExitCodes)
 
@@ -48,16 +45,14 @@ struct Review: AsyncParsableCommand {
 
         @OptionGroup var server: ServerOptions
 
-        func run() async throws {
-            try await reportingFailures {
-                _ = try await server.client.call(
-                    "ResolveReviewItem", [kind.idMember: .string(executionArn), "reason": .string(reason)], prefix: kind.prefix)
-                printLine(server.json ? "{}" : "resolved \(executionArn)")
-            }
+        func run(with client: StatesClient) async throws {
+            _ = try await client.call(
+                "ResolveReviewItem", [kind.idMember: .string(executionArn), "reason": .string(reason)], prefix: kind.prefix)
+            server.printDone("resolved \(executionArn)")
         }
     }
 
-    struct Retry: AsyncParsableCommand {
+    struct Retry: ServerCommand {
         static let configuration = CommandConfiguration(
             abstract: "Send a bus or topic delivery waiting for review again, with fresh attempts.", discussion: serverExitCodes)
 
@@ -75,11 +70,9 @@ struct Review: AsyncParsableCommand {
             }
         }
 
-        func run() async throws {
-            try await reportingFailures {
-                _ = try await server.client.call("RetryReviewItem", ["deliveryId": .string(deliveryId)], prefix: kind.prefix)
-                printLine(server.json ? "{}" : "retried \(deliveryId)")
-            }
+        func run(with client: StatesClient) async throws {
+            _ = try await client.call("RetryReviewItem", ["deliveryId": .string(deliveryId)], prefix: kind.prefix)
+            server.printDone("retried \(deliveryId)")
         }
     }
 }

@@ -105,19 +105,19 @@ struct Serve: AsyncParsableCommand {
         let signatureRequired = !configuration.credentials.isEmpty
         let json = options.json
         let listening = Mutex(false)
-        do {
-            try await runServer(
-                configuration: configuration,
-                handlers: [
-                    StepFunctionsOperations.table(engine: stepline.engine, tokens: tokens), SteplineOperations.table(engine: stepline.engine),
-                    SQSHandler.make(queues: stepline.queues, baseURL: baseURL, tokens: tokens),
-                    EventBridgeOperations.table(buses: stepline.buses, tokens: tokens), DeliveryReviewOperations.table(buses: stepline.buses),
-                    DeliveryReviewOperations.table(topics: stepline.topics), SNSHandler(topics: stepline.topics, tokens: tokens),
-                ],
-                services: stepline.services,
-                console: ConsoleConfiguration(engine: stepline.engine, buses: stepline.buses, topics: stepline.topics, dataDirectory: dataDir),
-                webhooks: stepline.webhooks.map { WebhookRoutes(webhooks: $0, buses: stepline.buses) }
-            ) { host, port in
+        let application = buildApplication(
+            configuration: configuration,
+            handlers: [
+                StepFunctionsOperations.table(engine: stepline.engine, tokens: tokens), SteplineOperations.table(engine: stepline.engine),
+                SQSHandler.make(queues: stepline.queues, baseURL: baseURL, tokens: tokens),
+                EventBridgeOperations.table(buses: stepline.buses, tokens: tokens), DeliveryReviewOperations.table(buses: stepline.buses),
+                DeliveryReviewOperations.table(topics: stepline.topics), SNSHandler(topics: stepline.topics, tokens: tokens),
+            ],
+            services: stepline.services,
+            console: ConsoleConfiguration(engine: stepline.engine, buses: stepline.buses, topics: stepline.topics, dataDirectory: dataDir),
+            webhooks: stepline.webhooks.map { WebhookRoutes(webhooks: $0, buses: stepline.buses) },
+            telemetry: .bootstrapProcessWide(),
+            onListening: { port in
                 boundPort.value.store(port, ordering: .relaxed)
                 listening.withLock { $0 = true }
                 // printLine writes unbuffered: scripts and tests wait for this line on a pipe.
@@ -133,6 +133,9 @@ struct Serve: AsyncParsableCommand {
                     printLine("stepline: listening on http://\(host):\(port) (data dir \(dataDir); \(signing))")
                 }
             }
+        )
+        do {
+            try await runServer(application)
         } catch {
             await stepline.close()
             if listening.withLock({ $0 }) { throw ServeError("the server stopped: \(error)") }

@@ -21,4 +21,9 @@ struct ServerOptions: ParsableArguments {
     }
 
     var client: StatesClient { StatesClient(endpoint: endpoint) }
+
+    /// Prints what an operation with an empty answer did: `{}` (its answer) with `--json`, else `text`.
+    func printDone(_ text: String) {
+        printLine(json ? "{}" : text)
+    }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import JSON
 
 /// `stepline start MACHINE`: StartExecution on a running server.
-struct Start: AsyncParsableCommand {
+struct Start: ServerCommand {
     static let configuration = CommandConfiguration(
         abstract: "Start an execution of a deployed state machine (by name or ARN).",
         discussion: """
@@ -33,29 +33,26 @@ struct Start: AsyncParsableCommand {
         try ValidationError.checkJSON(input, option: "--input", example: #"{"x": 1}"#)
     }
 
-    func run() async throws {
-        try await reportingFailures {
-            let client = server.client
-            var request: JSONObject = ["stateMachineArn": .string(try await client.stateMachineArn(machine)), "input": .string(input)]
-            if let name { request["name"] = .string(name) }
-            let started = try await client.call("StartExecution", request)
-            let arn = started["executionArn"]?.stringValue ?? ""
-            guard wait else {
-                printLine(server.json ? started.serialized : arn)
-                return
-            }
-            var execution = try await client.call("DescribeExecution", ["executionArn": .string(arn)])
-            while execution["status"]?.stringValue == "RUNNING" {
-                try await Task.sleep(for: .milliseconds(100))
-                execution = try await client.call("DescribeExecution", ["executionArn": .string(arn)])
-            }
-            if server.json {
-                printLine(execution.serialized)
-            } else {
-                printLine(arn)
-                ExecutionText.print(execution, brief: true)
-            }
-            if execution["status"]?.stringValue != "SUCCEEDED" { throw ExitCode(1) }
+    func run(with client: StatesClient) async throws {
+        var request: JSONObject = ["stateMachineArn": .string(try await client.stateMachineArn(machine)), "input": .string(input)]
+        if let name { request["name"] = .string(name) }
+        let started = try await client.call("StartExecution", request)
+        let arn = started["executionArn"]?.stringValue ?? ""
+        guard wait else {
+            printLine(server.json ? started.serialized : arn)
+            return
         }
+        var execution = try await client.call("DescribeExecution", ["executionArn": .string(arn)])
+        while execution["status"]?.stringValue == "RUNNING" {
+            try await Task.sleep(for: .milliseconds(100))
+            execution = try await client.call("DescribeExecution", ["executionArn": .string(arn)])
+        }
+        if server.json {
+            printLine(execution.serialized)
+        } else {
+            printLine(arn)
+            ExecutionText.print(execution, brief: true)
+        }
+        if execution["status"]?.stringValue != "SUCCEEDED" { throw ExitCode(1) }
     }
 }

@@ -17,7 +17,7 @@ public import ServiceLifecycle
 ///   - webhooks: the partner webhooks under `POST /webhooks/NAME` (`nil`: none).
 ///   - telemetry: the registry `/metrics` prints and the request metrics.
 ///   - clock: the time SigV4 dates are checked against.
-///   - logger: the application's logger.
+///   - logger: the application's logger (default: `stepline`, at the configuration's log level).
 ///   - onListening: called once the socket is bound, with the real port (useful with port 0).
 public func buildApplication(
     configuration: ServerConfiguration,
@@ -27,7 +27,7 @@ public func buildApplication(
     webhooks: WebhookRoutes? = nil,
     telemetry: ServerTelemetry,
     clock: @escaping @Sendable () -> AMZDate = WallClock.now,
-    logger: Logger,
+    logger: Logger? = nil,
     onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let dispatcher = AWSDispatcher(
@@ -56,6 +56,6 @@ public func buildApplication(
         onServerRunning: { channel in
             await onListening(channel.localAddress?.port ?? configuration.port)
         },
-        logger: logger
+        logger: logger ?? configuration.logger
     )
 }

@@ -1,3 +1,5 @@
+import Logging
+
 /// How `stepline serve` runs the server: where it listens, whom it trusts, how much it logs.
 public struct ServerConfiguration: Sendable {
     /// How much the server logs; request lines are `debug`, start and stop `info`.
@@ -38,5 +40,14 @@ public struct ServerConfiguration: Sendable {
     /// Whether `host` (an address to bind, without port or brackets) is a loopback address or name.
     public static func isLoopback(_ host: String) -> Bool {
         ["::1", "localhost"].contains(host.lowercased()) || host.hasPrefix("127.")
+    }
+}
+
+extension ServerConfiguration {
+    /// The `stepline` logger at ``logLevel``.
+    var logger: Logger {
+        var logger = Logger(label: "stepline")
+        logger.logLevel = Logger.Level(rawValue: logLevel.rawValue) ?? .info
+        return logger
     }
 }

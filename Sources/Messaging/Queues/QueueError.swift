@@ -7,21 +7,22 @@
 public struct QueueError: Error, Sendable, Hashable, CustomStringConvertible {
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         public let rawValue: String
-        /// The query-protocol code, when it differs from ``rawValue``.
-        public let queryCode: String?
+        /// The query-protocol code: SQS's legacy name where it has one
+        /// (`AWS.SimpleQueueService.NonExistentQueue`), else ``rawValue``.
+        public let queryCode: String
         public init(_ rawValue: String, queryCode: String? = nil) {
             self.rawValue = rawValue
-            self.queryCode = queryCode
+            self.queryCode = queryCode ?? rawValue
         }
         public var description: String { rawValue }
 
         public static let queueDoesNotExist = Code("QueueDoesNotExist", queryCode: "AWS.SimpleQueueService.NonExistentQueue")
         public static let queueNameExists = Code("QueueNameExists", queryCode: "QueueAlreadyExists")
-        public static let invalidAttributeName = Code("InvalidAttributeName", queryCode: "InvalidAttributeName")
-        public static let invalidAttributeValue = Code("InvalidAttributeValue", queryCode: "InvalidAttributeValue")
-        public static let invalidParameterValue = Code("InvalidParameterValue", queryCode: "InvalidParameterValue")
-        public static let missingParameter = Code("MissingParameter", queryCode: "MissingParameter")
-        public static let receiptHandleIsInvalid = Code("ReceiptHandleIsInvalid", queryCode: "ReceiptHandleIsInvalid")
+        public static let invalidAttributeName = Code("InvalidAttributeName")
+        public static let invalidAttributeValue = Code("InvalidAttributeValue")
+        public static let invalidParameterValue = Code("InvalidParameterValue")
+        public static let missingParameter = Code("MissingParameter")
+        public static let receiptHandleIsInvalid = Code("ReceiptHandleIsInvalid")
         public static let messageNotInflight = Code("MessageNotInflight", queryCode: "AWS.SimpleQueueService.MessageNotInflight")
         public static let tooManyEntriesInBatchRequest = Code(
             "TooManyEntriesInBatchRequest", queryCode: "AWS.SimpleQueueService.TooManyEntriesInBatchRequest")
@@ -31,12 +32,12 @@ public struct QueueError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidBatchEntryId = Code("InvalidBatchEntryId", queryCode: "AWS.SimpleQueueService.InvalidBatchEntryId")
         public static let batchRequestTooLong = Code("BatchRequestTooLong", queryCode: "AWS.SimpleQueueService.BatchRequestTooLong")
         public static let purgeQueueInProgress = Code("PurgeQueueInProgress", queryCode: "AWS.SimpleQueueService.PurgeQueueInProgress")
-        public static let resourceNotFound = Code("ResourceNotFoundException", queryCode: "ResourceNotFoundException")
+        public static let resourceNotFound = Code("ResourceNotFoundException")
         public static let unsupportedOperation = Code("UnsupportedOperation", queryCode: "AWS.SimpleQueueService.UnsupportedOperation")
         /// A queue URL that names no queue this endpoint serves.
-        public static let invalidAddress = Code("InvalidAddress", queryCode: "InvalidAddress")
+        public static let invalidAddress = Code("InvalidAddress")
         /// A body or attribute with characters outside the XML range SQS allows.
-        public static let invalidMessageContents = Code("InvalidMessageContents", queryCode: "InvalidMessageContents")
+        public static let invalidMessageContents = Code("InvalidMessageContents")
         /// Not an SQS name: the log could not commit (the server answers 500).
         public static let storage = Code("InternalError")
 

@@ -13,22 +13,11 @@ struct HTML: Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
 
     var description: String { text }
 
-    /// `value` escaped for element content and double-quoted attributes.
-    static func escape(_ value: String) -> String {
-        var out = ""
-        out.reserveCapacity(value.utf8.count)
-        for character in value {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// The five characters that can open markup or end an attribute.
+    static let entities = MarkupEntities(["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"])
+
+    /// `value` escaped for element content and double- or single-quoted attributes.
+    static func escape(_ value: String) -> String { entities.escape(value) }
 
     /// Appends trusted markup.
     mutating func raw(_ markup: String) { text += markup }

@@ -109,7 +109,7 @@ enum AWSErrorDialect: Sendable {
     /// SQS's legacy query code for each JSON code, from ``Messaging/QueueError/Code/all``;
     /// a code not listed is its own query code, as SQS sends for every client error.
     static let sqsQueryCodes: [String: String] = Dictionary(
-        QueueError.Code.all.compactMap { code in code.queryCode.map { (code.rawValue, $0) } },
+        QueueError.Code.all.map { ($0.rawValue, $0.queryCode) },
         uniquingKeysWith: { first, _ in first }
     )
 

@@ -135,7 +135,6 @@ public enum EventBridgeOperations {
         return table
     }
 
-    /// Runs a bus operation, turning its ``EngineError`` into the ``AWSError`` AWS would send.
     /// The `Limit`/`NextToken` page of a listing: every EventBridge List operation pages alike.
     static func limitPage(_ input: AWSInput, _ tokens: PaginationTokenCodec, scope: String) throws(AWSError) -> PageRequest {
         try PageRequest(

@@ -43,22 +43,10 @@ public indirect enum XMLNode: Sendable, Hashable {
         }
     }
 
-    /// Text with `&`, `<`, `>`, `"`, `'` and carriage returns escaped, so values round-trip exactly.
-    static func escaped(_ text: String) -> String {
-        guard text.contains(where: { "&<>\"'\r".contains($0) }) else { return text }
-        var output = ""
-        output.reserveCapacity(text.count + 16)
-        for character in text {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&apos;"
-            case "\r": output += "&#13;"
-            default: output.append(character)
-            }
-        }
-        return output
-    }
+    /// `&`, `<`, `>`, `"`, `'` and the carriage return, which a parser would otherwise
+    /// normalize away (alone or before a line feed), so values round-trip exactly.
+    static let entities = MarkupEntities(["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&apos;", "\r": "&#13;"])
+
+    /// Text with the characters of ``entities`` escaped.
+    static func escaped(_ text: String) -> String { entities.escape(text) }
 }

@@ -13,9 +13,10 @@ public import Workflows
 ///
 /// ```swift
 /// let stepline = try await Stepline.open(dataDirectory: dataDir)
-/// try await runServer(configuration: configuration,
-///                     handlers: [StepFunctionsOperations.table(engine: stepline.engine)],
-///                     services: stepline.services) { _, _ in }
+/// try await runServer(buildApplication(configuration: configuration,
+///                                      handlers: [StepFunctionsOperations.table(engine: stepline.engine)],
+///                                      services: stepline.services,
+///                                      telemetry: .bootstrapProcessWide()))
 /// ```
 public enum StepFunctionsOperations {
     /// The operations that need no runtime: `ValidateStateMachineDefinition`.
