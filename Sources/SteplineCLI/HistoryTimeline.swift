@@ -15,8 +15,10 @@ struct HistoryTimeline {
     /// The longest data excerpt shown per line; the rest is elided with `…`.
     var maximumDataLength = 100
 
+    /// Times are counted from the earliest event, so a history read newest first
+    /// (`--reverse`) shows the same elapsed times, in reverse.
     func render(_ events: [JSONValue]) -> String {
-        let first = events.first.flatMap { Self.seconds($0["timestamp"]) } ?? 0
+        let first = events.compactMap { Self.seconds($0["timestamp"]) }.min() ?? 0
         let typeWidth = events.map { ($0["type"]?.stringValue ?? "").count }.max() ?? 0
         let nameWidth = events.map { (Self.stateName($0) ?? "").count }.max() ?? 0
         return events.map { event in
@@ -70,10 +72,13 @@ struct HistoryTimeline {
         }
     }
 
+    /// Seconds with three decimals; a negative time (an event stamped before the
+    /// earliest, which no history has) gets a minus sign rather than a crash.
     static func format(_ seconds: Double) -> String {
         let milliseconds = Int((seconds * 1000).rounded())
-        let fraction = String(milliseconds % 1000)
-        return "\(milliseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+        let sign = milliseconds < 0 ? "-" : ""
+        let fraction = String(milliseconds.magnitude % 1000)
+        return sign + "\(milliseconds.magnitude / 1000)." + String(repeating: "0", count: max(0, 3 - fraction.count)) + fraction
     }
 
     static func pad(_ text: String, _ width: Int) -> String {

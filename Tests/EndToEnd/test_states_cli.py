@@ -39,6 +39,12 @@ def test_start_wait_list_describe_and_history(binary, server):
     assert status == 0 and "PassStateEntered" in out and "ExecutionSucceeded" in out
     status, out, _ = cli(binary, server, "history", arn, "--json")
     assert [e["id"] for e in json.loads(out)["events"]] == [1, 2, 3, 4]
+    # Newest first: the same lines in reverse, times still counted from the start.
+    status, forward, _ = cli(binary, server, "history", arn)
+    status, backward, err = cli(binary, server, "history", arn, "--reverse")
+    assert status == 0, err
+    assert backward.splitlines() == list(reversed(forward.splitlines()))
+    assert all(line.lstrip().startswith("+") for line in backward.splitlines())
 
 
 def test_server_errors_exit_one_with_the_aws_code(binary, server):
