@@ -3,6 +3,7 @@
 // Module map and dependency direction: docs/architecture.md (SteplineCLI -> SteplineServer -> Workflows, Queues, Topics, EventBuses -> Runtime -> EventLog -> LMDB -> CLMDB,
 // Stepline wiring the services); Tests/SteplineTests/ModuleImportTests.swift checks every import against it.
 
+import CompilerPluginSupport
 import PackageDescription
 
 /// One settings array for every target (STYLE: Package.swift).
@@ -32,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/swiftlang/swift-syntax.git", from: "603.0.1"),
     ],
     targets: []
 )
@@ -42,6 +44,31 @@ let package = Package(
 // MARK: TestSupport: what every test target shares (a temporary directory, waiting for a condition); no dependencies
 package.targets += [
     .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings)
+]
+
+// MARK: Memberwise: `@MemberwiseInit(.public)`, the memberwise init of the record and option structs
+// (docs/architecture.md argues the macro and its build cost)
+package.targets += [
+    .macro(
+        name: "MemberwiseMacros",
+        dependencies: [
+            .product(name: "SwiftSyntax", package: "swift-syntax"),
+            .product(name: "SwiftSyntaxBuilder", package: "swift-syntax"),
+            .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+            .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .target(name: "Memberwise", dependencies: ["MemberwiseMacros"], swiftSettings: swiftSettings),
+    .testTarget(
+        name: "MemberwiseMacrosTests",
+        dependencies: [
+            "MemberwiseMacros",
+            .product(name: "SwiftSyntaxMacroExpansion", package: "swift-syntax"),
+            .product(name: "SwiftSyntaxMacrosGenericTestSupport", package: "swift-syntax"),
+        ],
+        swiftSettings: swiftSettings
+    ),
 ]
 
 // MARK: JSON (pure): JSONValue, parser, serializer, JSONPath
