@@ -82,11 +82,11 @@ package.targets += [
 // MARK: Log: CLMDB, LMDB, EventLog
 package.targets += [
     .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
-    .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: swiftSettings),
+    .target(name: "LMDB", dependencies: ["CLMDB", "Memberwise"], swiftSettings: swiftSettings),
     .target(
         name: "EventLog",
         dependencies: [
-            "LMDB",
+            "LMDB", "Memberwise",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "DequeModule", package: "swift-collections"),
         ],
@@ -102,7 +102,7 @@ package.targets += [
 package.targets += [
     .target(
         name: "StatesLanguage",
-        dependencies: ["JSON", .product(name: "Crypto", package: "swift-crypto")],
+        dependencies: ["JSON", "Memberwise", .product(name: "Crypto", package: "swift-crypto")],
         swiftSettings: swiftSettings
     ),
     .testTarget(name: "StatesLanguageTests", dependencies: ["StatesLanguage", "JSON"], swiftSettings: swiftSettings),
@@ -129,7 +129,7 @@ package.targets += [
     .target(
         name: "Runtime",
         dependencies: [
-            "EventLog", "LMDB", "JSON", "StatesLanguage",
+            "EventLog", "LMDB", "JSON", "StatesLanguage", "Memberwise",
             .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Subprocess", package: "swift-subprocess"),
