@@ -143,7 +143,7 @@ package.targets += [
 
 // MARK: Services, one module each on Runtime: Workflows (the engine), Queues, Topics, EventBuses (with pipes)
 let serviceDependencies: [Target.Dependency] = [
-    "Runtime", "EventLog", "LMDB", "JSON",
+    "Runtime", "EventLog", "LMDB", "JSON", "Memberwise",
     .product(name: "Logging", package: "swift-log"),
     .product(name: "HeapModule", package: "swift-collections"),
     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
