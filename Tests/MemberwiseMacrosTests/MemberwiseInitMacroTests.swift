@@ -13,8 +13,12 @@ import Testing
 
     static func expect(_ source: String, expands expanded: String, diagnostics: [DiagnosticSpec] = []) {
         assertMacroExpansion(
-            source, expandedSource: expanded, diagnostics: diagnostics, macroSpecs: macros,
-            failureHandler: { Issue.record(Comment(rawValue: $0.message)) })
+            source,
+            expandedSource: expanded,
+            diagnostics: diagnostics,
+            macroSpecs: macros,
+            failureHandler: { Issue.record(Comment(rawValue: $0.message)) }
+        )
     }
 
     @Test("every stored property is a parameter in declaration order, an initial value its default")
@@ -52,7 +56,8 @@ import Testing
                         self.attempt = attempt
                     }
                 }
-                """)
+                """
+        )
     }
 
     @Test("static, computed and lazy properties and a let with a value are left out; a closure is @escaping")
@@ -86,7 +91,8 @@ import Testing
                         self.observed = observed
                     }
                 }
-                """)
+                """
+        )
     }
 
     @Test("@MemberwiseDefault gives a let its parameter's default; a private property with a value is no parameter")
@@ -118,7 +124,8 @@ import Testing
                         self.count = count
                     }
                 }
-                """)
+                """
+        )
     }
 
     @Test("internal writes no access keyword, and one parameter stays on one line")
@@ -138,7 +145,8 @@ import Testing
                         self.key = key
                     }
                 }
-                """)
+                """
+        )
     }
 
     @Test("a property without a written type is refused at the attribute")
@@ -155,6 +163,7 @@ import Testing
                     var count = 0
                 }
                 """,
-            diagnostics: [DiagnosticSpec(message: "@MemberwiseInit needs the type of `count` written out", line: 1, column: 1)])
+            diagnostics: [DiagnosticSpec(message: "@MemberwiseInit needs the type of `count` written out", line: 1, column: 1)]
+        )
     }
 }
