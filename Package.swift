@@ -3,6 +3,7 @@
 // Module map and dependency direction: docs/architecture.md (SteplineCLI -> SteplineServer -> Workflows, Queues, Topics, EventBuses -> Runtime -> EventLog -> LMDB -> CLMDB,
 // Stepline wiring the services); Tests/SteplineTests/ModuleImportTests.swift checks every import against it.
 
+import CompilerPluginSupport
 import PackageDescription
 
 /// One settings array for every target (STYLE: Package.swift).
@@ -32,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/swiftlang/swift-syntax.git", from: "603.0.1"),
     ],
     targets: []
 )
@@ -42,6 +44,31 @@ let package = Package(
 // MARK: TestSupport: what every test target shares (a temporary directory, waiting for a condition); no dependencies
 package.targets += [
     .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings)
+]
+
+// MARK: Memberwise: `@MemberwiseInit(.public)`, the memberwise init of the record and option structs
+// (docs/architecture.md argues the macro and its build cost)
+package.targets += [
+    .macro(
+        name: "MemberwiseMacros",
+        dependencies: [
+            .product(name: "SwiftSyntax", package: "swift-syntax"),
+            .product(name: "SwiftSyntaxBuilder", package: "swift-syntax"),
+            .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+            .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .target(name: "Memberwise", dependencies: ["MemberwiseMacros"], swiftSettings: swiftSettings),
+    .testTarget(
+        name: "MemberwiseMacrosTests",
+        dependencies: [
+            "MemberwiseMacros",
+            .product(name: "SwiftSyntaxMacroExpansion", package: "swift-syntax"),
+            .product(name: "SwiftSyntaxMacrosGenericTestSupport", package: "swift-syntax"),
+        ],
+        swiftSettings: swiftSettings
+    ),
 ]
 
 // MARK: JSON (pure): JSONValue, parser, serializer, JSONPath
@@ -55,11 +82,11 @@ package.targets += [
 // MARK: Log: CLMDB, LMDB, EventLog
 package.targets += [
     .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
-    .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: swiftSettings),
+    .target(name: "LMDB", dependencies: ["CLMDB", "Memberwise"], swiftSettings: swiftSettings),
     .target(
         name: "EventLog",
         dependencies: [
-            "LMDB",
+            "LMDB", "Memberwise",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "DequeModule", package: "swift-collections"),
         ],
@@ -75,7 +102,7 @@ package.targets += [
 package.targets += [
     .target(
         name: "StatesLanguage",
-        dependencies: ["JSON", .product(name: "Crypto", package: "swift-crypto")],
+        dependencies: ["JSON", "Memberwise", .product(name: "Crypto", package: "swift-crypto")],
         swiftSettings: swiftSettings
     ),
     .testTarget(name: "StatesLanguageTests", dependencies: ["StatesLanguage", "JSON"], swiftSettings: swiftSettings),
@@ -102,7 +129,7 @@ package.targets += [
     .target(
         name: "Runtime",
         dependencies: [
-            "EventLog", "LMDB", "JSON", "StatesLanguage",
+            "EventLog", "LMDB", "JSON", "StatesLanguage", "Memberwise",
             .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Subprocess", package: "swift-subprocess"),
@@ -116,7 +143,7 @@ package.targets += [
 
 // MARK: Services, one module each on Runtime: Workflows (the engine), Queues, Topics, EventBuses (with pipes)
 let serviceDependencies: [Target.Dependency] = [
-    "Runtime", "EventLog", "LMDB", "JSON",
+    "Runtime", "EventLog", "LMDB", "JSON", "Memberwise",
     .product(name: "Logging", package: "swift-log"),
     .product(name: "HeapModule", package: "swift-collections"),
     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

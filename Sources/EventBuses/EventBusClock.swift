@@ -1,3 +1,4 @@
+import Memberwise
 import Runtime
 public import ServiceLifecycle
 
@@ -11,16 +12,12 @@ public import ServiceLifecycle
 /// wait on the engine's ``Engine/scheduler``, scheduled again after each tick,
 /// when a rule is put or enabled, and when a replay starts. A step that fails
 /// (the log cannot commit) is tried again an ``interval`` later.
+@MemberwiseInit(.public)
 public struct EventBusClock: Service {
     public let buses: EventBuses
     /// The pause between two steps of a replay (a replay sends at most one step
     /// of events per interval), and before a failed step is tried again.
-    public var interval: Duration
-
-    public init(buses: EventBuses, interval: Duration = .seconds(1)) {
-        self.buses = buses
-        self.interval = interval
-    }
+    public var interval: Duration = .seconds(1)
 
     public func run() async throws {
         await buses.startClock(replayStep: interval)

@@ -2,26 +2,20 @@ package import EventLog
 import Foundation
 public import JSON
 import LMDB
+import Memberwise
 package import Messaging
 import Runtime
 
 /// What `CreateArchive` and `UpdateArchive` ask for.
+@MemberwiseInit(.public)
 public struct ArchiveDefinition: Sendable {
     public var name: String
     /// The bus ARN (`CreateArchive`'s `EventSourceArn`); ignored by updates.
-    public var eventSourceArn: String?
-    public var description: String?
-    public var eventPattern: String?
+    public var eventSourceArn: String? = nil
+    public var description: String? = nil
+    public var eventPattern: String? = nil
     /// Days to keep events; 0 (or `nil` on create) keeps them forever.
-    public var retentionDays: Int?
-
-    public init(name: String, eventSourceArn: String? = nil, description: String? = nil, eventPattern: String? = nil, retentionDays: Int? = nil) {
-        self.name = name
-        self.eventSourceArn = eventSourceArn
-        self.description = description
-        self.eventPattern = eventPattern
-        self.retentionDays = retentionDays
-    }
+    public var retentionDays: Int? = nil
 }
 
 extension EventBuses {

@@ -1,8 +1,10 @@
 import Foundation
 public import JSON
+import Memberwise
 import Runtime
 
 /// What `CreateConnection` / `UpdateConnection` ask for (AWS's member names).
+@MemberwiseInit(.public)
 public struct ConnectionDefinition: Sendable {
     public var name: String
     public var description: String?
@@ -10,16 +12,10 @@ public struct ConnectionDefinition: Sendable {
     public var authorizationType: String
     /// AWS's `AuthParameters` structure, secrets included.
     public var authParameters: JSONValue
-
-    public init(name: String, description: String?, authorizationType: String, authParameters: JSONValue) {
-        self.name = name
-        self.description = description
-        self.authorizationType = authorizationType
-        self.authParameters = authParameters
-    }
 }
 
 /// What `CreateApiDestination` asks for.
+@MemberwiseInit(.public)
 public struct ApiDestinationDefinition: Sendable {
     public var name: String
     public var description: String?
@@ -28,22 +24,6 @@ public struct ApiDestinationDefinition: Sendable {
     /// `POST`, `GET`, `HEAD`, `OPTIONS`, `PUT`, `PATCH` or `DELETE`.
     public var httpMethod: String
     public var invocationRateLimitPerSecond: Int?
-
-    public init(
-        name: String,
-        description: String?,
-        connectionArn: String,
-        invocationEndpoint: String,
-        httpMethod: String,
-        invocationRateLimitPerSecond: Int?
-    ) {
-        self.name = name
-        self.description = description
-        self.connectionArn = connectionArn
-        self.invocationEndpoint = invocationEndpoint
-        self.httpMethod = httpMethod
-        self.invocationRateLimitPerSecond = invocationRateLimitPerSecond
-    }
 }
 
 extension EventBuses {

@@ -2,37 +2,23 @@ package import EventLog
 import Foundation
 package import JSON
 import LMDB
+import Memberwise
 import Messaging
 import Queues
 import Runtime
 
 /// One `PutEvents` entry, as the request gives it.
+@MemberwiseInit(.public)
 public struct EventEntry: Sendable {
     public var source: String?
     public var detailType: String?
     /// JSON text of an object.
     public var detail: String?
-    public var resources: [String]
+    public var resources: [String] = []
     /// The event's time in milliseconds since the epoch; `nil` means now.
-    public var time: Int64?
+    public var time: Int64? = nil
     /// The bus name or ARN; `nil` means `default`.
-    public var eventBusName: String?
-
-    public init(
-        source: String?,
-        detailType: String?,
-        detail: String?,
-        resources: [String] = [],
-        time: Int64? = nil,
-        eventBusName: String? = nil
-    ) {
-        self.source = source
-        self.detailType = detailType
-        self.detail = detail
-        self.resources = resources
-        self.time = time
-        self.eventBusName = eventBusName
-    }
+    public var eventBusName: String? = nil
 
     /// The size AWS counts against the 256 KiB request limit: 14 bytes for the
     /// time plus the UTF-8 lengths of source, detail type, detail and resources.

@@ -2,13 +2,15 @@ import EventLog
 import Foundation
 public import JSON
 import LMDB
+import Memberwise
 import Messaging
 import Runtime
 
 /// What `StartReplay` asks for.
+@MemberwiseInit(.public)
 public struct ReplayDefinition: Sendable {
     public var name: String
-    public var description: String?
+    public var description: String? = nil
     /// The archive's ARN.
     public var eventSourceArn: String
     /// The window of accept times, in milliseconds since the epoch: start inclusive, end exclusive.
@@ -17,20 +19,7 @@ public struct ReplayDefinition: Sendable {
     /// The bus to replay to: the archive's own bus (EventBridge allows no other).
     public var destinationArn: String
     /// Rule ARNs that may receive replayed events; empty means every matching rule.
-    public var filterArns: [String]
-
-    public init(
-        name: String, description: String? = nil, eventSourceArn: String, eventStartTime: Int64, eventEndTime: Int64,
-        destinationArn: String, filterArns: [String] = []
-    ) {
-        self.name = name
-        self.description = description
-        self.eventSourceArn = eventSourceArn
-        self.eventStartTime = eventStartTime
-        self.eventEndTime = eventEndTime
-        self.destinationArn = destinationArn
-        self.filterArns = filterArns
-    }
+    public var filterArns: [String] = []
 }
 
 /// The internal fields of a stored replay, which the API does not show.

@@ -1,36 +1,20 @@
 public import JSON
+import Memberwise
 package import Messaging
 import Runtime
 
 /// What `PutRule` asks for.
+@MemberwiseInit(.public)
 public struct RuleDefinition: Sendable {
     public var name: String
     /// The bus name or ARN; `nil` means `default`.
-    public var eventBusName: String?
-    public var eventPattern: String?
-    public var scheduleExpression: String?
+    public var eventBusName: String? = nil
+    public var eventPattern: String? = nil
+    public var scheduleExpression: String? = nil
     /// `ENABLED` (default) or `DISABLED`.
-    public var state: String?
-    public var description: String?
-    public var roleArn: String?
-
-    public init(
-        name: String,
-        eventBusName: String? = nil,
-        eventPattern: String? = nil,
-        scheduleExpression: String? = nil,
-        state: String? = nil,
-        description: String? = nil,
-        roleArn: String? = nil
-    ) {
-        self.name = name
-        self.eventBusName = eventBusName
-        self.eventPattern = eventPattern
-        self.scheduleExpression = scheduleExpression
-        self.state = state
-        self.description = description
-        self.roleArn = roleArn
-    }
+    public var state: String? = nil
+    public var description: String? = nil
+    public var roleArn: String? = nil
 }
 
 /// A target `PutTargets` could not add: AWS reports these per entry.

@@ -1,4 +1,5 @@
 import JSON
+import Memberwise
 package import Queues
 public import Runtime
 
@@ -9,6 +10,7 @@ public import Runtime
 /// retry policy as it was when the event arrived), so a delivery re-run after a
 /// crash or a redrive sends exactly what the first attempt sent, whatever
 /// happened to the rule since.
+@MemberwiseInit(.package)
 public struct EventDelivery: RecordPayload, Sendable, Hashable {
     package static let recordName = "event delivery"
 
@@ -25,7 +27,7 @@ public struct EventDelivery: RecordPayload, Sendable, Hashable {
     /// When the event was accepted, in milliseconds since the epoch (for `MaximumEventAgeInSeconds`).
     public var eventTime: Int64
     /// Attempts made so far.
-    public var attempt: Int
+    public var attempt: Int = 0
     /// When the next attempt is due, in milliseconds since the epoch.
     public var due: Int64
     /// `RetryPolicy.MaximumRetryAttempts` (AWS's default 185).
@@ -34,15 +36,15 @@ public struct EventDelivery: RecordPayload, Sendable, Hashable {
     public var maximumEventAgeSeconds: Int
     /// `DeadLetterConfig.Arn`, if the target has one.
     public var deadLetterArn: String?
-    public var lastError: String?
-    public var lastMessage: String?
+    public var lastError: String? = nil
+    public var lastMessage: String? = nil
     /// How many times this delivery was redriven from the dead letters.
     public var redriveCount: Int = 0
     /// `SqsParameters.MessageGroupId` of a FIFO queue target.
-    public var messageGroupId: String?
+    public var messageGroupId: String? = nil
     /// The original event (JSON text), kept only when the target has a
     /// dead-letter queue: AWS sends the event, not the target's input, there.
-    public var event: String?
+    public var event: String? = nil
     /// Sequence numbers of the records that concern this delivery, oldest
     /// first: its whole history, kept by ``EventsIndex`` (never in records).
     @OmittedWhenEmpty public var history: [Int] = []
@@ -55,41 +57,6 @@ public struct EventDelivery: RecordPayload, Sendable, Hashable {
         case maximumRetryAttempts, maximumEventAgeSeconds, redriveCount, deadLetterArn, lastError, lastMessage
         case messageGroupId, event
         case history = "log"
-    }
-
-    package init(
-        deliveryId: String,
-        eventId: String,
-        busName: String,
-        ruleName: String,
-        ruleArn: String,
-        targetId: String,
-        targetArn: String,
-        body: String,
-        eventTime: Int64,
-        due: Int64,
-        maximumRetryAttempts: Int,
-        maximumEventAgeSeconds: Int,
-        deadLetterArn: String?,
-        messageGroupId: String? = nil,
-        event: String? = nil
-    ) {
-        self.deliveryId = deliveryId
-        self.eventId = eventId
-        self.busName = busName
-        self.ruleName = ruleName
-        self.ruleArn = ruleArn
-        self.targetId = targetId
-        self.targetArn = targetArn
-        self.body = body
-        self.eventTime = eventTime
-        self.attempt = 0
-        self.due = due
-        self.maximumRetryAttempts = maximumRetryAttempts
-        self.maximumEventAgeSeconds = maximumEventAgeSeconds
-        self.deadLetterArn = deadLetterArn
-        self.messageGroupId = messageGroupId
-        self.event = event
     }
 
     /// Whether the target is an SQS queue, an SNS topic or a state machine: Stepline's
@@ -117,6 +84,7 @@ public struct EventDelivery: RecordPayload, Sendable, Hashable {
 ///
 /// ``attributes`` are the message attributes AWS adds when it sends such an
 /// event to a target's dead-letter queue.
+@MemberwiseInit(.package)
 public struct DeadLetter: RecordPayload, Sendable, Hashable {
     package static let recordName = "dead letter"
 
@@ -155,14 +123,6 @@ public struct DeadLetter: RecordPayload, Sendable, Hashable {
             messageAttributes[name] = ["DataType": .string(type), "StringValue": .string(value)]
         }
         return OutgoingMessage(body: delivery.event ?? delivery.body, attributes: messageAttributes)
-    }
-
-    package init(delivery: EventDelivery, errorCode: String, errorMessage: String, time: Int64, exhaustedRetryCondition: String?) {
-        self.delivery = delivery
-        self.errorCode = errorCode
-        self.errorMessage = errorMessage
-        self.time = time
-        self.exhaustedRetryCondition = exhaustedRetryCondition
     }
 }
 

@@ -1,5 +1,8 @@
+import Memberwise
+
 /// The fixed header of every record: what it is, in which schema version,
 /// when, and which stream it belongs to.
+@MemberwiseInit(.public)
 public struct RecordHeader: Hashable, Sendable {
     /// What the record means (defined by the Engine).
     public var kind: RecordKind
@@ -10,25 +13,14 @@ public struct RecordHeader: Hashable, Sendable {
     public var timestamp: Int64
     /// The stream it belongs to, or ``StreamID/none``.
     public var stream: StreamID
-
-    public init(kind: RecordKind, version: UInt16, timestamp: Int64, stream: StreamID) {
-        self.kind = kind
-        self.version = version
-        self.timestamp = timestamp
-        self.stream = stream
-    }
 }
 
 /// A record to append: a header and opaque payload bytes.
+@MemberwiseInit(.public)
 public struct Record: Hashable, Sendable {
     public var header: RecordHeader
     /// The payload, encoded by whoever defines ``RecordHeader/kind``.
     public var payload: [UInt8]
-
-    public init(header: RecordHeader, payload: [UInt8]) {
-        self.header = header
-        self.payload = payload
-    }
 
     public init(kind: RecordKind, version: UInt16 = 1, timestamp: Int64, stream: StreamID = .none, payload: [UInt8]) {
         self.init(header: RecordHeader(kind: kind, version: version, timestamp: timestamp, stream: stream), payload: payload)
@@ -36,14 +28,10 @@ public struct Record: Hashable, Sendable {
 }
 
 /// A record as stored in the log, with its sequence number.
+@MemberwiseInit(.public)
 public struct LogEntry: Hashable, Sendable {
     public var sequence: SequenceNumber
     public var record: Record
-
-    public init(sequence: SequenceNumber, record: Record) {
-        self.sequence = sequence
-        self.record = record
-    }
 
     public var header: RecordHeader { record.header }
     public var payload: [UInt8] { record.payload }

@@ -1,4 +1,5 @@
 internal import CLMDB
+import Memberwise
 import Synchronization
 
 #if canImport(Glibc)
@@ -52,38 +53,23 @@ public final class Environment: @unchecked Sendable {
     }
 
     /// How to open an environment.
+    @MemberwiseInit(.public)
     public struct Configuration: Sendable {
         /// Initial size of the memory map in bytes. It grows on demand, so this
         /// only sets where growth starts. The corresponding C function is `mdb_env_set_mapsize`.
-        public var mapSize: Int
+        public var mapSize: Int = 1 << 30
         /// Largest size the map may grow to; `nil` for no limit (the disk is the limit).
-        public var maximumMapSize: Int?
+        public var maximumMapSize: Int? = nil
         /// Maximum number of named databases. The corresponding C function is `mdb_env_set_maxdbs`.
-        public var maxDatabases: Int
+        public var maxDatabases: Int = 32
         /// Maximum number of simultaneous read transactions across processes.
         /// The corresponding C function is `mdb_env_set_maxreaders`.
-        public var maxReaders: Int
+        public var maxReaders: Int = 126
         /// Environment flags for `mdb_env_open`; `MDB_NOTLS` is always added.
-        public var flags: Flags
+        public var flags: Flags = []
         /// Unix permissions for new data and lock files: owner only by default, since
         /// what an application stores (secrets, tokens) is rarely for other users to read.
-        public var fileMode: UInt32
-
-        public init(
-            mapSize: Int = 1 << 30,
-            maximumMapSize: Int? = nil,
-            maxDatabases: Int = 32,
-            maxReaders: Int = 126,
-            flags: Flags = [],
-            fileMode: UInt32 = 0o600
-        ) {
-            self.mapSize = mapSize
-            self.maximumMapSize = maximumMapSize
-            self.maxDatabases = maxDatabases
-            self.maxReaders = maxReaders
-            self.flags = flags
-            self.fileMode = fileMode
-        }
+        public var fileMode: UInt32 = 0o600
     }
 
     /// Options of `mdb_env_open`. The default (none) is fully durable: every

@@ -2,25 +2,19 @@ public import EventLog
 import Foundation
 public import JSON
 package import LMDB
+import Memberwise
 public import Messaging
 import Runtime
 
 /// A message to send: what `SendMessage` and the Engine's internal deliveries give.
+@MemberwiseInit(.public)
 public struct OutgoingMessage: Sendable, Hashable {
     public var body: String
     /// `{Name: {DataType, StringValue | BinaryValue}}`.
-    public var attributes: JSONObject
-    public var delaySeconds: Int?
-    public var groupId: String?
-    public var deduplicationId: String?
-
-    public init(body: String, attributes: JSONObject = JSONObject(), delaySeconds: Int? = nil, groupId: String? = nil, deduplicationId: String? = nil) {
-        self.body = body
-        self.attributes = attributes
-        self.delaySeconds = delaySeconds
-        self.groupId = groupId
-        self.deduplicationId = deduplicationId
-    }
+    public var attributes: JSONObject = JSONObject()
+    public var delaySeconds: Int? = nil
+    public var groupId: String? = nil
+    public var deduplicationId: String? = nil
 }
 
 /// The answer to one accepted send.

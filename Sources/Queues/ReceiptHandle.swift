@@ -1,4 +1,5 @@
 import Foundation
+import Memberwise
 package import Messaging
 import Runtime
 
@@ -14,6 +15,7 @@ import Runtime
 /// recently received receipt handle for the message, the request will still
 /// succeed, but the message might not be deleted"), and
 /// `ChangeMessageVisibility` refuses it.
+@MemberwiseInit(.package)
 package struct ReceiptHandle: Hashable {
     package var sequence: Int
     package var position: Int
@@ -31,13 +33,6 @@ package struct ReceiptHandle: Hashable {
         return Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
-    }
-
-    package init(sequence: Int, position: Int, count: Int, nonce: UInt64) {
-        self.sequence = sequence
-        self.position = position
-        self.count = count
-        self.nonce = nonce
     }
 
     /// Reads a handle's text.

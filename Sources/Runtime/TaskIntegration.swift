@@ -1,5 +1,6 @@
 package import EventLog
 package import JSON
+import Memberwise
 
 /// A Stepline service that a Task state reaches through one of AWS's optimized
 /// integrations (`arn:aws:states:::sqs:sendMessage`, `sns:publish`, `events:putEvents`),
@@ -21,6 +22,7 @@ package protocol TaskIntegration: Sendable {
 }
 
 /// One Task state's call of an integration, as its step is about to be recorded.
+@MemberwiseInit(.package)
 package struct IntegrationTask: Sendable {
     /// The Task's `Resource`, with its suffix (`.waitForTaskToken`).
     package var resource: String
@@ -30,14 +32,6 @@ package struct IntegrationTask: Sendable {
     package var stateMachineArn: String
     /// The step's time, in milliseconds since the epoch.
     package var time: Int64
-
-    package init(resource: String, parameters: JSONValue, executionArn: String, stateMachineArn: String, time: Int64) {
-        self.resource = resource
-        self.parameters = parameters
-        self.executionArn = executionArn
-        self.stateMachineArn = stateMachineArn
-        self.time = time
-    }
 }
 
 /// What an integration does for one task.

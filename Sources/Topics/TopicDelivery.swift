@@ -1,4 +1,5 @@
 public import JSON
+import Memberwise
 public import Messaging
 public import Runtime
 
@@ -10,6 +11,7 @@ public import Runtime
 /// It carries exactly what is sent (the envelope or raw body, the headers' values)
 /// and the retry policy as it was, so a retry, a re-run after a crash or a redrive
 /// sends the same bytes, and the receiver can deduplicate by ``messageId``.
+@MemberwiseInit(.package)
 public struct TopicDelivery: RecordPayload, Sendable, Hashable {
     package static let recordName = "topic delivery"
 
@@ -28,14 +30,14 @@ public struct TopicDelivery: RecordPayload, Sendable, Hashable {
     /// SQS message attributes for a raw delivery to a queue (`{Name: {DataType, StringValue}}`).
     @OmittedWhenEmpty public var queueAttributes: JSONObject = JSONObject()
     /// FIFO: the group and deduplication id the queue receives.
-    public var groupId: String?
-    public var deduplicationId: String?
+    public var groupId: String? = nil
+    public var deduplicationId: String? = nil
     /// Attempts made so far.
     public var attempt: Int = 0
     /// When the next attempt is due, in milliseconds since the epoch.
     public var due: Int64
     public var retryPolicy: DeliveryRetryPolicy
-    public var lastError: String?
+    public var lastError: String? = nil
     public var redriveCount: Int = 0
     /// Sequence numbers of the log records about this delivery (published, retried,
     /// dead-lettered, redriven, reviewed), kept by ``TopicIndex`` so a review item shows
@@ -57,26 +59,6 @@ public struct TopicDelivery: RecordPayload, Sendable, Hashable {
         case groupId = "group"
         case deduplicationId = "dedup"
         case lastError
-    }
-
-    package init(
-        deliveryId: String, messageType: String, messageId: String, topicArn: String, subscriptionArn: String,
-        protocolName: String, endpoint: String, body: String, queueAttributes: JSONObject = JSONObject(),
-        groupId: String? = nil, deduplicationId: String? = nil, due: Int64, retryPolicy: DeliveryRetryPolicy
-    ) {
-        self.deliveryId = deliveryId
-        self.messageType = messageType
-        self.messageId = messageId
-        self.topicArn = topicArn
-        self.subscriptionArn = subscriptionArn
-        self.protocolName = protocolName
-        self.endpoint = endpoint
-        self.body = body
-        self.queueAttributes = queueAttributes
-        self.groupId = groupId
-        self.deduplicationId = deduplicationId
-        self.due = due
-        self.retryPolicy = retryPolicy
     }
 }
 

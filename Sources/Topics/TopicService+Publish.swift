@@ -2,33 +2,23 @@ public import EventLog
 import Foundation
 import JSON
 package import LMDB
+import Memberwise
 public import Messaging
 package import Queues
 import Runtime
 
 /// One message to publish: `Publish`'s input, or one `PublishBatch` entry.
+@MemberwiseInit(.public)
 public struct PublishEntry: Sendable {
     public var message: String
-    public var subject: String?
+    public var subject: String? = nil
     /// `json` when ``message`` holds one message per protocol (`{"default": …, "sqs": …}`).
-    public var messageStructure: String?
-    public var attributes: [(name: String, value: MessageAttribute)]
+    public var messageStructure: String? = nil
+    public var attributes: [(name: String, value: MessageAttribute)] = []
     /// FIFO topics: required.
-    public var groupId: String?
+    public var groupId: String? = nil
     /// FIFO topics: required unless the topic has `ContentBasedDeduplication`.
-    public var deduplicationId: String?
-
-    public init(
-        message: String, subject: String? = nil, messageStructure: String? = nil,
-        attributes: [(name: String, value: MessageAttribute)] = [], groupId: String? = nil, deduplicationId: String? = nil
-    ) {
-        self.message = message
-        self.subject = subject
-        self.messageStructure = messageStructure
-        self.attributes = attributes
-        self.groupId = groupId
-        self.deduplicationId = deduplicationId
-    }
+    public var deduplicationId: String? = nil
 }
 
 /// An accepted publish.

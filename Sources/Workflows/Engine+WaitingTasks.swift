@@ -2,6 +2,7 @@ public import EventLog
 import Foundation
 public import JSON
 import LMDB
+import Memberwise
 public import Runtime
 package import StatesLanguage
 
@@ -31,6 +32,7 @@ public struct WaitingTask: Sendable, Hashable {
 }
 
 /// A person's answer to a waiting task, recorded on the log with who gave it.
+@MemberwiseInit(.public)
 public struct TaskDecision: Sendable, Hashable {
     /// Approve with the task's output, or reject with an error and a cause.
     public enum Outcome: Sendable, Hashable {
@@ -44,12 +46,6 @@ public struct TaskDecision: Sendable, Hashable {
     public var outcome: Outcome
     /// Who decided: the access key id a console session signed in with, or `local`.
     public var decidedBy: String
-
-    /// A decision by `decidedBy`.
-    public init(outcome: Outcome, decidedBy: String) {
-        self.outcome = outcome
-        self.decidedBy = decidedBy
-    }
 }
 
 /// A ``TaskDecision`` as the log holds it (``EngineRecordKind/taskDecided``).

@@ -1,4 +1,5 @@
 public import JSON
+import Memberwise
 public import Runtime
 public import StatesLanguage
 
@@ -9,6 +10,7 @@ public import StatesLanguage
 /// few of its members in place (`RawJSONObject`) and copies the rest as bytes,
 /// so the index applier never builds it: this type is still the one definition
 /// of the members.
+@MemberwiseInit(.package)
 public struct ExecutionDescription: RecordPayload, Sendable, Hashable {
     package static let recordName = "execution"
 
@@ -18,29 +20,29 @@ public struct ExecutionDescription: RecordPayload, Sendable, Hashable {
     public var status: ExecutionStatus
     /// Milliseconds since the Unix epoch.
     public var startDate: Int64
-    public var stopDate: Int64?
+    public var stopDate: Int64? = nil
     public var input: JSONValue
-    public var output: JSONValue?
-    public var error: String?
-    public var cause: String?
+    public var output: JSONValue? = nil
+    public var error: String? = nil
+    public var cause: String? = nil
     /// The state machine revision the execution runs (kept when the machine is updated).
     public var revisionId: String
     /// How many times it was redriven, and when last.
-    public var redriveCount: Int
-    public var redriveDate: Int64?
-    /// The execution that started this one through `states:startExecution`, if any.
-    public var parentExecutionArn: String?
+    public var redriveCount: Int = 0
+    public var redriveDate: Int64? = nil
     /// The log stream holding the execution's records.
     public var stream: UInt64
+    /// The execution that started this one through `states:startExecution`, if any.
+    public var parentExecutionArn: String?
     /// The version the execution runs, when started with a version or alias ARN.
-    public var stateMachineVersionArn: String?
+    public var stateMachineVersionArn: String? = nil
     /// The alias the execution was started through, if any.
-    public var stateMachineAliasArn: String?
+    public var stateMachineAliasArn: String? = nil
 
     /// Why a finished, unsuccessful execution cannot be redriven whatever the
     /// time (its history reached AWS's limit), or that its redrivable period is
     /// over (set by ``Engine/describeExecution(arn:)``); `nil` otherwise.
-    package var notRedrivableReason: String?
+    package var notRedrivableReason: String? = nil
 
     /// The members in the order of the record's bytes: the ones always present
     /// first, then the optional ones.
@@ -77,29 +79,6 @@ public struct ExecutionDescription: RecordPayload, Sendable, Hashable {
         if notRedrivableReason == nil, let stopDate, now - stopDate > Self.redrivablePeriod {
             notRedrivableReason = "Execution redrivable period exceeded."
         }
-    }
-
-    package init(
-        executionArn: String,
-        stateMachineArn: String,
-        name: String,
-        status: ExecutionStatus,
-        startDate: Int64,
-        input: JSONValue,
-        revisionId: String,
-        stream: UInt64,
-        parentExecutionArn: String?
-    ) {
-        self.executionArn = executionArn
-        self.stateMachineArn = stateMachineArn
-        self.name = name
-        self.status = status
-        self.startDate = startDate
-        self.input = input
-        self.revisionId = revisionId
-        self.redriveCount = 0
-        self.stream = stream
-        self.parentExecutionArn = parentExecutionArn
     }
 
     /// Copies the outcome of `state` (status, output, error, stop time).

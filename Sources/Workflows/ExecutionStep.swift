@@ -1,5 +1,6 @@
 package import EventLog
 package import JSON
+import Memberwise
 package import Runtime
 package import StatesLanguage
 
@@ -52,6 +53,7 @@ package struct ExecutionStep {
     ///
     /// ``IndexView`` reads a step's opened tasks in place (`RawJSONObject`) and
     /// copies their bytes into the rows; this type is the one definition of them.
+    @MemberwiseInit(.package)
     package struct OpenTask: RecordPayload, Hashable {
         package static let recordName = "open task"
 
@@ -61,17 +63,11 @@ package struct ExecutionStep {
         /// When the task times out with `States.HeartbeatTimeout` unless a heartbeat
         /// comes first (milliseconds since the epoch); moved by each
         /// ``EngineRecordKind/taskHeartbeat`` record, so recovery re-arms it where it was.
-        package var heartbeatDue: Int64?
+        package var heartbeatDue: Int64? = nil
         /// What a Stepline service integration (`events:putEvents`, `sqs:sendMessage`)
         /// did in the transaction of this step (see `Engine+Integrations.swift`), so a re-dispatch
         /// after a crash delivers it instead of doing it again.
-        package var outcome: JSONValue?
-
-        package init(task: ScheduledTask, token: String?, heartbeatDue: Int64? = nil) {
-            self.task = task
-            self.token = token
-            self.heartbeatDue = heartbeatDue
-        }
+        package var outcome: JSONValue? = nil
 
         /// The task as a version 2 step holds it: the token is the task's own.
         package var stepJSON: JSONValue {

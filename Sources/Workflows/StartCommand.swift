@@ -1,4 +1,5 @@
 package import EventLog
+import Memberwise
 import Runtime
 
 /// A request to start an execution, written as an ``EngineRecordKind/startRequested``
@@ -16,6 +17,7 @@ import Runtime
 /// commit and the call lost the start, and a retried call needed a name derived for
 /// idempotency to find the child it had started. What if not: a rule delivery or a
 /// parent task could start its execution twice, or never.
+@MemberwiseInit(.package)
 package struct StartCommand: RecordPayload, Sendable, Hashable {
     package static let recordName = "start command"
 
@@ -27,7 +29,7 @@ package struct StartCommand: RecordPayload, Sendable, Hashable {
     /// When the command was decided, milliseconds since the Unix epoch.
     package var time: Int64
     /// The parent task that asked for the start, if any.
-    package var parent: Parent?
+    package var parent: Parent? = nil
 
     /// The `states:startExecution` task of a parent execution.
     package struct Parent: Codable, Sendable, Hashable {
@@ -35,14 +37,6 @@ package struct StartCommand: RecordPayload, Sendable, Hashable {
         package var taskId: Int
         /// The task's resource: plain, `.sync` or `.sync:2` says how the parent waits.
         package var resource: String
-    }
-
-    package init(stateMachineArn: String, name: String, input: String, time: Int64, parent: Parent? = nil) {
-        self.stateMachineArn = stateMachineArn
-        self.name = name
-        self.input = input
-        self.time = time
-        self.parent = parent
     }
 
     /// The command as a record (version 1) on `stream`.
@@ -57,23 +51,17 @@ package struct StartCommand: RecordPayload, Sendable, Hashable {
 /// How a start command was applied when no start step says so: refused (the parent's
 /// task fails with it), or the execution was already running with the same input
 /// (``EngineRecordKind/startApplied``, with the start step when there is one).
+@MemberwiseInit(.package)
 package struct StartApplied: RecordPayload, Sendable, Hashable {
     package static let recordName = "applied start command"
 
     /// The sequence number of the ``StartCommand`` record.
     package var command: SequenceNumber
     /// The execution started, or found running.
-    package var executionArn: String?
+    package var executionArn: String? = nil
     /// Why the command was refused: a `StepFunctions.…Exception` name or `States.Runtime`.
-    package var error: String?
-    package var cause: String?
-
-    package init(command: SequenceNumber, executionArn: String? = nil, error: String? = nil, cause: String? = nil) {
-        self.command = command
-        self.executionArn = executionArn
-        self.error = error
-        self.cause = cause
-    }
+    package var error: String? = nil
+    package var cause: String? = nil
 
     /// The record (version 1) on `stream`, at `time` (milliseconds).
     package func record(stream: StreamID, at time: Int64) -> Record {

@@ -1,7 +1,9 @@
+import Memberwise
 public import Runtime
 import StatesLanguage
 
 /// What `DescribeStateMachine` reports: the current revision of a state machine.
+@MemberwiseInit(.package)
 public struct StateMachineDescription: RecordPayload, Sendable, Hashable {
     package static let recordName = "state machine"
 
@@ -14,7 +16,7 @@ public struct StateMachineDescription: RecordPayload, Sendable, Hashable {
     public var type: String
     /// Milliseconds since the Unix epoch.
     public var creationDate: Int64
-    public var updateDate: Int64?
+    public var updateDate: Int64? = nil
     /// The id of the current revision; every update makes a new one, and an
     /// execution keeps the revision it started with.
     public var revisionId: String
@@ -25,29 +27,10 @@ public struct StateMachineDescription: RecordPayload, Sendable, Hashable {
     private enum CodingKeys: String, CodingKey {
         case stateMachineArn, name, definition, roleArn, type, creationDate, revisionId, stream, updateDate
     }
-
-    package init(
-        stateMachineArn: String,
-        name: String,
-        definition: String,
-        roleArn: String,
-        type: String,
-        creationDate: Int64,
-        revisionId: String,
-        stream: UInt64
-    ) {
-        self.stateMachineArn = stateMachineArn
-        self.name = name
-        self.definition = definition
-        self.roleArn = roleArn
-        self.type = type
-        self.creationDate = creationDate
-        self.revisionId = revisionId
-        self.stream = stream
-    }
 }
 
 /// What `DescribeActivity` reports.
+@MemberwiseInit(.package)
 public struct ActivityDescription: RecordPayload, Sendable, Hashable {
     package static let recordName = "activity"
 
@@ -55,12 +38,6 @@ public struct ActivityDescription: RecordPayload, Sendable, Hashable {
     public var name: String
     /// Milliseconds since the Unix epoch.
     public var creationDate: Int64
-
-    package init(activityArn: String, name: String, creationDate: Int64) {
-        self.activityArn = activityArn
-        self.name = name
-        self.creationDate = creationDate
-    }
 }
 
 /// One entry of the dead-letter or manual-review view: an execution that

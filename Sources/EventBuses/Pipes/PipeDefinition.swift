@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Memberwise
 public import Messaging
 import Runtime
 
@@ -9,6 +10,7 @@ import Runtime
 /// As in AWS, the filter sees each source record (for a queue, the SQS record with
 /// `body` parsed when it is JSON); the enrichment and the target receive the batch,
 /// a JSON array of the records that passed (or what the enrichment returned).
+@MemberwiseInit(.public)
 public struct PipeDefinition: Sendable, Hashable {
     /// Where a pipe's records come from.
     public enum Source: Sendable, Hashable {
@@ -54,38 +56,21 @@ public struct PipeDefinition: Sendable, Hashable {
     public var name: String
     public var source: Source
     /// Records that do not match are deleted from the source without delivery.
-    public var filter: EventPattern?
+    public var filter: EventPattern? = nil
     /// A Task resource in the handler map that receives the batch and returns the
     /// target's input (a handler returning an empty array drops the batch).
-    public var enrichment: String?
+    public var enrichment: String? = nil
     public var target: Target
     /// Applied to each record (after enrichment, to each element) before delivery;
     /// see ``PipeInputTemplate``.
-    public var inputTemplate: PipeInputTemplate?
+    public var inputTemplate: PipeInputTemplate? = nil
     /// The most records received and delivered together (1…10, as SQS receives).
-    public var batchSize: Int
+    public var batchSize: Int = 1
     /// Attempts at enrichment plus target for one batch before it goes to the
     /// dead-letter queue (or, without one, is left to the source queue's redrive).
-    public var maximumAttempts: Int
+    public var maximumAttempts: Int = 3
     /// The wait before the second attempt, doubled for each attempt after it.
-    public var backoff: Duration
+    public var backoff: Duration = .seconds(1)
     /// A queue name that receives batches whose attempts are exhausted.
-    public var deadLetterQueue: String?
-
-    public init(
-        name: String, source: Source, filter: EventPattern? = nil, enrichment: String? = nil, target: Target,
-        inputTemplate: PipeInputTemplate? = nil, batchSize: Int = 1, maximumAttempts: Int = 3,
-        backoff: Duration = .seconds(1), deadLetterQueue: String? = nil
-    ) {
-        self.name = name
-        self.source = source
-        self.filter = filter
-        self.enrichment = enrichment
-        self.target = target
-        self.inputTemplate = inputTemplate
-        self.batchSize = batchSize
-        self.maximumAttempts = maximumAttempts
-        self.backoff = backoff
-        self.deadLetterQueue = deadLetterQueue
-    }
+    public var deadLetterQueue: String? = nil
 }

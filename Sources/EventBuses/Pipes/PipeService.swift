@@ -2,6 +2,7 @@ package import EventLog
 import Foundation
 public import JSON
 public import Logging
+import Memberwise
 import Messaging
 public import Queues
 public import Runtime
@@ -22,6 +23,7 @@ public import Topics
 /// ## Topics
 /// - ``poll(_:waitSeconds:)``
 /// - ``run()``
+@MemberwiseInit(.public)
 public final class PipeService: Sendable {
     public let pipes: [PipeDefinition]
     /// The clock, scheduler and invoker shared with the other services.
@@ -30,23 +32,10 @@ public final class PipeService: Sendable {
     package let executions: any ExecutionStarting
     package let queues: QueueService
     /// The buses that bus sources' rules live on; `nil` when no pipe reads a bus.
-    package let buses: EventBuses?
+    @MemberwiseDefault(nil) package let buses: EventBuses?
     /// The topics that topic targets publish to; `nil` when no pipe targets a topic.
-    package let topics: TopicService?
-    package let logger: Logger
-
-    public init(
-        pipes: [PipeDefinition], context: ServiceContext, executions: any ExecutionStarting, queues: QueueService, buses: EventBuses? = nil,
-        topics: TopicService? = nil, logger: Logger = Logger(label: "stepline.pipes")
-    ) {
-        self.pipes = pipes
-        self.context = context
-        self.executions = executions
-        self.queues = queues
-        self.buses = buses
-        self.topics = topics
-        self.logger = logger
-    }
+    @MemberwiseDefault(nil) package let topics: TopicService?
+    @MemberwiseDefault(Logger(label: "stepline.pipes")) package let logger: Logger
 
     /// What one poll of a pipe did.
     public struct PollResult: Sendable, Hashable {

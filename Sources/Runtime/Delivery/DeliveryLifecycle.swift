@@ -3,6 +3,7 @@ import HeapModule
 import JSON
 import LMDB
 import Logging
+import Memberwise
 import Synchronization
 
 /// The one life of a delivery outside the transaction that decided it: attempts
@@ -39,6 +40,7 @@ import Synchronization
 /// - ``redrive(deliveryId:)``
 /// - ``retryReviewItem(deliveryId:)``
 /// - ``resolveReviewItem(deliveryId:reason:)``
+@MemberwiseInit(.package)
 package final class DeliveryLifecycle<Delivery: LifecycleDelivery>: Sendable {
     private struct Due: Comparable {
         var due: Int64
@@ -69,12 +71,6 @@ package final class DeliveryLifecycle<Delivery: LifecycleDelivery>: Sendable {
     package let maxConcurrentAttempts: Int
     private let state = Mutex(State())
     private let reference = Mutex(HandlerReference())
-
-    package init(context: ServiceContext, key: Scheduler.Key, maxConcurrentAttempts: Int) {
-        self.context = context
-        self.key = key
-        self.maxConcurrentAttempts = maxConcurrentAttempts
-    }
 
     /// Names the service that attempts the deliveries; call it once, before scheduling.
     package func connect(_ handler: any DeliveryHandler<Delivery>) {

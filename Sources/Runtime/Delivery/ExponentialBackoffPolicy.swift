@@ -1,3 +1,5 @@
+import Memberwise
+
 /// EventBridge's retry policy: retries with exponential backoff until
 /// `MaximumRetryAttempts` retries were made or the event is older than
 /// `MaximumEventAgeInSeconds`.
@@ -5,6 +7,7 @@
 /// Backoff is 1 s after the first failure, doubling, at most 5 minutes. The age
 /// is checked against the due time of the retry it would schedule, so no attempt
 /// is made after the event's age ran out.
+@MemberwiseInit(.package)
 package struct ExponentialBackoffPolicy: Sendable, Hashable {
     /// `RetryPolicy.MaximumRetryAttempts` (AWS's default 185).
     package var maximumRetryAttempts: Int
@@ -16,12 +19,6 @@ package struct ExponentialBackoffPolicy: Sendable, Hashable {
     /// The limit names AWS gives as `EXHAUSTED_RETRY_CONDITION`.
     package static let maximumRetryAttemptsCondition = "MaximumRetryAttempts"
     package static let maximumAgeCondition = "MaximumEventAgeInSeconds"
-
-    package init(maximumRetryAttempts: Int, maximumAgeSeconds: Int, startTime: Int64) {
-        self.maximumRetryAttempts = maximumRetryAttempts
-        self.maximumAgeSeconds = maximumAgeSeconds
-        self.startTime = startTime
-    }
 
     /// The pause before the retry that follows failed attempt number `attempts`, in milliseconds.
     package static func backoff(afterAttempt attempts: Int) -> Int64 {

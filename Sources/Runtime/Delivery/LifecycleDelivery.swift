@@ -1,5 +1,6 @@
 package import EventLog
 package import JSON
+import Memberwise
 
 /// A delivery that ``DeliveryLifecycle`` runs: an event to a rule's target, a
 /// message to a topic's subscription.
@@ -56,6 +57,7 @@ package enum DeliveryRetryDecision: Sendable, Hashable {
 ///
 /// The kinds and payloads are frozen: both services wrote them before the
 /// lifecycle was shared, and old logs replay through the same appliers.
+@MemberwiseInit(.package)
 package struct DeliveryRecordKinds: Sendable, Hashable {
     /// `{deliveryId, time}`.
     package var succeeded: RecordKind
@@ -69,16 +71,4 @@ package struct DeliveryRecordKinds: Sendable, Hashable {
     package var reviewRetried: RecordKind
     /// `{deliveryId, reason, time}`.
     package var reviewResolved: RecordKind
-
-    package init(
-        succeeded: RecordKind, retried: RecordKind, deadLettered: RecordKind, redriven: RecordKind,
-        reviewRetried: RecordKind, reviewResolved: RecordKind
-    ) {
-        self.succeeded = succeeded
-        self.retried = retried
-        self.deadLettered = deadLettered
-        self.redriven = redriven
-        self.reviewRetried = reviewRetried
-        self.reviewResolved = reviewResolved
-    }
 }

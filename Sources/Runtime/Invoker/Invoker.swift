@@ -1,4 +1,5 @@
 public import JSON
+import Memberwise
 
 /// Calls what a Task state, a bus target, a topic subscription or a pipe step names,
 /// the one way every service reaches code outside the log.
@@ -19,22 +20,18 @@ public import JSON
 /// that sees it twice after a crash can answer from what it did the first time. A failure is always an
 /// error name and a cause, named as Step Functions names them (`States.TaskFailed`,
 /// `States.Timeout`, `States.Http.StatusCode.503`, or the name a handler chose).
+@MemberwiseInit(.public)
 public struct Invoker: Sendable {
     /// A handler that runs inside this process: the input in, the output out; a thrown
     /// ``TaskFailure`` chooses the error name and cause.
     public typealias InProcessHandler = @Sendable (JSONValue) async throws -> JSONValue
 
     /// Which handler runs each resource (`workflows/handlers.yaml`).
-    public var handlers: TaskHandlerMap
+    public var handlers: TaskHandlerMap = TaskHandlerMap()
     /// Handlers that run inside this process, by resource, checked before ``handlers``.
-    public var inProcessHandlers: [String: InProcessHandler]
+    public var inProcessHandlers: [String: InProcessHandler] = [:]
 
     private let runner = TaskRunner()
-
-    public init(handlers: TaskHandlerMap = TaskHandlerMap(), inProcessHandlers: [String: InProcessHandler] = [:]) {
-        self.handlers = handlers
-        self.inProcessHandlers = inProcessHandlers
-    }
 
     /// How a call ended.
     package enum Outcome: Sendable {

@@ -1,12 +1,14 @@
 import AsyncHTTPClient
 import Foundation
 package import JSON
+import Memberwise
 import NIOCore
 import NIOHTTP1
 import Subprocess
 package import SystemPackage
 
 /// One external task call: what a handler receives.
+@MemberwiseInit(.package)
 package struct TaskInvocation: Sendable {
     package var resource: String
     package var input: JSONValue
@@ -16,25 +18,13 @@ package struct TaskInvocation: Sendable {
     package var token: String?
     package var executionArn: String
     package var stateName: String
-
-    package init(resource: String, input: JSONValue, idempotencyKey: String, token: String?, executionArn: String, stateName: String) {
-        self.resource = resource
-        self.input = input
-        self.idempotencyKey = idempotencyKey
-        self.token = token
-        self.executionArn = executionArn
-        self.stateName = stateName
-    }
 }
 
 /// The error an in-process handler throws to fail its task with a chosen error name and cause.
+@MemberwiseInit(.public)
 public struct TaskFailure: Error, Sendable {
     public var error: String
-    public var cause: String
-    public init(error: String, cause: String = "") {
-        self.error = error
-        self.cause = cause
-    }
+    public var cause: String = ""
 }
 
 /// How an external task ended.

@@ -1,4 +1,5 @@
 public import JSON
+import Memberwise
 
 /// One event of an execution: the only way an ``ExecutionState`` changes.
 ///
@@ -12,6 +13,7 @@ public import JSON
 ///
 /// Everything non-deterministic (the time, random values, ids) is already
 /// resolved in an event, so `apply` never needs anything else.
+@MemberwiseInit(.public)
 public struct HistoryEvent: Sendable, Hashable {
     /// The GetExecutionHistory id (1, 2, …); 0 for Stepline-internal events.
     public var id: Int
@@ -22,14 +24,6 @@ public struct HistoryEvent: Sendable, Hashable {
     /// The frame (top level = 0, a Map iteration, a Parallel branch) it belongs to.
     public var frame: Int
     public var details: Details
-
-    public init(id: Int, previousEventId: Int, timestamp: Timestamp, frame: Int, details: Details) {
-        self.id = id
-        self.previousEventId = previousEventId
-        self.timestamp = timestamp
-        self.frame = frame
-        self.details = details
-    }
 
     /// The Step Functions event type name (`PassStateEntered`, `TaskScheduled`, …).
     public var type: String { details.typeName }
@@ -157,6 +151,7 @@ extension StateType {
 ///
 /// `Codable` as the Engine's records store it (its `ExecutionStarted` events):
 /// the members in declaration order, which is the order of those bytes.
+@MemberwiseInit(.public)
 public struct ExecutionStart: Codable, Sendable, Hashable {
     public var input: JSONValue
     public var executionArn: String
@@ -164,25 +159,7 @@ public struct ExecutionStart: Codable, Sendable, Hashable {
     public var stateMachineArn: String
     public var stateMachineName: String
     public var roleArn: String
-    public var redriveCount: Int
-
-    public init(
-        input: JSONValue,
-        executionArn: String,
-        executionName: String,
-        stateMachineArn: String,
-        stateMachineName: String,
-        roleArn: String,
-        redriveCount: Int = 0
-    ) {
-        self.input = input
-        self.executionArn = executionArn
-        self.executionName = executionName
-        self.stateMachineArn = stateMachineArn
-        self.stateMachineName = stateMachineName
-        self.roleArn = roleArn
-        self.redriveCount = redriveCount
-    }
+    public var redriveCount: Int = 0
 }
 
 /// A task the core wants performed: what the Engine dispatches to a handler,
@@ -190,6 +167,7 @@ public struct ExecutionStart: Codable, Sendable, Hashable {
 ///
 /// `Codable` as the Engine's records store it (its `TaskScheduled` events and
 /// open tasks); its `CodingKeys` give the order of those bytes.
+@MemberwiseInit(.public)
 public struct ScheduledTask: Codable, Sendable, Hashable {
     /// The task's identity: the id of its `TaskScheduled` event. Results name it.
     public var taskId: Int
@@ -209,37 +187,13 @@ public struct ScheduledTask: Codable, Sendable, Hashable {
     /// The task token of a callback task (`.waitForTaskToken` resource or an
     /// activity), which `$$.Task.Token` gave the parameters; `nil` otherwise.
     /// SendTaskSuccess/Failure/Heartbeat name the task by it.
-    public var taskToken: String?
+    public var taskToken: String? = nil
 
     /// The members in the order of the record's bytes: the ones always present
     /// first, then the optional ones.
     private enum CodingKeys: String, CodingKey {
         case taskId, stateName, resource, parameters, attempt, enteredEventId
         case timeoutSeconds, heartbeatSeconds, credentials, taskToken
-    }
-
-    public init(
-        taskId: Int,
-        stateName: String,
-        resource: String,
-        parameters: JSONValue,
-        timeoutSeconds: Int?,
-        heartbeatSeconds: Int?,
-        attempt: Int,
-        enteredEventId: Int,
-        credentials: JSONValue?,
-        taskToken: String? = nil
-    ) {
-        self.taskToken = taskToken
-        self.taskId = taskId
-        self.stateName = stateName
-        self.resource = resource
-        self.parameters = parameters
-        self.timeoutSeconds = timeoutSeconds
-        self.heartbeatSeconds = heartbeatSeconds
-        self.attempt = attempt
-        self.enteredEventId = enteredEventId
-        self.credentials = credentials
     }
 }
 
@@ -257,14 +211,10 @@ public enum TimerReason: Sendable, Hashable {
 }
 
 /// When a Map state gives up: more failed iterations than these.
+@MemberwiseInit(.public)
 public struct FailureTolerance: Sendable, Hashable {
-    public var count: Int?
-    public var percentage: Double?
-
-    public init(count: Int? = nil, percentage: Double? = nil) {
-        self.count = count
-        self.percentage = percentage
-    }
+    public var count: Int? = nil
+    public var percentage: Double? = nil
 
     /// Whether `failed` failures among `total` items exceed the tolerance.
     func isExceeded(failed: Int, total: Int) -> Bool {

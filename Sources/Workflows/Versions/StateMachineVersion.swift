@@ -1,3 +1,4 @@
+import Memberwise
 public import Runtime
 
 /// A published version of a state machine: an immutable, numbered revision.
@@ -5,6 +6,7 @@ public import Runtime
 /// Its ARN is the machine's with the number appended
 /// (`arn:aws:states:us-east-1:123456789012:stateMachine:orders:3`). Numbers grow
 /// by one per publication and are never reused while the machine exists, as in AWS.
+@MemberwiseInit(.package)
 public struct StateMachineVersion: RecordPayload, Sendable, Hashable {
     package static let recordName = "state machine version"
 
@@ -26,14 +28,6 @@ public struct StateMachineVersion: RecordPayload, Sendable, Hashable {
         case creationDate = "time"
         case description
     }
-
-    package init(stateMachineArn: String, version: Int, revisionId: String, description: String?, creationDate: Int64) {
-        self.stateMachineArn = stateMachineArn
-        self.version = version
-        self.revisionId = revisionId
-        self.description = description
-        self.creationDate = creationDate
-    }
 }
 
 /// An alias of a state machine: a stable name that routes each start to one of
@@ -41,18 +35,15 @@ public struct StateMachineVersion: RecordPayload, Sendable, Hashable {
 ///
 /// Its ARN is the machine's with the name appended
 /// (`arn:aws:states:us-east-1:123456789012:stateMachine:orders:PROD`).
+@MemberwiseInit(.package)
 public struct StateMachineAlias: RecordPayload, Sendable, Hashable {
     package static let recordName = "state machine alias"
 
     /// One entry of the routing configuration: a version and the percentage of starts it gets.
+    @MemberwiseInit(.public)
     public struct Route: Codable, Sendable, Hashable {
         public var versionArn: String
         public var weight: Int
-
-        public init(versionArn: String, weight: Int) {
-            self.versionArn = versionArn
-            self.weight = weight
-        }
     }
 
     /// The unqualified state machine ARN.
@@ -62,7 +53,7 @@ public struct StateMachineAlias: RecordPayload, Sendable, Hashable {
     public var routing: [Route]
     /// Milliseconds since the Unix epoch.
     public var creationDate: Int64
-    public var updateDate: Int64?
+    public var updateDate: Int64? = nil
 
     /// `<stateMachineArn>:<name>`.
     public var aliasArn: String { "\(stateMachineArn):\(name)" }
@@ -71,26 +62,14 @@ public struct StateMachineAlias: RecordPayload, Sendable, Hashable {
     private enum CodingKeys: String, CodingKey {
         case stateMachineArn, name, routing, creationDate, description, updateDate
     }
-
-    package init(stateMachineArn: String, name: String, description: String?, routing: [Route], creationDate: Int64) {
-        self.stateMachineArn = stateMachineArn
-        self.name = name
-        self.description = description
-        self.routing = routing
-        self.creationDate = creationDate
-    }
 }
 
 /// One tag of a resource, in the order it was first added: `{key, value}` in
 /// records and in the versions index.
+@MemberwiseInit(.public)
 public struct ResourceTag: RecordPayload, Sendable, Hashable {
     package static let recordName = "tag"
 
     public var key: String
     public var value: String
-
-    public init(key: String, value: String) {
-        self.key = key
-        self.value = value
-    }
 }
