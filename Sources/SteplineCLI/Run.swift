@@ -82,7 +82,7 @@ struct Run: AsyncParsableCommand {
         let result = await runner.run(input: inputValue) { task in
             await Self.answer(task, with: map, executionArn: executionArn)
         }
-        let history = result.history.compactMap(\.stepFunctionsJSON)
+        let history = result.history.compactMap { $0.stepFunctionsJSON() }
 
         if json {
             var object: JSONObject = ["status": .string(result.status.rawValue)]

@@ -159,7 +159,7 @@ struct ExecutionTests {
             let statuses = try await children.asyncMap { try await engine.describeExecution(arn: $0).status }
             #expect(statuses == [.aborted, .aborted, .running])
             let aborted = try #require(try engine.history(executionArn: children[0], reverseOrder: true).events.first)
-            #expect(aborted.awsJSON()["executionAbortedEventDetails"]?["cause"]?.stringValue?.contains(parentArn) == true)
+            #expect(aborted.stepFunctionsJSON()?["executionAbortedEventDetails"]?["cause"]?.stringValue?.contains(parentArn) == true)
             #expect(try engine.log.verify().isClean)
         }
     }
@@ -183,11 +183,11 @@ struct HistoryShapeTests {
             let machine = try await engine.createStateMachine(name: "chain", definition: passChain)
             let started = try await engine.startExecution(stateMachineArn: machine.stateMachineArn, input: #"{"go": true}"#)
             let events = try engine.history(executionArn: started.executionArn).events
-            let first = events[0].awsJSON()
+            let first = try #require(events[0].stepFunctionsJSON())
             #expect(first["type"] == "ExecutionStarted")
             #expect(first["id"] == 1)
             #expect(first["executionStartedEventDetails"]?["input"] == #"{"go":true}"#)
-            let entered = events[1].awsJSON(includeExecutionData: false)
+            let entered = try #require(events[1].stepFunctionsJSON(includeExecutionData: false))
             #expect(entered["stateEnteredEventDetails"] == ["name": "P1"])
             let page = try engine.history(executionArn: started.executionArn, reverseOrder: true, maxResults: 2)
             #expect(page.events.map(\.id) == [events.count, events.count - 1])

@@ -157,7 +157,7 @@ struct RedriveTests {
             #expect(done.output == ["a", "b"])
             let history = try engine.history(executionArn: started.executionArn).events
             let redriven = try #require(history.first { $0.type == "ExecutionRedriven" })
-            #expect(redriven.awsJSON()["executionRedrivenEventDetails"] == ["redriveCount": 1])
+            #expect(redriven.stepFunctionsJSON()?["executionRedrivenEventDetails"] == ["redriveCount": 1])
             #expect(history.filter { $0.type == "ChoiceStateEntered" }.count == 2)
             #expect(history.filter { $0.type == "PassStateEntered" }.count == 2)  // A once, B once
             #expect(zip(history, history.dropFirst()).allSatisfy { $0.id + 1 == $1.id })

@@ -7,15 +7,19 @@ extension HistoryEvent {
     /// Payloads are JSON text, as AWS sends them (`"input": "{\"a\":1}"`), and
     /// the timestamp is epoch seconds, as the AWS JSON protocol encodes dates.
     /// A Task whose resource is an activity ARN reports `Activity…` events, as
-    /// AWS does for activities.
-    public var stepFunctionsJSON: JSONValue? {
+    /// AWS does for activities. Without `includeExecutionData` the `input` and
+    /// `output` payloads (and their `…Details`) are left out, as AWS does.
+    ///
+    /// This is the one rendering of an event: the API, the CLI and the console
+    /// all show it.
+    public func stepFunctionsJSON(includeExecutionData: Bool = true) -> JSONValue? {
         guard id > 0, details.isStepFunctionsEvent else { return nil }
         var object = JSONObject()
         object["timestamp"] = .double(Double(timestamp.millisecondsSinceEpoch) / 1000)
         object["type"] = .string(stepFunctionsType)
         object["id"] = .integer(id)
         object["previousEventId"] = .integer(previousEventId)
-        if let (key, value) = stepFunctionsDetails { object[key] = .object(value) }
+        if let (key, value) = stepFunctionsDetails(includeExecutionData: includeExecutionData) { object[key] = .object(value) }
         return .object(object)
     }
 
@@ -34,8 +38,9 @@ extension HistoryEvent {
         isActivity && type.hasPrefix("Task") ? "Activity" + type.dropFirst(4) : type
     }
 
-    private var stepFunctionsDetails: (String, JSONObject)? {
+    private func stepFunctionsDetails(includeExecutionData: Bool) -> (String, JSONObject)? {
         func payload(_ key: String, _ value: JSONValue, into object: inout JSONObject) {
+            guard includeExecutionData else { return }
             object[key] = .string(value.serialized)
             object["\(key)Details"] = ["truncated": false]
         }

@@ -149,10 +149,11 @@ struct ExecutionPage: Sendable {
         html.raw(
             "<h2>History</h2><table class=\"timeline\" id=\"history\"><thead><tr><th>#</th><th>Type</th><th>Time</th><th>Details</th></tr></thead><tbody>"
         )
+        // Each row is the event as GetExecutionHistory returns it (its type, then its details made readable).
         for event in events {
-            let json = event.awsJSON()
+            guard let json = event.stepFunctionsJSON() else { continue }
             html.raw("<tr><td class=\"num\">\(event.id)</td><td>")
-            html.text(event.type)
+            html.text(json["type"]?.stringValue ?? event.type)
             html.raw("</td><td>")
             html.text(ConsoleFormat.time(event.timestamp.millisecondsSinceEpoch))
             html.raw("</td><td>")

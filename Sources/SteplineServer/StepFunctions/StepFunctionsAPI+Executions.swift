@@ -152,9 +152,7 @@ extension StepFunctionsAPI {
                 executionArn: arn.description, reverseOrder: reverse, maxResults: page.limit, nextToken: page.position?.stringValue)
         }
         var output: JSONObject = [
-            "events": .array(history.events.compactMap { event in
-                event.stepFunctionsJSON.map { includeData ? $0 : Self.withoutExecutionData($0) }
-            })
+            "events": .array(history.events.compactMap { $0.stepFunctionsJSON(includeExecutionData: includeData) })
         ]
         if let next = history.nextToken { output["nextToken"] = .string(page.nextToken(after: .string(next))) }
         return .object(output)
@@ -191,18 +189,5 @@ extension StepFunctionsAPI {
         if let alias = execution.stateMachineAliasArn { object["stateMachineAliasArn"] = .string(alias) }
         if let reason = execution.redriveStatusReason { object["redriveStatusReason"] = .string(reason) }
         return object
-    }
-
-    /// A history event without inputs and outputs (`includeExecutionData: false`).
-    static func withoutExecutionData(_ event: JSONValue) -> JSONValue {
-        guard case .object(var object) = event else { return event }
-        for key in object.keys where key.hasSuffix("EventDetails") {
-            guard case .object(var details) = object[key] else { continue }
-            for member in ["input", "inputDetails", "output", "outputDetails"] {
-                details[member] = nil
-            }
-            object[key] = .object(details)
-        }
-        return .object(object)
     }
 }

@@ -218,7 +218,7 @@ import Testing
         #expect(replayed.status == result.state.status)
         #expect(replayed.output == result.state.output)
         #expect(replayed.lastEventId == result.state.lastEventId)
-        #expect(result.history.allSatisfy { $0.stepFunctionsJSON != nil })
+        #expect(result.history.allSatisfy { $0.stepFunctionsJSON() != nil })
     }
 
     @Test func aMachineThatLoopsWithoutWaitingStopsAtTheHistoryLimit() throws {

@@ -259,7 +259,8 @@ struct ConsoleRoutesTests {
             #expect(try await browser.get(client, "/console/executions?status=BOGUS").status == .badRequest)
             let page = Self.body(try await browser.get(client, "/console/executions/view?arn=" + HTML.queryEscape(harness.executionArn)))
             #expect(page.contains(#"<g class="node visited current" data-state="Review">"#))
-            #expect(page.contains("<td>TaskScheduled</td>"))
+            // The review task runs on an activity: the history shows the event GetExecutionHistory returns for it.
+            #expect(page.contains("<td>ActivityScheduled</td>"))
             #expect(try await browser.get(client, "/console/executions/view?arn=nope").status == .notFound)
         }
         await harness.close()
