@@ -8,7 +8,7 @@ import Runtime
 ///
 /// | database | key | value |
 /// |---|---|---|
-/// | `queues2.queues` | queue ARN | `{arn, name, attributes, created, modified}` |
+/// | `queues2.queues` | queue ARN | `{arn, name, attributes, created, modified, tags?}` (`tags` only once tagged) |
 /// | `queues2.messages` | queue ARN, 0, sequence, position | the message row |
 /// | `queues2.visible` | queue ARN, 0, visible at (ms), sequence, position | empty |
 /// | `queues2.groups` | queue ARN, 0, group, 0, sequence, position | empty (FIFO messages only) |
@@ -60,6 +60,15 @@ public struct QueueIndex: LogIndex {
             }
             row["attributes"] = .object(attributes)
             row["modified"] = .integer(time)
+            try transaction.put(JSONValue.object(row).bytes, forKey: key, in: store.db(.queues))
+        case QueueRecordKind.tagged:
+            let key = QueueKeys.text(try fields.string("arn"))
+            guard let current = try transaction.value(forKey: key, in: store.db(.queues)) else { return }
+            var row = try QueueKeys.object(current)
+            var tags = row["tags"]?.objectValue ?? JSONObject()
+            for (name, value) in try fields.value("tags").objectValue?.entries ?? JSONObject().entries { tags[name] = value }
+            for case .string(let name) in try fields.value("untagged").arrayValue ?? [] { tags[name] = nil }
+            row["tags"] = tags.keys.isEmpty ? nil : .object(tags)
             try transaction.put(JSONValue.object(row).bytes, forKey: key, in: store.db(.queues))
         case QueueRecordKind.deleted:
             let arn = try fields.string("arn")

@@ -28,9 +28,12 @@ public enum QueueRecordKind {
     /// with `upTo`, the last log sequence whose messages it moves), advanced
     /// step by step, and ends `COMPLETED` or `CANCELLED`, each one such record.
     public static let moveTask = RecordKind(48)
+    /// `{arn, time, tags: {key: value}, untagged: [key]}`: `TagQueue` (or `tags` on
+    /// `CreateQueue`, in the creating transaction) sets `tags`, `UntagQueue` removes `untagged`.
+    public static let tagged = RecordKind(49)
 
     /// Every queue kind, for the index's filter.
-    package static let all: Set<RecordKind> = [created, attributesSet, deleted, purged, sent, received, messagesDeleted, visibilityChanged, moveTask]
+    package static let all: Set<RecordKind> = [created, attributesSet, deleted, purged, sent, received, messagesDeleted, visibilityChanged, moveTask, tagged]
 
     /// Registers the queue kinds in `kinds`.
     public static func register(in kinds: inout RecordKinds) {
@@ -43,5 +46,6 @@ public enum QueueRecordKind {
         kinds.register(messagesDeleted, name: "queue.messagesDeleted", versions: 1...1)
         kinds.register(visibilityChanged, name: "queue.visibilityChanged", versions: 1...1)
         kinds.register(moveTask, name: "queue.moveTask", versions: 1...1)
+        kinds.register(tagged, name: "queue.tagged", versions: 1...1)
     }
 }

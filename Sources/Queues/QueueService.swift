@@ -99,6 +99,8 @@ public final class QueueService: Sendable {
         public var attributes: QueueAttributes
         public var created: Int64
         public var modified: Int64
+        /// Its cost allocation tags (`TagQueue`), by key.
+        public var tags: [String: String]
 
         package init(row: JSONValue) throws {
             arn = row["arn"]?.stringValue ?? ""
@@ -109,6 +111,8 @@ public final class QueueService: Sendable {
             try attributes.merge(values)
             created = Int64(row["created"]?.integerValue ?? 0)
             modified = Int64(row["modified"]?.integerValue ?? 0)
+            tags = [:]
+            for (key, value) in row["tags"]?.objectValue?.entries ?? JSONObject().entries { tags[key] = value.stringValue }
         }
     }
 
@@ -148,12 +152,14 @@ public final class QueueService: Sendable {
         try append.append(Record(kind: kind, timestamp: time * 1000, payload: payload.bytes))
     }
 
-    /// Creates queue `name`, or returns the existing one if its attributes are the same.
-    /// - Throws: ``QueueError`` `QueueNameExists` when they differ; attribute errors.
+    /// Creates queue `name` with `tags`, or returns the existing one (tags unchanged)
+    /// if its attributes are the same.
+    /// - Throws: ``QueueError`` `QueueNameExists` when they differ; attribute and tag errors.
     @discardableResult
-    public func createQueue(name: String, attributes given: [String: String]) async throws -> Queue {
+    public func createQueue(name: String, attributes given: [String: String], tags: [String: String] = [:]) async throws -> Queue {
         try Self.validateName(name)
         let attributes = try QueueAttributes(given, queueName: name)
+        let tags = try QueueTags.merging(tags, into: [:], queueName: name)
         let arn = arn(ofQueue: name)
         let time = now()
         return try await transact { append in
@@ -163,13 +169,25 @@ public final class QueueService: Sendable {
                 }
                 return existing
             }
+            try self.validateRedrive(attributes, given: given["RedrivePolicy"], in: append.transaction)
             var object = JSONObject()
             for (key, value) in attributes.values.sorted(by: { $0.key < $1.key }) { object[key] = .string(value) }
             try self.appendRecord(
                 QueueRecordKind.created, ["arn": .string(arn), "name": .string(name), "attributes": .object(object), "time": .integer(Int(time))],
                 time: time, in: append)
+            if !tags.isEmpty { try self.appendTags(arn: arn, set: tags, remove: [], time: time, in: append) }
             return try self.requireQueue(arn, in: append.transaction)
         }
+    }
+
+    /// Checks that the dead-letter queue of a `RedrivePolicy` being set (`given`, as the
+    /// caller wrote it) exists and is of the queue's type
+    /// (``RedrivePolicy/validateTarget(_:sourceIsFifo:text:)``). A policy set earlier is
+    /// not checked again: its dead-letter queue may since have been deleted, as in SQS.
+    func validateRedrive(_ attributes: QueueAttributes, given text: String?, in transaction: ReadTransaction) throws {
+        guard let text, !text.isEmpty, let policy = attributes.redrivePolicy else { return }
+        let target = try queue(policy.deadLetterTargetArn, in: transaction)
+        try policy.validateTarget(target?.attributes, sourceIsFifo: attributes.isFifo, text: text)
     }
 
     package static func differing(_ lhs: QueueAttributes, _ rhs: QueueAttributes) -> [String] {
@@ -195,6 +213,8 @@ public final class QueueService: Sendable {
             guard attributes.isFifo == wasFifo else {
                 throw QueueError(.invalidAttributeName, "Unknown Attribute FifoQueue.")
             }
+            try attributes.validateCombination()
+            try self.validateRedrive(attributes, given: given["RedrivePolicy"], in: append.transaction)
             var object = JSONObject()
             for (key, value) in given.sorted(by: { $0.key < $1.key }) { object[key] = .string(value) }
             try self.appendRecord(

@@ -35,7 +35,7 @@ def queue_url(server):
 def expect_sqs_error(result, code, query_code=None):
     status, headers, error = result
     assert status == 400, error
-    assert error["__type"] == code, error
+    assert error["__type"] == "com.amazonaws.sqs#" + code, error
     assert headers["x-amzn-query-error"].startswith((query_code or code) + ";Sender")
 
 
@@ -71,7 +71,7 @@ def test_bodies_with_every_allowed_range_are_accepted(server, queue_url):
 def test_attributes_sqs_refuses_are_refused(server, queue_url, attributes):
     status, headers, error = sqs_call(server, "SendMessage", {"QueueUrl": queue_url, "MessageBody": "b", "MessageAttributes": attributes})
     assert status == 400, error
-    assert error["__type"] in ("InvalidParameterValue", "InvalidMessageContents"), error
+    assert error["__type"] in ("com.amazonaws.sqs#InvalidParameterValue", "com.amazonaws.sqs#InvalidMessageContents"), error
 
 
 def test_a_negative_visibility_timeout_is_refused(server, queue_url):
@@ -102,3 +102,16 @@ def test_sns_refuses_duplicated_and_too_many_parameters(server):
     many = urlencode([("Action", "ListTopics"), ("Version", "2010-03-31")] + [(f"Unknown{i}", "x") for i in range(10_000)])
     status, answer = sns_call(server, many.encode())
     assert status == 400 and "<Code>InvalidParameter</Code>" in answer
+
+
+def test_sqs_errors_carry_the_shape_id_and_the_query_code_as_aws_sends_them(server):
+    status, headers, error = sqs_call(server, "GetQueueAttributes", {"QueueUrl": server.endpoint + "/123456789012/no-such-queue"})
+    assert status == 400
+    assert error == {"__type": "com.amazonaws.sqs#QueueDoesNotExist", "message": "The specified queue does not exist."}
+    assert headers["x-amzn-query-error"] == "AWS.SimpleQueueService.NonExistentQueue;Sender"
+    client = boto3.client("sqs", endpoint_url=server.endpoint, region_name="us-east-1",
+                          aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
+    with pytest.raises(client.exceptions.QueueDoesNotExist) as missing:
+        client.get_queue_attributes(QueueUrl=server.endpoint + "/123456789012/no-such-queue")
+    assert missing.value.response["Error"]["Code"] == "AWS.SimpleQueueService.NonExistentQueue"
+    assert missing.value.response["Error"]["Type"] == "Sender"

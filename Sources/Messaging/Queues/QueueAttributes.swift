@@ -9,20 +9,34 @@ public struct QueueAttributes: Sendable, Hashable {
     /// The attributes as given, after validation, by name.
     public private(set) var values: [String: String]
 
-    /// The defaults SQS applies to attributes a caller does not set.
+    /// The defaults SQS applies to attributes a caller does not set. `MaximumMessageSize`
+    /// is 1 MiB, its maximum, since AWS raised both from 256 KiB in 2025.
     public static let defaults: [String: String] = [
         "VisibilityTimeout": "30", "MessageRetentionPeriod": "345600", "DelaySeconds": "0",
-        "ReceiveMessageWaitTimeSeconds": "0", "MaximumMessageSize": "262144",
+        "ReceiveMessageWaitTimeSeconds": "0", "MaximumMessageSize": "1048576",
     ]
+
+    /// The defaults of a FIFO queue's own attributes: deduplication across the queue and
+    /// throughput per queue (AWS's high-throughput mode is `messageGroup` and `perMessageGroupId`).
+    public static let fifoDefaults: [String: String] = [
+        "ContentBasedDeduplication": "false", "DeduplicationScope": "queue", "FifoThroughputLimit": "perQueue",
+    ]
+
+    /// Attributes that take one of a few words.
+    static let choices: [String: Set<String>] = [
+        "FifoQueue": ["true", "false"], "ContentBasedDeduplication": ["true", "false"],
+        "DeduplicationScope": ["messageGroup", "queue"], "FifoThroughputLimit": ["perQueue", "perMessageGroupId"],
+    ]
+
+    /// The most a message, or a whole `SendMessageBatch`, may hold: 1 MiB.
+    public static let largestMessageSize = 1_048_576
 
     static let ranges: [String: ClosedRange<Int>] = [
         "VisibilityTimeout": 0...43_200, "MessageRetentionPeriod": 60...1_209_600, "DelaySeconds": 0...900,
-        "ReceiveMessageWaitTimeSeconds": 0...20, "MaximumMessageSize": 1024...262_144,
+        "ReceiveMessageWaitTimeSeconds": 0...20, "MaximumMessageSize": 1024...largestMessageSize,
     ]
     static let other: Set<String> = [
-        "RedrivePolicy", "RedriveAllowPolicy", "FifoQueue", "ContentBasedDeduplication", "Policy",
-        "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "SqsManagedSseEnabled", "DeduplicationScope",
-        "FifoThroughputLimit",
+        "RedriveAllowPolicy", "Policy", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "SqsManagedSseEnabled",
     ]
 
     public init() { values = [:] }
@@ -33,6 +47,7 @@ public struct QueueAttributes: Sendable, Hashable {
         values = [:]
         let fifoName = name.hasSuffix(".fifo")
         try merge(given)
+        try validateCombination()
         if fifoName != isFifo {
             throw QueueError(
                 .invalidParameterValue,
@@ -49,18 +64,36 @@ public struct QueueAttributes: Sendable, Hashable {
                 guard let number = Int(value), range.contains(number) else {
                     throw QueueError(.invalidAttributeValue, "Invalid value for the parameter \(name).")
                 }
-            } else if name == "FifoQueue" || name == "ContentBasedDeduplication" {
-                guard value == "true" || value == "false" else {
+            } else if let words = Self.choices[name] {
+                guard words.contains(value) else {
                     throw QueueError(.invalidAttributeValue, "Invalid value for the parameter \(name).")
                 }
             } else if name == "RedrivePolicy" {
-                if !value.isEmpty { _ = try RedrivePolicy(text: value) }
+                // Kept as SQS answers it, whichever way it was given: compact, the count a number.
+                values[name] = value.isEmpty ? value : try RedrivePolicy(text: value).text
+                continue
             } else if !Self.other.contains(name) {
                 throw QueueError(.invalidAttributeName, "Unknown Attribute \(name).")
             }
             values[name] = value
         }
         if values["FifoQueue"] == "false" { values["FifoQueue"] = nil }
+    }
+
+    /// Refuses what a queue's attributes may not hold together: the high-throughput FIFO
+    /// attributes on a standard queue, and `perMessageGroupId` throughput without
+    /// `messageGroup` deduplication. Checked after ``merge(_:)`` on what a caller sets, not
+    /// on stored queues, so a queue stored before this rule stays readable.
+    public func validateCombination() throws(QueueError) {
+        for name in ["DeduplicationScope", "FifoThroughputLimit"] where !isFifo && values[name] != nil {
+            throw QueueError(.invalidAttributeName, "Unknown Attribute \(name).")
+        }
+        if values["FifoThroughputLimit"] == "perMessageGroupId" && values["DeduplicationScope"] != "messageGroup" {
+            throw QueueError(
+                .invalidAttributeValue,
+                "Invalid value for the parameter FifoThroughputLimit. Reason: The perMessageGroupId value is allowed only when the value for DeduplicationScope is messageGroup."
+            )
+        }
     }
 
     func integer(_ name: String) -> Int { Int(values[name] ?? Self.defaults[name] ?? "0") ?? 0 }
@@ -77,9 +110,9 @@ public struct QueueAttributes: Sendable, Hashable {
         return try? RedrivePolicy(text: text)
     }
 
-    /// Every attribute with defaults filled in, as `GetQueueAttributes` reports them.
+    /// Every attribute with defaults filled in (a FIFO queue's too), as `GetQueueAttributes` reports them.
     public var withDefaults: [String: String] {
-        var all = Self.defaults
+        var all = isFifo ? Self.defaults.merging(Self.fifoDefaults) { _, fifo in fifo } : Self.defaults
         for (name, value) in values { all[name] = value }
         return all
     }
@@ -104,5 +137,25 @@ public struct RedrivePolicy: Sendable, Hashable {
         }
         deadLetterTargetArn = arn
         maxReceiveCount = count
+    }
+
+    /// The policy as SQS describes it: `{"deadLetterTargetArn":"ARN","maxReceiveCount":N}`.
+    public var text: String {
+        JSONValue.object(["deadLetterTargetArn": .string(deadLetterTargetArn), "maxReceiveCount": .integer(maxReceiveCount)]).serialized
+    }
+
+    /// Refuses a dead-letter queue SQS refuses: one that does not exist (`target` is
+    /// `nil`), or one of another type than its source (a FIFO queue needs a FIFO
+    /// dead-letter queue, a standard queue a standard one). `text` is the policy as given,
+    /// which SQS quotes in its message.
+    /// - Throws: ``QueueError`` `InvalidParameterValue`.
+    public func validateTarget(_ target: QueueAttributes?, sourceIsFifo: Bool, text: String) throws(QueueError) {
+        guard let target else {
+            throw QueueError(.invalidParameterValue, "Value \(text) for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.")
+        }
+        guard target.isFifo == sourceIsFifo else {
+            throw QueueError(
+                .invalidParameterValue, "Value \(text) for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source..")
+        }
     }
 }

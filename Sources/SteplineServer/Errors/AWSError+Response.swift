@@ -5,7 +5,15 @@ public import JSON
 extension AWSError {
     /// The error as AWS's JSON protocols put it in a body: `{"__type": …, "message": …}`.
     public var jsonBody: JSONValue {
-        ["__type": .string(code.rawValue), "message": .string(message)]
+        ["__type": .string(typeName), "message": .string(message)]
+    }
+
+    /// `__type` as AWS sends it. SQS, the one query-compatible service here (its errors
+    /// carry a ``queryErrorCode``), names the error by its Smithy shape id,
+    /// `com.amazonaws.sqs#QueueDoesNotExist`, as AWS answers SQS's JSON protocol; SDKs
+    /// keep what follows `#`. The other JSON services send the bare code.
+    public var typeName: String {
+        queryErrorCode == nil ? code.rawValue : "com.amazonaws.sqs#\(code.rawValue)"
     }
 
     /// The whole HTTP response for this error.

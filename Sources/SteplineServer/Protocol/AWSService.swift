@@ -46,13 +46,14 @@ extension AWSService {
     )
 
     /// SQS: awsJson 1.0 (boto3 ≥ 1.34 speaks JSON to SQS, with `awsQueryCompatible`).
-    /// A message or a whole batch is at most 256 KiB; as for EventBridge the body is
-    /// escaped JSON, so the raw limit is 512 KiB and the handler checks message sizes.
+    /// A message or a whole batch is at most 1 MiB (AWS's limit since 2025); as for
+    /// EventBridge the body is escaped JSON, so the raw limit is 2 MiB and the handler
+    /// checks message sizes.
     public static let sqs = AWSService(
         targetPrefix: "AmazonSQS",
         jsonVersion: "1.0",
         signingName: "sqs",
-        maximumRequestBodySize: 512 << 10
+        maximumRequestBodySize: 2 << 20
     )
 
     /// The three services Stepline speaks, whether or not a handler is registered for them.

@@ -41,6 +41,11 @@ public enum SQSHandler {
             ("StartMessageMoveTask", { try await $0.startMessageMoveTask($1) }),
             ("ListMessageMoveTasks", { try await $0.listMessageMoveTasks($1) }),
             ("CancelMessageMoveTask", { try await $0.cancelMessageMoveTask($1) }),
+            ("TagQueue", { try await $0.tagQueue($1) }),
+            ("UntagQueue", { try await $0.untagQueue($1) }),
+            ("ListQueueTags", { try await $0.listQueueTags($1) }),
+            ("AddPermission", { try await $0.addPermission($1) }),
+            ("RemovePermission", { try await $0.removePermission($1) }),
         ]
         for (name, body) in all {
             table.register(name) { input, _ async throws(AWSError) -> JSONValue in

@@ -70,7 +70,8 @@ struct SQSOperations: Sendable {
 
     func createQueue(_ input: AWSInput) async throws -> JSONValue {
         let name = try input.requiredString("QueueName")
-        let queue = try await queues.createQueue(name: name, attributes: try stringMap(input, "Attributes"))
+        let queue = try await queues.createQueue(
+            name: name, attributes: try stringMap(input, "Attributes"), tags: try stringMap(input, "tags"))
         return ["QueueUrl": .string(url(queue.name))]
     }
 
@@ -134,6 +135,51 @@ struct SQSOperations: Sendable {
         return ["queueUrls": .array(sources.map { .string(url($0.name)) })]
     }
 
+    // MARK: Tags and permissions
+
+    func tagQueue(_ input: AWSInput) async throws -> JSONValue {
+        let arn = try existingArn(input)
+        guard input.value("Tags") != nil else { throw QueueError(.missingParameter, "The request must contain the parameter Tags.") }
+        try await queues.tagQueue(arn: arn, tags: try stringMap(input, "Tags"))
+        return [:]
+    }
+
+    func untagQueue(_ input: AWSInput) async throws -> JSONValue {
+        let arn = try existingArn(input)
+        try await queues.untagQueue(arn: arn, keys: try strings(input, "TagKeys"))
+        return [:]
+    }
+
+    func listQueueTags(_ input: AWSInput) async throws -> JSONValue {
+        guard let queue = try queues.queue(arn: try arn(input)) else {
+            throw QueueError(.queueDoesNotExist, "The specified queue does not exist.")
+        }
+        guard !queue.tags.isEmpty else { return [:] }
+        var tags = JSONObject()
+        for (key, value) in queue.tags.sorted(by: { $0.key < $1.key }) { tags[key] = .string(value) }
+        return ["Tags": .object(tags)]
+    }
+
+    func addPermission(_ input: AWSInput) async throws -> JSONValue {
+        try await queues.addPermission(
+            arn: try existingArn(input), label: try input.requiredString("Label"), accounts: try strings(input, "AWSAccountIds"),
+            actions: try strings(input, "Actions"))
+        return [:]
+    }
+
+    func removePermission(_ input: AWSInput) async throws -> JSONValue {
+        try await queues.removePermission(arn: try existingArn(input), label: try input.requiredString("Label"))
+        return [:]
+    }
+
+    /// A list of strings (`TagKeys`, `Actions`); absent is empty.
+    func strings(_ input: AWSInput, _ member: String) throws -> [String] {
+        try (input.list(member) ?? []).map { item in
+            guard let text = item.stringValue else { throw AWSError.serialization("\(member) must hold strings") }
+            return text
+        }
+    }
+
     // MARK: Sending
 
     func outgoing(_ entry: AWSInput) throws -> OutgoingMessage {
@@ -161,10 +207,12 @@ struct SQSOperations: Sendable {
         }
     }
 
-    /// Checks a batch's size and entry ids as SQS does before any entry runs.
-    func batchEntries(_ input: AWSInput, member: String) throws -> [AWSInput] {
-        let entries = try input.structures(member) ?? []
-        guard !entries.isEmpty else { throw QueueError(.emptyBatchRequest, "There should be at least one \(member) in the request.") }
+    /// Checks a batch's size and entry ids as SQS does before any entry runs. `entryShape`
+    /// is the model's name of one entry (`SendMessageBatchRequestEntry`), which SQS names
+    /// when the batch is empty.
+    func batchEntries(_ input: AWSInput, entryShape: String) throws -> [AWSInput] {
+        let entries = try input.structures("Entries") ?? []
+        guard !entries.isEmpty else { throw QueueError(.emptyBatchRequest, "There should be at least one \(entryShape) in the request.") }
         guard entries.count <= 10 else {
             throw QueueError(.tooManyEntriesInBatchRequest, "Maximum number of entries per request are 10. You have sent \(entries.count).")
         }
@@ -196,11 +244,12 @@ struct SQSOperations: Sendable {
 
     func sendMessageBatch(_ input: AWSInput) async throws -> JSONValue {
         let arn = try existingArn(input)
-        let entries = try batchEntries(input, member: "Entries")
+        let entries = try batchEntries(input, entryShape: "SendMessageBatchRequestEntry")
         let messages = try entries.map { try outgoing($0) }
         let total = messages.reduce(0) { $0 + MessageAttributeDigest.size(body: $1.body, attributes: $1.attributes) }
-        guard total <= 262_144 else {
-            throw QueueError(.batchRequestTooLong, "Batch requests cannot be longer than 262144 bytes. You have sent \(total) bytes.")
+        guard total <= QueueAttributes.largestMessageSize else {
+            throw QueueError(
+                .batchRequestTooLong, "Batch requests cannot be longer than \(QueueAttributes.largestMessageSize) bytes. You have sent \(total) bytes.")
         }
         let results = try await queues.send(queueArn: arn, messages: messages)
         return batchResult(try entries.map { try $0.requiredString("Id") }, results.map { $0.map(sentShape) })
@@ -267,7 +316,7 @@ struct SQSOperations: Sendable {
 
     func deleteMessageBatch(_ input: AWSInput) async throws -> JSONValue {
         let arn = try existingArn(input)
-        let entries = try batchEntries(input, member: "Entries")
+        let entries = try batchEntries(input, entryShape: "DeleteMessageBatchRequestEntry")
         let results = try await queues.delete(queueArn: arn, handles: try entries.map { try $0.requiredString("ReceiptHandle") })
         return batchResult(try entries.map { try $0.requiredString("Id") }, results.map { $0.map { JSONObject() } })
     }
@@ -281,7 +330,7 @@ struct SQSOperations: Sendable {
 
     func changeMessageVisibilityBatch(_ input: AWSInput) async throws -> JSONValue {
         let arn = try existingArn(input)
-        let entries = try batchEntries(input, member: "Entries")
+        let entries = try batchEntries(input, entryShape: "ChangeMessageVisibilityBatchRequestEntry")
         let changes = try entries.map { (handle: try $0.requiredString("ReceiptHandle"), timeout: try $0.integer("VisibilityTimeout") ?? 0) }
         let results = try await queues.changeVisibility(queueArn: arn, changes: changes)
         return batchResult(try entries.map { try $0.requiredString("Id") }, results.map { $0.map { JSONObject() } })

@@ -91,7 +91,9 @@ enum OperationTables {
         sourceLocation: SourceLocation = #_sourceLocation
     ) {
         #expect(answer.status == status, "\(answer.body)", sourceLocation: sourceLocation)
-        #expect(answer.json["__type"]?.stringValue == code, "\(answer.body)", sourceLocation: sourceLocation)
+        // SQS (the errors with a query code) names the error by its shape id, as AWS does.
+        let type = queryCode == nil ? code : "com.amazonaws.sqs#\(code)"
+        #expect(answer.json["__type"]?.stringValue == type, "\(answer.body)", sourceLocation: sourceLocation)
         #expect(answer.headers[.amznErrorType] == code, sourceLocation: sourceLocation)
         let message = answer.json["message"]?.stringValue ?? ""
         #expect(!message.isEmpty && !message.contains("MDB_"), "\(message)", sourceLocation: sourceLocation)

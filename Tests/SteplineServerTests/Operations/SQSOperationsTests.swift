@@ -89,3 +89,17 @@ struct SQSOperationsTests {
         }
     }
 }
+
+@Suite("SQS MessageAttributeNames")
+struct SQSMessageAttributeNamesTests {
+    @Test(
+        "All and .* select every attribute, NAME.* those under the prefix NAME., others exact names",
+        arguments: [
+            (["All"], "anything", true), ([".*"], "anything", true), (["order.*"], "order.id", true),
+            (["order.*"], "orderly", false), (["order.*"], "order", false), (["trace"], "trace", true),
+            (["trace"], "Trace", false), ([], "trace", false),
+        ])
+    func selection(patterns: [String], name: String, selected: Bool) {
+        #expect(SQSOperations.selects(patterns, name) == selected)
+    }
+}
