@@ -107,8 +107,7 @@ public final class QueueService: Sendable {
             name = row["name"]?.stringValue ?? ""
             var values: [String: String] = [:]
             for (key, value) in row["attributes"]?.objectValue?.entries ?? JSONObject().entries { values[key] = value.stringValue }
-            attributes = QueueAttributes()
-            try attributes.merge(values)
+            attributes = QueueAttributes(stored: values)
             created = Int64(row["created"]?.integerValue ?? 0)
             modified = Int64(row["modified"]?.integerValue ?? 0)
             tags = [:]

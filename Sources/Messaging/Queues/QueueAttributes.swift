@@ -41,6 +41,18 @@ public struct QueueAttributes: Sendable, Hashable {
 
     public init() { values = [:] }
 
+    /// The attributes of a stored queue, as they were checked when the queue was created
+    /// or changed: not checked again, so a queue stored under older rules (a value the
+    /// current ranges or choices refuse) stays readable. A `RedrivePolicy` the current
+    /// parser reads is shown as SQS answers it (compact, the count a number).
+    public init(stored: [String: String]) {
+        values = stored
+        if let text = stored["RedrivePolicy"], !text.isEmpty, let policy = try? RedrivePolicy(text: text) {
+            values["RedrivePolicy"] = policy.text
+        }
+        if values["FifoQueue"] == "false" { values["FifoQueue"] = nil }
+    }
+
     /// Validates `given` (from `CreateQueue` for a queue called `name`).
     /// - Throws: ``QueueError`` `InvalidAttributeName`, `InvalidAttributeValue`.
     public init(_ given: [String: String], queueName name: String) throws(QueueError) {

@@ -2,6 +2,19 @@ import Messaging
 import Testing
 
 @Suite struct QueueAttributesTests {
+    @Test("a stored queue's attributes are read as stored, even a value today's rules refuse, with its redrive policy compact")
+    func storedAttributesStayReadable() {
+        let stored = QueueAttributes(stored: [
+            "FifoQueue": "true", "DeduplicationScope": "anything-older", "MaximumMessageSize": "5",
+            "RedrivePolicy": #"{"maxReceiveCount": "3", "deadLetterTargetArn": "arn:aws:sqs:us-east-1:123456789012:d.fifo"}"#,
+        ])
+        #expect(stored.values["DeduplicationScope"] == "anything-older")
+        #expect(stored.maximumMessageSize == 5)
+        #expect(stored.redrivePolicy?.maxReceiveCount == 3)
+        #expect(stored.values["RedrivePolicy"] == #"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:123456789012:d.fifo","maxReceiveCount":3}"#)
+        #expect(QueueAttributes(stored: ["FifoQueue": "false"]).values["FifoQueue"] == nil)
+    }
+
     @Test("MaximumMessageSize defaults to 1 MiB and accepts 1,024 to 1,048,576, as AWS since 2025")
     func maximumMessageSizeIsOneMebibyte() throws {
         #expect(try QueueAttributes([:], queueName: "q").maximumMessageSize == 1_048_576)
