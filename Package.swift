@@ -115,7 +115,7 @@ package.targets += [
 package.targets += [
     .target(
         name: "Messaging",
-        dependencies: ["JSON", .product(name: "Crypto", package: "swift-crypto")],
+        dependencies: ["JSON", "Memberwise", .product(name: "Crypto", package: "swift-crypto")],
         swiftSettings: swiftSettings,
         // Rounding numbers calls libm, which nothing links on Linux unless Foundation or Glibc is imported.
         linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]

@@ -84,8 +84,12 @@ extension EventLog {
     /// The calling thread reads the log once (``ReplayReader``) and hands batches
     /// of records to `threads` rebuild threads, which apply them to each index's
     /// scratch environment (one per index, see ``IndexRebuild``), any free thread
-    /// taking any index whose batches wait (``RebuildBoard``); then the comparison
-    /// walks each live database beside its rebuild with two cursors.
+    /// taking any index whose batches wait (``RebuildBoard``). The comparison walks
+    /// each live database beside its rebuild with two cursors: an index is compared
+    /// by a rebuild thread as soon as it has applied every record, in a read
+    /// transaction of its own on the same snapshot (the same `mdb_txn_id`), while
+    /// other indexes are still rebuilding; if that snapshot cannot be read there,
+    /// the calling thread compares it afterwards.
     /// Reading decodes every record's header, so a corrupt record stops verify
     /// with an error naming it. The live snapshot is held for the whole run: in
     /// this process, map growth waits until verify returns.
@@ -124,48 +128,29 @@ extension EventLog {
                 try cursor.last() ? try cursor.withCurrent { key, _ in try RecordFormat.decodeKey(key) } : SequenceNumber(0)
             }
             let total = Int(last.rawValue)
-            let cpuSeconds = try rebuild(rebuilds, from: live, through: last, threads: threads) { replayed in
-                progress(VerifyProgress(phase: .rebuilding, completed: replayed, total: total))
-            }
-
-            var compared = 0
             var liveTotal = 0
             for registered in indexes {
                 for database in registered.databases.all { liveTotal += try live.entryCount(in: database) }
             }
+            let (cpuSeconds, comparisons) = try rebuild(rebuilds, from: live, through: last, threads: threads) { replayed in
+                progress(VerifyProgress(phase: .rebuilding, completed: replayed, total: total))
+            }
+
+            // The first difference in the order of the indexes; those no rebuild thread
+            // compared are compared here, in the snapshot read so far.
+            var compared = 0
             var difference: IndexDifference?
-            search: for rebuild in rebuilds {
-                let registered = rebuild.live
-                if last.rawValue > 0 {
-                    let position = try live.value(forKey: registered.positionKey.span.bytes, in: metaDatabase)
-                    let expected = [UInt8](last.key.span.bytes.copiedBytes())
-                    if position != expected {
-                        difference = IndexDifference(
-                            index: registered.index.name,
-                            database: Self.metaDatabaseName,
-                            kind: .staleIndex,
-                            key: registered.positionKey,
-                            liveValue: position,
-                            rebuiltValue: expected
-                        )
-                        break search
+            for (rebuild, comparison) in zip(rebuilds, comparisons) {
+                if case .compared(let found, let entries)? = comparison {
+                    compared += entries
+                    difference = found
+                } else {
+                    progress(VerifyProgress(phase: .comparing, completed: compared, total: liveTotal))
+                    difference = try compare(rebuild, with: live, through: last, compared: &compared) {
+                        progress(VerifyProgress(phase: .comparing, completed: $0, total: liveTotal))
                     }
                 }
-                difference = try rebuild.environment.read { rebuilt in
-                    for (liveDatabase, rebuiltDatabase) in zip(registered.databases.all, rebuild.databases.all) {
-                        if let difference = try Self.firstDifference(
-                            index: registered.index.name,
-                            live: (live, liveDatabase),
-                            rebuilt: (rebuilt, rebuiltDatabase),
-                            compared: &compared,
-                            report: { progress(VerifyProgress(phase: .comparing, completed: $0, total: liveTotal)) }
-                        ) {
-                            return difference
-                        }
-                    }
-                    return nil
-                }
-                if difference != nil { break search }
+                if difference != nil { break }
             }
             progress(VerifyProgress(phase: .comparing, completed: compared, total: liveTotal))
             return VerifyReport(
@@ -179,24 +164,69 @@ extension EventLog {
         }
     }
 
+    /// Compares one rebuilt index with the live one in `live` (the snapshot whose
+    /// last record is `last`): first the position the live index records, then each
+    /// database, counting matching entries in `compared`. Returns the first difference.
+    private func compare(
+        _ rebuild: IndexRebuild,
+        with live: ReadTransaction,
+        through last: SequenceNumber,
+        compared: inout Int,
+        report: (Int) -> Void = { _ in }
+    ) throws -> IndexDifference? {
+        let registered = rebuild.live
+        if last.rawValue > 0 {
+            let position = try live.value(forKey: registered.positionKey.span.bytes, in: metaDatabase)
+            let expected = [UInt8](last.key.span.bytes.copiedBytes())
+            if position != expected {
+                return IndexDifference(
+                    index: registered.index.name,
+                    database: Self.metaDatabaseName,
+                    kind: .staleIndex,
+                    key: registered.positionKey,
+                    liveValue: position,
+                    rebuiltValue: expected
+                )
+            }
+        }
+        return try rebuild.environment.read { rebuilt in
+            for (liveDatabase, rebuiltDatabase) in zip(registered.databases.all, rebuild.databases.all) {
+                if let difference = try Self.firstDifference(
+                    index: registered.index.name,
+                    live: (live, liveDatabase),
+                    rebuilt: (rebuilt, rebuiltDatabase),
+                    compared: &compared,
+                    report: report
+                ) {
+                    return difference
+                }
+            }
+            return nil
+        }
+    }
+
     /// Replays records `1...last` into every rebuild: reads them on the calling
     /// thread in `live` and applies them on `threads` threads (default: one per
     /// active processor; never more than rebuilds), reporting the records every
-    /// index has applied. The first error, of the reader or of any rebuild, stops
-    /// the others and is rethrown once no thread is applying. Returns the thread
-    /// time each rebuild's `apply` took, in seconds.
+    /// index has applied. A thread with no records to apply compares an index that
+    /// has applied them all, in a read transaction of its own on `live`'s snapshot.
+    /// The first error, of the reader or of any rebuild, stops the others and is
+    /// rethrown once no thread is working. Returns the thread time each rebuild's
+    /// `apply` took, in seconds, and what comparing each index found (`nil` or
+    /// ``LaneComparison/deferred`` for those the caller must compare).
     private func rebuild(
         _ rebuilds: [IndexRebuild],
         from live: ReadTransaction,
         through last: SequenceNumber,
         threads: Int?,
         progress: (Int) -> Void
-    ) throws -> [Double] {
+    ) throws -> (cpuSeconds: [Double], comparisons: [LaneComparison?]) {
         let total = Int(last.rawValue)
         guard total > 0, !rebuilds.isEmpty else {
             progress(0)
-            return rebuilds.map { _ in 0 }
+            return (rebuilds.map { _ in 0 }, rebuilds.map { _ in nil })
         }
+        let snapshot = live.snapshotID
         let threads = max(1, min(rebuilds.count, threads ?? ProcessInfo.processInfo.activeProcessorCount))
         // Eight batches queued per index at most (and eight more being applied):
         // enough that a thread finishing one index finds another's work waiting,
@@ -205,13 +235,28 @@ extension EventLog {
         for number in 0..<threads {
             let thread = Thread {
                 while let work = board.take() {
-                    let started = Self.threadCPUSeconds()
-                    do {
-                        try rebuilds[work.lane].apply(work.batches, lane: work.lane)
-                        let records = work.batches.reduce(0) { $0 + $1.records }
-                        board.applied(lane: work.lane, records: records, cpuSeconds: Self.threadCPUSeconds() - started)
-                    } catch {
-                        board.fail(error, lane: work.lane)
+                    switch work {
+                    case .apply(let lane, let batches):
+                        let started = Self.threadCPUSeconds()
+                        do {
+                            try rebuilds[lane].apply(batches, lane: lane)
+                            let records = batches.reduce(0) { $0 + $1.records }
+                            board.applied(lane: lane, records: records, cpuSeconds: Self.threadCPUSeconds() - started)
+                        } catch {
+                            board.fail(error, lane: lane)
+                        }
+                    case .compare(let lane):
+                        do {
+                            let comparison: LaneComparison? = try self.environment.readUnlessGrowing { own in
+                                guard own.snapshotID == snapshot else { return .deferred }
+                                var entries = 0
+                                let difference = try self.compare(rebuilds[lane], with: own, through: last, compared: &entries)
+                                return .compared(difference: difference, entries: entries)
+                            }
+                            board.compared(lane: lane, comparison ?? .deferred)
+                        } catch {
+                            board.fail(error, lane: lane)
+                        }
                     }
                 }
             }
@@ -245,7 +290,7 @@ extension EventLog {
         }
         if let error = board.error { throw error }
         progress(total)
-        return board.cpuSeconds
+        return (board.cpuSeconds, board.comparisons)
     }
 
     /// The CPU time of the calling thread so far, in seconds.

@@ -12,15 +12,33 @@ import Foundation
 /// whenever a thread is free and the reader, which waits while any lane is full,
 /// is held back as little as possible. The threads are as many as the caller
 /// asks (not one per index), so on a small machine they do not crowd out the reader.
+///
+/// Once an index has applied every record, a thread with no records to apply
+/// compares it with the live index (``Work/compare(lane:)``), while the other
+/// indexes are still being rebuilt: the lanes rarely finish together, and the
+/// comparison used to start only after the slowest one, with the other threads idle.
 final class RebuildBoard: @unchecked Sendable {
     // @unchecked Sendable: every mutable property below is read and written only
     // while `condition` is locked; `capacity` is immutable.
 
     private struct Lane {
         var queued: [ReplayBatch] = []
+        /// Applying records, or comparing.
         var busy = false
         var applied = 0
         var cpuSeconds = 0.0
+        /// Whether a thread took the lane's comparison.
+        var compareTaken = false
+        /// What the comparison found, once done.
+        var comparison: LaneComparison?
+    }
+
+    /// What a thread does next.
+    enum Work {
+        /// Apply these batches to the lane's index, in order.
+        case apply(lane: Int, batches: [ReplayBatch])
+        /// Compare the lane's rebuilt index with the live one: every record is applied.
+        case compare(lane: Int)
     }
 
     /// Batches a lane holds before the reader waits.
@@ -59,9 +77,11 @@ final class RebuildBoard: @unchecked Sendable {
 
     // MARK: The rebuild threads
 
-    /// The next lane to apply and its queued batches, or `nil` when every lane
-    /// is done or a rebuild failed. The lane is the taker's until ``applied(lane:records:cpuSeconds:)``.
-    func take() -> (lane: Int, batches: [ReplayBatch])? {
+    /// The next work: the queued batches of a lane (the free lane with the most
+    /// queued), else the comparison of a lane that has applied every record; `nil`
+    /// when no lane has work left or a rebuild failed. The lane is the taker's until
+    /// ``applied(lane:records:cpuSeconds:)`` or ``compared(lane:_:)``.
+    func take() -> Work? {
         condition.lock()
         defer { condition.unlock() }
         while firstError == nil {
@@ -74,9 +94,17 @@ final class RebuildBoard: @unchecked Sendable {
                 lanes[best].queued = []
                 lanes[best].busy = true
                 condition.broadcast()
-                return (best, batches)
+                return .apply(lane: best, batches: batches)
             }
-            if readingEnded && lanes.allSatisfy({ $0.queued.isEmpty }) { return nil }
+            if readingEnded {
+                if let rebuilt = lanes.indices.first(where: { !lanes[$0].busy && lanes[$0].queued.isEmpty && !lanes[$0].compareTaken }) {
+                    lanes[rebuilt].busy = true
+                    lanes[rebuilt].compareTaken = true
+                    return .compare(lane: rebuilt)
+                }
+                // Every lane is compared, or being worked on by a thread that will finish it.
+                if lanes.allSatisfy({ $0.queued.isEmpty && $0.compareTaken }) { return nil }
+            }
             condition.wait()
         }
         return nil
@@ -88,6 +116,15 @@ final class RebuildBoard: @unchecked Sendable {
         lanes[lane].busy = false
         lanes[lane].applied += records
         lanes[lane].cpuSeconds += cpuSeconds
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Gives `lane` back with what comparing it found.
+    func compared(lane: Int, _ comparison: LaneComparison) {
+        condition.lock()
+        lanes[lane].busy = false
+        lanes[lane].comparison = comparison
         condition.broadcast()
         condition.unlock()
     }
@@ -113,14 +150,16 @@ final class RebuildBoard: @unchecked Sendable {
 
     /// Waits until the fewest records applied by any lane passes `reported`, or
     /// until nothing runs any more: every lane idle, and either reading ended with
-    /// every queue empty or a rebuild failed. Returns the fewest applied and whether nothing runs.
+    /// every queue empty and every lane compared, or a rebuild failed. Returns the
+    /// fewest applied and whether nothing runs.
     func wait(past reported: Int) -> (applied: Int, settled: Bool) {
         condition.lock()
         defer { condition.unlock() }
         while true {
             let applied = lanes.map(\.applied).min() ?? 0
             let idle = !lanes.contains { $0.busy }
-            let settled = idle && (firstError != nil || (readingEnded && lanes.allSatisfy { $0.queued.isEmpty }))
+            let done = readingEnded && lanes.allSatisfy { $0.queued.isEmpty && $0.comparison != nil }
+            let settled = idle && (firstError != nil || done)
             if settled || applied > reported { return (applied, settled) }
             condition.wait()
         }
@@ -133,10 +172,26 @@ final class RebuildBoard: @unchecked Sendable {
         return firstError
     }
 
+    /// What comparing each lane found; `nil` for a lane no thread compared (after a failure).
+    var comparisons: [LaneComparison?] {
+        condition.lock()
+        defer { condition.unlock() }
+        return lanes.map(\.comparison)
+    }
+
     /// The thread time spent applying each lane.
     var cpuSeconds: [Double] {
         condition.lock()
         defer { condition.unlock() }
         return lanes.map(\.cpuSeconds)
     }
+}
+
+/// What a rebuild thread found comparing one index with its rebuild.
+enum LaneComparison: Sendable {
+    /// Compared: `entries` entries matched before `difference`, if any.
+    case compared(difference: IndexDifference?, entries: Int)
+    /// Not compared: the thread could not read the snapshot verify holds (the log
+    /// changed since verify began, or the map is being grown); the caller compares it.
+    case deferred
 }

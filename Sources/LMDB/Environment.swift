@@ -200,6 +200,33 @@ public final class Environment: @unchecked Sendable {
         return try body(transaction)
     }
 
+    /// ``read(_:)``, except that while the map is being grown (which waits for every
+    /// transaction of this process to end) it returns `nil` at once instead of waiting.
+    ///
+    /// For a thread that opens a second snapshot while its process already holds one
+    /// (`stepline verify` comparing indexes on several threads): waiting there could
+    /// deadlock, since the growth waits for the snapshot already held.
+    public func readUnlessGrowing<Result>(_ body: (ReadTransaction) throws -> Result) throws -> Result? {
+        guard gate.withLock({ gate in
+            guard !gate.resizing else { return false }
+            gate.active += 1
+            return true
+        }) else { return nil }
+        var transaction: OpaquePointer?
+        let returnCode = mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &transaction)
+        guard returnCode == MDB_SUCCESS, let transaction else {
+            leaveGate()
+            if returnCode == MDB_MAP_RESIZED { return nil }
+            throw LMDBError(returnCode, "mdb_txn_begin")
+        }
+        let wrapped = ReadTransaction(handle: transaction, environment: self)
+        defer {
+            wrapped.finish()
+            leaveGate()
+        }
+        return try body(wrapped)
+    }
+
     /// Runs `body` in the write transaction and commits it when `body` returns.
     ///
     /// If `body` throws, the transaction is aborted and nothing it wrote remains.

@@ -1,3 +1,5 @@
+import Memberwise
+
 /// A failure reported by an LMDB C function.
 ///
 /// One error type for every C failure: it carries the return code, the name of
@@ -12,6 +14,7 @@
 /// Two codes never reach callers: `MDB_NOTFOUND` becomes `nil` (or `false`)
 /// and `MDB_MAP_FULL` is handled inside ``Environment/write(_:)`` by growing the
 /// map and running the transaction again.
+@MemberwiseInit(.public)
 public struct LMDBError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The LMDB return code (an `MDB_*` error or an `errno` value such as `ENOSPC`).
     public let code: Code
@@ -19,12 +22,6 @@ public struct LMDBError: Error, Hashable, Sendable, CustomStringConvertible {
     public let function: String
     /// `mdb_strerror`'s text for ``code``.
     public let message: String
-
-    public init(code: Code, function: String, message: String) {
-        self.code = code
-        self.function = function
-        self.message = message
-    }
 
     public var description: String {
         "\(function) failed: \(message) (\(code))"

@@ -199,6 +199,12 @@ public class ReadTransaction {
         return elements
     }
 
+    /// The id of the snapshot this transaction reads: two read transactions with the
+    /// same id see the same data. The corresponding C function is `mdb_txn_id`.
+    public var snapshotID: Int {
+        Int(mdb_txn_id(handle))
+    }
+
     /// The number of entries in `database` in this snapshot. The corresponding C function is `mdb_stat`.
     public func entryCount(in database: Database) throws -> Int {
         try checkUsable("mdb_stat")

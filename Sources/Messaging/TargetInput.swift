@@ -1,4 +1,5 @@
 public import JSON
+import Memberwise
 
 /// What a rule's target receives for a matched event: the event itself, a constant
 /// (`Input`), a part of the event (`InputPath`), or a template filled from it
@@ -88,6 +89,7 @@ public enum TargetInput: Sendable, Hashable {
 
 /// The values of the predefined template variables that do not come from the
 /// event: the Engine knows the rule and when the event was ingested.
+@MemberwiseInit(.public)
 public struct TargetInputContext: Sendable, Hashable {
     /// `<aws.events.rule-name>`.
     public var ruleName: String
@@ -96,11 +98,4 @@ public struct TargetInputContext: Sendable, Hashable {
     public var ruleArn: String
     /// `<aws.events.event.ingestion-time>`: an RFC 3339 timestamp.
     public var ingestionTime: String
-
-    /// The context of one delivery.
-    public init(ruleName: String, ruleArn: String, ingestionTime: String) {
-        self.ruleName = ruleName
-        self.ruleArn = ruleArn
-        self.ingestionTime = ingestionTime
-    }
 }

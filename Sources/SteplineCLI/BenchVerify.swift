@@ -50,6 +50,7 @@ struct BenchVerify: AsyncParsableCommand {
     }
 
     func run() async throws {
+        ProcessMalloc.keepFreedMemory()
         let root = try scratch.create(benchmark: "verify")
         defer { scratch.remove(root) }
         let directory = dataDirectory ?? root + "/log"

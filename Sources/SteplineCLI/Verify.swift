@@ -21,6 +21,7 @@ struct Verify: AsyncParsableCommand {
     @OptionGroup var options: DataDirectoryOptions
 
     func run() async throws {
+        ProcessMalloc.keepFreedMemory()
         guard options.holdsLog else {
             printError("stepline verify: no log in \(options.dataDirectory) (no data.mdb); nothing to verify")
             throw ExitCode(1)

@@ -1,4 +1,5 @@
 public import JSON
+import Memberwise
 
 /// One published message as subscribers receive it, and the SNS JSON envelopes around it.
 ///
@@ -11,6 +12,7 @@ public import JSON
 /// envelope's fields, `Name\nValue\n` in AWS's order), `SignatureVersion` `"2"`.
 /// A receiver can check integrity with it, not authenticity; keep HTTP
 /// subscribers on a trusted network.
+@MemberwiseInit(.public)
 public struct Notification: Sendable, Hashable {
     public var messageId: String
     public var topicArn: String
@@ -18,22 +20,9 @@ public struct Notification: Sendable, Hashable {
     public var message: String
     /// Milliseconds since the epoch.
     public var time: Int64
-    public var attributes: [String: MessageAttribute]
+    public var attributes: [String: MessageAttribute] = [:]
     /// FIFO topics: the sequence number SNS assigns.
-    public var sequenceNumber: String?
-
-    public init(
-        messageId: String, topicArn: String, subject: String?, message: String, time: Int64,
-        attributes: [String: MessageAttribute] = [:], sequenceNumber: String? = nil
-    ) {
-        self.messageId = messageId
-        self.topicArn = topicArn
-        self.subject = subject
-        self.message = message
-        self.time = time
-        self.attributes = attributes
-        self.sequenceNumber = sequenceNumber
-    }
+    public var sequenceNumber: String? = nil
 
     /// The `Type: Notification` envelope, its keys in AWS's order.
     public func envelope(signingCertURL: String, unsubscribeURL: String) -> JSONValue {

@@ -1,4 +1,5 @@
 public import JSON
+import Memberwise
 
 extension ExecutionState {
     /// Makes a state rebuilt from the events before a failure ready to resume
@@ -17,15 +18,10 @@ extension ExecutionState {
     }
 
     /// A state to enter again: its frame (from its `StateEntered` event), name and raw input.
+    @MemberwiseInit(.public)
     public struct Reentry: Sendable {
         public var frame: Int
         public var name: String
         public var input: JSONValue
-
-        public init(frame: Int, name: String, input: JSONValue) {
-            self.frame = frame
-            self.name = name
-            self.input = input
-        }
     }
 }
