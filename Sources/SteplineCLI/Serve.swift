@@ -103,9 +103,12 @@ struct Serve: AsyncParsableCommand {
         }
         if background { return try await startInBackground() }
         if backgroundLog != nil {
-            // The process `--background` started: a session of its own, so closing the
-            // terminal or Ctrl-C in it does not reach the server.
+            // The process `--background` started, already in a process group of its own
+            // (Foundation's Process), so Ctrl-C in the terminal does not reach it. A new
+            // session where possible, and SIGHUP ignored where not (a group leader cannot
+            // call setsid), so closing the terminal does not stop it either.
             _ = setsid()
+            _ = signal(SIGHUP, SIG_IGN)
         }
         // Before the log is opened: a taken port must not leave records behind (PortCheck).
         if port != 0 {
