@@ -36,21 +36,32 @@ struct List: ServerCommand {
         guard let machine else {
             let machines = try await client.callAll("ListStateMachines", [:], member: "stateMachines")
             if server.json { return printLine(JSONValue.object(["stateMachines": .array(machines)]).serialized) }
-            for item in machines {
-                printLine(
-                    [item["name"], item["type"], item["stateMachineArn"]].map { $0?.stringValue ?? "" }.joined(separator: "  "))
-            }
+            printTable(machines.map { item in [item["name"], item["type"], item["stateMachineArn"]].map { $0?.stringValue ?? "" } })
             return
         }
         var request: JSONObject = ["stateMachineArn": .string(try await client.stateMachineArn(machine))]
         if let status { request["statusFilter"] = .string(status) }
         let executions = try await client.callAll("ListExecutions", request, member: "executions")
         if server.json { return printLine(JSONValue.object(["executions": .array(executions)]).serialized) }
-        for item in executions {
-            let status = item["status"]?.stringValue ?? ""
-            printLine(
-                status.padding(toLength: 10, withPad: " ", startingAt: 0) + "  "
-                    + (ExecutionText.date(item["startDate"]) ?? "") + "  " + (item["executionArn"]?.stringValue ?? ""))
+        printTable(
+            executions.map { item in
+                [item["status"]?.stringValue ?? "", ExecutionText.date(item["startDate"]) ?? "", item["executionArn"]?.stringValue ?? ""]
+            }
+        )
+    }
+}
+
+/// Prints `rows` as columns two spaces apart, each as wide as its widest cell (the last one unpadded).
+func printTable(_ rows: [[String]]) {
+    let widths = rows.reduce(into: [Int]()) { widths, row in
+        for (column, cell) in row.enumerated() {
+            if column < widths.count { widths[column] = max(widths[column], cell.count) } else { widths.append(cell.count) }
         }
+    }
+    for row in rows {
+        let cells = row.enumerated().map { column, cell in
+            column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+        }
+        printLine(cells.joined(separator: "  "))
     }
 }

@@ -5,10 +5,17 @@ import SteplineServer
 import Synchronization
 import Workflows
 
-/// `stepline serve`: the HTTP server, until SIGTERM or SIGINT.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `stepline serve`: the HTTP server, until SIGTERM or SIGINT (or `stepline stop`).
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve the Step Functions, EventBridge and SQS JSON APIs, /health, /metrics and the web console (/console/).",
+        abstract:
+            "Serve the Step Functions, EventBridge, SQS and SNS APIs, partner webhooks, /health, /metrics and the web console (/console/).",
         discussion: """
             Point boto3 or the aws CLI at it with --endpoint-url http://HOST:PORT. On start it prints \
             'stepline: listening on http://HOST:PORT' (with the real port when --port is 0), or with \
@@ -18,11 +25,19 @@ struct Serve: AsyncParsableCommand {
             with AWS Signature V4 by one of them; without, any request is accepted, so keep the \
             default loopback host.
 
+            With --background it starts the server as a process of its own, waits until it \
+            answers, prints where it runs and returns; its output goes to server.log in the \
+            data directory. While it serves, the data directory holds server.json (pid, \
+            endpoint, version): 'stepline status' reads it, 'stepline stop' stops the server, \
+            'stepline wait' waits for it, and the other commands call it without --endpoint. \
+            Only one server serves a data directory at a time.
+
             The web console is at http://HOST:PORT/console/: without credentials it is served \
             only on a loopback host; with them it asks for an access key id and its secret.
 
-            Exit codes: 0 after a graceful shutdown (SIGTERM, SIGINT); 1 if the data directory, \
-            the credentials or the address cannot be used; 64 for invalid options.
+            Exit codes: 0 after a graceful shutdown (SIGTERM, SIGINT), or once a --background \
+            server answers; 1 if the data directory, the credentials or the address cannot be \
+            used, or a server already serves the data directory; 64 for invalid options.
             """
     )
 
@@ -52,6 +67,16 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: \(ServerConfiguration.LogLevel.allCases.map(\.rawValue).joined(separator: ", ")).")
     var logLevel: String = "info"
 
+    @Flag(help: "Start the server in the background, return once it answers (output to DATA_DIR/server.log).")
+    var background = false
+
+    @Option(help: "With --background: seconds to wait for the server to answer.")
+    var startTimeout: Int = 120
+
+    /// Set by `--background` on the server process it starts: the log file its output goes to.
+    @Option(name: .customLong("background-log"), help: .hidden)
+    var backgroundLog: String?
+
     func validate() throws {
         guard (0...65_535).contains(port) else {
             throw ValidationError("--port must be between 0 and 65535, got \(port)")
@@ -71,6 +96,26 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let dataDir = options.dataDirectory
+        if case .running(let file) = await ServerState.of(dataDirectory: dataDir) {
+            throw ServeError(
+                "a server already serves \(dataDir): \(file.endpoint) (pid \(file.pid)); 'stepline stop\(Self.dataDirArgument(options))' stops it"
+            )
+        }
+        if background { return try await startInBackground() }
+        if backgroundLog != nil {
+            // The process `--background` started, already in a process group of its own
+            // (Foundation's Process), so Ctrl-C in the terminal does not reach it. A new
+            // session where possible, and SIGHUP ignored where not (a group leader cannot
+            // call setsid), so closing the terminal does not stop it either.
+            _ = setsid()
+            _ = signal(SIGHUP, SIG_IGN)
+        }
+        // Before the log is opened: a taken port must not leave records behind (PortCheck).
+        if port != 0 {
+            do { try PortCheck.check(host: host, port: port) } catch {
+                throw ServeError(Self.cannotListen(host: host, port: port, reason: error.reason))
+            }
+        }
         let configuration = ServerConfiguration(
             host: host,
             port: port,
@@ -103,8 +148,13 @@ struct Serve: AsyncParsableCommand {
             throw ServeError("\(error)")
         }
         let signatureRequired = !configuration.credentials.isEmpty
+        let webhooksFile = workflows.flatMap { directory in
+            WorkflowDirectory.webhookFileNames.map { (directory as NSString).appendingPathComponent($0) }
+                .first { FileManager.default.fileExists(atPath: $0) }
+        }
         let json = options.json
         let listening = Mutex(false)
+        let runFileTemplate = runFile(port: port)
         let application = buildApplication(
             configuration: configuration,
             handlers: [
@@ -115,11 +165,18 @@ struct Serve: AsyncParsableCommand {
             ],
             services: stepline.services,
             console: ConsoleConfiguration(engine: stepline.engine, buses: stepline.buses, topics: stepline.topics, dataDirectory: dataDir),
-            webhooks: stepline.webhooks.map { WebhookRoutes(webhooks: $0, buses: stepline.buses) },
+            webhooks: stepline.webhooks.map { WebhookRoutes(webhooks: $0, buses: stepline.buses, configurationFile: webhooksFile) },
             telemetry: .bootstrapProcessWide(),
             onListening: { port in
                 boundPort.value.store(port, ordering: .relaxed)
                 listening.withLock { $0 = true }
+                var file = runFileTemplate
+                file.port = port
+                file.endpoint = "http://\(host):\(port)"
+                do { try file.write() } catch {
+                    let path = ServerRunFile.path(inDataDirectory: dataDir)
+                    printError("stepline: warning: cannot write \(path) (\(error)); 'stepline status' will not see this server")
+                }
                 // printLine writes unbuffered: scripts and tests wait for this line on a pipe.
                 if json {
                     printLine(
@@ -138,10 +195,37 @@ struct Serve: AsyncParsableCommand {
             try await runServer(application)
         } catch {
             await stepline.close()
+            ServerRunFile.remove(dataDirectory: dataDir, ifPid: getpid())
             if listening.withLock({ $0 }) { throw ServeError("the server stopped: \(error)") }
-            throw ServeError("cannot listen on \(host):\(port): \(error)")
+            throw ServeError(Self.cannotListen(host: host, port: port, reason: "\(error)"))
         }
         await stepline.close()
+        ServerRunFile.remove(dataDirectory: dataDir, ifPid: getpid())
+    }
+
+    /// The run file this server writes once it listens on `port`.
+    func runFile(port: Int) -> ServerRunFile {
+        ServerRunFile(
+            pid: getpid(),
+            endpoint: "http://\(host):\(port)",
+            host: host,
+            port: port,
+            dataDirectory: ServerRunFile.absolute(options.dataDirectory),
+            version: SteplineCommand.version,
+            startedAt: ISO8601DateFormatter().string(from: Date()),
+            logFile: backgroundLog.map(ServerRunFile.absolute)
+        )
+    }
+
+    /// The bind failure, with what to do about it.
+    static func cannotListen(host: String, port: Int, reason: String) -> String {
+        "cannot listen on \(host):\(port): \(reason); another server may hold the port ('stepline status' shows a Stepline "
+            + "server of this data directory): choose another with --port or STEPLINE_PORT (0 picks a free one)"
+    }
+
+    /// ` --data-dir DIR` when the data directory was given with the option, for messages that name a command.
+    static func dataDirArgument(_ options: DataDirectoryOptions) -> String {
+        options.dataDirOption.map { " --data-dir \($0)" } ?? ""
     }
 
     /// The keys of `--credentials` plus the one in the environment.
@@ -183,7 +267,7 @@ final class BoundPort: Sendable {
 }
 
 /// A failure `serve` reports as `Error: <message>` with exit code 1.
-private struct ServeError: Error, CustomStringConvertible {
+struct ServeError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }

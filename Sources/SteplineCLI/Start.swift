@@ -42,11 +42,7 @@ struct Start: ServerCommand {
             printLine(server.json ? started.serialized : arn)
             return
         }
-        var execution = try await client.call("DescribeExecution", ["executionArn": .string(arn)])
-        while execution["status"]?.stringValue == "RUNNING" {
-            try await Task.sleep(for: .milliseconds(100))
-            execution = try await client.call("DescribeExecution", ["executionArn": .string(arn)])
-        }
+        let execution = try await client.finishedExecution(arn)
         if server.json {
             printLine(execution.serialized)
         } else {

@@ -29,7 +29,8 @@ struct StatesClient {
         } catch {
             throw CommandFailure(
                 "cannot reach the Stepline server at \(endpoint) (\(error.localizedDescription)); "
-                    + "start it with 'stepline serve', or give its address with --endpoint or STEPLINE_ENDPOINT",
+                    + "start it with 'stepline serve --background' ('stepline status' says where a server runs), "
+                    + "or give its address with --endpoint or STEPLINE_ENDPOINT",
                 exitCode: 3
             )
         }
@@ -66,5 +67,18 @@ struct StatesClient {
             throw CommandFailure("no state machine named '\(nameOrArn)' on \(endpoint); 'stepline list' shows the deployed ones")
         }
         return arn
+    }
+
+    /// `DescribeExecution` of `arn` once it is no longer `RUNNING`, polled every 100 ms.
+    ///
+    /// - Throws: ``CommandFailure`` (exit 3) when `deadline` passes first.
+    func finishedExecution(_ arn: String, deadline: Date = .distantFuture) async throws -> JSONValue {
+        var execution = try await call("DescribeExecution", ["executionArn": .string(arn)])
+        while execution["status"]?.stringValue == "RUNNING" {
+            guard Date() < deadline else { throw CommandFailure("\(arn) is still RUNNING", exitCode: 3) }
+            try await Task.sleep(for: .milliseconds(100))
+            execution = try await call("DescribeExecution", ["executionArn": .string(arn)])
+        }
+        return execution
     }
 }

@@ -23,13 +23,18 @@ import Workflows
 public struct WebhookRoutes: Sendable {
     let webhooks: [String: Webhook]
     let buses: EventBuses
+    /// The file the webhooks were read from, which an unknown name's error points at.
+    let configurationFile: String?
     /// Seconds since the epoch; the timestamp window is checked against it.
     let now: @Sendable () -> Double
 
-    /// - Parameter now: seconds since the epoch (`nil`: the system clock); tests pass a fixed time.
-    public init(webhooks: [Webhook], buses: EventBuses, now: (@Sendable () -> Double)? = nil) {
+    /// - Parameters:
+    ///   - configurationFile: where `webhooks` were declared (named in the 404 of an unknown webhook).
+    ///   - now: seconds since the epoch (`nil`: the system clock); tests pass a fixed time.
+    public init(webhooks: [Webhook], buses: EventBuses, configurationFile: String? = nil, now: (@Sendable () -> Double)? = nil) {
         self.webhooks = Dictionary(webhooks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.buses = buses
+        self.configurationFile = configurationFile
         self.now = now ?? { Date().timeIntervalSince1970 }
     }
 
@@ -54,7 +59,9 @@ public struct WebhookRoutes: Sendable {
 
     func handle(name: String, request: Request) async throws(WebhookRefusal) -> WebhookAcceptance {
         guard let webhook = webhooks[name] else {
-            throw WebhookRefusal(status: .notFound, code: "UnknownWebhook", message: "No webhook named '\(name)' is configured (workflows/webhooks.yaml).")
+            // The file, not the other names: a caller probing names learns none from the refusal.
+            let file = configurationFile.map { " in \($0)" } ?? ""
+            throw WebhookRefusal(status: .notFound, code: "UnknownWebhook", message: "No webhook named '\(name)' is configured\(file).")
         }
         let tooLarge = WebhookRefusal(
             status: .contentTooLarge, code: "BodyTooLarge",
