@@ -50,7 +50,8 @@ extension EventBuses: TaskIntegration {
                     detailType: entry["DetailType"]?.stringValue,
                     detail: detail,
                     resources: resources,
-                    eventBusName: entry["EventBusName"]?.stringValue
+                    // A bus name is one of the execution's account and region.
+                    eventBusName: busName(entry["EventBusName"]?.stringValue, in: context.scope(ofArn: executionArn))
                 )
             )
         }
