@@ -217,6 +217,11 @@ def test_the_aws_cli_with_region_sees_that_regions_resources(running):
     assert created not in (aws("sqs", "list-queues") or {}).get("QueueUrls", [])
     topics = [t["TopicArn"] for t in aws("sns", "list-topics", "--region", "eu-west-1")["Topics"]]
     assert topics == [f"arn:aws:sns:eu-west-1:{DEFAULT_ACCOUNT}:alerts"]
+    machines = aws("stepfunctions", "list-state-machines", "--region", "eu-west-1")["stateMachines"]
+    assert [m["stateMachineArn"] for m in machines] == [f"arn:aws:states:eu-west-1:{DEFAULT_ACCOUNT}:stateMachine:notify"]
+    rules = aws("events", "list-rules", "--region", "eu-west-1")["Rules"]
+    assert [r["Arn"] for r in rules] == [f"arn:aws:events:eu-west-1:{DEFAULT_ACCOUNT}:rule/shipped"]
+    assert aws("events", "list-rules")["Rules"] == []
 
 
 def test_a_restart_keeps_every_scope_and_verify_is_clean(running):
