@@ -67,6 +67,30 @@ import Workflows
         }
     }
 
+    @Test func aTaskStatesQueueURLAndBusNameAreThoseOfItsExecutionsScope() async throws {
+        let directory = TemporaryDirectory()
+        try await withIntegrations(directory.path) { engine, buses, queues in
+            let queue = try await queues.createQueue(name: "out", attributes: [:], in: europe)
+            // A URL without region names the execution's region's queue; the bus is the execution's default bus,
+            // which this first use of the scope makes.
+            let parameters = #"{"QueueUrl": "http://localhost:8423/123456789012/out", "MessageBody": "hi"}"#
+            let sender = try await engine.createStateMachine(
+                name: "send", definition: integrationMachine("arn:aws:states:::sqs:sendMessage", parameters), in: europe)
+            let sent = try await engine.startExecution(stateMachineArn: sender.stateMachineArn)
+            #expect(try await engine.awaitCompletion(executionArn: sent.executionArn).output?["error"] == nil)
+            #expect(try await queues.receive(queueArn: queue.arn, waitSeconds: 0).map(\.body) == ["hi"])
+
+            let entries = #"{"Entries": [{"Source": "shop", "DetailType": "t", "Detail": {}}]}"#
+            let putter = try await engine.createStateMachine(
+                name: "put", definition: integrationMachine("arn:aws:states:::events:putEvents", entries), in: europe)
+            let put = try await engine.startExecution(stateMachineArn: putter.stateMachineArn)
+            let done = try await engine.awaitCompletion(executionArn: put.executionArn)
+            #expect(done.output?["error"] == nil)
+            #expect(done.output?["result"]?["FailedEntryCount"] == 0)
+            #expect(try buses.listEventBuses(namePrefix: nil, in: europe).count == 1)
+        }
+    }
+
     @Test func busesOfAnotherScopeKeepTheDefaultScopesKeysRouteTheirOwnEventsAndSurviveARestart() async throws {
         let directory = TemporaryDirectory()
         let inbox = try await withStepline(directory.path) { stepline in
