@@ -199,6 +199,23 @@ def test_buses_and_rules_are_per_region_and_a_rule_delivers_to_a_queue_of_its_re
     assert (event["region"], event["account"], event["detail"]) == ("eu-west-1", DEFAULT_ACCOUNT, {"id": 7})
 
 
+def test_with_credentials_configured_a_verified_12_digit_key_is_its_account(binary):
+    with tempfile.TemporaryDirectory(prefix="stepline-e2e-regions-signed-") as tmp:
+        credentials = os.path.join(tmp, "credentials")
+        with open(credentials, "w") as f:
+            f.write(f"[other]\naws_access_key_id = {OTHER_ACCOUNT}\naws_secret_access_key = other-secret\n")
+        server = Server(binary, os.path.join(tmp, "data"), args=["--credentials", credentials])
+        try:
+            sqs = boto3.client("sqs", endpoint_url=server.endpoint, region_name="ap-southeast-2",
+                               aws_access_key_id=OTHER_ACCOUNT, aws_secret_access_key="other-secret")
+            url = sqs.create_queue(QueueName="signed")["QueueUrl"]
+            assert url == f"{server.endpoint}/queue/ap-southeast-2/{OTHER_ACCOUNT}/signed"
+            attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
+            assert attributes["QueueArn"] == f"arn:aws:sqs:ap-southeast-2:{OTHER_ACCOUNT}:signed"
+        finally:
+            assert server.stop() == 0
+
+
 # The aws CLI, and the data directory afterwards
 
 
