@@ -30,9 +30,9 @@ public import Topics
 ///
 /// ## Topics
 /// ### Buses
-/// - ``createEventBus(name:description:)``
+/// - ``createEventBus(name:description:in:)``
 /// - ``describeEventBus(name:)``
-/// - ``listEventBuses(namePrefix:)``
+/// - ``listEventBuses(namePrefix:in:)``
 /// - ``deleteEventBus(name:)``
 /// - ``putEvents(_:)``
 /// ### Rules and targets

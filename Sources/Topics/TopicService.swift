@@ -24,7 +24,7 @@ package import Synchronization
 ///
 /// ## Topics
 /// ### Topics
-/// - ``createTopic(name:attributes:tags:)``
+/// - ``createTopic(name:attributes:tags:in:)``
 /// - ``deleteTopic(arn:)``
 /// - ``listTopics(in:)``
 /// - ``topicAttributes(arn:)``
@@ -33,7 +33,7 @@ package import Synchronization
 /// - ``subscribe(topicArn:protocol:endpoint:attributes:)``
 /// - ``confirmSubscription(topicArn:token:)``
 /// - ``unsubscribe(arn:)``
-/// - ``listSubscriptions(topicArn:)``
+/// - ``listSubscriptions(topicArn:in:)``
 /// - ``subscriptionAttributes(arn:)``
 /// - ``setSubscriptionAttribute(arn:name:value:)``
 /// ### Publishing and delivery
