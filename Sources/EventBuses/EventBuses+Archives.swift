@@ -113,9 +113,12 @@ extension EventBuses {
 
     /// `ListArchives`: those of `scope` (`nil`: the default scope) by name, filtered by
     /// prefix, source bus ARN and state.
-    public nonisolated func listArchives(namePrefix: String?, eventSourceArn: String?, state: String?, in scope: ResourceScope? = nil) throws
-        -> [JSONValue]
-    {
+    public nonisolated func listArchives(
+        namePrefix: String?,
+        eventSourceArn: String?,
+        state: String?,
+        in scope: ResourceScope? = nil
+    ) throws -> [JSONValue] {
         try archiveValues(.archives, of: scope, arn: "ArchiveArn", name: "ArchiveName", namePrefix: namePrefix).filter { archive in
             (eventSourceArn.map { archive["EventSourceArn"]?.stringValue == $0 } ?? true)
                 && (state.map { archive["State"]?.stringValue == $0 } ?? true)
@@ -125,7 +128,11 @@ extension EventBuses {
     /// The archives or replays of `scope` (`nil`: the default scope), by the ARN in member
     /// `arn`, whose plain name (member `name`) starts with `namePrefix`.
     package nonisolated func archiveValues(
-        _ which: EventArchiveIndex.DB, of scope: ResourceScope?, arn: String, name: String, namePrefix: String?
+        _ which: EventArchiveIndex.DB,
+        of scope: ResourceScope?,
+        arn: String,
+        name: String,
+        namePrefix: String?
     ) throws -> [JSONValue] {
         let scope = scope ?? context.defaultScope
         return try archiveValues(which).filter { row in

@@ -73,7 +73,12 @@ extension EventBuses {
     /// The resources of `which` of `scope` (`nil`: the default scope) whose name starts with
     /// `namePrefix`, by name: one key range of storage names, less other scopes' resources
     /// (which the default scope's unqualified range holds too), told apart by their ARN.
-    package nonisolated func scoped(_ which: EventsIndex.DB, namePrefix: String?, arn member: String, in scope: ResourceScope?) throws
+    package nonisolated func scoped(
+        _ which: EventsIndex.DB,
+        namePrefix: String?,
+        arn member: String,
+        in scope: ResourceScope?
+    ) throws
         -> [JSONValue]
     {
         let scope = scope ?? context.defaultScope
@@ -236,7 +241,9 @@ extension EventBuses {
     public nonisolated func describeApiDestination(name: String) throws -> JSONValue {
         guard let destination = try stored(EventKeys.text(name), in: .apiDestinations) else {
             throw EngineError(
-                .resourceNotFound, "Failed to describe the api-destination(s). An api-destination '\(scopedName(name).name)' does not exist.")
+                .resourceNotFound,
+                "Failed to describe the api-destination(s). An api-destination '\(scopedName(name).name)' does not exist."
+            )
         }
         return destination
     }

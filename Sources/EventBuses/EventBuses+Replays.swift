@@ -115,9 +115,12 @@ extension EventBuses {
 
     /// `ListReplays`: those of `scope` (`nil`: the default scope) by name, filtered by
     /// prefix, state and archive ARN.
-    public nonisolated func listReplays(namePrefix: String?, state: String?, eventSourceArn: String?, in scope: ResourceScope? = nil) throws
-        -> [JSONValue]
-    {
+    public nonisolated func listReplays(
+        namePrefix: String?,
+        state: String?,
+        eventSourceArn: String?,
+        in scope: ResourceScope? = nil
+    ) throws -> [JSONValue] {
         try archiveValues(.replays, of: scope, arn: "ReplayArn", name: "ReplayName", namePrefix: namePrefix).filter { replay in
             (state.map { replay["State"]?.stringValue == $0 } ?? true)
                 && (eventSourceArn.map { replay["EventSourceArn"]?.stringValue == $0 } ?? true)

@@ -159,7 +159,10 @@ public final class QueueService: Sendable {
     /// - Throws: ``QueueError`` `QueueNameExists` when they differ; attribute and tag errors.
     @discardableResult
     public func createQueue(
-        name: String, attributes given: [String: String], tags: [String: String] = [:], in scope: ResourceScope? = nil
+        name: String,
+        attributes given: [String: String],
+        tags: [String: String] = [:],
+        in scope: ResourceScope? = nil
     ) async throws -> Queue {
         try Self.validateName(name)
         let attributes = try QueueAttributes(given, queueName: name)

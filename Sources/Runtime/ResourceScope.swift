@@ -44,7 +44,8 @@ public struct ResourceScope: Sendable, Hashable, CustomStringConvertible {
     public init(accessKeyID: String?, region: String?, defaultScope: ResourceScope) {
         self.init(
             account: accessKeyID.flatMap { Self.isAccountID($0) ? $0 : nil } ?? defaultScope.account,
-            region: region.flatMap { Self.isRegion($0) ? $0 : nil } ?? defaultScope.region)
+            region: region.flatMap { Self.isRegion($0) ? $0 : nil } ?? defaultScope.region
+        )
     }
 
     /// `arn:aws:SERVICE:REGION:ACCOUNT:RESOURCE`.
@@ -68,7 +69,10 @@ public struct ResourceScope: Sendable, Hashable, CustomStringConvertible {
     /// (`us-east-1`, `eu-central-2`, `us-gov-west-1`), so that it never breaks an ARN or a key.
     public static func isRegion(_ text: some StringProtocol) -> Bool {
         (1...32).contains(text.utf8.count)
-            && text.utf8.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-") }
+            && text.utf8.allSatisfy {
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                    || $0 == UInt8(ascii: "-")
+            }
     }
 
     // MARK: Keys of resources kept by name

@@ -145,7 +145,10 @@ public final class TopicService: Sendable {
     /// ARN when its attributes are the same (SNS is idempotent by name).
     /// - Throws: ``TopicError`` `InvalidParameter` for a bad name or attribute, or an existing topic with other attributes.
     public func createTopic(
-        name: String, attributes given: [String: String], tags: [(key: String, value: String)] = [], in scope: ResourceScope? = nil
+        name: String,
+        attributes given: [String: String],
+        tags: [(key: String, value: String)] = [],
+        in scope: ResourceScope? = nil
     ) async throws -> String {
         let attributes = try TopicAttributes.validateCreate(name: name, attributes: given)
         try Self.validateTags(tags)

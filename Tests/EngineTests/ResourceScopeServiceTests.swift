@@ -75,14 +75,20 @@ import Workflows
             // which this first use of the scope makes.
             let parameters = #"{"QueueUrl": "http://localhost:8423/123456789012/out", "MessageBody": "hi"}"#
             let sender = try await engine.createStateMachine(
-                name: "send", definition: integrationMachine("arn:aws:states:::sqs:sendMessage", parameters), in: europe)
+                name: "send",
+                definition: integrationMachine("arn:aws:states:::sqs:sendMessage", parameters),
+                in: europe
+            )
             let sent = try await engine.startExecution(stateMachineArn: sender.stateMachineArn)
             #expect(try await engine.awaitCompletion(executionArn: sent.executionArn).output?["error"] == nil)
             #expect(try await queues.receive(queueArn: queue.arn, waitSeconds: 0).map(\.body) == ["hi"])
 
             let entries = #"{"Entries": [{"Source": "shop", "DetailType": "t", "Detail": {}}]}"#
             let putter = try await engine.createStateMachine(
-                name: "put", definition: integrationMachine("arn:aws:states:::events:putEvents", entries), in: europe)
+                name: "put",
+                definition: integrationMachine("arn:aws:states:::events:putEvents", entries),
+                in: europe
+            )
             let put = try await engine.startExecution(stateMachineArn: putter.stateMachineArn)
             let done = try await engine.awaitCompletion(executionArn: put.executionArn)
             #expect(done.output?["error"] == nil)
@@ -97,16 +103,20 @@ import Workflows
             let buses = stepline.buses
             let queue = try await stepline.queues.createQueue(name: "inbox", attributes: [:], in: europe)
             try await buses.ensureDefaultBus(in: europe)
-            #expect(try buses.listEventBuses(namePrefix: nil, in: europe).compactMap { $0["Arn"]?.stringValue } == [
-                "arn:aws:events:eu-west-1:123456789012:event-bus/default"
-            ])
+            #expect(
+                try buses.listEventBuses(namePrefix: nil, in: europe).compactMap { $0["Arn"]?.stringValue } == [
+                    "arn:aws:events:eu-west-1:123456789012:event-bus/default"
+                ]
+            )
             // The default scope's bus keeps its plain key; the other scope's is qualified.
             #expect(try buses.listEventBuses(namePrefix: nil).compactMap { $0["Name"]?.stringValue } == ["default"])
             #expect(buses.busName(nil, in: europe) == "123456789012:eu-west-1:default")
             _ = try await buses.createEventBus(name: "orders", description: nil)
             _ = try await buses.createEventBus(name: "orders", description: nil, in: europe)
             #expect(try buses.storedBus("orders")?["Arn"]?.stringValue == "arn:aws:events:us-east-1:123456789012:event-bus/orders")
-            #expect(try buses.storedBus("123456789012:eu-west-1:orders")?["Arn"]?.stringValue == "arn:aws:events:eu-west-1:123456789012:event-bus/orders")
+            #expect(
+                try buses.storedBus("123456789012:eu-west-1:orders")?["Arn"]?.stringValue == "arn:aws:events:eu-west-1:123456789012:event-bus/orders"
+            )
             let bus = buses.busName("default", in: europe)
             let rule = try await buses.putRule(RuleDefinition(name: "shipped", eventBusName: bus, eventPattern: #"{"source": ["shop"]}"#))
             #expect(rule == "arn:aws:events:eu-west-1:123456789012:rule/shipped")

@@ -1,8 +1,8 @@
 public import EventBuses
 import HTTPTypes
 import JSON
-import Workflows
 import Runtime
+import Workflows
 
 /// The EventBridge JSON API (`AWSEvents.*`, awsJson 1.1) over ``EventBuses``.
 ///

@@ -1,8 +1,8 @@
 internal import HTTPTypes
 public import JSON
 public import Messaging
-public import Topics
 import Runtime
+public import Topics
 import Workflows
 
 /// The SNS service (AWS's query protocol, `2010-03-31`) over a ``TopicService``.

@@ -1,7 +1,7 @@
 internal import JSON
+import Runtime
 internal import ServiceLifecycle
 internal import Workflows
-import Runtime
 
 extension StepFunctionsAPI {
     /// How long `GetActivityTask` waits for a task before answering without one, as AWS.

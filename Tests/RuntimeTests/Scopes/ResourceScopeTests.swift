@@ -32,7 +32,8 @@ struct ResourceScopeTests {
             ("AKIDEXAMPLE", "eu-west-1", ResourceScope(account: "123456789012", region: "eu-west-1")),
             ("1111222233334", nil, ResourceScope(account: "123456789012", region: "us-east-1")),
             (nil, "eu:west", ResourceScope(account: "123456789012", region: "us-east-1")),
-        ] as [(String?, String?, ResourceScope)])
+        ] as [(String?, String?, ResourceScope)]
+    )
     func requestScopes(key: String?, region: String?, expected: ResourceScope) {
         #expect(ResourceScope(accessKeyID: key, region: region, defaultScope: home) == expected)
     }
