@@ -84,8 +84,13 @@ public struct ResourceScope: Sendable, Hashable, CustomStringConvertible {
 
     /// The name a resource named `name` is stored under: `name` itself in `defaultScope`
     /// (the key it had before scopes existed), `ACCOUNT:REGION:name` in any other.
+    ///
+    /// A `name` holding the separator (which no resource's name may) is qualified in the
+    /// default scope too, so that a client cannot spell another scope's storage name as
+    /// a name of its own: it names nothing.
     public func storageName(_ name: String, defaultScope: ResourceScope) -> String {
-        self == defaultScope ? name : "\(account)\(Self.qualifierSeparator)\(region)\(Self.qualifierSeparator)\(name)"
+        guard self != defaultScope || name.contains(Self.qualifierSeparator) else { return name }
+        return "\(account)\(Self.qualifierSeparator)\(region)\(Self.qualifierSeparator)\(name)"
     }
 
     /// The name as AWS shows it of a storage name ``storageName(_:defaultScope:)`` made: without its qualifier.

@@ -177,6 +177,9 @@ def test_buses_and_rules_are_per_region_and_a_rule_delivers_to_a_queue_of_its_re
     assert eu.describe_event_bus(Name="orders")["Arn"] == f"arn:aws:events:eu-west-1:{DEFAULT_ACCOUNT}:event-bus/orders"
     # A bus ARN names that bus, whichever region the client is signed for.
     assert us.describe_event_bus(Name=f"arn:aws:events:eu-west-1:{DEFAULT_ACCOUNT}:event-bus/orders")["Name"] == "orders"
+    # How Stepline stores another scope's bus is no name a client can use to reach it.
+    with pytest.raises(us.exceptions.ResourceNotFoundException):
+        us.describe_event_bus(Name=f"{DEFAULT_ACCOUNT}:eu-west-1:orders")
 
     eu_sqs = running.client("sqs", "eu-west-1")
     queue_url = eu_sqs.create_queue(QueueName="events-inbox")["QueueUrl"]

@@ -23,6 +23,8 @@ struct ResourceScopeTests {
         #expect(stored == "111122223333:eu-west-1:orders")
         #expect(ResourceScope.parseStorageName(stored, defaultScope: home) == (europe, "orders"))
         #expect(ResourceScope.parseStorageName("orders", defaultScope: home) == (home, "orders"))
+        // Another scope's storage name given as a name of the default scope names nothing of that scope.
+        #expect(home.storageName(stored, defaultScope: home) == "123456789012:us-east-1:111122223333:eu-west-1:orders")
     }
 
     @Test(
