@@ -4,7 +4,7 @@ public import JSON
 import LMDB
 import Memberwise
 package import Messaging
-import Runtime
+public import Runtime
 
 /// What `CreateArchive` and `UpdateArchive` ask for.
 @MemberwiseInit(.public)
@@ -21,7 +21,11 @@ public struct ArchiveDefinition: Sendable {
 extension EventBuses {
     // MARK: Archives
 
-    package nonisolated func archiveArn(_ name: String) -> String { arn("archive/\(name)") }
+    /// The ARN of the archive stored as `stored`.
+    package nonisolated func archiveArn(_ stored: String) -> String {
+        let (scope, name) = scopedName(stored)
+        return arn("archive/\(name)", in: scope)
+    }
 
     package nonisolated func storedArchive(_ name: String) throws -> JSONValue? { try archiveValue(name, in: .archives) }
 
@@ -54,6 +58,7 @@ extension EventBuses {
     /// `CreateArchive`: an archive of the events accepted on a bus from now on
     /// (those matching `EventPattern`, when given). It is one record; the
     /// events stay where they are, in the log.
+    /// The archive lives in its bus's account and region, and is stored under its storage name.
     /// - Throws: ``EngineError`` `ResourceAlreadyExistsException`,
     ///   `ResourceNotFoundException` (bus), `InvalidEventPatternException`, `ValidationException`.
     public func createArchive(_ definition: ArchiveDefinition) async throws -> JSONValue {
@@ -63,22 +68,23 @@ extension EventBuses {
         }
         let bus = busName(source)
         guard source.hasPrefix("arn:"), try storedBus(bus) != nil else {
-            throw EngineError(.resourceNotFound, "Event bus \(bus) does not exist.")
+            throw EngineError(.resourceNotFound, "Event bus \(scopedName(bus).name) does not exist.")
         }
         _ = try Self.checkedPattern(definition.eventPattern)
         try Self.checkedRetention(definition.retentionDays)
-        if try storedArchive(definition.name) != nil {
+        let name = storageName(definition.name, in: scopedName(bus).scope)
+        if try storedArchive(name) != nil {
             throw EngineError(.resourceAlreadyExists, "Archive \(definition.name) already exists.")
         }
         let time = now()
         var archive: JSONObject = [
-            "ArchiveName": .string(definition.name), "ArchiveArn": .string(archiveArn(definition.name)),
+            "ArchiveName": .string(name), "ArchiveArn": .string(archiveArn(name)),
             "EventSourceArn": .string(busArn(bus)), "State": "ENABLED", "RetentionDays": .integer(definition.retentionDays ?? 0),
             "CreationTime": .integer(Int(time)),
         ]
         if let description = definition.description { archive["Description"] = .string(description) }
         if let pattern = definition.eventPattern { archive["EventPattern"] = .string(pattern) }
-        try await append([(EventArchiveRecordKind.archivePut, ["archive": .object(archive), "time": .integer(Int(time))])], about: archiveArn(definition.name))
+        try await append([(EventArchiveRecordKind.archivePut, ["archive": .object(archive), "time": .integer(Int(time))])], about: archiveArn(name))
         return .object(archive)
     }
 
@@ -100,17 +106,38 @@ extension EventBuses {
 
     package nonisolated func requireArchive(_ name: String) throws -> JSONValue {
         guard let archive = try storedArchive(name) else {
-            throw EngineError(.resourceNotFound, "Archive \(name) does not exist.")
+            throw EngineError(.resourceNotFound, "Archive \(scopedName(name).name) does not exist.")
         }
         return archive
     }
 
-    /// `ListArchives`: by name, filtered by prefix, source bus ARN and state.
-    public nonisolated func listArchives(namePrefix: String?, eventSourceArn: String?, state: String?) throws -> [JSONValue] {
-        try archiveValues(.archives).filter { archive in
-            (namePrefix.map { archive["ArchiveName"]?.stringValue?.hasPrefix($0) == true } ?? true)
-                && (eventSourceArn.map { archive["EventSourceArn"]?.stringValue == $0 } ?? true)
+    /// `ListArchives`: those of `scope` (`nil`: the default scope) by name, filtered by
+    /// prefix, source bus ARN and state.
+    public nonisolated func listArchives(
+        namePrefix: String?,
+        eventSourceArn: String?,
+        state: String?,
+        in scope: ResourceScope? = nil
+    ) throws -> [JSONValue] {
+        try archiveValues(.archives, of: scope, arn: "ArchiveArn", name: "ArchiveName", namePrefix: namePrefix).filter { archive in
+            (eventSourceArn.map { archive["EventSourceArn"]?.stringValue == $0 } ?? true)
                 && (state.map { archive["State"]?.stringValue == $0 } ?? true)
+        }
+    }
+
+    /// The archives or replays of `scope` (`nil`: the default scope), by the ARN in member
+    /// `arn`, whose plain name (member `name`) starts with `namePrefix`.
+    package nonisolated func archiveValues(
+        _ which: EventArchiveIndex.DB,
+        of scope: ResourceScope?,
+        arn: String,
+        name: String,
+        namePrefix: String?
+    ) throws -> [JSONValue] {
+        let scope = scope ?? context.defaultScope
+        return try archiveValues(which).filter { row in
+            scope.owns(row[arn]?.stringValue ?? "")
+                && (namePrefix.map { scopedName(row[name]?.stringValue ?? "").name.hasPrefix($0) } ?? true)
         }
     }
 

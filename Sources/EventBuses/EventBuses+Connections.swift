@@ -1,7 +1,7 @@
 import Foundation
 public import JSON
 import Memberwise
-import Runtime
+public import Runtime
 
 /// What `CreateConnection` / `UpdateConnection` ask for (AWS's member names).
 @MemberwiseInit(.public)
@@ -36,22 +36,24 @@ extension EventBuses {
     /// the data directory must be protected like the credentials themselves.
     /// - Throws: ``EngineError`` `ResourceAlreadyExistsException`, `ValidationException`
     ///   (an authorization type other than `API_KEY` and `BASIC`, missing parameters).
-    public func createConnection(_ definition: ConnectionDefinition) async throws -> JSONValue {
+    /// It is made in `scope` (`nil`: the default scope) and stored under its storage name.
+    public func createConnection(_ definition: ConnectionDefinition, in scope: ResourceScope? = nil) async throws -> JSONValue {
         try Self.validateName(definition.name, member: "name")
-        if try stored(EventKeys.text(definition.name), in: .connections) != nil {
+        let name = storageName(definition.name, in: scope)
+        if try stored(EventKeys.text(name), in: .connections) != nil {
             throw EngineError(.resourceAlreadyExists, "Connection \(definition.name) already exists.")
         }
         try Self.validateAuth(definition.authorizationType, definition.authParameters)
         let time = Int(now())
         var connection: JSONObject = [
-            "Name": .string(definition.name),
-            "ConnectionArn": .string(uniqueArn("connection", definition.name)),
+            "Name": .string(name),
+            "ConnectionArn": .string(uniqueArn("connection", name)),
             "ConnectionState": "AUTHORIZED", "AuthorizationType": .string(definition.authorizationType),
             "AuthParameters": definition.authParameters, "CreationTime": .integer(time),
             "LastModifiedTime": .integer(time), "LastAuthorizedTime": .integer(time),
         ]
         if let description = definition.description { connection["Description"] = .string(description) }
-        try await append([(EventsRecordKind.connectionPut, ["connection": .object(connection)])], about: definition.name)
+        try await append([(EventsRecordKind.connectionPut, ["connection": .object(connection)])], about: name)
         return Self.withoutSecrets(.object(connection))
     }
 
@@ -62,9 +64,26 @@ extension EventBuses {
         Self.withoutSecrets(try storedConnection(name))
     }
 
-    /// Connections whose name starts with `namePrefix`, by name, without secrets.
-    public nonisolated func listConnections(namePrefix: String?) throws -> [JSONValue] {
-        try values(in: .connections, prefix: EventKeys.text(namePrefix ?? "")).map(Self.withoutSecrets)
+    /// Connections of `scope` (`nil`: the default scope) whose name starts with `namePrefix`,
+    /// by name, without secrets.
+    public nonisolated func listConnections(namePrefix: String?, in scope: ResourceScope? = nil) throws -> [JSONValue] {
+        try scoped(.connections, namePrefix: namePrefix, arn: "ConnectionArn", in: scope).map(Self.withoutSecrets)
+    }
+
+    /// The resources of `which` of `scope` (`nil`: the default scope) whose name starts with
+    /// `namePrefix`, by name: one key range of storage names, less other scopes' resources
+    /// (which the default scope's unqualified range holds too), told apart by their ARN.
+    package nonisolated func scoped(
+        _ which: EventsIndex.DB,
+        namePrefix: String?,
+        arn member: String,
+        in scope: ResourceScope?
+    ) throws
+        -> [JSONValue]
+    {
+        let scope = scope ?? context.defaultScope
+        return try values(in: which, prefix: EventKeys.text(storageName(namePrefix ?? "", in: scope)))
+            .filter { scope.owns($0[member]?.stringValue ?? "") }
     }
 
     /// Deletes a connection; refused while an API destination uses it.
@@ -75,7 +94,7 @@ extension EventBuses {
         if let user = try values(in: .apiDestinations).first(where: { $0["ConnectionArn"]?.stringValue == arn }) {
             throw EngineError(
                 .validation,
-                "Connection \(name) is used by API destination \(user["Name"]?.stringValue ?? ""); delete that first."
+                "Connection \(scopedName(name).name) is used by API destination \(scopedName(user["Name"]?.stringValue ?? "").name); delete that first."
             )
         }
         try await append([(EventsRecordKind.connectionDeleted, ["name": .string(name), "time": .integer(Int(now()))])], about: name)
@@ -86,7 +105,7 @@ extension EventBuses {
 
     package nonisolated func storedConnection(_ name: String) throws -> JSONValue {
         guard let connection = try stored(EventKeys.text(name), in: .connections) else {
-            throw EngineError(.resourceNotFound, "Failed to describe the connection(s). Connection '\(name)' does not exist.")
+            throw EngineError(.resourceNotFound, "Failed to describe the connection(s). Connection '\(scopedName(name).name)' does not exist.")
         }
         return connection
     }
@@ -180,9 +199,11 @@ extension EventBuses {
     /// connection's credentials, usable as a rule target by its ARN.
     /// - Throws: ``EngineError`` `ResourceAlreadyExistsException`,
     ///   `ResourceNotFoundException` (connection), `ValidationException`.
-    public func createApiDestination(_ definition: ApiDestinationDefinition) async throws -> JSONValue {
+    /// It is made in `scope` (`nil`: the default scope) and stored under its storage name.
+    public func createApiDestination(_ definition: ApiDestinationDefinition, in scope: ResourceScope? = nil) async throws -> JSONValue {
         try Self.validateName(definition.name, member: "name")
-        if try stored(EventKeys.text(definition.name), in: .apiDestinations) != nil {
+        let name = storageName(definition.name, in: scope)
+        if try stored(EventKeys.text(name), in: .apiDestinations) != nil {
             throw EngineError(.resourceAlreadyExists, "An api-destination '\(definition.name)' already exists.")
         }
         guard Self.httpMethods.contains(definition.httpMethod) else {
@@ -194,15 +215,14 @@ extension EventBuses {
         guard definition.invocationEndpoint.hasPrefix("https://") || definition.invocationEndpoint.hasPrefix("http://") else {
             throw EngineError(.validation, "InvocationEndpoint must be an http(s) URL, got \(definition.invocationEndpoint).")
         }
-        let connectionName = Self.resourceName(definition.connectionArn, type: "connection")
-        let connection = try storedConnection(connectionName)
+        let connection = try storedConnection(storedResourceName(definition.connectionArn, type: "connection", in: scope))
         guard connection["ConnectionArn"]?.stringValue == definition.connectionArn else {
             throw EngineError(.resourceNotFound, "Connection \(definition.connectionArn) does not exist.")
         }
         let time = Int(now())
         var destination: JSONObject = [
-            "Name": .string(definition.name),
-            "ApiDestinationArn": .string(uniqueArn("api-destination", definition.name)),
+            "Name": .string(name),
+            "ApiDestinationArn": .string(uniqueArn("api-destination", name)),
             "ApiDestinationState": "ACTIVE", "ConnectionArn": .string(definition.connectionArn),
             "InvocationEndpoint": .string(definition.invocationEndpoint), "HttpMethod": .string(definition.httpMethod),
             "InvocationRateLimitPerSecond": .integer(definition.invocationRateLimitPerSecond ?? 300),
@@ -211,7 +231,7 @@ extension EventBuses {
         if let description = definition.description { destination["Description"] = .string(description) }
         try await append(
             [(EventsRecordKind.apiDestinationPut, ["destination": .object(destination)])],
-            about: definition.name
+            about: name
         )
         return .object(destination)
     }
@@ -220,15 +240,18 @@ extension EventBuses {
     /// - Throws: ``EngineError`` `ResourceNotFoundException`.
     public nonisolated func describeApiDestination(name: String) throws -> JSONValue {
         guard let destination = try stored(EventKeys.text(name), in: .apiDestinations) else {
-            throw EngineError(.resourceNotFound, "Failed to describe the api-destination(s). An api-destination '\(name)' does not exist.")
+            throw EngineError(
+                .resourceNotFound,
+                "Failed to describe the api-destination(s). An api-destination '\(scopedName(name).name)' does not exist."
+            )
         }
         return destination
     }
 
-    /// API destinations whose name starts with `namePrefix` (and that use
-    /// `connectionArn`, when given), by name.
-    public nonisolated func listApiDestinations(namePrefix: String?, connectionArn: String?) throws -> [JSONValue] {
-        try values(in: .apiDestinations, prefix: EventKeys.text(namePrefix ?? "")).filter { destination in
+    /// API destinations of `scope` (`nil`: the default scope) whose name starts with
+    /// `namePrefix` (and that use `connectionArn`, when given), by name.
+    public nonisolated func listApiDestinations(namePrefix: String?, connectionArn: String?, in scope: ResourceScope? = nil) throws -> [JSONValue] {
+        try scoped(.apiDestinations, namePrefix: namePrefix, arn: "ApiDestinationArn", in: scope).filter { destination in
             connectionArn == nil || destination["ConnectionArn"]?.stringValue == connectionArn
         }
     }
@@ -247,16 +270,23 @@ extension EventBuses {
     /// - Throws: ``EngineError`` `ResourceNotFoundException` when the destination
     ///   or its connection is gone.
     package nonisolated func apiDestinationRequest(_ arn: String) throws -> (url: String, method: String, headers: [String: String]) {
-        let destination = try describeApiDestination(name: Self.resourceName(arn, type: "api-destination"))
+        let destination = try describeApiDestination(name: storedResourceName(arn, type: "api-destination"))
         guard destination["ApiDestinationArn"]?.stringValue == arn else {
             throw EngineError(.resourceNotFound, "API destination \(arn) does not exist.")
         }
         let connectionArn = destination["ConnectionArn"]?.stringValue ?? ""
-        let connection = try storedConnection(Self.resourceName(connectionArn, type: "connection"))
+        let connection = try storedConnection(storedResourceName(connectionArn, type: "connection"))
         return (
             destination["InvocationEndpoint"]?.stringValue ?? "", destination["HttpMethod"]?.stringValue ?? "POST",
             Self.headers(of: connection)
         )
+    }
+
+    /// The storage name of the resource `arnOrName` names: of an ARN, its `NAME` in the ARN's
+    /// scope; of a name, that name in `scope` (`nil`: a storage name already).
+    package nonisolated func storedResourceName(_ arnOrName: String, type: String, in scope: ResourceScope? = nil) -> String {
+        guard arnOrName.hasPrefix("arn:") else { return scope.map { storageName(arnOrName, in: $0) } ?? arnOrName }
+        return storageName(Self.resourceName(arnOrName, type: type), in: context.scope(ofArn: arnOrName))
     }
 
     /// `NAME` of `arn:aws:events:REGION:ACCOUNT:TYPE/NAME/UUID` (or of a bare name).

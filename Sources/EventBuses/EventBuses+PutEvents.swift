@@ -117,15 +117,17 @@ extension EventBuses {
             }
             guard routes[bus] != nil else {
                 accepted.results.append(
-                    PutEventsResultEntry(errorCode: "ResourceNotFoundException", errorMessage: "Event bus \(bus) does not exist.")
+                    PutEventsResultEntry(errorCode: "ResourceNotFoundException", errorMessage: "Event bus \(scopedName(bus).name) does not exist.")
                 )
                 continue
             }
             let id = UUID().uuidString.lowercased()
+            // The event is the bus's account's and region's, as on AWS.
+            let scope = scopedName(bus).scope
             let event: JSONValue = [
                 "version": "0", "id": .string(id), "detail-type": .string(entry.detailType ?? ""),
-                "source": .string(entry.source ?? ""), "account": .string(account),
-                "time": .string(Self.isoTime(entry.time ?? time)), "region": .string(region),
+                "source": .string(entry.source ?? ""), "account": .string(scope.account),
+                "time": .string(Self.isoTime(entry.time ?? time)), "region": .string(scope.region),
                 "resources": .array(entry.resources.map { .string($0) }), "detail": detail,
             ]
             route(event, on: bus, at: time, hops: 0, records: &accepted.records, deliveries: &accepted.deliveries)

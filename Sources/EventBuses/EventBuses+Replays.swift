@@ -4,7 +4,7 @@ public import JSON
 import LMDB
 import Memberwise
 import Messaging
-import Runtime
+public import Runtime
 
 /// What `StartReplay` asks for.
 @MemberwiseInit(.public)
@@ -50,7 +50,11 @@ extension EventBuses {
         arn.range(of: ":archive/").map { String(arn[$0.upperBound...]) }
     }
 
-    package nonisolated func replayArn(_ name: String) -> String { arn("replay/\(name)") }
+    /// The ARN of the replay stored as `stored`.
+    package nonisolated func replayArn(_ stored: String) -> String {
+        let (scope, name) = scopedName(stored)
+        return arn("replay/\(name)", in: scope)
+    }
 
     package nonisolated func storedReplay(_ name: String) throws -> JSONValue? { try archiveValue(name, in: .replays) }
 
@@ -62,12 +66,16 @@ extension EventBuses {
     /// - Throws: ``EngineError`` `ResourceAlreadyExistsException`,
     ///   `ResourceNotFoundException` (archive), `ValidationException` (window,
     ///   another bus, a filter rule not on the bus).
+    ///
+    /// The replay lives in its archive's account and region, stored under its storage name.
     public func startReplay(_ definition: ReplayDefinition) async throws -> JSONValue {
         try Self.validateName(definition.name, member: "replayName")
-        if try storedReplay(definition.name) != nil {
+        let scope = context.scope(ofArn: definition.eventSourceArn)
+        let name = storageName(definition.name, in: scope)
+        if try storedReplay(name) != nil {
             throw EngineError(.resourceAlreadyExists, "Replay \(definition.name) already exists.")
         }
-        let archiveName = Self.archiveName(definition.eventSourceArn) ?? ""
+        let archiveName = storageName(Self.archiveName(definition.eventSourceArn) ?? "", in: scope)
         let archive = try requireArchive(archiveName)
         guard definition.eventStartTime < definition.eventEndTime else {
             throw EngineError(.validation, "Parameter EventEndTime is not valid. Reason: EventStartTime must be before EventEndTime.")
@@ -84,14 +92,14 @@ extension EventBuses {
         var destination: JSONObject = ["Arn": .string(definition.destinationArn)]
         if !definition.filterArns.isEmpty { destination["FilterArns"] = .array(definition.filterArns.map { .string($0) }) }
         var replay: JSONObject = [
-            "ReplayName": .string(definition.name), "ReplayArn": .string(replayArn(definition.name)), "State": "STARTING",
+            "ReplayName": .string(name), "ReplayArn": .string(replayArn(name)), "State": "STARTING",
             "EventSourceArn": .string(definition.eventSourceArn), "Destination": .object(destination),
             "EventStartTime": .integer(Int(definition.eventStartTime)), "EventEndTime": .integer(Int(definition.eventEndTime)),
             "ReplayStartTime": .integer(Int(time)), ReplayRow.position: .integer(Int(start.rawValue)),
             ReplayRow.through: .integer(Int(log.lastSequence?.rawValue ?? 0)),
         ]
         if let description = definition.description { replay["Description"] = .string(description) }
-        try await append([(EventArchiveRecordKind.replayPut, ["replay": .object(replay), "time": .integer(Int(time))])], about: replayArn(definition.name))
+        try await append([(EventArchiveRecordKind.replayPut, ["replay": .object(replay), "time": .integer(Int(time))])], about: replayArn(name))
         armClock(at: now())
         return ReplayRow.shown(.object(replay))
     }
@@ -100,16 +108,21 @@ extension EventBuses {
     /// - Throws: ``EngineError`` `ResourceNotFoundException`.
     public nonisolated func describeReplay(name: String) throws -> JSONValue {
         guard let replay = try storedReplay(name) else {
-            throw EngineError(.resourceNotFound, "Replay \(name) does not exist.")
+            throw EngineError(.resourceNotFound, "Replay \(scopedName(name).name) does not exist.")
         }
         return ReplayRow.shown(replay)
     }
 
-    /// `ListReplays`: by name, filtered by prefix, state and archive ARN.
-    public nonisolated func listReplays(namePrefix: String?, state: String?, eventSourceArn: String?) throws -> [JSONValue] {
-        try archiveValues(.replays).filter { replay in
-            (namePrefix.map { replay["ReplayName"]?.stringValue?.hasPrefix($0) == true } ?? true)
-                && (state.map { replay["State"]?.stringValue == $0 } ?? true)
+    /// `ListReplays`: those of `scope` (`nil`: the default scope) by name, filtered by
+    /// prefix, state and archive ARN.
+    public nonisolated func listReplays(
+        namePrefix: String?,
+        state: String?,
+        eventSourceArn: String?,
+        in scope: ResourceScope? = nil
+    ) throws -> [JSONValue] {
+        try archiveValues(.replays, of: scope, arn: "ReplayArn", name: "ReplayName", namePrefix: namePrefix).filter { replay in
+            (state.map { replay["State"]?.stringValue == $0 } ?? true)
                 && (eventSourceArn.map { replay["EventSourceArn"]?.stringValue == $0 } ?? true)
         }.map(ReplayRow.shown)
     }
@@ -119,10 +132,10 @@ extension EventBuses {
     ///   (the replay already ended).
     public func cancelReplay(name: String) async throws -> JSONValue {
         guard case .object(var replay) = try storedReplay(name) else {
-            throw EngineError(.resourceNotFound, "Replay \(name) does not exist.")
+            throw EngineError(.resourceNotFound, "Replay \(scopedName(name).name) does not exist.")
         }
         guard ["STARTING", "RUNNING"].contains(replay["State"]?.stringValue ?? "") else {
-            throw EngineError(.illegalStatus, "Replay \(name) is not in a valid state for this operation.")
+            throw EngineError(.illegalStatus, "Replay \(scopedName(name).name) is not in a valid state for this operation.")
         }
         let time = now()
         replay["State"] = "CANCELLED"
@@ -173,7 +186,7 @@ extension EventBuses {
             for (original, accepted) in found {
                 guard case .object(var event) = original else { continue }
                 event["id"] = .string(UUID().uuidString.lowercased())
-                event["replay-name"] = .string(name)
+                event["replay-name"] = .string(scopedName(name).name)
                 let replayed = JSONValue.object(event)
                 var rules = routes[bus]?.matcher.matches(replayed).sorted() ?? []
                 if !filter.isEmpty { rules = rules.filter { routes[bus]?.rules[$0].map { filter.contains($0.arn) } ?? false } }

@@ -37,7 +37,7 @@ extension EventBuses {
         let bus = busName(definition.eventBusName)
         try Self.validateName(definition.name, member: "name")
         _ = try requireBus(bus)
-        let (patternText, pattern) = try Self.patternOrSchedule(definition, bus: bus)
+        let (patternText, pattern) = try Self.patternOrSchedule(definition, onDefaultBus: isDefaultBus(bus))
         let state = definition.state ?? "ENABLED"
         guard ["ENABLED", "DISABLED"].contains(state) else {
             throw EngineError(
@@ -90,7 +90,7 @@ extension EventBuses {
     public nonisolated func describeRule(bus: String?, name: String) throws -> JSONValue {
         let bus = busName(bus)
         guard let rule = try stored(EventKeys.rule(bus, name), in: .rules) else {
-            throw EngineError(.resourceNotFound, "Rule \(name) does not exist on EventBus \(bus).")
+            throw EngineError(.resourceNotFound, "Rule \(name) does not exist on EventBus \(scopedName(bus).name).")
         }
         return rule
     }

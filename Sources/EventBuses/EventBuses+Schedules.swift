@@ -8,12 +8,12 @@ import Runtime
 extension EventBuses {
     /// Checks `PutRule`'s `EventPattern` and `ScheduleExpression`: at least one,
     /// and a schedule only on the default bus, as EventBridge requires.
-    package static func patternOrSchedule(_ definition: RuleDefinition, bus: String) throws -> (String?, EventPattern?) {
+    package static func patternOrSchedule(_ definition: RuleDefinition, onDefaultBus: Bool) throws -> (String?, EventPattern?) {
         guard definition.eventPattern != nil || definition.scheduleExpression != nil else {
             throw EngineError(.validation, "Parameter(s) EventPattern or ScheduleExpression must be specified.")
         }
         if let schedule = definition.scheduleExpression {
-            guard bus == defaultBusName else {
+            guard onDefaultBus else {
                 throw EngineError(.validation, "ScheduleExpression is supported only on the default event bus.")
             }
             do { _ = try ScheduleExpression(parsing: schedule) } catch { throw EngineError(.validation, error.message) }
@@ -74,10 +74,11 @@ extension EventBuses {
             let (bus, name, last) = (rule.bus, rule.name, rule.last)
             guard let arn = rule.arn, let due = rule.schedule.latestFire(atOrBefore: time, after: last, start: rule.start) else { continue }
             let key = EventArchiveIndex.scheduleKey(bus, name)
+            let scope = scopedName(bus).scope
             let event: JSONValue = [
                 "version": "0", "id": .string(UUID().uuidString.lowercased()), "detail-type": "Scheduled Event",
-                "source": "aws.events", "account": .string(account), "time": .string(Self.isoTime(due)),
-                "region": .string(region), "resources": [.string(arn)], "detail": [:],
+                "source": "aws.events", "account": .string(scope.account), "time": .string(Self.isoTime(due)),
+                "region": .string(scope.region), "resources": [.string(arn)], "detail": [:],
             ]
             var records: [(RecordKind, JSONValue)] = [
                 (

@@ -12,6 +12,11 @@ extension EventBuses: TaskIntegration {
     package nonisolated var integratedResources: [String] { ["arn:aws:states:::events:putEvents"] }
 
     package func prepare(_ task: IntegrationTask) async -> IntegrationEffect {
+        // The execution's account and region have a default bus, as every scope does on AWS,
+        // even if no EventBridge request reached it yet. Made before the step, in its own
+        // commit: should that fail, an entry for it fails as for a bus that does not exist.
+        let scope = context.scope(ofArn: task.executionArn)
+        if scope != context.defaultScope { try? await ensureDefaultBus(in: scope) }
         let (outcome, acceptance) = putEvents(task)
         guard let acceptance else { return .refused(outcome) }
         let records = acceptance.records.map { Self.record($0.0, $0.1, time: task.time) }
@@ -50,7 +55,8 @@ extension EventBuses: TaskIntegration {
                     detailType: entry["DetailType"]?.stringValue,
                     detail: detail,
                     resources: resources,
-                    eventBusName: entry["EventBusName"]?.stringValue
+                    // A bus name is one of the execution's account and region.
+                    eventBusName: busName(entry["EventBusName"]?.stringValue, in: context.scope(ofArn: executionArn))
                 )
             )
         }

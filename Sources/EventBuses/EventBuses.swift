@@ -30,9 +30,9 @@ public import Topics
 ///
 /// ## Topics
 /// ### Buses
-/// - ``createEventBus(name:description:)``
+/// - ``createEventBus(name:description:in:)``
 /// - ``describeEventBus(name:)``
-/// - ``listEventBuses(namePrefix:)``
+/// - ``listEventBuses(namePrefix:in:)``
 /// - ``deleteEventBus(name:)``
 /// - ``putEvents(_:)``
 /// ### Rules and targets
@@ -139,8 +139,6 @@ public actor EventBuses {
 
     package nonisolated func db(_ which: EventsIndex.DB) -> Database { index[which.rawValue] }
     package nonisolated func now() -> Int64 { context.now() }
-    package nonisolated var region: String { context.region }
-    package nonisolated var account: String { context.account }
 
     private func load() throws {
         for bus in try values(in: .buses) {
@@ -234,31 +232,64 @@ public actor EventBuses {
 
     // MARK: Names and ARNs
 
-    /// The bus name of `nameOrArn` (an `EventBusName` may be either); `nil` means `default`.
-    public nonisolated func busName(_ nameOrArn: String?) -> String {
-        guard let text = nameOrArn, !text.isEmpty else { return Self.defaultBusName }
-        if text.hasPrefix("arn:"), let range = text.range(of: ":event-bus/") { return String(text[range.upperBound...]) }
-        return text
+    /// The bus `nameOrArn` names (an `EventBusName` may be either) as it is stored: a name
+    /// of the default scope is itself, an ARN is its bus in the ARN's scope
+    /// (``ResourceScope/storageName(_:defaultScope:)``), and `nil` is the `default` bus of `scope`
+    /// (`nil`: the default scope). A plain name is read in `scope`, or, without one, taken
+    /// as a storage name already (what the buses pass between themselves).
+    public nonisolated func busName(_ nameOrArn: String?, in scope: ResourceScope? = nil) -> String {
+        guard let text = nameOrArn, !text.isEmpty else { return storageName(Self.defaultBusName, in: scope) }
+        if text.hasPrefix("arn:"), let range = text.range(of: ":event-bus/") {
+            return storageName(String(text[range.upperBound...]), in: context.scope(ofArn: text))
+        }
+        return scope.map { storageName(text, in: $0) } ?? text
     }
 
-    /// `arn:aws:events:REGION:ACCOUNT:RESOURCE`, the shape of every EventBridge ARN.
-    package nonisolated func arn(_ resource: String) -> String { "arn:aws:events:\(region):\(account):\(resource)" }
+    /// The key a resource named `name` of `scope` (`nil`: the default scope) is stored under:
+    /// the name itself in the default scope, qualified with the scope in any other. Bus
+    /// names, and the names of archives, connections and API destinations, are stored so;
+    /// a rule's name needs no qualifier, its bus has one.
+    public nonisolated func storageName(_ name: String, in scope: ResourceScope?) -> String {
+        (scope ?? context.defaultScope).storageName(name, defaultScope: context.defaultScope)
+    }
+
+    /// The scope and the name as AWS shows it of a stored name.
+    public nonisolated func scopedName(_ stored: String) -> (scope: ResourceScope, name: String) {
+        ResourceScope.parseStorageName(stored, defaultScope: context.defaultScope)
+    }
+
+    /// `arn:aws:events:REGION:ACCOUNT:RESOURCE` of `scope` (`nil`: the default scope),
+    /// the shape of every EventBridge ARN.
+    package nonisolated func arn(_ resource: String, in scope: ResourceScope? = nil) -> String {
+        (scope ?? context.defaultScope).arn("events", resource)
+    }
 
     /// `arn:aws:events:REGION:ACCOUNT:TYPE/NAME/UUID`: connections and API destinations get
     /// a new ARN each time their name is created; ``resourceName(_:type:)`` reads `NAME` back.
-    package nonisolated func uniqueArn(_ type: String, _ name: String) -> String {
-        arn("\(type)/\(name)/\(UUID().uuidString.lowercased())")
+    /// `stored` is the stored name, whose scope the ARN takes.
+    package nonisolated func uniqueArn(_ type: String, _ stored: String) -> String {
+        let (scope, name) = scopedName(stored)
+        return arn("\(type)/\(name)/\(UUID().uuidString.lowercased())", in: scope)
     }
 
-    package nonisolated func busArn(_ name: String) -> String { arn("event-bus/\(name)") }
+    /// The ARN of the bus stored as `bus`.
+    package nonisolated func busArn(_ bus: String) -> String {
+        let (scope, name) = scopedName(bus)
+        return arn("event-bus/\(name)", in: scope)
+    }
 
+    /// The ARN of rule `name` of the bus stored as `bus`: `rule/NAME` on a default bus, `rule/BUS/NAME` on another.
     package nonisolated func ruleArn(bus: String, name: String) -> String {
-        bus == Self.defaultBusName ? arn("rule/\(name)") : arn("rule/\(bus)/\(name)")
+        let (scope, busName) = scopedName(bus)
+        return busName == Self.defaultBusName ? arn("rule/\(name)", in: scope) : arn("rule/\(busName)/\(name)", in: scope)
     }
+
+    /// Whether the bus stored as `bus` is the `default` bus of its scope.
+    package nonisolated func isDefaultBus(_ bus: String) -> Bool { scopedName(bus).name == Self.defaultBusName }
 
     package nonisolated func requireBus(_ name: String) throws -> JSONValue {
         guard let bus = try storedBus(name) else {
-            throw EngineError(.resourceNotFound, "Event bus \(name) does not exist.")
+            throw EngineError(.resourceNotFound, "Event bus \(scopedName(name).name) does not exist.")
         }
         return bus
     }
@@ -275,12 +306,13 @@ public actor EventBuses {
 
     // MARK: Buses
 
-    /// Creates a bus and returns its ARN.
+    /// Creates a bus in `scope` (`nil`: the default scope) and returns its ARN.
     /// - Throws: ``EngineError`` `ResourceAlreadyExistsException`, `ValidationException`.
-    public func createEventBus(name: String, description: String?) async throws -> String {
-        try Self.validateName(name, member: "name")
+    public func createEventBus(name plainName: String, description: String?, in scope: ResourceScope? = nil) async throws -> String {
+        try Self.validateName(plainName, member: "name")
+        let name = storageName(plainName, in: scope)
         if try storedBus(name) != nil || routes[name] != nil {
-            throw EngineError(.resourceAlreadyExists, "Event bus \(name) already exists.")
+            throw EngineError(.resourceAlreadyExists, "Event bus \(plainName) already exists.")
         }
         let arn = busArn(name)
         var record: JSONObject = ["name": .string(name), "arn": .string(arn), "time": .integer(Int(now()))]
@@ -296,16 +328,28 @@ public actor EventBuses {
     /// The bus as `DescribeEventBus` answers (`Name`, `Arn`, `Description`, `CreationTime` in ms).
     public nonisolated func describeEventBus(name: String) throws -> JSONValue { try requireBus(busName(name)) }
 
-    /// Every bus whose name starts with `namePrefix`, by name.
-    public nonisolated func listEventBuses(namePrefix: String?) throws -> [JSONValue] {
-        try values(in: .buses, prefix: EventKeys.text(namePrefix ?? ""))
+    /// Every bus of `scope` (`nil`: the default scope) whose name starts with `namePrefix`, by name.
+    public nonisolated func listEventBuses(namePrefix: String?, in scope: ResourceScope? = nil) throws -> [JSONValue] {
+        // The stored names of a scope share its qualifier, so they are one key range; the
+        // default scope's are unqualified, and the other scopes' are left out by their ARN.
+        let scope = scope ?? context.defaultScope
+        return try values(in: .buses, prefix: EventKeys.text(storageName(namePrefix ?? "", in: scope)))
+            .filter { scope.owns($0["Arn"]?.stringValue ?? "") }
+    }
+
+    /// Creates the `default` bus of `scope` the first time that scope is used, as every
+    /// account has one in every region; the default scope's is made at open.
+    public func ensureDefaultBus(in scope: ResourceScope) async throws {
+        let name = storageName(Self.defaultBusName, in: scope)
+        guard routes[name] == nil, try storedBus(name) == nil else { return }
+        _ = try await createEventBus(name: Self.defaultBusName, description: nil, in: scope)
     }
 
     /// Deletes a bus with its rules and targets; deleting one that does not
     /// exist succeeds, as on AWS, and the default bus cannot be deleted.
     public func deleteEventBus(name: String) async throws {
         let name = busName(name)
-        guard name != Self.defaultBusName else {
+        guard !isDefaultBus(name) else {
             throw EngineError(.validation, "Cannot delete event bus default.")
         }
         guard try storedBus(name) != nil else { return }

@@ -229,7 +229,7 @@ extension QueueService {
         let policy = queue.attributes.redrivePolicy
         let deadLetterExists = try policy.map { try self.queue($0.deadLetterTargetArn, in: append.transaction) != nil } ?? false
         var decision = ReceiveDecision(
-            time: time, maxMessages: maxMessages, account: context.account,
+            time: time, maxMessages: maxMessages, account: context.scope(ofArn: arn).account,
             retention: Int64(queue.attributes.retentionPeriod) * 1000,
             timeout: Int64(visibilityTimeout ?? queue.attributes.visibilityTimeout) * 1000,
             redrive: deadLetterExists ? policy : nil)

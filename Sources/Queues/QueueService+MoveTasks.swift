@@ -75,7 +75,7 @@ extension QueueService {
 
     /// The queues whose `RedrivePolicy` names `arn`, by name.
     package func deadLetterSources(of arn: String) throws -> [String] {
-        try listQueues().filter { $0.attributes.redrivePolicy?.deadLetterTargetArn == arn }.map(\.arn)
+        try allQueues().filter { $0.attributes.redrivePolicy?.deadLetterTargetArn == arn }.map(\.arn)
     }
 
     package func moveTasks(in transaction: ReadTransaction) throws -> [JSONValue] {

@@ -15,7 +15,11 @@ extension QueueService: TaskIntegration {
     /// `MessageGroupId`, `MessageDeduplicationId`), or refuses the task when they give none.
     package func prepare(_ task: IntegrationTask) async -> IntegrationEffect {
         let parameters = task.parameters
-        guard let url = parameters["QueueUrl"]?.stringValue, let name = Self.queueName(url) else {
+        // A URL that does not say its region or account names a queue of the execution's.
+        let executionScope = context.scope(ofArn: task.executionArn)
+        guard let url = parameters["QueueUrl"]?.stringValue,
+            let address = url.hasPrefix("arn:") ? QueueAddress(arn: url) : QueueAddress(url: url, fallback: executionScope)
+        else {
             return .refused(Self.sqsFailure(QueueError(.missingParameter, "The request must contain the parameter QueueUrl.")))
         }
         guard let body = parameters["MessageBody"].map({ $0.stringValue ?? $0.serialized }) else {
@@ -28,16 +32,9 @@ extension QueueService: TaskIntegration {
             groupId: parameters["MessageGroupId"]?.stringValue,
             deduplicationId: parameters["MessageDeduplicationId"]?.stringValue
         )
-        let queueArn = url.hasPrefix("arn:") ? url : arn(ofQueue: name)
+        let queueArn = url.hasPrefix("arn:") ? url : address.arn
         // Receivers are woken by the commit itself (``receivableChanges``).
         return .perform({ append in try self.sendForTask(message, to: queueArn, append, at: task.time) })
-    }
-
-    /// The queue name of a queue URL (`http://HOST/ACCOUNT/NAME`, AWS's or Stepline's) or ARN.
-    package static func queueName(_ urlOrArn: String) -> String? {
-        let separator: Character = urlOrArn.hasPrefix("arn:") ? ":" : "/"
-        guard let name = urlOrArn.split(separator: separator).last, !name.isEmpty, name != urlOrArn[...] else { return nil }
-        return String(name)
     }
 
     /// Sends one message in the step's transaction and returns the task's outcome.

@@ -87,8 +87,11 @@ public final class QueueService: Sendable {
     package func db(_ which: QueueIndex.DB) -> Database { databases[which.rawValue] }
     package func now() -> Int64 { context.now() }
 
-    /// `arn:aws:sqs:REGION:ACCOUNT:NAME`.
-    public func arn(ofQueue name: String) -> String { "arn:aws:sqs:\(context.region):\(context.account):\(name)" }
+    /// `arn:aws:sqs:REGION:ACCOUNT:NAME` of `scope` (`nil`: the default scope, where the
+    /// CLI and configuration files name queues).
+    public func arn(ofQueue name: String, in scope: ResourceScope? = nil) -> String {
+        (scope ?? context.defaultScope).arn("sqs", name)
+    }
 
     // MARK: Queues
 
@@ -151,15 +154,20 @@ public final class QueueService: Sendable {
         try append.append(Record(kind: kind, timestamp: time * 1000, payload: payload.bytes))
     }
 
-    /// Creates queue `name` with `tags`, or returns the existing one (tags unchanged)
-    /// if its attributes are the same.
+    /// Creates queue `name` in `scope` (`nil`: the default scope) with `tags`, or returns
+    /// the existing one (tags unchanged) if its attributes are the same.
     /// - Throws: ``QueueError`` `QueueNameExists` when they differ; attribute and tag errors.
     @discardableResult
-    public func createQueue(name: String, attributes given: [String: String], tags: [String: String] = [:]) async throws -> Queue {
+    public func createQueue(
+        name: String,
+        attributes given: [String: String],
+        tags: [String: String] = [:],
+        in scope: ResourceScope? = nil
+    ) async throws -> Queue {
         try Self.validateName(name)
         let attributes = try QueueAttributes(given, queueName: name)
         let tags = try QueueTags.merging(tags, into: [:], queueName: name)
-        let arn = arn(ofQueue: name)
+        let arn = arn(ofQueue: name, in: scope)
         let time = now()
         return try await transact { append in
             if let existing = try self.queue(arn, in: append.transaction) {
@@ -194,12 +202,18 @@ public final class QueueService: Sendable {
         return Set(left.keys).union(right.keys).filter { left[$0] != right[$0] }.sorted()
     }
 
-    /// The queues whose names start with `prefix`, by name.
-    public func listQueues(prefix: String = "") throws -> [Queue] {
-        try log.read { try $0.values(withPrefix: [], in: db(.queues)) }
+    /// The queues of `scope` (`nil`: the default scope) whose names start with `prefix`, by name.
+    public func listQueues(prefix: String = "", in scope: ResourceScope? = nil) throws -> [Queue] {
+        // Keys are ARNs, so the scope's queues are one key range.
+        let start = Array((scope ?? context.defaultScope).arnPrefix("sqs").utf8)
+        return try log.read { try $0.values(withPrefix: start + Array(prefix.utf8), in: db(.queues)) }
             .map { try Queue(row: try JSONParser.parse(bytes: $0)) }
-            .filter { $0.name.hasPrefix(prefix) }
             .sorted { $0.name < $1.name }
+    }
+
+    /// Every queue of every scope, by ARN.
+    package func allQueues() throws -> [Queue] {
+        try log.read { try $0.values(withPrefix: [], in: db(.queues)) }.map { try Queue(row: try JSONParser.parse(bytes: $0)) }
     }
 
     /// Sets attributes (`FifoQueue` cannot change).
@@ -243,7 +257,7 @@ public final class QueueService: Sendable {
     /// The source queues whose `RedrivePolicy` names `arn` as their dead-letter queue.
     public func deadLetterSourceQueues(of arn: String) throws -> [Queue] {
         _ = try log.read { try requireQueue(arn, in: $0) }
-        return try listQueues().filter { $0.attributes.redrivePolicy?.deadLetterTargetArn == arn }
+        return try allQueues().filter { $0.attributes.redrivePolicy?.deadLetterTargetArn == arn }
     }
 
     // MARK: Waiting

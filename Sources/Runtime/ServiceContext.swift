@@ -6,12 +6,16 @@ public import Logging
 ///
 /// The composition root (`Stepline.open`) makes one and hands it to each service, so a
 /// service never reaches into another for these (topics and buses used to read them off
-/// the engine) and every service answers for the same region, reads the same clock and
-/// fires its due work on the same scheduler.
+/// the engine) and every service has the same default scope, reads the same clock and
+/// fires its due work on the same scheduler. Resources themselves live per
+/// ``ResourceScope`` (account and region): ``region`` and ``account`` are the default
+/// scope's, and a request carries its own (``scope(accessKeyID:region:)``).
 public struct ServiceContext: Sendable {
     /// The log every change goes to.
     public let log: EventLog
+    /// The region of ``defaultScope``: of unsigned requests, the CLI and the console.
     public var region: String
+    /// The account of ``defaultScope``: of requests whose access key is not an account id.
     public var account: String
     /// The clock for record times, due times and timers.
     public var clock: any RuntimeClock

@@ -82,7 +82,7 @@ public struct WorkflowDirectory: Sendable {
         var deployed: [String: String] = [:]
         for definition in definitions {
             do {
-                let arn = "arn:aws:states:\(engine.configuration.region):\(engine.configuration.account):stateMachine:\(definition.name)"
+                let arn = engine.stateMachineArnPrefix() + definition.name
                 let machine: StateMachineDescription
                 if (try? engine.describeStateMachine(arn: arn)) != nil {
                     machine = try await engine.updateStateMachine(arn: arn, definition: definition.text, roleArn: nil)

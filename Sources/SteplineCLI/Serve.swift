@@ -55,7 +55,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Deploy the state machines (*.asl.json), handler map (handlers.yaml), queues, buses and rules (events.yaml) of this directory at start.")
     var workflows: String?
 
-    @Option(help: "Region reported to handlers for unsigned requests.")
+    @Option(help: "The default region: of unsigned requests, the CLI and the console (signed requests work in their own region).")
     var region: String = "us-east-1"
 
     @Option(

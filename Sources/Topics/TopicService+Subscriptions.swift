@@ -4,7 +4,7 @@ package import JSON
 import LMDB
 import Messaging
 import Queues
-import Runtime
+public import Runtime
 
 /// A subscription as `ListSubscriptions` and `GetSubscriptionAttributes` show it.
 public struct TopicSubscription: Sendable, Hashable {
@@ -145,20 +145,15 @@ extension TopicService {
         }
     }
 
-    /// Every subscription, or those of one topic, in ARN order.
+    /// Every subscription of `scope` (`nil`: the default scope), or those of one topic
+    /// (of any scope), in ARN order.
     /// - Throws: ``TopicError`` `NotFound` for an unknown topic.
-    public func listSubscriptions(topicArn: String? = nil) throws -> [TopicSubscription] {
+    public func listSubscriptions(topicArn: String? = nil, in scope: ResourceScope? = nil) throws -> [TopicSubscription] {
         try log.read { transaction in
             guard let topicArn else {
-                var all: [TopicSubscription] = []
-                try transaction.withCursor(on: db(.subscriptions)) { cursor in
-                    var more = try cursor.first()
-                    while more {
-                        all.append(TopicSubscription(row: try QueueKeys.object(try cursor.value())))
-                        more = try cursor.next()
-                    }
-                }
-                return all
+                // Subscription ARNs extend their topic's, so the scope's are one key range.
+                let prefix = Array((scope ?? context.defaultScope).arnPrefix("sns").utf8)
+                return try transaction.values(withPrefix: prefix, in: db(.subscriptions)).map { TopicSubscription(row: try QueueKeys.object($0)) }
             }
             _ = try requireTopic(topicArn, transaction)
             return try subscriptionArns(of: topicArn, transaction).compactMap { arn in
@@ -176,14 +171,14 @@ extension TopicService {
             var attributes = subscription.attributes
             attributes["SubscriptionArn"] = arn
             attributes["TopicArn"] = subscription.topicArn
-            attributes["Owner"] = account
+            attributes["Owner"] = owner(of: arn)
             attributes["Protocol"] = subscription.protocolName
             attributes["Endpoint"] = subscription.endpoint
             attributes["PendingConfirmation"] = subscription.pendingConfirmation ? "true" : "false"
             attributes["ConfirmationWasAuthenticated"] = subscription.pendingConfirmation ? "false" : "true"
             attributes["RawMessageDelivery"] = attributes["RawMessageDelivery"] ?? "false"
             if attributes["FilterPolicy"] != nil { attributes["FilterPolicyScope"] = attributes["FilterPolicyScope"] ?? "MessageAttributes" }
-            attributes["SubscriptionPrincipal"] = "arn:aws:iam::\(account):user/stepline"
+            attributes["SubscriptionPrincipal"] = "arn:aws:iam::\(owner(of: arn)):user/stepline"
             let policy = DeliveryRetryPolicy(
                 topicPolicy: topic.map { Self.strings($0["attributes"]) }?["DeliveryPolicy"], subscriptionPolicy: attributes["DeliveryPolicy"])
             attributes["EffectiveDeliveryPolicy"] = policy.effectiveJSON

@@ -24,16 +24,16 @@ package import Synchronization
 ///
 /// ## Topics
 /// ### Topics
-/// - ``createTopic(name:attributes:tags:)``
+/// - ``createTopic(name:attributes:tags:in:)``
 /// - ``deleteTopic(arn:)``
-/// - ``listTopics()``
+/// - ``listTopics(in:)``
 /// - ``topicAttributes(arn:)``
 /// - ``setTopicAttribute(arn:name:value:)``
 /// ### Subscriptions
 /// - ``subscribe(topicArn:protocol:endpoint:attributes:)``
 /// - ``confirmSubscription(topicArn:token:)``
 /// - ``unsubscribe(arn:)``
-/// - ``listSubscriptions(topicArn:)``
+/// - ``listSubscriptions(topicArn:in:)``
 /// - ``subscriptionAttributes(arn:)``
 /// - ``setSubscriptionAttribute(arn:name:value:)``
 /// ### Publishing and delivery
@@ -82,13 +82,14 @@ public final class TopicService: Sendable {
     }
 
     package var log: EventLog { context.log }
-    package var region: String { context.region }
-    package var account: String { context.account }
     package func now() -> Int64 { context.now() }
     package func db(_ which: TopicIndex.DB) -> Database { databases[which.rawValue] }
 
-    /// `arn:aws:sns:REGION:ACCOUNT:NAME`.
-    public func arn(ofTopic name: String) -> String { "arn:aws:sns:\(region):\(account):\(name)" }
+    /// `arn:aws:sns:REGION:ACCOUNT:NAME` of `scope` (`nil`: the default scope).
+    public func arn(ofTopic name: String, in scope: ResourceScope? = nil) -> String { (scope ?? context.defaultScope).arn("sns", name) }
+
+    /// The account that owns the topic or subscription `arn`: the one in the ARN.
+    package func owner(of arn: String) -> String { context.scope(ofArn: arn).account }
 
     // MARK: Reading views
 
@@ -140,12 +141,18 @@ public final class TopicService: Sendable {
 
     // MARK: Topics
 
-    /// Creates a topic, or returns the existing one's ARN when its attributes are the same (SNS is idempotent by name).
+    /// Creates a topic in `scope` (`nil`: the default scope), or returns the existing one's
+    /// ARN when its attributes are the same (SNS is idempotent by name).
     /// - Throws: ``TopicError`` `InvalidParameter` for a bad name or attribute, or an existing topic with other attributes.
-    public func createTopic(name: String, attributes given: [String: String], tags: [(key: String, value: String)] = []) async throws -> String {
+    public func createTopic(
+        name: String,
+        attributes given: [String: String],
+        tags: [(key: String, value: String)] = [],
+        in scope: ResourceScope? = nil
+    ) async throws -> String {
         let attributes = try TopicAttributes.validateCreate(name: name, attributes: given)
         try Self.validateTags(tags)
-        let arn = arn(ofTopic: name)
+        let arn = arn(ofTopic: name, in: scope)
         let time = now()
         return try await transact { append in
             if let existing = try self.row(arn, in: .topics, append.transaction) {
@@ -174,9 +181,10 @@ public final class TopicService: Sendable {
         }
     }
 
-    /// Every topic ARN, in order.
-    public func listTopics() throws -> [String] {
-        try values(in: .topics).compactMap { $0["arn"]?.stringValue }
+    /// Every topic ARN of `scope` (`nil`: the default scope), in order.
+    public func listTopics(in scope: ResourceScope? = nil) throws -> [String] {
+        // Keys are ARNs, so the scope's topics are one key range.
+        try values(in: .topics, prefix: Array((scope ?? context.defaultScope).arnPrefix("sns").utf8)).compactMap { $0["arn"]?.stringValue }
     }
 
     /// The attributes `GetTopicAttributes` shows: the stored ones and the computed ones.
@@ -191,12 +199,12 @@ public final class TopicService: Sendable {
                 if try row(subscription, in: .subscriptions, transaction)?["pending"] == .bool(true) { pending += 1 } else { confirmed += 1 }
             }
             attributes["TopicArn"] = arn
-            attributes["Owner"] = account
+            attributes["Owner"] = owner(of: arn)
             attributes["SubscriptionsConfirmed"] = String(confirmed)
             attributes["SubscriptionsPending"] = String(pending)
             attributes["SubscriptionsDeleted"] = "0"
             attributes["DisplayName"] = attributes["DisplayName"] ?? ""
-            attributes["Policy"] = attributes["Policy"] ?? Self.defaultPolicy(topicArn: arn, account: account)
+            attributes["Policy"] = attributes["Policy"] ?? Self.defaultPolicy(topicArn: arn, account: owner(of: arn))
             attributes["EffectiveDeliveryPolicy"] = DeliveryRetryPolicy(topicPolicy: attributes["DeliveryPolicy"], subscriptionPolicy: nil).effectiveJSON
             return attributes
         }

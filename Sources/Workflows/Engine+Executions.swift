@@ -83,7 +83,7 @@ extension Engine {
         guard let machine = try storedStateMachine(stateMachineArn) else {
             throw EngineError(.stateMachineDoesNotExist, "State Machine Does Not Exist: '\(stateMachineArn)'")
         }
-        let arn = executionArn(machineName: machine.name, name: name)
+        let arn = executionArn(machineName: machine.name, name: name, in: context.scope(ofArn: machine.stateMachineArn))
         await acquire(arn)
         defer { release(arn) }
         if let running = open[arn] {
@@ -145,8 +145,9 @@ extension Engine {
         }
     }
 
-    package nonisolated func executionArn(machineName: String, name: String) -> String {
-        "arn:aws:states:\(configuration.region):\(configuration.account):execution:\(machineName):\(name)"
+    /// `arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME`, in its state machine's `scope`.
+    package nonisolated func executionArn(machineName: String, name: String, in scope: ResourceScope) -> String {
+        scope.arn("states", "execution:\(machineName):\(name)")
     }
 
     // MARK: Deciding and committing

@@ -169,7 +169,11 @@ extension Engine {
     }
 
     /// Every value of an index database, decoded, in key order.
-    package nonisolated func allValues<Value>(in which: EngineIndex.DB, _ decode: (JSONValue) throws -> Value) throws -> [Value] {
-        try log.read { try $0.values(withPrefix: [], in: db(which)) }.map { try decode(try JSONParser.parse(bytes: $0)) }
+    package nonisolated func allValues<Value>(
+        in which: EngineIndex.DB,
+        prefix: String = "",
+        _ decode: (JSONValue) throws -> Value
+    ) throws -> [Value] {
+        try log.read { try $0.values(withPrefix: Array(prefix.utf8), in: db(which)) }.map { try decode(try JSONParser.parse(bytes: $0)) }
     }
 }

@@ -50,7 +50,7 @@ extension Engine {
     package nonisolated func executionArn(of command: StartCommand) -> String? {
         let parts = command.stateMachineArn.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count >= 7, parts[5] == "stateMachine" else { return nil }
-        return executionArn(machineName: String(parts[6]), name: command.name)
+        return executionArn(machineName: String(parts[6]), name: command.name, in: context.scope(ofArn: command.stateMachineArn))
     }
 
     /// A valid execution name derived from an idempotency key (stable across re-dispatches).

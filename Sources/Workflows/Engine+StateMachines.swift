@@ -3,16 +3,18 @@ import Foundation
 import HeapModule
 import JSON
 import LMDB
-package import Runtime
+public import Runtime
 package import StatesLanguage
 
 extension Engine {
-    package nonisolated var stateMachineArnPrefix: String {
-        "arn:aws:states:\(configuration.region):\(configuration.account):stateMachine:"
+    /// `arn:aws:states:REGION:ACCOUNT:stateMachine:` of `scope` (`nil`: the default scope).
+    package nonisolated func stateMachineArnPrefix(in scope: ResourceScope? = nil) -> String {
+        (scope ?? context.defaultScope).arn("states", "stateMachine:")
     }
 
-    package nonisolated var activityArnPrefix: String {
-        "arn:aws:states:\(configuration.region):\(configuration.account):activity:"
+    /// `arn:aws:states:REGION:ACCOUNT:activity:` of `scope` (`nil`: the default scope).
+    package nonisolated func activityArnPrefix(in scope: ResourceScope? = nil) -> String {
+        (scope ?? context.defaultScope).arn("states", "activity:")
     }
 
     package nonisolated func storedStateMachine(_ arn: String) throws -> StateMachineDescription? {
@@ -30,7 +32,7 @@ extension Engine {
         return parsed
     }
 
-    /// Creates a state machine (its first revision).
+    /// Creates a state machine (its first revision) in `scope` (`nil`: the default scope).
     ///
     /// Creating the same name with the same definition and role again returns
     /// the existing machine, as AWS does; anything else is `StateMachineAlreadyExists`.
@@ -39,11 +41,12 @@ extension Engine {
         name: String,
         definition: String,
         roleArn: String = "arn:aws:iam::123456789012:role/stepline",
-        type: String = "STANDARD"
+        type: String = "STANDARD",
+        in scope: ResourceScope? = nil
     ) async throws -> StateMachineDescription {
         try Self.validateName(name)
         _ = try validatedDefinition(definition)
-        let arn = stateMachineArnPrefix + name
+        let arn = stateMachineArnPrefix(in: scope) + name
         await acquire(arn)
         defer { release(arn) }
         if let existing = try storedStateMachine(arn) {
@@ -105,9 +108,9 @@ extension Engine {
         return try StateMachineDescription(recordBytes: bytes)
     }
 
-    /// Every state machine, by ARN.
-    public nonisolated func listStateMachines() throws -> [StateMachineDescription] {
-        try allValues(in: .stateMachines) { try StateMachineDescription(recordJSON: $0) }
+    /// Every state machine of `scope` (`nil`: the default scope), by ARN.
+    public nonisolated func listStateMachines(in scope: ResourceScope? = nil) throws -> [StateMachineDescription] {
+        try allValues(in: .stateMachines, prefix: stateMachineArnPrefix(in: scope)) { try StateMachineDescription(recordJSON: $0) }
     }
 
     /// Deletes a state machine. Running executions go on with their revision;

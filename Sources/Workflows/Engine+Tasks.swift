@@ -3,7 +3,7 @@ import Foundation
 import HeapModule
 package import JSON
 import LMDB
-package import Runtime
+public import Runtime
 package import StatesLanguage
 
 /// A task handed to an activity worker by ``Engine/getActivityTask(activityArn:workerName:timeout:)``.
@@ -131,11 +131,12 @@ extension Engine {
 
     // MARK: Activities
 
-    /// Creates an activity; creating an existing name again returns it.
+    /// Creates an activity in `scope` (`nil`: the default scope); creating an existing name
+    /// again returns it.
     /// - Throws: ``EngineError`` `InvalidName`.
-    public func createActivity(name: String) async throws -> ActivityDescription {
+    public func createActivity(name: String, in scope: ResourceScope? = nil) async throws -> ActivityDescription {
         try Self.validateName(name)
-        let arn = activityArnPrefix + name
+        let arn = activityArnPrefix(in: scope) + name
         if let existing = try storedActivity(arn) { return existing }
         let time = now()
         let activity = ActivityDescription(activityArn: arn, name: name, creationDate: time)
@@ -161,9 +162,9 @@ extension Engine {
         return activity
     }
 
-    /// Every activity, by ARN.
-    public nonisolated func listActivities() throws -> [ActivityDescription] {
-        try allValues(in: .activities) { try ActivityDescription(recordJSON: $0) }
+    /// Every activity of `scope` (`nil`: the default scope), by ARN.
+    public nonisolated func listActivities(in scope: ResourceScope? = nil) throws -> [ActivityDescription] {
+        try allValues(in: .activities, prefix: activityArnPrefix(in: scope)) { try ActivityDescription(recordJSON: $0) }
     }
 
     package nonisolated func storedActivity(_ arn: String) throws -> ActivityDescription? {

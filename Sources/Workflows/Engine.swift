@@ -27,10 +27,10 @@ package import StatesLanguage
 /// - ``run()``
 /// - ``close()``
 /// ### State machines
-/// - ``createStateMachine(name:definition:roleArn:type:)``
+/// - ``createStateMachine(name:definition:roleArn:type:in:)``
 /// - ``updateStateMachine(arn:definition:roleArn:)``
 /// - ``describeStateMachine(arn:)``
-/// - ``listStateMachines()``
+/// - ``listStateMachines(in:)``
 /// - ``deleteStateMachine(arn:)``
 /// ### Executions
 /// - ``startExecution(stateMachineArn:name:input:)``
@@ -40,7 +40,7 @@ package import StatesLanguage
 /// - ``history(executionArn:reverseOrder:maxResults:nextToken:)``
 /// - ``awaitCompletion(executionArn:)``
 /// ### Activities and task tokens
-/// - ``createActivity(name:)``
+/// - ``createActivity(name:in:)``
 /// - ``getActivityTask(activityArn:workerName:timeout:)``
 /// - ``sendTaskSuccess(token:output:)``
 /// - ``sendTaskFailure(token:error:cause:)``

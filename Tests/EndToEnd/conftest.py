@@ -112,6 +112,17 @@ def signed_server(binary):
         assert running.stop() == 0, "stepline serve did not shut down gracefully on SIGTERM"
 
 
+def wait_for(condition, what, timeout=30):
+    """The first truthy value of `condition()`, polled until `timeout` seconds pass; a failure names `what`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 def raw_post(endpoint, body, headers):
     """One raw `POST /` (no AWS client involved); returns (status, lower-case headers, body)."""
     parts = urlsplit(endpoint)

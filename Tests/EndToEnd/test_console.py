@@ -20,7 +20,7 @@ import zlib
 import boto3
 import pytest
 
-from conftest import ACCESS_KEY_ID, ROOT, SECRET_ACCESS_KEY, Server
+from conftest import ACCESS_KEY_ID, ROOT, SECRET_ACCESS_KEY, Server, wait_for
 
 selenium = pytest.importorskip("selenium", reason="pip install selenium (tools/test installs it)")
 from selenium import webdriver  # noqa: E402
@@ -216,16 +216,6 @@ def test_sign_in_with_an_access_key_when_credentials_are_configured(signed_serve
     assert ACCESS_KEY_ID in browser.find_element(By.CSS_SELECTOR, "header .who").text
     cookie = browser.get_cookie("stepline_console")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
-
-
-def wait_for(condition, what, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_operator_redrives_a_dead_delivery_and_resolves_it_in_review(server, browser):

@@ -60,7 +60,8 @@ extension PipeService {
     /// it starts the execution once and redelivers nothing. What the engine would refuse
     /// (a state machine that does not exist) fails the attempt, writing nothing.
     package func startAndDelete(_ input: JSONValue, stateMachine name: String, batchId: String, sourceArn: String, handles: [String]) async throws {
-        let arn = "arn:aws:states:\(context.region):\(context.account):stateMachine:\(name)"
+        // Pipes are configuration of the default scope: their names are its resources.
+        let arn = context.defaultScope.arn("states", "stateMachine:\(name)")
         let input = input.serialized
         let time = queues.now()
         do {

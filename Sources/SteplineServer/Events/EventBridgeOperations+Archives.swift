@@ -1,5 +1,6 @@
 import EventBuses
 import JSON
+import Runtime
 import Workflows
 
 extension EventBridgeOperations {
@@ -21,25 +22,32 @@ extension EventBridgeOperations {
             let definition = try archiveDefinition(input, withSource: true)
             return stateShape(times(try await AWSService.events.call { try await buses.createArchive(definition) }), arn: "ArchiveArn")
         }
-        table.register("UpdateArchive") { input, _ async throws(AWSError) in
-            let definition = try archiveDefinition(input, withSource: false)
+        table.register("UpdateArchive") { input, context async throws(AWSError) in
+            let scope = try await requestScope(of: context, buses)
+            var definition = try archiveDefinition(input, withSource: false)
+            definition.name = buses.storageName(definition.name, in: scope)
             return stateShape(times(try await AWSService.events.call { try await buses.updateArchive(definition) }), arn: "ArchiveArn")
         }
-        table.register("DescribeArchive") { input, _ async throws(AWSError) in
+        table.register("DescribeArchive") { input, context async throws(AWSError) in
+            let scope = try await requestScope(of: context, buses)
             let name = try input.requiredString("ArchiveName", length: 1...48)
-            return times(try await AWSService.events.call { try buses.describeArchive(name: name) })
+            return times(try await AWSService.events.call { try buses.describeArchive(name: buses.storageName(name, in: scope)) })
         }
-        table.register("DeleteArchive") { input, _ async throws(AWSError) in
+        table.register("DeleteArchive") { input, context async throws(AWSError) in
+            let scope = try await requestScope(of: context, buses)
             let name = try input.requiredString("ArchiveName", length: 1...48)
-            try await AWSService.events.call { try await buses.deleteArchive(name: name) }
+            try await AWSService.events.call { try await buses.deleteArchive(name: buses.storageName(name, in: scope)) }
             return [:]
         }
-        table.register("ListArchives") { input, _ async throws(AWSError) in
+        table.register("ListArchives") { input, context async throws(AWSError) in
+            let scope = try await requestScope(of: context, buses)
             let prefix = try input.string("NamePrefix", length: 1...48)
             let source = try input.string("EventSourceArn", length: 1...1600)
             let state = try input.string("State")
-            let page = try limitPage(input, tokens, scope: "ListArchives \(prefix ?? "") \(source ?? "") \(state ?? "")")
-            let all = try await AWSService.events.call { try buses.listArchives(namePrefix: prefix, eventSourceArn: source, state: state) }
+            let page = try limitPage(input, tokens, scope: "ListArchives \(scope) \(prefix ?? "") \(source ?? "") \(state ?? "")")
+            let all = try await AWSService.events.call {
+                try buses.listArchives(namePrefix: prefix, eventSourceArn: source, state: state, in: scope)
+            }
             return paged(all.map(times), key: "Archives", by: "ArchiveName", page)
         }
         table.register("StartReplay") { input, _ async throws(AWSError) in
@@ -55,21 +63,26 @@ extension EventBridgeOperations {
             let replay = times(try await AWSService.events.call { try await buses.startReplay(definition) })
             return ["ReplayArn": replay["ReplayArn"] ?? .null, "State": replay["State"] ?? .null, "ReplayStartTime": replay["ReplayStartTime"] ?? .null]
         }
-        table.register("DescribeReplay") { input, _ async throws(AWSError) in
+        table.register("DescribeReplay") { input, context async throws(AWSError) in
+            let scope = try await requestScope(of: context, buses)
             let name = try input.requiredString("ReplayName", length: 1...64)
-            return times(try await AWSService.events.call { try buses.describeReplay(name: name) })
+            return times(try await AWSService.events.call { try buses.describeReplay(name: buses.storageName(name, in: scope)) })
         }
-        table.register("ListReplays") { input, _ async throws(AWSError) in
+        table.register("ListReplays") { input, context async throws(AWSError) in
+            let scope = try await requestScope(of: context, buses)
             let prefix = try input.string("NamePrefix", length: 1...64)
             let state = try input.string("State")
             let source = try input.string("EventSourceArn", length: 1...1600)
-            let page = try limitPage(input, tokens, scope: "ListReplays \(prefix ?? "") \(state ?? "") \(source ?? "")")
-            let all = try await AWSService.events.call { try buses.listReplays(namePrefix: prefix, state: state, eventSourceArn: source) }
+            let page = try limitPage(input, tokens, scope: "ListReplays \(scope) \(prefix ?? "") \(state ?? "") \(source ?? "")")
+            let all = try await AWSService.events.call {
+                try buses.listReplays(namePrefix: prefix, state: state, eventSourceArn: source, in: scope)
+            }
             return paged(all.map(times), key: "Replays", by: "ReplayName", page)
         }
-        table.register("CancelReplay") { input, _ async throws(AWSError) in
+        table.register("CancelReplay") { input, context async throws(AWSError) in
+            let scope = try await requestScope(of: context, buses)
             let name = try input.requiredString("ReplayName", length: 1...64)
-            let replay = try await AWSService.events.call { try await buses.cancelReplay(name: name) }
+            let replay = try await AWSService.events.call { try await buses.cancelReplay(name: buses.storageName(name, in: scope)) }
             return ["ReplayArn": replay["ReplayArn"] ?? .null, "State": replay["State"] ?? .null]
         }
     }
@@ -81,9 +94,13 @@ extension EventBridgeOperations {
         return time.millisecondsSinceEpoch
     }
 
-    /// An archive or replay with its times (stored in milliseconds) in epoch seconds, as the API sends timestamps.
+    /// An archive or replay with its times (stored in milliseconds) in epoch seconds, as the API sends timestamps,
+    /// and its name without the scope it is stored with.
     static func times(_ value: JSONValue) -> JSONValue {
         guard case .object(var object) = value else { return value }
+        for key in ["ArchiveName", "ReplayName"] {
+            if let stored = object[key]?.stringValue { object[key] = .string(ResourceScope.plainName(ofStorageName: stored)) }
+        }
         for key in ["CreationTime", "EventStartTime", "EventEndTime", "EventLastReplayedTime", "ReplayStartTime", "ReplayEndTime"] {
             if let milliseconds = object[key]?.integerValue { object[key] = .double(Double(milliseconds) / 1000) }
         }

@@ -1,6 +1,7 @@
 public import EventBuses
 import HTTPTypes
 import JSON
+import Runtime
 import Workflows
 
 /// The EventBridge JSON API (`AWSEvents.*`, awsJson 1.1) over ``EventBuses``.
@@ -16,31 +17,36 @@ public enum EventBridgeOperations {
     /// The operation table to register with the server.
     public static func table(buses: EventBuses, tokens: PaginationTokenCodec = PaginationTokenCodec()) -> AWSOperationTable {
         var table = AWSOperationTable(service: .events)
-        table.register("CreateEventBus") { input, _ async throws(AWSError) in
+        table.register("CreateEventBus") { input, context async throws(AWSError) in
+            let scope = try await requestScope(of: context, buses)
             let name = try input.requiredString("Name", length: 1...256)
             let description = try input.string("Description", length: 0...512)
-            let arn = try await AWSService.events.call { try await buses.createEventBus(name: name, description: description) }
+            let arn = try await AWSService.events.call { try await buses.createEventBus(name: name, description: description, in: scope) }
             return ["EventBusArn": .string(arn)]
         }
-        table.register("DescribeEventBus") { input, _ async throws(AWSError) in
+        table.register("DescribeEventBus") { input, context async throws(AWSError) in
+            let scope = try await requestScope(of: context, buses)
             let name = try input.string("Name", length: 1...1600)
-            return presented(try await AWSService.events.call { try buses.describeEventBus(name: buses.busName(name)) })
+            return presented(try await AWSService.events.call { try buses.describeEventBus(name: buses.busName(name, in: scope)) }, buses)
         }
-        table.register("DeleteEventBus") { input, _ async throws(AWSError) in
+        table.register("DeleteEventBus") { input, context async throws(AWSError) in
+            let scope = try await requestScope(of: context, buses)
             let name = try input.requiredString("Name", length: 1...256)
-            try await AWSService.events.call { try await buses.deleteEventBus(name: name) }
+            try await AWSService.events.call { try await buses.deleteEventBus(name: buses.busName(name, in: scope)) }
             return [:]
         }
-        table.register("ListEventBuses") { input, _ async throws(AWSError) in
+        table.register("ListEventBuses") { input, context async throws(AWSError) in
+            let scope = try await requestScope(of: context, buses)
             let prefix = try input.string("NamePrefix", length: 1...256)
-            let page = try limitPage(input, tokens, scope: "ListEventBuses \(prefix ?? "")")
-            let all = try await AWSService.events.call { try buses.listEventBuses(namePrefix: prefix) }
-            return paged(all.map(presented), key: "EventBuses", by: "Name", page)
+            let page = try limitPage(input, tokens, scope: "ListEventBuses \(scope) \(prefix ?? "")")
+            let all = try await AWSService.events.call { try buses.listEventBuses(namePrefix: prefix, in: scope) }
+            return paged(all.map { presented($0, buses) }, key: "EventBuses", by: "Name", page)
         }
-        table.register("PutRule") { input, _ async throws(AWSError) in
+        table.register("PutRule") { input, context async throws(AWSError) in
+            let scope = try await requestScope(of: context, buses)
             let definition = RuleDefinition(
                 name: try input.requiredString("Name", length: 1...64),
-                eventBusName: try input.string("EventBusName", length: 1...1600),
+                eventBusName: buses.busName(try input.string("EventBusName", length: 1...1600), in: scope),
                 eventPattern: try input.string("EventPattern", length: 0...4096),
                 scheduleExpression: try input.string("ScheduleExpression", length: 0...256),
                 state: try input.string("State"),
@@ -51,31 +57,36 @@ public enum EventBridgeOperations {
             return ["RuleArn": .string(arn)]
         }
         for (operation, enabled) in [("EnableRule", true), ("DisableRule", false)] {
-            table.register(operation) { input, _ async throws(AWSError) in
+            table.register(operation) { input, context async throws(AWSError) in
+                let scope = try await requestScope(of: context, buses)
                 let name = try input.requiredString("Name", length: 1...64)
-                let bus = try input.string("EventBusName", length: 1...1600)
+                let bus = buses.busName(try input.string("EventBusName", length: 1...1600), in: scope)
                 try await AWSService.events.call { try await buses.setRuleState(bus: bus, name: name, enabled: enabled) }
                 return [:]
             }
         }
-        table.register("DescribeRule") { input, _ async throws(AWSError) in
-            let (name, bus) = try ruleReference(input, member: "Name")
-            return try await AWSService.events.call { try buses.describeRule(bus: bus, name: name) }
+        table.register("DescribeRule") { input, context async throws(AWSError) in
+            let scope = try await requestScope(of: context, buses)
+            let (name, bus) = try ruleReference(input, member: "Name", scope: scope, buses)
+            return presentedRule(try await AWSService.events.call { try buses.describeRule(bus: bus, name: name) }, buses)
         }
-        table.register("ListRules") { input, _ async throws(AWSError) in
+        table.register("ListRules") { input, context async throws(AWSError) in
+            let scope = try await requestScope(of: context, buses)
             let prefix = try input.string("NamePrefix", length: 1...64)
-            let bus = try input.string("EventBusName", length: 1...1600)
-            let page = try limitPage(input, tokens, scope: "ListRules \(buses.busName(bus)) \(prefix ?? "")")
+            let bus = buses.busName(try input.string("EventBusName", length: 1...1600), in: scope)
+            let page = try limitPage(input, tokens, scope: "ListRules \(bus) \(prefix ?? "")")
             let all = try await AWSService.events.call { try buses.listRules(bus: bus, namePrefix: prefix) }
-            return paged(all, key: "Rules", by: "Name", page)
+            return paged(all.map { presentedRule($0, buses) }, key: "Rules", by: "Name", page)
         }
-        table.register("DeleteRule") { input, _ async throws(AWSError) in
-            let (name, bus) = try ruleReference(input, member: "Name")
+        table.register("DeleteRule") { input, context async throws(AWSError) in
+            let scope = try await requestScope(of: context, buses)
+            let (name, bus) = try ruleReference(input, member: "Name", scope: scope, buses)
             try await AWSService.events.call { try await buses.deleteRule(bus: bus, name: name) }
             return [:]
         }
-        table.register("PutTargets") { input, _ async throws(AWSError) in
-            let (rule, bus) = try ruleReference(input, member: "Rule")
+        table.register("PutTargets") { input, context async throws(AWSError) in
+            let scope = try await requestScope(of: context, buses)
+            let (rule, bus) = try ruleReference(input, member: "Rule", scope: scope, buses)
             let targets = try input.list("Targets", count: 1...100) ?? []
             let failed = try await AWSService.events.call { try await buses.putTargets(bus: bus, rule: rule, targets: targets) }
             return [
@@ -87,19 +98,22 @@ public enum EventBridgeOperations {
                 ),
             ]
         }
-        table.register("RemoveTargets") { input, _ async throws(AWSError) in
-            let (rule, bus) = try ruleReference(input, member: "Rule")
+        table.register("RemoveTargets") { input, context async throws(AWSError) in
+            let scope = try await requestScope(of: context, buses)
+            let (rule, bus) = try ruleReference(input, member: "Rule", scope: scope, buses)
             let ids = (try input.list("Ids", count: 1...100) ?? []).compactMap(\.stringValue)
             try await AWSService.events.call { try await buses.removeTargets(bus: bus, rule: rule, ids: ids) }
             return ["FailedEntryCount": 0, "FailedEntries": []]
         }
-        table.register("ListTargetsByRule") { input, _ async throws(AWSError) in
-            let (rule, bus) = try ruleReference(input, member: "Rule")
-            let page = try limitPage(input, tokens, scope: "ListTargetsByRule \(buses.busName(bus)) \(rule)")
+        table.register("ListTargetsByRule") { input, context async throws(AWSError) in
+            let scope = try await requestScope(of: context, buses)
+            let (rule, bus) = try ruleReference(input, member: "Rule", scope: scope, buses)
+            let page = try limitPage(input, tokens, scope: "ListTargetsByRule \(bus) \(rule)")
             let all = try await AWSService.events.call { try buses.listTargets(bus: bus, rule: rule) }
             return paged(all, key: "Targets", by: "Id", page)
         }
-        table.register("PutEvents") { input, _ async throws(AWSError) in
+        table.register("PutEvents") { input, context async throws(AWSError) in
+            let scope = try await requestScope(of: context, buses)
             let entries = try input.structures("Entries", count: 1...EventBuses.maximumEntries) ?? []
             var events: [EventEntry] = []
             for entry in entries {
@@ -110,7 +124,7 @@ public enum EventBridgeOperations {
                         detail: try entry.string("Detail"),
                         resources: (try entry.list("Resources") ?? []).compactMap(\.stringValue),
                         time: try entry.timestamp("Time")?.millisecondsSinceEpoch,
-                        eventBusName: try entry.string("EventBusName")
+                        eventBusName: buses.busName(try entry.string("EventBusName"), in: scope)
                     )
                 )
             }
@@ -148,14 +162,34 @@ public enum EventBridgeOperations {
         )
     }
 
-    /// A rule named by `member`, on the bus of `EventBusName` (the default bus when absent).
-    static func ruleReference(_ input: AWSInput, member: String) throws(AWSError) -> (String, String?) {
-        (try input.requiredString(member, length: 1...64), try input.string("EventBusName", length: 1...1600))
+    /// A rule named by `member`, on the bus of `EventBusName` (the default bus when absent)
+    /// as the buses store it: a name is one of the request's `scope`, an ARN one of its own.
+    static func ruleReference(_ input: AWSInput, member: String, scope: ResourceScope, _ buses: EventBuses) throws(AWSError) -> (String, String) {
+        (try input.requiredString(member, length: 1...64), buses.busName(try input.string("EventBusName", length: 1...1600), in: scope))
     }
 
-    /// A bus as the API shows it: `CreationTime` in seconds.
-    static func presented(_ bus: JSONValue) -> JSONValue {
+    /// The request's account and region (``AWSRequestContext/scope(in:)``), whose
+    /// `default` bus is made the first time the scope is used, as every account has one
+    /// in every region.
+    static func requestScope(of context: AWSRequestContext, _ buses: EventBuses) async throws(AWSError) -> ResourceScope {
+        let scope = context.scope(in: buses.context)
+        if scope != buses.context.defaultScope {
+            try await AWSService.events.call { try await buses.ensureDefaultBus(in: scope) }
+        }
+        return scope
+    }
+
+    /// A rule as the API shows it: `EventBusName` without the scope it is stored with.
+    static func presentedRule(_ rule: JSONValue, _ buses: EventBuses) -> JSONValue {
+        guard case .object(var object) = rule, let bus = object["EventBusName"]?.stringValue else { return rule }
+        object["EventBusName"] = .string(buses.scopedName(bus).name)
+        return .object(object)
+    }
+
+    /// A bus as the API shows it: `CreationTime` in seconds, `Name` without the scope it is stored with.
+    static func presented(_ bus: JSONValue, _ buses: EventBuses) -> JSONValue {
         guard case .object(var object) = bus else { return bus }
+        if let name = object["Name"]?.stringValue { object["Name"] = .string(buses.scopedName(name).name) }
         if let milliseconds = object["CreationTime"]?.integerValue { object["CreationTime"] = .double(Double(milliseconds) / 1000) }
         if object["Description"] == .null { object["Description"] = nil }
         return .object(object)

@@ -54,7 +54,7 @@ extension AWSDispatcher {
                 principal = try verifier.verify(signedRequest(request, body: body), signingName: handler.service.signingName, now: clock())
             }
             let context = AWSRequestContext(
-                requestID: requestID, service: handler.service, operation: action, accessKeyID: principal?.accessKeyID,
+                requestID: requestID, service: handler.service, operation: action, accessKeyID: principal?.accessKeyID ?? scope?.accessKeyID,
                 region: principal?.region ?? scope?.region ?? defaultRegion, logger: logger)
             let result = try await handler.handle(action: action, parameters: parameters, context: context)
             var children: [XMLNode] = []

@@ -156,12 +156,15 @@ public struct AWSDispatcher: Sendable {
         guard let handler = handlers[service.targetPrefix], !operation.isEmpty else {
             throw AWSError.unknownOperation(target: target)
         }
+        // Unverified (no credentials configured), the Authorization header still says which
+        // key and region the client signed for: resources are kept per account and region.
+        let claimed = principal == nil ? request.headers[.authorization].flatMap { try? AuthorizationHeader(parsing: $0) } : nil
         let context = AWSRequestContext(
             requestID: requestID,
             service: service,
             operation: operation,
-            accessKeyID: principal?.accessKeyID,
-            region: principal?.region ?? defaultRegion,
+            accessKeyID: principal?.accessKeyID ?? claimed?.accessKeyID,
+            region: principal?.region ?? claimed?.region ?? defaultRegion,
             logger: logger
         )
         return try await handler.handle(operation: operation, input: input, context: context)

@@ -1,4 +1,5 @@
 public import Logging
+public import Runtime
 
 /// What a handler knows about the request besides its input.
 public struct AWSRequestContext: Sendable {
@@ -8,10 +9,11 @@ public struct AWSRequestContext: Sendable {
     public var service: AWSService
     /// The operation the target named (`StartExecution`).
     public var operation: String
-    /// The access key id that signed the request; `nil` when no credentials are configured.
+    /// The access key id that signed the request (verified when credentials are configured,
+    /// as the client claims it otherwise); `nil` for an unsigned request.
     public var accessKeyID: String?
     /// The region of the signature's credential scope, or the server's configured region
-    /// for unsigned requests; ARNs a handler creates use it.
+    /// for unsigned requests; ARNs a handler creates use it (see ``scope(in:)``).
     public var region: String
     /// A logger whose metadata already carries the request id and target.
     public var logger: Logger
@@ -30,6 +32,12 @@ public struct AWSRequestContext: Sendable {
         self.accessKeyID = accessKeyID
         self.region = region
         self.logger = logger
+    }
+
+    /// The account and region the request creates, lists and names resources in: the
+    /// region above and the account of the access key (``ServiceContext/scope(accessKeyID:region:)``).
+    public func scope(in services: ServiceContext) -> ResourceScope {
+        services.scope(accessKeyID: accessKeyID, region: region)
     }
 
     /// `<prefix>.<operation>`, as the client sent it in `X-Amz-Target`.

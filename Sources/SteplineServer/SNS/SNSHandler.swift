@@ -1,6 +1,7 @@
 internal import HTTPTypes
 public import JSON
 public import Messaging
+import Runtime
 public import Topics
 import Workflows
 
@@ -9,7 +10,9 @@ import Workflows
 /// Each action is one function of ``SNSOperations``; this type routes `Action` to it
 /// and turns ``TopicError`` into the ``AWSError`` the dispatcher renders as
 /// `<ErrorResponse>` with SNS's code and status (`NotFound`, 404), so boto3 raises
-/// `sns.exceptions.NotFoundException`.
+/// `sns.exceptions.NotFoundException`. Topics are kept per account and region: a request
+/// creates and lists those of its scope (``AWSRequestContext/scope(in:)``) and reaches
+/// any other by its ARN.
 public struct SNSHandler: AWSQueryServiceHandler {
     public typealias Action = @Sendable (SNSOperations, QueryParameters) async throws -> [XMLNode]?
 
@@ -24,7 +27,7 @@ public struct SNSHandler: AWSQueryServiceHandler {
     /// Pass ``PaginationTokenCodec/stored(inDirectory:)`` for tokens that survive a
     /// restart; the default key is made per process.
     public init(topics: TopicService, tokens: PaginationTokenCodec = PaginationTokenCodec()) {
-        operations = SNSOperations(topics: topics, tokens: tokens)
+        operations = SNSOperations(topics: topics, tokens: tokens, scope: topics.context.defaultScope)
         actions = [
             "CreateTopic": { try await $0.createTopic($1) },
             "DeleteTopic": { try await $0.deleteTopic($1) },
@@ -59,7 +62,9 @@ public struct SNSHandler: AWSQueryServiceHandler {
         guard let body = actions[action] else {
             throw AWSError(.invalidAction, "The action \(action) is not valid for this endpoint.")
         }
-        return try await service.call { try await body(operations, parameters) }
+        var operations = operations
+        operations.scope = context.scope(in: operations.topics.context)
+        return try await service.call { [operations] in try await body(operations, parameters) }
     }
 }
 

@@ -9,6 +9,8 @@ import Workflows
 public struct SNSOperations: Sendable {
     let topics: TopicService
     let tokens: PaginationTokenCodec
+    /// The account and region of the request: where it creates and lists topics and subscriptions.
+    var scope: ResourceScope
     /// AWS's page size for `ListTopics` and `ListSubscriptions`.
     static let pageSize = 100
 
@@ -45,7 +47,8 @@ public struct SNSOperations: Sendable {
         var attributes: [String: String] = [:]
         for (key, value) in try self.attributes(parameters) { attributes[key] = value }
         if let policy = parameters["DataProtectionPolicy"] { attributes["DataProtectionPolicy"] = policy }
-        let arn = try await topics.createTopic(name: try required(parameters, "Name"), attributes: attributes, tags: try tags(parameters))
+        let arn = try await topics.createTopic(
+            name: try required(parameters, "Name"), attributes: attributes, tags: try tags(parameters), in: scope)
         return [.field("TopicArn", arn)]
     }
 
@@ -71,7 +74,7 @@ public struct SNSOperations: Sendable {
     }
 
     func listTopics(_ parameters: QueryParameters) throws -> [XMLNode]? {
-        let (shown, next) = try page(try topics.listTopics(), key: { $0 }, parameters: parameters, scope: "ListTopics")
+        let (shown, next) = try page(try topics.listTopics(in: scope), key: { $0 }, parameters: parameters, scope: "ListTopics")
         var result: [XMLNode] = [.list("Topics", shown.map { [.field("TopicArn", $0)] })]
         if let next { result.append(.field("NextToken", next)) }
         return result
@@ -109,7 +112,7 @@ public struct SNSOperations: Sendable {
 
     func listSubscriptions(_ parameters: QueryParameters, byTopic: Bool) throws -> [XMLNode]? {
         let topic = byTopic ? try topicArn(parameters) : nil
-        let all = try topics.listSubscriptions(topicArn: topic)
+        let all = try topics.listSubscriptions(topicArn: topic, in: scope)
         let (shown, next) = try page(all, key: \.arn, parameters: parameters, scope: "ListSubscriptions \(topic ?? "")")
         var result: [XMLNode] = [
             .list(
@@ -117,7 +120,7 @@ public struct SNSOperations: Sendable {
                 shown.map { subscription in
                     [
                         .field("SubscriptionArn", subscription.pendingConfirmation ? "PendingConfirmation" : subscription.arn),
-                        .field("Owner", topics.context.account), .field("Protocol", subscription.protocolName),
+                        .field("Owner", topics.context.scope(ofArn: subscription.arn).account), .field("Protocol", subscription.protocolName),
                         .field("Endpoint", subscription.endpoint), .field("TopicArn", subscription.topicArn),
                     ]
                 })

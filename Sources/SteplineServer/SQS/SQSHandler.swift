@@ -2,13 +2,17 @@ import HTTPTypes
 import JSON
 import Messaging
 public import Queues
+import Runtime
 import Workflows
 
 /// The `AmazonSQS` service (awsJson 1.0, as boto3 ≥ 1.34 speaks it) over a ``QueueService``.
 ///
-/// Queue URLs are `BASE/ACCOUNT/NAME`, where `BASE` is how clients reach this
-/// server (`http://HOST:PORT`); a request may name a queue by any URL whose last
-/// path component is the name. Errors carry the query-protocol code in
+/// Queue URLs are `BASE/ACCOUNT/NAME` in the default region and
+/// `BASE/queue/REGION/ACCOUNT/NAME` in the others (``QueueAddress``), where `BASE` is
+/// how clients reach this server (`http://HOST:PORT`); a request may name a queue by
+/// any URL whose last path component is the name, in the region and account the URL
+/// gives or else the request's own. Queues are kept per account and region: a request
+/// creates and lists those of its scope (``AWSRequestContext/scope(in:)``). Errors carry the query-protocol code in
 /// ``AWSError/queryErrorCode`` so botocore raises the modeled exception
 /// (`sqs.exceptions.QueueDoesNotExist`).
 public enum SQSHandler {
@@ -20,7 +24,7 @@ public enum SQSHandler {
         baseURL: @escaping @Sendable () -> String,
         tokens: PaginationTokenCodec = PaginationTokenCodec()
     ) -> AWSOperationTable {
-        let operations = SQSOperations(queues: queues, baseURL: baseURL, tokens: tokens)
+        let operations = SQSOperations(queues: queues, baseURL: baseURL, tokens: tokens, scope: queues.context.defaultScope)
         var table = AWSOperationTable(service: .sqs)
         let all: [(String, @Sendable (SQSOperations, AWSInput) async throws -> JSONValue)] = [
             ("CreateQueue", { try await $0.createQueue($1) }),
@@ -48,8 +52,10 @@ public enum SQSHandler {
             ("RemovePermission", { try await $0.removePermission($1) }),
         ]
         for (name, body) in all {
-            table.register(name) { input, _ async throws(AWSError) -> JSONValue in
-                try await AWSService.sqs.call { try await body(operations, input) }
+            table.register(name) { input, context async throws(AWSError) -> JSONValue in
+                var operations = operations
+                operations.scope = context.scope(in: queues.context)
+                return try await AWSService.sqs.call { try await body(operations, input) }
             }
         }
         return table

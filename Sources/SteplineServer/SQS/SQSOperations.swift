@@ -10,10 +10,20 @@ struct SQSOperations: Sendable {
     let queues: QueueService
     let baseURL: @Sendable () -> String
     var tokens = PaginationTokenCodec()
+    /// The account and region of the request: where it creates and lists queues, and what
+    /// a queue URL that does not say its own stands for.
+    var scope: ResourceScope
 
-    func url(_ name: String) -> String { "\(baseURL())/\(queues.context.account)/\(name)" }
+    /// The URL of queue `name` of the request's scope.
+    func url(_ name: String) -> String { url(QueueAddress(name: name, scope: scope)) }
 
-    /// The ARN of the queue a `QueueUrl` names (its last path component).
+    func url(_ address: QueueAddress) -> String { address.url(base: baseURL(), defaultRegion: queues.context.region) }
+
+    /// The URL of the queue `arn` names (a queue of any scope).
+    func url(arn: String) -> String { QueueAddress(arn: arn).map { url($0) } ?? url(arn) }
+
+    /// The ARN of the queue a `QueueUrl` names: its last path component in the scope the
+    /// URL gives (``QueueAddress``), else the request's.
     ///
     /// An empty URL, one with `.` or `..` segments, or one whose last segment cannot be a
     /// queue name is `InvalidAddress`, as SQS answers an address it cannot route, so that
@@ -21,11 +31,13 @@ struct SQSOperations: Sendable {
     func arn(_ input: AWSInput, member: String = "QueueUrl") throws -> String {
         let url = try input.requiredString(member)
         let segments = url.split(separator: "/", omittingEmptySubsequences: false)
-        let name = segments.last.map(String.init) ?? url
-        guard !url.isEmpty, url.utf8.count <= 2048, !segments.contains(where: { $0 == ".." || $0 == "." }), Self.isQueueName(name) else {
+        let address = QueueAddress(url: url, fallback: scope) ?? QueueAddress(name: url, scope: scope)
+        guard !url.isEmpty, url.utf8.count <= 2048, !segments.contains(where: { $0 == ".." || $0 == "." }), Self.isQueueName(address.name),
+            ResourceScope.isRegion(address.scope.region)
+        else {
             throw QueueError(.invalidAddress, "The address \(url.prefix(256)) is not valid for this endpoint.")
         }
-        return queues.arn(ofQueue: name)
+        return address.arn
     }
 
     /// 1 to 80 letters, digits, `-` and `_`, with an optional `.fifo` suffix.
@@ -71,16 +83,17 @@ struct SQSOperations: Sendable {
     func createQueue(_ input: AWSInput) async throws -> JSONValue {
         let name = try input.requiredString("QueueName")
         let queue = try await queues.createQueue(
-            name: name, attributes: try stringMap(input, "Attributes"), tags: try stringMap(input, "tags"))
+            name: name, attributes: try stringMap(input, "Attributes"), tags: try stringMap(input, "tags"), in: scope)
         return ["QueueUrl": .string(url(queue.name))]
     }
 
     func getQueueUrl(_ input: AWSInput) async throws -> JSONValue {
         let name = try input.requiredString("QueueName")
-        guard try queues.queue(arn: queues.arn(ofQueue: name)) != nil else {
+        let owner = try input.string("QueueOwnerAWSAccountId").map { ResourceScope(account: $0, region: scope.region) } ?? scope
+        guard ResourceScope.isAccountID(owner.account), try queues.queue(arn: queues.arn(ofQueue: name, in: owner)) != nil else {
             throw QueueError(.queueDoesNotExist, "The specified queue does not exist.")
         }
-        return ["QueueUrl": .string(url(name))]
+        return ["QueueUrl": .string(url(QueueAddress(name: name, scope: owner)))]
     }
 
     func listQueues(_ input: AWSInput) async throws -> JSONValue {
@@ -90,7 +103,7 @@ struct SQSOperations: Sendable {
             input, sizeMember: "MaxResults", tokenMember: "NextToken", defaultLimit: 1000, maximumLimit: 1000, codec: tokens,
             scope: "ListQueues \(prefix)")
         let after = page.position?.stringValue ?? ""
-        let names = try queues.listQueues(prefix: prefix).map(\.name).filter { $0 > after }
+        let names = try queues.listQueues(prefix: prefix, in: scope).map(\.name).filter { $0 > after }
         let shown = Array(names.prefix(page.limit))
         var output: JSONObject = [:]
         if !shown.isEmpty { output["QueueUrls"] = .array(shown.map { .string(url($0)) }) }
@@ -132,7 +145,7 @@ struct SQSOperations: Sendable {
 
     func listDeadLetterSourceQueues(_ input: AWSInput) async throws -> JSONValue {
         let sources = try queues.deadLetterSourceQueues(of: try existingArn(input))
-        return ["queueUrls": .array(sources.map { .string(url($0.name)) })]
+        return ["queueUrls": .array(sources.map { .string(url(arn: $0.arn)) })]
     }
 
     // MARK: Tags and permissions

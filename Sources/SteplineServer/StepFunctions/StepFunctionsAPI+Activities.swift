@@ -1,4 +1,5 @@
 internal import JSON
+import Runtime
 internal import ServiceLifecycle
 internal import Workflows
 
@@ -9,7 +10,9 @@ extension StepFunctionsAPI {
 
     func createActivity(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let name = try input.requiredString("name", length: 1...80)
-        let activity = try await AWSService.stepFunctions.call { try await engine.createActivity(name: name) }
+        let activity = try await AWSService.stepFunctions.call {
+            try await engine.createActivity(name: name, in: context.scope(in: engine.context))
+        }
         return ["activityArn": .string(activity.activityArn), "creationDate": Self.date(activity.creationDate)]
     }
 
@@ -21,7 +24,7 @@ extension StepFunctionsAPI {
 
     func listActivities(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let page = try PageRequest(input, codec: tokens, scope: "ListActivities")
-        let activities = try await AWSService.stepFunctions.call { try engine.listActivities() }
+        let activities = try await AWSService.stepFunctions.call { try engine.listActivities(in: context.scope(in: engine.context)) }
         let (items, next) = Self.page(activities, after: page, key: \.activityArn)
         return Self.listed("activities", items.map(Self.activityJSON), next: next)
     }

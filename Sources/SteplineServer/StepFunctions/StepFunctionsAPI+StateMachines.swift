@@ -14,7 +14,8 @@ extension StepFunctionsAPI {
         let tags = try Self.tags(input, "tags", required: false)
         let (publish, versionDescription) = try publishMembers(input)
         let (machine, version) = try await AWSService.stepFunctions.call {
-            let machine = try await engine.createStateMachine(name: name, definition: definition, roleArn: roleArn, type: type)
+            let machine = try await engine.createStateMachine(
+                name: name, definition: definition, roleArn: roleArn, type: type, in: context.scope(in: engine.context))
             if !tags.isEmpty { try await versions.tag(resourceArn: machine.stateMachineArn, tags: tags) }
             let version = publish
                 ? try await versions.publish(stateMachineArn: machine.stateMachineArn, description: versionDescription) : nil
@@ -105,7 +106,7 @@ extension StepFunctionsAPI {
 
     func listStateMachines(_ input: AWSInput, _ context: AWSRequestContext) async throws(AWSError) -> JSONValue {
         let page = try PageRequest(input, codec: tokens, scope: "ListStateMachines")
-        let machines = try await AWSService.stepFunctions.call { try engine.listStateMachines() }
+        let machines = try await AWSService.stepFunctions.call { try engine.listStateMachines(in: context.scope(in: engine.context)) }
         let (items, next) = Self.page(machines, after: page, key: \.stateMachineArn)
         let entries: [JSONValue] = items.map {
             [

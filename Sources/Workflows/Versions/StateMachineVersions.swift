@@ -319,9 +319,10 @@ public actor StateMachineVersions {
     /// - Throws: ``EngineError`` `ResourceNotFound`.
     public nonisolated func requireTaggable(_ arn: String) throws {
         let exists: Bool
-        if arn.hasPrefix(engine.stateMachineArnPrefix), case .unqualified = QualifiedArn(arn) {
+        let scope = engine.context.scope(ofArn: arn)
+        if arn.hasPrefix(engine.stateMachineArnPrefix(in: scope)), case .unqualified = QualifiedArn(arn) {
             exists = try engine.storedStateMachine(arn) != nil
-        } else if arn.hasPrefix(engine.activityArnPrefix) {
+        } else if arn.hasPrefix(engine.activityArnPrefix(in: scope)) {
             exists = try engine.readValue(Keys.text(arn), in: .activities) != nil
         } else {
             exists = false

@@ -172,12 +172,7 @@ struct AWSDispatcherTests {
         let app = Self.app(credentials: AWSCredentials([signer.accessKeyID: signer.secretAccessKey]))
         try await app.test(.router) { client in
             let body = #"{"x": 1}"#
-            let headers = signer.sign(
-                host: "localhost",
-                headers: [(name: "Content-Type", value: "application/x-amz-json-1.0"), (name: "X-Amz-Target", value: "AWSStepFunctions.Whoami")],
-                body: body,
-                date: Self.fixedNow
-            )
+            let headers = Self.whoamiHeaders(signer, body: body)
             let response = try await Self.post(client, target: "AWSStepFunctions.Whoami", body: body, headers: headers)
             #expect(response.json == ["accessKeyID": "AKIDTEST", "region": "us-east-1", "target": "AWSStepFunctions.Whoami"])
 
@@ -217,6 +212,25 @@ struct AWSDispatcherTests {
             let response = try await Self.post(client, target: "AWSStepFunctions.Whoami", body: "{}")
             #expect(response.json == ["accessKeyID": nil, "region": "eu-central-1", "target": "AWSStepFunctions.Whoami"])
         }
+    }
+
+    @Test("without credentials, a signed request is not verified but its key and region reach the handler, which keeps resources by them")
+    func claimedScopeWithoutCredentials() async throws {
+        let signer = TestSigner(region: "ap-southeast-2")
+        try await Self.app().test(.router) { client in
+            let response = try await Self.post(client, target: "AWSStepFunctions.Whoami", body: "{}", headers: Self.whoamiHeaders(signer, body: "{}"))
+            #expect(response.json == ["accessKeyID": "AKIDTEST", "region": "ap-southeast-2", "target": "AWSStepFunctions.Whoami"])
+        }
+    }
+
+    /// The headers of `AWSStepFunctions.Whoami` with `body`, signed by `signer` at ``fixedNow``.
+    static func whoamiHeaders(_ signer: TestSigner, body: String) -> [SignatureV4.Header] {
+        signer.sign(
+            host: "localhost",
+            headers: [(name: "Content-Type", value: "application/x-amz-json-1.0"), (name: "X-Amz-Target", value: "AWSStepFunctions.Whoami")],
+            body: body,
+            date: fixedNow
+        )
     }
 
     @Test("each request is logged once at debug level, with its id, target, status and error as metadata")
