@@ -216,7 +216,7 @@ package.targets += [
     .target(
         name: "SteplineServer",
         dependencies: [
-            "JSON",
+            "JSON", "Memberwise",
             // The operation tables run on the services; the Step Functions handler validates definitions.
             "Workflows", "Queues", "Topics", "EventBuses",
             // The console reads the Engine's clock.

@@ -1,7 +1,9 @@
 public import Logging
 public import Runtime
+import Memberwise
 
 /// What a handler knows about the request besides its input.
+@MemberwiseInit(.public)
 public struct AWSRequestContext: Sendable {
     /// The id returned as `X-Amzn-RequestId`; put it in logs and error reports.
     public var requestID: String
@@ -17,22 +19,6 @@ public struct AWSRequestContext: Sendable {
     public var region: String
     /// A logger whose metadata already carries the request id and target.
     public var logger: Logger
-
-    public init(
-        requestID: String,
-        service: AWSService,
-        operation: String,
-        accessKeyID: String?,
-        region: String,
-        logger: Logger
-    ) {
-        self.requestID = requestID
-        self.service = service
-        self.operation = operation
-        self.accessKeyID = accessKeyID
-        self.region = region
-        self.logger = logger
-    }
 
     /// The account and region the request creates, lists and names resources in: the
     /// region above and the account of the access key (``ServiceContext/scope(accessKeyID:region:)``).
