@@ -126,3 +126,39 @@ def test_a_bus_rule_pipe_starts_the_state_machine_with_the_matching_event(binary
             assert json.loads(described["input"]) == [{"object": "b.mp4", "type": "Upload"}]
         finally:
             assert server.stop() == 0
+
+
+def read_output_until(server, needle, seconds=30):
+    """The server's output after it started listening, read until `needle` appears."""
+    import select
+    deadline = time.monotonic() + seconds
+    while needle not in server.output.decode("utf-8", "replace") and time.monotonic() < deadline:
+        ready, _, _ = select.select([server.process.stdout], [], [], 0.2)
+        if ready:
+            server.output += os.read(server.process.stdout.fileno(), 65536)
+    return server.output.decode("utf-8", "replace")
+
+
+def test_a_pipe_whose_source_queue_is_missing_names_it_once_and_runs_once_it_exists(binary):
+    with tempfile.TemporaryDirectory(prefix="stepline-e2e-") as tmp:
+        workflows = workflows_dir(tmp)
+        with open(os.path.join(workflows, "events.yaml"), "w") as f:
+            f.write("queues: []\n")
+        server = Server(binary, os.path.join(tmp, "data"), args=["--workflows", workflows, "--log-level", "info"])
+        try:
+            output = read_output_until(server, "pipe poll failed")
+            failure = next(line for line in output.splitlines() if "pipe poll failed" in line)
+            assert "source=uploads" in failure and "pipe=uploads-to-ingest" in failure
+            sqs, sfn = aws("sqs", server), aws("stepfunctions", server)
+            url = sqs.create_queue(QueueName="uploads")["QueueUrl"]
+            sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"kind": "video", "key": "c.mp4"}))
+            machine = next(m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"] if m["name"] == "ingest")
+            deadline = time.monotonic() + 30
+            while not sfn.list_executions(stateMachineArn=machine)["executions"] and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert len(sfn.list_executions(stateMachineArn=machine)["executions"]) == 1
+            # Every failed poll until the queue existed (one a second) left one line, not one each.
+            output = read_output_until(server, "\0", seconds=0.5)
+            assert output.count("pipe poll failed") == 1
+        finally:
+            assert server.stop() == 0
