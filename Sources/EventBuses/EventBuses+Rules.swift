@@ -32,8 +32,12 @@ extension EventBuses {
     /// - Throws: ``EngineError`` `ResourceNotFoundException` (bus),
     ///   `InvalidEventPatternException` with AWS's message, `ValidationException`
     ///   (neither pattern nor schedule; a schedule not on the default bus or not
-    ///   valid, with the reason).
+    ///   valid, with the reason; an empty pattern or schedule counts as absent).
     public func putRule(_ definition: RuleDefinition) async throws -> String {
+        // AWS takes an empty pattern or schedule as one not given.
+        var definition = definition
+        if definition.eventPattern?.isEmpty == true { definition.eventPattern = nil }
+        if definition.scheduleExpression?.isEmpty == true { definition.scheduleExpression = nil }
         let bus = busName(definition.eventBusName)
         try Self.validateName(definition.name, member: "name")
         _ = try requireBus(bus)
@@ -101,6 +105,18 @@ extension EventBuses {
         let bus = busName(bus)
         _ = try requireBus(bus)
         return try values(in: .rules, prefix: EventKeys.rule(bus, namePrefix ?? ""))
+    }
+
+    /// `ListRuleNamesByTarget`: the names of the bus's rules with a target whose `Arn`
+    /// is `targetArn`, by name, each once however many of its targets have that ARN.
+    /// - Throws: ``EngineError`` `ResourceNotFoundException` (bus).
+    public nonisolated func listRuleNames(byTarget targetArn: String, bus: String?) throws -> [String] {
+        let bus = busName(bus)
+        _ = try requireBus(bus)
+        let names = try values(in: .targets, prefix: EventKeys.bus(bus) + [0]).compactMap { target in
+            target["Arn"]?.stringValue == targetArn ? target["RuleName"]?.stringValue : nil
+        }
+        return Array(Set(names)).sorted()
     }
 
     /// Deletes a rule; refused while it has targets, as AWS does.

@@ -88,6 +88,9 @@ public enum EventBridgeOperations {
             let scope = try await requestScope(of: context, buses)
             let (rule, bus) = try ruleReference(input, member: "Rule", scope: scope, buses)
             let targets = try input.list("Targets", count: 1...100) ?? []
+            for arn in targets.compactMap({ $0["Arn"]?.stringValue }) where !isValidTargetArn(arn, invoker: buses.context.invoker) {
+                throw AWSError(.validation, "Parameter \(arn) is not valid. Reason: Provided Arn is not in correct format.")
+            }
             let failed = try await AWSService.events.call { try await buses.putTargets(bus: bus, rule: rule, targets: targets) }
             return [
                 "FailedEntryCount": .integer(failed.count),
@@ -111,6 +114,17 @@ public enum EventBridgeOperations {
             let page = try limitPage(input, tokens, scope: "ListTargetsByRule \(bus) \(rule)")
             let all = try await AWSService.events.call { try buses.listTargets(bus: bus, rule: rule) }
             return paged(all, key: "Targets", by: "Id", page)
+        }
+        table.register("ListRuleNamesByTarget") { input, context async throws(AWSError) in
+            let scope = try await requestScope(of: context, buses)
+            let targetArn = try input.requiredString("TargetArn", length: 1...1600)
+            let bus = buses.busName(try input.string("EventBusName", length: 1...1600), in: scope)
+            let page = try limitPage(input, tokens, scope: "ListRuleNamesByTarget \(bus) \(targetArn)")
+            let names = try await AWSService.events.call { try buses.listRuleNames(byTarget: targetArn, bus: bus) }
+            let listing = paged(names.map { ["Name": .string($0)] }, key: "RuleNames", by: "Name", page)
+            var output = listing.objectValue ?? [:]
+            output["RuleNames"] = .array((listing["RuleNames"]?.arrayValue ?? []).compactMap { $0["Name"] })
+            return .object(output)
         }
         table.register("PutEvents") { input, context async throws(AWSError) in
             let scope = try await requestScope(of: context, buses)
@@ -147,6 +161,17 @@ public enum EventBridgeOperations {
         registerConnections(in: &table, buses: buses, tokens: tokens)
         registerArchives(in: &table, buses: buses, tokens: tokens)
         return table
+    }
+
+    /// Whether a `PutTargets` target `Arn` has the form AWS accepts,
+    /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` (region and account may be empty, as
+    /// for global services), or is one of Stepline's own targets: an `http(s)://` URL or a
+    /// resource the handler map (`workflows/handlers.yaml`, in-process handlers) binds.
+    static func isValidTargetArn(_ arn: String, invoker: Invoker) -> Bool {
+        if arn.hasPrefix("http://") || arn.hasPrefix("https://") { return true }
+        if invoker.inProcessHandlers[arn] != nil || invoker.handlers.handler(for: arn) != nil { return true }
+        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        return parts.count == 6 && parts[0] == "arn" && !parts[1].isEmpty && !parts[2].isEmpty && !parts[5].isEmpty
     }
 
     /// The `Limit`/`NextToken` page of a listing: every EventBridge List operation pages alike.
@@ -186,11 +211,16 @@ public enum EventBridgeOperations {
         return .object(object)
     }
 
-    /// A bus as the API shows it: `CreationTime` in seconds, `Name` without the scope it is stored with.
+    /// A bus as the API shows it: `CreationTime` and `LastModifiedTime` in seconds, `Name`
+    /// without the scope it is stored with. No operation changes a bus after it is made, so
+    /// it was last modified when it was created.
     static func presented(_ bus: JSONValue, _ buses: EventBuses) -> JSONValue {
         guard case .object(var object) = bus else { return bus }
         if let name = object["Name"]?.stringValue { object["Name"] = .string(buses.scopedName(name).name) }
-        if let milliseconds = object["CreationTime"]?.integerValue { object["CreationTime"] = .double(Double(milliseconds) / 1000) }
+        if let milliseconds = object["CreationTime"]?.integerValue {
+            object["CreationTime"] = .double(Double(milliseconds) / 1000)
+            object["LastModifiedTime"] = .double(Double(milliseconds) / 1000)
+        }
         if object["Description"] == .null { object["Description"] = nil }
         return .object(object)
     }
