@@ -75,6 +75,10 @@ def test_topic_lifecycle_attributes_and_tags(sns):
     assert sns.list_tags_for_resource(ResourceArn=arn)["Tags"] == [{"Key": "stage", "Value": "dev"}]
     sns.delete_topic(TopicArn=arn)
     assert {"TopicArn": arn} not in sns.list_topics()["Topics"]
+    # Idempotent (AWS: deleting a topic that does not exist does not result in an error).
+    sns.delete_topic(TopicArn=arn)
+    with pytest.raises(sns.exceptions.InvalidParameterException):
+        sns.delete_topic(TopicArn="not-an-arn")
 
 
 def test_errors_are_the_modeled_exceptions(sns):

@@ -52,9 +52,9 @@ public struct SNSOperations: Sendable {
         return [.field("TopicArn", arn)]
     }
 
+    /// Idempotent, as AWS documents: deleting a topic that does not exist is not an error.
     func deleteTopic(_ parameters: QueryParameters) async throws -> [XMLNode]? {
         let arn = try topicArn(parameters)
-        _ = try topics.topicAttributes(arn: arn)
         try await topics.deleteTopic(arn: arn)
         return nil
     }
