@@ -192,12 +192,8 @@ public final class Environment: @unchecked Sendable {
     /// The corresponding C functions are `mdb_txn_begin` (`MDB_RDONLY`) and `mdb_txn_abort`.
     /// - Throws: ``LMDBError`` (``LMDBError/Code/readersFull`` when every slot is taken), or what `body` throws.
     public func read<Result>(_ body: (ReadTransaction) throws -> Result) throws -> Result {
-        let transaction = try begin(flags: UInt32(MDB_RDONLY)) { ReadTransaction(handle: $0, environment: self) }
-        defer {
-            transaction.finish()
-            leaveGate()
-        }
-        return try body(transaction)
+        // Waiting, `read(waiting:)` always begins a transaction.
+        try read(waiting: true, body)!
     }
 
     /// ``read(_:)``, except that while the map is being grown (which waits for every
@@ -207,24 +203,19 @@ public final class Environment: @unchecked Sendable {
     /// (`stepline verify` comparing indexes on several threads): waiting there could
     /// deadlock, since the growth waits for the snapshot already held.
     public func readUnlessGrowing<Result>(_ body: (ReadTransaction) throws -> Result) throws -> Result? {
-        guard gate.withLock({ gate in
-            guard !gate.resizing else { return false }
-            gate.active += 1
-            return true
-        }) else { return nil }
-        var transaction: OpaquePointer?
-        let returnCode = mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &transaction)
-        guard returnCode == MDB_SUCCESS, let transaction else {
-            leaveGate()
-            if returnCode == MDB_MAP_RESIZED { return nil }
-            throw LMDBError(returnCode, "mdb_txn_begin")
-        }
-        let wrapped = ReadTransaction(handle: transaction, environment: self)
+        try read(waiting: false, body)
+    }
+
+    /// `body` in a read transaction; `nil` without running it when not `waiting` and the
+    /// map is being grown (by this process, or by another: `MDB_MAP_RESIZED`).
+    private func read<Result>(waiting: Bool, _ body: (ReadTransaction) throws -> Result) throws -> Result? {
+        guard let transaction = try begin(flags: UInt32(MDB_RDONLY), waiting: waiting, { ReadTransaction(handle: $0, environment: self) })
+        else { return nil }
         defer {
-            wrapped.finish()
+            transaction.finish()
             leaveGate()
         }
-        return try body(wrapped)
+        return try body(transaction)
     }
 
     /// Runs `body` in the write transaction and commits it when `body` returns.
@@ -244,7 +235,8 @@ public final class Environment: @unchecked Sendable {
     ///   ``LMDBError/Code/mapFull`` only past ``Configuration/maximumMapSize``), or what `body` throws.
     public func write<Result>(_ body: (WriteTransaction) throws -> Result) throws -> Result {
         while true {
-            let transaction = try begin(flags: 0) { WriteTransaction(handle: $0, environment: self, parent: nil) }
+            // Waiting, `begin` always begins a transaction.
+            let transaction = try begin(flags: 0, waiting: true) { WriteTransaction(handle: $0, environment: self, parent: nil) }!
             do {
                 let result = try body(transaction)
                 // A body that caught a map-full error (say, from a nested
@@ -266,14 +258,16 @@ public final class Environment: @unchecked Sendable {
 
     /// Enters the gate and begins a transaction, adopting a map grown by another
     /// process (`MDB_MAP_RESIZED`) and retrying. On success the gate stays entered.
-    private func begin<T>(flags: UInt32, _ wrap: (OpaquePointer) -> T) throws(LMDBError) -> T {
+    /// Not `waiting`, it returns `nil` instead of waiting for a growth of the map.
+    private func begin<T>(flags: UInt32, waiting: Bool, _ wrap: (OpaquePointer) -> T) throws(LMDBError) -> T? {
         while true {
-            enterGate()
+            guard enterGate(waiting: waiting) else { return nil }
             var transaction: OpaquePointer?
             let returnCode = mdb_txn_begin(handle, nil, flags, &transaction)
             if returnCode == MDB_SUCCESS, let transaction { return wrap(transaction) }
             leaveGate()
             if returnCode == MDB_MAP_RESIZED {
+                guard waiting else { return nil }
                 // lmdb.h: "If the mapsize is increased by another process, and
                 // data has grown beyond the range of the current mapsize,
                 // mdb_txn_begin() will return MDB_MAP_RESIZED. This function may
@@ -318,12 +312,18 @@ public final class Environment: @unchecked Sendable {
         try lmdbCall("mdb_env_set_mapsize", mdb_env_set_mapsize(handle, size))
     }
 
-    private func enterGate() {
+    /// Counts a transaction in, waiting while the map is resized; not `waiting`, returns
+    /// `false` at once instead.
+    private func enterGate(waiting: Bool) -> Bool {
         while !gate.withLock({ gate in
             guard !gate.resizing else { return false }
             gate.active += 1
             return true
-        }) { pause() }
+        }) {
+            guard waiting else { return false }
+            pause()
+        }
+        return true
     }
 
     private func leaveGate() {

@@ -1,3 +1,5 @@
+import Memberwise
+
 /// Where a resource lives: an account and a region, the two fields of its ARN
 /// (`arn:aws:SERVICE:REGION:ACCOUNT:RESOURCE`) that AWS keeps resources apart by.
 ///
@@ -18,16 +20,12 @@
 /// scope.arn("sqs", "orders")           // arn:aws:sqs:eu-west-1:111122223333:orders
 /// ResourceScope(arn: "arn:aws:sns:eu-west-1:111122223333:alerts") == scope  // true
 /// ```
+@MemberwiseInit(.public)
 public struct ResourceScope: Sendable, Hashable, CustomStringConvertible {
     /// The 12-digit account id.
     public var account: String
     /// The region (`us-east-1`).
     public var region: String
-
-    public init(account: String, region: String) {
-        self.account = account
-        self.region = region
-    }
 
     /// The scope of an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:…`); `nil` for text that
     /// is not an ARN or whose region or account is empty (a global or service ARN such as
@@ -95,14 +93,18 @@ public struct ResourceScope: Sendable, Hashable, CustomStringConvertible {
 
     /// The name as AWS shows it of a storage name ``storageName(_:defaultScope:)`` made: without its qualifier.
     public static func plainName(ofStorageName stored: String) -> String {
-        let parts = stored.split(separator: qualifierSeparator, maxSplits: 2, omittingEmptySubsequences: false)
-        return parts.count == 3 && isAccountID(parts[0]) ? String(parts[2]) : stored
+        qualified(stored)?.name ?? stored
     }
 
     /// The scope and plain name of a storage name ``storageName(_:defaultScope:)`` made.
     public static func parseStorageName(_ stored: String, defaultScope: ResourceScope) -> (scope: ResourceScope, name: String) {
+        qualified(stored) ?? (defaultScope, stored)
+    }
+
+    /// The scope and name of a qualified storage name (`ACCOUNT:REGION:name`); `nil` for a plain one.
+    private static func qualified(_ stored: String) -> (scope: ResourceScope, name: String)? {
         let parts = stored.split(separator: qualifierSeparator, maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, isAccountID(parts[0]) else { return (defaultScope, stored) }
+        guard parts.count == 3, isAccountID(parts[0]) else { return nil }
         return (ResourceScope(account: String(parts[0]), region: String(parts[1])), String(parts[2]))
     }
 }
